@@ -1,0 +1,62 @@
+//! The core's error type. Every variant reads as a sentence a user can act on; shells map variants
+//! to exit codes (CLI) or `{code, message}` (app) without re-wording them.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} does not exist", .path.display())]
+    NotFound { path: PathBuf },
+
+    #[error("{} already exists; choose another name or remove it first", .path.display())]
+    AlreadyExists { path: PathBuf },
+
+    #[error("{} is not a QBR Desk workspace: {reason}", .path.display())]
+    NotAWorkspace { path: PathBuf, reason: String },
+
+    #[error(
+        "{} was written by a newer version of QBR Desk (workspace format {found}; this version reads up to {supported}); update QBR Desk to open it. The file was not changed.",
+        .path.display()
+    )]
+    NewerVersion {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error(
+        "{} is being changed by another program (QBR Desk or the qbr command); try again when it has finished",
+        .path.display()
+    )]
+    Busy { path: PathBuf },
+
+    #[error("{} cannot be written: {reason}", .path.display())]
+    ReadOnly { path: PathBuf, reason: String },
+
+    #[error("invalid {field}: {message}")]
+    InvalidSetting { field: String, message: String },
+
+    #[error("the workspace is damaged: {0}")]
+    Corrupt(String),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl Error {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Additive base measures (metrics.md, "Base measures") and the dimensions they are cut by.
+//! Metrics are formulas over sums of these; nothing else is stored at fact grain.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The dimensions a fact can be cut and filtered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    Program,
+    Queue,
+    Channel,
+    Site,
+    Team,
+    Agent,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 6] = [
+        Dimension::Program,
+        Dimension::Queue,
+        Dimension::Channel,
+        Dimension::Site,
+        Dimension::Team,
+        Dimension::Agent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Program => "program",
+            Dimension::Queue => "queue",
+            Dimension::Channel => "channel",
+            Dimension::Site => "site",
+            Dimension::Team => "team",
+            Dimension::Agent => "agent",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Dimension::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown dimension {s:?}; expected program, queue, channel, site, team or agent")
+            })
+    }
+}
+
+macro_rules! measures {
+    ($($variant:ident => $name:literal, $count:literal;)*) => {
+        /// A base measure. The name is also the column name in the `fact` table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Measure { $($variant),* }
+
+        impl Measure {
+            pub const ALL: &'static [Measure] = &[$(Measure::$variant),*];
+            pub const COUNT: usize = Measure::ALL.len();
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Measure::$variant => $name),* }
+            }
+
+            /// Counts are whole numbers; seconds and money are real.
+            pub fn is_count(self) -> bool {
+                match self { $(Measure::$variant => $count),* }
+            }
+        }
+    };
+}
+
+measures! {
+    Offered => "offered", true;
+    Handled => "handled", true;
+    Abandoned => "abandoned", true;
+    ShortAbandoned => "short_abandoned", true;
+    AnsweredInThreshold => "answered_in_threshold", true;
+    AbandonedInThreshold => "abandoned_in_threshold", true;
+    AnswerWaitS => "answer_wait_s", false;
+    TalkS => "talk_s", false;
+    HoldS => "hold_s", false;
+    WrapS => "wrap_s", false;
+    HandleS => "handle_s", false;
+    Transferred => "transferred", true;
+    FcrResolved => "fcr_resolved", true;
+    FcrEligible => "fcr_eligible", true;
+    CsatResponses => "csat_responses", true;
+    CsatSatisfied => "csat_satisfied", true;
+    CsatSum => "csat_sum", false;
+    NpsResponses => "nps_responses", true;
+    NpsPromoters => "nps_promoters", true;
+    NpsDetractors => "nps_detractors", true;
+    CesResponses => "ces_responses", true;
+    CesSum => "ces_sum", false;
+    QaEvaluations => "qa_evaluations", true;
+    QaScoreSum => "qa_score_sum", false;
+    QaFailed => "qa_failed", true;
+    PaidS => "paid_s", false;
+    ScheduledS => "scheduled_s", false;
+    AdherentS => "adherent_s", false;
+    LoggedInS => "logged_in_s", false;
+    AvailableS => "available_s", false;
+    AgentHandleS => "agent_handle_s", false;
+    Leavers => "leavers", true;
+    Headcount => "headcount", false;
+    Fte => "fte", false;
+    Revenue => "revenue", false;
+    Cost => "cost", false;
+    Investment => "investment", false;
+}
+
+impl Measure {
+    /// Stocks are levels: added across dimensions, averaged across time.
+    pub fn is_stock(self) -> bool {
+        matches!(self, Measure::Headcount | Measure::Fte)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl FromStr for Measure {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Measure::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str() == s.trim())
+            .ok_or_else(|| format!("unknown measure {s:?}"))
+    }
+}
+
+/// One value per measure; `None` means "not measured here", which is not 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measures([Option<f64>; Measure::COUNT]);
+
+impl Default for Measures {
+    fn default() -> Self {
+        Measures([None; Measure::COUNT])
+    }
+}
+
+impl Measures {
+    pub fn get(&self, m: Measure) -> Option<f64> {
+        self.0[m.index()]
+    }
+
+    pub fn set(&mut self, m: Measure, value: f64) -> &mut Self {
+        self.0[m.index()] = Some(value);
+        self
+    }
+
+    pub fn with(mut self, m: Measure, value: f64) -> Self {
+        self.set(m, value);
+        self
+    }
+
+    /// Adds `value` to the measure, treating "not measured" as the empty sum.
+    pub fn add(&mut self, m: Measure, value: f64) {
+        let slot = &mut self.0[m.index()];
+        *slot = Some(slot.unwrap_or(0.0) + value);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Measure, Option<f64>)> + '_ {
+        Measure::ALL.iter().map(|&m| (m, self.get(m)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_the_catalog() {
+        for &m in Measure::ALL {
+            assert_eq!(m.as_str().parse::<Measure>().unwrap(), m);
+        }
+        // The catalog lists 37 base measures; a missing one would silently drop a column.
+        assert_eq!(Measure::COUNT, 37);
+        assert!(Measure::Headcount.is_stock() && !Measure::Handled.is_stock());
+    }
+
+    #[test]
+    fn unmeasured_is_not_zero() {
+        let mut m = Measures::default();
+        assert_eq!(m.get(Measure::Offered), None);
+        m.add(Measure::Offered, 0.0);
+        assert_eq!(m.get(Measure::Offered), Some(0.0));
+        m.add(Measure::Offered, 12.0);
+        assert_eq!(m.get(Measure::Offered), Some(12.0));
+    }
+}

@@ -1,0 +1,20 @@
+//! Numbered, forward-only schema migrations. Migration `i` (1-based) takes a file from format
+//! `i - 1` to `i`. All pending migrations run in one transaction, so a failure leaves the file as
+//! it was.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::Result;
+
+pub(super) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// Applies every migration after `from`, and records the new version, in one transaction.
+pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for sql in &MIGRATIONS[from as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.commit()?;
+    Ok(())
+}

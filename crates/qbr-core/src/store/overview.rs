@@ -1,0 +1,124 @@
+//! What a workspace holds at a glance: data range, row counts and import history.
+
+use rusqlite::params;
+
+use super::Workspace;
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataRange {
+    pub first_day: String,
+    pub last_day: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowCounts {
+    pub interactions: u64,
+    pub facts: u64,
+    pub programs: u64,
+    pub queues: u64,
+    pub sites: u64,
+    pub agents: u64,
+    pub targets: u64,
+    pub root_causes: u64,
+    pub actions: u64,
+    pub imports: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub preset: Option<String>,
+    pub rows_read: u64,
+    pub rows_taken: u64,
+    pub rows_refused: u64,
+    pub rows_duplicate: u64,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    pub started_at: String,
+    pub undone: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub format_version: i64,
+    pub data_range: Option<DataRange>,
+    pub counts: RowCounts,
+    pub imports: Vec<BatchSummary>,
+    /// Contacts offered per day over the whole range, for a sparkline.
+    pub daily_offered: Vec<(String, u64)>,
+}
+
+impl Workspace {
+    /// Everything the summary page and `qbr info` show.
+    pub fn overview(&self) -> Result<Overview> {
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let counts = RowCounts {
+            interactions: count("SELECT count(*) FROM interaction")?,
+            facts: count("SELECT count(*) FROM fact")?,
+            programs: count("SELECT count(*) FROM program")?,
+            queues: count("SELECT count(*) FROM queue")?,
+            sites: count("SELECT count(*) FROM site")?,
+            agents: count("SELECT count(*) FROM agent")?,
+            targets: count("SELECT count(*) FROM target")?,
+            root_causes: count("SELECT count(*) FROM root_cause WHERE deleted_at IS NULL")?,
+            actions: count("SELECT count(*) FROM action WHERE deleted_at IS NULL")?,
+            imports: count("SELECT count(*) FROM import_batch WHERE undone_at IS NULL")?,
+        };
+        let data_range = self.conn.query_row(
+            "SELECT min(d), max(d) FROM (SELECT min(day) AS d FROM fact UNION ALL SELECT max(day) FROM fact
+                                         UNION ALL SELECT min(day) FROM interaction UNION ALL SELECT max(day) FROM interaction)",
+            [],
+            |r| {
+                let first: Option<String> = r.get(0)?;
+                let last: Option<String> = r.get(1)?;
+                Ok(first.zip(last).map(|(first_day, last_day)| DataRange { first_day, last_day }))
+            },
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, file_name, sha256, preset, rows_read, rows_taken, rows_refused, rows_duplicate,
+                    first_day, last_day, started_at, undone_at IS NOT NULL
+             FROM import_batch ORDER BY id",
+        )?;
+        let imports = stmt
+            .query_map(params![], |r| {
+                Ok(BatchSummary {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    file_name: r.get(2)?,
+                    sha256: r.get(3)?,
+                    preset: r.get(4)?,
+                    rows_read: r.get::<_, i64>(5)? as u64,
+                    rows_taken: r.get::<_, i64>(6)? as u64,
+                    rows_refused: r.get::<_, i64>(7)? as u64,
+                    rows_duplicate: r.get::<_, i64>(8)? as u64,
+                    first_day: r.get(9)?,
+                    last_day: r.get(10)?,
+                    started_at: r.get(11)?,
+                    undone: r.get(12)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT day, sum(offered) FROM fact WHERE grain = 'day' AND offered IS NOT NULL
+             GROUP BY day ORDER BY day",
+        )?;
+        let daily_offered = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Overview {
+            format_version: self.format_version()?,
+            data_range,
+            counts,
+            imports,
+            daily_offered,
+        })
+    }
+}

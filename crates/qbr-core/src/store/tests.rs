@@ -1,0 +1,326 @@
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+
+use super::*;
+use crate::measure::{Dimension, Measure, Measures};
+use crate::settings::{Channel, Settings};
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
+        .unwrap()
+        .into()
+}
+
+fn later() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-01T14:00:00Z")
+        .unwrap()
+        .into()
+}
+
+fn sample_settings() -> Settings {
+    Settings {
+        client_name: "Contoso Energy".into(),
+        timezone: chrono_tz::America::Chicago,
+        fiscal_year_start_month: 4,
+        currency: "USD".into(),
+        ..Settings::default()
+    }
+}
+
+fn new_workspace(dir: &Path) -> PathBuf {
+    let path = dir.join("contoso.qbr");
+    Workspace::create(&path, &sample_settings(), now()).unwrap();
+    path
+}
+
+fn expect_not_workspace(path: &Path, reason_part: &str) {
+    let before = std::fs::read(path).unwrap();
+    match Workspace::open(path) {
+        Err(Error::NotAWorkspace { reason, .. }) => assert!(
+            reason.contains(reason_part),
+            "reason {reason:?} should mention {reason_part:?}"
+        ),
+        other => panic!(
+            "expected NotAWorkspace for {}, got {other:?}",
+            path.display()
+        ),
+    }
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "a refused file must not be changed"
+    );
+}
+
+#[test]
+fn create_writes_current_format_and_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    let ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.format_version().unwrap(), FORMAT_VERSION);
+    assert_eq!(ws.settings().unwrap(), sample_settings());
+    let mode: String = ws
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "workspaces use the WAL journal");
+    let fk: i64 = ws
+        .conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1, "foreign keys are enforced on every connection");
+    ws.integrity_check().unwrap();
+    // No temporary files are left beside the workspace.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(names.is_empty(), "leftover temporary files: {names:?}");
+}
+
+#[test]
+fn create_refuses_existing_path_and_bad_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    assert!(matches!(
+        Workspace::create(&path, &sample_settings(), now()),
+        Err(Error::AlreadyExists { .. })
+    ));
+    let bad = Settings {
+        fiscal_year_start_month: 0,
+        ..sample_settings()
+    };
+    let other = dir.path().join("other.qbr");
+    assert!(matches!(
+        Workspace::create(&other, &bad, now()),
+        Err(Error::InvalidSetting { .. })
+    ));
+    assert!(!other.exists(), "invalid settings create nothing");
+}
+
+#[test]
+fn migrates_an_empty_workspace_file_from_format_zero() {
+    // A file that carries our application id but no schema yet: format 0.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.qbr");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute_batch("CREATE TABLE placeholder (x); DROP TABLE placeholder;")
+            .unwrap();
+    }
+    let ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.format_version().unwrap(), FORMAT_VERSION);
+    let tables: i64 = ws
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('fact', 'interaction', 'import_batch', 'target', 'root_cause', 'action', 'mapping', 'pack_snapshot')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 8, "migration 1 creates every core table");
+    // Settings missing from the file take their defaults rather than failing.
+    assert_eq!(ws.settings().unwrap(), Settings::default());
+}
+
+#[test]
+fn opens_the_committed_format_1_fixture() {
+    // fixtures/workspaces/format-1.qbr was written by format 1; later formats must keep opening it.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/workspaces/format-1.qbr");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("format-1.qbr");
+    std::fs::copy(&fixture, &copy).unwrap();
+    let ws = Workspace::open(&copy).unwrap();
+    assert_eq!(ws.format_version().unwrap(), FORMAT_VERSION);
+    let s = ws.settings().unwrap();
+    assert_eq!(s.client_name, "Fixture Telecom");
+    assert_eq!(s.timezone, chrono_tz::Europe::Berlin);
+    let o = ws.overview().unwrap();
+    assert_eq!(o.counts.facts, 2, "the fixture holds two fact rows");
+    assert_eq!(o.daily_offered, vec![("2026-07-01".to_string(), 150)]);
+    ws.integrity_check().unwrap();
+}
+
+#[test]
+fn refuses_a_newer_format_and_leaves_it_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", FORMAT_VERSION + 1)
+            .unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match Workspace::open(&path) {
+        Err(Error::NewerVersion {
+            found, supported, ..
+        }) => {
+            assert_eq!(found, FORMAT_VERSION + 1);
+            assert_eq!(supported, FORMAT_VERSION);
+        }
+        other => panic!("expected NewerVersion, got {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "refused file unchanged"
+    );
+    let msg = Workspace::open(&path).unwrap_err().to_string();
+    assert!(
+        msg.contains("newer version") && msg.contains("not changed"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn refuses_files_that_are_not_workspaces() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let text = dir.path().join("notes.qbr");
+    std::fs::write(&text, "client,csat\nContoso,0.9\n".repeat(20)).unwrap();
+    expect_not_workspace(&text, "not an SQLite database");
+
+    let empty = dir.path().join("empty.qbr");
+    std::fs::write(&empty, b"").unwrap();
+    expect_not_workspace(&empty, "empty");
+
+    let other_db = dir.path().join("other.sqlite");
+    {
+        let conn = Connection::open(&other_db).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    expect_not_workspace(&other_db, "another program");
+
+    let good = new_workspace(dir.path());
+    let bytes = std::fs::read(&good).unwrap();
+    assert!(bytes.len() > 8192, "a fresh workspace spans several pages");
+    let truncated = dir.path().join("truncated.qbr");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    expect_not_workspace(&truncated, "truncated");
+
+    let header_only = dir.path().join("header-only.qbr");
+    std::fs::write(&header_only, &bytes[..60]).unwrap();
+    expect_not_workspace(&header_only, "truncated");
+
+    assert!(matches!(
+        Workspace::open(&dir.path().join("missing.qbr")),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(
+        !dir.path().join("missing.qbr").exists(),
+        "opening never creates"
+    );
+}
+
+#[test]
+fn settings_round_trip_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    let mut ws = Workspace::open(&path).unwrap();
+    let mut s = ws.settings().unwrap();
+    s.client_name = "Contoso Energy Ltd".into();
+    s.thresholds.set(Channel::Chat, 90);
+    s.short_abandon_s = 3;
+    let changes = ws.update_settings(&s, later()).unwrap();
+    let keys: Vec<&str> = changes.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["client_name", "short_abandon_s", "threshold_chat_s"],
+        "only changed keys are recorded"
+    );
+    drop(ws);
+
+    let ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.settings().unwrap(), s, "settings survive a reopen");
+    let history = ws.settings_history().unwrap();
+    let chat: Vec<_> = history
+        .iter()
+        .filter(|c| c.key == "threshold_chat_s")
+        .collect();
+    assert_eq!(chat.len(), 2, "initial value and the change");
+    assert_eq!(chat[1].old_value.as_deref(), Some("60"));
+    assert_eq!(chat[1].new_value, "90");
+    assert_eq!(chat[1].changed_at, "2026-12-01T14:00:00Z");
+
+    // Saving the same settings again records nothing.
+    let mut ws = ws;
+    assert!(ws.update_settings(&s, later()).unwrap().is_empty());
+}
+
+#[test]
+fn a_second_writer_waits_then_reports_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    let mut holder = Workspace::open(&path).unwrap();
+    let tx = holder.write().unwrap();
+    let mut other = Workspace::open(&path).expect("readers open while a writer works");
+    assert_eq!(other.settings().unwrap().client_name, "Contoso Energy");
+    let s = Settings {
+        client_name: "Changed".into(),
+        ..sample_settings()
+    };
+    let err = other.update_settings(&s, later()).unwrap_err();
+    assert!(matches!(err, Error::Busy { .. }), "got {err:?}");
+    assert!(err.to_string().contains("another program"));
+    drop(tx);
+    other.update_settings(&s, later()).unwrap();
+    assert_eq!(holder.settings().unwrap().client_name, "Changed");
+}
+
+#[test]
+fn facts_keep_unmeasured_apart_from_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    let mut ws = Workspace::open(&path).unwrap();
+    let mut tx = ws.write().unwrap();
+    let batch = tx
+        .new_batch(&NewBatch {
+            kind: "intervals".into(),
+            file_name: "q3.csv".into(),
+            file_size: 10,
+            sha256: "ab".into(),
+            preset: None,
+            mapping: None,
+            source_timezone: "UTC".into(),
+            started_at: now(),
+            app_version: "test".into(),
+        })
+        .unwrap();
+    let key = FactKey {
+        day: NaiveDate::from_ymd_opt(2026, 7, 1),
+        monthly: false,
+        members: vec![(Dimension::Program, "Billing".into())],
+    };
+    tx.insert_fact(
+        batch,
+        &key,
+        &Measures::default()
+            .with(Measure::Offered, 100.0)
+            .with(Measure::Abandoned, 0.0),
+    )
+    .unwrap();
+    tx.finish_batch(batch, 1, 1, 0, 0, now()).unwrap();
+    tx.commit().unwrap();
+    let (abandoned, csat): (Option<i64>, Option<i64>) = ws
+        .conn
+        .query_row(
+            "SELECT sum(abandoned), sum(csat_responses) FROM fact",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(abandoned, Some(0), "a measured zero stays zero");
+    assert_eq!(csat, None, "an unmeasured value stays absent");
+    let o = ws.overview().unwrap();
+    assert_eq!(o.imports.len(), 1);
+    assert_eq!(o.imports[0].first_day.as_deref(), Some("2026-07-01"));
+    assert_eq!(o.counts.programs, 1);
+}

@@ -1,0 +1,251 @@
+//! Write transactions: import batches, dimension members, facts and targets. Everything written
+//! through one [`WriteTx`] commits together or not at all.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{
+    params, params_from_iter, types::Value, Connection, OptionalExtension, Transaction,
+};
+
+use super::{classify, timestamp};
+use crate::error::Result;
+use crate::measure::{Dimension, Measure, Measures};
+
+/// An open write transaction on a workspace.
+pub struct WriteTx<'a> {
+    tx: Transaction<'a>,
+    path: PathBuf,
+    members: HashMap<(Dimension, String), i64>,
+}
+
+/// What is known about an import when it starts.
+#[derive(Debug, Clone)]
+pub struct NewBatch {
+    pub kind: String,
+    pub file_name: String,
+    pub file_size: u64,
+    pub sha256: String,
+    pub preset: Option<String>,
+    pub mapping: Option<String>,
+    pub source_timezone: String,
+    pub started_at: DateTime<Utc>,
+    pub app_version: String,
+}
+
+/// Where a fact row sits: its day (or month) and its dimension members.
+#[derive(Debug, Clone, Default)]
+pub struct FactKey {
+    pub day: Option<NaiveDate>,
+    /// True for a month-grain row (monthly finance or headcount); `day` is then the 1st.
+    pub monthly: bool,
+    pub members: Vec<(Dimension, String)>,
+}
+
+/// A contract target as entered.
+#[derive(Debug, Clone)]
+pub struct NewTarget {
+    pub metric_id: String,
+    pub scope: Option<(Dimension, String)>,
+    pub direction: String,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    pub tolerance: f64,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+}
+
+fn dimension_table(d: Dimension) -> &'static str {
+    // Table names are a closed set, never user text.
+    match d {
+        Dimension::Program => "program",
+        Dimension::Queue => "queue",
+        Dimension::Channel => "channel",
+        Dimension::Site => "site",
+        Dimension::Team => "team",
+        Dimension::Agent => "agent",
+    }
+}
+
+fn insert_fact_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let measure_cols: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+        let cols = [
+            "batch_id",
+            "day",
+            "grain",
+            "program_id",
+            "queue_id",
+            "channel_id",
+            "site_id",
+            "team_id",
+            "agent_id",
+        ]
+        .iter()
+        .copied()
+        .chain(measure_cols)
+        .collect::<Vec<_>>();
+        let marks = (1..=cols.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>();
+        format!(
+            "INSERT INTO fact ({}) VALUES ({})",
+            cols.join(", "),
+            marks.join(", ")
+        )
+    })
+}
+
+impl<'a> WriteTx<'a> {
+    pub(super) fn new(tx: Transaction<'a>, path: PathBuf) -> Self {
+        WriteTx {
+            tx,
+            path,
+            members: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Makes everything written durable at once.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    /// Records the start of an import and returns its batch id.
+    pub fn new_batch(&mut self, b: &NewBatch) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO import_batch (kind, file_name, file_size, sha256, preset, mapping,
+                                       source_timezone, started_at, app_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                b.kind,
+                b.file_name,
+                b.file_size as i64,
+                b.sha256,
+                b.preset,
+                b.mapping,
+                b.source_timezone,
+                timestamp(b.started_at),
+                b.app_version
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Closes a batch with its counts; its covered period is read from what it wrote.
+    pub fn finish_batch(
+        &mut self,
+        batch_id: i64,
+        rows_read: u64,
+        rows_taken: u64,
+        rows_refused: u64,
+        rows_duplicate: u64,
+        finished_at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE import_batch SET
+                rows_read = ?2, rows_taken = ?3, rows_refused = ?4, rows_duplicate = ?5, finished_at = ?6,
+                first_day = (SELECT min(d) FROM (SELECT min(day) AS d FROM fact WHERE batch_id = ?1
+                                                  UNION ALL SELECT min(day) FROM interaction WHERE batch_id = ?1)),
+                last_day  = (SELECT max(d) FROM (SELECT max(day) AS d FROM fact WHERE batch_id = ?1
+                                                  UNION ALL SELECT max(day) FROM interaction WHERE batch_id = ?1))
+             WHERE id = ?1",
+            params![
+                batch_id,
+                rows_read as i64,
+                rows_taken as i64,
+                rows_refused as i64,
+                rows_duplicate as i64,
+                timestamp(finished_at)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The id of a dimension member, created on first use.
+    pub fn member_id(&mut self, dim: Dimension, name: &str) -> Result<i64> {
+        if let Some(&id) = self.members.get(&(dim, name.to_string())) {
+            return Ok(id);
+        }
+        let table = dimension_table(dim);
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached(&format!("SELECT id FROM {table} WHERE name = ?1"))?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                self.tx
+                    .prepare_cached(&format!("INSERT INTO {table} (name) VALUES (?1)"))?
+                    .execute([name])?;
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.members.insert((dim, name.to_string()), id);
+        Ok(id)
+    }
+
+    /// Adds one fact row to `batch_id`.
+    pub fn insert_fact(&mut self, batch_id: i64, key: &FactKey, m: &Measures) -> Result<()> {
+        let day = key
+            .day
+            .ok_or_else(|| crate::Error::Corrupt("a fact row needs a day".into()))?;
+        let mut ids: [Option<i64>; 6] = [None; 6];
+        for (dim, name) in &key.members {
+            let slot = Dimension::ALL.iter().position(|d| d == dim).unwrap_or(0);
+            ids[slot] = Some(self.member_id(*dim, name)?);
+        }
+        let mut values: Vec<Value> = Vec::with_capacity(9 + Measure::COUNT);
+        values.push(Value::Integer(batch_id));
+        values.push(Value::Text(day.format("%Y-%m-%d").to_string()));
+        values.push(Value::Text(
+            if key.monthly { "month" } else { "day" }.to_string(),
+        ));
+        values.extend(ids.iter().map(|id| id.map_or(Value::Null, Value::Integer)));
+        for (measure, value) in m.iter() {
+            values.push(match value {
+                None => Value::Null,
+                Some(v) if measure.is_count() => Value::Integer(v.round() as i64),
+                Some(v) => Value::Real(v),
+            });
+        }
+        self.tx
+            .prepare_cached(insert_fact_sql())?
+            .execute(params_from_iter(values))?;
+        Ok(())
+    }
+
+    /// Adds a contract target and returns its id.
+    pub fn insert_target(&mut self, t: &NewTarget, now: DateTime<Utc>) -> Result<i64> {
+        let (dim, value) = match &t.scope {
+            Some((d, v)) => (Some(d.as_str()), Some(v.as_str())),
+            None => (None, None),
+        };
+        self.tx.execute(
+            "INSERT INTO target (metric_id, scope_dimension, scope_value, direction, value, value_high,
+                                 tolerance, effective_from, effective_to, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                t.metric_id,
+                dim,
+                value,
+                t.direction,
+                t.value,
+                t.value_high,
+                t.tolerance,
+                t.effective_from.format("%Y-%m-%d").to_string(),
+                t.effective_to.map(|d| d.format("%Y-%m-%d").to_string()),
+                timestamp(now)
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}

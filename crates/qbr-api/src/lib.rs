@@ -1,0 +1,231 @@
+//! The operations QBR Desk offers, shared by the `qbr` CLI and the desktop app: each takes plain
+//! inputs (paths chosen by the user, requests, the current time) and returns a wire type or an
+//! [`ErrorView`]. Shells only parse arguments, pick files and print; no logic lives in them.
+
+pub mod wire;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use qbr_core::settings::{parse_currency, parse_month, parse_timezone};
+use qbr_core::store::Overview;
+use qbr_core::{demo, Channel, Error, Settings, Workspace};
+
+pub use wire::*;
+
+pub type ApiResult<T> = Result<T, ErrorView>;
+
+impl From<Error> for ErrorView {
+    fn from(e: Error) -> Self {
+        let code = match &e {
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::AlreadyExists { .. } => ErrorCode::AlreadyExists,
+            Error::NotAWorkspace { .. } | Error::Corrupt(_) => ErrorCode::NotAWorkspace,
+            Error::NewerVersion { .. } => ErrorCode::NewerVersion,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::ReadOnly { .. } => ErrorCode::ReadOnly,
+            Error::InvalidSetting { .. } => ErrorCode::InvalidInput,
+            Error::Io { .. } | Error::Sqlite(_) => ErrorCode::Internal,
+        };
+        ErrorView {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ErrorView {}
+
+/// Creates a workspace at `path` (which must not exist) from the few things a user is asked.
+pub fn create_workspace(
+    path: &Path,
+    req: &NewWorkspaceRequest,
+    now: DateTime<Utc>,
+) -> ApiResult<WorkspaceInfo> {
+    let settings = Settings {
+        client_name: req.client_name.trim().to_string(),
+        timezone: parse_timezone(&req.timezone)?,
+        fiscal_year_start_month: req.fiscal_year_start_month,
+        currency: parse_currency(&req.currency)?,
+        ..Settings::default()
+    };
+    let ws = Workspace::create(path, &settings, now)?;
+    info_of(&ws)
+}
+
+/// Opens a workspace and describes it.
+pub fn workspace_info(path: &Path) -> ApiResult<WorkspaceInfo> {
+    info_of(&Workspace::open(path)?)
+}
+
+/// The app's summary page for a workspace.
+pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
+    let ws = Workspace::open(path)?;
+    let overview = ws.overview()?;
+    let values: Vec<f64> = overview.daily_offered.iter().map(|(_, n)| *n as f64).collect();
+    let volume_svg = qbr_render::chart::sparkline_svg(&values, 640, 96, (0x1f, 0x5f, 0xa8))
+        .map_err(|e| ErrorView {
+            code: ErrorCode::Internal,
+            message: e.to_string(),
+        })?;
+    Ok(WorkspacePage {
+        info: to_info(&ws, overview)?,
+        volume_svg,
+    })
+}
+
+/// Creates the demo workspace in `dir` and returns its path. An existing demo file is kept unless
+/// `replace` is set; a new one is built beside it and renamed into place, so it is never half made.
+pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<PathBuf> {
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir).map_err(|e| ErrorView {
+            code: ErrorCode::ReadOnly,
+            message: format!("cannot create the folder {}: {e}", dir.display()),
+        })?;
+    }
+    let target = dir.join(demo::FILE_NAME);
+    if target.exists() && !replace {
+        return Err(Error::AlreadyExists { path: target }.into());
+    }
+    let building = dir.join(format!(".{}.{}.building", demo::FILE_NAME, std::process::id()));
+    let _ = std::fs::remove_file(&building);
+    let result = demo::create(&building, &demo::DemoSpec::default(), now);
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&building);
+        return Err(e.into());
+    }
+    drop(result);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+    }
+    std::fs::rename(&building, &target).map_err(|e| ErrorView {
+        code: ErrorCode::Internal,
+        message: format!("cannot move the demo into {}: {e}", target.display()),
+    })?;
+    Ok(target)
+}
+
+/// Applies `patch` to the workspace's settings and returns the result.
+pub fn update_settings(
+    path: &Path,
+    patch: &SettingsPatch,
+    now: DateTime<Utc>,
+) -> ApiResult<SettingsView> {
+    let mut ws = Workspace::open(path)?;
+    let mut s = ws.settings()?;
+    if let Some(name) = &patch.client_name {
+        s.client_name = name.trim().to_string();
+    }
+    if let Some(tz) = &patch.timezone {
+        s.timezone = parse_timezone(tz)?;
+    }
+    if let Some(m) = &patch.fiscal_year_start_month {
+        s.fiscal_year_start_month = parse_month(m)?;
+    }
+    if let Some(c) = &patch.currency {
+        s.currency = parse_currency(c)?;
+    }
+    for (channel, value) in [
+        (Channel::Voice, patch.voice_threshold_s),
+        (Channel::Chat, patch.chat_threshold_s),
+        (Channel::Messaging, patch.messaging_threshold_s),
+        (Channel::Email, patch.email_threshold_s),
+    ] {
+        if let Some(v) = value {
+            s.thresholds.set(channel, v);
+        }
+    }
+    if let Some(v) = patch.short_abandon_s {
+        s.short_abandon_s = v;
+    }
+    ws.update_settings(&s, now)?;
+    Ok(settings_view(&ws.settings()?))
+}
+
+/// Parses a fiscal-year start month typed by a user (a number or a month name).
+pub fn parse_month_arg(text: &str) -> ApiResult<u32> {
+    Ok(parse_month(text)?)
+}
+
+/// Every IANA zone name, sorted, for pickers.
+pub fn timezones() -> Vec<String> {
+    let mut names: Vec<String> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+fn info_of(ws: &Workspace) -> ApiResult<WorkspaceInfo> {
+    to_info(ws, ws.overview()?)
+}
+
+fn to_info(ws: &Workspace, o: Overview) -> ApiResult<WorkspaceInfo> {
+    Ok(WorkspaceInfo {
+        path: ws.path().display().to_string(),
+        format_version: o.format_version,
+        settings: settings_view(&ws.settings()?),
+        data_range: o.data_range.map(|r| DataRangeView {
+            first_day: r.first_day,
+            last_day: r.last_day,
+        }),
+        contacts_offered: o.daily_offered.iter().map(|(_, n)| n).sum(),
+        counts: CountsView {
+            interactions: o.counts.interactions,
+            fact_rows: o.counts.facts,
+            programs: o.counts.programs,
+            queues: o.counts.queues,
+            sites: o.counts.sites,
+            agents: o.counts.agents,
+            targets: o.counts.targets,
+            root_causes: o.counts.root_causes,
+            actions: o.counts.actions,
+            imports: o.counts.imports,
+        },
+        imports: o
+            .imports
+            .into_iter()
+            .map(|b| ImportView {
+                id: b.id,
+                kind: b.kind,
+                file_name: b.file_name,
+                sha256: b.sha256,
+                preset: b.preset,
+                rows_read: b.rows_read,
+                rows_taken: b.rows_taken,
+                rows_refused: b.rows_refused,
+                rows_duplicate: b.rows_duplicate,
+                first_day: b.first_day,
+                last_day: b.last_day,
+                imported_at: b.started_at,
+                undone: b.undone,
+            })
+            .collect(),
+    })
+}
+
+fn settings_view(s: &Settings) -> SettingsView {
+    SettingsView {
+        client_name: s.client_name.clone(),
+        timezone: s.timezone.name().to_string(),
+        fiscal_year_start_month: s.fiscal_year_start_month,
+        currency: s.currency.clone(),
+        thresholds: ThresholdsView {
+            voice_s: s.thresholds.voice_s,
+            chat_s: s.thresholds.chat_s,
+            messaging_s: s.thresholds.messaging_s,
+            email_s: s.thresholds.email_s,
+        },
+        short_abandon_s: s.short_abandon_s,
+    }
+}
+
+#[cfg(test)]
+mod tests;

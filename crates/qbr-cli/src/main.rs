@@ -1,0 +1,268 @@
+//! `qbr`: every operation of QBR Desk from a terminal or a script. A thin shell over `qbr-api`:
+//! it parses arguments, calls one operation, and prints text or `--json`.
+//!
+//! Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, WorkspaceInfo};
+
+#[derive(Parser)]
+#[command(name = "qbr", version, about = "QBR Desk: quarterly business reviews for contact centers, offline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new workspace file (one per client account).
+    Init {
+        /// Path of the new workspace, conventionally ending in .qbr.
+        workspace: PathBuf,
+        /// The client's name as it appears on the pack.
+        #[arg(long, default_value = "New client")]
+        client: String,
+        /// IANA time zone in which days and quarters are cut.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+        /// First month of the fiscal year: 1-12 or a name such as April.
+        #[arg(long, default_value = "1")]
+        fiscal_year_start: String,
+        /// ISO 4217 currency code.
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a workspace's settings, data range, row counts and imports.
+    Info {
+        workspace: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create the demo workspace (a fictional client, deterministic data) in a folder.
+    Demo {
+        /// Folder to create northwind-mobile.qbr in (created if missing).
+        dir: PathBuf,
+        /// Replace an existing demo workspace.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change a workspace's settings.
+    Settings {
+        workspace: PathBuf,
+        #[arg(long)]
+        client: Option<String>,
+        #[arg(long)]
+        timezone: Option<String>,
+        #[arg(long)]
+        fiscal_year_start: Option<String>,
+        #[arg(long)]
+        currency: Option<String>,
+        /// Service threshold for voice, in seconds.
+        #[arg(long)]
+        voice_threshold: Option<u32>,
+        #[arg(long)]
+        chat_threshold: Option<u32>,
+        #[arg(long)]
+        messaging_threshold: Option<u32>,
+        #[arg(long)]
+        email_threshold: Option<u32>,
+        /// Abandons within this many seconds are short abandons.
+        #[arg(long)]
+        short_abandon: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("qbr: {}", e.message.replace('\n', " "));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), ErrorView> {
+    let now = Utc::now();
+    match command {
+        Command::Init {
+            workspace,
+            client,
+            timezone,
+            fiscal_year_start,
+            currency,
+            json,
+        } => {
+            let month = qbr_api::parse_month_arg(&fiscal_year_start)?;
+            let req = NewWorkspaceRequest {
+                client_name: client,
+                timezone,
+                fiscal_year_start_month: month,
+                currency,
+            };
+            let info = qbr_api::create_workspace(&workspace, &req, now)?;
+            if json {
+                print_json(&info)
+            } else {
+                println!("Created {} for {}", info.path, info.settings.client_name);
+                Ok(())
+            }
+        }
+        Command::Info { workspace, json } => {
+            let info = qbr_api::workspace_info(&workspace)?;
+            if json {
+                print_json(&info)
+            } else {
+                print_info(&info);
+                Ok(())
+            }
+        }
+        Command::Demo { dir, force, json } => {
+            let path = qbr_api::create_demo(&dir, force, now)?;
+            let info = qbr_api::workspace_info(&path)?;
+            if json {
+                print_json(&info)
+            } else {
+                println!("Created demo workspace {}", info.path);
+                Ok(())
+            }
+        }
+        Command::Settings {
+            workspace,
+            client,
+            timezone,
+            fiscal_year_start,
+            currency,
+            voice_threshold,
+            chat_threshold,
+            messaging_threshold,
+            email_threshold,
+            short_abandon,
+            json,
+        } => {
+            let patch = SettingsPatch {
+                client_name: client,
+                timezone,
+                fiscal_year_start_month: fiscal_year_start,
+                currency,
+                voice_threshold_s: voice_threshold,
+                chat_threshold_s: chat_threshold,
+                messaging_threshold_s: messaging_threshold,
+                email_threshold_s: email_threshold,
+                short_abandon_s: short_abandon,
+            };
+            let settings = if patch == SettingsPatch::default() {
+                qbr_api::workspace_info(&workspace)?.settings
+            } else {
+                qbr_api::update_settings(&workspace, &patch, now)?
+            };
+            if json {
+                print_json(&settings)
+            } else {
+                print_settings(&settings);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ErrorView> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| ErrorView {
+        code: qbr_api::ErrorCode::Internal,
+        message: e.to_string(),
+    })?;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`qbr info --json | head`) is not a failure worth a message.
+    let _ = writeln!(out, "{text}");
+    Ok(())
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+];
+
+fn print_settings(s: &SettingsView) {
+    let month = MONTHS[(s.fiscal_year_start_month.clamp(1, 12) - 1) as usize];
+    println!("Client          {}", s.client_name);
+    println!("Time zone       {}", s.timezone);
+    println!("Fiscal year     starts in {month}");
+    println!("Currency        {}", s.currency);
+    println!(
+        "Thresholds      voice {} s, chat {} s, messaging {} s, email {} s; short abandon {} s",
+        s.thresholds.voice_s,
+        s.thresholds.chat_s,
+        s.thresholds.messaging_s,
+        s.thresholds.email_s,
+        s.short_abandon_s
+    );
+}
+
+fn print_info(info: &WorkspaceInfo) {
+    println!("{} (format {})", info.path, info.format_version);
+    print_settings(&info.settings);
+    match &info.data_range {
+        Some(r) => println!("Data            {} to {}", r.first_day, r.last_day),
+        None => println!("Data            none yet; import the quarter's exports to begin"),
+    }
+    let c = &info.counts;
+    println!(
+        "Rows            {} fact rows, {} interactions, {} contacts offered",
+        thousands(c.fact_rows),
+        thousands(c.interactions),
+        thousands(info.contacts_offered)
+    );
+    println!(
+        "Dimensions      {} programs, {} queues, {} sites, {} agents",
+        c.programs, c.queues, c.sites, c.agents
+    );
+    println!(
+        "Annotations     {} targets, {} root causes, {} actions",
+        c.targets, c.root_causes, c.actions
+    );
+    if info.imports.is_empty() {
+        println!("Imports         none");
+    } else {
+        println!("Imports");
+        for b in &info.imports {
+            let period = match (&b.first_day, &b.last_day) {
+                (Some(a), Some(z)) => format!("{a} to {z}"),
+                _ => "no dated rows".into(),
+            };
+            println!(
+                "  #{:<4} {:<12} {:<32} {:>10} rows  {}  {}{}",
+                b.id,
+                b.kind,
+                b.file_name,
+                thousands(b.rows_taken),
+                period,
+                b.imported_at,
+                if b.undone { "  (undone)" } else { "" }
+            );
+        }
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

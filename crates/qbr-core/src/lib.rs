@@ -5,6 +5,7 @@
 pub mod demo;
 mod error;
 pub mod measure;
+pub mod metrics;
 pub mod period;
 pub mod settings;
 pub mod store;

@@ -74,14 +74,17 @@ fn err(text: &str, message: impl fmt::Display) -> Error {
     }
 }
 
-const EXPECTED: &str = "expected 2026-Q3, FY27-Q1, 2026-08, 2026-W31, 2026, 2026-07-01 or 2026-07-01..2026-09-30";
+const EXPECTED: &str =
+    "expected 2026-Q3, FY27-Q1, 2026-08, 2026-W31, 2026, 2026-07-01 or 2026-07-01..2026-09-30";
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
 fn last_of_month(first: NaiveDate) -> NaiveDate {
-    (first + Months::new(1)).pred_opt().expect("dates stay far from the end of time")
+    (first + Months::new(1))
+        .pred_opt()
+        .expect("dates stay far from the end of time")
 }
 
 fn is_first_of_month(d: NaiveDate) -> bool {
@@ -94,7 +97,10 @@ fn is_last_of_month(d: NaiveDate) -> bool {
 
 fn parse_year(text: &str, digits: &str) -> Result<i32> {
     if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err(text, format!("does not start with a four-digit year; {EXPECTED}")));
+        return Err(err(
+            text,
+            format!("does not start with a four-digit year; {EXPECTED}"),
+        ));
     }
     let y: i32 = digits.parse().expect("four ASCII digits");
     if !(1900..=9999).contains(&y) {
@@ -130,7 +136,9 @@ impl Period {
             if end < start {
                 return Err(err(
                     text,
-                    format!("ends ({end}) before it starts ({start}); expected the earlier date first"),
+                    format!(
+                        "ends ({end}) before it starts ({start}); expected the earlier date first"
+                    ),
                 ));
             }
             return Ok(Period::range(start, end));
@@ -179,10 +187,18 @@ impl Period {
                 .parse()
                 .ok()
                 .filter(|_| (1..=2).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| err(text, "has no week number after W; expected 2026-W01 to 2026-W53"))?;
+                .ok_or_else(|| {
+                    err(
+                        text,
+                        "has no week number after W; expected 2026-W01 to 2026-W53",
+                    )
+                })?;
             return Period::iso_week(year, week).ok_or_else(|| {
                 let weeks = iso_weeks_in_year(year);
-                err(text, format!("names week {week}, but {year} has ISO weeks 1 to {weeks}"))
+                err(
+                    text,
+                    format!("names week {week}, but {year} has ISO weeks 1 to {weeks}"),
+                )
             });
         }
         if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) {
@@ -451,7 +467,10 @@ fn parse_quarter_number(text: &str, q: &str) -> Result<u32> {
         "Q2" => Ok(2),
         "Q3" => Ok(3),
         "Q4" => Ok(4),
-        _ => Err(err(text, format!("has {q:?} where a quarter Q1 to Q4 was expected"))),
+        _ => Err(err(
+            text,
+            format!("has {q:?} where a quarter Q1 to Q4 was expected"),
+        )),
     }
 }
 
@@ -516,12 +535,47 @@ mod tests {
 
     #[test]
     fn calendar_labels_parse_to_their_spans() {
-        check("2026-Q3", 1, "2026-07-01", "2026-09-30", "2026-Q3", Grain::Quarter);
-        check("2026-q1", 1, "2026-01-01", "2026-03-31", "2026-Q1", Grain::Quarter);
-        check("2026-08", 1, "2026-08-01", "2026-08-31", "2026-08", Grain::Month);
-        check("2024-02", 1, "2024-02-01", "2024-02-29", "2024-02", Grain::Month);
+        check(
+            "2026-Q3",
+            1,
+            "2026-07-01",
+            "2026-09-30",
+            "2026-Q3",
+            Grain::Quarter,
+        );
+        check(
+            "2026-q1",
+            1,
+            "2026-01-01",
+            "2026-03-31",
+            "2026-Q1",
+            Grain::Quarter,
+        );
+        check(
+            "2026-08",
+            1,
+            "2026-08-01",
+            "2026-08-31",
+            "2026-08",
+            Grain::Month,
+        );
+        check(
+            "2024-02",
+            1,
+            "2024-02-01",
+            "2024-02-29",
+            "2024-02",
+            Grain::Month,
+        );
         check("2026", 1, "2026-01-01", "2026-12-31", "2026", Grain::Year);
-        check("2026-07-01", 1, "2026-07-01", "2026-07-01", "2026-07-01", Grain::Day);
+        check(
+            "2026-07-01",
+            1,
+            "2026-07-01",
+            "2026-07-01",
+            "2026-07-01",
+            Grain::Day,
+        );
         check(
             " 2026-07-01..2026-09-30 ",
             1,
@@ -531,24 +585,87 @@ mod tests {
             Grain::Range,
         );
         // With a January start, FY26 is calendar 2026, and labels use the calendar spelling.
-        check("FY26-Q3", 1, "2026-07-01", "2026-09-30", "2026-Q3", Grain::Quarter);
+        check(
+            "FY26-Q3",
+            1,
+            "2026-07-01",
+            "2026-09-30",
+            "2026-Q3",
+            Grain::Quarter,
+        );
     }
 
     #[test]
     fn fiscal_quarters_follow_the_start_month() {
         // Start month 4: FY27 runs 2026-04-01..2027-03-31 (named by the year it ends in).
-        check("FY27-Q1", 4, "2026-04-01", "2026-06-30", "FY27-Q1", Grain::Quarter);
-        check("fy27-q4", 4, "2027-01-01", "2027-03-31", "FY27-Q4", Grain::Quarter);
-        check("FY2027-Q2", 4, "2026-07-01", "2026-09-30", "FY27-Q2", Grain::Quarter);
+        check(
+            "FY27-Q1",
+            4,
+            "2026-04-01",
+            "2026-06-30",
+            "FY27-Q1",
+            Grain::Quarter,
+        );
+        check(
+            "fy27-q4",
+            4,
+            "2027-01-01",
+            "2027-03-31",
+            "FY27-Q4",
+            Grain::Quarter,
+        );
+        check(
+            "FY2027-Q2",
+            4,
+            "2026-07-01",
+            "2026-09-30",
+            "FY27-Q2",
+            Grain::Quarter,
+        );
         check("FY27", 4, "2026-04-01", "2027-03-31", "FY27", Grain::Year);
         // Start month 7: FY27 runs 2026-07-01..2027-06-30.
-        check("FY27-Q1", 7, "2026-07-01", "2026-09-30", "FY27-Q1", Grain::Quarter);
-        check("FY27-Q3", 7, "2027-01-01", "2027-03-31", "FY27-Q3", Grain::Quarter);
+        check(
+            "FY27-Q1",
+            7,
+            "2026-07-01",
+            "2026-09-30",
+            "FY27-Q1",
+            Grain::Quarter,
+        );
+        check(
+            "FY27-Q3",
+            7,
+            "2027-01-01",
+            "2027-03-31",
+            "FY27-Q3",
+            Grain::Quarter,
+        );
         // A calendar quarter under start 4 is also a fiscal quarter and takes the fiscal label.
-        check("2026-Q3", 4, "2026-07-01", "2026-09-30", "FY27-Q2", Grain::Quarter);
-        check("2026-Q1", 7, "2026-01-01", "2026-03-31", "FY26-Q3", Grain::Quarter);
+        check(
+            "2026-Q3",
+            4,
+            "2026-07-01",
+            "2026-09-30",
+            "FY27-Q2",
+            Grain::Quarter,
+        );
+        check(
+            "2026-Q1",
+            7,
+            "2026-01-01",
+            "2026-03-31",
+            "FY26-Q3",
+            Grain::Quarter,
+        );
         // Under start 2 a calendar quarter is no fiscal quarter and keeps its calendar label.
-        check("2026-Q3", 2, "2026-07-01", "2026-09-30", "2026-Q3", Grain::Quarter);
+        check(
+            "2026-Q3",
+            2,
+            "2026-07-01",
+            "2026-09-30",
+            "2026-Q3",
+            Grain::Quarter,
+        );
         // `2026` stays the calendar year even with a fiscal start.
         check("2026", 4, "2026-01-01", "2026-12-31", "2026", Grain::Year);
     }
@@ -556,12 +673,40 @@ mod tests {
     #[test]
     fn iso_weeks_cross_year_ends() {
         // 2026-W01 starts on Monday 2025-12-29, because 2026-01-01 is a Thursday.
-        check("2026-W01", 1, "2025-12-29", "2026-01-04", "2026-W01", Grain::Week);
-        check("2026-w31", 1, "2026-07-27", "2026-08-02", "2026-W31", Grain::Week);
+        check(
+            "2026-W01",
+            1,
+            "2025-12-29",
+            "2026-01-04",
+            "2026-W01",
+            Grain::Week,
+        );
+        check(
+            "2026-w31",
+            1,
+            "2026-07-27",
+            "2026-08-02",
+            "2026-W31",
+            Grain::Week,
+        );
         // 2020 has 53 ISO weeks; its week 53 ends in January 2021.
-        check("2020-W53", 1, "2020-12-28", "2021-01-03", "2020-W53", Grain::Week);
+        check(
+            "2020-W53",
+            1,
+            "2020-12-28",
+            "2021-01-03",
+            "2020-W53",
+            Grain::Week,
+        );
         // 2026 starts on a Thursday and so has a week 53; 2025 does not.
-        check("2026-W53", 1, "2026-12-28", "2027-01-03", "2026-W53", Grain::Week);
+        check(
+            "2026-W53",
+            1,
+            "2026-12-28",
+            "2027-01-03",
+            "2026-W53",
+            Grain::Week,
+        );
         check_err("2025-W53", 1, "ISO weeks 1 to 52");
         // The week of 2021-01-01 is 2020-W53, not a week of 2021.
         assert_eq!(Period::week_of(d("2021-01-01")).label, "2020-W53");
@@ -586,7 +731,10 @@ mod tests {
         check_err("FYQ1", 4, "FY27 or FY2027");
         check_err("2026/Q3", 1, "expected 2026-Q3");
         check_err("2026-Wx", 1, "2026-W01 to 2026-W53");
-        assert!(Period::parse("2026-Q3", 13).is_err(), "13 is no fiscal start month");
+        assert!(
+            Period::parse("2026-Q3", 13).is_err(),
+            "13 is no fiscal start month"
+        );
     }
 
     #[test]
@@ -606,16 +754,28 @@ mod tests {
         assert_eq!(m.previous(1).end, d("2026-02-28"));
         assert_eq!(m.year_ago(1).label, "2025-03");
         let day = Period::parse("2024-02-29", 1).unwrap();
-        assert_eq!(day.year_ago(1).label, "2023-02-28", "no 29 February in 2023");
+        assert_eq!(
+            day.year_ago(1).label,
+            "2023-02-28",
+            "no 29 February in 2023"
+        );
         assert_eq!(day.previous(1).label, "2024-02-28");
         let y = Period::parse("FY27", 4).unwrap();
         assert_eq!(y.previous(4).label, "FY26");
         assert_eq!(y.previous(4).start, d("2025-04-01"));
         let cy = Period::parse("2026", 4).unwrap();
-        assert_eq!(cy.previous(4).label, "2025", "a calendar year stays calendar");
+        assert_eq!(
+            cy.previous(4).label,
+            "2025",
+            "a calendar year stays calendar"
+        );
         assert_eq!(Period::parse("2026", 1).unwrap().previous(1).label, "2025");
         let r = Period::parse("2026-07-01..2026-07-10", 1).unwrap();
-        assert_eq!(r.previous(1).label, "2026-06-21..2026-06-30", "ten days before");
+        assert_eq!(
+            r.previous(1).label,
+            "2026-06-21..2026-06-30",
+            "ten days before"
+        );
         let qr = Period::parse("2024-01-01..2024-02-29", 1).unwrap();
         assert_eq!(
             qr.year_ago(1).label,
@@ -633,7 +793,10 @@ mod tests {
             6.0
         );
         let w = Period::parse("2026-W31", 1).unwrap().months();
-        assert!((w - 7.0 * 12.0 / 365.25).abs() < 1e-12, "a week is 7/30.44 of a month");
+        assert!(
+            (w - 7.0 * 12.0 / 365.25).abs() < 1e-12,
+            "a week is 7/30.44 of a month"
+        );
     }
 
     #[test]

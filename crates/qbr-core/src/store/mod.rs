@@ -11,9 +11,13 @@
 //! - Writers take the lock up front (`BEGIN IMMEDIATE`) and wait `BUSY_TIMEOUT`; after that they
 //!   fail with [`Error::Busy`] instead of corrupting or blocking forever.
 
+mod custom_metrics;
 mod migrations;
 mod overview;
+pub(crate) mod query;
 mod settings;
+mod targets;
+mod variants;
 mod write;
 
 use std::fs::File;

@@ -1,0 +1,532 @@
+//! Evaluation: summed measures of a scope in, [`MetricValue`]s out, and the scorecard that a QBR
+//! is built from (per group, per metric: value, target, status, previous and year-ago values).
+//!
+//! Promises:
+//! - One aggregation query per period asked (current, previous, year-ago), whatever the number
+//!   of metrics; metrics are then evaluated from the group's sums in memory.
+//! - Stocks (headcount, fte) are summed across dimensions and averaged over the months of the
+//!   scope; every other measure is summed.
+//! - Where a scope has no `agent_handle_s`, `handle_s` stands in (metrics.md, base measures).
+//! - Under the repeat-contact FCR variant, `fcr_resolved` and `fcr_eligible` come from the
+//!   interaction records, replacing whatever the facts reported.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::{Error, Result};
+use crate::measure::{Dimension, Measure, Measures};
+use crate::metrics::catalog::{Metric, MetricId};
+use crate::metrics::comparison::{change, Change};
+use crate::metrics::formula::{Scale, Term};
+use crate::metrics::target::{select_target, status, Status, Target};
+use crate::metrics::variant::{FcrVariant, MetricVariants};
+use crate::metrics::{Direction, Flag, MetricValue, Unit};
+use crate::period::Period;
+use crate::store::query::{FactCell, FactScope, ResolutionCell, TimeSplit, STOCKS};
+use crate::store::Workspace;
+
+/// Summed measures of one group over some span; stocks are kept per month so that they can be
+/// averaged over time after being added across dimensions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aggregate {
+    flows: Measures,
+    /// (year, month) → per stock: (sum of the stock over the month's rows, distinct days).
+    stocks: BTreeMap<(i32, u32), [(f64, u32); 2]>,
+}
+
+impl Aggregate {
+    /// Adds one query cell.
+    pub(crate) fn add_cell(&mut self, cell: &FactCell) {
+        for (m, v) in cell.sums.iter() {
+            if let (Some(v), false) = (v, m.is_stock()) {
+                self.flows.add(m, v);
+            }
+        }
+        for (i, stock) in STOCKS.iter().enumerate() {
+            if let (Some(sum), days) = (cell.sums.get(*stock), cell.stock_days[i]) {
+                if days > 0 {
+                    let slot = self
+                        .stocks
+                        .entry((cell.slot.year(), cell.slot.month()))
+                        .or_default();
+                    slot[i].0 += sum;
+                    slot[i].1 += days;
+                }
+            }
+        }
+    }
+
+    /// Adds another aggregate (a moving-average window is the merge of its buckets).
+    pub fn merge(&mut self, other: &Aggregate) {
+        for (m, v) in other.flows.iter() {
+            if let Some(v) = v {
+                self.flows.add(m, v);
+            }
+        }
+        for (month, s) in &other.stocks {
+            let slot = self.stocks.entry(*month).or_default();
+            for i in 0..2 {
+                slot[i].0 += s[i].0;
+                slot[i].1 += s[i].1;
+            }
+        }
+    }
+
+    /// Replaces the reported resolution measures by repeat-contact ones.
+    pub(crate) fn take_resolution(&mut self, resolved: Option<u64>, eligible: Option<u64>) {
+        let mut flows = Measures::default();
+        for (m, v) in self.flows.iter() {
+            if let (Some(v), false) = (v, matches!(m, Measure::FcrResolved | Measure::FcrEligible))
+            {
+                flows.set(m, v);
+            }
+        }
+        if let (Some(r), Some(e)) = (resolved, eligible) {
+            flows.set(Measure::FcrResolved, r as f64);
+            flows.set(Measure::FcrEligible, e as f64);
+        }
+        self.flows = flows;
+    }
+
+    /// The measure over the aggregate: the sum of a flow, the mean over months of a stock, or
+    /// `None` when nothing in the scope measures it.
+    pub fn value(&self, m: Measure) -> Option<f64> {
+        if let Some(i) = STOCKS.iter().position(|s| *s == m) {
+            let levels: Vec<f64> = self
+                .stocks
+                .values()
+                .filter(|s| s[i].1 > 0)
+                .map(|s| s[i].0 / f64::from(s[i].1))
+                .collect();
+            return (!levels.is_empty()).then(|| levels.iter().sum::<f64>() / levels.len() as f64);
+        }
+        match (m, self.flows.get(m)) {
+            (Measure::AgentHandleS, None) => self.flows.get(Measure::HandleS),
+            (_, v) => v,
+        }
+    }
+}
+
+fn sum_terms(agg: &Aggregate, terms: &[Term]) -> std::result::Result<f64, Measure> {
+    let mut total = 0.0;
+    for t in terms {
+        let v = agg.value(t.measure).ok_or(t.measure)?;
+        total += if t.negative { -v } else { v };
+    }
+    Ok(total)
+}
+
+fn not_in_data(m: Measure) -> String {
+    format!("{} is not in the data for this scope", m.as_str())
+}
+
+/// Evaluates `metric` over `agg`, a scope of `months` months (used only by annualised metrics).
+pub fn evaluate(metric: &Metric, agg: &Aggregate, months: f64) -> MetricValue {
+    let n = metric
+        .sample
+        .and_then(|m| agg.value(m))
+        .map(|v| v.round().max(0.0) as u64);
+    let mut out = MetricValue {
+        value: None,
+        numerator: None,
+        denominator: None,
+        n,
+        flags: Vec::new(),
+        reason: None,
+    };
+    let f = &metric.formula;
+    let Some(den_terms) = &f.denominator else {
+        match sum_terms(agg, &f.numerator) {
+            Ok(v) => {
+                out.numerator = Some(v);
+                out.value = Some(v);
+            }
+            Err(_) => out.reason = Some(metric.empty_reason.clone()),
+        }
+        return out;
+    };
+    let den = match sum_terms(agg, den_terms) {
+        Ok(d) => d,
+        Err(m) => {
+            let all_absent = den_terms.iter().all(|t| agg.value(t.measure).is_none());
+            out.reason = Some(if all_absent {
+                metric.empty_reason.clone()
+            } else {
+                not_in_data(m)
+            });
+            return out;
+        }
+    };
+    out.denominator = Some(den);
+    out.numerator = sum_terms(agg, &f.numerator).ok();
+    if den == 0.0 {
+        out.reason = Some(metric.empty_reason.clone());
+        return out;
+    }
+    if den < 0.0 {
+        out.reason = Some(format!(
+            "the data are inconsistent: the denominator ({}) is negative",
+            den_terms_text(den_terms)
+        ));
+        return out;
+    }
+    let Some(num) = out.numerator else {
+        let missing = f
+            .numerator
+            .iter()
+            .find(|t| agg.value(t.measure).is_none())
+            .map(|t| t.measure)
+            .expect("a failed sum has an absent term");
+        out.reason = Some(not_in_data(missing));
+        return out;
+    };
+    let scale = match f.scale {
+        Scale::One => 1.0,
+        Scale::Hundred => 100.0,
+        Scale::Annualised => 12.0 / months,
+    };
+    let value = num / den * scale;
+    if !value.is_finite() {
+        out.reason = Some("the value cannot be computed for this scope".into());
+        return out;
+    }
+    out.value = Some(value);
+    if let (Some(n), Some(min)) = (out.n, metric.min_sample) {
+        if n < min {
+            out.flags.push(Flag::LowSample);
+        }
+    }
+    out
+}
+
+fn den_terms_text(terms: &[Term]) -> String {
+    crate::metrics::formula::Formula::sum(terms).text()
+}
+
+/// Which members a group stands for, in `group_by` order. An empty key is the whole scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GroupKey(pub Vec<(Dimension, Option<String>)>);
+
+impl GroupKey {
+    fn from_parts(group_by: &[Dimension], names: &[Option<String>]) -> GroupKey {
+        GroupKey(
+            group_by
+                .iter()
+                .copied()
+                .zip(names.iter().cloned())
+                .collect(),
+        )
+    }
+
+    /// The member of `d` in this group: `Some(None)` when the group's rows leave it empty,
+    /// `None` when the group is not cut by `d`.
+    pub fn get(&self, d: Dimension) -> Option<Option<&str>> {
+        self.0
+            .iter()
+            .find(|(gd, _)| *gd == d)
+            .map(|(_, v)| v.as_deref())
+    }
+
+    /// `Billing / Dublin`; "All" for the whole scope; "(none)" for an empty member.
+    pub fn label(&self) -> String {
+        if self.0.is_empty() {
+            return "All".into();
+        }
+        self.0
+            .iter()
+            .map(|(_, v)| v.as_deref().unwrap_or("(none)"))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// Orders named members alphabetically and empty members last.
+    fn sort_key(&self) -> Vec<(bool, String)> {
+        self.0
+            .iter()
+            .map(|(_, v)| (v.is_none(), v.clone().unwrap_or_default()))
+            .collect()
+    }
+}
+
+/// What a scorecard covers.
+#[derive(Debug, Clone)]
+pub struct ScorecardRequest {
+    pub period: Period,
+    /// Metric ids, built-in or custom, in display order; empty = every built-in then every custom.
+    pub metrics: Vec<String>,
+    pub group_by: Vec<Dimension>,
+    /// Member filters; several on one dimension are alternatives.
+    pub filters: Vec<(Dimension, String)>,
+    /// Also evaluate the previous period and the same period a year earlier.
+    pub compare: bool,
+}
+
+/// One metric of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorecardEntry {
+    pub metric_id: String,
+    pub unit: Unit,
+    pub value: MetricValue,
+    /// The target in force at the period's end for this group, most specific scope first.
+    pub target: Option<Target>,
+    pub status: Status,
+    pub previous: Option<f64>,
+    pub year_ago: Option<f64>,
+    pub change_previous: Option<Change>,
+    pub change_year_ago: Option<Change>,
+}
+
+/// One group's metrics, in the order of the scorecard's `metrics`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorecardGroup {
+    pub key: GroupKey,
+    pub metrics: Vec<ScorecardEntry>,
+}
+
+impl ScorecardGroup {
+    pub fn metric(&self, id: &str) -> Option<&ScorecardEntry> {
+        self.metrics.iter().find(|e| e.metric_id == id)
+    }
+}
+
+/// A scorecard: the period, the metric definitions used, and one row of metrics per group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorecard {
+    pub period: Period,
+    pub previous_period: Option<Period>,
+    pub year_ago_period: Option<Period>,
+    pub variants: MetricVariants,
+    /// Definitions (name, unit, direction, formula text) in display order.
+    pub metrics: Vec<Metric>,
+    /// Sorted by key; a scorecard without grouping has exactly one group with an empty key.
+    pub groups: Vec<ScorecardGroup>,
+}
+
+impl Scorecard {
+    pub fn group(&self, key: &GroupKey) -> Option<&ScorecardGroup> {
+        self.groups.iter().find(|g| &g.key == key)
+    }
+}
+
+/// Aggregated groups of one span.
+pub(crate) type Groups = BTreeMap<Vec<Option<String>>, Aggregate>;
+
+fn needs_resolution(metrics: &[Metric], v: &MetricVariants) -> bool {
+    matches!(v.fcr, FcrVariant::RepeatContacts { .. })
+        && metrics.iter().any(|m| {
+            m.formula
+                .measures()
+                .any(|x| matches!(x, Measure::FcrResolved | Measure::FcrEligible))
+        })
+}
+
+impl Workspace {
+    /// Every built-in metric under the workspace's variants, then every custom metric.
+    pub fn metric_catalog(&self) -> Result<Vec<Metric>> {
+        let v = self.metric_variants()?;
+        let mut all = crate::metrics::catalog::catalog(&v);
+        for c in self.custom_metrics()? {
+            all.push(Metric::custom(&c)?);
+        }
+        Ok(all)
+    }
+
+    /// The metrics named by `ids` (all when empty), or an error naming the unknown id.
+    pub(crate) fn resolve_metrics(
+        &self,
+        ids: &[String],
+        v: &MetricVariants,
+    ) -> Result<Vec<Metric>> {
+        let mut customs: Option<Vec<Metric>> = None;
+        let mut load_customs = |ws: &Workspace| -> Result<Vec<Metric>> {
+            if customs.is_none() {
+                customs = Some(
+                    ws.custom_metrics()?
+                        .iter()
+                        .map(Metric::custom)
+                        .collect::<Result<_>>()?,
+                );
+            }
+            Ok(customs.clone().unwrap_or_default())
+        };
+        if ids.is_empty() {
+            let mut all = crate::metrics::catalog::catalog(v);
+            all.extend(load_customs(self)?);
+            return Ok(all);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id = id.trim();
+            if let Some(b) = MetricId::parse(id) {
+                out.push(Metric::builtin(b, v));
+                continue;
+            }
+            match load_customs(self)?.into_iter().find(|m| m.id == id) {
+                Some(m) => out.push(m),
+                None => {
+                    return Err(Error::InvalidSetting {
+                        field: "metric".into(),
+                        message: format!(
+                            "unknown metric {id:?}; expected a built-in id such as service_level, csat or aht, or a custom metric's id"
+                        ),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs the aggregation (and, when needed, the repeat-contact query) for one span.
+    pub(crate) fn cells(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        split: TimeSplit,
+        group_by: &[Dimension],
+        filters: &[(Dimension, String)],
+        resolution_days: Option<u32>,
+    ) -> Result<(Vec<FactCell>, Option<Vec<ResolutionCell>>)> {
+        let scope = FactScope {
+            start,
+            end,
+            group_by,
+            filters,
+            split,
+        };
+        let facts = self.aggregate_facts(&scope)?;
+        let resolution = match resolution_days {
+            Some(days) => Some(self.repeat_contact_resolution(&scope, days)?),
+            None => None,
+        };
+        Ok((facts, resolution))
+    }
+
+    /// Aggregates one period per group.
+    pub(crate) fn groups(
+        &self,
+        period: &Period,
+        group_by: &[Dimension],
+        filters: &[(Dimension, String)],
+        resolution_days: Option<u32>,
+    ) -> Result<Groups> {
+        let (facts, resolution) = self.cells(
+            period.start,
+            period.end,
+            TimeSplit::Month,
+            group_by,
+            filters,
+            resolution_days,
+        )?;
+        let mut groups = Groups::new();
+        for c in &facts {
+            groups.entry(c.key.clone()).or_default().add_cell(c);
+        }
+        if let Some(res) = resolution {
+            let mut by_key: HashMap<Vec<Option<String>>, (u64, u64)> = HashMap::new();
+            for r in &res {
+                let e = by_key.entry(r.key.clone()).or_default();
+                e.0 += r.resolved;
+                e.1 += r.eligible;
+            }
+            for k in by_key.keys() {
+                groups.entry(k.clone()).or_default();
+            }
+            for (k, agg) in groups.iter_mut() {
+                let found = by_key.get(k);
+                agg.take_resolution(found.map(|f| f.0), found.map(|f| f.1));
+            }
+        }
+        if group_by.is_empty() {
+            groups.entry(Vec::new()).or_default();
+        }
+        Ok(groups)
+    }
+
+    /// The scorecard of `req`: see [`Scorecard`].
+    pub fn scorecard(&self, req: &ScorecardRequest) -> Result<Scorecard> {
+        let fsm = self.settings()?.fiscal_year_start_month;
+        let variants = self.metric_variants()?;
+        let metrics = self.resolve_metrics(&req.metrics, &variants)?;
+        let targets = self.targets()?;
+        let resolution_days = match variants.fcr {
+            FcrVariant::RepeatContacts { days } if needs_resolution(&metrics, &variants) => {
+                Some(days)
+            }
+            _ => None,
+        };
+        let current = self.groups(&req.period, &req.group_by, &req.filters, resolution_days)?;
+        let (previous_period, year_ago_period) = if req.compare {
+            (
+                Some(req.period.previous(fsm)),
+                Some(req.period.year_ago(fsm)),
+            )
+        } else {
+            (None, None)
+        };
+        let other = |p: &Option<Period>| -> Result<Option<Groups>> {
+            p.as_ref()
+                .map(|p| self.groups(p, &req.group_by, &req.filters, resolution_days))
+                .transpose()
+        };
+        let previous = other(&previous_period)?;
+        let year_ago = other(&year_ago_period)?;
+        let value_in = |groups: &Option<Groups>, p: &Option<Period>, key, m: &Metric| {
+            let (groups, p) = (groups.as_ref()?, p.as_ref()?);
+            evaluate(m, groups.get(key)?, p.months()).value
+        };
+
+        let mut out_groups = Vec::with_capacity(current.len());
+        for (names, agg) in &current {
+            let key = GroupKey::from_parts(&req.group_by, names);
+            let entries = metrics
+                .iter()
+                .map(|m| {
+                    let value = evaluate(m, agg, req.period.months());
+                    let target =
+                        select_target(&targets, &m.id, &key, &req.filters, req.period.end).cloned();
+                    let status = status(target.as_ref(), value.value);
+                    let prev = value_in(&previous, &previous_period, names, m);
+                    let ya = value_in(&year_ago, &year_ago_period, names, m);
+                    ScorecardEntry {
+                        metric_id: m.id.clone(),
+                        unit: m.unit,
+                        change_previous: change(value.value, prev, m.unit),
+                        change_year_ago: change(value.value, ya, m.unit),
+                        value,
+                        target,
+                        status,
+                        previous: prev,
+                        year_ago: ya,
+                    }
+                })
+                .collect();
+            out_groups.push(ScorecardGroup {
+                key,
+                metrics: entries,
+            });
+        }
+        out_groups.sort_by_key(|g| g.key.sort_key());
+        Ok(Scorecard {
+            period: req.period.clone(),
+            previous_period,
+            year_ago_period,
+            variants,
+            metrics,
+            groups: out_groups,
+        })
+    }
+}
+
+/// Whether moving in `slope`'s direction is good for a metric, or `None` when the metric has no
+/// better direction (volumes) or a band.
+pub fn is_improvement(direction: Direction, slope: f64) -> Option<bool> {
+    match direction {
+        Direction::Higher => Some(slope > 0.0),
+        Direction::Lower => Some(slope < 0.0),
+        Direction::Band | Direction::None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

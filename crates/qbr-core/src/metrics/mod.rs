@@ -1,0 +1,193 @@
+//! The metrics engine: every figure of metrics.md, computed as a ratio of sums of base measures
+//! after aggregation to the scope asked for (a period, a grouping, filters).
+//!
+//! Promises:
+//! - Percentages and averages are never averaged: groups, periods and moving-average windows are
+//!   always recomputed from summed measures.
+//! - A metric without data or with a zero denominator has no value (never 0, never NaN) and says
+//!   why in words a client can read.
+//! - Every value carries its numerator, denominator and sample size.
+//! - Built-in and custom metrics are evaluated by the same code.
+//!
+//! Map: [`catalog`] (the 22 metrics and their formulas), [`variant`] (the definitions a workspace
+//! may choose), [`formula`] (custom metrics), [`engine`] (evaluation and scorecards), [`target`]
+//! (contract targets and RAG status), [`comparison`] (QoQ / YoY changes), [`series`] (trends).
+
+pub mod catalog;
+pub mod comparison;
+pub mod engine;
+pub mod formula;
+pub mod series;
+pub mod target;
+pub mod variant;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+pub use catalog::{Metric, MetricId};
+pub use comparison::Change;
+pub use engine::{GroupKey, Scorecard, ScorecardEntry, ScorecardGroup, ScorecardRequest};
+pub use formula::{CustomMetric, Formula, Scale, Term};
+pub use series::{Series, SeriesLine, SeriesPoint, SeriesRequest, Trend};
+pub use target::{Status, Target, TargetDirection};
+pub use variant::{AttritionVariant, CsatVariant, FcrVariant, MetricVariants, ServiceLevelVariant};
+
+/// What a metric's value measures, which decides how it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Count,
+    /// A fraction (0.812), shown as a percentage.
+    Ratio,
+    Seconds,
+    /// NPS, −100 to 100.
+    Score,
+    /// Customer effort, 1 to 7.
+    Scale7,
+    /// Quality, 0 to 100.
+    Points,
+    /// In the workspace currency.
+    Money,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 7] = [
+        Unit::Count,
+        Unit::Ratio,
+        Unit::Seconds,
+        Unit::Score,
+        Unit::Scale7,
+        Unit::Points,
+        Unit::Money,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Ratio => "ratio",
+            Unit::Seconds => "seconds",
+            Unit::Score => "score",
+            Unit::Scale7 => "scale_1_7",
+            Unit::Points => "points",
+            Unit::Money => "money",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Unit {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Unit> {
+        Unit::ALL
+            .into_iter()
+            .find(|u| u.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::InvalidSetting {
+                field: "unit".into(),
+                message: format!(
+                    "unknown unit {s:?}; expected count, ratio, seconds, score, scale_1_7, points or money"
+                ),
+            })
+    }
+}
+
+/// Which way is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Higher,
+    Lower,
+    /// Best inside a band (occupancy: too low wastes money, too high burns people out).
+    Band,
+    /// Neither (volumes).
+    None,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 4] = [
+        Direction::Higher,
+        Direction::Lower,
+        Direction::Band,
+        Direction::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+            Direction::Band => "band",
+            Direction::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Direction {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Direction> {
+        Direction::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| Error::InvalidSetting {
+                field: "direction".into(),
+                message: format!("unknown direction {s:?}; expected higher, lower, band or none"),
+            })
+    }
+}
+
+/// A remark attached to a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// Fewer responses or evaluations than the metric's minimum sample.
+    LowSample,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::LowSample => "low_sample",
+        }
+    }
+}
+
+/// One metric evaluated over one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricValue {
+    /// `None` when there is no value; `reason` then says why.
+    pub value: Option<f64>,
+    /// The summed numerator before any scale factor (NPS × 100, attrition × 12 / months).
+    pub numerator: Option<f64>,
+    /// `None` for count metrics, which have no denominator.
+    pub denominator: Option<f64>,
+    /// Sample size: responses, evaluations or contacts, where the metric has one.
+    pub n: Option<u64>,
+    pub flags: Vec<Flag>,
+    pub reason: Option<String>,
+}
+
+impl MetricValue {
+    /// No value, for `reason`.
+    pub fn missing(reason: impl Into<String>) -> MetricValue {
+        MetricValue {
+            value: None,
+            numerator: None,
+            denominator: None,
+            n: None,
+            flags: Vec::new(),
+            reason: Some(reason.into()),
+        }
+    }
+
+    pub fn is_low_sample(&self) -> bool {
+        self.flags.contains(&Flag::LowSample)
+    }
+}

@@ -1,0 +1,552 @@
+//! Aggregation queries for the metrics engine: sums of base measures over a date span, grouped by
+//! any set of dimensions and cut into day or month slots, in one SQL statement per scope.
+//!
+//! Promises:
+//! - Every value from the caller is a bound parameter; table and column names come only from the
+//!   closed [`Dimension`] and [`Measure`] enums.
+//! - A sum over rows that all leave a measure NULL is `None` ("not measured"), never 0.
+//! - Rows of undone import batches are left out.
+//! - Month-grain rows (dated the 1st) are returned only when the span covers their whole month;
+//!   the engine decides again per series bucket, since monthly figures cannot be cut into weeks.
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rusqlite::{params_from_iter, types::Value};
+
+use super::Workspace;
+use crate::error::Result;
+use crate::measure::{Dimension, Measure, Measures};
+
+/// Member names of a group, in `group_by` order; `None` where the rows leave a dimension empty.
+pub(crate) type MemberNames = Vec<Option<String>>;
+
+/// How finely the time axis is kept in a query's result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeSplit {
+    /// One slot per day (series by day or week).
+    Day,
+    /// One slot per calendar month, dated the 1st (scorecards and monthly series).
+    Month,
+}
+
+/// What to aggregate: a span of days, the dimensions to group by, and member filters. Filters on
+/// the same dimension are alternatives (program = A or program = B); filters on different
+/// dimensions must all hold.
+#[derive(Debug, Clone)]
+pub(crate) struct FactScope<'a> {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub group_by: &'a [Dimension],
+    pub filters: &'a [(Dimension, String)],
+    pub split: TimeSplit,
+}
+
+/// One group × time slot × grain of summed measures.
+#[derive(Debug, Clone)]
+pub(crate) struct FactCell {
+    /// Member names in `group_by` order; `None` where the rows leave the dimension empty.
+    pub key: Vec<Option<String>>,
+    /// The day, or the 1st of the month under [`TimeSplit::Month`].
+    pub slot: NaiveDate,
+    /// True for month-grain rows (monthly finance, monthly headcount).
+    pub monthly: bool,
+    pub sums: Measures,
+    /// Distinct days carrying a value of each stock (headcount, fte), so that a month's level is
+    /// the mean over its days of the summed stock.
+    pub stock_days: [u32; 2],
+}
+
+/// Repeat-contact resolution of handled contacts in one group × slot.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ResolutionCell {
+    pub key: Vec<Option<String>>,
+    pub slot: NaiveDate,
+    pub resolved: u64,
+    pub eligible: u64,
+}
+
+/// The stocks, in the order of [`FactCell::stock_days`].
+pub(crate) const STOCKS: [Measure; 2] = [Measure::Headcount, Measure::Fte];
+
+fn id_column(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Program => "program_id",
+        Dimension::Queue => "queue_id",
+        Dimension::Channel => "channel_id",
+        Dimension::Site => "site_id",
+        Dimension::Team => "team_id",
+        Dimension::Agent => "agent_id",
+    }
+}
+
+fn name_table(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Program => "program",
+        Dimension::Queue => "queue",
+        Dimension::Channel => "channel",
+        Dimension::Site => "site",
+        Dimension::Team => "team",
+        Dimension::Agent => "agent",
+    }
+}
+
+fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_day(s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// The 1st-of-month dates whose whole month lies inside `start..=end`, as (first, last), or
+/// `None` when no month fits.
+fn whole_months(start: NaiveDate, end: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let first = if start.day() == 1 {
+        start
+    } else {
+        start.with_day(1)? + Months::new(1)
+    };
+    let after_end = end.succ_opt()?;
+    let last = after_end.with_day(1)? - Months::new(1);
+    (first <= last).then_some((first, last))
+}
+
+/// Appends `AND <col> IN (SELECT id FROM <table> WHERE name IN (?, ...))` per filtered dimension.
+fn filter_sql(alias: &str, filters: &[(Dimension, String)], params: &mut Vec<Value>) -> String {
+    let mut sql = String::new();
+    for d in Dimension::ALL {
+        let names: Vec<&String> = filters
+            .iter()
+            .filter(|(fd, _)| *fd == d)
+            .map(|(_, n)| n)
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let marks: Vec<String> = names
+            .iter()
+            .map(|n| {
+                params.push(Value::Text((*n).clone()));
+                format!("?{}", params.len())
+            })
+            .collect();
+        sql.push_str(&format!(
+            " AND {alias}.{} IN (SELECT id FROM {} WHERE name IN ({}))",
+            id_column(d),
+            name_table(d),
+            marks.join(", ")
+        ));
+    }
+    sql
+}
+
+/// Outer select list and joins that turn grouped member ids back into names.
+fn name_joins(group_by: &[Dimension]) -> (String, String) {
+    let mut cols = String::new();
+    let mut joins = String::new();
+    for (i, d) in group_by.iter().enumerate() {
+        cols.push_str(&format!("n{i}.name, "));
+        joins.push_str(&format!(
+            " LEFT JOIN {} n{i} ON n{i}.id = a.g{i}",
+            name_table(*d)
+        ));
+    }
+    (cols, joins)
+}
+
+const NOT_UNDONE: &str =
+    "batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)";
+
+fn measure_sums() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        Measure::ALL
+            .iter()
+            .map(|m| format!("sum({0}) AS {0}", m.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+impl Workspace {
+    /// Sums every base measure over `scope`, one cell per group × slot × grain.
+    pub(crate) fn aggregate_facts(&self, scope: &FactScope<'_>) -> Result<Vec<FactCell>> {
+        let mut params: Vec<Value> = vec![
+            Value::Text(day_text(scope.start)),
+            Value::Text(day_text(scope.end)),
+        ];
+        // An empty month window (`?4 < ?3`) matches no month-grain row.
+        let (m_first, m_last) = whole_months(scope.start, scope.end)
+            .map(|(a, b)| (day_text(a), day_text(b)))
+            .unwrap_or_else(|| ("9999-12-31".into(), "0000-01-01".into()));
+        params.push(Value::Text(m_first));
+        params.push(Value::Text(m_last));
+        let filters = filter_sql("f", scope.filters, &mut params);
+        let groups: String = scope
+            .group_by
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("f.{} AS g{i}, ", id_column(*d)))
+            .collect();
+        let group_cols: String = (0..scope.group_by.len())
+            .map(|i| format!("g{i}, "))
+            .collect();
+        let slot = match scope.split {
+            TimeSplit::Day => "f.day",
+            TimeSplit::Month => "substr(f.day, 1, 8) || '01'",
+        };
+        let (name_cols, joins) = name_joins(scope.group_by);
+        let measure_cols: String = Measure::ALL
+            .iter()
+            .map(|m| format!("a.{}, ", m.as_str()))
+            .collect();
+        let sql = format!(
+            "SELECT {name_cols}a.slot, a.monthly, {measure_cols}a.hc_days, a.fte_days FROM (
+                 SELECT {groups}{slot} AS slot, f.grain = 'month' AS monthly, {sums},
+                        count(DISTINCT CASE WHEN f.headcount IS NOT NULL THEN f.day END) AS hc_days,
+                        count(DISTINCT CASE WHEN f.fte IS NOT NULL THEN f.day END) AS fte_days
+                 FROM fact f
+                 WHERE ((f.grain = 'day' AND f.day BETWEEN ?1 AND ?2)
+                        OR (f.grain = 'month' AND f.day BETWEEN ?3 AND ?4))
+                   AND f.{NOT_UNDONE}{filters}
+                 GROUP BY {group_cols}slot, monthly
+             ) a{joins}",
+            sums = measure_sums(),
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let n = scope.group_by.len();
+        let rows = stmt.query_map(params_from_iter(params), |r| {
+            let key = (0..n)
+                .map(|i| r.get::<_, Option<String>>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let slot = parse_day(&r.get::<_, String>(n)?)?;
+            let monthly: bool = r.get(n + 1)?;
+            let mut sums = Measures::default();
+            for (j, &m) in Measure::ALL.iter().enumerate() {
+                if let Some(v) = r.get::<_, Option<f64>>(n + 2 + j)? {
+                    sums.set(m, v);
+                }
+            }
+            let base = n + 2 + Measure::COUNT;
+            Ok(FactCell {
+                key,
+                slot,
+                monthly,
+                sums,
+                stock_days: [r.get(base)?, r.get(base + 1)?],
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// First-contact resolution from repeat contacts: a handled contact with a customer key is
+    /// resolved when the same customer has no other interaction (any channel, any outcome) within
+    /// `window_days` after it. Contacts less than `window_days` before the last interaction in
+    /// the workspace cannot be judged yet and are left out. Grouping, filters and slots as for
+    /// [`Workspace::aggregate_facts`].
+    pub(crate) fn repeat_contact_resolution(
+        &self,
+        scope: &FactScope<'_>,
+        window_days: u32,
+    ) -> Result<Vec<ResolutionCell>> {
+        let window_s = i64::from(window_days) * 86_400;
+        let mut params: Vec<Value> = vec![
+            Value::Text(day_text(scope.start)),
+            Value::Text(day_text(scope.end)),
+            Value::Integer(window_s),
+        ];
+        let filters = filter_sql("i", scope.filters, &mut params);
+        let groups: String = scope
+            .group_by
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("i.{} AS g{i}, ", id_column(*d)))
+            .collect();
+        let group_cols: String = (0..scope.group_by.len())
+            .map(|i| format!("g{i}, "))
+            .collect();
+        let slot = match scope.split {
+            TimeSplit::Day => "i.day",
+            TimeSplit::Month => "substr(i.day, 1, 8) || '01'",
+        };
+        let (name_cols, joins) = name_joins(scope.group_by);
+        let sql = format!(
+            "SELECT {name_cols}a.slot, a.resolved, a.eligible FROM (
+                 SELECT {group_cols}slot, sum(resolved) AS resolved, count(*) AS eligible FROM (
+                     SELECT {groups}{slot} AS slot,
+                            NOT EXISTS (
+                                SELECT 1 FROM interaction j
+                                WHERE j.customer_key = i.customer_key
+                                  AND j.started_at BETWEEN i.started_at AND i.started_at + ?3
+                                  AND (j.started_at > i.started_at OR j.id > i.id)
+                                  AND j.{NOT_UNDONE}
+                            ) AS resolved
+                     FROM interaction i
+                     WHERE i.outcome = 'handled' AND i.customer_key IS NOT NULL
+                       AND i.day BETWEEN ?1 AND ?2
+                       AND i.started_at + ?3 <= (SELECT max(started_at) FROM interaction
+                                                 WHERE customer_key IS NOT NULL AND {NOT_UNDONE})
+                       AND i.{NOT_UNDONE}{filters}
+                 )
+                 GROUP BY {group_cols}slot
+             ) a{joins}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let n = scope.group_by.len();
+        let rows = stmt.query_map(params_from_iter(params), |r| {
+            let key = (0..n)
+                .map(|i| r.get::<_, Option<String>>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ResolutionCell {
+                key,
+                slot: parse_day(&r.get::<_, String>(n)?)?,
+                resolved: r.get::<_, i64>(n + 1)? as u64,
+                eligible: r.get::<_, i64>(n + 2)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::settings::Settings;
+    use crate::store::{FactKey, NewBatch};
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
+            .unwrap()
+            .into()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn batch(tx: &mut crate::store::WriteTx<'_>, kind: &str) -> i64 {
+        tx.new_batch(&NewBatch {
+            kind: kind.into(),
+            file_name: format!("{kind}.csv"),
+            file_size: 1,
+            sha256: kind.into(),
+            preset: None,
+            mapping: None,
+            source_timezone: "UTC".into(),
+            started_at: now(),
+            app_version: "test".into(),
+        })
+        .unwrap()
+    }
+
+    fn workspace(dir: &std::path::Path) -> Workspace {
+        Workspace::create(&dir.join("q.qbr"), &Settings::default(), now()).unwrap()
+    }
+
+    #[test]
+    fn whole_months_inside_a_span() {
+        assert_eq!(
+            whole_months(d("2026-07-01"), d("2026-09-30")),
+            Some((d("2026-07-01"), d("2026-09-01")))
+        );
+        assert_eq!(
+            whole_months(d("2026-07-15"), d("2026-09-29")),
+            Some((d("2026-08-01"), d("2026-08-01"))),
+            "only August lies wholly inside"
+        );
+        assert_eq!(whole_months(d("2026-07-27"), d("2026-08-02")), None);
+    }
+
+    #[test]
+    fn sums_group_filter_and_keep_unmeasured_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path());
+        let mut tx = ws.write().unwrap();
+        let b = batch(&mut tx, "intervals");
+        let row = |day: &str, program: &str, site: Option<&str>, offered: f64| {
+            let mut members = vec![(Dimension::Program, program.to_string())];
+            if let Some(s) = site {
+                members.push((Dimension::Site, s.to_string()));
+            }
+            (
+                FactKey {
+                    day: Some(d(day)),
+                    monthly: false,
+                    members,
+                },
+                Measures::default().with(Measure::Offered, offered),
+            )
+        };
+        for (k, m) in [
+            row("2026-07-01", "Billing", Some("Dublin"), 100.0),
+            row("2026-07-02", "Billing", Some("Dublin"), 50.0),
+            row("2026-07-02", "Billing", None, 7.0),
+            row("2026-08-01", "Sales", Some("Dublin"), 30.0),
+            row("2026-10-01", "Sales", Some("Dublin"), 999.0),
+        ] {
+            tx.insert_fact(b, &k, &m).unwrap();
+        }
+        // Headcount as a month-grain row: counted only in spans covering all of July.
+        let hc = FactKey {
+            day: Some(d("2026-07-01")),
+            monthly: true,
+            members: vec![(Dimension::Program, "Billing".into())],
+        };
+        tx.insert_fact(b, &hc, &Measures::default().with(Measure::Headcount, 12.0))
+            .unwrap();
+        tx.commit().unwrap();
+
+        let group_by = [Dimension::Program, Dimension::Site];
+        let mut cells = ws
+            .aggregate_facts(&FactScope {
+                start: d("2026-07-01"),
+                end: d("2026-09-30"),
+                group_by: &group_by,
+                filters: &[],
+                split: TimeSplit::Month,
+            })
+            .unwrap();
+        cells.sort_by(|a, b| (&a.key, a.slot, a.monthly).cmp(&(&b.key, b.slot, b.monthly)));
+        let summary: Vec<_> = cells
+            .iter()
+            .map(|c| {
+                (
+                    c.key.clone(),
+                    c.slot,
+                    c.monthly,
+                    c.sums.get(Measure::Offered),
+                    c.sums.get(Measure::Headcount),
+                    c.stock_days,
+                )
+            })
+            .collect();
+        let k = |p: &str, s: Option<&str>| vec![Some(p.to_string()), s.map(str::to_string)];
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    k("Billing", None),
+                    d("2026-07-01"),
+                    false,
+                    Some(7.0),
+                    None,
+                    [0, 0]
+                ),
+                (
+                    k("Billing", None),
+                    d("2026-07-01"),
+                    true,
+                    None,
+                    Some(12.0),
+                    [1, 0]
+                ),
+                (
+                    k("Billing", Some("Dublin")),
+                    d("2026-07-01"),
+                    false,
+                    Some(150.0),
+                    None,
+                    [0, 0]
+                ),
+                (
+                    k("Sales", Some("Dublin")),
+                    d("2026-08-01"),
+                    false,
+                    Some(30.0),
+                    None,
+                    [0, 0]
+                ),
+            ],
+            "July's two Billing/Dublin days sum into one month slot; the October row is outside"
+        );
+
+        let filters = [
+            (Dimension::Site, "Dublin".to_string()),
+            (Dimension::Program, "Sales".to_string()),
+            (Dimension::Program, "Billing".to_string()),
+        ];
+        let cells = ws
+            .aggregate_facts(&FactScope {
+                start: d("2026-07-02"),
+                end: d("2026-08-31"),
+                group_by: &[],
+                filters: &filters,
+                split: TimeSplit::Day,
+            })
+            .unwrap();
+        let total: f64 = cells
+            .iter()
+            .filter_map(|c| c.sums.get(Measure::Offered))
+            .sum();
+        assert_eq!(
+            total, 80.0,
+            "Dublin rows of either program from 2 July: 50 + 30; the site-less row is filtered out"
+        );
+        assert!(
+            cells.iter().all(|c| !c.monthly),
+            "July's headcount row is outside a span that starts on 2 July"
+        );
+    }
+
+    #[test]
+    fn repeat_contacts_judge_resolution() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path());
+        let mut tx = ws.write().unwrap();
+        let b = batch(&mut tx, "interactions");
+        let t0 = d("2026-07-01")
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp();
+        let day_s = 86_400;
+        // (key, customer, started_at, outcome)
+        let rows: &[(&str, Option<&str>, i64, &str)] = &[
+            ("a1", Some("alice"), t0, "handled"), // alice calls back on day 3: not resolved
+            ("a2", Some("alice"), t0 + 3 * day_s, "abandoned"),
+            ("b1", Some("bob"), t0, "handled"), // bob calls again after 8 days: resolved
+            ("b2", Some("bob"), t0 + 8 * day_s, "handled"), // 8 days before the end: judged, resolved
+            ("c1", None, t0, "handled"),                    // no customer key: cannot be judged
+            ("d1", Some("dora"), t0 + 10 * day_s, "handled"), // last 7 days of data: left out
+            ("e1", Some("eve"), t0 + 16 * day_s, "handled"), // the last interaction
+        ];
+        for (key, customer, at, outcome) in rows {
+            let day = DateTime::from_timestamp(*at, 0).unwrap().date_naive();
+            tx.conn()
+                .execute(
+                    "INSERT INTO interaction (batch_id, source, contact_key, started_at, day, customer_key, outcome)
+                     VALUES (?1, 'generic', ?2, ?3, ?4, ?5, ?6)",
+                    rusqlite::params![b, key, at, day_text(day), customer, outcome],
+                )
+                .unwrap();
+        }
+        tx.commit().unwrap();
+        let cells = ws
+            .repeat_contact_resolution(
+                &FactScope {
+                    start: d("2026-07-01"),
+                    end: d("2026-07-31"),
+                    group_by: &[],
+                    filters: &[],
+                    split: TimeSplit::Month,
+                },
+                7,
+            )
+            .unwrap();
+        assert_eq!(
+            cells,
+            vec![ResolutionCell {
+                key: vec![],
+                slot: d("2026-07-01"),
+                resolved: 2,
+                eligible: 3,
+            }],
+            "a1 repeated within 7 days; b1 and b2 did not; c1 has no customer; d1 and e1 are too recent"
+        );
+    }
+}

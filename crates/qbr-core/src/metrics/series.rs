@@ -254,7 +254,216 @@ impl Workspace {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, Days, Utc};
+
     use super::*;
+    use crate::measure::{Measure, Measures};
+    use crate::settings::Settings;
+    use crate::store::{FactKey, NewBatch};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn close(a: Option<f64>, b: f64, why: &str) {
+        let a = a.unwrap_or_else(|| panic!("no value; expected {b}: {why}"));
+        assert!((a - b).abs() < 1e-9, "expected {b}, got {a}: {why}");
+    }
+
+    /// Billing answers 70% in July, 80% in August, 90% in September, every day; Sales has one
+    /// August day (500 of 1,000); Billing's August finance comes as one monthly row.
+    fn workspace(dir: &std::path::Path) -> Workspace {
+        let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
+            .unwrap()
+            .into();
+        let mut ws = Workspace::create(&dir.join("s.qbr"), &Settings::default(), now).unwrap();
+        let mut tx = ws.write().unwrap();
+        let b = tx
+            .new_batch(&NewBatch {
+                kind: "intervals".into(),
+                file_name: "s.csv".into(),
+                file_size: 1,
+                sha256: "s".into(),
+                preset: None,
+                mapping: None,
+                source_timezone: "UTC".into(),
+                started_at: now,
+                app_version: "test".into(),
+            })
+            .unwrap();
+        let sl = |offered: f64, ait: f64| {
+            Measures::default()
+                .with(Measure::Offered, offered)
+                .with(Measure::ShortAbandoned, 0.0)
+                .with(Measure::AnsweredInThreshold, ait)
+        };
+        let key = |day: NaiveDate, program: &str, monthly: bool| FactKey {
+            day: Some(day),
+            monthly,
+            members: vec![(Dimension::Program, program.to_string())],
+        };
+        let mut day = d("2026-07-01");
+        while day <= d("2026-09-30") {
+            let m = match day.month() {
+                7 => sl(100.0, 70.0),
+                8 => sl(100.0, 80.0),
+                _ => sl(200.0, 180.0),
+            };
+            tx.insert_fact(b, &key(day, "Billing", false), &m).unwrap();
+            day = day + Days::new(1);
+        }
+        tx.insert_fact(b, &key(d("2026-08-15"), "Sales", false), &sl(1000.0, 500.0))
+            .unwrap();
+        let finance = Measures::default()
+            .with(Measure::Revenue, 1000.0)
+            .with(Measure::Cost, 800.0);
+        tx.insert_fact(b, &key(d("2026-08-01"), "Billing", true), &finance)
+            .unwrap();
+        tx.commit().unwrap();
+        ws
+    }
+
+    fn request(range: &str, grain: Grain, metrics: &[&str]) -> SeriesRequest {
+        SeriesRequest {
+            range: Period::parse(range, 1).unwrap(),
+            grain,
+            metrics: metrics.iter().map(|m| m.to_string()).collect(),
+            group_by: None,
+            filters: vec![],
+            moving_average: None,
+        }
+    }
+
+    #[test]
+    fn monthly_series_with_moving_average_and_trend() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let s = ws
+            .series(&SeriesRequest {
+                moving_average: Some(2),
+                ..request("2026-Q3", Grain::Month, &["service_level"])
+            })
+            .unwrap();
+        assert_eq!(s.lines.len(), 1, "no grouping: one line per metric");
+        let line = &s.lines[0];
+        let labels: Vec<&str> = line
+            .points
+            .iter()
+            .map(|p| p.period.label.as_str())
+            .collect();
+        assert_eq!(labels, ["2026-07", "2026-08", "2026-09"]);
+        close(line.points[0].value.value, 0.70, "2,170 / 3,100");
+        close(
+            line.points[1].value.value,
+            2980.0 / 4100.0,
+            "August with Sales: (2,480 + 500) / (3,100 + 1,000)",
+        );
+        close(line.points[2].value.value, 0.90, "5,400 / 6,000");
+        assert_eq!(
+            line.points[0].moving_average, None,
+            "a two-month window needs two months"
+        );
+        close(
+            line.points[1].moving_average,
+            5150.0 / 7200.0,
+            "July + August summed, not the mean of 70% and 72.7%",
+        );
+        close(
+            line.points[2].moving_average,
+            8380.0 / 10100.0,
+            "August + September summed",
+        );
+        let trend = line.trend.unwrap();
+        close(
+            Some(trend.slope_per_period),
+            (0.90 - 0.70) / 2.0,
+            "three evenly spaced points: the slope is (last − first) / 2",
+        );
+        assert_eq!(
+            trend.improving,
+            Some(true),
+            "service level is better higher"
+        );
+        assert_eq!(trend.points, 3);
+    }
+
+    #[test]
+    fn grouped_series_keep_gaps_as_no_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let s = ws
+            .series(&SeriesRequest {
+                group_by: Some(Dimension::Program),
+                ..request("2026-Q3", Grain::Month, &["service_level", "profit_margin"])
+            })
+            .unwrap();
+        let billing = GroupKey(vec![(Dimension::Program, Some("Billing".into()))]);
+        let sales = GroupKey(vec![(Dimension::Program, Some("Sales".into()))]);
+        let b = s.line(&billing, "service_level").unwrap();
+        close(
+            b.points[1].value.value,
+            0.80,
+            "Billing alone in August: 2,480 / 3,100",
+        );
+        let sl = s.line(&sales, "service_level").unwrap();
+        assert_eq!(sl.points[0].value.value, None);
+        assert_eq!(
+            sl.points[0].value.reason.as_deref(),
+            Some("no contacts offered"),
+            "Sales has no July data"
+        );
+        close(sl.points[1].value.value, 0.5, "500 / 1,000");
+        assert_eq!(sl.trend, None, "one value makes no trend");
+        let pm = s.line(&billing, "profit_margin").unwrap();
+        close(
+            pm.points[1].value.value,
+            0.2,
+            "(1,000 − 800) / 1,000 in August",
+        );
+        assert_eq!(pm.points[0].value.value, None, "no July finance");
+        assert_eq!(s.lines.len(), 4, "two programs × two metrics");
+    }
+
+    #[test]
+    fn weekly_and_daily_buckets() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let s = ws
+            .series(&request(
+                "2026-07-27..2026-08-09",
+                Grain::Week,
+                &["offered", "profit_margin"],
+            ))
+            .unwrap();
+        assert_eq!(s.buckets.len(), 2, "2026-W31 and 2026-W32");
+        let offered = s.line(&GroupKey::default(), "offered").unwrap();
+        close(
+            offered.points[0].value.value,
+            700.0,
+            "W31 (27 July – 2 August): 7 days × 100",
+        );
+        let pm = s.line(&GroupKey::default(), "profit_margin").unwrap();
+        assert!(
+            pm.points.iter().all(|p| p.value.value.is_none()),
+            "monthly finance cannot be cut into weeks"
+        );
+        let days = ws
+            .series(&request(
+                "2026-08-14..2026-08-16",
+                Grain::Day,
+                &["service_level"],
+            ))
+            .unwrap();
+        let values: Vec<Option<f64>> = days.lines[0].points.iter().map(|p| p.value.value).collect();
+        close(values[0], 0.8, "14 August: Billing only");
+        close(values[1], 580.0 / 1100.0, "15 August: Billing and Sales");
+        close(values[2], 0.8, "16 August");
+        assert!(
+            ws.series(&request("2026-Q3", Grain::Quarter, &["offered"]))
+                .is_err(),
+            "a quarter is no series bucket"
+        );
+    }
 
     #[test]
     fn least_squares_slope() {

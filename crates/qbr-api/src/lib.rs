@@ -68,7 +68,7 @@ pub fn workspace_info(path: &Path) -> ApiResult<WorkspaceInfo> {
 pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
     let ws = Workspace::open(path)?;
     let overview = ws.overview()?;
-    let values: Vec<f64> = overview.daily_offered.iter().map(|(_, n)| *n as f64).collect();
+    let values = weekly_totals(&overview.daily_offered);
     let volume_svg = qbr_render::chart::sparkline_svg(&values, 640, 96, (0x1f, 0x5f, 0xa8))
         .map_err(|e| ErrorView {
             code: ErrorCode::Internal,
@@ -93,7 +93,11 @@ pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<P
     if target.exists() && !replace {
         return Err(Error::AlreadyExists { path: target }.into());
     }
-    let building = dir.join(format!(".{}.{}.building", demo::FILE_NAME, std::process::id()));
+    let building = dir.join(format!(
+        ".{}.{}.building",
+        demo::FILE_NAME,
+        std::process::id()
+    ));
     let _ = std::fs::remove_file(&building);
     let result = demo::create(&building, &demo::DemoSpec::default(), now);
     if let Err(e) = result {
@@ -161,6 +165,25 @@ pub fn timezones() -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// Sums daily counts into ISO weeks, so the weekly rhythm of contact centers does not drown the
+/// trend. Days that do not parse are skipped (the store only writes `YYYY-MM-DD`).
+fn weekly_totals(daily: &[(String, u64)]) -> Vec<f64> {
+    use chrono::{Datelike, NaiveDate};
+    let mut weeks: Vec<((i32, u32), f64)> = Vec::new();
+    for (day, n) in daily {
+        let Ok(date) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+            continue;
+        };
+        let w = date.iso_week();
+        let key = (w.year(), w.week());
+        match weeks.last_mut() {
+            Some((k, total)) if *k == key => *total += *n as f64,
+            _ => weeks.push((key, *n as f64)),
+        }
+    }
+    weeks.into_iter().map(|(_, total)| total).collect()
 }
 
 fn info_of(ws: &Workspace) -> ApiResult<WorkspaceInfo> {

@@ -43,10 +43,18 @@ fn demo_workspace_is_described_in_full() {
     );
     // Three programs, five queues, three sites and the 80 agents of the five teams (12+18+22+18+10).
     assert_eq!(
-        (info.counts.programs, info.counts.queues, info.counts.sites, info.counts.agents),
+        (
+            info.counts.programs,
+            info.counts.queues,
+            info.counts.sites,
+            info.counts.agents
+        ),
         (3, 5, 3, 80)
     );
-    assert_eq!(info.counts.targets, 11, "ten account targets and one program target");
+    assert_eq!(
+        info.counts.targets, 11,
+        "ten account targets and one program target"
+    );
     assert_eq!(info.imports.len(), 1);
     assert_eq!(info.imports[0].kind, "demo");
     assert_eq!(info.imports[0].rows_taken, info.counts.fact_rows);
@@ -62,7 +70,10 @@ fn demo_workspace_is_described_in_full() {
     assert_eq!(err.code, ErrorCode::AlreadyExists);
     create_demo(dir.path(), true, now()).unwrap();
     let again = workspace_info(&path).unwrap();
-    assert_eq!(again.contacts_offered, info.contacts_offered, "deterministic demo");
+    assert_eq!(
+        again.contacts_offered, info.contacts_offered,
+        "deterministic demo"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -71,7 +82,10 @@ fn demo_workspace_is_described_in_full() {
     assert!(leftovers.is_empty(), "no half-built demo left behind");
 
     let page = workspace_page(&path).unwrap();
-    assert!(page.volume_svg.contains("polyline"), "the page carries a volume chart");
+    assert!(
+        page.volume_svg.contains("polyline"),
+        "the page carries a volume chart"
+    );
 }
 
 #[test]
@@ -125,9 +139,28 @@ fn errors_carry_codes_the_ui_branches_on() {
     std::fs::write(&text, "hello").unwrap();
     let err = workspace_info(&text).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotAWorkspace);
-    assert!(err.message.contains("notes.qbr"), "names the file: {}", err.message);
+    assert!(
+        err.message.contains("notes.qbr"),
+        "names the file: {}",
+        err.message
+    );
     let err = workspace_info(&dir.path().join("gone.qbr")).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     let json = serde_json::to_string(&err).unwrap();
-    assert!(json.starts_with("{\"code\":\"not_found\",\"message\":"), "{json}");
+    assert!(
+        json.starts_with("{\"code\":\"not_found\",\"message\":"),
+        "{json}"
+    );
+}
+
+#[test]
+fn weekly_totals_follow_iso_weeks() {
+    // 2026-06-28 is a Sunday (week 26); 2026-06-29 and 2026-07-05 are Monday and Sunday of week 27.
+    let daily = vec![
+        ("2026-06-28".to_string(), 5),
+        ("2026-06-29".to_string(), 10),
+        ("2026-07-05".to_string(), 20),
+        ("2026-07-06".to_string(), 1),
+    ];
+    assert_eq!(weekly_totals(&daily), vec![5.0, 30.0, 1.0]);
 }

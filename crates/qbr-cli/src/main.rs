@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, WorkspaceInfo};
 
 #[derive(Parser)]
-#[command(name = "qbr", version, about = "QBR Desk: quarterly business reviews for contact centers, offline")]
+#[command(
+    name = "qbr",
+    version,
+    about = "QBR Desk: quarterly business reviews for contact centers, offline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -190,8 +194,18 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ErrorView> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn print_settings(s: &SettingsView) {

@@ -31,8 +31,17 @@ fn init_then_info_round_trips_settings() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("acme.qbr");
     ok_json(&[
-        "init", arg(&ws), "--client", "Acme Insurance", "--timezone", "America/Chicago",
-        "--fiscal-year-start", "April", "--currency", "usd", "--json",
+        "init",
+        arg(&ws),
+        "--client",
+        "Acme Insurance",
+        "--timezone",
+        "America/Chicago",
+        "--fiscal-year-start",
+        "April",
+        "--currency",
+        "usd",
+        "--json",
     ]);
     let info = ok_json(&["info", arg(&ws), "--json"]);
     let s = &info["settings"];
@@ -41,13 +50,28 @@ fn init_then_info_round_trips_settings() {
     assert_eq!(s["fiscal_year_start_month"], 4, "April is month 4");
     assert_eq!(s["currency"], "USD");
     assert_eq!(s["thresholds"]["email_s"], 86400, "email default is 24 h");
-    assert_eq!(info["data_range"], Value::Null, "a new workspace has no data");
+    assert_eq!(
+        info["data_range"],
+        Value::Null,
+        "a new workspace has no data"
+    );
     assert_eq!(info["counts"]["fact_rows"], 0);
 
-    let changed = ok_json(&["settings", arg(&ws), "--chat-threshold", "45", "--client", "Acme", "--json"]);
+    let changed = ok_json(&[
+        "settings",
+        arg(&ws),
+        "--chat-threshold",
+        "45",
+        "--client",
+        "Acme",
+        "--json",
+    ]);
     assert_eq!(changed["thresholds"]["chat_s"], 45);
     let info = ok_json(&["info", arg(&ws), "--json"]);
-    assert_eq!(info["settings"]["client_name"], "Acme", "the change is stored in the file");
+    assert_eq!(
+        info["settings"]["client_name"], "Acme",
+        "the change is stored in the file"
+    );
     assert_eq!(info["settings"]["thresholds"]["chat_s"], 45);
 }
 
@@ -57,11 +81,24 @@ fn demo_then_info_json_has_the_documented_shape() {
     let folder = dir.path().join("demo");
     ok_json(&["demo", arg(&folder), "--json"]);
     let info = ok_json(&["info", arg(&folder.join("northwind-mobile.qbr")), "--json"]);
-    let mut keys: Vec<&str> = info.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut keys: Vec<&str> = info
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     keys.sort();
     assert_eq!(
         keys,
-        ["contacts_offered", "counts", "data_range", "format_version", "imports", "path", "settings"],
+        [
+            "contacts_offered",
+            "counts",
+            "data_range",
+            "format_version",
+            "imports",
+            "path",
+            "settings"
+        ],
         "the --json contract documented in the README"
     );
     assert_eq!(info["data_range"]["first_day"], "2025-01-01");
@@ -83,15 +120,26 @@ fn exit_codes_and_one_line_messages() {
     assert_eq!(out.status.code(), Some(1), "a failure exits 1");
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(err.starts_with("qbr: ") && err.contains("does not exist"), "{err}");
+    assert!(
+        err.starts_with("qbr: ") && err.contains("does not exist"),
+        "{err}"
+    );
 
     let out = qbr(&["info"]);
     assert_eq!(out.status.code(), Some(2), "a usage error exits 2");
 
-    let out = qbr(&["init", arg(&dir.path().join("x.qbr")), "--timezone", "Nowhere/Land"]);
+    let out = qbr(&[
+        "init",
+        arg(&dir.path().join("x.qbr")),
+        "--timezone",
+        "Nowhere/Land",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("IANA"));
-    assert!(!dir.path().join("x.qbr").exists(), "a refused init creates nothing");
+    assert!(
+        !dir.path().join("x.qbr").exists(),
+        "a refused init creates nothing"
+    );
 
     let text = dir.path().join("notes.qbr");
     std::fs::write(&text, "not a workspace at all").unwrap();
@@ -108,12 +156,17 @@ fn a_writer_in_another_process_is_told_the_workspace_is_busy() {
 
     // This test process holds the write lock, as the app would during an import.
     let conn = rusqlite::Connection::open(&ws).unwrap();
-    conn.execute_batch("BEGIN IMMEDIATE; UPDATE setting SET value = 'Held' WHERE key = 'client_name';")
-        .unwrap();
+    conn.execute_batch(
+        "BEGIN IMMEDIATE; UPDATE setting SET value = 'Held' WHERE key = 'client_name';",
+    )
+    .unwrap();
 
     // A reader in another process still gets the last committed state...
     let info = ok_json(&["info", arg(&ws), "--json"]);
-    assert_eq!(info["settings"]["client_name"], "Before", "readers see committed data only");
+    assert_eq!(
+        info["settings"]["client_name"], "Before",
+        "readers see committed data only"
+    );
     // ...and a writer waits, then gives up with words, not a corrupted file.
     let out = qbr(&["settings", arg(&ws), "--client", "Other"]);
     assert_eq!(out.status.code(), Some(1));
@@ -123,7 +176,9 @@ fn a_writer_in_another_process_is_told_the_workspace_is_busy() {
     conn.execute_batch("ROLLBACK;").unwrap();
     let out = qbr(&["settings", arg(&ws), "--client", "After"]);
     assert!(out.status.success(), "the lock is free again");
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(check, "ok");
 }
 
@@ -162,15 +217,31 @@ fn concurrent_processes_do_not_corrupt_the_workspace() {
     }
     assert!(!written.is_empty(), "at least one writer got through");
     let info = ok_json(&["info", arg(&ws), "--json"]);
-    let last = info["settings"]["client_name"].as_str().unwrap().to_string();
-    assert!(written.contains(&last), "the final name {last:?} is one a writer committed");
+    let last = info["settings"]["client_name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        written.contains(&last),
+        "the final name {last:?} is one a writer committed"
+    );
     let conn = rusqlite::Connection::open(&ws).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(check, "ok");
     let changes: i64 = conn
-        .query_row("SELECT count(*) FROM setting_change WHERE key = 'client_name'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM setting_change WHERE key = 'client_name'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(changes as usize, 1 + written.len(), "every committed change is recorded once");
+    assert_eq!(
+        changes as usize,
+        1 + written.len(),
+        "every committed change is recorded once"
+    );
 }
 
 trait SpawnOutput {

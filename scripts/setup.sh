@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what QBR Desk needs on Debian or Ubuntu, skipping whatever is already there:
+# system packages (WebKitGTK, Xvfb, WebKitWebDriver, poppler), npm packages (npm ci), tauri-driver.
+# Safe to run again; used by scripts/run-demo.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential curl file pkg-config
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  xvfb xauth webkit2gtk-driver poppler-utils qpdf sqlite3 at-spi2-core dbus-x11
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing system packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "Rust is needed: install it with rustup (https://rustup.rs) and run this again." >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20 or newer with npm is needed: install it and run this again." >&2; exit 1; }
+for tool in rustfmt cargo-clippy; do
+  command -v "$tool" >/dev/null || rustup component add "${tool#cargo-}"
+done
+
+for dir in ui tests/e2e; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "Installing npm packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
+if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  say "Installing tauri-driver (stable 2.x)"
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi

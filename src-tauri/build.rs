@@ -1,0 +1,19 @@
+// The app's own commands get generated `allow-*` permissions, so the capability file can grant
+// exactly the ones the UI calls and nothing else.
+const COMMANDS: &[&str] = &[
+    "start_state",
+    "initial_workspace",
+    "open_demo",
+    "open_workspace_dialog",
+    "create_workspace_dialog",
+    "open_recent",
+    "reload_workspace",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build steps");
+}

@@ -1,0 +1,242 @@
+//! The commands the web view may call (each allowed one by one in capabilities/main-window.json).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::Utc;
+use qbr_api::{
+    ErrorCode, ErrorView, NewWorkspaceRequest, RecentWorkspace, StartState, WorkspacePage,
+};
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::recent::RecentList;
+
+type CmdResult<T> = Result<T, ErrorView>;
+
+/// What the app remembers while it runs.
+pub struct AppState {
+    /// A workspace named on the command line (e.g. opened from the file manager).
+    launch_path: Option<PathBuf>,
+    current: Mutex<Option<PathBuf>>,
+}
+
+impl AppState {
+    pub fn from_args(mut args: impl Iterator<Item = OsString>) -> AppState {
+        let launch_path = args
+            .find(|a| !a.to_string_lossy().starts_with('-'))
+            .map(PathBuf::from);
+        AppState {
+            launch_path,
+            current: Mutex::new(None),
+        }
+    }
+}
+
+fn internal(message: impl std::fmt::Display) -> ErrorView {
+    ErrorView {
+        code: ErrorCode::Internal,
+        message: message.to_string(),
+    }
+}
+
+fn recent_file(app: &AppHandle) -> CmdResult<PathBuf> {
+    let dir = app
+        .path()
+        .app_config_dir()
+        .map_err(|e| internal(format!("cannot find the settings folder: {e}")))?;
+    Ok(dir.join("recent.json"))
+}
+
+/// Opens `path`, makes it current and puts it at the top of the recent list.
+fn open_path(app: &AppHandle, state: &AppState, path: &Path) -> CmdResult<WorkspacePage> {
+    let page = qbr_api::workspace_page(path)?;
+    let file = recent_file(app)?;
+    let mut recent = RecentList::load(&file);
+    let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    recent.touch(path, &page.info.settings.client_name, &now);
+    // Failing to remember a recent file must not stop the user from working.
+    let _ = recent.save(&file);
+    *state.current.lock().map_err(internal)? = Some(path.to_path_buf());
+    Ok(page)
+}
+
+#[tauri::command]
+pub async fn start_state(app: AppHandle) -> CmdResult<StartState> {
+    let recent = RecentList::load(&recent_file(&app)?);
+    Ok(StartState {
+        recent: recent
+            .entries
+            .into_iter()
+            .map(|e| RecentWorkspace {
+                exists: e.path.is_file(),
+                path: e.path.display().to_string(),
+                client_name: e.client_name,
+                opened_at: e.opened_at,
+            })
+            .collect(),
+        timezones: qbr_api::timezones(),
+        default_timezone: "UTC".into(),
+        app_version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+/// The workspace to show at launch: the one named on the command line, else the last one used.
+/// `None` shows the start page.
+#[tauri::command]
+pub async fn initial_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<WorkspacePage>> {
+    if let Some(path) = state.launch_path.clone() {
+        return open_path(&app, &state, &path).map(Some);
+    }
+    let recent = RecentList::load(&recent_file(&app)?);
+    match recent.entries.first() {
+        Some(last) if last.path.is_file() => {
+            let path = last.path.clone();
+            // A last workspace that no longer opens falls back to the start page, not an error.
+            Ok(open_path(&app, &state, &path).ok())
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Opens the demo workspace, creating it in the app's data folder on first use.
+#[tauri::command]
+pub async fn open_demo(app: AppHandle, state: State<'_, AppState>) -> CmdResult<WorkspacePage> {
+    let dir = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| internal(format!("cannot find the data folder: {e}")))?
+        .join("demo");
+    let path = dir.join("northwind-mobile.qbr");
+    if !path.is_file() {
+        qbr_api::create_demo(&dir, false, Utc::now())?;
+    }
+    open_path(&app, &state, &path)
+}
+
+/// Asks for a workspace file with the native dialog and opens it. `None` when cancelled.
+#[tauri::command]
+pub async fn open_workspace_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<WorkspacePage>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Open a QBR Desk workspace")
+        .add_filter("QBR Desk workspace", &["qbr"])
+        .blocking_pick_file();
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked
+        .into_path()
+        .map_err(|e| internal(format!("the chosen file has no usable path: {e}")))?;
+    open_path(&app, &state, &path).map(Some)
+}
+
+/// Asks where to save a new workspace, creates it with `request`, and opens it.
+#[tauri::command]
+pub async fn create_workspace_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: NewWorkspaceRequest,
+) -> CmdResult<Option<WorkspacePage>> {
+    let suggested = format!("{}.qbr", file_stem_for(&request.client_name));
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Save the new workspace")
+        .set_file_name(&suggested)
+        .add_filter("QBR Desk workspace", &["qbr"])
+        .blocking_save_file();
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let mut path = picked
+        .into_path()
+        .map_err(|e| internal(format!("the chosen file has no usable path: {e}")))?;
+    if path.extension().is_none() {
+        path.set_extension("qbr");
+    }
+    qbr_api::create_workspace(&path, &request, Utc::now())?;
+    open_path(&app, &state, &path).map(Some)
+}
+
+/// Reopens a workspace from the recent list (and only from it).
+#[tauri::command]
+pub async fn open_recent(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> CmdResult<WorkspacePage> {
+    let path = PathBuf::from(path);
+    if !RecentList::load(&recent_file(&app)?).contains(&path) {
+        return Err(ErrorView {
+            code: ErrorCode::InvalidInput,
+            message: "that file is not in the recent list; open it with Open workspace…".into(),
+        });
+    }
+    open_path(&app, &state, &path)
+}
+
+/// Re-reads the current workspace (after another program changed it).
+#[tauri::command]
+pub async fn reload_workspace(state: State<'_, AppState>) -> CmdResult<WorkspacePage> {
+    let current = state.current.lock().map_err(internal)?.clone();
+    match current {
+        Some(path) => Ok(qbr_api::workspace_page(&path)?),
+        None => Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: "no workspace is open".into(),
+        }),
+    }
+}
+
+/// A file name made from a client name: letters, digits and dashes.
+fn file_stem_for(client: &str) -> String {
+    let stem: String = client
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() {
+        "workspace".into()
+    } else {
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggested_file_names_are_tidy() {
+        assert_eq!(file_stem_for("Northwind Mobile"), "northwind-mobile");
+        assert_eq!(file_stem_for("  A & B / C  "), "a-b-c");
+        assert_eq!(file_stem_for("???"), "workspace");
+    }
+
+    #[test]
+    fn launch_path_is_the_first_non_flag_argument() {
+        let s = AppState::from_args(["--verbose".into(), "/data/acme.qbr".into()].into_iter());
+        assert_eq!(s.launch_path.as_deref(), Some(Path::new("/data/acme.qbr")));
+        assert_eq!(AppState::from_args(std::iter::empty()).launch_path, None);
+    }
+}

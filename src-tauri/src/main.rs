@@ -1,0 +1,25 @@
+//! QBR Desk, the desktop app: a Tauri 2 shell over `qbr-api`. Commands are short adapters (take
+//! state, call one operation, return a wire type or `{code, message}`); file paths come only from
+//! native dialogs opened here in Rust, the command line, or the app's own recent list.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod recent;
+
+fn main() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(commands::AppState::from_args(std::env::args_os().skip(1)))
+        .invoke_handler(tauri::generate_handler![
+            commands::start_state,
+            commands::initial_workspace,
+            commands::open_demo,
+            commands::open_workspace_dialog,
+            commands::create_workspace_dialog,
+            commands::open_recent,
+            commands::reload_workspace,
+        ])
+        .run(tauri::generate_context!())
+        .expect("QBR Desk could not start its window");
+}

@@ -1,0 +1,102 @@
+//! The recent-workspaces list, kept in the app's config folder. It is the app's memory of which
+//! files the user chose; commands that open a recent file accept only paths on this list, so the
+//! web view can never name an arbitrary file for Rust to open.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+const MAX_RECENT: usize = 10;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentList {
+    pub entries: Vec<RecentEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentEntry {
+    pub path: PathBuf,
+    pub client_name: String,
+    pub opened_at: String,
+}
+
+impl RecentList {
+    /// Reads the list; a missing or unreadable file is an empty list, never an error to the user.
+    pub fn load(file: &Path) -> RecentList {
+        std::fs::read(file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the list atomically (temporary file, then rename).
+    pub fn save(&self, file: &Path) -> std::io::Result<()> {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = file.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
+        std::fs::rename(tmp, file)
+    }
+
+    /// Moves `path` to the top, adding it if new, and keeps the list short.
+    pub fn touch(&mut self, path: &Path, client_name: &str, opened_at: &str) {
+        self.entries.retain(|e| e.path != path);
+        self.entries.insert(
+            0,
+            RecentEntry {
+                path: path.to_path_buf(),
+                client_name: client_name.to_string(),
+                opened_at: opened_at.to_string(),
+            },
+        );
+        self.entries.truncate(MAX_RECENT);
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.entries.iter().any(|e| e.path == path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn touch_orders_by_recency_without_duplicates_and_caps_the_list() {
+        let mut list = RecentList::default();
+        for i in 0..12 {
+            list.touch(Path::new(&format!("/w/{i}.qbr")), "C", "t");
+        }
+        list.touch(Path::new("/w/5.qbr"), "Five", "later");
+        assert_eq!(list.entries.len(), MAX_RECENT, "capped");
+        assert_eq!(
+            list.entries[0].path,
+            Path::new("/w/5.qbr"),
+            "most recent first"
+        );
+        assert_eq!(list.entries[0].client_name, "Five", "details refreshed");
+        assert_eq!(
+            list.entries
+                .iter()
+                .filter(|e| e.path == Path::new("/w/5.qbr"))
+                .count(),
+            1,
+            "no duplicates"
+        );
+        assert!(!list.contains(Path::new("/w/0.qbr")), "oldest dropped");
+    }
+
+    #[test]
+    fn save_then_load_round_trips_and_garbage_reads_as_empty() {
+        let dir = std::env::temp_dir().join(format!("qbr-recent-{}", std::process::id()));
+        let file = dir.join("recent.json");
+        let mut list = RecentList::default();
+        list.touch(Path::new("/w/a.qbr"), "Acme", "2026-11-24T09:00:00Z");
+        list.save(&file).unwrap();
+        assert_eq!(RecentList::load(&file), list);
+        std::fs::write(&file, "{not json").unwrap();
+        assert_eq!(RecentList::load(&file), RecentList::default());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,119 @@
+// Drives the real QBR Desk binary through tauri-driver and WebKitWebDriver (run under Xvfb).
+// Each app session gets its own temporary HOME, so tests never touch the user's files.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const TARGET = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target");
+export const APP = process.env.QBR_DESK_APP ?? path.join(TARGET, "debug", "qbr-desk");
+export const QBR = process.env.QBR_CLI ?? path.join(TARGET, "debug", "qbr");
+export const ARTIFACTS = path.join(ROOT, "tests", "e2e", "artifacts");
+export const IDENTIFIER = "app.qbrdesk.desktop";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForPort(port, child, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => {
+        s.end();
+        resolve(true);
+      });
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** A fresh home folder with the XDG folders the app uses. */
+export function makeHome() {
+  const home = mkdtempSync(path.join(os.tmpdir(), "qbr-e2e-"));
+  for (const d of [".config", ".local/share", ".cache"]) mkdirSync(path.join(home, d), { recursive: true });
+  return home;
+}
+
+export function dataDir(home) {
+  return path.join(home, ".local", "share", IDENTIFIER);
+}
+
+/** Starts tauri-driver and an app session; returns { browser, stop }. */
+export async function startApp(home, args = []) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_DATA_HOME: path.join(home, ".local", "share"),
+    XDG_CACHE_HOME: path.join(home, ".cache"),
+  };
+  const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
+  const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForPort(port, driver);
+  let browser;
+  try {
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      connectionRetryCount: 2,
+      capabilities: {
+        "tauri:options": { application: APP, args },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  } catch (e) {
+    driver.kill();
+    throw e;
+  }
+  const stop = async () => {
+    try {
+      await browser.deleteSession();
+    } finally {
+      driver.kill();
+    }
+  };
+  return { browser, stop };
+}
+
+/** Runs the qbr CLI and parses its --json output. */
+export function qbrJson(...args) {
+  return JSON.parse(execFileSync(QBR, [...args, "--json"], { encoding: "utf8" }));
+}
+
+export async function textOf(browser, testId) {
+  const el = await browser.$(`[data-testid="${testId}"]`);
+  await el.waitForDisplayed({ timeout: 20000 });
+  return (await el.getText()).trim();
+}
+
+export async function screenshot(browser, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  // WebKit may capture the last painted frame; let two frames pass so the capture shows the DOM.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await browser.pause(150);
+  await browser.saveScreenshot(file);
+  return file;
+}

@@ -1,0 +1,76 @@
+// The one module that talks to Rust. Components receive a `Backend`, so they can be exercised
+// against a fake in tests.
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  ErrorView,
+  NewWorkspaceRequest,
+  StartState,
+  WorkspacePage,
+} from "./bindings";
+
+export interface Backend {
+  startState(): Promise<StartState>;
+  initialWorkspace(): Promise<WorkspacePage | null>;
+  openDemo(): Promise<WorkspacePage>;
+  openWorkspaceDialog(): Promise<WorkspacePage | null>;
+  createWorkspaceDialog(request: NewWorkspaceRequest): Promise<WorkspacePage | null>;
+  openRecent(path: string): Promise<WorkspacePage>;
+  reloadWorkspace(): Promise<WorkspacePage>;
+}
+
+export const tauriBackend: Backend = {
+  startState: () => invoke("start_state"),
+  initialWorkspace: () => invoke("initial_workspace"),
+  openDemo: () => invoke("open_demo"),
+  openWorkspaceDialog: () => invoke("open_workspace_dialog"),
+  createWorkspaceDialog: (request) => invoke("create_workspace_dialog", { request }),
+  openRecent: (path) => invoke("open_recent", { path }),
+  reloadWorkspace: () => invoke("reload_workspace"),
+};
+
+const CODES = new Set([
+  "not_found",
+  "already_exists",
+  "not_a_workspace",
+  "newer_version",
+  "busy",
+  "read_only",
+  "invalid_input",
+  "cancelled",
+  "internal",
+]);
+
+/** Whatever was thrown, as `{code, message}` with a message a person can read. */
+export function toErrorView(e: unknown): ErrorView {
+  if (typeof e === "object" && e !== null) {
+    const o = e as Record<string, unknown>;
+    if (typeof o.code === "string" && CODES.has(o.code) && typeof o.message === "string") {
+      return { code: o.code as ErrorView["code"], message: o.message };
+    }
+    if (e instanceof Error) {
+      return { code: "internal", message: e.message || "Something went wrong." };
+    }
+  }
+  if (typeof e === "string" && e.trim() !== "") {
+    return { code: "internal", message: e };
+  }
+  return { code: "internal", message: "Something went wrong; please try again." };
+}
+
+/** What to suggest after an error, by code. */
+export function adviceFor(error: ErrorView): string | null {
+  switch (error.code) {
+    case "busy":
+      return "Another program is saving to this workspace. Wait for it to finish, then try again.";
+    case "newer_version":
+      return "Install the latest QBR Desk to open this file.";
+    case "not_a_workspace":
+      return "Choose a .qbr file created by QBR Desk.";
+    case "read_only":
+      return "Check that the file and its folder can be written, and that the disk has space.";
+    case "not_found":
+      return "The file may have been moved or deleted.";
+    default:
+      return null;
+  }
+}

@@ -11,7 +11,12 @@ pub enum ChartError {
 /// A compact line chart without axes or text, for a summary tile: the shape of a series at a
 /// glance. Returns an SVG document sized `width` × `height` pixels. An empty series draws an
 /// empty frame rather than failing, so a new workspace still shows its tile.
-pub fn sparkline_svg(values: &[f64], width: u32, height: u32, rgb: (u8, u8, u8)) -> Result<String, ChartError> {
+pub fn sparkline_svg(
+    values: &[f64],
+    width: u32,
+    height: u32,
+    rgb: (u8, u8, u8),
+) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
@@ -19,7 +24,9 @@ pub fn sparkline_svg(values: &[f64], width: u32, height: u32, rgb: (u8, u8, u8))
         if finite.len() >= 2 {
             let (lo, hi) = finite
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                });
             // A flat series still needs a non-empty range to be drawn in the middle.
             let pad = if hi > lo { (hi - lo) * 0.08 } else { 1.0 };
             let mut chart = ChartBuilder::on(&root)
@@ -34,7 +41,8 @@ pub fn sparkline_svg(values: &[f64], width: u32, height: u32, rgb: (u8, u8, u8))
                 ))
                 .map_err(|e| ChartError::Draw(e.to_string()))?;
         }
-        root.present().map_err(|e| ChartError::Draw(e.to_string()))?;
+        root.present()
+            .map_err(|e| ChartError::Draw(e.to_string()))?;
     }
     Ok(svg)
 }
@@ -75,7 +83,10 @@ mod tests {
     fn empty_and_single_values_draw_no_line() {
         for values in [&[][..], &[3.0][..], &[f64::NAN, 2.0][..]] {
             let svg = sparkline_svg(values, 50, 20, (0, 0, 0)).unwrap();
-            assert!(!svg.contains("polyline"), "nothing to connect in {values:?}");
+            assert!(
+                !svg.contains("polyline"),
+                "nothing to connect in {values:?}"
+            );
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod demo;
 mod error;
+pub mod import;
 pub mod measure;
 pub mod metrics;
 pub mod period;

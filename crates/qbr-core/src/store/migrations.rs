@@ -6,7 +6,10 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::Result;
 
-pub(super) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+pub(super) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0003_import.sql"),
+];
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {

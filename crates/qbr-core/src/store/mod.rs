@@ -12,6 +12,7 @@
 //!   fail with [`Error::Busy`] instead of corrupting or blocking forever.
 
 mod custom_metrics;
+mod import;
 mod migrations;
 mod overview;
 pub(crate) mod query;
@@ -31,6 +32,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::error::{Error, Result};
 use crate::settings::Settings;
 
+pub use import::{StoreSink, UndoReport};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;
 pub use write::{FactKey, NewBatch, NewTarget, WriteTx};

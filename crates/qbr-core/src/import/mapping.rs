@@ -1,0 +1,1082 @@
+//! Kinds of data, their generic fields, and the column mapping from a file's headers to those
+//! fields, with a confidence per column so the UI can ask only about the doubtful ones. Vendor
+//! presets are recognised from their headers and map their columns without asking.
+//!
+//! Headers are compared case-insensitively with spaces, underscores and punctuation removed,
+//! after splitting off a stated unit (`wait_ms`, `Talk (sec)`), so `Queue Wait (sec)` finds `wait`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::value::{split_unit, DurationUnit};
+
+/// What one row of a file is (formats.md, "Kinds of data").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Interactions,
+    Intervals,
+    Surveys,
+    Quality,
+    Workforce,
+    Finance,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Interactions,
+        Kind::Intervals,
+        Kind::Surveys,
+        Kind::Quality,
+        Kind::Workforce,
+        Kind::Finance,
+    ];
+
+    /// The name stored in `import_batch.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Interactions => "interactions",
+            Kind::Intervals => "intervals",
+            Kind::Surveys => "surveys",
+            Kind::Quality => "quality",
+            Kind::Workforce => "workforce",
+            Kind::Finance => "finance",
+        }
+    }
+
+    /// The generic fields of this kind.
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            Kind::Interactions => INTERACTION_FIELDS,
+            Kind::Intervals => INTERVAL_FIELDS,
+            Kind::Surveys => SURVEY_FIELDS,
+            Kind::Quality => QUALITY_FIELDS,
+            Kind::Workforce => WORKFORCE_FIELDS,
+            Kind::Finance => FINANCE_FIELDS,
+        }
+    }
+
+    pub fn field(self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields().iter().find(|f| f.name == name)
+    }
+
+    /// Groups of fields of which at least one each must be mapped for a row to mean anything.
+    pub fn required(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Kind::Interactions => &[&["contact_id"], &["started_at"]],
+            Kind::Intervals => &[&["interval_start"], &["offered", "handled", "abandoned"]],
+            Kind::Surveys => &[&["responded_at"], &["csat", "nps", "ces", "resolved"]],
+            Kind::Quality => &[&["evaluated_at"], &["score"]],
+            Kind::Workforce => &[
+                &["date", "month"],
+                &[
+                    "paid",
+                    "scheduled",
+                    "adherent",
+                    "logged_in",
+                    "available",
+                    "handling",
+                    "headcount",
+                    "fte",
+                    "leavers",
+                ],
+            ],
+            Kind::Finance => &[&["month"], &["revenue", "cost", "investment"]],
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown kind {s:?}; expected interactions, intervals, surveys, quality, workforce or finance")
+            })
+    }
+}
+
+/// How a field's cells are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Timestamp,
+    Month,
+    Duration,
+    Count,
+    Number,
+    Bool,
+}
+
+/// One generic field of a kind.
+#[derive(Debug)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub ty: FieldType,
+    /// Normalised header spellings that mean this field (besides its own name).
+    pub synonyms: &'static [&'static str],
+}
+
+const fn f(name: &'static str, ty: FieldType, synonyms: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { name, ty, synonyms }
+}
+
+use FieldType::*;
+
+static INTERACTION_FIELDS: &[FieldSpec] = &[
+    f(
+        "contact_id",
+        Text,
+        &[
+            "contactid",
+            "id",
+            "callid",
+            "conversationid",
+            "interactionid",
+            "sessionid",
+            "ticketid",
+            "caseid",
+            "recordid",
+            "contactkey",
+        ],
+    ),
+    f(
+        "started_at",
+        Timestamp,
+        &[
+            "start",
+            "started",
+            "starttime",
+            "startdate",
+            "timestamp",
+            "datetime",
+            "date",
+            "initiationtimestamp",
+            "createdat",
+            "calldate",
+            "contactstart",
+            "arrivaltime",
+            "begintime",
+        ],
+    ),
+    f(
+        "channel",
+        Text,
+        &["mediatype", "media", "channeltype", "contacttype"],
+    ),
+    f(
+        "direction",
+        Text,
+        &["calltype", "initiationmethod", "inboundoutbound"],
+    ),
+    f(
+        "program",
+        Text,
+        &[
+            "campaign",
+            "lob",
+            "lineofbusiness",
+            "client",
+            "account",
+            "programme",
+        ],
+    ),
+    f(
+        "queue",
+        Text,
+        &["queuename", "skill", "skillname", "split", "workgroup"],
+    ),
+    f("site", Text, &["location", "centre", "center", "sitename"]),
+    f("team", Text, &["teamname", "supervisor", "group"]),
+    f(
+        "agent",
+        Text,
+        &[
+            "agentname",
+            "user",
+            "username",
+            "usersinteracted",
+            "employee",
+            "rep",
+            "advisor",
+            "handledby",
+            "agentid",
+        ],
+    ),
+    f(
+        "customer_id",
+        Text,
+        &[
+            "customer",
+            "customerkey",
+            "ani",
+            "callerid",
+            "fromnumber",
+            "customerphone",
+            "phonenumber",
+        ],
+    ),
+    f(
+        "outcome",
+        Text,
+        &["result", "status", "callresult", "contactoutcome"],
+    ),
+    f(
+        "wait",
+        Duration,
+        &[
+            "waittime",
+            "queuewait",
+            "queuewaittime",
+            "queuetime",
+            "totalqueue",
+            "queueduration",
+            "timeinqueue",
+            "answerwait",
+            "speedofanswer",
+        ],
+    ),
+    f(
+        "talk",
+        Duration,
+        &[
+            "talktime",
+            "totaltalk",
+            "agentinteractionduration",
+            "conversationtime",
+        ],
+    ),
+    f(
+        "hold",
+        Duration,
+        &["holdtime", "totalhold", "customerholdduration"],
+    ),
+    f(
+        "wrap",
+        Duration,
+        &[
+            "wraptime",
+            "acw",
+            "totalacw",
+            "aftercallwork",
+            "aftercallworktime",
+            "aftercontactwork",
+            "aftercontactworkduration",
+        ],
+    ),
+    f(
+        "handle",
+        Duration,
+        &[
+            "handletime",
+            "totalhandle",
+            "handleduration",
+            "totalhandletime",
+        ],
+    ),
+    f(
+        "transferred",
+        Bool,
+        &["transfer", "transfers", "wastransferred"],
+    ),
+    f(
+        "resolved",
+        Bool,
+        &[
+            "fcr",
+            "firstcontactresolution",
+            "issueresolved",
+            "resolution",
+        ],
+    ),
+    f(
+        "csat",
+        Number,
+        &["satisfaction", "csatscore", "customersatisfaction"],
+    ),
+    f(
+        "nps",
+        Number,
+        &["npsscore", "likelihoodtorecommend", "recommend"],
+    ),
+    f("ces", Number, &["effort", "customereffort", "cesscore"]),
+    // Fields vendor exports need to derive the outcome or keep the latest record.
+    f(
+        "answered_at",
+        Timestamp,
+        &[
+            "answeredat",
+            "connectedtoagenttimestamp",
+            "answertime",
+            "connectedat",
+        ],
+    ),
+    f(
+        "abandoned_flag",
+        Bool,
+        &["abandoned", "isabandoned", "abandon"],
+    ),
+    f("non_acd", Bool, &["nonacd"]),
+    f(
+        "updated_at",
+        Timestamp,
+        &["lastupdatetimestamp", "updatedat", "lastupdated"],
+    ),
+];
+
+static INTERVAL_FIELDS: &[FieldSpec] = &[
+    f(
+        "interval_start",
+        Timestamp,
+        &[
+            "intervalstart",
+            "interval",
+            "date",
+            "startinterval",
+            "period",
+            "datetime",
+            "starttime",
+            "day",
+            "intervaldate",
+        ],
+    ),
+    f(
+        "program",
+        Text,
+        &["campaign", "lob", "lineofbusiness", "client"],
+    ),
+    f("queue", Text, &["queuename", "skill", "skillname", "split"]),
+    f("channel", Text, &["mediatype", "media"]),
+    f("site", Text, &["location", "centre", "center"]),
+    f(
+        "offered",
+        Count,
+        &[
+            "contactsoffered",
+            "callsoffered",
+            "contactsqueued",
+            "queued",
+            "calls",
+            "offeredcontacts",
+        ],
+    ),
+    f(
+        "handled",
+        Count,
+        &[
+            "contactshandled",
+            "callshandled",
+            "answered",
+            "callsanswered",
+            "handledcontacts",
+        ],
+    ),
+    f(
+        "abandoned",
+        Count,
+        &["contactsabandoned", "callsabandoned", "aban", "abandons"],
+    ),
+    f(
+        "short_abandoned",
+        Count,
+        &["shortabandons", "shortabandon", "shortabandonedcontacts"],
+    ),
+    f(
+        "answered_in_threshold",
+        Count,
+        &[
+            "answeredwithinsl",
+            "withinsl",
+            "slanswered",
+            "answeredwithinthreshold",
+            "inthreshold",
+        ],
+    ),
+    f(
+        "abandoned_in_threshold",
+        Count,
+        &["abandonedwithinsl", "abandonedwithinthreshold"],
+    ),
+    f(
+        "answer_wait",
+        Duration,
+        &[
+            "totalanswerwait",
+            "totalqueuetime",
+            "totalwait",
+            "queueanswertime",
+            "answerwaittime",
+        ],
+    ),
+    f(
+        "asa",
+        Duration,
+        &[
+            "averagespeedofanswer",
+            "averagequeueanswertime",
+            "avganswerwait",
+            "avgwait",
+            "avgspeedofanswer",
+            "averagewait",
+        ],
+    ),
+    f(
+        "handle",
+        Duration,
+        &["handletime", "totalhandletime", "totalhandle"],
+    ),
+    f(
+        "aht",
+        Duration,
+        &[
+            "averagehandletime",
+            "avghandletime",
+            "avghandle",
+            "averagehandle",
+        ],
+    ),
+    f(
+        "talk",
+        Duration,
+        &["talktime", "totaltalk", "totaltalktime"],
+    ),
+    f(
+        "hold",
+        Duration,
+        &["holdtime", "totalhold", "totalholdtime"],
+    ),
+    f(
+        "wrap",
+        Duration,
+        &["wraptime", "acw", "totalacw", "totalwrap", "aftercallwork"],
+    ),
+    f(
+        "avg_talk",
+        Duration,
+        &[
+            "averagetalktime",
+            "avgtalk",
+            "avgtalktime",
+            "averageagentinteractiontime",
+            "averagetalk",
+        ],
+    ),
+    f(
+        "avg_hold",
+        Duration,
+        &[
+            "averageholdtime",
+            "avghold",
+            "avgholdtime",
+            "averagecustomerholdtime",
+            "averagehold",
+        ],
+    ),
+    f(
+        "avg_wrap",
+        Duration,
+        &[
+            "averagewraptime",
+            "avgwrap",
+            "avgacw",
+            "averageaftercontactworktime",
+            "averageacw",
+            "averagewrap",
+        ],
+    ),
+];
+
+static SURVEY_FIELDS: &[FieldSpec] = &[
+    f(
+        "responded_at",
+        Timestamp,
+        &[
+            "recordeddate",
+            "enddate",
+            "responsedate",
+            "surveydate",
+            "date",
+            "submittedat",
+            "completedat",
+            "respondedon",
+            "timestamp",
+        ],
+    ),
+    f(
+        "contact_id",
+        Text,
+        &[
+            "contactid",
+            "callid",
+            "conversationid",
+            "interactionid",
+            "externalreference",
+            "ticketid",
+        ],
+    ),
+    f("program", Text, &["campaign", "lob", "client"]),
+    f("queue", Text, &["queuename", "skill"]),
+    f("agent", Text, &["agentname", "user", "employee", "advisor"]),
+    f(
+        "csat",
+        Number,
+        &["satisfaction", "csatscore", "customersatisfaction"],
+    ),
+    f(
+        "nps",
+        Number,
+        &["npsscore", "likelihoodtorecommend", "recommend"],
+    ),
+    f("ces", Number, &["effort", "customereffort", "cesscore"]),
+    f("resolved", Bool, &["fcr", "issueresolved", "resolution"]),
+];
+
+static QUALITY_FIELDS: &[FieldSpec] = &[
+    f(
+        "evaluated_at",
+        Timestamp,
+        &[
+            "evaluationdate",
+            "date",
+            "reviewdate",
+            "scoredat",
+            "evaluated",
+            "evaluationtime",
+        ],
+    ),
+    f("program", Text, &["campaign", "lob", "client"]),
+    f("agent", Text, &["agentname", "employee", "advisor", "user"]),
+    f(
+        "score",
+        Number,
+        &[
+            "qascore",
+            "qualityscore",
+            "totalscore",
+            "evaluationscore",
+            "percentscore",
+        ],
+    ),
+    f(
+        "critical_error",
+        Bool,
+        &[
+            "critical",
+            "criticalfail",
+            "autofail",
+            "fatal",
+            "fatalerror",
+        ],
+    ),
+];
+
+static WORKFORCE_FIELDS: &[FieldSpec] = &[
+    f("date", Timestamp, &["day", "workdate", "shiftdate"]),
+    f("month", Month, &["period"]),
+    f("program", Text, &["campaign", "lob", "client"]),
+    f("site", Text, &["location", "centre", "center"]),
+    f("team", Text, &["teamname", "supervisor"]),
+    f("agent", Text, &["agentname", "employee", "advisor", "user"]),
+    f("paid", Duration, &["paidtime"]),
+    f("scheduled", Duration, &["scheduledtime", "schedule"]),
+    f(
+        "adherent",
+        Duration,
+        &["adherenttime", "inadherence", "timeinadherence"],
+    ),
+    f(
+        "logged_in",
+        Duration,
+        &["loggedintime", "logintime", "staffedtime", "login"],
+    ),
+    f(
+        "available",
+        Duration,
+        &["availabletime", "idle", "idletime", "ready", "readytime"],
+    ),
+    f(
+        "handling",
+        Duration,
+        &[
+            "handlingtime",
+            "handletime",
+            "agenthandle",
+            "busy",
+            "busytime",
+        ],
+    ),
+    f("headcount", Number, &["hc", "agents"]),
+    f("fte", Number, &["ftes"]),
+    f("leavers", Count, &["attrition", "terminations", "exits"]),
+];
+
+static FINANCE_FIELDS: &[FieldSpec] = &[
+    f("month", Month, &["period", "date"]),
+    f("program", Text, &["campaign", "lob", "client"]),
+    f(
+        "revenue",
+        Number,
+        &["income", "billing", "invoiced", "sales"],
+    ),
+    f("cost", Number, &["costs", "expense", "expenses", "spend"]),
+    f("investment", Number, &["capex", "invest", "investments"]),
+];
+
+/// A vendor export recognised on sight (formats.md, "Vendor exports to recognise").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Preset {
+    AmazonConnectContacts,
+    AmazonConnectHistorical,
+    GenesysInteractions,
+    Five9CallLog,
+    Qualtrics,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 5] = [
+        Preset::AmazonConnectContacts,
+        Preset::AmazonConnectHistorical,
+        Preset::GenesysInteractions,
+        Preset::Five9CallLog,
+        Preset::Qualtrics,
+    ];
+
+    /// The name stored in `import_batch.preset`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::AmazonConnectContacts => "amazon_connect_contacts",
+            Preset::AmazonConnectHistorical => "amazon_connect_historical",
+            Preset::GenesysInteractions => "genesys_cloud_interactions",
+            Preset::Five9CallLog => "five9_call_log",
+            Preset::Qualtrics => "qualtrics_survey",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            Preset::AmazonConnectContacts | Preset::GenesysInteractions | Preset::Five9CallLog => {
+                Kind::Interactions
+            }
+            Preset::AmazonConnectHistorical => Kind::Intervals,
+            Preset::Qualtrics => Kind::Surveys,
+        }
+    }
+
+    /// Contact keys are unique per source: the same id from two platforms is two contacts.
+    pub fn source(self) -> &'static str {
+        match self {
+            Preset::AmazonConnectContacts | Preset::AmazonConnectHistorical => "amazon_connect",
+            Preset::GenesysInteractions => "genesys_cloud",
+            Preset::Five9CallLog => "five9",
+            Preset::Qualtrics => "qualtrics",
+        }
+    }
+
+    /// Headers (normalised) that all appear in this vendor's export.
+    fn signature(self) -> &'static [&'static str] {
+        match self {
+            Preset::AmazonConnectContacts => &["contactid", "initiationtimestamp"],
+            Preset::AmazonConnectHistorical => &["contactsqueued", "contactshandled"],
+            Preset::GenesysInteractions => &["conversationid", "mediatype", "totalqueue"],
+            Preset::Five9CallLog => &["callid", "queuewaittime", "aftercallworktime"],
+            Preset::Qualtrics => &["responseid", "recordeddate"],
+        }
+    }
+
+    /// Exact header → field (and unit) pairs the vendor documents; anything else falls back to
+    /// the generic synonyms.
+    fn columns(self) -> &'static [(&'static str, &'static str, Option<DurationUnit>)] {
+        const MS: Option<DurationUnit> = Some(DurationUnit::Millis);
+        const S: Option<DurationUnit> = Some(DurationUnit::Seconds);
+        match self {
+            Preset::AmazonConnectContacts => &[
+                ("ContactId", "contact_id", None),
+                ("InitiationTimestamp", "started_at", None),
+                ("Channel", "channel", None),
+                ("InitiationMethod", "direction", None),
+                ("Queue.Name", "queue", None),
+                ("Queue.Duration", "wait", S),
+                ("Agent.Username", "agent", None),
+                ("Agent.ConnectedToAgentTimestamp", "answered_at", None),
+                ("Agent.AgentInteractionDuration", "talk", S),
+                ("Agent.CustomerHoldDuration", "hold", S),
+                ("Agent.AfterContactWorkDuration", "wrap", S),
+                ("CustomerEndpoint.Address", "customer_id", None),
+                ("LastUpdateTimestamp", "updated_at", None),
+            ],
+            Preset::GenesysInteractions => &[
+                ("Conversation ID", "contact_id", None),
+                ("Date", "started_at", None),
+                ("Direction", "direction", None),
+                ("Media Type", "channel", None),
+                ("Queue", "queue", None),
+                ("Users - Interacted", "agent", None),
+                ("Abandoned", "abandoned_flag", None),
+                ("Transferred", "transferred", None),
+                ("Non-ACD", "non_acd", None),
+                ("Total Queue", "wait", MS),
+                ("Total Talk", "talk", MS),
+                ("Total Hold", "hold", MS),
+                ("Total ACW", "wrap", MS),
+                ("Total Handle", "handle", MS),
+                ("ANI", "customer_id", None),
+            ],
+            Preset::Five9CallLog => &[
+                ("CALL ID", "contact_id", None),
+                ("TIMESTAMP", "started_at", None),
+                ("CAMPAIGN", "program", None),
+                ("SKILL", "queue", None),
+                ("CALL TYPE", "direction", None),
+                ("AGENT NAME", "agent", None),
+                ("ANI", "customer_id", None),
+                ("QUEUE WAIT TIME", "wait", None),
+                ("TALK TIME", "talk", None),
+                ("HOLD TIME", "hold", None),
+                ("AFTER CALL WORK TIME", "wrap", None),
+                ("TRANSFERS", "transferred", None),
+                ("ABANDONED", "abandoned_flag", None),
+            ],
+            Preset::AmazonConnectHistorical => &[
+                ("Contacts queued", "offered", None),
+                ("Contacts handled", "handled", None),
+                ("Contacts abandoned", "abandoned", None),
+                ("Average queue answer time", "asa", S),
+                ("Average handle time", "aht", S),
+                ("Average customer hold time", "avg_hold", S),
+                ("Average after contact work time", "avg_wrap", S),
+                ("Average agent interaction time", "avg_talk", S),
+            ],
+            Preset::Qualtrics => &[
+                ("RecordedDate", "responded_at", None),
+                ("ExternalReference", "contact_id", None),
+            ],
+        }
+    }
+}
+
+impl fmt::Display for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Preset {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown preset {s:?}"))
+    }
+}
+
+/// One mapped column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnMapping {
+    pub field: String,
+    /// The header as the file spells it.
+    pub header: String,
+    /// The unit of bare numbers in a duration column.
+    pub unit: Option<DurationUnit>,
+    /// 1.0 for an exact name or a preset's documented column; lower for synonyms and guesses.
+    pub confidence: f32,
+}
+
+/// Which header feeds which field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mapping {
+    pub columns: Vec<ColumnMapping>,
+}
+
+impl Mapping {
+    pub fn get(&self, field: &str) -> Option<&ColumnMapping> {
+        self.columns.iter().find(|c| c.field == field)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// A stable one-line text of the mapping, stored with the batch for provenance.
+    pub fn describe(&self) -> String {
+        self.columns
+            .iter()
+            .map(|c| match c.unit {
+                Some(u) => format!("{}={} [{}]", c.field, c.header, u.as_str()),
+                None => format!("{}={}", c.field, c.header),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The first required group with no mapped field, if any.
+    pub fn missing_required(&self, kind: Kind) -> Option<&'static [&'static str]> {
+        kind.required()
+            .iter()
+            .copied()
+            .find(|group| !group.iter().any(|f| self.has(f)))
+    }
+}
+
+/// Lower-case letters and digits only: `Users - Interacted` → `usersinteracted`.
+pub fn normalise(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// How well `header` names `field`: 1.0 exact, 0.9 a known synonym, 0.6 a looser match.
+fn score(field: &FieldSpec, header: &str) -> (f32, Option<DurationUnit>) {
+    let (base, unit) = split_unit(header);
+    let base = normalise(&base);
+    let whole = normalise(header);
+    let name = normalise(field.name);
+    if base.is_empty() {
+        return (0.0, None);
+    }
+    if base == name {
+        return (1.0, unit);
+    }
+    if whole == name {
+        return (1.0, None);
+    }
+    if field.synonyms.contains(&base.as_str()) {
+        return (0.9, unit);
+    }
+    if field.synonyms.contains(&whole.as_str()) {
+        return (0.9, None);
+    }
+    // "Contacts answered in 20 seconds" and its kin carry the threshold in the name.
+    let in_threshold_prefix = match field.name {
+        "answered_in_threshold" => Some("contactsansweredin"),
+        "abandoned_in_threshold" => Some("contactsabandonedin"),
+        _ => None,
+    };
+    if let Some(prefix) = in_threshold_prefix {
+        if whole.starts_with(prefix) {
+            return (0.8, None);
+        }
+    }
+    // Loose: the header starts or ends with the name or a long synonym ("agent_full_name").
+    let loose = std::iter::once(name.as_str())
+        .chain(field.synonyms.iter().copied())
+        .filter(|s| s.len() >= 4)
+        .any(|s| base.starts_with(s) || base.ends_with(s));
+    if loose {
+        return (0.6, unit);
+    }
+    (0.0, None)
+}
+
+/// Maps `headers` to the fields of `kind`: each field takes its best-scoring header, best pairs
+/// first, and a header feeds one field at most.
+pub fn match_columns(kind: Kind, headers: &[String]) -> Mapping {
+    let mut pairs: Vec<(f32, usize, usize, Option<DurationUnit>)> = Vec::new();
+    for (fi, field) in kind.fields().iter().enumerate() {
+        for (hi, header) in headers.iter().enumerate() {
+            let (s, unit) = score(field, header);
+            if s > 0.0 {
+                pairs.push((s, fi, hi, unit));
+            }
+        }
+    }
+    // Best score first; ties go to the earlier field, then the earlier column.
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut field_taken = vec![false; kind.fields().len()];
+    let mut header_taken = vec![false; headers.len()];
+    let mut columns = Vec::new();
+    for (s, fi, hi, unit) in pairs {
+        if field_taken[fi] || header_taken[hi] {
+            continue;
+        }
+        field_taken[fi] = true;
+        header_taken[hi] = true;
+        columns.push((
+            fi,
+            ColumnMapping {
+                field: kind.fields()[fi].name.to_string(),
+                header: headers[hi].clone(),
+                unit,
+                confidence: s,
+            },
+        ));
+    }
+    columns.sort_by_key(|(fi, _)| *fi);
+    Mapping {
+        columns: columns.into_iter().map(|(_, c)| c).collect(),
+    }
+}
+
+/// The vendor export these headers come from, if any.
+pub fn detect_preset(headers: &[String]) -> Option<Preset> {
+    let norm: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    Preset::ALL
+        .into_iter()
+        .find(|p| p.signature().iter().all(|s| norm.iter().any(|h| h == s)))
+}
+
+/// The headers a preset documents, as the vendor spells them.
+pub fn preset_headers(preset: Preset) -> impl Iterator<Item = &'static &'static str> {
+    preset.columns().iter().map(|(h, _, _)| h)
+}
+
+/// The mapping a preset implies: its documented columns first, generic synonyms for the rest.
+pub fn preset_mapping(preset: Preset, headers: &[String]) -> Mapping {
+    let mut mapping = Mapping::default();
+    for &(header, field, unit) in preset.columns() {
+        if let Some(h) = headers.iter().find(|h| normalise(h) == normalise(header)) {
+            mapping.columns.push(ColumnMapping {
+                field: field.into(),
+                header: h.clone(),
+                unit,
+                confidence: 1.0,
+            });
+        }
+    }
+    let generic = match_columns(preset.kind(), headers);
+    for c in generic.columns {
+        let header_used = mapping.columns.iter().any(|m| m.header == c.header);
+        if !mapping.has(&c.field) && !header_used && c.confidence >= 0.8 {
+            mapping.columns.push(c);
+        }
+    }
+    mapping
+}
+
+/// The kind these headers most likely hold: the one whose required fields are all present and
+/// whose mapping is strongest.
+pub fn detect_kind(headers: &[String]) -> Option<(Kind, Mapping)> {
+    Kind::ALL
+        .into_iter()
+        .map(|k| (k, match_columns(k, headers)))
+        .filter(|(k, m)| m.missing_required(*k).is_none())
+        .map(|(k, m)| {
+            let strength: f32 = m.columns.iter().map(|c| c.confidence).sum();
+            (strength, k, m)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k, m)| (k, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn generic_headers_map_ignoring_case_spacing_and_units() {
+        let h = headers(&[
+            "Contact ID",
+            "Started At",
+            "CHANNEL",
+            "Queue Name",
+            "Agent",
+            "Wait_ms",
+            "Talk (sec)",
+            "hold_s",
+            "ACW",
+            "Outcome",
+        ]);
+        let m = match_columns(Kind::Interactions, &h);
+        let get = |f: &str| {
+            m.get(f)
+                .unwrap_or_else(|| panic!("{f} should be mapped in {m:?}"))
+        };
+        assert_eq!(get("contact_id").header, "Contact ID");
+        assert_eq!(get("contact_id").confidence, 1.0, "exact name");
+        assert_eq!(get("queue").confidence, 0.9, "a synonym is less sure");
+        assert_eq!(get("wait").unit, Some(DurationUnit::Millis));
+        assert_eq!(get("talk").unit, Some(DurationUnit::Seconds));
+        assert_eq!(get("wrap").header, "ACW");
+        assert_eq!(get("outcome").header, "Outcome");
+    }
+
+    #[test]
+    fn kinds_are_told_apart_by_their_headers() {
+        let cases: &[(&[&str], Kind)] = &[
+            (
+                &["contact_id", "started_at", "outcome", "wait_s"],
+                Kind::Interactions,
+            ),
+            (
+                &["interval_start", "queue", "offered", "handled", "aht"],
+                Kind::Intervals,
+            ),
+            (&["responded_at", "csat", "nps"], Kind::Surveys),
+            (
+                &["evaluated_at", "agent", "score", "critical_error"],
+                Kind::Quality,
+            ),
+            (&["date", "agent", "paid_h", "scheduled_h"], Kind::Workforce),
+            (&["month", "program", "revenue", "cost"], Kind::Finance),
+        ];
+        for (h, want) in cases {
+            let (kind, _) = detect_kind(&headers(h)).unwrap_or_else(|| panic!("{h:?} has a kind"));
+            assert_eq!(kind, *want, "{h:?}");
+        }
+        assert!(detect_kind(&headers(&["foo", "bar"])).is_none());
+    }
+
+    #[test]
+    fn presets_are_recognised_from_headers() {
+        let genesys = headers(&[
+            "Conversation ID",
+            "Date",
+            "Direction",
+            "Media Type",
+            "Queue",
+            "Users - Interacted",
+            "Abandoned",
+            "Transferred",
+            "Non-ACD",
+            "Wrap-up",
+            "Total Queue",
+            "Total Alert",
+            "Total Handle",
+            "Total Talk",
+            "Total Hold",
+            "Total ACW",
+        ]);
+        assert_eq!(detect_preset(&genesys), Some(Preset::GenesysInteractions));
+        let m = preset_mapping(Preset::GenesysInteractions, &genesys);
+        assert_eq!(
+            m.get("wait").unwrap().header,
+            "Total Queue",
+            "alert time is not queue wait"
+        );
+        assert_eq!(m.get("wait").unwrap().unit, Some(DurationUnit::Millis));
+        assert!(
+            !m.columns.iter().any(|c| c.header == "Wrap-up"),
+            "the wrap-up code is not a duration: {m:?}"
+        );
+        let five9 = headers(&[
+            "CALL ID",
+            "TIMESTAMP",
+            "CAMPAIGN",
+            "CALL TYPE",
+            "AGENT",
+            "AGENT NAME",
+            "DISPOSITION",
+            "QUEUE WAIT TIME",
+            "TALK TIME",
+            "HOLD TIME",
+            "AFTER CALL WORK TIME",
+            "TRANSFERS",
+            "ABANDONED",
+        ]);
+        assert_eq!(detect_preset(&five9), Some(Preset::Five9CallLog));
+        assert_eq!(detect_preset(&headers(&["a", "b"])), None);
+    }
+}

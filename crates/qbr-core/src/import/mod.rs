@@ -1,0 +1,669 @@
+//! Importing contact-center exports into a workspace (formats.md): readers turn a file into rows
+//! of text, the mapping says which column is which field, record parsing turns a row into a
+//! contact or measures, and a [`Sink`] receives them. Parsing knows nothing of SQLite.
+//!
+//! Promises:
+//! - One import is one transaction: it is taken whole or, on an error, a cancel or a strict-mode
+//!   refusal, not at all.
+//! - One bad row never sinks a file (unless `strict`): it is refused with its row, column, value
+//!   and what was expected. When more than 20% of rows are refused the mapping is probably wrong
+//!   and nothing is taken.
+//! - A byte-identical file imported again is a no-op, reported as such; the same contact in two
+//!   overlapping exports counts once.
+//! - The clock and the zones are passed in; nothing is read from the environment.
+
+mod error;
+pub mod mapping;
+pub mod read;
+mod record;
+pub mod rollup;
+pub mod sink;
+pub mod value;
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sha2::{Digest, Sha256};
+
+pub use error::ImportError;
+pub use mapping::{ColumnMapping, FieldType, Kind, Mapping, Preset};
+pub use read::Format;
+pub use rollup::{DayKey, Facts, Interaction, Outcome};
+pub use sink::{Counts, Finished, MemorySink, Sink, Taken};
+pub use value::{DateOrder, DurationUnit, OrderVerdict};
+
+use crate::settings::Settings;
+use crate::store::{NewBatch, Workspace};
+use mapping::{detect_kind, detect_preset, match_columns, normalise, preset_mapping};
+use read::{file_label, open_tables, Table};
+use record::{parse_row, Columns, Parsed, RecordContext};
+use value::{DateOrderProbe, TimeContext};
+
+/// The share of refused rows above which the mapping is taken to be wrong.
+pub const MAX_REFUSED_SHARE: f64 = 0.20;
+/// How many refusals an [`ImportReport`] carries; all are stored with the batch.
+pub const REPORT_REFUSALS: usize = 200;
+/// Rows shown in a [`Detection`] preview.
+pub const PREVIEW_ROWS: usize = 20;
+
+/// A row (or one cell of it) an import did not take, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The line, spreadsheet row or JSON record number.
+    pub row: u64,
+    /// The column as the file names it; `None` when the whole row is at fault.
+    pub column: Option<String>,
+    pub value: String,
+    pub expected: String,
+}
+
+/// What a file looks like, before anything is imported.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub file_name: String,
+    pub format: Format,
+    /// The sheet the preview comes from (spreadsheets); every sheet is imported.
+    pub sheet: Option<String>,
+    pub kind: Option<Kind>,
+    pub preset: Option<Preset>,
+    pub mapping: Mapping,
+    pub header: Vec<String>,
+    /// Headers no field took.
+    pub unmapped: Vec<String>,
+    pub preview: Vec<Vec<String>>,
+    /// What the preview says about slashed dates; `Ambiguous` means the user must choose.
+    pub date_order: OrderVerdict,
+}
+
+/// How to import a file. Everything left `None` is detected.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub kind: Option<Kind>,
+    pub preset: Option<Preset>,
+    pub mapping: Option<Mapping>,
+    /// The program of every row, for files that name none.
+    pub program: Option<String>,
+    /// The zone offset-less times are written in; the workspace's by default.
+    pub timezone: Option<Tz>,
+    /// For `01/02/2026`-style dates that the column cannot tell.
+    pub date_order: Option<DateOrder>,
+    /// Refuse the whole file on any bad row.
+    pub strict: bool,
+}
+
+/// Where a running import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Fingerprint,
+    CheckingDates,
+    Reading,
+    Writing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub phase: Phase,
+    pub rows_read: u64,
+    pub file_size: u64,
+}
+
+/// What an import took and refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportReport {
+    pub file_name: String,
+    pub sha256: String,
+    pub kind: Kind,
+    pub preset: Option<Preset>,
+    /// The new batch; `None` when the file had been imported before.
+    pub batch_id: Option<i64>,
+    /// The batch that already holds this exact file: the import was a no-op.
+    pub already_imported: Option<i64>,
+    pub rows_read: u64,
+    pub rows_taken: u64,
+    pub rows_refused: u64,
+    pub rows_duplicate: u64,
+    /// The first [`REPORT_REFUSALS`] refusals; `Workspace::import_refusals` has them all.
+    pub refusals: Vec<Refusal>,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+    pub notes: Vec<String>,
+}
+
+/// Looks at a file and proposes its kind, preset and mapping, with a preview.
+pub fn detect(path: &Path) -> Result<Detection, ImportError> {
+    let label = file_label(path);
+    let format = read::sniff_format(path)?;
+    let mut tables = open_tables(path)?;
+    // The first sheet whose headers mean something leads the preview.
+    let pick = tables
+        .iter()
+        .position(|t| detect_preset(&t.header).is_some() || detect_kind(&t.header).is_some())
+        .unwrap_or(0);
+    let mut table = tables.swap_remove(pick);
+    let (kind, preset, mapping) = plan_table(&table, &ImportOptions::default());
+    let mut preview = Vec::new();
+    let mut probe = DateOrderProbe::default();
+    for row in table.rows.by_ref().take(PREVIEW_ROWS) {
+        let row = row?;
+        feed_probe(&mut probe, &row, &mapping, &table.header, kind);
+        preview.push(row.cells);
+    }
+    let unmapped = table
+        .header
+        .iter()
+        .filter(|h| !mapping.columns.iter().any(|c| &c.header == *h))
+        .cloned()
+        .collect();
+    Ok(Detection {
+        file_name: label,
+        format,
+        sheet: table.sheet.clone(),
+        kind,
+        preset,
+        mapping,
+        header: table.header.clone(),
+        unmapped,
+        preview,
+        date_order: probe.verdict(),
+    })
+}
+
+/// The kind, preset and mapping for one table under `opts`.
+fn plan_table(table: &Table, opts: &ImportOptions) -> (Option<Kind>, Option<Preset>, Mapping) {
+    let preset = opts.preset.or_else(|| {
+        detect_preset(&table.header).filter(|p| opts.kind.is_none_or(|k| k == p.kind()))
+    });
+    let kind = opts
+        .kind
+        .or(preset.map(Preset::kind))
+        .or_else(|| detect_kind(&table.header).map(|(k, _)| k));
+    let mapping = match (&opts.mapping, preset, kind) {
+        (Some(m), _, _) => m.clone(),
+        (None, Some(Preset::Qualtrics), _) => qualtrics_mapping(table),
+        (None, Some(p), _) => preset_mapping(p, &table.header),
+        (None, None, Some(k)) => match_columns(k, &table.header),
+        (None, None, None) => Mapping::default(),
+    };
+    (kind, preset, mapping)
+}
+
+/// Qualtrics names questions `Q1`, `Q2`…: the NPS question is the one with a `_NPS_GROUP`
+/// companion, and CSAT and CES are found by their question text in the second header row.
+fn qualtrics_mapping(table: &Table) -> Mapping {
+    let mut m = preset_mapping(Preset::Qualtrics, &table.header);
+    let take = |m: &mut Mapping, field: &str, header: &str, confidence: f32| {
+        if !m.has(field) && !m.columns.iter().any(|c| c.header == header) {
+            m.columns.push(ColumnMapping {
+                field: field.into(),
+                header: header.into(),
+                unit: None,
+                confidence,
+            });
+        }
+    };
+    for h in &table.header {
+        if let Some(q) = h.strip_suffix("_NPS_GROUP") {
+            if table.header.iter().any(|x| x == q) {
+                take(&mut m, "nps", q, 1.0);
+            }
+        }
+    }
+    if let Some(questions) = table.header_notes.first() {
+        for (i, text) in questions.iter().enumerate() {
+            let t = text.to_lowercase();
+            let Some(h) = table.header.get(i) else {
+                continue;
+            };
+            if h.ends_with("_NPS_GROUP") {
+                continue;
+            }
+            if t.contains("satisf") {
+                take(&mut m, "csat", h, 0.8);
+            } else if t.contains("effort") || t.contains("easy") {
+                take(&mut m, "ces", h, 0.8);
+            } else if t.contains("resolved") {
+                take(&mut m, "resolved", h, 0.8);
+            }
+        }
+    }
+    m
+}
+
+fn timestamp_fields(kind: Option<Kind>) -> Vec<&'static str> {
+    kind.map(|k| {
+        k.fields()
+            .iter()
+            .filter(|f| matches!(f.ty, FieldType::Timestamp | FieldType::Month))
+            .map(|f| f.name)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn feed_probe(
+    probe: &mut DateOrderProbe,
+    row: &read::Row,
+    mapping: &Mapping,
+    header: &[String],
+    kind: Option<Kind>,
+) {
+    for field in timestamp_fields(kind) {
+        if let Some(c) = mapping.get(field) {
+            if let Some(i) = header
+                .iter()
+                .position(|h| normalise(h) == normalise(&c.header))
+            {
+                if let Some(v) = row.cells.get(i) {
+                    probe.feed(v);
+                }
+            }
+        }
+    }
+}
+
+/// Imports `path` into `ws` in one transaction.
+pub fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    let settings = ws.settings()?;
+    let mut sink = ws.import_sink(settings.clone())?;
+    let report = run_into(&mut sink, &settings, path, opts, progress, cancel, now)?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ImportError::Cancelled {
+            file: report.file_name,
+        });
+    }
+    sink.commit()?;
+    Ok(report)
+}
+
+/// Imports `path` into any sink. The caller commits (or drops) the sink's work.
+pub fn run_into(
+    sink: &mut dyn Sink,
+    settings: &Settings,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    let label = file_label(path);
+    let cancelled = || ImportError::Cancelled {
+        file: label.clone(),
+    };
+    let (sha256, file_size) = fingerprint(path, &label, cancel)?;
+    progress(Progress {
+        phase: Phase::Fingerprint,
+        rows_read: 0,
+        file_size,
+    });
+
+    let tables = open_tables(path)?;
+    let mut plans = Vec::new();
+    let mut notes = Vec::new();
+    let mut first_problem: Option<String> = None;
+    for table in tables {
+        let (kind, preset, mapping) = plan_table(&table, opts);
+        let where_ = table
+            .sheet
+            .as_ref()
+            .map(|s| format!("sheet {s:?}"))
+            .unwrap_or_else(|| "the file".into());
+        let Some(kind) = kind else {
+            first_problem.get_or_insert_with(|| {
+                format!(
+                    "no column of {where_} matches a known field (headers: {}); map the columns by hand",
+                    table.header.join(", ")
+                )
+            });
+            continue;
+        };
+        if let Some(group) = mapping.missing_required(kind) {
+            first_problem.get_or_insert_with(|| {
+                format!(
+                    "{where_} has no usable column for {} ({kind} need one; headers: {})",
+                    group.join(" or "),
+                    table.header.join(", ")
+                )
+            });
+            if table.sheet.is_some() {
+                notes.push(format!(
+                    "{where_} was skipped: it has no column for {}",
+                    group.join(" or ")
+                ));
+            }
+            continue;
+        }
+        plans.push((table, kind, preset, mapping));
+    }
+    if plans.is_empty() {
+        return Err(ImportError::mapping(
+            &label,
+            first_problem.unwrap_or_else(|| "the file holds no table".into()),
+        ));
+    }
+    let kind = plans[0].1;
+    let preset = plans[0].2;
+    plans.retain(|(t, k, _, _)| {
+        if *k != kind {
+            notes.push(format!(
+                "sheet {:?} holds {k}, not {kind}; import it on its own",
+                t.sheet.as_deref().unwrap_or("")
+            ));
+        }
+        *k == kind
+    });
+    for (_, _, _, mapping) in &plans {
+        check_averages(&label, kind, mapping)?;
+    }
+
+    if let Some(batch) = sink.already_imported(&sha256, kind)? {
+        return Ok(ImportReport {
+            file_name: label,
+            sha256,
+            kind,
+            preset,
+            batch_id: None,
+            already_imported: Some(batch),
+            rows_read: 0,
+            rows_taken: 0,
+            rows_refused: 0,
+            rows_duplicate: 0,
+            refusals: Vec::new(),
+            first_day: None,
+            last_day: None,
+            notes: vec![format!(
+                "this exact file was imported before (import {batch}); nothing was changed"
+            )],
+        });
+    }
+
+    let zone = opts.timezone.unwrap_or(settings.timezone);
+    let order = match opts.date_order {
+        Some(o) => Some(o),
+        None => date_order(path, &label, opts, &plans, cancel, progress, file_size)?,
+    };
+    let mapping_text = plans
+        .iter()
+        .map(|(_, _, _, m)| m.describe())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    sink.begin(&NewBatch {
+        kind: kind.as_str().into(),
+        file_name: label.clone(),
+        file_size,
+        sha256: sha256.clone(),
+        preset: preset.map(|p| p.as_str().to_string()),
+        mapping: Some(mapping_text),
+        source_timezone: zone.name().into(),
+        started_at: now,
+        app_version: crate::APP_VERSION.into(),
+    })?;
+
+    let ctx = RecordContext {
+        kind,
+        source: preset.map(|p| p.source()).unwrap_or("generic").to_string(),
+        time: TimeContext { zone, order },
+        workspace_zone: settings.timezone,
+        program: opts.program.clone(),
+    };
+    let mut counts = Counts::default();
+    let mut refusals = Vec::new();
+    let mut facts = Facts::new();
+    for (table, _, _, mapping) in plans {
+        let (cols, missing) = Columns::resolve(&mapping, &table.header);
+        if !missing.is_empty() {
+            return Err(ImportError::mapping(
+                &label,
+                format!(
+                    "the mapping names columns the file does not have: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        for row in table.rows {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(cancelled());
+            }
+            let row = row?;
+            counts.read += 1;
+            match parse_row(&row, &cols, &ctx) {
+                Ok(Some(Parsed::Contact(contact))) => match sink.contact(*contact)? {
+                    Taken::New | Taken::Replaced => counts.taken += 1,
+                    Taken::Duplicate => counts.duplicate += 1,
+                },
+                Ok(Some(Parsed::Fact(fact))) => {
+                    let (key, m) = *fact;
+                    rollup::accumulate(&mut facts, key, &m);
+                    counts.taken += 1;
+                }
+                Ok(None) => counts.taken += 1,
+                Err(problems) => {
+                    counts.refused += 1;
+                    if opts.strict {
+                        let p = &problems[0];
+                        return Err(ImportError::Strict {
+                            file: label,
+                            row: p.row,
+                            column: p.column.clone().unwrap_or_default(),
+                            value: p.value.clone(),
+                            expected: p.expected.clone(),
+                        });
+                    }
+                    for p in problems {
+                        sink.refusal(&p)?;
+                        if refusals.len() < REPORT_REFUSALS {
+                            refusals.push(p);
+                        }
+                    }
+                    // Stop early on a large file whose mapping is clearly wrong.
+                    if counts.read >= 1000 && too_many_refused(&counts) {
+                        return Err(probably_wrong(&label, &counts, &refusals));
+                    }
+                }
+            }
+            if counts.read % 1000 == 0 {
+                progress(Progress {
+                    phase: Phase::Reading,
+                    rows_read: counts.read,
+                    file_size,
+                });
+            }
+        }
+    }
+    if counts.read == 0 {
+        return Err(ImportError::unreadable(
+            &label,
+            "the file has a header but no data rows",
+        ));
+    }
+    if too_many_refused(&counts) {
+        return Err(probably_wrong(&label, &counts, &refusals));
+    }
+    progress(Progress {
+        phase: Phase::Writing,
+        rows_read: counts.read,
+        file_size,
+    });
+    for (key, m) in &facts {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(cancelled());
+        }
+        sink.fact(key, m)?;
+    }
+    let finished = sink.finish(&counts, now)?;
+    if counts.duplicate > 0 {
+        notes.push(format!(
+            "{} contacts were already in the workspace (or twice in the file) and were counted once",
+            counts.duplicate
+        ));
+    }
+    Ok(ImportReport {
+        file_name: label,
+        sha256,
+        kind,
+        preset,
+        batch_id: Some(finished.batch_id),
+        already_imported: None,
+        rows_read: counts.read,
+        rows_taken: counts.taken,
+        rows_refused: counts.refused,
+        rows_duplicate: counts.duplicate,
+        refusals,
+        first_day: finished.first_day,
+        last_day: finished.last_day,
+        notes,
+    })
+}
+
+fn too_many_refused(c: &Counts) -> bool {
+    c.read > 0 && c.refused as f64 > c.read as f64 * MAX_REFUSED_SHARE
+}
+
+fn probably_wrong(label: &str, counts: &Counts, refusals: &[Refusal]) -> ImportError {
+    let first = refusals.first().cloned().unwrap_or(Refusal {
+        row: 0,
+        column: None,
+        value: String::new(),
+        expected: String::new(),
+    });
+    ImportError::MappingProbablyWrong {
+        file: label.into(),
+        read: counts.read,
+        refused: counts.refused,
+        row: first.row,
+        column: first.column.unwrap_or_default(),
+        value: first.value,
+        expected: first.expected,
+    }
+}
+
+/// An average cannot be re-aggregated without its count (formats.md): refuse the mapping.
+fn check_averages(label: &str, kind: Kind, mapping: &Mapping) -> Result<(), ImportError> {
+    if kind != Kind::Intervals || mapping.has("handled") {
+        return Ok(());
+    }
+    for avg in ["asa", "aht", "avg_talk", "avg_hold", "avg_wrap"] {
+        if let Some(c) = mapping.get(avg) {
+            return Err(ImportError::mapping(
+                label,
+                format!(
+                    "column {:?} is an average, and without a handled count beside it cannot be turned back into a sum; add the handled column or leave {:?} unmapped",
+                    c.header, c.header
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// SHA-256 and size of the file, read in chunks.
+fn fingerprint(
+    path: &Path,
+    label: &str,
+    cancel: &AtomicBool,
+) -> Result<(String, u64), ImportError> {
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| ImportError::unreadable(label, format!("the file cannot be opened ({e})")))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ImportError::Cancelled { file: label.into() });
+        }
+        let n = file.read(&mut buf).map_err(|e| {
+            ImportError::unreadable(label, format!("the file cannot be read ({e})"))
+        })?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    if size == 0 {
+        return Err(ImportError::unreadable(label, "the file is empty"));
+    }
+    let digest = hasher.finalize();
+    Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
+}
+
+/// Reads every date column of the file once to learn whether `01/02/2026` is month-first or
+/// day-first. Files without slashed dates in their first rows skip the extra pass.
+fn date_order(
+    path: &Path,
+    label: &str,
+    opts: &ImportOptions,
+    plans: &[(Table, Kind, Option<Preset>, Mapping)],
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+    file_size: u64,
+) -> Result<Option<DateOrder>, ImportError> {
+    // A first look at the start of each table.
+    let mut any_slashed = false;
+    let mut tables = open_tables(path)?;
+    for t in tables.iter_mut() {
+        let (kind, _, mapping) = plan_table(t, opts);
+        let mut probe = DateOrderProbe::default();
+        let header = t.header.clone();
+        for row in t.rows.by_ref().take(200) {
+            feed_probe(&mut probe, &row?, &mapping, &header, kind);
+        }
+        any_slashed |= probe.slashed > 0;
+    }
+    if !any_slashed {
+        return Ok(None);
+    }
+    progress(Progress {
+        phase: Phase::CheckingDates,
+        rows_read: 0,
+        file_size,
+    });
+    let mut probe = DateOrderProbe::default();
+    let mut column = String::new();
+    for t in open_tables(path)? {
+        let Some((_, kind, _, mapping)) = plans.iter().find(|(p, ..)| p.sheet == t.sheet) else {
+            continue;
+        };
+        if column.is_empty() {
+            column = timestamp_fields(Some(*kind))
+                .iter()
+                .find_map(|f| mapping.get(f).map(|c| c.header.clone()))
+                .unwrap_or_default();
+        }
+        let header = t.header.clone();
+        for row in t.rows {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ImportError::Cancelled { file: label.into() });
+            }
+            feed_probe(&mut probe, &row?, mapping, &header, Some(*kind));
+        }
+    }
+    match probe.verdict() {
+        OrderVerdict::NotNeeded => Ok(None),
+        OrderVerdict::Known(o) => Ok(Some(o)),
+        OrderVerdict::Ambiguous => Err(ImportError::AmbiguousDates {
+            file: label.into(),
+            column,
+            example: probe.example.unwrap_or_default(),
+        }),
+        OrderVerdict::Mixed => Err(ImportError::mapping(
+            label,
+            format!(
+                "column {column:?} mixes month-first and day-first dates ({} look day-first, {} month-first), so no single reading is right",
+                probe.day_first_evidence, probe.month_first_evidence
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;

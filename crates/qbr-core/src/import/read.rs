@@ -1,0 +1,856 @@
+//! Readers: a file on disk to tables of text cells (a header and rows), whatever its format.
+//! Delimited text streams record by record through the `csv` crate after decoding (UTF-8 with or
+//! without BOM, UTF-16 with BOM, Windows-1252 otherwise); spreadsheets come sheet by sheet through
+//! `calamine` after a size check of the zip; JSON arrays, JSON Lines and concatenated objects come
+//! through `serde_json`, nested objects flattened to dotted names (`Queue.Duration`).
+//!
+//! Promises: a delimited file is never held in memory whole; every refusal names the file; title
+//! rows above a header and a totals row below the data are left out.
+
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+
+use super::error::ImportError;
+use super::mapping::{detect_preset, normalise, Kind};
+
+/// Spreadsheets larger than this once unzipped are refused: a workbook of a quarter's intervals
+/// is a few MB, and calamine holds a sheet in memory.
+pub const MAX_XLSX_UNCOMPRESSED: u64 = 512 * 1024 * 1024;
+/// A zip entry that inflates more than this many times its size is a zip bomb, not a report.
+pub const MAX_XLSX_RATIO: u64 = 200;
+/// JSON arrays are parsed whole; larger ones should be exported as JSON Lines.
+pub const MAX_JSON_ARRAY: u64 = 256 * 1024 * 1024;
+/// How many records of a JSON file are read to learn its field names.
+const JSON_HEADER_SAMPLE: usize = 1000;
+/// How many leading rows are searched for the header.
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// One row of cells, with where it sits in the file for refusals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based line (delimited text), row (spreadsheet) or record (JSON) number.
+    pub line: u64,
+    pub cells: Vec<String>,
+}
+
+pub type Rows = Box<dyn Iterator<Item = Result<Row, ImportError>>>;
+
+/// One table of a file: a delimited file has one, a workbook one per sheet.
+pub struct Table {
+    pub sheet: Option<String>,
+    pub header: Vec<String>,
+    /// Extra header rows under the names (Qualtrics' question text), kept for mapping.
+    pub header_notes: Vec<Vec<String>>,
+    pub rows: Rows,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("sheet", &self.sheet)
+            .field("header", &self.header)
+            .finish()
+    }
+}
+
+/// The container format of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Delimited,
+    Xlsx,
+    Xls,
+    Json,
+}
+
+/// The display name used in messages: the file name without its folder.
+pub fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn open_file(path: &Path) -> Result<(File, u64), ImportError> {
+    let label = file_label(path);
+    let file = File::open(path)
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?
+        .len();
+    if len == 0 {
+        return Err(ImportError::unreadable(&label, "the file is empty"));
+    }
+    Ok((file, len))
+}
+
+/// Tells the format from the first bytes, then the extension.
+pub fn sniff_format(path: &Path) -> Result<Format, ImportError> {
+    let (mut file, _) = open_file(path)?;
+    let mut head = [0u8; 8];
+    let n = read_up_to(&mut file, &mut head).map_err(|e| {
+        ImportError::unreadable(&file_label(path), format!("the file cannot be read ({e})"))
+    })?;
+    let head = &head[..n];
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok(Format::Xlsx);
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Ok(Format::Xls);
+    }
+    if matches!(ext.as_str(), "json" | "jsonl" | "ndjson") {
+        return Ok(Format::Json);
+    }
+    let first = head
+        .iter()
+        .copied()
+        .skip_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t' | 0xEF | 0xBB | 0xBF));
+    if matches!(first.clone().next(), Some(b'{') | Some(b'[')) && ext != "csv" {
+        return Ok(Format::Json);
+    }
+    Ok(Format::Delimited)
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Opens every table of `path`.
+pub fn open_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
+    match sniff_format(path)? {
+        Format::Delimited => Ok(vec![open_delimited(path)?]),
+        Format::Xlsx | Format::Xls => open_workbook(path),
+        Format::Json => Ok(vec![open_json(path)?]),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delimited text
+
+/// Decodes a byte stream to UTF-8 as it is read, so that a large UTF-16 or Windows-1252 file
+/// never has to be converted whole.
+struct Utf8Reader<R> {
+    inner: R,
+    decoder: Option<Decoder>,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl<R: Read> Read for Utf8Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(decoder) = self.decoder.as_mut() else {
+            return self.inner.read(buf);
+        };
+        while self.pos >= self.output.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let n = self.inner.read(&mut self.input)?;
+            let last = n == 0;
+            let cap = decoder
+                .max_utf8_buffer_length(n)
+                .unwrap_or(n * 3 + 16)
+                .max(16);
+            self.output.resize(cap, 0);
+            let (_, _, written, _) =
+                decoder.decode_to_utf8(&self.input[..n], &mut self.output, last);
+            self.output.truncate(written);
+            self.pos = 0;
+            self.done = last;
+        }
+        let k = buf.len().min(self.output.len() - self.pos);
+        buf[..k].copy_from_slice(&self.output[self.pos..self.pos + k]);
+        self.pos += k;
+        Ok(k)
+    }
+}
+
+/// The encoding of a text file: a BOM says so; otherwise valid UTF-8 is UTF-8, text with NULs
+/// in every other byte is BOM-less UTF-16, and anything else is taken as Windows-1252.
+fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
+    if let Some((enc, bom)) = Encoding::for_bom(sample) {
+        return (enc, bom);
+    }
+    let pairs = sample.len() / 2;
+    if pairs >= 4 {
+        let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+        let odd_nul = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
+        if odd_nul * 10 > pairs * 4 && even_nul == 0 {
+            return (UTF_16LE, 0);
+        }
+        if even_nul * 10 > pairs * 4 && odd_nul == 0 {
+            return (UTF_16BE, 0);
+        }
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => (UTF_8, 0),
+        // A multi-byte character cut by the end of the sample is still UTF-8.
+        Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => (UTF_8, 0),
+        Err(_) => (WINDOWS_1252, 0),
+    }
+}
+
+/// The delimiter among `,` `;` TAB `|` that splits the first lines most consistently.
+fn sniff_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
+    let count = |line: &str, d: char| -> usize {
+        let mut quoted = false;
+        let mut n = 0;
+        for c in line.chars() {
+            if c == '"' {
+                quoted = !quoted;
+            } else if c == d && !quoted {
+                n += 1;
+            }
+        }
+        n
+    };
+    let mut best = (b',', 0usize, 0usize);
+    for d in [',', ';', '\t', '|'] {
+        let counts: Vec<usize> = lines.iter().map(|l| count(l, d)).collect();
+        let Some(&mode) = counts.iter().max() else {
+            continue;
+        };
+        // Lines agreeing with the most common non-zero count; title lines may disagree.
+        let agreeing = counts.iter().filter(|&&c| c == mode && c > 0).count();
+        if (agreeing, mode) > (best.1, best.2) {
+            best = (d as u8, agreeing, mode);
+        }
+    }
+    best.0
+}
+
+/// A buffered peek at the start of a text file: its encoding and delimiter.
+fn open_text(path: &Path) -> Result<(Box<dyn Read>, u8), ImportError> {
+    let label = file_label(path);
+    let (mut file, _) = open_file(path)?;
+    let mut sample = vec![0u8; 64 * 1024];
+    let n = read_up_to(&mut file, &mut sample)
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?;
+    sample.truncate(n);
+    let (encoding, bom) = sniff_encoding(&sample);
+    let decoded_sample = encoding
+        .decode_without_bom_handling(&sample[bom..])
+        .0
+        .into_owned();
+    if decoded_sample.trim().is_empty() {
+        return Err(ImportError::unreadable(&label, "the file holds no text"));
+    }
+    let delimiter = sniff_delimiter(&decoded_sample);
+    let rest = Cursor::new(sample[bom..].to_vec()).chain(file);
+    let reader: Box<dyn Read> = if encoding == UTF_8 {
+        Box::new(rest)
+    } else {
+        Box::new(Utf8Reader {
+            inner: rest,
+            decoder: Some(encoding.new_decoder_without_bom_handling()),
+            input: vec![0u8; 64 * 1024],
+            output: Vec::new(),
+            pos: 0,
+            done: false,
+        })
+    };
+    Ok((reader, delimiter))
+}
+
+fn open_delimited(path: &Path) -> Result<Table, ImportError> {
+    let label = file_label(path);
+    let (reader, delimiter) = open_text(path)?;
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(256 * 1024, reader));
+    let mut records = Vec::new();
+    let mut byte_record = csv::ByteRecord::new();
+    let read_err =
+        |e: csv::Error| ImportError::unreadable(&label, format!("the text cannot be read ({e})"));
+    while records.len() < HEADER_SEARCH_ROWS {
+        if !csv.read_byte_record(&mut byte_record).map_err(read_err)? {
+            break;
+        }
+        let line = byte_record.position().map(|p| p.line()).unwrap_or(0);
+        records.push(Row {
+            line,
+            cells: cells_of(&byte_record),
+        });
+    }
+    let lead: VecDeque<Row> = records.into();
+    let label2 = label.clone();
+    let rest = std::iter::from_fn(move || {
+        let mut rec = csv::ByteRecord::new();
+        match csv.read_byte_record(&mut rec) {
+            Ok(true) => Some(Ok(Row {
+                line: rec.position().map(|p| p.line()).unwrap_or(0),
+                cells: cells_of(&rec),
+            })),
+            Ok(false) => None,
+            Err(e) => Some(Err(ImportError::unreadable(
+                &label2,
+                format!("the text cannot be read ({e})"),
+            ))),
+        }
+    });
+    table_from(&label, None, lead, Box::new(rest))
+}
+
+fn cells_of(rec: &csv::ByteRecord) -> Vec<String> {
+    rec.iter()
+        .map(|f| String::from_utf8_lossy(f).trim().to_string())
+        .collect()
+}
+
+/// Finds the header among the leading rows, drops title rows above it and a totals row at the
+/// end, and sets aside extra header rows (Qualtrics).
+fn table_from(
+    label: &str,
+    sheet: Option<String>,
+    mut lead: VecDeque<Row>,
+    rest: Rows,
+) -> Result<Table, ImportError> {
+    let at = best_header_row(lead.iter().map(|r| r.cells.as_slice()));
+    let Some(at) = at else {
+        let where_ = sheet
+            .as_ref()
+            .map(|s| format!(" (sheet {s:?})"))
+            .unwrap_or_default();
+        return Err(ImportError::unreadable(
+            label,
+            format!("no header row was found{where_}: the file holds no rows with column names"),
+        ));
+    };
+    lead.drain(..at);
+    let header_row = lead
+        .pop_front()
+        .expect("best_header_row returns an index in range");
+    let mut header: Vec<String> = header_row.cells;
+    while header.last().is_some_and(|h| h.is_empty()) {
+        header.pop();
+    }
+    // Unnamed columns still need a unique name to be mapped by hand.
+    for (i, h) in header.iter_mut().enumerate() {
+        if h.is_empty() {
+            *h = format!("column {}", i + 1);
+        }
+    }
+    let mut header_notes = Vec::new();
+    if header.iter().any(|h| normalise(h) == "responseid") {
+        // Qualtrics: question text, then import ids, before the data.
+        while let Some(row) = lead.front() {
+            let first = row.cells.first().map(String::as_str).unwrap_or("");
+            let looks_like_header = first.starts_with("{\"ImportId")
+                || normalise(first) == "startdate"
+                || normalise(first).starts_with("start date");
+            if !looks_like_header || header_notes.len() >= 2 {
+                break;
+            }
+            header_notes.push(lead.pop_front().expect("front exists").cells);
+        }
+    }
+    let rows: Rows = Box::new(DropTotals {
+        inner: Box::new(lead.into_iter().map(Ok).chain(rest)),
+        pending: None,
+    });
+    Ok(Table {
+        sheet,
+        header,
+        header_notes,
+        rows,
+    })
+}
+
+/// How much a row looks like a header: named cells that map to known fields count most.
+fn header_strength(cells: &[String]) -> f32 {
+    let named: Vec<String> = cells.iter().filter(|c| !c.is_empty()).cloned().collect();
+    if named.len() < 2 {
+        return 0.0;
+    }
+    let textual = named
+        .iter()
+        .filter(|c| c.chars().any(|ch| ch.is_alphabetic()))
+        .count() as f32;
+    let known = if detect_preset(&named).is_some() {
+        10.0
+    } else {
+        Kind::ALL
+            .iter()
+            .map(|&k| {
+                super::mapping::match_columns(k, &named)
+                    .columns
+                    .iter()
+                    .map(|c| c.confidence)
+                    .sum::<f32>()
+            })
+            .fold(0.0, f32::max)
+    };
+    known * 3.0 + textual
+}
+
+fn best_header_row<'a>(rows: impl Iterator<Item = &'a [String]>) -> Option<usize> {
+    let mut best: Option<(usize, f32)> = None;
+    for (i, cells) in rows.enumerate() {
+        let s = header_strength(cells);
+        if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
+            best = Some((i, s));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Leaves out the last row when it is a totals row ("Total", "Grand total", "Sum").
+struct DropTotals {
+    inner: Rows,
+    pending: Option<Row>,
+}
+
+impl Iterator for DropTotals {
+    type Item = Result<Row, ImportError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let current = match self.pending.take() {
+                Some(r) => r,
+                None => match self.inner.next()? {
+                    Ok(r) => r,
+                    Err(e) => return Some(Err(e)),
+                },
+            };
+            if current.cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
+            match self.inner.next() {
+                Some(Ok(next)) => {
+                    self.pending = Some(next);
+                    return Some(Ok(current));
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                None => {
+                    return if is_totals(&current) {
+                        None
+                    } else {
+                        Some(Ok(current))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_totals(row: &Row) -> bool {
+    let first = row.cells.iter().find(|c| !c.is_empty());
+    first.is_some_and(|c| {
+        let n = normalise(c);
+        n == "total" || n == "totals" || n == "grandtotal" || n == "sum" || n == "summary"
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spreadsheets
+
+/// Refuses workbooks whose parts inflate beyond [`MAX_XLSX_UNCOMPRESSED`] or by more than
+/// [`MAX_XLSX_RATIO`], before calamine inflates anything.
+fn check_zip(path: &Path) -> Result<(), ImportError> {
+    let label = file_label(path);
+    let (file, _) = open_file(path)?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| ImportError::unreadable(&label, format!("the workbook is damaged ({e})")))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| {
+            ImportError::unreadable(&label, format!("the workbook is damaged ({e})"))
+        })?;
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 10 * 1024 * 1024 && size / packed > MAX_XLSX_RATIO {
+            return Err(ImportError::unreadable(
+                &label,
+                format!(
+                    "the workbook part {} inflates {}-fold to {} MB, which no export does; it was not opened",
+                    entry.name().unwrap_or_default(),
+                    size / packed,
+                    size / 1_048_576
+                ),
+            ));
+        }
+    }
+    if total > MAX_XLSX_UNCOMPRESSED {
+        return Err(ImportError::unreadable(
+            &label,
+            format!(
+                "the workbook unpacks to {} MB, more than the {} MB a spreadsheet import allows; export it as CSV instead",
+                total / 1_048_576,
+                MAX_XLSX_UNCOMPRESSED / 1_048_576
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Text of a spreadsheet cell. Formulas arrive as their cached values; date cells become ISO
+/// text and duration cells `hh:mm:ss`, so that one set of value parsers serves every format.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTime(d) if d.is_duration() => {
+            let secs = (d.as_f64() * 86_400.0).round() as i64;
+            format!(
+                "{:02}:{:02}:{:02}",
+                secs / 3600,
+                secs % 3600 / 60,
+                secs % 60
+            )
+        }
+        Data::DateTime(d) => {
+            let (y, mo, da, h, mi, s, ms) = d.to_ymd_hms_milli();
+            if (h, mi, s, ms) == (0, 0, 0, 0) {
+                format!("{y:04}-{mo:02}-{da:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+    }
+}
+
+fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
+    let label = file_label(path);
+    if sniff_format(path)? == Format::Xlsx {
+        check_zip(path)?;
+    }
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+        ImportError::unreadable(&label, format!("the spreadsheet cannot be read ({e})"))
+    })?;
+    let mut tables = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| {
+            ImportError::unreadable(&label, format!("sheet {name:?} cannot be read ({e})"))
+        })?;
+        if range.is_empty() {
+            continue;
+        }
+        let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+        let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+        let rows: Vec<Row> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                // Keep columns where the sheet has them, so a sheet starting at column C still
+                // lines up with what the user sees.
+                let mut text = vec![String::new(); first_col];
+                text.extend(cells.iter().map(cell_text));
+                Row {
+                    line: first_row + i as u64 + 1,
+                    cells: text,
+                }
+            })
+            .collect();
+        let mut all: VecDeque<Row> = rows.into();
+        let lead: VecDeque<Row> = all.drain(..all.len().min(HEADER_SEARCH_ROWS)).collect();
+        match table_from(
+            &label,
+            Some(name.clone()),
+            lead,
+            Box::new(all.into_iter().map(Ok)),
+        ) {
+            Ok(t) => tables.push(t),
+            // A sheet of notes or a chart has no header; other sheets may still hold data.
+            Err(ImportError::Unreadable { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    if tables.is_empty() {
+        return Err(ImportError::unreadable(
+            &label,
+            "no sheet of the workbook has a header row with column names",
+        ));
+    }
+    Ok(tables)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+/// Flattens nested objects to dotted keys; arrays stay as JSON text.
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Null => out.push((prefix.to_string(), String::new())),
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Bool(b) => out.push((prefix.to_string(), b.to_string())),
+        Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
+        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
+    }
+}
+
+type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>>>;
+
+fn open_json(path: &Path) -> Result<Table, ImportError> {
+    let label = file_label(path);
+    let (mut file, len) = open_file(path)?;
+    let mut first = [0u8; 4096];
+    let n = read_up_to(&mut file, &mut first)
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?;
+    let body = &first[..n];
+    let body = body.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(body);
+    let is_array = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'[');
+    let bad = |e: serde_json::Error| format!("the JSON is not valid ({e})");
+    let records: JsonRecords = if is_array {
+        if len > MAX_JSON_ARRAY {
+            return Err(ImportError::unreadable(
+                &label,
+                format!(
+                    "a JSON array of {} MB is too large to read at once; export JSON Lines (one object per line) instead",
+                    len / 1_048_576
+                ),
+            ));
+        }
+        let (file, _) = open_file(path)?;
+        let value: serde_json::Value = serde_json::from_reader(BufReader::new(file))
+            .map_err(|e| ImportError::unreadable(&label, bad(e)))?;
+        let serde_json::Value::Array(items) = value else {
+            return Err(ImportError::unreadable(
+                &label,
+                "the JSON is not an array of records",
+            ));
+        };
+        Box::new(items.into_iter().map(|v| {
+            let mut out = Vec::new();
+            flatten("", &v, &mut out);
+            Ok(out)
+        }))
+    } else {
+        let (file, _) = open_file(path)?;
+        let stream =
+            serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
+                .into_iter::<serde_json::Value>();
+        Box::new(stream.map(move |r| {
+            r.map(|v| {
+                let mut out = Vec::new();
+                flatten("", &v, &mut out);
+                out
+            })
+            .map_err(bad)
+        }))
+    };
+    let mut records = records;
+    let mut sample: VecDeque<Vec<(String, String)>> = VecDeque::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    while sample.len() < JSON_HEADER_SAMPLE {
+        match records.next() {
+            Some(Ok(rec)) => {
+                for (k, _) in &rec {
+                    if !index.contains_key(k) {
+                        index.insert(k.clone(), header.len());
+                        header.push(k.clone());
+                    }
+                }
+                sample.push_back(rec);
+            }
+            Some(Err(e)) => return Err(ImportError::unreadable(&label, e)),
+            None => break,
+        }
+    }
+    if sample.is_empty() {
+        return Err(ImportError::unreadable(&label, "the JSON holds no records"));
+    }
+    // Fields a vendor documents may be absent from the first records (no agent on abandons).
+    if let Some(preset) = detect_preset(&header) {
+        for extra in super::mapping::preset_headers(preset) {
+            if !index.contains_key(*extra) {
+                index.insert(extra.to_string(), header.len());
+                header.push(extra.to_string());
+            }
+        }
+    }
+    let width = header.len();
+    let label2 = label.clone();
+    let mut number = 0u64;
+    let rows = sample.into_iter().map(Ok).chain(records).map(move |r| {
+        number += 1;
+        let rec =
+            r.map_err(|e| ImportError::unreadable(&label2, format!("record {number}: {e}")))?;
+        let mut cells = vec![String::new(); width];
+        for (k, v) in rec {
+            // Fields first seen after the sample are not in the header; they are ignored, as
+            // unknown vendor fields should be.
+            if let Some(&i) = index.get(&k) {
+                cells[i] = v;
+            }
+        }
+        Ok(Row {
+            line: number,
+            cells,
+        })
+    });
+    Ok(Table {
+        sheet: None,
+        header,
+        header_notes: Vec::new(),
+        rows: Box::new(rows),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn all_rows(t: Table) -> Vec<Vec<String>> {
+        t.rows.map(|r| r.unwrap().cells).collect()
+    }
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        let dir = tempfile::tempdir().unwrap();
+        for (d, name) in [(",", "comma"), (";", "semi"), ("\t", "tab"), ("|", "pipe")] {
+            let text =
+                format!("contact_id{d}started_at{d}wait_s\r\nA1{d}2026-07-01 09:00{d}12\r\n");
+            let p = write(dir.path(), &format!("{name}.csv"), text.as_bytes());
+            let mut tables = open_tables(&p).unwrap();
+            let t = tables.remove(0);
+            assert_eq!(t.header, ["contact_id", "started_at", "wait_s"], "{name}");
+            assert_eq!(
+                all_rows(t),
+                [["A1", "2026-07-01 09:00", "12"]],
+                "{name}: CRLF is one line end"
+            );
+        }
+    }
+
+    #[test]
+    fn encodings_are_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "agent;queue\nZoë Ó Briain;Café\n";
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend_from_slice(text.as_bytes());
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        let (cp1252, _, _) = WINDOWS_1252.encode(text);
+        for (name, bytes) in [
+            ("utf8.csv", text.as_bytes().to_vec()),
+            ("utf8bom.csv", bom8),
+            ("utf16le.csv", le),
+            ("utf16be.csv", be),
+            ("cp1252.csv", cp1252.into_owned()),
+        ] {
+            let p = write(dir.path(), name, &bytes);
+            let t = open_tables(&p).unwrap().remove(0);
+            assert_eq!(
+                t.header,
+                ["agent", "queue"],
+                "{name}: the BOM is not part of the first header"
+            );
+            assert_eq!(all_rows(t), [["Zoë Ó Briain", "Café"]], "{name}");
+        }
+    }
+
+    #[test]
+    fn title_rows_and_totals_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Weekly queue report\nGenerated 2026-07-08\n\ninterval_start,queue,offered,handled\n2026-07-01,Billing,10,9\n2026-07-02,Billing,12,11\nTotal,,22,20\n";
+        let p = write(dir.path(), "titled.csv", text.as_bytes());
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["interval_start", "queue", "offered", "handled"]);
+        let rows = all_rows(t);
+        assert_eq!(rows.len(), 2, "the totals row is not data: {rows:?}");
+    }
+
+    #[test]
+    fn empty_files_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "nothing.csv", b"");
+        let err = open_tables(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("nothing.csv") && err.contains("empty"),
+            "{err}"
+        );
+        let p = write(dir.path(), "blank.csv", b"\n\n  \n");
+        let err = open_tables(&p).unwrap_err().to_string();
+        assert!(err.contains("blank.csv"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_and_arrays_flatten_nested_objects() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = b"{\"ContactId\":\"a\",\"Queue\":{\"Name\":\"Q\",\"Duration\":12}}\n{\"ContactId\":\"b\",\"Queue\":null,\"New\":1}\n";
+        let p = write(dir.path(), "ctr.jsonl", lines);
+        let t = open_tables(&p).unwrap().remove(0);
+        let col = |name: &str| {
+            t.header
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{name} should be a column: {:?}", t.header))
+        };
+        let (id, name, duration) = (col("ContactId"), col("Queue.Name"), col("Queue.Duration"));
+        let rows = all_rows(t);
+        assert_eq!(
+            (
+                rows[0][id].as_str(),
+                rows[0][name].as_str(),
+                rows[0][duration].as_str()
+            ),
+            ("a", "Q", "12"),
+            "nested fields are flattened with dots"
+        );
+        assert_eq!(rows[1][id], "b");
+        assert_eq!(rows[1][name], "", "a null object leaves its fields blank");
+        let p = write(
+            dir.path(),
+            "arr.json",
+            b"[{\"id\":1,\"x\":\"y\"},{\"id\":2}]",
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["id", "x"]);
+        assert_eq!(all_rows(t), [vec!["1", "y"], vec!["2", ""]]);
+    }
+}

@@ -1,0 +1,601 @@
+//! One row of cells to what it means for its kind: a contact (interactions) or a fact's measures
+//! (every other kind). A row with any unreadable mapped cell is refused whole, with one refusal
+//! per bad cell, so the report says everything wrong with it at once.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::mapping::{normalise, Kind, Mapping};
+use super::read::Row;
+use super::rollup::{add_scores, DayKey, Interaction, Outcome};
+use super::value::{self, DurationUnit, TimeContext};
+use super::Refusal;
+use crate::measure::{Dimension, Measure, Measures};
+use crate::settings::Channel;
+
+/// A mapped column of one table.
+#[derive(Debug, Clone)]
+pub(crate) struct Col {
+    pub index: usize,
+    pub header: String,
+    pub unit: Option<DurationUnit>,
+}
+
+/// The mapping resolved against one table's header.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Columns {
+    pub by_field: HashMap<String, Col>,
+}
+
+impl Columns {
+    /// Finds each mapped header in `header` (exactly, else ignoring case and punctuation).
+    /// Returns the columns and the headers that were not found.
+    pub fn resolve(mapping: &Mapping, header: &[String]) -> (Columns, Vec<String>) {
+        let mut cols = Columns::default();
+        let mut missing = Vec::new();
+        for c in &mapping.columns {
+            let index = header.iter().position(|h| *h == c.header).or_else(|| {
+                header
+                    .iter()
+                    .position(|h| normalise(h) == normalise(&c.header))
+            });
+            match index {
+                Some(index) => {
+                    cols.by_field.insert(
+                        c.field.clone(),
+                        Col {
+                            index,
+                            header: header[index].clone(),
+                            unit: c.unit,
+                        },
+                    );
+                }
+                None => missing.push(c.header.clone()),
+            }
+        }
+        (cols, missing)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.by_field.contains_key(field)
+    }
+}
+
+/// What every row of an import shares.
+pub(crate) struct RecordContext {
+    pub kind: Kind,
+    pub source: String,
+    /// Offset-less times in the file are in this zone.
+    pub time: TimeContext,
+    /// Days are cut in this zone.
+    pub workspace_zone: Tz,
+    /// A program for every row, when the file names none (or to override it).
+    pub program: Option<String>,
+}
+
+/// What one row yields.
+#[derive(Debug)]
+pub(crate) enum Parsed {
+    Contact(Box<Interaction>),
+    Fact(Box<(DayKey, Measures)>),
+}
+
+/// Reads typed values out of one row, collecting refusals.
+struct Cells<'a> {
+    row: &'a Row,
+    cols: &'a Columns,
+    ctx: &'a RecordContext,
+    problems: Vec<Refusal>,
+}
+
+impl<'a> Cells<'a> {
+    fn raw(&self, field: &str) -> Option<&'a str> {
+        let col = self.cols.by_field.get(field)?;
+        Some(
+            self.row
+                .cells
+                .get(col.index)
+                .map(String::as_str)
+                .unwrap_or(""),
+        )
+    }
+
+    fn refuse(&mut self, field: &str, value: &str, expected: impl Into<String>) {
+        let column = self
+            .cols
+            .by_field
+            .get(field)
+            .map(|c| c.header.clone())
+            .unwrap_or_else(|| field.to_string());
+        self.problems.push(Refusal {
+            row: self.row.line,
+            column: Some(column),
+            value: value.to_string(),
+            expected: expected.into(),
+        });
+    }
+
+    fn check<T, E: Into<String>>(
+        &mut self,
+        field: &str,
+        parsed: Result<Option<T>, E>,
+    ) -> Option<T> {
+        match parsed {
+            Ok(v) => v,
+            Err(expected) => {
+                let value = self.raw(field).unwrap_or("").to_string();
+                self.refuse(field, &value, expected);
+                None
+            }
+        }
+    }
+
+    fn text(&self, field: &str) -> Option<String> {
+        self.raw(field).and_then(value::parse_text)
+    }
+
+    fn duration(&mut self, field: &str) -> Option<f64> {
+        let raw = self.raw(field)?;
+        let unit = self.cols.by_field.get(field).and_then(|c| c.unit);
+        let parsed = value::parse_duration(raw, unit);
+        self.check(field, parsed)
+    }
+
+    fn number(&mut self, field: &str) -> Option<f64> {
+        let raw = self.raw(field)?;
+        let parsed = value::parse_number(raw);
+        self.check(field, parsed)
+    }
+
+    fn count(&mut self, field: &str) -> Option<f64> {
+        let raw = self.raw(field)?;
+        let parsed = value::parse_count(raw);
+        self.check(field, parsed)
+    }
+
+    fn boolean(&mut self, field: &str) -> Option<bool> {
+        let raw = self.raw(field)?;
+        let parsed = value::parse_bool(raw);
+        self.check(field, parsed)
+    }
+
+    fn timestamp(&mut self, field: &str) -> Option<DateTime<Utc>> {
+        let raw = self.raw(field)?;
+        let parsed = value::parse_timestamp(raw, &self.ctx.time);
+        self.check(field, parsed)
+    }
+
+    /// A calendar day: a bare date is that day as written; a date and time is converted to the
+    /// workspace zone first.
+    fn day(&mut self, field: &str) -> Option<NaiveDate> {
+        let raw = self.raw(field)?.trim();
+        if raw.len() <= 10 {
+            for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
+                if let Ok(d) = NaiveDate::parse_from_str(raw, fmt) {
+                    return Some(d);
+                }
+            }
+            if raw.contains(['/', '.']) || (raw.len() == 10 && raw.matches('-').count() == 2) {
+                let parsed = value::parse_timestamp(
+                    raw,
+                    &TimeContext {
+                        zone: Tz::UTC,
+                        ..self.ctx.time
+                    },
+                );
+                return self.check(field, parsed).map(|d| d.date_naive());
+            }
+        }
+        let zone = self.ctx.workspace_zone;
+        self.timestamp(field)
+            .map(|at| at.with_timezone(&zone).date_naive())
+    }
+
+    fn month(&mut self, field: &str) -> Option<NaiveDate> {
+        let raw = self.raw(field)?;
+        let parsed = value::parse_month(raw, &self.ctx.time);
+        self.check(field, parsed)
+    }
+
+    /// A whole-number score within `lo..=hi`.
+    fn score(&mut self, field: &str, lo: i64, hi: i64, what: &str) -> Option<i64> {
+        let raw = self.raw(field)?;
+        match value::parse_number(raw) {
+            Ok(None) => None,
+            Ok(Some(v)) if v.fract() == 0.0 && (lo as f64..=hi as f64).contains(&v) => {
+                Some(v as i64)
+            }
+            _ => {
+                let raw = raw.to_string();
+                self.refuse(field, &raw, format!("{what} from {lo} to {hi}"));
+                None
+            }
+        }
+    }
+
+    fn channel(&mut self, field: &str) -> Option<Channel> {
+        let raw = self.raw(field)?;
+        match parse_channel(raw) {
+            Ok(c) => c,
+            Err(expected) => {
+                let raw = raw.to_string();
+                self.refuse(field, &raw, expected);
+                None
+            }
+        }
+    }
+
+    /// Required: a missing value is a refusal.
+    fn require<T>(&mut self, field: &str, v: Option<T>, what: &str) -> Option<T> {
+        if v.is_none()
+            && !self.problems.iter().any(|p| {
+                p.column.as_deref() == self.cols.by_field.get(field).map(|c| c.header.as_str())
+            })
+        {
+            let raw = self.raw(field).unwrap_or("").to_string();
+            self.refuse(field, &raw, what.to_string());
+        }
+        v
+    }
+
+    fn program(&self) -> Option<String> {
+        self.ctx.program.clone().or_else(|| self.text("program"))
+    }
+}
+
+/// Channel names as platforms spell them.
+pub fn parse_channel(text: &str) -> Result<Option<Channel>, &'static str> {
+    if value::is_missing(text) {
+        return Ok(None);
+    }
+    Ok(Some(match normalise(text).as_str() {
+        "voice" | "phone" | "call" | "calls" | "telephony" | "callback" | "inbound" => {
+            Channel::Voice
+        }
+        "chat" | "webchat" | "livechat" => Channel::Chat,
+        "message" | "messaging" | "sms" | "whatsapp" | "social" | "messenger" => Channel::Messaging,
+        "email" | "mail" => Channel::Email,
+        // Amazon Connect tasks are asynchronous back-office work, closest to email's threshold.
+        "task" => Channel::Email,
+        _ => {
+            return Err("a channel: voice, chat, messaging or email (or phone, webchat, sms, task)")
+        }
+    }))
+}
+
+/// Directions whose contacts did not queue for an agent.
+fn is_outbound(direction: &str) -> bool {
+    matches!(
+        normalise(direction).as_str(),
+        "outbound" | "manual" | "preview" | "autodial" | "predictive" | "internal" | "outgoing"
+    )
+}
+
+fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
+    if value::is_missing(text) {
+        return Ok(None);
+    }
+    Ok(Some(match normalise(text).as_str() {
+        "handled" | "answered" | "completed" | "connected" | "handle" => Outcome::Handled,
+        "abandoned" | "abandon" | "abandonedinqueue" | "aban" | "hungup" => Outcome::Abandoned,
+        "callback" | "callbackrequested" => Outcome::Callback,
+        "other" | "voicemail" | "deflected" | "outbound" => Outcome::Other,
+        _ => return Err("an outcome: handled, abandoned or callback"),
+    }))
+}
+
+/// Reads one row. `Err` holds every refusal of the row.
+pub(crate) fn parse_row(
+    row: &Row,
+    cols: &Columns,
+    ctx: &RecordContext,
+) -> Result<Option<Parsed>, Vec<Refusal>> {
+    let mut c = Cells {
+        row,
+        cols,
+        ctx,
+        problems: Vec::new(),
+    };
+    let parsed = match ctx.kind {
+        Kind::Interactions => interaction(&mut c).map(|i| Parsed::Contact(Box::new(i))),
+        Kind::Intervals => interval(&mut c),
+        Kind::Surveys => survey(&mut c),
+        Kind::Quality => quality(&mut c),
+        Kind::Workforce => workforce(&mut c),
+        Kind::Finance => finance(&mut c),
+    };
+    if c.problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(c.problems)
+    }
+}
+
+fn interaction(c: &mut Cells) -> Option<Interaction> {
+    let contact_key = c.text("contact_id");
+    let contact_key = c.require("contact_id", contact_key, "a contact id");
+    let started = c.timestamp("started_at");
+    let started = c.require("started_at", started, value::EXPECT_TIMESTAMP);
+    let channel = c.channel("channel");
+    let direction = c.text("direction");
+    let wait_s = c.duration("wait");
+    let talk_s = c.duration("talk");
+    let hold_s = c.duration("hold");
+    let wrap_s = c.duration("wrap");
+    let handle = c.duration("handle");
+    let transferred = match c.raw("transferred") {
+        // Five9 counts transfers; any transfer means "transferred".
+        Some(raw) if value::parse_count(raw).is_ok_and(|n| n.is_some_and(|n| n > 1.0)) => {
+            Some(true)
+        }
+        _ => c.boolean("transferred"),
+    };
+    let resolved = c.boolean("resolved");
+    let csat = c.score("csat", 1, 5, "a CSAT rating");
+    let nps = c.score("nps", 0, 10, "an NPS rating");
+    let ces = c.score("ces", 1, 7, "a CES rating");
+    let updated = c.timestamp("updated_at");
+    let answered_at = c.timestamp("answered_at");
+    let abandoned_flag = c.boolean("abandoned_flag");
+    let non_acd = c.boolean("non_acd");
+    let outcome_text = c.raw("outcome").map(parse_outcome);
+    let outcome_col = match outcome_text {
+        Some(Ok(o)) => o,
+        Some(Err(expected)) => {
+            let raw = c.raw("outcome").unwrap_or("").to_string();
+            c.refuse("outcome", &raw, expected);
+            None
+        }
+        None => None,
+    };
+    let agent = c.text("agent");
+    let queue = c.text("queue");
+
+    let outcome = if non_acd == Some(true) || direction.as_deref().is_some_and(is_outbound) {
+        Outcome::Other
+    } else if let Some(o) = outcome_col {
+        o
+    } else if let Some(abandoned) = abandoned_flag {
+        if abandoned {
+            Outcome::Abandoned
+        } else {
+            Outcome::Handled
+        }
+    } else if c.cols.has("answered_at") {
+        // Amazon Connect: a queued contact never connected to an agent was abandoned.
+        match (answered_at, &queue) {
+            (Some(_), _) => Outcome::Handled,
+            (None, Some(_)) => Outcome::Abandoned,
+            (None, None) => Outcome::Other,
+        }
+    } else if agent.is_some() || talk_s.is_some_and(|t| t > 0.0) || handle.is_some_and(|h| h > 0.0)
+    {
+        Outcome::Handled
+    } else if wait_s.is_some() {
+        Outcome::Abandoned
+    } else {
+        Outcome::Other
+    };
+    // Handle time is talk + hold + wrap unless the source totals it itself.
+    let handle_s = handle.or_else(|| {
+        let parts = [talk_s, hold_s, wrap_s];
+        parts
+            .iter()
+            .any(Option::is_some)
+            .then(|| parts.iter().flatten().sum())
+    });
+    let started = started?;
+    let day = started.with_timezone(&c.ctx.workspace_zone).date_naive();
+    Some(Interaction {
+        source: c.ctx.source.clone(),
+        contact_key: contact_key?,
+        started_at: started.timestamp(),
+        day,
+        channel: channel.or(Some(Channel::Voice)),
+        program: c.program(),
+        queue,
+        site: c.text("site"),
+        team: c.text("team"),
+        agent,
+        customer_key: c.text("customer_id"),
+        direction,
+        outcome,
+        wait_s,
+        talk_s,
+        hold_s,
+        wrap_s,
+        handle_s,
+        transferred,
+        resolved,
+        csat,
+        nps,
+        ces,
+        source_updated_at: updated.map(|u| u.timestamp()),
+    })
+}
+
+fn interval(c: &mut Cells) -> Option<Parsed> {
+    let day = c.day("interval_start");
+    let day = c.require("interval_start", day, value::EXPECT_TIMESTAMP);
+    let offered = c.count("offered");
+    let handled = c.count("handled");
+    let abandoned = c.count("abandoned");
+    let mut m = Measures::default();
+    let offered = offered.or(match (handled, abandoned) {
+        (Some(h), Some(a)) => Some(h + a),
+        _ => None,
+    });
+    for (measure, v) in [
+        (Measure::Offered, offered),
+        (Measure::Handled, handled),
+        (Measure::Abandoned, abandoned),
+    ] {
+        if let Some(v) = v {
+            m.set(measure, v);
+        }
+    }
+    for (field, measure) in [
+        ("short_abandoned", Measure::ShortAbandoned),
+        ("answered_in_threshold", Measure::AnsweredInThreshold),
+        ("abandoned_in_threshold", Measure::AbandonedInThreshold),
+    ] {
+        if let Some(v) = c.count(field) {
+            m.set(measure, v);
+        }
+    }
+    // Sums where the source gives sums; averages turned back into sums with the handled count.
+    for (sum_field, avg_field, measure) in [
+        ("answer_wait", "asa", Measure::AnswerWaitS),
+        ("handle", "aht", Measure::HandleS),
+        ("talk", "avg_talk", Measure::TalkS),
+        ("hold", "avg_hold", Measure::HoldS),
+        ("wrap", "avg_wrap", Measure::WrapS),
+    ] {
+        if let Some(sum) = c.duration(sum_field) {
+            m.set(measure, sum);
+        } else if let Some(avg) = c.duration(avg_field) {
+            match handled {
+                Some(h) => {
+                    m.set(measure, avg * h);
+                }
+                None => {
+                    let raw = c.raw(avg_field).unwrap_or("").to_string();
+                    c.refuse(
+                        avg_field,
+                        &raw,
+                        "an average with its handled count on the same row (the handled cell is blank)",
+                    );
+                }
+            }
+        }
+    }
+    let channel = c.channel("channel");
+    if m.iter().all(|(_, v)| v.is_none()) {
+        // A row of dashes ("no data") adds nothing.
+        return None;
+    }
+    let key = DayKey::new(day?, false)
+        .with(Dimension::Program, c.program().as_deref())
+        .with(Dimension::Queue, c.text("queue").as_deref())
+        .with(Dimension::Channel, channel.map(|ch| ch.as_str()))
+        .with(Dimension::Site, c.text("site").as_deref());
+    Some(Parsed::Fact(Box::new((key, m))))
+}
+
+fn survey(c: &mut Cells) -> Option<Parsed> {
+    let day = c.day("responded_at");
+    let day = c.require("responded_at", day, value::EXPECT_TIMESTAMP);
+    let csat = c.score("csat", 1, 5, "a CSAT rating");
+    let nps = c.score("nps", 0, 10, "an NPS rating");
+    let ces = c.score("ces", 1, 7, "a CES rating");
+    let resolved = c.boolean("resolved");
+    let mut m = Measures::default();
+    add_scores(&mut m, csat, nps, ces);
+    if let Some(r) = resolved {
+        m.add(Measure::FcrEligible, 1.0);
+        m.add(Measure::FcrResolved, if r { 1.0 } else { 0.0 });
+    }
+    if m.iter().all(|(_, v)| v.is_none()) {
+        // A response that answered none of the scored questions adds nothing.
+        return None;
+    }
+    let key = DayKey::new(day?, false)
+        .with(Dimension::Program, c.program().as_deref())
+        .with(Dimension::Queue, c.text("queue").as_deref())
+        .with(Dimension::Agent, c.text("agent").as_deref());
+    Some(Parsed::Fact(Box::new((key, m))))
+}
+
+fn quality(c: &mut Cells) -> Option<Parsed> {
+    let day = c.day("evaluated_at");
+    let day = c.require("evaluated_at", day, value::EXPECT_TIMESTAMP);
+    let score = match c.raw("score") {
+        Some(raw) => match value::parse_number(raw) {
+            Ok(Some(v)) if (0.0..=100.0).contains(&v) => Some(v),
+            Ok(None) => None,
+            _ => {
+                let raw = raw.to_string();
+                c.refuse("score", &raw, "a quality score from 0 to 100");
+                None
+            }
+        },
+        None => None,
+    };
+    let score = c.require("score", score, "a quality score from 0 to 100");
+    let critical = c.boolean("critical_error");
+    let mut m = Measures::default()
+        .with(Measure::QaEvaluations, 1.0)
+        .with(Measure::QaScoreSum, score?);
+    if c.cols.has("critical_error") {
+        m.set(
+            Measure::QaFailed,
+            if critical == Some(true) { 1.0 } else { 0.0 },
+        );
+    }
+    let key = DayKey::new(day?, false)
+        .with(Dimension::Program, c.program().as_deref())
+        .with(Dimension::Agent, c.text("agent").as_deref());
+    Some(Parsed::Fact(Box::new((key, m))))
+}
+
+fn workforce(c: &mut Cells) -> Option<Parsed> {
+    let (day, monthly) = if c.cols.has("date") {
+        let d = c.day("date");
+        (c.require("date", d, value::EXPECT_TIMESTAMP), false)
+    } else {
+        let d = c.month("month");
+        (c.require("month", d, "a month such as 2026-07"), true)
+    };
+    let mut m = Measures::default();
+    for (field, measure) in [
+        ("paid", Measure::PaidS),
+        ("scheduled", Measure::ScheduledS),
+        ("adherent", Measure::AdherentS),
+        ("logged_in", Measure::LoggedInS),
+        ("available", Measure::AvailableS),
+        ("handling", Measure::AgentHandleS),
+    ] {
+        if let Some(v) = c.duration(field) {
+            m.set(measure, v);
+        }
+    }
+    for (field, measure) in [("headcount", Measure::Headcount), ("fte", Measure::Fte)] {
+        if let Some(v) = c.number(field) {
+            m.set(measure, v);
+        }
+    }
+    if let Some(v) = c.count("leavers") {
+        m.set(Measure::Leavers, v);
+    }
+    if m.iter().all(|(_, v)| v.is_none()) {
+        return None;
+    }
+    let key = DayKey::new(day?, monthly)
+        .with(Dimension::Program, c.program().as_deref())
+        .with(Dimension::Site, c.text("site").as_deref())
+        .with(Dimension::Team, c.text("team").as_deref())
+        .with(Dimension::Agent, c.text("agent").as_deref());
+    Some(Parsed::Fact(Box::new((key, m))))
+}
+
+fn finance(c: &mut Cells) -> Option<Parsed> {
+    let month = c.month("month");
+    let month = c.require("month", month, "a month such as 2026-07");
+    let mut m = Measures::default();
+    for (field, measure) in [
+        ("revenue", Measure::Revenue),
+        ("cost", Measure::Cost),
+        ("investment", Measure::Investment),
+    ] {
+        if let Some(v) = c.number(field) {
+            m.set(measure, v);
+        }
+    }
+    if m.iter().all(|(_, v)| v.is_none()) {
+        return None;
+    }
+    let key = DayKey::new(month?, true).with(Dimension::Program, c.program().as_deref());
+    Some(Parsed::Fact(Box::new((key, m))))
+}

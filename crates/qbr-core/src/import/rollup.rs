@@ -1,0 +1,399 @@
+//! Contacts to day-grain additive measures (metrics.md, "Base measures"). The same function rolls
+//! up a file being imported into memory and the rows the store reads back when it recomputes a
+//! day, so a measure means the same whichever path produced it.
+//!
+//! Rules, each a decision the catalog leaves to the importer:
+//! - A handled contact is offered and handled; it is answered in threshold when its queue wait is
+//!   known and ≤ T of its channel (or its queue's own T). An unknown wait is never "in threshold".
+//! - An abandoned contact is offered and abandoned; short when its wait ≤ the short-abandon
+//!   threshold, "abandoned in threshold" when ≤ T.
+//! - A callback request is not an abandon and not an offer: the callback made later is a contact
+//!   of its own. Outbound and non-ACD contacts ("other") are kept for drill-down but add nothing
+//!   to queue measures.
+//! - Survey scores on a contact count whatever its outcome (CSAT top-two-box on 1–5).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::measure::{Dimension, Measure, Measures};
+use crate::settings::{Channel, Settings};
+use crate::store::FactKey;
+
+/// What became of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Handled,
+    Abandoned,
+    Callback,
+    Other,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Handled => "handled",
+            Outcome::Abandoned => "abandoned",
+            Outcome::Callback => "callback",
+            Outcome::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Some(match s {
+            "handled" => Outcome::Handled,
+            "abandoned" => Outcome::Abandoned,
+            "callback" => Outcome::Callback,
+            "other" => Outcome::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// One contact as imported (the `interaction` table's row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interaction {
+    /// The preset's platform, or `generic`: contact keys are unique per source.
+    pub source: String,
+    pub contact_key: String,
+    /// Unix seconds, UTC.
+    pub started_at: i64,
+    /// The calendar day in the workspace time zone.
+    pub day: NaiveDate,
+    pub channel: Option<Channel>,
+    pub program: Option<String>,
+    pub queue: Option<String>,
+    pub site: Option<String>,
+    pub team: Option<String>,
+    pub agent: Option<String>,
+    pub customer_key: Option<String>,
+    pub direction: Option<String>,
+    pub outcome: Outcome,
+    pub wait_s: Option<f64>,
+    pub talk_s: Option<f64>,
+    pub hold_s: Option<f64>,
+    pub wrap_s: Option<f64>,
+    pub handle_s: Option<f64>,
+    pub transferred: Option<bool>,
+    pub resolved: Option<bool>,
+    pub csat: Option<i64>,
+    pub nps: Option<i64>,
+    pub ces: Option<i64>,
+    /// The source's own last-update time (Amazon Connect), which decides between two deliveries.
+    pub source_updated_at: Option<i64>,
+}
+
+/// Where a fact row sits, in an orderable form (dimensions in [`Dimension::ALL`] order).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DayKey {
+    pub day: NaiveDate,
+    pub monthly: bool,
+    pub members: [Option<String>; 6],
+}
+
+impl DayKey {
+    pub fn new(day: NaiveDate, monthly: bool) -> Self {
+        DayKey {
+            day,
+            monthly,
+            members: Default::default(),
+        }
+    }
+
+    pub fn with(mut self, dim: Dimension, name: Option<&str>) -> Self {
+        let slot = Dimension::ALL.iter().position(|d| *d == dim).unwrap_or(0);
+        self.members[slot] = name.map(str::to_string);
+        self
+    }
+
+    pub fn member(&self, dim: Dimension) -> Option<&str> {
+        let slot = Dimension::ALL.iter().position(|d| *d == dim).unwrap_or(0);
+        self.members[slot].as_deref()
+    }
+
+    pub fn to_fact_key(&self) -> FactKey {
+        FactKey {
+            day: Some(self.day),
+            monthly: self.monthly,
+            members: Dimension::ALL
+                .iter()
+                .zip(&self.members)
+                .filter_map(|(d, m)| m.as_ref().map(|m| (*d, m.clone())))
+                .collect(),
+        }
+    }
+}
+
+/// Sums of measures per fact key.
+pub type Facts = BTreeMap<DayKey, Measures>;
+
+/// Adds `m` into `facts` at `key`, measure by measure ("not measured" stays apart from 0).
+pub fn accumulate(facts: &mut Facts, key: DayKey, m: &Measures) {
+    let slot = facts.entry(key).or_default();
+    for (measure, value) in m.iter() {
+        if let Some(v) = value {
+            slot.add(measure, v);
+        }
+    }
+}
+
+/// The service threshold T of a contact: its queue's own, else its channel's (voice when the
+/// source names no channel).
+pub fn threshold_s(
+    settings: &Settings,
+    channel: Option<Channel>,
+    queue_threshold: Option<u32>,
+) -> f64 {
+    queue_threshold.unwrap_or_else(|| settings.thresholds.get(channel.unwrap_or(Channel::Voice)))
+        as f64
+}
+
+/// The measures one contact contributes.
+pub fn contact_measures(
+    i: &Interaction,
+    settings: &Settings,
+    queue_threshold: Option<u32>,
+) -> Measures {
+    let mut m = Measures::default();
+    let t = threshold_s(settings, i.channel, queue_threshold);
+    let counts = [
+        Measure::Offered,
+        Measure::Handled,
+        Measure::Abandoned,
+        Measure::ShortAbandoned,
+        Measure::AnsweredInThreshold,
+        Measure::AbandonedInThreshold,
+    ];
+    match i.outcome {
+        Outcome::Handled => {
+            for c in counts {
+                m.add(c, 0.0);
+            }
+            m.add(Measure::Offered, 1.0);
+            m.add(Measure::Handled, 1.0);
+            if i.wait_s.is_some_and(|w| w <= t) {
+                m.add(Measure::AnsweredInThreshold, 1.0);
+            }
+            m.add(Measure::AnswerWaitS, i.wait_s.unwrap_or(0.0));
+            for (measure, v) in [
+                (Measure::TalkS, i.talk_s),
+                (Measure::HoldS, i.hold_s),
+                (Measure::WrapS, i.wrap_s),
+            ] {
+                if let Some(v) = v {
+                    m.add(measure, v);
+                }
+            }
+            m.add(Measure::HandleS, i.handle_s.unwrap_or(0.0));
+            m.add(
+                Measure::Transferred,
+                if i.transferred == Some(true) {
+                    1.0
+                } else {
+                    0.0
+                },
+            );
+            if let Some(r) = i.resolved {
+                m.add(Measure::FcrEligible, 1.0);
+                m.add(Measure::FcrResolved, if r { 1.0 } else { 0.0 });
+            }
+        }
+        Outcome::Abandoned => {
+            for c in counts {
+                m.add(c, 0.0);
+            }
+            m.add(Measure::Offered, 1.0);
+            m.add(Measure::Abandoned, 1.0);
+            if let Some(w) = i.wait_s {
+                if w <= settings.short_abandon_s as f64 {
+                    m.add(Measure::ShortAbandoned, 1.0);
+                }
+                if w <= t {
+                    m.add(Measure::AbandonedInThreshold, 1.0);
+                }
+            }
+        }
+        Outcome::Callback | Outcome::Other => {}
+    }
+    add_scores(&mut m, i.csat, i.nps, i.ces);
+    m
+}
+
+/// CSAT (1–5, satisfied = 4 or 5), NPS (0–10) and CES (1–7) responses.
+pub fn add_scores(m: &mut Measures, csat: Option<i64>, nps: Option<i64>, ces: Option<i64>) {
+    if let Some(c) = csat {
+        m.add(Measure::CsatResponses, 1.0);
+        m.add(Measure::CsatSatisfied, if c >= 4 { 1.0 } else { 0.0 });
+        m.add(Measure::CsatSum, c as f64);
+    }
+    if let Some(n) = nps {
+        m.add(Measure::NpsResponses, 1.0);
+        m.add(Measure::NpsPromoters, if n >= 9 { 1.0 } else { 0.0 });
+        m.add(Measure::NpsDetractors, if n <= 6 { 1.0 } else { 0.0 });
+    }
+    if let Some(e) = ces {
+        m.add(Measure::CesResponses, 1.0);
+        m.add(Measure::CesSum, e as f64);
+    }
+}
+
+/// The fact key of a contact: its day and every dimension it names.
+pub fn contact_key(i: &Interaction) -> DayKey {
+    DayKey::new(i.day, false)
+        .with(Dimension::Program, i.program.as_deref())
+        .with(Dimension::Queue, i.queue.as_deref())
+        .with(Dimension::Channel, i.channel.map(|c| c.as_str()))
+        .with(Dimension::Site, i.site.as_deref())
+        .with(Dimension::Team, i.team.as_deref())
+        .with(Dimension::Agent, i.agent.as_deref())
+}
+
+/// Rolls contacts up to day-grain facts. `queue_threshold` gives a queue's own T, if it has one.
+pub fn rollup<'a>(
+    contacts: impl IntoIterator<Item = &'a Interaction>,
+    settings: &Settings,
+    queue_threshold: &dyn Fn(&str) -> Option<u32>,
+) -> Facts {
+    let mut facts = Facts::new();
+    for i in contacts {
+        let m = contact_measures(i, settings, i.queue.as_deref().and_then(queue_threshold));
+        if m.iter().any(|(_, v)| v.is_some()) {
+            accumulate(&mut facts, contact_key(i), &m);
+        }
+    }
+    facts
+}
+
+/// Adds up every fact (for tests and reports): the total of each measure.
+pub fn totals<'a>(facts: impl IntoIterator<Item = &'a Measures>) -> Measures {
+    let mut total = Measures::default();
+    for m in facts {
+        for (measure, value) in m.iter() {
+            if let Some(v) = value {
+                total.add(measure, v);
+            }
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(outcome: Outcome, wait: f64) -> Interaction {
+        Interaction {
+            source: "generic".into(),
+            contact_key: "c".into(),
+            started_at: 0,
+            day: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            channel: Some(Channel::Voice),
+            program: Some("Billing".into()),
+            queue: None,
+            site: None,
+            team: None,
+            agent: None,
+            customer_key: None,
+            direction: None,
+            outcome,
+            wait_s: Some(wait),
+            talk_s: Some(200.0),
+            hold_s: Some(10.0),
+            wrap_s: Some(30.0),
+            handle_s: Some(240.0),
+            transferred: Some(false),
+            resolved: None,
+            csat: None,
+            nps: None,
+            ces: None,
+            source_updated_at: None,
+        }
+    }
+
+    #[test]
+    fn handled_and_abandoned_contacts_feed_the_service_measures() {
+        let s = Settings::default();
+        let contacts = [
+            contact(Outcome::Handled, 12.0),
+            contact(Outcome::Handled, 20.0),
+            contact(Outcome::Handled, 45.0),
+            contact(Outcome::Abandoned, 3.0),
+            contact(Outcome::Abandoned, 30.0),
+            contact(Outcome::Callback, 90.0),
+        ];
+        let t = totals(rollup(&contacts, &s, &|_| None).values());
+        let get = |m: Measure| t.get(m).unwrap_or(-1.0);
+        assert_eq!(
+            get(Measure::Offered),
+            5.0,
+            "a callback request is not offered"
+        );
+        assert_eq!(get(Measure::Handled), 3.0);
+        assert_eq!(get(Measure::Abandoned), 2.0);
+        assert_eq!(
+            get(Measure::AnsweredInThreshold),
+            2.0,
+            "12 s and 20 s are within the 20 s voice T"
+        );
+        assert_eq!(
+            get(Measure::ShortAbandoned),
+            1.0,
+            "3 s is within the 5 s short-abandon threshold"
+        );
+        assert_eq!(get(Measure::AbandonedInThreshold), 1.0);
+        assert_eq!(
+            get(Measure::AnswerWaitS),
+            77.0,
+            "waits of handled contacts only"
+        );
+        assert_eq!(
+            get(Measure::HandleS),
+            720.0,
+            "handle of handled contacts only"
+        );
+        assert_eq!(
+            t.get(Measure::CsatResponses),
+            None,
+            "no survey: not measured, not zero"
+        );
+    }
+
+    #[test]
+    fn a_queue_threshold_overrides_the_channel() {
+        let s = Settings::default();
+        let mut c = contact(Outcome::Handled, 25.0);
+        c.queue = Some("VIP".into());
+        let t = totals(rollup([&c], &s, &|q| (q == "VIP").then_some(30)).values());
+        assert_eq!(
+            t.get(Measure::AnsweredInThreshold),
+            Some(1.0),
+            "VIP's own T is 30 s"
+        );
+    }
+
+    #[test]
+    fn survey_scores_are_top_two_box_and_nps_bands() {
+        let s = Settings::default();
+        let mut contacts = Vec::new();
+        for (csat, nps) in [(5, 10), (4, 9), (3, 7), (1, 0)] {
+            let mut c = contact(Outcome::Handled, 1.0);
+            c.csat = Some(csat);
+            c.nps = Some(nps);
+            contacts.push(c);
+        }
+        let t = totals(rollup(&contacts, &s, &|_| None).values());
+        assert_eq!(t.get(Measure::CsatResponses), Some(4.0));
+        assert_eq!(
+            t.get(Measure::CsatSatisfied),
+            Some(2.0),
+            "4 and 5 are satisfied"
+        );
+        assert_eq!(t.get(Measure::CsatSum), Some(13.0));
+        assert_eq!(t.get(Measure::NpsPromoters), Some(2.0));
+        assert_eq!(
+            t.get(Measure::NpsDetractors),
+            Some(1.0),
+            "7 is passive, 0 a detractor"
+        );
+    }
+}

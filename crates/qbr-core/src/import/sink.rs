@@ -1,0 +1,192 @@
+//! Where parsed rows go. Parsing knows only this trait; the store's sink (store/import.rs) writes
+//! through one transaction, and [`MemorySink`] keeps everything in memory for tests.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::error::ImportError;
+use super::mapping::Kind;
+use super::rollup::{accumulate, rollup, DayKey, Facts, Interaction};
+use super::Refusal;
+use crate::measure::Measures;
+use crate::settings::Settings;
+use crate::store::NewBatch;
+
+/// What became of one contact offered to the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// First seen: stored and counted.
+    New,
+    /// A newer delivery of a contact an earlier import holds (Amazon Connect's latest
+    /// `LastUpdateTimestamp` wins): the old one stops counting, this one counts.
+    Replaced,
+    /// Already held (the same contact in an overlapping export, or an older delivery): not
+    /// counted again.
+    Duplicate,
+}
+
+/// The counts an import closes its batch with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub read: u64,
+    pub taken: u64,
+    pub refused: u64,
+    pub duplicate: u64,
+}
+
+/// What a finished batch covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub batch_id: i64,
+    pub first_day: Option<NaiveDate>,
+    pub last_day: Option<NaiveDate>,
+}
+
+/// Receives an import's output. Calls come in order: `already_imported`, `begin`, any number of
+/// `contact`, `fact` and `refusal`, then `finish`.
+pub trait Sink {
+    /// The batch that already imported a file with this content and kind, if any.
+    fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError>;
+    fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
+    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError>;
+    /// Measures of a non-contact kind, already summed per key for the whole file.
+    fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError>;
+    fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError>;
+    /// Derives contact facts and closes the batch with its counts.
+    fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
+}
+
+/// A sink that keeps everything in memory, with the same duplicate rules as the store.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    pub settings: Settings,
+    /// (sha256, kind, batch id) of every import taken.
+    pub batches: Vec<(String, Kind, i64)>,
+    /// Contacts by (source, contact key), with the batch that holds them.
+    pub contacts: BTreeMap<(String, String), (i64, Interaction)>,
+    /// Facts of non-contact kinds.
+    pub kind_facts: Facts,
+    pub refusals: Vec<(i64, Refusal)>,
+    current: Option<(String, Kind)>,
+}
+
+impl MemorySink {
+    pub fn new(settings: Settings) -> Self {
+        MemorySink {
+            settings,
+            ..Default::default()
+        }
+    }
+
+    fn batch_id(&self) -> i64 {
+        self.batches.len() as i64 + 1
+    }
+
+    /// Every fact: the non-contact kinds' plus the roll-up of every contact held.
+    pub fn facts(&self) -> Facts {
+        let mut all = rollup(
+            self.contacts.values().map(|(_, i)| i),
+            &self.settings,
+            &|_| None,
+        );
+        for (k, m) in &self.kind_facts {
+            accumulate(&mut all, k.clone(), m);
+        }
+        all
+    }
+}
+
+impl Sink for MemorySink {
+    fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError> {
+        Ok(self
+            .batches
+            .iter()
+            .find(|(s, k, _)| s == sha256 && *k == kind)
+            .map(|(_, _, id)| *id))
+    }
+
+    fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
+        let kind = batch
+            .kind
+            .parse::<Kind>()
+            .map_err(|m| ImportError::unreadable(&batch.file_name, m))?;
+        self.current = Some((batch.sha256.clone(), kind));
+        Ok(())
+    }
+
+    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
+        let id = self.batch_id();
+        let key = (contact.source.clone(), contact.contact_key.clone());
+        match self.contacts.get_mut(&key) {
+            None => {
+                self.contacts.insert(key, (id, contact));
+                Ok(Taken::New)
+            }
+            Some((held_by, held)) => {
+                if newer(&contact, held) {
+                    let taken = if *held_by == id {
+                        Taken::Duplicate
+                    } else {
+                        Taken::Replaced
+                    };
+                    *held_by = id;
+                    *held = contact;
+                    Ok(taken)
+                } else {
+                    Ok(Taken::Duplicate)
+                }
+            }
+        }
+    }
+
+    fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
+        accumulate(&mut self.kind_facts, key.clone(), measures);
+        Ok(())
+    }
+
+    fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError> {
+        let id = self.batch_id();
+        self.refusals.push((id, refusal.clone()));
+        Ok(())
+    }
+
+    fn finish(&mut self, _counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {
+        let id = self.batch_id();
+        // `finish` without `begin` is the caller's mistake; record it as an interactions batch.
+        let (sha, kind) = self
+            .current
+            .take()
+            .unwrap_or_else(|| (String::new(), Kind::Interactions));
+        self.batches.push((sha, kind, id));
+        let days = self
+            .contacts
+            .values()
+            .filter(|(b, _)| *b == id)
+            .map(|(_, i)| i.day)
+            .chain(self.kind_facts.keys().map(|k| k.day));
+        let (first_day, last_day) = days.fold(
+            (None, None),
+            |(lo, hi): (Option<NaiveDate>, Option<NaiveDate>), d| {
+                (
+                    Some(lo.map_or(d, |l| l.min(d))),
+                    Some(hi.map_or(d, |h| h.max(d))),
+                )
+            },
+        );
+        Ok(Finished {
+            batch_id: id,
+            first_day,
+            last_day,
+        })
+    }
+}
+
+/// True when `candidate` is a later delivery of `held` (both carry the source's update time).
+pub fn newer(candidate: &Interaction, held: &Interaction) -> bool {
+    match (candidate.source_updated_at, held.source_updated_at) {
+        (Some(c), Some(h)) => c > h,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,775 @@
+//! End-to-end import tests over the committed fixtures (fixtures/import/README.md). Expected
+//! measures are worked out by hand from the fixture rows; each assertion says how.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::*;
+use crate::measure::{Measure, Measures};
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-08-03T09:00:00Z")
+        .unwrap()
+        .into()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/import")
+        .join(name)
+}
+
+fn workspace(dir: &Path, zone: Tz) -> Workspace {
+    let settings = Settings {
+        client_name: "Fixture Client".into(),
+        timezone: zone,
+        ..Settings::default()
+    };
+    Workspace::create(&dir.join("client.qbr"), &settings, now()).unwrap()
+}
+
+fn import(
+    ws: &mut Workspace,
+    name: &str,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let never = AtomicBool::new(false);
+    run(ws, &fixture(name), opts, &mut |_| {}, &never, now())
+}
+
+fn import_ok(ws: &mut Workspace, name: &str) -> ImportReport {
+    import(ws, name, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Asserts several measure totals at once: `(measure, expected, why)`.
+fn expect(totals: &Measures, cases: &[(Measure, f64, &str)]) {
+    for (m, want, why) in cases {
+        let got = totals.get(*m);
+        assert!(
+            got.is_some_and(|g| (g - want).abs() < 1e-6),
+            "{m}: got {got:?}, want {want} ({why})",
+            m = m.as_str()
+        );
+    }
+}
+
+#[test]
+fn generic_interactions_roll_up_to_hand_worked_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), chrono_tz::America::New_York);
+    let report = import_ok(&mut ws, "interactions_generic.csv");
+    assert_eq!(report.kind, Kind::Interactions);
+    assert_eq!(
+        (report.rows_read, report.rows_taken, report.rows_refused),
+        (6, 6, 0)
+    );
+    let day = NaiveDate::from_ymd_opt(2026, 7, 1);
+    assert_eq!(
+        (report.first_day, report.last_day),
+        (day, day),
+        "C5 at 02:30Z on 2 July is 22:30 on 1 July in New York"
+    );
+    let t = ws.test_fact_totals();
+    expect(
+        &t,
+        &[
+            (Measure::Offered, 6.0, "4 handled + 2 abandoned"),
+            (Measure::Handled, 4.0, "C1, C2, C3, C6"),
+            (Measure::Abandoned, 2.0, "C4, C5"),
+            (Measure::ShortAbandoned, 1.0, "C4 waited 3 s ≤ 5 s"),
+            (
+                Measure::AnsweredInThreshold,
+                3.0,
+                "C1 12 s, C3 5 s ≤ 20 s voice; C6 50 s ≤ 60 s chat",
+            ),
+            (
+                Measure::AbandonedInThreshold,
+                1.0,
+                "C4 3 s ≤ 20 s; C5 40 s is not",
+            ),
+            (Measure::AnswerWaitS, 92.0, "12 + 25 + 5 + 50"),
+            (
+                Measure::HandleS,
+                1512.0,
+                "380 + 240 + 292 + 600, talk + hold + wrap",
+            ),
+            (Measure::TalkS, 1350.0, "300 + 200 + 250 + 600"),
+            (Measure::HoldS, 32.0, "20 + 12"),
+            (Measure::WrapS, 130.0, "60 + 40 + 30"),
+            (Measure::Transferred, 1.0, "C2"),
+            (Measure::FcrEligible, 3.0, "C1, C2, C3 say Y or N"),
+            (Measure::FcrResolved, 2.0, "C1, C3"),
+            (Measure::CsatResponses, 3.0, "C1 5, C2 3, C6 4"),
+            (Measure::CsatSatisfied, 2.0, "5 and 4 are top-two-box"),
+            (Measure::CsatSum, 12.0, "5 + 3 + 4"),
+        ],
+    );
+    assert_eq!(ws.overview().unwrap().counts.interactions, 6);
+}
+
+#[test]
+fn days_are_cut_in_the_workspace_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "interactions_generic.csv");
+    assert_eq!(
+        report.last_day,
+        NaiveDate::from_ymd_opt(2026, 7, 2),
+        "in UTC, C5 (02:30Z) falls on 2 July"
+    );
+}
+
+#[test]
+fn the_memory_sink_sees_the_same_measures_as_the_store() {
+    let settings = Settings {
+        timezone: chrono_tz::America::New_York,
+        ..Settings::default()
+    };
+    let mut sink = MemorySink::new(settings.clone());
+    let never = AtomicBool::new(false);
+    let report = run_into(
+        &mut sink,
+        &settings,
+        &fixture("interactions_generic.csv"),
+        &ImportOptions::default(),
+        &mut |_| {},
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(report.rows_taken, 6);
+    let t = rollup::totals(sink.facts().values());
+    expect(
+        &t,
+        &[
+            (Measure::Handled, 4.0, "as in the store test"),
+            (Measure::HandleS, 1512.0, "as in the store test"),
+            (Measure::AnsweredInThreshold, 3.0, "as in the store test"),
+        ],
+    );
+}
+
+#[test]
+fn importing_the_same_file_again_is_a_reported_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let first = import_ok(&mut ws, "interactions_generic.csv");
+    let before = ws.test_dump(&[]);
+    let again = import_ok(&mut ws, "interactions_generic.csv");
+    assert_eq!(
+        again.already_imported, first.batch_id,
+        "the report names the earlier import"
+    );
+    assert_eq!(again.batch_id, None, "no new batch");
+    assert!(
+        again.notes[0].contains("imported before"),
+        "{:?}",
+        again.notes
+    );
+    assert_eq!(ws.test_dump(&[]), before, "nothing at all was written");
+}
+
+#[test]
+fn overlapping_exports_count_each_contact_once_and_undo_restores_the_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_overlap_a.csv");
+    let after_a = ws.test_dump(&["import_batch", "import_refusal"]);
+    let b = import_ok(&mut ws, "interactions_overlap_b.csv");
+    assert_eq!(
+        (b.rows_read, b.rows_taken, b.rows_duplicate),
+        (3, 2, 1),
+        "A3 is in both exports"
+    );
+    let t = ws.test_fact_totals();
+    expect(
+        &t,
+        &[
+            (Measure::Offered, 5.0, "A1..A5, A3 once"),
+            (Measure::Abandoned, 1.0, "A3 once"),
+            (Measure::ShortAbandoned, 1.0, "A3 waited 4 s"),
+            (Measure::Handled, 4.0, "A1, A2, A4, A5"),
+            (Measure::HandleS, 1012.0, "300 + 200 + 412 + 100"),
+            (
+                Measure::AnsweredInThreshold,
+                3.0,
+                "A1 10 s, A4 15 s, A5 8 s; A2 30 s is late",
+            ),
+        ],
+    );
+    assert_eq!(ws.overview().unwrap().counts.interactions, 5);
+
+    let undo = ws.undo_import(b.batch_id.unwrap(), now()).unwrap();
+    assert_eq!(
+        undo.contacts_removed, 2,
+        "A4 and A5; A3 stays with the first import"
+    );
+    assert_eq!(
+        ws.test_dump(&["import_batch", "import_refusal"]),
+        after_a,
+        "undo restores every fact, contact and dimension member as they were"
+    );
+    let err = ws.undo_import(b.batch_id.unwrap(), now()).unwrap_err();
+    assert!(err.to_string().contains("already undone"), "{err}");
+    // Once undone, the same file can come in again.
+    let again = import_ok(&mut ws, "interactions_overlap_b.csv");
+    assert_eq!(again.already_imported, None);
+    assert_eq!(again.rows_taken, 2);
+}
+
+#[test]
+fn a_strict_failure_on_row_5_leaves_the_workspace_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_generic.csv");
+    let before = ws.test_dump(&[]);
+    let strict = ImportOptions {
+        strict: true,
+        ..ImportOptions::default()
+    };
+    match import(&mut ws, "interactions_one_bad_row.csv", &strict) {
+        Err(ImportError::Strict {
+            row, column, value, ..
+        }) => {
+            assert_eq!(row, 5, "the header is line 1, R4 is line 5");
+            assert_eq!((column.as_str(), value.as_str()), ("wait_s", "abc"));
+        }
+        other => panic!("strict mode should refuse the file: {other:?}"),
+    }
+    assert_eq!(
+        ws.test_dump(&[]),
+        before,
+        "a failed import leaves every table as it was, batches included"
+    );
+    let counts = ws.overview().unwrap().counts;
+    assert_eq!((counts.interactions, counts.imports), (6, 1));
+}
+
+#[test]
+fn bad_rows_are_refused_and_kept_with_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "interactions_one_bad_row.csv");
+    assert_eq!(
+        (report.rows_read, report.rows_taken, report.rows_refused),
+        (10, 9, 1),
+        "one bad row never sinks a file"
+    );
+    let refusals = ws.import_refusals(report.batch_id.unwrap()).unwrap();
+    assert_eq!(refusals.len(), 1);
+    let r = &refusals[0];
+    assert_eq!(
+        (r.row, r.column.as_deref(), r.value.as_str()),
+        (5, Some("wait_s"), "abc")
+    );
+    assert!(r.expected.contains("duration"), "{}", r.expected);
+    assert_eq!(
+        report.refusals, refusals,
+        "the report carries the same refusals"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[(Measure::Handled, 9.0, "R4 is left out")],
+    );
+}
+
+#[test]
+fn a_file_mostly_refused_is_taken_as_a_wrong_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let before = ws.test_dump(&[]);
+    let err = import(
+        &mut ws,
+        "interactions_mostly_bad.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ImportError::MappingProbablyWrong {
+                read: 5,
+                refused: 4,
+                ..
+            }
+        ),
+        "4 of 5 start times are queue names: {err}"
+    );
+    assert!(
+        err.to_string().contains("interactions_mostly_bad.csv"),
+        "{err}"
+    );
+    assert_eq!(ws.test_dump(&[]), before, "nothing is taken");
+}
+
+#[test]
+fn a_cancelled_import_changes_nothing_and_progress_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let before = ws.test_dump(&[]);
+    let cancel = AtomicBool::new(true);
+    let err = run(
+        &mut ws,
+        &fixture("interactions_generic.csv"),
+        &ImportOptions::default(),
+        &mut |_| {},
+        &cancel,
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    assert_eq!(ws.test_dump(&[]), before);
+
+    let never = AtomicBool::new(false);
+    let mut phases = Vec::new();
+    run(
+        &mut ws,
+        &fixture("interactions_generic.csv"),
+        &ImportOptions::default(),
+        &mut |p| phases.push(p.phase),
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(phases.first(), Some(&Phase::Fingerprint));
+    assert_eq!(phases.last(), Some(&Phase::Writing), "{phases:?}");
+}
+
+#[test]
+fn interval_averages_are_turned_back_into_sums() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "intervals_generic.csv");
+    assert_eq!(report.kind, Kind::Intervals);
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, 150.0, "100 + 50"),
+            (Measure::Handled, 135.0, "90 + 45"),
+            (Measure::Abandoned, 15.0, "10 + 5"),
+            (Measure::AnsweredInThreshold, 112.0, "72 + 40"),
+            (Measure::AnswerWaitS, 1800.0, "ASA 15 × 90 + 10 × 45"),
+            (Measure::HandleS, 41400.0, "AHT 300 × 90 + 320 × 45"),
+        ],
+    );
+    let err = import(
+        &mut ws,
+        "intervals_average_without_count.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("aht")
+            && err.contains("handled")
+            && err.contains("intervals_average_without_count.csv"),
+        "an average without its count is refused with a reason: {err}"
+    );
+}
+
+#[test]
+fn amazon_connect_keeps_the_latest_delivery_and_undo_gives_back_the_older() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let first = import_ok(&mut ws, "amazon_connect_ctr.jsonl");
+    assert_eq!(first.preset, Some(Preset::AmazonConnectContacts));
+    assert_eq!(
+        (first.rows_read, first.rows_taken, first.rows_duplicate),
+        (7, 5, 2),
+        "c-2 arrives three times; the 13:30 delivery wins"
+    );
+    let t = ws.test_fact_totals();
+    expect(
+        &t,
+        &[
+            (Measure::Offered, 4.0, "c-1..c-4; c-5 is outbound"),
+            (Measure::Handled, 3.0, "c-1, c-2, c-4"),
+            (
+                Measure::Abandoned,
+                1.0,
+                "c-3 queued and never reached an agent",
+            ),
+            (Measure::ShortAbandoned, 1.0, "c-3 waited 4 s"),
+            (
+                Measure::AnsweredInThreshold,
+                2.0,
+                "c-1 12 s (voice 20 s), c-4 45 s (chat 60 s)",
+            ),
+            (Measure::AnswerWaitS, 87.0, "Queue.Duration 12 + 30 + 45"),
+            (Measure::HandleS, 1230.0, "380 + 250 (latest ACW 50) + 600"),
+        ],
+    );
+    let after_first = ws.test_dump(&["import_batch", "import_refusal"]);
+
+    let update = import_ok(&mut ws, "amazon_connect_ctr_update.jsonl");
+    assert_eq!(
+        (update.rows_taken, update.rows_duplicate),
+        (2, 1),
+        "c-1 is newer and takes over; c-3 is the same delivery; c-6 is new"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Handled, 4.0, "c-1 counted once, plus c-6"),
+            (
+                Measure::HandleS,
+                1380.0,
+                "410 (c-1 with ACW 90) + 250 + 600 + 120",
+            ),
+            (Measure::Abandoned, 1.0, "c-3 once"),
+        ],
+    );
+    ws.undo_import(update.batch_id.unwrap(), now()).unwrap();
+    assert_eq!(
+        ws.test_dump(&["import_batch", "import_refusal"]),
+        after_first,
+        "undo brings back the older c-1 in the first import and its facts"
+    );
+}
+
+#[test]
+fn amazon_connect_json_arrays_are_read_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "amazon_connect_ctr_array.json");
+    assert_eq!(report.preset, Some(Preset::AmazonConnectContacts));
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Handled, 1.0, "j-1"),
+            (Measure::Abandoned, 1.0, "j-2 has no Agent at all"),
+            (Measure::HandleS, 312.0, "300 + 0 + 12"),
+        ],
+    );
+}
+
+#[test]
+fn genesys_durations_are_milliseconds_and_non_acd_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "genesys_interactions.csv");
+    assert_eq!(report.preset, Some(Preset::GenesysInteractions));
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, 4.0, "g-4 is non-ACD"),
+            (Measure::Handled, 3.0, "g-1, g-3, g-5"),
+            (Measure::Abandoned, 1.0, "g-2"),
+            (Measure::ShortAbandoned, 0.0, "g-2 waited 8 s > 5 s"),
+            (Measure::AbandonedInThreshold, 1.0, "8 s ≤ 20 s"),
+            (
+                Measure::AnsweredInThreshold,
+                2.0,
+                "g-1 15 s voice; g-5 120 s ≤ 300 s messaging; g-3 40 s late",
+            ),
+            (
+                Measure::AnswerWaitS,
+                175.0,
+                "Total Queue 15 + 40 + 120 s; alert time is not wait",
+            ),
+            (Measure::HandleS, 1220.0, "Total Handle 380 + 240 + 600 s"),
+            (Measure::Transferred, 1.0, "g-3"),
+        ],
+    );
+}
+
+#[test]
+fn five9_clock_durations_placeholders_and_account_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), chrono_tz::America::New_York);
+    let report = import_ok(&mut ws, "five9_call_log.csv");
+    assert_eq!(report.preset, Some(Preset::Five9CallLog));
+    assert_eq!(
+        report.last_day,
+        NaiveDate::from_ymd_opt(2026, 7, 2),
+        "23:30 in the account zone stays on 2 July"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, 3.0, "f-4 is outbound"),
+            (Measure::Handled, 2.0, "f-1, f-3"),
+            (Measure::Abandoned, 1.0, "f-2 ABANDONED 1"),
+            (Measure::ShortAbandoned, 1.0, "f-2 waited 3 s"),
+            (
+                Measure::AnsweredInThreshold,
+                1.0,
+                "f-1 12 s; f-3 25 s is late",
+            ),
+            (
+                Measure::AnswerWaitS,
+                37.0,
+                "QUEUE WAIT 12 + 25; ring and IVR are not wait",
+            ),
+            (Measure::HandleS, 592.0, "(300 + 20 + 60) + (180 + 0 + 32)"),
+            (Measure::Transferred, 1.0, "f-3 TRANSFERS 1"),
+        ],
+    );
+    let agents = ws.overview().unwrap().counts.agents;
+    assert_eq!(
+        agents, 2,
+        "[None] is a placeholder, not an agent called [None]"
+    );
+}
+
+#[test]
+fn qualtrics_three_header_rows_and_nps_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "qualtrics_survey.csv");
+    assert_eq!(report.preset, Some(Preset::Qualtrics));
+    assert_eq!(
+        report.rows_read, 4,
+        "the question-text and import-id rows are not responses"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::CsatResponses, 3.0, "R_4 left Q1 blank"),
+            (Measure::CsatSatisfied, 2.0, "5 and 4"),
+            (Measure::CsatSum, 11.0, "5 + 4 + 2"),
+            (
+                Measure::NpsResponses,
+                4.0,
+                "Q2 is the NPS question (Q2_NPS_GROUP)",
+            ),
+            (Measure::NpsPromoters, 2.0, "10, 9"),
+            (Measure::NpsDetractors, 1.0, "3"),
+            (Measure::CesResponses, 3.0, "Q3 asks how easy"),
+            (Measure::CesSum, 15.0, "7 + 6 + 2"),
+        ],
+    );
+}
+
+#[test]
+fn amazon_connect_historical_metrics_with_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "amazon_connect_historical.csv");
+    assert_eq!(report.preset, Some(Preset::AmazonConnectHistorical));
+    assert_eq!(report.rows_refused, 0, "a dash means no data, not an error");
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, 120.0, "contacts queued"),
+            (Measure::Handled, 110.0, ""),
+            (Measure::AnsweredInThreshold, 90.0, "answered in 20 seconds"),
+            (Measure::AnswerWaitS, 1540.0, "14 × 110"),
+            (Measure::HandleS, 34100.0, "310 × 110"),
+            (Measure::HoldS, 1320.0, "12 × 110"),
+        ],
+    );
+}
+
+#[test]
+fn other_encodings_and_decimal_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_utf16le_tab.csv");
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Handled, 1.0, "U1"),
+            (Measure::Abandoned, 1.0, "U2"),
+        ],
+    );
+    import_ok(&mut ws, "interactions_cp1252_semicolon.csv");
+    import_ok(&mut ws, "interactions_utf8_bom_crlf.csv");
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Handled, 4.0, "U1, W1, W2, B1"),
+            (Measure::HandleS, 1900.5, "300 + 300.5 + 1,200.0 + 100"),
+            (Measure::AnswerWaitS, 40.0, "10 + 12.5 + 7.5 + 10"),
+        ],
+    );
+    let names = ws.test_dump(&[]);
+    assert!(
+        names.contains("Renée Müller") && names.contains("Zoë Ó Briain"),
+        "names are decoded"
+    );
+}
+
+#[test]
+fn duration_spellings_in_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_duration_spellings.csv");
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::AnswerWaitS, 20.5, "wait_ms 12500 + 8000"),
+            (Measure::TalkS, 330.0, "talk (min) 2,5 + 3"),
+            (Measure::HoldS, 30.0, "00:00:20 + 0:10"),
+            (Measure::WrapS, 90.0, "1:00 + 0:30"),
+            (Measure::HandleS, 500.0, "00d 00h 04m 10s + 04:10"),
+        ],
+    );
+}
+
+#[test]
+fn slashed_dates_are_read_from_the_whole_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "interactions_dmy_dates.csv");
+    assert_eq!(
+        (report.first_day, report.last_day),
+        (
+            NaiveDate::from_ymd_opt(2026, 7, 1),
+            NaiveDate::from_ymd_opt(2026, 7, 25)
+        ),
+        "25/07 on the last row makes the whole column day-first"
+    );
+    let err = import(
+        &mut ws,
+        "interactions_ambiguous_dates.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "ambiguous_dates", "{err}");
+    let told = ImportOptions {
+        date_order: Some(DateOrder::MonthFirst),
+        ..ImportOptions::default()
+    };
+    let report = import(&mut ws, "interactions_ambiguous_dates.csv", &told).unwrap();
+    assert_eq!(
+        report.last_day,
+        NaiveDate::from_ymd_opt(2026, 2, 7),
+        "month-first as told"
+    );
+}
+
+#[test]
+fn a_clock_time_skipped_by_daylight_saving_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), chrono_tz::America::New_York);
+    let report = import_ok(&mut ws, "interactions_dst_gap.csv");
+    assert_eq!((report.rows_taken, report.rows_refused), (4, 1));
+    let r = &report.refusals[0];
+    assert_eq!((r.row, r.value.as_str()), (3, "2026-03-08 02:30:00"));
+    assert!(r.expected.contains("skipped"), "{}", r.expected);
+}
+
+#[test]
+fn workbooks_skip_titles_and_totals_and_read_every_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let report = import_ok(&mut ws, "intervals_workbook.xlsx");
+    assert_eq!(report.kind, Kind::Intervals);
+    assert_eq!(
+        report.rows_read, 3,
+        "two July rows and one August row; the totals row is not data"
+    );
+    assert_eq!(
+        (report.first_day, report.last_day),
+        (
+            NaiveDate::from_ymd_opt(2026, 7, 1),
+            NaiveDate::from_ymd_opt(2026, 8, 1)
+        ),
+        "date cells are read as dates"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, 160.0, "100 + 50 + 10"),
+            (
+                Measure::Abandoned,
+                16.0,
+                "cached formula values 10 + 5, plus 1",
+            ),
+            (Measure::AnsweredInThreshold, 120.0, "72 + 40 + 8"),
+            (
+                Measure::HandleS,
+                44100.0,
+                "[h]:mm:ss cells 7:30 + 4:00 + 0:45",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn unusable_files_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let cases = [
+        ("xlsx_zip_bomb.xlsx", "inflates"),
+        ("empty.csv", "empty"),
+        ("header_only.csv", "no data rows"),
+        ("no_usable_columns.csv", "no column"),
+    ];
+    for (name, reason) in cases {
+        let err = import(&mut ws, name, &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(name) && err.contains(reason), "{name}: {err}");
+    }
+    assert_eq!(ws.overview().unwrap().counts.imports, 0);
+}
+
+#[test]
+fn quality_workforce_and_finance_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    assert_eq!(
+        import_ok(&mut ws, "quality_evaluations.csv").kind,
+        Kind::Quality
+    );
+    assert_eq!(
+        import_ok(&mut ws, "workforce_agent_days.csv").kind,
+        Kind::Workforce
+    );
+    assert_eq!(
+        import_ok(&mut ws, "finance_monthly.csv").kind,
+        Kind::Finance
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::QaEvaluations, 3.0, ""),
+            (Measure::QaScoreSum, 250.5, "92 + 70 + 88,5"),
+            (Measure::QaFailed, 1.0, "Bob's critical error"),
+            (Measure::PaidS, 57_600.0, "8 h + 8 h"),
+            (Measure::ScheduledS, 54_000.0, "7.5 h × 2"),
+            (Measure::AdherentS, 48_600.0, "7 h + 6.5 h"),
+            (Measure::AgentHandleS, 37_800.0, "5.5 h + 5 h"),
+            (Measure::Revenue, 255_000.5, "125.000,50 + 130.000,00"),
+            (Measure::Cost, 197_500.25, "98.000,00 + 99.500,25"),
+            (Measure::Investment, 5_000.0, "August only"),
+        ],
+    );
+}
+
+#[test]
+fn detect_proposes_kind_preset_and_mapping_with_confidence() {
+    let d = detect(&fixture("interactions_generic.csv")).unwrap();
+    assert_eq!((d.kind, d.preset), (Some(Kind::Interactions), None));
+    assert_eq!(d.preview.len(), 6);
+    let wait = d.mapping.get("wait").unwrap();
+    assert_eq!(
+        (wait.header.as_str(), wait.unit),
+        ("wait_s", Some(DurationUnit::Seconds))
+    );
+    assert_eq!(wait.confidence, 1.0);
+    assert!(d.unmapped.is_empty(), "every column maps: {:?}", d.unmapped);
+
+    let g = detect(&fixture("genesys_interactions.csv")).unwrap();
+    assert_eq!(g.preset, Some(Preset::GenesysInteractions));
+    assert!(
+        g.unmapped.contains(&"Total Alert".to_string()),
+        "{:?}",
+        g.unmapped
+    );
+
+    let x = detect(&fixture("intervals_workbook.xlsx")).unwrap();
+    assert_eq!(
+        (x.kind, x.sheet.as_deref()),
+        (Some(Kind::Intervals), Some("Jul"))
+    );
+    assert_eq!(x.format, Format::Xlsx);
+
+    let a = detect(&fixture("interactions_ambiguous_dates.csv")).unwrap();
+    assert_eq!(a.date_order, OrderVerdict::Ambiguous, "the UI must ask");
+}

@@ -1,0 +1,556 @@
+//! The store's side of importing: the sink that writes an import through one [`WriteTx`], undo
+//! of a batch, and the refusals a batch recorded.
+//!
+//! Facts of an interactions batch are always the roll-up of the contacts that batch holds, per
+//! day. Whenever a batch gains or loses contacts on a day (a new import, a newer Amazon Connect
+//! delivery taking a contact over, an undo giving it back) that batch's facts for that day are
+//! recomputed from its contacts, so a contact counts once, in the batch that holds it.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{timestamp, Workspace, WriteTx};
+use crate::error::{Error, Result};
+use crate::import::rollup::{rollup, Interaction, Outcome};
+use crate::import::sink::newer;
+use crate::import::{Counts, DayKey, Finished, ImportError, Kind, Refusal, Sink, Taken};
+use crate::measure::{Dimension, Measures};
+use crate::settings::{Channel, Settings};
+
+use super::NewBatch;
+
+/// The columns of `interaction` after its id, in the order both tables list them.
+const CONTACT_COLUMNS: &str =
+    "batch_id, source, contact_key, started_at, day, channel_id, program_id, queue_id,
+     site_id, team_id, agent_id, customer_key, direction, outcome, wait_s, talk_s, hold_s, wrap_s,
+     handle_s, transferred, resolved, csat, nps, ces, source_updated_at";
+
+fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn dimension_table(d: Dimension) -> &'static str {
+    // A closed set, never user text.
+    d.as_str()
+}
+
+/// Writes one import. Dropping it without [`StoreSink::commit`] leaves the workspace unchanged.
+pub struct StoreSink<'a> {
+    tx: WriteTx<'a>,
+    settings: Settings,
+    batch_id: Option<i64>,
+    /// (batch, day) pairs whose contact facts must be recomputed.
+    affected: BTreeSet<(i64, String)>,
+    known_members: HashSet<(Dimension, String)>,
+}
+
+impl Workspace {
+    /// A sink that writes an import into this workspace in one transaction.
+    pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
+        Ok(StoreSink {
+            tx: self.write()?,
+            settings,
+            batch_id: None,
+            affected: BTreeSet::new(),
+            known_members: HashSet::new(),
+        })
+    }
+
+    /// Every row an import refused, in file order.
+    pub fn import_refusals(&self, batch_id: i64) -> Result<Vec<Refusal>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT row_no, column_name, value, expected FROM import_refusal
+             WHERE batch_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([batch_id], |r| {
+            Ok(Refusal {
+                row: r.get::<_, i64>(0)? as u64,
+                column: r.get(1)?,
+                value: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                expected: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Takes an import back: its facts and contacts go, contacts it replaced come back, and
+    /// the batch stays in the history marked undone. Returns how many contacts came back.
+    pub fn undo_import(&mut self, batch_id: i64, now: DateTime<Utc>) -> Result<UndoReport> {
+        let settings = self.settings()?;
+        let mut tx = self.write()?;
+        let state: Option<(String, Option<String>)> = tx
+            .conn()
+            .query_row(
+                "SELECT kind, undone_at FROM import_batch WHERE id = ?1",
+                [batch_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match state {
+            None => {
+                return Err(Error::InvalidSetting {
+                    field: "import".into(),
+                    message: format!("there is no import {batch_id}"),
+                })
+            }
+            Some((_, Some(at))) => {
+                return Err(Error::InvalidSetting {
+                    field: "import".into(),
+                    message: format!("import {batch_id} was already undone at {at}"),
+                })
+            }
+            Some(_) => {}
+        }
+        let conn = tx.conn();
+        let affected: BTreeSet<(i64, String)> = {
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT s.batch_id, s.day FROM interaction_superseded s
+                 JOIN import_batch b ON b.id = s.batch_id
+                 WHERE s.replaced_by = ?1 AND b.undone_at IS NULL",
+            )?;
+            let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let facts_removed = conn.execute("DELETE FROM fact WHERE batch_id = ?1", [batch_id])?;
+        let contacts_removed =
+            conn.execute("DELETE FROM interaction WHERE batch_id = ?1", [batch_id])?;
+        let restored = conn.execute(
+            &format!(
+                "INSERT INTO interaction (id, {CONTACT_COLUMNS})
+                 SELECT s.id, {cols} FROM interaction_superseded s
+                 JOIN import_batch b ON b.id = s.batch_id
+                 WHERE s.replaced_by = ?1 AND b.undone_at IS NULL",
+                cols = prefixed_columns("s.")
+            ),
+            [batch_id],
+        )?;
+        // Copies of this batch's contacts kept by later imports must never come back.
+        conn.execute(
+            "DELETE FROM interaction_superseded WHERE replaced_by = ?1 OR batch_id = ?1",
+            [batch_id],
+        )?;
+        recompute(&mut tx, &settings, &affected)?;
+        remove_created_members(tx.conn(), batch_id)?;
+        tx.conn().execute(
+            "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
+            params![batch_id, timestamp(now)],
+        )?;
+        tx.commit()?;
+        Ok(UndoReport {
+            batch_id,
+            facts_removed: facts_removed as u64,
+            contacts_removed: contacts_removed as u64,
+            contacts_restored: restored as u64,
+        })
+    }
+}
+
+/// What an undo did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoReport {
+    pub batch_id: i64,
+    pub facts_removed: u64,
+    pub contacts_removed: u64,
+    pub contacts_restored: u64,
+}
+
+fn prefixed_columns(prefix: &str) -> String {
+    CONTACT_COLUMNS
+        .split(',')
+        .map(|c| format!("{prefix}{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Deletes the dimension members `batch_id` created, unless something still refers to them
+/// (the foreign keys say so).
+fn remove_created_members(conn: &Connection, batch_id: i64) -> Result<()> {
+    let created: Vec<(String, i64)> = {
+        let mut stmt =
+            conn.prepare("SELECT dimension, member_id FROM import_member WHERE batch_id = ?1")?;
+        let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (dimension, id) in created {
+        let Ok(dim) = dimension.parse::<Dimension>() else {
+            continue;
+        };
+        let table = dimension_table(dim);
+        match conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]) {
+            Ok(_) => {}
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                // Still in use by another import: it stays.
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    conn.execute("DELETE FROM import_member WHERE batch_id = ?1", [batch_id])?;
+    Ok(())
+}
+
+/// Replaces the contact facts of each (batch, day) with the roll-up of the contacts it holds.
+fn recompute(
+    tx: &mut WriteTx<'_>,
+    settings: &Settings,
+    affected: &BTreeSet<(i64, String)>,
+) -> Result<()> {
+    for (batch, day) in affected {
+        tx.conn().execute(
+            "DELETE FROM fact WHERE batch_id = ?1 AND day = ?2",
+            params![batch, day],
+        )?;
+        let (contacts, thresholds) = load_contacts(tx.conn(), *batch, day)?;
+        let facts = rollup(&contacts, settings, &|q| thresholds.get(q).copied());
+        for (key, m) in &facts {
+            tx.insert_fact(*batch, &key.to_fact_key(), m)?;
+        }
+    }
+    Ok(())
+}
+
+/// The contacts a batch holds on a day, and the service thresholds of their queues.
+fn load_contacts(
+    conn: &Connection,
+    batch: i64,
+    day: &str,
+) -> Result<(Vec<Interaction>, HashMap<String, u32>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.source, i.contact_key, i.started_at, i.day, c.name, p.name, q.name, s.name, t.name,
+                a.name, i.customer_key, i.direction, i.outcome, i.wait_s, i.talk_s, i.hold_s, i.wrap_s,
+                i.handle_s, i.transferred, i.resolved, i.csat, i.nps, i.ces, i.source_updated_at,
+                q.threshold_s
+         FROM interaction i
+         LEFT JOIN channel c ON c.id = i.channel_id
+         LEFT JOIN program p ON p.id = i.program_id
+         LEFT JOIN queue q ON q.id = i.queue_id
+         LEFT JOIN site s ON s.id = i.site_id
+         LEFT JOIN team t ON t.id = i.team_id
+         LEFT JOIN agent a ON a.id = i.agent_id
+         WHERE i.batch_id = ?1 AND i.day = ?2
+         ORDER BY i.id",
+    )?;
+    let mut thresholds = HashMap::new();
+    let mut contacts = Vec::new();
+    let mut rows = stmt.query(params![batch, day])?;
+    while let Some(r) = rows.next()? {
+        let day_text: String = r.get(3)?;
+        let day = NaiveDate::parse_from_str(&day_text, "%Y-%m-%d")
+            .map_err(|_| Error::Corrupt(format!("a contact has an unreadable day {day_text:?}")))?;
+        let outcome_text: String = r.get(12)?;
+        let outcome = Outcome::parse(&outcome_text).ok_or_else(|| {
+            Error::Corrupt(format!("a contact has an unknown outcome {outcome_text:?}"))
+        })?;
+        let channel: Option<String> = r.get(4)?;
+        let queue: Option<String> = r.get(6)?;
+        if let (Some(q), Some(t)) = (&queue, r.get::<_, Option<i64>>(24)?) {
+            thresholds.insert(q.clone(), t as u32);
+        }
+        contacts.push(Interaction {
+            source: r.get(0)?,
+            contact_key: r.get(1)?,
+            started_at: r.get(2)?,
+            day,
+            channel: channel.and_then(|c| c.parse::<Channel>().ok()),
+            program: r.get(5)?,
+            queue,
+            site: r.get(7)?,
+            team: r.get(8)?,
+            agent: r.get(9)?,
+            customer_key: r.get(10)?,
+            direction: r.get(11)?,
+            outcome,
+            wait_s: r.get(13)?,
+            talk_s: r.get(14)?,
+            hold_s: r.get(15)?,
+            wrap_s: r.get(16)?,
+            handle_s: r.get(17)?,
+            transferred: r.get(18)?,
+            resolved: r.get(19)?,
+            csat: r.get(20)?,
+            nps: r.get(21)?,
+            ces: r.get(22)?,
+            source_updated_at: r.get(23)?,
+        });
+    }
+    Ok((contacts, thresholds))
+}
+
+impl StoreSink<'_> {
+    /// Makes the import durable.
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()
+    }
+
+    fn batch(&self) -> Result<i64, ImportError> {
+        self.batch_id.ok_or_else(|| {
+            ImportError::Workspace(Error::Corrupt("an import wrote before it began".into()))
+        })
+    }
+
+    /// A member's id, recording it as created by this batch when it is new.
+    fn member(&mut self, dim: Dimension, name: Option<&str>) -> Result<Option<i64>, ImportError> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        let key = (dim, name.to_string());
+        if !self.known_members.contains(&key) {
+            let table = dimension_table(dim);
+            let exists = self
+                .tx
+                .conn()
+                .prepare_cached(&format!("SELECT 1 FROM {table} WHERE name = ?1"))?
+                .exists([name])?;
+            let id = self.tx.member_id(dim, name)?;
+            if !exists {
+                let batch = self.batch()?;
+                self.tx.conn().execute(
+                    "INSERT INTO import_member (batch_id, dimension, member_id) VALUES (?1, ?2, ?3)",
+                    params![batch, dim.as_str(), id],
+                )?;
+            }
+            self.known_members.insert(key);
+            return Ok(Some(id));
+        }
+        Ok(Some(self.tx.member_id(dim, name)?))
+    }
+
+    fn contact_values(
+        &mut self,
+        batch: i64,
+        c: &Interaction,
+    ) -> Result<Vec<rusqlite::types::Value>, ImportError> {
+        use rusqlite::types::Value;
+        let ids = [
+            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
+            self.member(Dimension::Program, c.program.as_deref())?,
+            self.member(Dimension::Queue, c.queue.as_deref())?,
+            self.member(Dimension::Site, c.site.as_deref())?,
+            self.member(Dimension::Team, c.team.as_deref())?,
+            self.member(Dimension::Agent, c.agent.as_deref())?,
+        ];
+        let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::Text);
+        let real = |v: Option<f64>| v.map_or(Value::Null, Value::Real);
+        let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+        let flag = |v: Option<bool>| v.map_or(Value::Null, |b| Value::Integer(b as i64));
+        let mut values = vec![
+            Value::Integer(batch),
+            Value::Text(c.source.clone()),
+            Value::Text(c.contact_key.clone()),
+            Value::Integer(c.started_at),
+            Value::Text(day_text(c.day)),
+        ];
+        values.extend(ids.iter().map(|id| int(*id)));
+        values.extend([
+            text(&c.customer_key),
+            text(&c.direction),
+            Value::Text(c.outcome.as_str().into()),
+            real(c.wait_s),
+            real(c.talk_s),
+            real(c.hold_s),
+            real(c.wrap_s),
+            real(c.handle_s),
+            flag(c.transferred),
+            flag(c.resolved),
+            int(c.csat),
+            int(c.nps),
+            int(c.ces),
+            int(c.source_updated_at),
+        ]);
+        Ok(values)
+    }
+}
+
+impl Sink for StoreSink<'_> {
+    fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError> {
+        Ok(self
+            .tx
+            .conn()
+            .query_row(
+                "SELECT id FROM import_batch WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL
+                 ORDER BY id LIMIT 1",
+                params![sha256, kind.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
+        self.batch_id = Some(self.tx.new_batch(batch)?);
+        Ok(())
+    }
+
+    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
+        let batch = self.batch()?;
+        let values = self.contact_values(batch, &contact)?;
+        let marks = (1..=values.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let inserted = self
+            .tx
+            .conn()
+            .prepare_cached(&format!(
+                "INSERT INTO interaction ({CONTACT_COLUMNS}) VALUES ({marks})
+                 ON CONFLICT (source, contact_key) DO NOTHING"
+            ))?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
+        let day = day_text(contact.day);
+        if inserted == 1 {
+            self.affected.insert((batch, day));
+            return Ok(Taken::New);
+        }
+        let held: (i64, i64, String, Option<i64>) = self.tx.conn().query_row(
+            "SELECT id, batch_id, day, source_updated_at FROM interaction
+             WHERE source = ?1 AND contact_key = ?2",
+            params![contact.source, contact.contact_key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let (held_id, held_batch, held_day, held_updated) = held;
+        let held_probe = Interaction {
+            source_updated_at: held_updated,
+            ..contact.clone()
+        };
+        if !newer(&contact, &held_probe) {
+            return Ok(Taken::Duplicate);
+        }
+        if held_batch != batch {
+            self.tx.conn().execute(
+                &format!(
+                    "INSERT INTO interaction_superseded (replaced_by, id, {CONTACT_COLUMNS})
+                     SELECT ?1, id, {CONTACT_COLUMNS} FROM interaction WHERE id = ?2"
+                ),
+                params![batch, held_id],
+            )?;
+        }
+        let sets = CONTACT_COLUMNS
+            .split(',')
+            .enumerate()
+            .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut all = values;
+        all.push(rusqlite::types::Value::Integer(held_id));
+        let id_mark = all.len();
+        self.tx.conn().execute(
+            &format!("UPDATE interaction SET {sets} WHERE id = ?{id_mark}"),
+            rusqlite::params_from_iter(all.iter()),
+        )?;
+        self.affected.insert((held_batch, held_day));
+        self.affected.insert((batch, day));
+        // Within one file a later delivery is a duplicate row; across files it takes over.
+        Ok(if held_batch == batch {
+            Taken::Duplicate
+        } else {
+            Taken::Replaced
+        })
+    }
+
+    fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        for dim in Dimension::ALL {
+            self.member(dim, key.member(dim))?;
+        }
+        self.tx.insert_fact(batch, &key.to_fact_key(), measures)?;
+        Ok(())
+    }
+
+    fn refusal(&mut self, r: &Refusal) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        self.tx
+            .conn()
+            .prepare_cached(
+                "INSERT INTO import_refusal (batch_id, row_no, column_name, value, expected)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![batch, r.row as i64, r.column, r.value, r.expected])?;
+        Ok(())
+    }
+
+    fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
+        let batch = self.batch()?;
+        let affected = std::mem::take(&mut self.affected);
+        recompute(&mut self.tx, &self.settings, &affected)?;
+        self.tx.finish_batch(
+            batch,
+            counts.read,
+            counts.taken,
+            counts.refused,
+            counts.duplicate,
+            now,
+        )?;
+        let (first, last): (Option<String>, Option<String>) = self.tx.conn().query_row(
+            "SELECT first_day, last_day FROM import_batch WHERE id = ?1",
+            [batch],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let parse =
+            |d: Option<String>| d.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+        Ok(Finished {
+            batch_id: batch,
+            first_day: parse(first),
+            last_day: parse(last),
+        })
+    }
+}
+
+#[cfg(test)]
+impl Workspace {
+    /// The sum of every fact's measures (for import tests).
+    pub(crate) fn test_fact_totals(&self) -> Measures {
+        use crate::measure::Measure;
+        let mut total = Measures::default();
+        for &m in Measure::ALL {
+            let v: Option<f64> = self
+                .conn
+                .query_row(&format!("SELECT sum({}) FROM fact", m.as_str()), [], |r| {
+                    r.get(0)
+                })
+                .expect("fact columns are named after measures");
+            if let Some(v) = v {
+                total.set(m, v);
+            }
+        }
+        total
+    }
+
+    /// Every row of every table as text, fact ids left out (recomputed facts get new ids) and
+    /// facts sorted; tables in `skip` are left out.
+    pub(crate) fn test_dump(&self, skip: &[&str]) -> String {
+        let tables: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+                .unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        let mut out = String::new();
+        for table in tables.iter().filter(|t| !skip.contains(&t.as_str())) {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM {table}"))
+                .unwrap();
+            let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+            let mut lines: Vec<String> = stmt
+                .query_map([], |r| {
+                    let mut cells = Vec::new();
+                    for (i, name) in names.iter().enumerate() {
+                        if table == "fact" && name == "id" {
+                            continue;
+                        }
+                        let v: rusqlite::types::Value = r.get(i)?;
+                        cells.push(format!("{v:?}"));
+                    }
+                    Ok(cells.join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            lines.sort();
+            out.push_str(&format!("## {table}\n{}\n", lines.join("\n")));
+        }
+        out
+    }
+}

@@ -324,7 +324,11 @@ fn targets(from: NaiveDate) -> Vec<NewTarget> {
             effective_from: switch,
             ..t("service_level", "at_least", 0.82, None)
         },
-        t("asa", "at_most", 30.0, None),
+        // Contracts state ASA for calls: an email's "speed of answer" is hours, not seconds.
+        NewTarget {
+            scope: Some((Dimension::Channel, "voice".into())),
+            ..t("asa", "at_most", 30.0, None)
+        },
         t("abandon_rate", "at_most", 0.05, None),
         t("csat", "at_least", 0.85, None),
         t("nps", "at_least", 30.0, None),

@@ -51,10 +51,9 @@ fn the_web_view_may_call_only_the_apps_own_commands() {
         .iter()
         .map(|p| p.as_str().expect("plain permission identifiers"))
         .collect();
-    let build_rs = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs"),
-    )
-    .unwrap();
+    let build_rs =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("build.rs"))
+            .unwrap();
     for p in &perms {
         assert!(
             !p.contains(':'),

@@ -232,6 +232,16 @@ fn qualtrics_mapping(table: &Table) -> Mapping {
     m
 }
 
+/// The zone Qualtrics states for its dates in the import-id row
+/// (`{"ImportId":"recordedDate","timeZone":"America/Denver"}`).
+fn qualtrics_zone(table: &Table, mapping: &Mapping) -> Option<Tz> {
+    let ids = table.header_notes.get(1)?;
+    let column = mapping.get("responded_at")?;
+    let i = table.header.iter().position(|h| *h == column.header)?;
+    let spec: serde_json::Value = serde_json::from_str(ids.get(i)?).ok()?;
+    spec.get("timeZone")?.as_str()?.parse::<Tz>().ok()
+}
+
 fn timestamp_fields(kind: Option<Kind>) -> Vec<&'static str> {
     kind.map(|k| {
         k.fields()
@@ -386,7 +396,17 @@ pub fn run_into(
         });
     }
 
-    let zone = opts.timezone.unwrap_or(settings.timezone);
+    let stated_zone = match preset {
+        Some(Preset::Qualtrics) => qualtrics_zone(&plans[0].0, &plans[0].3),
+        _ => None,
+    };
+    if let (None, Some(z)) = (opts.timezone, stated_zone) {
+        notes.push(format!(
+            "times were read in {} as the export states",
+            z.name()
+        ));
+    }
+    let zone = opts.timezone.or(stated_zone).unwrap_or(settings.timezone);
     let order = match opts.date_order {
         Some(o) => Some(o),
         None => date_order(path, &label, opts, &plans, cancel, progress, file_size)?,
@@ -416,6 +436,7 @@ pub fn run_into(
         program: opts.program.clone(),
     };
     let mut counts = Counts::default();
+    let mut counts_linked = 0u64;
     let mut refusals = Vec::new();
     let mut facts = Facts::new();
     for (table, _, _, mapping) in plans {
@@ -442,6 +463,23 @@ pub fn run_into(
                 },
                 Ok(Some(Parsed::Fact(fact))) => {
                     let (key, m) = *fact;
+                    rollup::accumulate(&mut facts, key, &m);
+                    counts.taken += 1;
+                }
+                Ok(Some(Parsed::Survey(survey))) => {
+                    let (mut key, m, contact) = *survey;
+                    if let Some(members) = match contact {
+                        Some(c) => sink.contact_members(&c)?,
+                        None => None,
+                    } {
+                        // The survey's own dimensions win; the contact fills the gaps.
+                        for (slot, member) in key.members.iter_mut().zip(members) {
+                            if slot.is_none() {
+                                *slot = member;
+                            }
+                        }
+                        counts_linked += 1;
+                    }
                     rollup::accumulate(&mut facts, key, &m);
                     counts.taken += 1;
                 }
@@ -500,6 +538,11 @@ pub fn run_into(
         sink.fact(key, m)?;
     }
     let finished = sink.finish(&counts, now)?;
+    if counts_linked > 0 {
+        notes.push(format!(
+            "{counts_linked} responses were matched to their contact, whose queue, agent and channel they are counted under"
+        ));
+    }
     if counts.duplicate > 0 {
         notes.push(format!(
             "{} contacts were already in the workspace (or twice in the file) and were counted once",

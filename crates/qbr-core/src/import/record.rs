@@ -80,6 +80,9 @@ pub(crate) struct RecordContext {
 pub(crate) enum Parsed {
     Contact(Box<Interaction>),
     Fact(Box<(DayKey, Measures)>),
+    /// A survey response and the contact it is about, whose dimensions fill the ones the
+    /// survey tool does not know (queue, agent, channel...).
+    Survey(Box<(DayKey, Measures, Option<String>)>),
 }
 
 /// Reads typed values out of one row, collecting refusals.
@@ -505,7 +508,7 @@ fn survey(c: &mut Cells) -> Option<Parsed> {
         .with(Dimension::Program, c.program().as_deref())
         .with(Dimension::Queue, c.text("queue").as_deref())
         .with(Dimension::Agent, c.text("agent").as_deref());
-    Some(Parsed::Fact(Box::new((key, m))))
+    Some(Parsed::Survey(Box::new((key, m, c.text("contact_id")))))
 }
 
 fn quality(c: &mut Cells) -> Option<Parsed> {

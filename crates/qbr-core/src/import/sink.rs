@@ -53,6 +53,12 @@ pub trait Sink {
     /// Measures of a non-contact kind, already summed per key for the whole file.
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError>;
     fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError>;
+    /// The dimension members (in [`crate::Dimension::ALL`] order) of a contact already held,
+    /// found by its contact key in any source, so a survey about it is counted where it was.
+    fn contact_members(
+        &mut self,
+        contact_key: &str,
+    ) -> Result<Option<[Option<String>; 6]>, ImportError>;
     /// Derives contact facts and closes the batch with its counts.
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
 }
@@ -149,6 +155,17 @@ impl Sink for MemorySink {
         let id = self.batch_id();
         self.refusals.push((id, refusal.clone()));
         Ok(())
+    }
+
+    fn contact_members(
+        &mut self,
+        contact_key: &str,
+    ) -> Result<Option<[Option<String>; 6]>, ImportError> {
+        Ok(self
+            .contacts
+            .iter()
+            .find(|((_, key), _)| key == contact_key)
+            .map(|(_, (_, i))| super::rollup::contact_key(i).members))
     }
 
     fn finish(&mut self, _counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {

@@ -773,3 +773,41 @@ fn detect_proposes_kind_preset_and_mapping_with_confidence() {
     let a = detect(&fixture("interactions_ambiguous_dates.csv")).unwrap();
     assert_eq!(a.date_order, OrderVerdict::Ambiguous, "the UI must ask");
 }
+
+#[test]
+fn survey_responses_are_counted_under_their_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_generic.csv");
+    let report = import_ok(&mut ws, "qualtrics_survey.csv");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("3 responses were matched")),
+        "R_1..R_3 name contacts C1..C3: {:?}",
+        report.notes
+    );
+    assert!(
+        report.notes.iter().any(|n| n.contains("America/Denver")),
+        "Qualtrics states its zone in the import-id row: {:?}",
+        report.notes
+    );
+    let ann = ws.test_fact_totals_in(crate::Dimension::Agent, "Ann");
+    expect(
+        &ann,
+        &[
+            (
+                Measure::NpsResponses,
+                2.0,
+                "R_1 (C1) and R_2 (C2) were Ann's contacts",
+            ),
+            (Measure::NpsPromoters, 2.0, "10 and 9"),
+            (
+                Measure::CsatResponses,
+                4.0,
+                "C1 and C2 carried CSAT inline, and R_1, R_2 add theirs",
+            ),
+        ],
+    );
+}

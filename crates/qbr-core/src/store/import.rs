@@ -468,6 +468,39 @@ impl Sink for StoreSink<'_> {
         Ok(())
     }
 
+    fn contact_members(
+        &mut self,
+        contact_key: &str,
+    ) -> Result<Option<[Option<String>; 6]>, ImportError> {
+        // Dimension::ALL order: program, queue, channel, site, team, agent.
+        Ok(self
+            .tx
+            .conn()
+            .prepare_cached(
+                "SELECT p.name, q.name, c.name, s.name, t.name, a.name
+                 FROM interaction i
+                 LEFT JOIN program p ON p.id = i.program_id
+                 LEFT JOIN queue q ON q.id = i.queue_id
+                 LEFT JOIN channel c ON c.id = i.channel_id
+                 LEFT JOIN site s ON s.id = i.site_id
+                 LEFT JOIN team t ON t.id = i.team_id
+                 LEFT JOIN agent a ON a.id = i.agent_id
+                 WHERE i.contact_key = ?1
+                 ORDER BY i.id LIMIT 1",
+            )?
+            .query_row([contact_key], |r| {
+                Ok([
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ])
+            })
+            .optional()?)
+    }
+
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
         let affected = std::mem::take(&mut self.affected);
@@ -507,6 +540,31 @@ impl Workspace {
                 .query_row(&format!("SELECT sum({}) FROM fact", m.as_str()), [], |r| {
                     r.get(0)
                 })
+                .expect("fact columns are named after measures");
+            if let Some(v) = v {
+                total.set(m, v);
+            }
+        }
+        total
+    }
+
+    /// The sum of the measures of the facts whose `dim` is `name` (for import tests).
+    pub(crate) fn test_fact_totals_in(&self, dim: Dimension, name: &str) -> Measures {
+        use crate::measure::Measure;
+        let table = dimension_table(dim);
+        let mut total = Measures::default();
+        for &m in Measure::ALL {
+            let v: Option<f64> = self
+                .conn
+                .query_row(
+                    &format!(
+                        "SELECT sum(f.{}) FROM fact f JOIN {table} d ON d.id = f.{table}_id
+                         WHERE d.name = ?1",
+                        m.as_str()
+                    ),
+                    [name],
+                    |r| r.get(0),
+                )
                 .expect("fact columns are named after measures");
             if let Some(v) = v {
                 total.set(m, v);

@@ -36,6 +36,9 @@ CREATE TABLE interaction_superseded (
 CREATE INDEX interaction_superseded_by ON interaction_superseded(replaced_by);
 CREATE INDEX interaction_superseded_batch ON interaction_superseded(batch_id);
 
+-- Surveys find the contact they are about by its key alone (the unique index leads with source).
+CREATE INDEX interaction_contact_key ON interaction(contact_key);
+
 -- Dimension members an import created, removed again by its undo when nothing else uses them.
 CREATE TABLE import_member (
     batch_id  INTEGER NOT NULL REFERENCES import_batch(id),

@@ -543,8 +543,21 @@ fn cell_text(cell: &Data) -> String {
 
 fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
     let label = file_label(path);
-    if sniff_format(path)? == Format::Xlsx {
-        check_zip(path)?;
+    match sniff_format(path)? {
+        Format::Xlsx => check_zip(path)?,
+        _ => {
+            // Legacy .xls is read whole; a real one of this size does not exist.
+            let (_, len) = open_file(path)?;
+            if len > MAX_XLSX_UNCOMPRESSED {
+                return Err(ImportError::unreadable(
+                    &label,
+                    format!(
+                        "the workbook is {} MB, more than a spreadsheet import allows; export it as CSV instead",
+                        len / 1_048_576
+                    ),
+                ));
+            }
+        }
     }
     let mut book = calamine::open_workbook_auto(path).map_err(|e| {
         ImportError::unreadable(&label, format!("the spreadsheet cannot be read ({e})"))
@@ -623,6 +636,21 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
 
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>>>;
 
+/// The file positioned after a UTF-8 BOM, which JSON parsers do not accept.
+fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>, ImportError> {
+    let (mut file, _) = open_file(path)?;
+    let mut head = [0u8; 3];
+    let n = read_up_to(&mut file, &mut head).map_err(|e| {
+        ImportError::unreadable(&file_label(path), format!("the file cannot be read ({e})"))
+    })?;
+    let keep = if head[..n] == [0xEF, 0xBB, 0xBF] {
+        Vec::new()
+    } else {
+        head[..n].to_vec()
+    };
+    Ok(Cursor::new(keep).chain(file))
+}
+
 fn open_json(path: &Path) -> Result<Table, ImportError> {
     let label = file_label(path);
     let (mut file, len) = open_file(path)?;
@@ -646,7 +674,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
                 ),
             ));
         }
-        let (file, _) = open_file(path)?;
+        let file = open_without_bom(path)?;
         let value: serde_json::Value = serde_json::from_reader(BufReader::new(file))
             .map_err(|e| ImportError::unreadable(&label, bad(e)))?;
         let serde_json::Value::Array(items) = value else {
@@ -661,7 +689,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
             Ok(out)
         }))
     } else {
-        let (file, _) = open_file(path)?;
+        let file = open_without_bom(path)?;
         let stream =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
                 .into_iter::<serde_json::Value>();
@@ -847,7 +875,7 @@ mod tests {
         let p = write(
             dir.path(),
             "arr.json",
-            b"[{\"id\":1,\"x\":\"y\"},{\"id\":2}]",
+            b"\xEF\xBB\xBF[{\"id\":1,\"x\":\"y\"},{\"id\":2}]",
         );
         let t = open_tables(&p).unwrap().remove(0);
         assert_eq!(t.header, ["id", "x"]);

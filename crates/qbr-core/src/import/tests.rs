@@ -811,3 +811,45 @@ fn survey_responses_are_counted_under_their_contact() {
         ],
     );
 }
+
+#[test]
+fn a_large_file_streams_through_with_progress() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big_export.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "contact_id,started_at,queue,outcome,wait_s,handle_s").unwrap();
+    let rows = 20_000u64;
+    for i in 0..rows {
+        // Every tenth contact abandons after 3 s; the rest wait 10 s and take 100 s.
+        let day = 1 + (i % 28);
+        if i % 10 == 0 {
+            writeln!(f, "B{i},2026-07-{day:02} 10:00:00,Billing,abandoned,3,").unwrap();
+        } else {
+            writeln!(f, "B{i},2026-07-{day:02} 10:00:00,Billing,handled,10,100").unwrap();
+        }
+    }
+    drop(f);
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let never = AtomicBool::new(false);
+    let mut ticks = 0;
+    let report = run(
+        &mut ws,
+        &path,
+        &ImportOptions::default(),
+        &mut |p| ticks += (p.phase == Phase::Reading) as u32,
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(report.rows_taken, rows);
+    assert_eq!(ticks, 20, "one progress report per 1,000 rows read");
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, rows as f64, "every row is offered"),
+            (Measure::Abandoned, 2_000.0, "every tenth"),
+            (Measure::HandleS, 1_800_000.0, "18,000 × 100 s"),
+        ],
+    );
+}

@@ -816,6 +816,56 @@ impl Mapping {
             .join("; ")
     }
 
+    /// The mapping as JSON, as a saved template stores it.
+    pub fn to_json(&self) -> String {
+        let columns: Vec<serde_json::Value> = self
+            .columns
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "field": c.field,
+                    "header": c.header,
+                    "unit": c.unit.map(DurationUnit::as_str),
+                })
+            })
+            .collect();
+        serde_json::json!({ "columns": columns }).to_string()
+    }
+
+    /// Reads [`Mapping::to_json`] back; a saved mapping is the user's choice, so confidence 1.
+    pub fn from_json(text: &str) -> Result<Mapping, String> {
+        let bad = || format!("a saved mapping is not readable: {text:?}");
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
+        let columns = v
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .ok_or_else(bad)?;
+        let mut mapping = Mapping::default();
+        for c in columns {
+            let get = |k: &str| c.get(k).and_then(|x| x.as_str());
+            let (Some(field), Some(header)) = (get("field"), get("header")) else {
+                return Err(bad());
+            };
+            mapping.columns.push(ColumnMapping {
+                field: field.into(),
+                header: header.into(),
+                unit: get("unit").and_then(DurationUnit::parse),
+                confidence: 1.0,
+            });
+        }
+        Ok(mapping)
+    }
+
+    /// True when every column this mapping names is among `headers` (ignoring case and
+    /// punctuation): next quarter's file from the same tool.
+    pub fn fits(&self, headers: &[String]) -> bool {
+        !self.columns.is_empty()
+            && self
+                .columns
+                .iter()
+                .all(|c| headers.iter().any(|h| normalise(h) == normalise(&c.header)))
+    }
+
     /// The first required group with no mapped field, if any.
     pub fn missing_required(&self, kind: Kind) -> Option<&'static [&'static str]> {
         kind.required()

@@ -76,6 +76,8 @@ pub struct Detection {
     pub preview: Vec<Vec<String>>,
     /// What the preview says about slashed dates; `Ambiguous` means the user must choose.
     pub date_order: OrderVerdict,
+    /// The saved template the mapping comes from, if one fits.
+    pub template: Option<String>,
 }
 
 /// How to import a file. Everything left `None` is detected.
@@ -132,8 +134,21 @@ pub struct ImportReport {
     pub notes: Vec<String>,
 }
 
+/// A column mapping the user saved under a name, reused for next quarter's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappingTemplate {
+    pub name: String,
+    pub kind: Kind,
+    pub mapping: Mapping,
+}
+
 /// Looks at a file and proposes its kind, preset and mapping, with a preview.
 pub fn detect(path: &Path) -> Result<Detection, ImportError> {
+    detect_with(path, &[])
+}
+
+/// Like [`detect`], but a saved template whose columns are all in the file wins over guessing.
+pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detection, ImportError> {
     let label = file_label(path);
     let format = read::sniff_format(path)?;
     let mut tables = open_tables(path)?;
@@ -143,7 +158,16 @@ pub fn detect(path: &Path) -> Result<Detection, ImportError> {
         .position(|t| detect_preset(&t.header).is_some() || detect_kind(&t.header).is_some())
         .unwrap_or(0);
     let mut table = tables.swap_remove(pick);
-    let (kind, preset, mapping) = plan_table(&table, &ImportOptions::default());
+    let template = templates.iter().find(|t| t.mapping.fits(&table.header));
+    let opts = match template {
+        Some(t) => ImportOptions {
+            kind: Some(t.kind),
+            mapping: Some(t.mapping.clone()),
+            ..ImportOptions::default()
+        },
+        None => ImportOptions::default(),
+    };
+    let (kind, preset, mapping) = plan_table(&table, &opts);
     let mut preview = Vec::new();
     let mut probe = DateOrderProbe::default();
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
@@ -168,6 +192,7 @@ pub fn detect(path: &Path) -> Result<Detection, ImportError> {
         unmapped,
         preview,
         date_order: probe.verdict(),
+        template: template.map(|t| t.name.clone()),
     })
 }
 

@@ -853,3 +853,62 @@ fn a_large_file_streams_through_with_progress() {
         ],
     );
 }
+
+#[test]
+fn a_saved_mapping_is_reused_for_next_quarters_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    // Headers no synonym knows: the user maps them once and saves the mapping.
+    let path = dir.path().join("q3_export.csv");
+    std::fs::write(
+        &path,
+        "Ref,When,Fate,Queue secs,Work secs\nX1,2026-07-01 09:00,handled,10,100\nX2,2026-07-01 09:05,abandoned,2,\n",
+    )
+    .unwrap();
+    let col = |field: &str, header: &str, unit: Option<DurationUnit>| ColumnMapping {
+        field: field.into(),
+        header: header.into(),
+        unit,
+        confidence: 1.0,
+    };
+    let template = MappingTemplate {
+        name: "Contoso dialler".into(),
+        kind: Kind::Interactions,
+        mapping: Mapping {
+            columns: vec![
+                col("contact_id", "Ref", None),
+                col("started_at", "When", None),
+                col("outcome", "Fate", None),
+                col("wait", "Queue secs", Some(DurationUnit::Seconds)),
+                col("handle", "Work secs", Some(DurationUnit::Seconds)),
+            ],
+        },
+    };
+    ws.save_mapping_template(&template, now()).unwrap();
+    let saved = ws.mapping_templates().unwrap();
+    assert_eq!(
+        saved,
+        vec![template.clone()],
+        "the template round-trips through the workspace"
+    );
+
+    let d = detect_with(&path, &saved).unwrap();
+    assert_eq!(d.template.as_deref(), Some("Contoso dialler"));
+    assert_eq!(d.kind, Some(Kind::Interactions));
+    let opts = ImportOptions {
+        kind: d.kind,
+        mapping: Some(d.mapping),
+        ..ImportOptions::default()
+    };
+    let never = AtomicBool::new(false);
+    let report = run(&mut ws, &path, &opts, &mut |_| {}, &never, now()).unwrap();
+    assert_eq!(report.rows_taken, 2);
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Handled, 1.0, "X1"),
+            (Measure::ShortAbandoned, 1.0, "X2 after 2 s"),
+            (Measure::HandleS, 100.0, "Work secs"),
+        ],
+    );
+}

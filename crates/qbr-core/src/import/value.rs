@@ -34,6 +34,11 @@ impl DurationUnit {
         }
     }
 
+    /// Reads back [`DurationUnit::as_str`].
+    pub fn parse(s: &str) -> Option<DurationUnit> {
+        unit_word(s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DurationUnit::Millis => "ms",

@@ -15,7 +15,9 @@ use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
 use crate::import::rollup::{rollup, Interaction, Outcome};
 use crate::import::sink::newer;
-use crate::import::{Counts, DayKey, Finished, ImportError, Kind, Refusal, Sink, Taken};
+use crate::import::{
+    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Refusal, Sink, Taken,
+};
 use crate::measure::{Dimension, Measures};
 use crate::settings::{Channel, Settings};
 
@@ -144,6 +146,54 @@ impl Workspace {
             contacts_removed: contacts_removed as u64,
             contacts_restored: restored as u64,
         })
+    }
+}
+
+impl Workspace {
+    /// Saves (or replaces) a named column mapping for reuse.
+    pub fn save_mapping_template(
+        &mut self,
+        template: &MappingTemplate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let at = timestamp(now);
+        tx.conn().execute(
+            "INSERT INTO mapping (name, kind, spec, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+             ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, spec = excluded.spec,
+                                              updated_at = excluded.updated_at",
+            params![template.name, template.kind.as_str(), template.mapping.to_json(), at],
+        )?;
+        tx.commit()
+    }
+
+    /// Every saved mapping, by name.
+    pub fn mapping_templates(&self) -> Result<Vec<MappingTemplate>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, kind, spec FROM mapping ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, kind, spec) = row?;
+            let kind = kind
+                .parse::<Kind>()
+                .map_err(|m| Error::Corrupt(format!("mapping {name:?}: {m}")))?;
+            let mapping = Mapping::from_json(&spec)
+                .map_err(|m| Error::Corrupt(format!("mapping {name:?}: {m}")))?;
+            out.push(MappingTemplate {
+                name,
+                kind,
+                mapping,
+            });
+        }
+        Ok(out)
     }
 }
 

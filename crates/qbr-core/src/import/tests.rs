@@ -912,3 +912,81 @@ fn a_saved_mapping_is_reused_for_next_quarters_file() {
         ],
     );
 }
+
+#[test]
+fn undoing_the_first_of_two_overlapping_exports_hands_shared_contacts_to_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = tempfile::tempdir().unwrap();
+    let mut only_b = workspace(alone.path(), Tz::UTC);
+    import_ok(&mut only_b, "interactions_overlap_b.csv");
+    let want = only_b.test_fact_totals();
+
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let a = import_ok(&mut ws, "interactions_overlap_a.csv");
+    import_ok(&mut ws, "interactions_overlap_b.csv");
+    let undo = ws.undo_import(a.batch_id.unwrap(), now()).unwrap();
+    assert_eq!(
+        undo.contacts_restored, 1,
+        "A3 was in both files: it now belongs to the second import"
+    );
+    assert_eq!(ws.overview().unwrap().counts.interactions, 3, "A3, A4, A5");
+    assert_eq!(
+        ws.test_fact_totals(),
+        want,
+        "the workspace now measures exactly what the second export alone would"
+    );
+}
+
+#[test]
+fn undoing_a_middle_delivery_keeps_the_newest_and_the_oldest_behind_it() {
+    // c-1 arrives three times over three imports, each newer than the last.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let delivery = |acw: u32, updated: &str| {
+        format!(
+            "{{\"ContactId\":\"c-1\",\"Channel\":\"VOICE\",\"InitiationMethod\":\"INBOUND\",\"InitiationTimestamp\":\"2026-07-01T13:00:00Z\",\"Queue\":{{\"Name\":\"Billing\",\"Duration\":12}},\"Agent\":{{\"Username\":\"ann\",\"ConnectedToAgentTimestamp\":\"2026-07-01T13:00:12Z\",\"AgentInteractionDuration\":300,\"CustomerHoldDuration\":0,\"AfterContactWorkDuration\":{acw}}},\"LastUpdateTimestamp\":\"{updated}\"}}\n"
+        )
+    };
+    let never = AtomicBool::new(false);
+    let mut ids = Vec::new();
+    for (i, (acw, at)) in [
+        (10, "2026-07-01T13:10:00Z"),
+        (20, "2026-07-01T13:20:00Z"),
+        (30, "2026-07-01T13:30:00Z"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = dir.path().join(format!("ctr_{i}.jsonl"));
+        std::fs::write(&path, delivery(acw, at)).unwrap();
+        let r = run(
+            &mut ws,
+            &path,
+            &ImportOptions::default(),
+            &mut |_| {},
+            &never,
+            now(),
+        )
+        .unwrap();
+        ids.push(r.batch_id.unwrap());
+    }
+    let handle = |ws: &Workspace| ws.test_fact_totals().get(Measure::HandleS);
+    assert_eq!(
+        handle(&ws),
+        Some(330.0),
+        "the newest delivery (ACW 30) counts, once"
+    );
+    ws.undo_import(ids[1], now()).unwrap();
+    assert_eq!(
+        handle(&ws),
+        Some(330.0),
+        "the newest still holds the contact"
+    );
+    ws.undo_import(ids[2], now()).unwrap();
+    assert_eq!(
+        handle(&ws),
+        Some(310.0),
+        "with the later two undone, the first delivery (ACW 10) is back"
+    );
+    assert_eq!(ws.overview().unwrap().counts.interactions, 1);
+}

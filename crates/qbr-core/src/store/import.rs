@@ -106,7 +106,33 @@ impl Workspace {
             Some(_) => {}
         }
         let conn = tx.conn();
-        let affected: BTreeSet<(i64, String)> = {
+        // Contacts of this batch that other imports also offered: they go back to one of those.
+        let offered_elsewhere: Vec<(String, String)> = {
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT i.source, i.contact_key FROM interaction i
+                 JOIN interaction_duplicate d ON d.source = i.source AND d.contact_key = i.contact_key
+                 WHERE i.batch_id = ?1",
+            )?;
+            let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let facts_removed = conn.execute("DELETE FROM fact WHERE batch_id = ?1", [batch_id])?;
+        let contacts_removed =
+            conn.execute("DELETE FROM interaction WHERE batch_id = ?1", [batch_id])?;
+        // A contact this batch replaced that a later import has replaced again stays replaced,
+        // now by that later import.
+        conn.execute(
+            "UPDATE interaction_superseded SET replaced_by =
+                 (SELECT i.batch_id FROM interaction i
+                  WHERE i.source = interaction_superseded.source
+                    AND i.contact_key = interaction_superseded.contact_key)
+             WHERE replaced_by = ?1 AND EXISTS
+                 (SELECT 1 FROM interaction i
+                  WHERE i.source = interaction_superseded.source
+                    AND i.contact_key = interaction_superseded.contact_key)",
+            [batch_id],
+        )?;
+        let mut affected: BTreeSet<(i64, String)> = {
             let mut stmt = conn.prepare(
                 "SELECT DISTINCT s.batch_id, s.day FROM interaction_superseded s
                  JOIN import_batch b ON b.id = s.batch_id
@@ -115,10 +141,7 @@ impl Workspace {
             let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let facts_removed = conn.execute("DELETE FROM fact WHERE batch_id = ?1", [batch_id])?;
-        let contacts_removed =
-            conn.execute("DELETE FROM interaction WHERE batch_id = ?1", [batch_id])?;
-        let restored = conn.execute(
+        let mut restored = conn.execute(
             &format!(
                 "INSERT INTO interaction (id, {CONTACT_COLUMNS})
                  SELECT s.id, {cols} FROM interaction_superseded s
@@ -133,6 +156,39 @@ impl Workspace {
             "DELETE FROM interaction_superseded WHERE replaced_by = ?1 OR batch_id = ?1",
             [batch_id],
         )?;
+        conn.execute(
+            "DELETE FROM interaction_duplicate WHERE batch_id = ?1",
+            [batch_id],
+        )?;
+        for (source, key) in offered_elsewhere {
+            let copy: Option<(i64, i64, String)> = conn
+                .query_row(
+                    "SELECT d.rowid, d.batch_id, d.day FROM interaction_duplicate d
+                     JOIN import_batch b ON b.id = d.batch_id
+                     WHERE d.source = ?1 AND d.contact_key = ?2 AND b.undone_at IS NULL
+                       AND NOT EXISTS (SELECT 1 FROM interaction i
+                                       WHERE i.source = d.source AND i.contact_key = d.contact_key)
+                     ORDER BY d.batch_id LIMIT 1",
+                    params![source, key],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            if let Some((rowid, holder, day)) = copy {
+                conn.execute(
+                    &format!(
+                        "INSERT INTO interaction ({CONTACT_COLUMNS})
+                         SELECT {CONTACT_COLUMNS} FROM interaction_duplicate WHERE rowid = ?1"
+                    ),
+                    [rowid],
+                )?;
+                conn.execute(
+                    "DELETE FROM interaction_duplicate WHERE rowid = ?1",
+                    [rowid],
+                )?;
+                affected.insert((holder, day));
+                restored += 1;
+            }
+        }
         recompute(&mut tx, &settings, &affected)?;
         remove_created_members(tx.conn(), batch_id)?;
         tx.conn().execute(
@@ -463,6 +519,18 @@ impl Sink for StoreSink<'_> {
             ..contact.clone()
         };
         if !newer(&contact, &held_probe) {
+            if held_batch != batch {
+                let marks = (1..=values.len())
+                    .map(|i| format!("?{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.tx
+                    .conn()
+                    .prepare_cached(&format!(
+                        "INSERT INTO interaction_duplicate ({CONTACT_COLUMNS}) VALUES ({marks})"
+                    ))?
+                    .execute(rusqlite::params_from_iter(values.iter()))?;
+            }
             return Ok(Taken::Duplicate);
         }
         if held_batch != batch {

@@ -399,6 +399,9 @@ pub fn run_into(
     for (_, _, _, mapping) in &plans {
         check_averages(&label, kind, mapping)?;
     }
+    if let Some(note) = threshold_note(kind, &plans[0].3, settings) {
+        notes.push(note);
+    }
 
     if let Some(batch) = sink.already_imported(&sha256, kind)? {
         return Ok(ImportReport {
@@ -631,6 +634,26 @@ fn check_averages(label: &str, kind: Kind, mapping: &Mapping) -> Result<(), Impo
         }
     }
     Ok(())
+}
+
+/// Interval sources count "answered in N seconds" at their own N; say so when it is not the
+/// workspace's voice threshold, since the service level then follows the source's N.
+fn threshold_note(kind: Kind, mapping: &Mapping, settings: &Settings) -> Option<String> {
+    if kind != Kind::Intervals {
+        return None;
+    }
+    let header = &mapping.get("answered_in_threshold")?.header;
+    let n: u32 = header
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|s| !s.is_empty())?
+        .parse()
+        .ok()?;
+    let t = settings.thresholds.voice_s;
+    (n != t).then(|| {
+        format!(
+            "column {header:?} counts contacts answered within {n} s, but the workspace's voice threshold is {t} s; service level from this file follows the source's {n} s"
+        )
+    })
 }
 
 /// SHA-256 and size of the file, read in chunks.

@@ -551,6 +551,11 @@ fn amazon_connect_historical_metrics_with_dashes() {
     let report = import_ok(&mut ws, "amazon_connect_historical.csv");
     assert_eq!(report.preset, Some(Preset::AmazonConnectHistorical));
     assert_eq!(report.rows_refused, 0, "a dash means no data, not an error");
+    assert!(
+        report.notes.is_empty(),
+        "20 seconds is the workspace's voice threshold: {:?}",
+        report.notes
+    );
     expect(
         &ws.test_fact_totals(),
         &[
@@ -989,4 +994,30 @@ fn undoing_a_middle_delivery_keeps_the_newest_and_the_oldest_behind_it() {
         "with the later two undone, the first delivery (ACW 10) is back"
     );
     assert_eq!(ws.overview().unwrap().counts.interactions, 1);
+}
+
+#[test]
+fn a_source_threshold_unlike_the_workspace_one_is_pointed_out() {
+    let mut settings = Settings::default();
+    settings.thresholds.voice_s = 30;
+    let mut sink = MemorySink::new(settings.clone());
+    let never = AtomicBool::new(false);
+    let report = run_into(
+        &mut sink,
+        &settings,
+        &fixture("amazon_connect_historical.csv"),
+        &ImportOptions::default(),
+        &mut |_| {},
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("within 20 s") && n.contains("30 s")),
+        "the file counts at 20 s, the workspace asks 30 s: {:?}",
+        report.notes
+    );
 }

@@ -164,3 +164,252 @@ fn weekly_totals_follow_iso_weeks() {
     ];
     assert_eq!(weekly_totals(&daily), vec![5.0, 30.0, 1.0]);
 }
+
+mod metrics_wiring {
+    use chrono::NaiveDate;
+    use qbr_core::store::{FactKey, NewBatch, NewTarget};
+    use qbr_core::{Dimension, Measure, Measures, Workspace};
+
+    use super::now;
+    use crate::metrics::*;
+
+    /// Two programs on one August day (the catalog's combined-SL example) and Billing in May.
+    fn workspace(dir: &std::path::Path) -> std::path::PathBuf {
+        let path = dir.join("sl.qbr");
+        crate::create_workspace(
+            &path,
+            &crate::NewWorkspaceRequest {
+                client_name: "SL Test".into(),
+                timezone: "UTC".into(),
+                fiscal_year_start_month: 1,
+                currency: "GBP".into(),
+            },
+            now(),
+        )
+        .unwrap();
+        let mut ws = Workspace::open(&path).unwrap();
+        let mut tx = ws.write().unwrap();
+        let batch = tx
+            .new_batch(&NewBatch {
+                kind: "intervals".into(),
+                file_name: "t.csv".into(),
+                file_size: 1,
+                sha256: "x".into(),
+                preset: None,
+                mapping: None,
+                source_timezone: "UTC".into(),
+                started_at: now(),
+                app_version: "test".into(),
+            })
+            .unwrap();
+        let rows = [
+            ("2026-08-03", "Billing", 300.0, 234.0, 280.0),
+            ("2026-08-03", "Tech Support", 1200.0, 1020.0, 1150.0),
+            ("2026-05-04", "Billing", 100.0, 90.0, 95.0),
+        ];
+        for (day, program, offered, in_t, handled) in rows {
+            let key = FactKey {
+                day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok(),
+                monthly: false,
+                members: vec![(Dimension::Program, program.into())],
+            };
+            let m = Measures::default()
+                .with(Measure::Offered, offered)
+                .with(Measure::ShortAbandoned, 0.0)
+                .with(Measure::AnsweredInThreshold, in_t)
+                .with(Measure::Handled, handled);
+            tx.insert_fact(batch, &key, &m).unwrap();
+        }
+        tx.insert_target(
+            &NewTarget {
+                metric_id: "service_level".into(),
+                scope: None,
+                direction: "at_least".into(),
+                value: 0.80,
+                value_high: None,
+                tolerance: 0.05,
+                effective_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                effective_to: None,
+            },
+            now(),
+        )
+        .unwrap();
+        tx.finish_batch(batch, 3, 3, 0, 0, now()).unwrap();
+        tx.commit().unwrap();
+        path
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    #[test]
+    fn report_is_ratio_of_sums_with_targets_and_comparisons() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = workspace(dir.path());
+        let latest = MetricsQuery {
+            metrics: vec!["service_level".into()],
+            ..MetricsQuery::default()
+        };
+        let r = metrics_report(&path, &latest, today()).unwrap();
+        assert_eq!(
+            r.period.label, "2026-Q2",
+            "the data stop on 3 August, so Q3 is not complete in the data yet"
+        );
+        let q = MetricsQuery {
+            period: Some("2026-Q3".into()),
+            metrics: vec!["service_level".into(), "csat".into()],
+            ..MetricsQuery::default()
+        };
+        let r = metrics_report(&path, &q, today()).unwrap();
+        assert_eq!(r.period.label, "2026-Q3");
+        assert_eq!(
+            (r.period.start.as_str(), r.period.end.as_str()),
+            ("2026-07-01", "2026-09-30")
+        );
+        assert_eq!(r.groups.len(), 1);
+        assert!(r.groups[0].key.is_empty(), "no --by: one group keyed {{}}");
+        let sl = &r.groups[0].metrics["service_level"];
+        // (234 + 1020) / (300 + 1200) = 0.836, not the mean of 78% and 85%.
+        assert!((sl.value.unwrap() - 0.836).abs() < 1e-12, "{:?}", sl.value);
+        assert_eq!((sl.numerator, sl.denominator), (Some(1254.0), Some(1500.0)));
+        assert_eq!(sl.status, "green", "83.6% meets an 80% target");
+        assert_eq!(sl.target.as_ref().unwrap().value, 0.80);
+        assert_eq!(sl.previous, Some(0.9), "Q2: Billing answered 90 of 100");
+        let qoq = sl.change_previous.as_ref().unwrap();
+        assert!(
+            (qoq.points.unwrap() - (-6.4)).abs() < 1e-9,
+            "83.6% − 90% = −6.4 points"
+        );
+        assert_eq!(sl.year_ago, None, "no data a year earlier");
+        let csat = &r.groups[0].metrics["csat"];
+        assert_eq!(csat.value, None, "no survey responses: no value, never 0");
+        assert!(csat.reason.is_some());
+
+        let by = MetricsQuery {
+            period: Some("2026-08".into()),
+            by: vec!["program".into()],
+            metrics: vec!["service_level".into()],
+            ..MetricsQuery::default()
+        };
+        let r = metrics_report(&path, &by, today()).unwrap();
+        let billing = r
+            .groups
+            .iter()
+            .find(|g| g.key.get("program") == Some(&Some("Billing".into())))
+            .unwrap();
+        let sl = &billing.metrics["service_level"];
+        assert!((sl.value.unwrap() - 0.78).abs() < 1e-12);
+        // 78% misses 80% by 2 points, within 5% of the target (4 points): amber.
+        assert_eq!(sl.status, "amber");
+    }
+
+    #[test]
+    fn bad_arguments_are_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = workspace(dir.path());
+        let q = |period: &str, by: &str, filter: &str| MetricsQuery {
+            period: Some(period.into()),
+            by: if by.is_empty() {
+                vec![]
+            } else {
+                vec![by.into()]
+            },
+            filters: if filter.is_empty() {
+                vec![]
+            } else {
+                vec![filter.into()]
+            },
+            metrics: vec![],
+        };
+        let e = metrics_report(&path, &q("2026-Q5", "", ""), today()).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::InvalidInput);
+        let e = metrics_report(&path, &q("2026-Q3", "country", ""), today()).unwrap_err();
+        assert!(e.message.contains("unknown dimension"), "{}", e.message);
+        let e = metrics_report(&path, &q("2026-Q3", "", "program"), today()).unwrap_err();
+        assert!(e.message.contains("DIMENSION=VALUE"), "{}", e.message);
+    }
+
+    #[test]
+    fn targets_and_custom_metrics_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = workspace(dir.path());
+        let def = add_metric_def(
+            &path,
+            &MetricDefInput {
+                id: "answer_rate".into(),
+                name: "Answer rate".into(),
+                formula: "handled / offered".into(),
+                unit: "ratio".into(),
+                direction: "higher".into(),
+            },
+            now(),
+        )
+        .unwrap();
+        assert!(!def.builtin);
+        let t = add_target(
+            &path,
+            &TargetInput {
+                metric_id: "answer_rate".into(),
+                scope: Some("program=Billing".into()),
+                direction: "at_least".into(),
+                value: 0.95,
+                effective_from: "2026-07-01".into(),
+                ..TargetInput::default()
+            },
+            now(),
+        )
+        .unwrap();
+        assert_eq!(t.scope.as_ref().unwrap().value, "Billing");
+        let r = metrics_report(
+            &path,
+            &MetricsQuery {
+                period: Some("2026-Q3".into()),
+                by: vec!["program".into()],
+                metrics: vec!["answer_rate".into()],
+                ..MetricsQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+        let billing = &r.groups[0];
+        let e = &billing.metrics["answer_rate"];
+        // Billing handled 280 of 300 offered = 93.3%, below its 95% target by 1.7 points,
+        // within 5% of 95% (4.75 points): amber.
+        assert!((e.value.unwrap() - 280.0 / 300.0).abs() < 1e-12);
+        assert_eq!(e.status, "amber");
+        let csv = "metric,scope_dimension,scope_value,direction,value,value_high,tolerance,effective_from,effective_to\n\
+                   aht,,,at_most,420,,0.05,2026-01-01,\n\
+                   occupancy,,,band,0.75,0.88,0.05,2026-01-01,2026-12-31\n";
+        let added = import_targets(&path, csv, now()).unwrap();
+        assert_eq!(added.len(), 2);
+        assert_eq!(
+            list_targets(&path).unwrap().len(),
+            4,
+            "1 demo + 1 set + 2 imported"
+        );
+        let bad = "metric,scope_dimension,scope_value,direction,value,value_high,tolerance,effective_from,effective_to\n\
+                   nope,,,at_most,1,,,2026-01-01,\n";
+        let e = import_targets(&path, bad, now()).unwrap_err();
+        assert!(
+            e.message.contains("row") || e.message.contains("line"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            list_targets(&path).unwrap().len(),
+            4,
+            "a bad file adds nothing"
+        );
+        remove_metric_def(&path, "answer_rate").unwrap();
+        assert_eq!(
+            list_targets(&path).unwrap().len(),
+            3,
+            "its target went with it"
+        );
+        assert_eq!(
+            remove_metric_def(&path, "service_level").unwrap_err().code,
+            crate::ErrorCode::NotFound
+        );
+    }
+}

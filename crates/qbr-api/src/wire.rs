@@ -2,6 +2,8 @@
 //! (snake_case, documented in the README); TypeScript declarations are generated from these types
 //! into `ui/src/lib/bindings.ts`, and a test fails when the committed file drifts.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -157,6 +159,150 @@ pub struct StartState {
     pub app_version: String,
 }
 
+/// A period as resolved from a label such as `2026-Q3`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PeriodView {
+    pub label: String,
+    /// First day, `YYYY-MM-DD`.
+    pub start: String,
+    /// Last day, inclusive.
+    pub end: String,
+    /// day, week, month, quarter, year or range.
+    pub grain: String,
+}
+
+/// A metric's definition as in force in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MetricDefinitionView {
+    pub id: String,
+    pub name: String,
+    /// count, ratio, seconds, score, scale_1_7, points or money.
+    pub unit: String,
+    /// higher, lower, band or none.
+    pub direction: String,
+    /// The formula with the variant in force, as printed in the pack's appendix.
+    pub formula: String,
+    pub builtin: bool,
+    pub min_sample: Option<u64>,
+}
+
+/// Where a target applies: `null` scope means the whole account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScopeView {
+    pub dimension: String,
+    pub value: String,
+}
+
+/// A contract target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TargetView {
+    pub id: i64,
+    pub metric_id: String,
+    pub scope: Option<ScopeView>,
+    /// at_least, at_most or band.
+    pub direction: String,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    /// Amber tolerance as a fraction of the target.
+    pub tolerance: f64,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+}
+
+/// How far a value moved against a comparison period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChangeView {
+    /// In the metric's unit (fractions for ratios).
+    pub absolute: f64,
+    /// Percentage points, for ratios only.
+    pub points: Option<f64>,
+    /// Relative to the base; null when the base is 0.
+    pub relative: Option<f64>,
+}
+
+/// One metric of one group: the `metrics --json` contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MetricEntryView {
+    /// Null when there is no value; `reason` says why.
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// Sample size (responses, evaluations or contacts).
+    pub n: Option<u64>,
+    pub unit: String,
+    pub target: Option<TargetView>,
+    /// green, amber, red or none.
+    pub status: String,
+    /// The value in the previous period (QoQ base).
+    pub previous: Option<f64>,
+    /// The value in the same period a year earlier (YoY base).
+    pub year_ago: Option<f64>,
+    pub change_previous: Option<ChangeView>,
+    pub change_year_ago: Option<ChangeView>,
+    /// e.g. low_sample.
+    pub flags: Vec<String>,
+    pub reason: Option<String>,
+}
+
+/// One group of a scorecard; `key` is `{}` without grouping, `{"program": "Billing"}` with it,
+/// and a member is null where the data leave it empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct GroupView {
+    pub key: BTreeMap<String, Option<String>>,
+    pub label: String,
+    pub metrics: BTreeMap<String, MetricEntryView>,
+}
+
+/// `qbr metrics --json` and the app's scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MetricsReport {
+    pub period: PeriodView,
+    pub previous_period: Option<PeriodView>,
+    pub year_ago_period: Option<PeriodView>,
+    pub currency: String,
+    /// The metrics shown, in display order, with the formulas in force.
+    pub definitions: Vec<MetricDefinitionView>,
+    pub groups: Vec<GroupView>,
+}
+
+/// One bucket of a series line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SeriesPointView {
+    pub period: PeriodView,
+    pub value: Option<f64>,
+    pub n: Option<u64>,
+    pub moving_average: Option<f64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrendView {
+    /// Least-squares slope in the metric's unit per bucket.
+    pub slope_per_period: f64,
+    /// Whether the slope moves the metric the better way; null for volumes and bands.
+    pub improving: Option<bool>,
+    pub points: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SeriesLineView {
+    pub key: BTreeMap<String, Option<String>>,
+    pub label: String,
+    pub metric_id: String,
+    pub unit: String,
+    pub points: Vec<SeriesPointView>,
+    pub trend: Option<TrendView>,
+}
+
+/// `qbr series --json` and the app's trend charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SeriesReport {
+    pub range: PeriodView,
+    pub grain: String,
+    pub definitions: Vec<MetricDefinitionView>,
+    pub lines: Vec<SeriesLineView>,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -174,6 +320,18 @@ pub fn typescript_bindings() -> String {
         WorkspacePage::decl(&cfg),
         RecentWorkspace::decl(&cfg),
         StartState::decl(&cfg),
+        PeriodView::decl(&cfg),
+        MetricDefinitionView::decl(&cfg),
+        ScopeView::decl(&cfg),
+        TargetView::decl(&cfg),
+        ChangeView::decl(&cfg),
+        MetricEntryView::decl(&cfg),
+        GroupView::decl(&cfg),
+        MetricsReport::decl(&cfg),
+        SeriesPointView::decl(&cfg),
+        TrendView::decl(&cfg),
+        SeriesLineView::decl(&cfg),
+        SeriesReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",

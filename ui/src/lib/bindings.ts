@@ -74,3 +74,107 @@ export type StartState = { recent: Array<RecentWorkspace>,
  * IANA zone names for the new-workspace form, the system's own first when known.
  */
 timezones: Array<string>, default_timezone: string, app_version: string, };
+
+export type PeriodView = { label: string, 
+/**
+ * First day, `YYYY-MM-DD`.
+ */
+start: string, 
+/**
+ * Last day, inclusive.
+ */
+end: string, 
+/**
+ * day, week, month, quarter, year or range.
+ */
+grain: string, };
+
+export type MetricDefinitionView = { id: string, name: string, 
+/**
+ * count, ratio, seconds, score, scale_1_7, points or money.
+ */
+unit: string, 
+/**
+ * higher, lower, band or none.
+ */
+direction: string, 
+/**
+ * The formula with the variant in force, as printed in the pack's appendix.
+ */
+formula: string, builtin: boolean, min_sample: number | null, };
+
+export type ScopeView = { dimension: string, value: string, };
+
+export type TargetView = { id: number, metric_id: string, scope: ScopeView | null, 
+/**
+ * at_least, at_most or band.
+ */
+direction: string, value: number, value_high: number | null, 
+/**
+ * Amber tolerance as a fraction of the target.
+ */
+tolerance: number, effective_from: string, effective_to: string | null, };
+
+export type ChangeView = { 
+/**
+ * In the metric's unit (fractions for ratios).
+ */
+absolute: number, 
+/**
+ * Percentage points, for ratios only.
+ */
+points: number | null, 
+/**
+ * Relative to the base; null when the base is 0.
+ */
+relative: number | null, };
+
+export type MetricEntryView = { 
+/**
+ * Null when there is no value; `reason` says why.
+ */
+value: number | null, numerator: number | null, denominator: number | null, 
+/**
+ * Sample size (responses, evaluations or contacts).
+ */
+n: number | null, unit: string, target: TargetView | null, 
+/**
+ * green, amber, red or none.
+ */
+status: string, 
+/**
+ * The value in the previous period (QoQ base).
+ */
+previous: number | null, 
+/**
+ * The value in the same period a year earlier (YoY base).
+ */
+year_ago: number | null, change_previous: ChangeView | null, change_year_ago: ChangeView | null, 
+/**
+ * e.g. low_sample.
+ */
+flags: Array<string>, reason: string | null, };
+
+export type GroupView = { key: { [key in string]: string | null }, label: string, metrics: { [key in string]: MetricEntryView }, };
+
+export type MetricsReport = { period: PeriodView, previous_period: PeriodView | null, year_ago_period: PeriodView | null, currency: string, 
+/**
+ * The metrics shown, in display order, with the formulas in force.
+ */
+definitions: Array<MetricDefinitionView>, groups: Array<GroupView>, };
+
+export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, };
+
+export type TrendView = { 
+/**
+ * Least-squares slope in the metric's unit per bucket.
+ */
+slope_per_period: number, 
+/**
+ * Whether the slope moves the metric the better way; null for volumes and bands.
+ */
+improving: boolean | null, points: number, };
+
+export type SeriesLineView = { key: { [key in string]: string | null }, label: string, metric_id: string, unit: string, points: Array<SeriesPointView>, trend: TrendView | null, };
+
+export type SeriesReport = { range: PeriodView, grain: string, definitions: Array<MetricDefinitionView>, lines: Array<SeriesLineView>, };

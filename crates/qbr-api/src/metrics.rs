@@ -1,0 +1,435 @@
+//! Metric operations: scorecards, series, targets and custom metrics, as the CLI and the app call
+//! them. Arguments arrive as the user typed them (`2026-Q3`, `program`, `queue=Payments`) and are
+//! parsed here once, so both shells accept and refuse exactly the same input.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use qbr_core::metrics::catalog::Metric;
+use qbr_core::metrics::engine::GroupKey;
+use qbr_core::metrics::formula::CustomMetric;
+use qbr_core::metrics::target::{parse_targets_csv, Target};
+use qbr_core::metrics::{Change, Direction, ScorecardRequest, SeriesRequest, Unit};
+use qbr_core::period::{Grain, Period};
+use qbr_core::store::NewTarget;
+use qbr_core::{Dimension, Error, Workspace};
+
+use crate::wire::*;
+use crate::ApiResult;
+
+fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
+    Error::InvalidSetting {
+        field: field.into(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Parses `program`, `queue`, … as typed on a command line or chosen in a picker.
+pub fn parse_dimension(text: &str) -> ApiResult<Dimension> {
+    text.parse::<Dimension>()
+        .map_err(|m| invalid("dimension", m))
+}
+
+/// Parses `DIM=VALUE` filters.
+pub fn parse_filter(text: &str) -> ApiResult<(Dimension, String)> {
+    let (dim, value) = text.split_once('=').ok_or_else(|| {
+        invalid(
+            "filter",
+            format!("{text:?} is not a filter; expected DIMENSION=VALUE such as program=Billing"),
+        )
+    })?;
+    if value.trim().is_empty() {
+        return Err(invalid(
+            "filter",
+            format!("{text:?} names no value after '='"),
+        ));
+    }
+    Ok((parse_dimension(dim)?, value.trim().to_string()))
+}
+
+fn parse_date(text: &str, field: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        invalid(
+            field,
+            format!("{text:?} is not a date; expected YYYY-MM-DD"),
+        )
+    })
+}
+
+/// The period a label names, or — without a label — the latest quarter that is complete both in
+/// time and in the data (a workspace whose data end in September opens on Q3, even in November).
+pub fn resolve_period(ws: &Workspace, label: Option<&str>, today: NaiveDate) -> ApiResult<Period> {
+    let fsm = ws.settings()?.fiscal_year_start_month;
+    if let Some(label) = label {
+        return Ok(Period::parse(label, fsm)?);
+    }
+    let data_end = ws
+        .overview()?
+        .data_range
+        .and_then(|r| NaiveDate::parse_from_str(&r.last_day, "%Y-%m-%d").ok())
+        .and_then(|d| d.checked_add_days(Days::new(1)));
+    let as_of = data_end.map_or(today, |d| d.min(today));
+    Ok(Period::latest_complete_quarter(as_of, fsm))
+}
+
+/// What `qbr metrics` and the scorecard page ask for.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsQuery {
+    /// A period label; `None` for the latest complete quarter.
+    pub period: Option<String>,
+    pub by: Vec<String>,
+    pub filters: Vec<String>,
+    /// Metric ids; empty for all.
+    pub metrics: Vec<String>,
+}
+
+/// A scorecard: every requested metric per group, with targets, RAG and QoQ / YoY.
+pub fn metrics_report(path: &Path, q: &MetricsQuery, today: NaiveDate) -> ApiResult<MetricsReport> {
+    let ws = Workspace::open(path)?;
+    metrics_report_in(&ws, q, today)
+}
+
+pub(crate) fn metrics_report_in(
+    ws: &Workspace,
+    q: &MetricsQuery,
+    today: NaiveDate,
+) -> ApiResult<MetricsReport> {
+    let period = resolve_period(ws, q.period.as_deref(), today)?;
+    let group_by =
+        q.by.iter()
+            .map(|d| parse_dimension(d))
+            .collect::<ApiResult<Vec<_>>>()?;
+    let filters = q
+        .filters
+        .iter()
+        .map(|f| parse_filter(f))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let card = ws.scorecard(&ScorecardRequest {
+        period,
+        metrics: q.metrics.clone(),
+        group_by,
+        filters,
+        compare: true,
+    })?;
+    Ok(MetricsReport {
+        period: period_view(&card.period),
+        previous_period: card.previous_period.as_ref().map(period_view),
+        year_ago_period: card.year_ago_period.as_ref().map(period_view),
+        currency: ws.settings()?.currency,
+        definitions: card.metrics.iter().map(definition_view).collect(),
+        groups: card
+            .groups
+            .iter()
+            .map(|g| GroupView {
+                key: key_view(&g.key),
+                label: g.key.label(),
+                metrics: g
+                    .metrics
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.metric_id.clone(),
+                            MetricEntryView {
+                                value: e.value.value,
+                                numerator: e.value.numerator,
+                                denominator: e.value.denominator,
+                                n: e.value.n,
+                                unit: e.unit.as_str().into(),
+                                target: e.target.as_ref().map(target_view),
+                                status: e.status.as_str().into(),
+                                previous: e.previous,
+                                year_ago: e.year_ago,
+                                change_previous: e.change_previous.map(change_view),
+                                change_year_ago: e.change_year_ago.map(change_view),
+                                flags: e.value.flags.iter().map(|f| f.as_str().into()).collect(),
+                                reason: e.value.reason.clone(),
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// What `qbr series` and trend charts ask for.
+#[derive(Debug, Clone)]
+pub struct SeriesQuery {
+    pub metrics: Vec<String>,
+    /// day, week or month.
+    pub grain: String,
+    pub from: String,
+    pub to: String,
+    pub by: Option<String>,
+    pub filters: Vec<String>,
+    pub moving_average: Option<usize>,
+}
+
+/// A metric by day, week or month over a range, with moving average and trend.
+pub fn series_report(path: &Path, q: &SeriesQuery) -> ApiResult<SeriesReport> {
+    let ws = Workspace::open(path)?;
+    series_report_in(&ws, q)
+}
+
+pub(crate) fn series_report_in(ws: &Workspace, q: &SeriesQuery) -> ApiResult<SeriesReport> {
+    let grain = match q.grain.trim().to_ascii_lowercase().as_str() {
+        "day" => Grain::Day,
+        "week" => Grain::Week,
+        "month" => Grain::Month,
+        other => {
+            return Err(invalid(
+                "grain",
+                format!("{other:?} is not a grain; expected day, week or month"),
+            ))
+        }
+    };
+    let from = parse_date(&q.from, "from")?;
+    let to = parse_date(&q.to, "to")?;
+    if to < from {
+        return Err(invalid("to", format!("{to} is before {from}")));
+    }
+    let series = ws.series(&SeriesRequest {
+        range: Period::range(from, to),
+        grain,
+        metrics: q.metrics.clone(),
+        group_by: q.by.as_deref().map(parse_dimension).transpose()?,
+        filters: q
+            .filters
+            .iter()
+            .map(|f| parse_filter(f))
+            .collect::<ApiResult<Vec<_>>>()?,
+        moving_average: q.moving_average,
+    })?;
+    Ok(SeriesReport {
+        range: period_view(&series.range),
+        grain: series.grain.as_str().into(),
+        definitions: series.metrics.iter().map(definition_view).collect(),
+        lines: series
+            .lines
+            .iter()
+            .map(|l| SeriesLineView {
+                key: key_view(&l.key),
+                label: l.key.label(),
+                metric_id: l.metric_id.clone(),
+                unit: l.unit.as_str().into(),
+                points: l
+                    .points
+                    .iter()
+                    .map(|p| SeriesPointView {
+                        period: period_view(&p.period),
+                        value: p.value.value,
+                        n: p.value.n,
+                        moving_average: p.moving_average,
+                        reason: p.value.reason.clone(),
+                    })
+                    .collect(),
+                trend: l.trend.map(|t| TrendView {
+                    slope_per_period: t.slope_per_period,
+                    improving: t.improving,
+                    points: t.points as u64,
+                }),
+            })
+            .collect(),
+    })
+}
+
+/// Every metric in force: built-ins under the workspace's variants, then custom metrics.
+pub fn metric_definitions(path: &Path) -> ApiResult<Vec<MetricDefinitionView>> {
+    let ws = Workspace::open(path)?;
+    Ok(ws.metric_catalog()?.iter().map(definition_view).collect())
+}
+
+/// A target as typed: `--metric service_level --at-least 0.8 --scope program=Billing --from 2026-01-01`.
+#[derive(Debug, Clone, Default)]
+pub struct TargetInput {
+    pub metric_id: String,
+    /// `DIM=VALUE`, or `None` for the whole account.
+    pub scope: Option<String>,
+    /// at_least, at_most or band.
+    pub direction: String,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    pub tolerance: Option<f64>,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+}
+
+pub fn list_targets(path: &Path) -> ApiResult<Vec<TargetView>> {
+    let ws = Workspace::open(path)?;
+    Ok(ws.targets()?.iter().map(target_view).collect())
+}
+
+pub fn add_target(path: &Path, t: &TargetInput, now: DateTime<Utc>) -> ApiResult<TargetView> {
+    let mut ws = Workspace::open(path)?;
+    let known: Vec<String> = ws.metric_catalog()?.into_iter().map(|m| m.id).collect();
+    if !known.iter().any(|k| k == &t.metric_id) {
+        return Err(invalid(
+            "metric",
+            format!(
+                "unknown metric {:?}; `qbr metric-def WORKSPACE list` shows them",
+                t.metric_id
+            ),
+        ));
+    }
+    let new = NewTarget {
+        metric_id: t.metric_id.clone(),
+        scope: t.scope.as_deref().map(parse_filter).transpose()?,
+        direction: t.direction.clone(),
+        value: t.value,
+        value_high: t.value_high,
+        tolerance: t.tolerance.unwrap_or(0.05),
+        effective_from: parse_date(&t.effective_from, "from")?,
+        effective_to: t
+            .effective_to
+            .as_deref()
+            .map(|d| parse_date(d, "to"))
+            .transpose()?,
+    };
+    let id = ws.add_target(&new, now)?;
+    let stored = ws
+        .targets()?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| invalid("target", "the target was not stored"))?;
+    Ok(target_view(&stored))
+}
+
+/// Imports targets from CSV text (columns documented in the README); all or nothing.
+pub fn import_targets(
+    path: &Path,
+    csv_text: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<TargetView>> {
+    let mut ws = Workspace::open(path)?;
+    let known: Vec<String> = ws.metric_catalog()?.into_iter().map(|m| m.id).collect();
+    let rows = parse_targets_csv(csv_text, &|id: &str| known.iter().any(|k| k == id))
+        .map_err(|e| invalid("targets file", e.to_string()))?;
+    let ids = ws.add_targets(&rows, now)?;
+    Ok(ws
+        .targets()?
+        .iter()
+        .filter(|t| ids.contains(&t.id))
+        .map(target_view)
+        .collect())
+}
+
+pub fn remove_target(path: &Path, id: i64) -> ApiResult<()> {
+    let mut ws = Workspace::open(path)?;
+    if ws.remove_target(id)? {
+        Ok(())
+    } else {
+        Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("there is no target {id}"),
+        })
+    }
+}
+
+/// A custom metric as typed: `--id transfer_rate --name "Transfer rate" --formula "transferred / handled"`.
+#[derive(Debug, Clone)]
+pub struct MetricDefInput {
+    pub id: String,
+    pub name: String,
+    pub formula: String,
+    pub unit: String,
+    pub direction: String,
+}
+
+pub fn add_metric_def(
+    path: &Path,
+    m: &MetricDefInput,
+    now: DateTime<Utc>,
+) -> ApiResult<MetricDefinitionView> {
+    let mut ws = Workspace::open(path)?;
+    let unit = Unit::ALL
+        .into_iter()
+        .find(|u| u.as_str() == m.unit.trim())
+        .ok_or_else(|| {
+            invalid(
+                "unit",
+                format!(
+                    "unknown unit {:?}; expected one of {}",
+                    m.unit,
+                    Unit::ALL.map(|u| u.as_str()).join(", ")
+                ),
+            )
+        })?;
+    let direction: Direction = m.direction.parse()?;
+    let custom = CustomMetric {
+        id: m.id.trim().to_string(),
+        name: m.name.trim().to_string(),
+        formula: m.formula.clone(),
+        unit,
+        direction,
+    };
+    ws.add_custom_metric(&custom, now)?;
+    Ok(definition_view(&Metric::custom(&custom)?))
+}
+
+pub fn remove_metric_def(path: &Path, id: &str) -> ApiResult<()> {
+    let mut ws = Workspace::open(path)?;
+    if ws.remove_custom_metric(id)? {
+        Ok(())
+    } else {
+        Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!(
+                "there is no custom metric {id:?} (built-in metrics cannot be removed)"
+            ),
+        })
+    }
+}
+
+pub(crate) fn period_view(p: &Period) -> PeriodView {
+    PeriodView {
+        label: p.label.clone(),
+        start: p.start.format("%Y-%m-%d").to_string(),
+        end: p.end.format("%Y-%m-%d").to_string(),
+        grain: p.grain.as_str().into(),
+    }
+}
+
+fn definition_view(m: &Metric) -> MetricDefinitionView {
+    MetricDefinitionView {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        unit: m.unit.as_str().into(),
+        direction: m.direction.as_str().into(),
+        formula: m.formula_text(),
+        builtin: m.builtin.is_some(),
+        min_sample: m.min_sample,
+    }
+}
+
+fn key_view(k: &GroupKey) -> BTreeMap<String, Option<String>> {
+    k.0.iter()
+        .map(|(d, v)| (d.as_str().to_string(), v.clone()))
+        .collect()
+}
+
+fn target_view(t: &Target) -> TargetView {
+    TargetView {
+        id: t.id,
+        metric_id: t.metric_id.clone(),
+        scope: t.scope.as_ref().map(|(d, v)| ScopeView {
+            dimension: d.as_str().into(),
+            value: v.clone(),
+        }),
+        direction: t.direction.as_str().into(),
+        value: t.value,
+        value_high: t.value_high,
+        tolerance: t.tolerance,
+        effective_from: t.effective_from.format("%Y-%m-%d").to_string(),
+        effective_to: t.effective_to.map(|d| d.format("%Y-%m-%d").to_string()),
+    }
+}
+
+fn change_view(c: Change) -> ChangeView {
+    ChangeView {
+        absolute: c.absolute,
+        points: c.points,
+        relative: c.relative,
+    }
+}

@@ -382,6 +382,79 @@ pub fn remove_metric_def(path: &Path, id: &str) -> ApiResult<()> {
     }
 }
 
+/// The scorecard page: the report for `period` (latest complete quarter by default), optionally
+/// grouped by one dimension, with a weekly sparkline per metric and the quarters to pick from.
+pub fn scorecard_page(
+    path: &Path,
+    period: Option<&str>,
+    by: Option<&str>,
+    today: NaiveDate,
+) -> ApiResult<ScorecardPage> {
+    let ws = Workspace::open(path)?;
+    let report = metrics_report_in(
+        &ws,
+        &MetricsQuery {
+            period: period.map(str::to_string),
+            by: by.map(|d| vec![d.to_string()]).unwrap_or_default(),
+            ..MetricsQuery::default()
+        },
+        today,
+    )?;
+    let weekly = series_report_in(
+        &ws,
+        &SeriesQuery {
+            metrics: report.definitions.iter().map(|d| d.id.clone()).collect(),
+            grain: "week".into(),
+            from: report.period.start.clone(),
+            to: report.period.end.clone(),
+            by: None,
+            filters: Vec::new(),
+            moving_average: None,
+        },
+    )?;
+    let mut sparklines = BTreeMap::new();
+    for line in &weekly.lines {
+        // Weeks without a value are left out rather than drawn as 0.
+        let values: Vec<f64> = line.points.iter().filter_map(|p| p.value).collect();
+        let svg = qbr_render::chart::sparkline_svg(&values, 160, 36, (0x1f, 0x5f, 0xa8)).map_err(
+            |e| ErrorView {
+                code: ErrorCode::Internal,
+                message: e.to_string(),
+            },
+        )?;
+        sparklines.insert(line.metric_id.clone(), svg);
+    }
+    Ok(ScorecardPage {
+        report,
+        sparklines,
+        periods: data_quarters(&ws)?,
+        dimensions: ["program", "queue", "channel", "site", "team"]
+            .map(String::from)
+            .to_vec(),
+    })
+}
+
+/// Quarters overlapping the workspace's data, newest first.
+fn data_quarters(ws: &Workspace) -> ApiResult<Vec<PeriodView>> {
+    let fsm = ws.settings()?.fiscal_year_start_month;
+    let Some(range) = ws.overview()?.data_range else {
+        return Ok(Vec::new());
+    };
+    let first = parse_date(&range.first_day, "first_day")?;
+    let last = parse_date(&range.last_day, "last_day")?;
+    let mut quarters = Vec::new();
+    let mut q = Period::quarter_of(first, fsm);
+    while q.start <= last {
+        quarters.push(period_view(&q));
+        match q.end.checked_add_days(Days::new(1)) {
+            Some(next) => q = Period::quarter_of(next, fsm),
+            None => break,
+        }
+    }
+    quarters.reverse();
+    Ok(quarters)
+}
+
 pub(crate) fn period_view(p: &Period) -> PeriodView {
     PeriodView {
         label: p.label.clone(),

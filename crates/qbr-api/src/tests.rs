@@ -413,3 +413,45 @@ mod metrics_wiring {
         );
     }
 }
+
+#[test]
+fn scorecard_page_of_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = create_demo(dir.path(), false, now()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let page = metrics::scorecard_page(&path, None, None, today).unwrap();
+    assert_eq!(
+        page.report.period.label, "2026-Q3",
+        "the demo's last complete quarter"
+    );
+    let labels: Vec<&str> = page.periods.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1"],
+        "seven quarters of data, newest first"
+    );
+    assert_eq!(page.report.definitions.len(), 22, "every catalog metric");
+    assert!(
+        page.sparklines["service_level"].contains("polyline"),
+        "a weekly line per metric"
+    );
+    let sl = &page.report.groups[0].metrics["service_level"];
+    assert_eq!(
+        sl.target.as_ref().unwrap().value,
+        0.82,
+        "the renewed contract's target"
+    );
+    let grouped = metrics::scorecard_page(&path, Some("2026-Q3"), Some("program"), today).unwrap();
+    let names: Vec<String> = grouped
+        .report
+        .groups
+        .iter()
+        .map(|g| g.label.clone())
+        .collect();
+    assert!(
+        ["Billing", "Sales", "Tech Support"]
+            .iter()
+            .all(|n| names.contains(&n.to_string())),
+        "{names:?}"
+    );
+}

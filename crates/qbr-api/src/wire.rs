@@ -303,6 +303,18 @@ pub struct SeriesReport {
     pub lines: Vec<SeriesLineView>,
 }
 
+/// The app's scorecard page: the report plus what the page draws around it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScorecardPage {
+    pub report: MetricsReport,
+    /// Per metric id: the metric week by week over the period, as an SVG sparkline.
+    pub sparklines: BTreeMap<String, String>,
+    /// Quarters that hold data, newest first, for the period picker.
+    pub periods: Vec<PeriodView>,
+    /// Dimensions the scorecard can be grouped by.
+    pub dimensions: Vec<String>,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -332,6 +344,7 @@ pub fn typescript_bindings() -> String {
         TrendView::decl(&cfg),
         SeriesLineView::decl(&cfg),
         SeriesReport::decl(&cfg),
+        ScorecardPage::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",

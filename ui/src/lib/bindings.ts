@@ -178,3 +178,17 @@ improving: boolean | null, points: number, };
 export type SeriesLineView = { key: { [key in string]: string | null }, label: string, metric_id: string, unit: string, points: Array<SeriesPointView>, trend: TrendView | null, };
 
 export type SeriesReport = { range: PeriodView, grain: string, definitions: Array<MetricDefinitionView>, lines: Array<SeriesLineView>, };
+
+export type ScorecardPage = { report: MetricsReport, 
+/**
+ * Per metric id: the metric week by week over the period, as an SVG sparkline.
+ */
+sparklines: { [key in string]: string }, 
+/**
+ * Quarters that hold data, newest first, for the period picker.
+ */
+periods: Array<PeriodView>, 
+/**
+ * Dimensions the scorecard can be grouped by.
+ */
+dimensions: Array<string>, };

@@ -455,3 +455,413 @@ fn scorecard_page_of_the_demo() {
         "{names:?}"
     );
 }
+
+mod import_wiring {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::AtomicBool;
+
+    use chrono::NaiveDate;
+
+    use super::now;
+    use crate::import::*;
+    use crate::metrics::{metrics_report, MetricsQuery};
+    use crate::{ErrorCode, ImportProgressView, ImportReportView, ImportRequest, RefusalView};
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/import")
+            .join(name)
+    }
+
+    /// A workspace in New York, the zone the fixture README's hand-worked days assume.
+    fn workspace(dir: &Path) -> PathBuf {
+        let path = dir.join("client.qbr");
+        crate::create_workspace(
+            &path,
+            &crate::NewWorkspaceRequest {
+                client_name: "Fixture Client".into(),
+                timezone: "America/New_York".into(),
+                fiscal_year_start_month: 1,
+                currency: "USD".into(),
+            },
+            now(),
+        )
+        .unwrap();
+        path
+    }
+
+    fn import(
+        ws: &Path,
+        names: &[&str],
+        req: &ImportRequest,
+    ) -> crate::ApiResult<Vec<ImportReportView>> {
+        let files: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+        let never = AtomicBool::new(false);
+        import_files(ws, &files, req, &mut |_| {}, &never, now())
+    }
+
+    fn import_one(ws: &Path, name: &str) -> ImportReportView {
+        let mut reports = import(ws, &[name], &ImportRequest::default())
+            .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(reports.len(), 1, "one report per file");
+        reports.remove(0)
+    }
+
+    /// Offered and handled in July 2026, as the scorecard shows them.
+    fn july(ws: &Path) -> (Option<f64>, Option<f64>) {
+        let q = MetricsQuery {
+            period: Some("2026-07".into()),
+            metrics: vec!["offered".into(), "handled".into()],
+            ..MetricsQuery::default()
+        };
+        let r = metrics_report(ws, &q, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap();
+        let m = &r.groups[0].metrics;
+        (m["offered"].value, m["handled"].value)
+    }
+
+    #[test]
+    fn generic_interactions_reach_the_scorecard_and_a_second_import_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let mut phases = Vec::new();
+        let never = AtomicBool::new(false);
+        let reports = import_files(
+            &ws,
+            &[fixture("interactions_generic.csv")],
+            &ImportRequest::default(),
+            &mut |p: ImportProgressView| phases.push((p.phase, p.file_index, p.file_count)),
+            &never,
+            now(),
+        )
+        .unwrap();
+        let r = &reports[0];
+        assert_eq!(r.kind, "interactions", "detected from the generic headers");
+        assert_eq!(r.preset, None, "no vendor preset for generic names");
+        assert_eq!(
+            (r.rows_read, r.rows_taken, r.rows_refused, r.rows_duplicate),
+            (6, 6, 0, 0),
+            "six contacts C1..C6, all readable"
+        );
+        assert_eq!(
+            (r.first_day.as_deref(), r.last_day.as_deref()),
+            (Some("2026-07-01"), Some("2026-07-01")),
+            "C5 at 02:30Z on 2 July is 22:30 on 1 July in New York"
+        );
+        assert_eq!(r.already_imported, None);
+        let batch = r.batch_id.expect("a new batch");
+        assert_eq!(
+            phases.first(),
+            Some(&("fingerprint".to_string(), 0, 1)),
+            "progress starts with the fingerprint of file 1 of 1"
+        );
+        assert!(
+            phases.iter().any(|(p, _, _)| p == "writing"),
+            "progress reaches the writing phase: {phases:?}"
+        );
+
+        assert_eq!(
+            july(&ws),
+            (Some(6.0), Some(4.0)),
+            "README: 6 offered (4 handled + 2 abandoned), 4 handled (C1, C2, C3, C6)"
+        );
+
+        let again = import_one(&ws, "interactions_generic.csv");
+        assert_eq!(
+            (again.batch_id, again.already_imported),
+            (None, Some(batch)),
+            "the same bytes again name the earlier import and add nothing"
+        );
+        assert_eq!(again.rows_taken, 0);
+        assert_eq!(july(&ws), (Some(6.0), Some(4.0)), "still counted once");
+
+        let imports = list_imports(&ws).unwrap();
+        assert_eq!(imports.len(), 1, "the no-op left no batch behind");
+        assert_eq!(imports[0].id, batch);
+        assert_eq!(imports[0].rows_taken, 6);
+    }
+
+    #[test]
+    fn overlapping_exports_count_once_and_undo_restores_the_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let reports = import(
+            &ws,
+            &["interactions_overlap_a.csv", "interactions_overlap_b.csv"],
+            &ImportRequest::default(),
+        )
+        .unwrap();
+        assert_eq!(reports.len(), 2, "each file its own batch");
+        let b = &reports[1];
+        assert_eq!(
+            (b.rows_read, b.rows_taken, b.rows_duplicate),
+            (3, 2, 1),
+            "A3 is in both exports"
+        );
+        assert_eq!(
+            july(&ws),
+            (Some(5.0), Some(4.0)),
+            "README: together 5 offered (A3 once), 4 handled"
+        );
+        let undo = undo_import(&ws, b.batch_id.unwrap(), now()).unwrap();
+        assert_eq!(
+            undo.contacts_removed, 2,
+            "A4 and A5; A3 stays with the first import"
+        );
+        assert_eq!(
+            july(&ws),
+            (Some(3.0), Some(2.0)),
+            "back to A alone: A1, A2 handled, A3 abandoned"
+        );
+        let imports = list_imports(&ws).unwrap();
+        assert!(imports[1].undone, "the undone batch stays in the history");
+        let again = undo_import(&ws, b.batch_id.unwrap(), now()).unwrap_err();
+        assert_eq!(again.code, ErrorCode::InvalidInput);
+        assert!(
+            again.message.contains("already undone"),
+            "{}",
+            again.message
+        );
+        let missing = undo_import(&ws, 99, now()).unwrap_err();
+        assert_eq!(missing.code, ErrorCode::NotFound, "{}", missing.message);
+    }
+
+    #[test]
+    fn refusals_are_listed_and_exported_as_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let r = import_one(&ws, "interactions_one_bad_row.csv");
+        assert_eq!(
+            (r.rows_read, r.rows_taken, r.rows_refused),
+            (10, 9, 1),
+            "one bad row never sinks a file"
+        );
+        let batch = r.batch_id.unwrap();
+        let refusals = import_refusals(&ws, batch).unwrap();
+        assert_eq!(
+            refusals, r.refusals,
+            "the report carries the stored refusals"
+        );
+        assert_eq!(refusals.len(), 1);
+        let bad = &refusals[0];
+        assert_eq!(
+            (bad.row, bad.column.as_deref(), bad.value.as_str()),
+            (5, Some("wait_s"), "abc"),
+            "R4 sits on line 5 (the header is line 1)"
+        );
+        let csv = refusals_csv(&ws, batch).unwrap();
+        let expected = format!(
+            "row,column,value,expected\n5,wait_s,abc,\"{}\"\n",
+            bad.expected
+        );
+        assert!(
+            bad.expected.contains(','),
+            "the expectation lists spellings, so the cell must be quoted: {}",
+            bad.expected
+        );
+        assert_eq!(csv, expected);
+        assert_eq!(
+            import_refusals(&ws, 42).unwrap_err().code,
+            ErrorCode::NotFound,
+            "an unknown import is not an empty list"
+        );
+    }
+
+    #[test]
+    fn csv_cells_cannot_start_a_formula() {
+        let row = |value: &str| RefusalView {
+            row: 7,
+            column: Some("@col".into()),
+            value: value.into(),
+            expected: "a number".into(),
+        };
+        let csv = crate::import::refusals_to_csv(&[
+            row("=HYPERLINK(\"http://x\")"),
+            row("+1"),
+            row("-2"),
+            row("plain, \"quoted\""),
+        ]);
+        assert_eq!(
+            csv,
+            "row,column,value,expected\n\
+             7,'@col,\"'=HYPERLINK(\"\"http://x\"\")\",a number\n\
+             7,'@col,'+1,a number\n\
+             7,'@col,'-2,a number\n\
+             7,'@col,\"plain, \"\"quoted\"\"\",a number\n",
+            "= + - @ get an apostrophe; commas and quotes are quoted and doubled"
+        );
+    }
+
+    #[test]
+    fn import_errors_carry_codes_and_name_file_row_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let strict = ImportRequest {
+            strict: true,
+            ..ImportRequest::default()
+        };
+        let e = import(&ws, &["interactions_one_bad_row.csv"], &strict).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        for part in [
+            "interactions_one_bad_row.csv",
+            "row 5",
+            "\"wait_s\"",
+            "\"abc\"",
+        ] {
+            assert!(e.message.contains(part), "names {part}: {}", e.message);
+        }
+        assert!(
+            list_imports(&ws).unwrap().is_empty(),
+            "strict refusal took nothing"
+        );
+
+        let e = import(
+            &ws,
+            &["interactions_ambiguous_dates.csv"],
+            &ImportRequest::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::AmbiguousDates, "{}", e.message);
+        let dmy = ImportRequest {
+            date_order: Some("dmy".into()),
+            ..ImportRequest::default()
+        };
+        let ok = import(&ws, &["interactions_ambiguous_dates.csv"], &dmy).unwrap();
+        assert!(
+            ok[0].rows_taken > 0,
+            "with the order given the file is read"
+        );
+
+        let e = import(
+            &ws,
+            &["interactions_mostly_bad.csv"],
+            &ImportRequest::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::MappingProbablyWrong, "{}", e.message);
+        let e = import(&ws, &["no_usable_columns.csv"], &ImportRequest::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MappingNeeded, "{}", e.message);
+        let e = import(&ws, &["empty.csv"], &ImportRequest::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("empty.csv"), "{}", e.message);
+
+        // A failure after a good file says the good one stayed.
+        let e = import(
+            &ws,
+            &["interactions_generic.csv", "empty.csv"],
+            &ImportRequest::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("interactions_generic.csv as import"),
+            "{}",
+            e.message
+        );
+
+        let e = import(
+            &ws,
+            &["interactions_generic.csv"],
+            &ImportRequest {
+                mapping: Some("Contoso dialler".into()),
+                ..ImportRequest::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains("saved mappings: none"), "{}", e.message);
+        let e = import(
+            &ws,
+            &["interactions_generic.csv"],
+            &ImportRequest {
+                kind: Some("calls".into()),
+                ..ImportRequest::default()
+            },
+        )
+        .unwrap_err();
+        assert!(e.message.contains("unknown kind"), "{}", e.message);
+
+        let cancelled = AtomicBool::new(true);
+        let e = import_files(
+            &ws,
+            &[fixture("interactions_overlap_a.csv")],
+            &ImportRequest::default(),
+            &mut |_| {},
+            &cancelled,
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Cancelled);
+    }
+
+    #[test]
+    fn a_mapping_file_maps_headers_no_synonym_knows() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let data = dir.path().join("q3_export.csv");
+        std::fs::write(
+            &data,
+            "Ref,When,Fate,Queue secs,Work secs\nX1,2026-07-01 09:00,handled,10,100\nX2,2026-07-01 09:05,abandoned,2,\n",
+        )
+        .unwrap();
+        let mapping = dir.path().join("contoso.json");
+        std::fs::write(
+            &mapping,
+            r#"{"columns":[{"field":"contact_id","header":"Ref"},{"field":"started_at","header":"When"},
+               {"field":"outcome","header":"Fate"},{"field":"wait","header":"Queue secs","unit":"s"},
+               {"field":"handle","header":"Work secs","unit":"s"}]}"#,
+        )
+        .unwrap();
+        let req = ImportRequest {
+            kind: Some("interactions".into()),
+            mapping: Some(mapping.display().to_string()),
+            ..ImportRequest::default()
+        };
+        let never = AtomicBool::new(false);
+        let r = import_files(&ws, &[data], &req, &mut |_| {}, &never, now()).unwrap();
+        assert_eq!(
+            r[0].rows_taken, 2,
+            "X1 and X2 read through the mapping file"
+        );
+        assert_eq!(
+            july(&ws),
+            (Some(2.0), Some(1.0)),
+            "X1 handled, X2 abandoned"
+        );
+    }
+
+    #[test]
+    fn detect_shows_kind_mapping_confidence_and_preview() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let d = detect_file(&ws, &fixture("interactions_generic.csv")).unwrap();
+        assert_eq!(d.kind.as_deref(), Some("interactions"));
+        assert_eq!(d.format, "delimited");
+        assert_eq!(d.preview.len(), 6, "all six data rows fit the preview");
+        assert_eq!(d.preview[0][0], "C1");
+        assert_eq!(
+            d.date_order, "not_needed",
+            "ISO timestamps have no order to guess"
+        );
+        let id = d.mapping.iter().find(|c| c.field == "contact_id").unwrap();
+        assert_eq!(
+            (id.header.as_str(), id.confidence),
+            ("contact_id", 1.0),
+            "an exact field name is certain"
+        );
+        let wait = d.mapping.iter().find(|c| c.header == "wait_s").unwrap();
+        assert_eq!(
+            wait.unit.as_deref(),
+            Some("s"),
+            "the _s suffix states seconds"
+        );
+        assert!(
+            d.unmapped.is_empty(),
+            "every generic header is known: {:?}",
+            d.unmapped
+        );
+
+        let d = detect_file(&ws, &fixture("genesys_interactions.csv")).unwrap();
+        assert_eq!(d.preset.as_deref(), Some("genesys_cloud_interactions"));
+        let d = detect_file(&ws, &fixture("interactions_ambiguous_dates.csv")).unwrap();
+        assert_eq!(d.date_order, "ambiguous", "the user must choose");
+    }
+}

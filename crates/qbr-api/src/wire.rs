@@ -27,6 +27,12 @@ pub enum ErrorCode {
     InvalidInput,
     Cancelled,
     Internal,
+    /// An import whose slashed dates read both ways: ask for the date order and import again.
+    AmbiguousDates,
+    /// An import whose columns could not be matched to fields: offer the mapping screen.
+    MappingNeeded,
+    /// An import refusing too many rows to be right: offer the mapping screen with the first refusal.
+    MappingProbablyWrong,
 }
 
 /// Service thresholds T per channel, in seconds.
@@ -357,4 +363,115 @@ pub fn typescript_bindings() -> String {
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+/// One column an import would read, and the field it feeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MappedColumnView {
+    pub field: String,
+    /// The header as the file spells it.
+    pub header: String,
+    /// The unit of bare numbers in a duration column: ms, s, min, h or d.
+    pub unit: Option<String>,
+    /// 1 for an exact name or a preset's documented column; lower for synonyms and guesses.
+    pub confidence: f64,
+}
+
+/// `qbr detect --json` and the app's import preview: what an import of the file would read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DetectionView {
+    pub file_name: String,
+    /// delimited, xlsx, xls or json.
+    pub format: String,
+    /// The sheet the preview comes from (spreadsheets); every sheet is imported.
+    pub sheet: Option<String>,
+    /// interactions, intervals, surveys, quality, workforce or finance; null when nothing matches.
+    pub kind: Option<String>,
+    pub preset: Option<String>,
+    pub header: Vec<String>,
+    pub mapping: Vec<MappedColumnView>,
+    /// Headers no field took.
+    pub unmapped: Vec<String>,
+    /// The first rows, as text.
+    pub preview: Vec<Vec<String>>,
+    /// not_needed, dmy, mdy, ambiguous (the user must choose) or mixed.
+    pub date_order: String,
+    /// The saved mapping the proposal comes from, if one fits.
+    pub template: Option<String>,
+}
+
+/// How to import files; everything left null is detected.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct ImportRequest {
+    pub kind: Option<String>,
+    pub preset: Option<String>,
+    /// A saved mapping's name, or the path of a mapping JSON file.
+    pub mapping: Option<String>,
+    /// The program of every row, for files that name none.
+    pub program: Option<String>,
+    /// The IANA zone offset-less times are written in; the workspace's by default.
+    pub timezone: Option<String>,
+    /// dmy or mdy, for slashed dates the column cannot tell.
+    pub date_order: Option<String>,
+    /// Refuse a whole file on its first bad row.
+    pub strict: bool,
+}
+
+/// Where a running import is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProgressView {
+    pub file_name: String,
+    /// 0-based position of the file among those being imported.
+    pub file_index: u64,
+    pub file_count: u64,
+    /// fingerprint, checking_dates, reading or writing.
+    pub phase: String,
+    pub rows_read: u64,
+    /// Bytes.
+    pub file_size: u64,
+}
+
+/// A row (or one cell of it) an import did not take, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RefusalView {
+    /// The line, spreadsheet row or JSON record number.
+    pub row: u64,
+    /// The column as the file names it; null when the whole row is at fault.
+    pub column: Option<String>,
+    pub value: String,
+    pub expected: String,
+}
+
+/// What importing one file did: `qbr import --json` prints a list of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportReportView {
+    pub file_name: String,
+    pub sha256: String,
+    /// The new import; null when the file had been imported before.
+    pub batch_id: Option<i64>,
+    /// The import that already holds this exact file: nothing was changed.
+    pub already_imported: Option<i64>,
+    pub kind: String,
+    pub preset: Option<String>,
+    pub rows_read: u64,
+    pub rows_taken: u64,
+    pub rows_refused: u64,
+    /// Contacts already held (overlapping exports) and counted once.
+    pub rows_duplicate: u64,
+    /// The period covered, `YYYY-MM-DD` in the workspace time zone.
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    pub notes: Vec<String>,
+    /// The first 200 refusals; `qbr import-report` has them all.
+    pub refusals: Vec<RefusalView>,
+}
+
+/// What undoing an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UndoReportView {
+    pub batch_id: i64,
+    pub facts_removed: u64,
+    pub contacts_removed: u64,
+    /// Contacts the import had replaced or shared, now counted again under their other import.
+    pub contacts_restored: u64,
 }

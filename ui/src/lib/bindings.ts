@@ -1,7 +1,7 @@
 // Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.
 // Do not edit by hand; a test fails when this file and the Rust types disagree.
 
-export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal";
+export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong";
 
 export type ErrorView = { code: ErrorCode, message: string, };
 

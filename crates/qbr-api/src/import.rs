@@ -1,0 +1,366 @@
+//! Import operations, as the CLI and the app call them: look at a file before importing it,
+//! import files (each one its own all-or-nothing batch), list and undo imports, and read back the
+//! rows an import refused. Options arrive as the user typed them (`interactions`, `dmy`,
+//! `America/Chicago`, a saved mapping's name) and are parsed here once, so both shells accept and
+//! refuse exactly the same input. Import errors keep the core's sentences, which name the file,
+//! the row, the column and what was expected.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use qbr_core::import::{
+    self, DateOrder, Detection, Format, ImportError, ImportOptions, ImportReport, Kind, Mapping,
+    OrderVerdict, Phase, Preset, Progress, Refusal,
+};
+use qbr_core::settings::parse_timezone;
+use qbr_core::{Error, Workspace};
+
+use crate::wire::*;
+use crate::ApiResult;
+
+impl From<ImportError> for ErrorView {
+    fn from(e: ImportError) -> Self {
+        let code = match e {
+            // Transparent: the workspace's own code and sentence.
+            ImportError::Workspace(inner) => return inner.into(),
+            ImportError::Mapping { .. } => ErrorCode::MappingNeeded,
+            ImportError::MappingProbablyWrong { .. } => ErrorCode::MappingProbablyWrong,
+            ImportError::AmbiguousDates { .. } => ErrorCode::AmbiguousDates,
+            ImportError::Cancelled { .. } => ErrorCode::Cancelled,
+            ImportError::Unreadable { .. } | ImportError::Strict { .. } => ErrorCode::InvalidInput,
+        };
+        ErrorView {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
+    Error::InvalidSetting {
+        field: field.into(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Parses a kind of data: interactions, intervals, surveys, quality, workforce or finance.
+pub fn parse_kind(text: &str) -> ApiResult<Kind> {
+    text.parse::<Kind>().map_err(|m| invalid("kind", m))
+}
+
+/// Parses a vendor preset by the name imports are recorded with.
+pub fn parse_preset(text: &str) -> ApiResult<Preset> {
+    text.parse::<Preset>().map_err(|m| {
+        let names: Vec<&str> = Preset::ALL.iter().map(|p| p.as_str()).collect();
+        invalid(
+            "preset",
+            format!("{m}; expected one of {}", names.join(", ")),
+        )
+    })
+}
+
+/// Parses a date order: `dmy` (day first, 25/07/2026) or `mdy` (month first, 07/25/2026).
+pub fn parse_date_order(text: &str) -> ApiResult<DateOrder> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "dmy" | "day_first" | "day-first" => Ok(DateOrder::DayFirst),
+        "mdy" | "month_first" | "month-first" => Ok(DateOrder::MonthFirst),
+        other => Err(invalid(
+            "date_order",
+            format!("{other:?} is not a date order; expected dmy (25/07/2026) or mdy (07/25/2026)"),
+        )),
+    }
+}
+
+/// Looks at a file and says what an import would read: kind, preset, mapping with confidences,
+/// and the first rows. A saved mapping whose columns are all in the file wins over guessing.
+pub fn detect_file(workspace: &Path, file: &Path) -> ApiResult<DetectionView> {
+    let ws = Workspace::open(workspace)?;
+    let templates = ws.mapping_templates()?;
+    let d = import::detect_with(file, &templates)?;
+    Ok(detection_view(d))
+}
+
+fn detection_view(d: Detection) -> DetectionView {
+    DetectionView {
+        file_name: d.file_name,
+        format: match d.format {
+            Format::Delimited => "delimited",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Json => "json",
+        }
+        .into(),
+        sheet: d.sheet,
+        kind: d.kind.map(|k| k.as_str().into()),
+        preset: d.preset.map(|p| p.as_str().into()),
+        header: d.header,
+        mapping: d
+            .mapping
+            .columns
+            .into_iter()
+            .map(|c| MappedColumnView {
+                field: c.field,
+                header: c.header,
+                unit: c.unit.map(|u| u.as_str().into()),
+                // Two decimals: an f32 0.8 should not reach the UI as 0.800000011920929.
+                confidence: (f64::from(c.confidence) * 100.0).round() / 100.0,
+            })
+            .collect(),
+        unmapped: d.unmapped,
+        preview: d.preview,
+        date_order: match d.date_order {
+            OrderVerdict::NotNeeded => "not_needed",
+            OrderVerdict::Known(DateOrder::DayFirst) => "dmy",
+            OrderVerdict::Known(DateOrder::MonthFirst) => "mdy",
+            OrderVerdict::Ambiguous => "ambiguous",
+            OrderVerdict::Mixed => "mixed",
+        }
+        .into(),
+        template: d.template,
+    }
+}
+
+/// Turns a request as typed into the core's options. The mapping is a saved template's name
+/// first, otherwise the path of a mapping JSON file (`{"columns": [{"field", "header", "unit"}]}`).
+fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
+    let mut kind = req.kind.as_deref().map(parse_kind).transpose()?;
+    let preset = req.preset.as_deref().map(parse_preset).transpose()?;
+    if let (Some(k), Some(p)) = (kind, preset) {
+        if p.kind() != k {
+            return Err(invalid(
+                "preset",
+                format!("preset {p} reads {}, not {k}", p.kind()),
+            ));
+        }
+    }
+    let mapping = match req.mapping.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => {
+            let templates = ws.mapping_templates()?;
+            if let Some(t) = templates.iter().find(|t| t.name == name) {
+                kind = kind.or(Some(t.kind));
+                Some(t.mapping.clone())
+            } else if Path::new(name).is_file() {
+                let text = std::fs::read_to_string(name).map_err(|e| {
+                    invalid(
+                        "mapping",
+                        format!("the mapping file {name} cannot be read ({e})"),
+                    )
+                })?;
+                Some(
+                    Mapping::from_json(&text)
+                        .map_err(|m| invalid("mapping", format!("{name}: {m}")))?,
+                )
+            } else {
+                let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
+                return Err(invalid(
+                    "mapping",
+                    format!(
+                        "{name:?} is neither a saved mapping nor a mapping file; saved mappings: {}",
+                        if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
+    };
+    Ok(ImportOptions {
+        kind,
+        preset,
+        mapping,
+        program: req
+            .program
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(String::from),
+        timezone: req.timezone.as_deref().map(parse_timezone).transpose()?,
+        date_order: req
+            .date_order
+            .as_deref()
+            .map(parse_date_order)
+            .transpose()?,
+        strict: req.strict,
+    })
+}
+
+/// Imports each file as its own batch, in order: a file is taken whole or not at all. On an
+/// error, files before it stay imported (the message says which) and files after it are not read.
+pub fn import_files(
+    workspace: &Path,
+    files: &[PathBuf],
+    req: &ImportRequest,
+    progress: &mut dyn FnMut(ImportProgressView),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<ImportReportView>> {
+    let mut ws = Workspace::open(workspace)?;
+    let opts = options(&ws, req)?;
+    let mut reports: Vec<ImportReportView> = Vec::new();
+    let count = files.len() as u64;
+    for (index, file) in files.iter().enumerate() {
+        let file_name = import::read::file_label(file);
+        let result = if cancel.load(Ordering::Relaxed) {
+            Err(ImportError::Cancelled {
+                file: file_name.clone(),
+            })
+        } else {
+            let mut report_progress = |p: Progress| {
+                progress(progress_view(&file_name, index as u64, count, p));
+            };
+            import::run(&mut ws, file, &opts, &mut report_progress, cancel, now)
+        };
+        match result {
+            Ok(report) => reports.push(report_view(report)),
+            Err(e) => {
+                let mut err = ErrorView::from(e);
+                let taken: Vec<String> = reports
+                    .iter()
+                    .filter_map(|r| {
+                        r.batch_id
+                            .map(|id| format!("{} as import {id}", r.file_name))
+                    })
+                    .collect();
+                if !taken.is_empty() {
+                    err.message
+                        .push_str(&format!(" (imported before it: {})", taken.join(", ")));
+                }
+                return Err(err);
+            }
+        }
+    }
+    Ok(reports)
+}
+
+fn progress_view(file_name: &str, index: u64, count: u64, p: Progress) -> ImportProgressView {
+    ImportProgressView {
+        file_name: file_name.into(),
+        file_index: index,
+        file_count: count,
+        phase: match p.phase {
+            Phase::Fingerprint => "fingerprint",
+            Phase::CheckingDates => "checking_dates",
+            Phase::Reading => "reading",
+            Phase::Writing => "writing",
+        }
+        .into(),
+        rows_read: p.rows_read,
+        file_size: p.file_size,
+    }
+}
+
+fn day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn refusal_view(r: Refusal) -> RefusalView {
+    RefusalView {
+        row: r.row,
+        column: r.column,
+        value: r.value,
+        expected: r.expected,
+    }
+}
+
+fn report_view(r: ImportReport) -> ImportReportView {
+    ImportReportView {
+        file_name: r.file_name,
+        sha256: r.sha256,
+        batch_id: r.batch_id,
+        already_imported: r.already_imported,
+        kind: r.kind.as_str().into(),
+        preset: r.preset.map(|p| p.as_str().into()),
+        rows_read: r.rows_read,
+        rows_taken: r.rows_taken,
+        rows_refused: r.rows_refused,
+        rows_duplicate: r.rows_duplicate,
+        first_day: day(r.first_day),
+        last_day: day(r.last_day),
+        notes: r.notes,
+        refusals: r.refusals.into_iter().map(refusal_view).collect(),
+    }
+}
+
+/// Every import of the workspace, oldest first, undone ones included.
+pub fn list_imports(workspace: &Path) -> ApiResult<Vec<ImportView>> {
+    Ok(crate::workspace_info(workspace)?.imports)
+}
+
+fn known_batch(workspace: &Path, batch_id: i64) -> ApiResult<ImportView> {
+    list_imports(workspace)?
+        .into_iter()
+        .find(|b| b.id == batch_id)
+        .ok_or_else(|| ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("there is no import {batch_id} in {}", workspace.display()),
+        })
+}
+
+/// Takes an import back: its contacts and facts go, contacts it had replaced come back, and the
+/// batch stays in the history marked undone.
+pub fn undo_import(
+    workspace: &Path,
+    batch_id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<UndoReportView> {
+    known_batch(workspace, batch_id)?;
+    let mut ws = Workspace::open(workspace)?;
+    let u = ws.undo_import(batch_id, now)?;
+    Ok(UndoReportView {
+        batch_id: u.batch_id,
+        facts_removed: u.facts_removed,
+        contacts_removed: u.contacts_removed,
+        contacts_restored: u.contacts_restored,
+    })
+}
+
+/// Every row (or cell) an import refused, in file order.
+pub fn import_refusals(workspace: &Path, batch_id: i64) -> ApiResult<Vec<RefusalView>> {
+    known_batch(workspace, batch_id)?;
+    let ws = Workspace::open(workspace)?;
+    Ok(ws
+        .import_refusals(batch_id)?
+        .into_iter()
+        .map(refusal_view)
+        .collect())
+}
+
+/// The refusals of an import as CSV (`row,column,value,expected`), safe to open in a spreadsheet:
+/// a cell that would start a formula gets a leading apostrophe.
+pub fn refusals_csv(workspace: &Path, batch_id: i64) -> ApiResult<String> {
+    Ok(refusals_to_csv(&import_refusals(workspace, batch_id)?))
+}
+
+pub(crate) fn refusals_to_csv(refusals: &[RefusalView]) -> String {
+    let mut out = String::from("row,column,value,expected\n");
+    for r in refusals {
+        let cells = [
+            r.row.to_string(),
+            csv_cell(r.column.as_deref().unwrap_or("")),
+            csv_cell(&r.value),
+            csv_cell(&r.expected),
+        ];
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// One CSV cell: formula starters defused, quoted when it holds a delimiter, quote or line end.
+fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}

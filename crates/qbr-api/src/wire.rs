@@ -351,6 +351,13 @@ pub fn typescript_bindings() -> String {
         SeriesLineView::decl(&cfg),
         SeriesReport::decl(&cfg),
         ScorecardPage::decl(&cfg),
+        MappedColumnView::decl(&cfg),
+        DetectionView::decl(&cfg),
+        ImportRequest::decl(&cfg),
+        ImportProgressView::decl(&cfg),
+        RefusalView::decl(&cfg),
+        ImportReportView::decl(&cfg),
+        UndoReportView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",

@@ -192,3 +192,121 @@ periods: Array<PeriodView>,
  * Dimensions the scorecard can be grouped by.
  */
 dimensions: Array<string>, };
+
+export type MappedColumnView = { field: string, 
+/**
+ * The header as the file spells it.
+ */
+header: string, 
+/**
+ * The unit of bare numbers in a duration column: ms, s, min, h or d.
+ */
+unit: string | null, 
+/**
+ * 1 for an exact name or a preset's documented column; lower for synonyms and guesses.
+ */
+confidence: number, };
+
+export type DetectionView = { file_name: string, 
+/**
+ * delimited, xlsx, xls or json.
+ */
+format: string, 
+/**
+ * The sheet the preview comes from (spreadsheets); every sheet is imported.
+ */
+sheet: string | null, 
+/**
+ * interactions, intervals, surveys, quality, workforce or finance; null when nothing matches.
+ */
+kind: string | null, preset: string | null, header: Array<string>, mapping: Array<MappedColumnView>, 
+/**
+ * Headers no field took.
+ */
+unmapped: Array<string>, 
+/**
+ * The first rows, as text.
+ */
+preview: Array<Array<string>>, 
+/**
+ * not_needed, dmy, mdy, ambiguous (the user must choose) or mixed.
+ */
+date_order: string, 
+/**
+ * The saved mapping the proposal comes from, if one fits.
+ */
+template: string | null, };
+
+export type ImportRequest = { kind: string | null, preset: string | null, 
+/**
+ * A saved mapping's name, or the path of a mapping JSON file.
+ */
+mapping: string | null, 
+/**
+ * The program of every row, for files that name none.
+ */
+program: string | null, 
+/**
+ * The IANA zone offset-less times are written in; the workspace's by default.
+ */
+timezone: string | null, 
+/**
+ * dmy or mdy, for slashed dates the column cannot tell.
+ */
+date_order: string | null, 
+/**
+ * Refuse a whole file on its first bad row.
+ */
+strict: boolean, };
+
+export type ImportProgressView = { file_name: string, 
+/**
+ * 0-based position of the file among those being imported.
+ */
+file_index: number, file_count: number, 
+/**
+ * fingerprint, checking_dates, reading or writing.
+ */
+phase: string, rows_read: number, 
+/**
+ * Bytes.
+ */
+file_size: number, };
+
+export type RefusalView = { 
+/**
+ * The line, spreadsheet row or JSON record number.
+ */
+row: number, 
+/**
+ * The column as the file names it; null when the whole row is at fault.
+ */
+column: string | null, value: string, expected: string, };
+
+export type ImportReportView = { file_name: string, sha256: string, 
+/**
+ * The new import; null when the file had been imported before.
+ */
+batch_id: number | null, 
+/**
+ * The import that already holds this exact file: nothing was changed.
+ */
+already_imported: number | null, kind: string, preset: string | null, rows_read: number, rows_taken: number, rows_refused: number, 
+/**
+ * Contacts already held (overlapping exports) and counted once.
+ */
+rows_duplicate: number, 
+/**
+ * The period covered, `YYYY-MM-DD` in the workspace time zone.
+ */
+first_day: string | null, last_day: string | null, notes: Array<string>, 
+/**
+ * The first 200 refusals; `qbr import-report` has them all.
+ */
+refusals: Array<RefusalView>, };
+
+export type UndoReportView = { batch_id: number, facts_removed: number, contacts_removed: number, 
+/**
+ * Contacts the import had replaced or shared, now counted again under their other import.
+ */
+contacts_restored: number, };

@@ -330,6 +330,14 @@ pub fn import_refusals(workspace: &Path, batch_id: i64) -> ApiResult<Vec<Refusal
         .collect())
 }
 
+/// One import and every row it refused.
+pub fn import_detail(workspace: &Path, batch_id: i64) -> ApiResult<ImportDetailView> {
+    Ok(ImportDetailView {
+        import: known_batch(workspace, batch_id)?,
+        refusals: import_refusals(workspace, batch_id)?,
+    })
+}
+
 /// The refusals of an import as CSV (`row,column,value,expected`), safe to open in a spreadsheet:
 /// a cell that would start a formula gets a leading apostrophe.
 pub fn refusals_csv(workspace: &Path, batch_id: i64) -> ApiResult<String> {

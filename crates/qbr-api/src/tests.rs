@@ -659,6 +659,12 @@ mod import_wiring {
             bad.expected
         );
         assert_eq!(csv, expected);
+        let detail = import_detail(&ws, batch).unwrap();
+        assert_eq!(
+            (detail.import.rows_refused, detail.refusals),
+            (1, refusals.clone()),
+            "the detail pairs the batch with its refusals"
+        );
         assert_eq!(
             import_refusals(&ws, 42).unwrap_err().code,
             ErrorCode::NotFound,

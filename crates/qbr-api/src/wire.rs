@@ -358,6 +358,7 @@ pub fn typescript_bindings() -> String {
         RefusalView::decl(&cfg),
         ImportReportView::decl(&cfg),
         UndoReportView::decl(&cfg),
+        ImportDetailView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -481,4 +482,11 @@ pub struct UndoReportView {
     pub contacts_removed: u64,
     /// Contacts the import had replaced or shared, now counted again under their other import.
     pub contacts_restored: u64,
+}
+
+/// `qbr import-report --json`: one import and every row it refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportDetailView {
+    pub import: ImportView,
+    pub refusals: Vec<RefusalView>,
 }

@@ -310,3 +310,5 @@ export type UndoReportView = { batch_id: number, facts_removed: number, contacts
  * Contacts the import had replaced or shared, now counted again under their other import.
  */
 contacts_restored: number, };
+
+export type ImportDetailView = { import: ImportView, refusals: Array<RefusalView>, };

@@ -11,6 +11,8 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, WorkspaceInfo};
 
+mod import_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "qbr",
@@ -85,6 +87,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import exports (CSV, XLSX, JSON) into a workspace; each file is taken whole or not at all.
+    Import(import_cmd::ImportArgs),
+    /// List a workspace's imports.
+    Imports(import_cmd::ImportsArgs),
+    /// Take an import back out of a workspace.
+    ImportUndo(import_cmd::ImportUndoArgs),
+    /// Show an import and the rows it refused; --csv writes them all to a file.
+    ImportReport(import_cmd::ImportReportArgs),
+    /// Show how a file would be read: kind, preset, column mapping with confidences, preview.
+    Detect(import_cmd::DetectArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +113,11 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), ErrorView> {
     let now = Utc::now();
     match command {
+        Command::Import(args) => import_cmd::import(args, now),
+        Command::Imports(args) => import_cmd::imports(args),
+        Command::ImportUndo(args) => import_cmd::undo(args, now),
+        Command::ImportReport(args) => import_cmd::report(args),
+        Command::Detect(args) => import_cmd::detect(args),
         Command::Init {
             workspace,
             client,

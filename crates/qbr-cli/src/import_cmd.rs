@@ -1,0 +1,331 @@
+//! The import commands of `qbr`: `import`, `imports`, `import-undo`, `import-report` and
+//! `detect`. Each parses its arguments, calls one `qbr-api` operation and prints text or
+//! `--json`; what a file means and whether a row is good is decided in the core, never here.
+//! Progress goes to stderr, and only when stderr is a terminal, so scripts see clean output.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use chrono::{DateTime, Utc};
+use clap::Args;
+use qbr_api::{
+    DetectionView, ErrorCode, ErrorView, ImportProgressView, ImportReportView, ImportRequest,
+    ImportView, RefusalView,
+};
+
+use crate::{print_json, thousands};
+
+/// How many refusals the text output lists before pointing at `qbr import-report`.
+const SHOWN_REFUSALS: usize = 10;
+
+#[derive(Args)]
+pub struct ImportArgs {
+    workspace: PathBuf,
+    /// Exports to import (CSV, TSV, XLSX, JSON or JSON Lines); each becomes its own import.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// interactions, intervals, surveys, quality, workforce or finance (detected by default).
+    #[arg(long)]
+    kind: Option<String>,
+    /// A vendor preset such as genesys_cloud_interactions (recognised by default).
+    #[arg(long)]
+    preset: Option<String>,
+    /// A saved mapping's name, or a mapping JSON file.
+    #[arg(long, value_name = "NAME|FILE")]
+    mapping: Option<String>,
+    /// The program of every row, for files that name none.
+    #[arg(long)]
+    program: Option<String>,
+    /// IANA zone of times written without an offset (the workspace's by default).
+    #[arg(long)]
+    timezone: Option<String>,
+    /// dmy or mdy, for slashed dates such as 01/02/2026 that the file cannot tell.
+    #[arg(long, value_name = "dmy|mdy")]
+    date_order: Option<String>,
+    /// Refuse a whole file on its first bad row instead of leaving the row out.
+    #[arg(long)]
+    strict: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ImportsArgs {
+    workspace: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ImportUndoArgs {
+    workspace: PathBuf,
+    /// The import's number, as `qbr imports` lists it.
+    batch: i64,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ImportReportArgs {
+    workspace: PathBuf,
+    /// The import's number, as `qbr imports` lists it.
+    batch: i64,
+    /// Write every refused row to this CSV file (row, column, value, expected).
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct DetectArgs {
+    workspace: PathBuf,
+    file: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
+    let req = ImportRequest {
+        kind: args.kind,
+        preset: args.preset,
+        mapping: args.mapping,
+        program: args.program,
+        timezone: args.timezone,
+        date_order: args.date_order,
+        strict: args.strict,
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let mut progress = |p: ImportProgressView| {
+        if terminal {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r\x1b[2K{} ({}/{}): {} {} rows",
+                p.file_name,
+                p.file_index + 1,
+                p.file_count,
+                p.phase.replace('_', " "),
+                thousands(p.rows_read)
+            );
+            let _ = err.flush();
+            shown = true;
+        }
+    };
+    let never = AtomicBool::new(false);
+    let result = qbr_api::import::import_files(
+        &args.workspace,
+        &args.files,
+        &req,
+        &mut progress,
+        &never,
+        now,
+    );
+    if shown {
+        eprint!("\r\x1b[2K");
+    }
+    let reports = result?;
+    if args.json {
+        return print_json(&reports);
+    }
+    let ws = args.workspace.display();
+    for r in &reports {
+        print_report(r, &ws.to_string());
+    }
+    Ok(())
+}
+
+fn period(first: &Option<String>, last: &Option<String>) -> String {
+    match (first, last) {
+        (Some(a), Some(z)) => format!("{a} to {z}"),
+        _ => "no dated rows".into(),
+    }
+}
+
+fn print_report(r: &ImportReportView, ws: &str) {
+    match (r.batch_id, r.already_imported) {
+        (_, Some(earlier)) => {
+            println!(
+                "{} was imported before (import {earlier}); nothing was changed",
+                r.file_name
+            );
+            return;
+        }
+        (Some(id), None) => println!(
+            "Imported {} as import {id} ({}{})",
+            r.file_name,
+            r.kind,
+            r.preset
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default()
+        ),
+        (None, None) => println!("Imported {} ({})", r.file_name, r.kind),
+    }
+    println!(
+        "  {} rows read, {} taken, {} refused, {} duplicates; {}",
+        thousands(r.rows_read),
+        thousands(r.rows_taken),
+        thousands(r.rows_refused),
+        thousands(r.rows_duplicate),
+        period(&r.first_day, &r.last_day)
+    );
+    for note in &r.notes {
+        println!("  note: {note}");
+    }
+    print_refusals(&r.refusals, r.rows_refused);
+    if r.rows_refused > 0 {
+        if let Some(id) = r.batch_id {
+            println!("  every refused row: qbr import-report {ws} {id} --csv refused.csv");
+        }
+    }
+}
+
+fn print_refusals(refusals: &[RefusalView], total: u64) {
+    for f in refusals.iter().take(SHOWN_REFUSALS) {
+        match &f.column {
+            Some(c) => println!(
+                "  row {}, column {c:?}: {:?} is not {}",
+                f.row, f.value, f.expected
+            ),
+            None => println!("  row {}: {:?}: {}", f.row, f.value, f.expected),
+        }
+    }
+    let shown = refusals.len().min(SHOWN_REFUSALS) as u64;
+    if total > shown {
+        println!("  … and {} more", thousands(total - shown));
+    }
+}
+
+pub fn imports(args: ImportsArgs) -> Result<(), ErrorView> {
+    let list = qbr_api::import::list_imports(&args.workspace)?;
+    if args.json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No imports yet");
+    }
+    for b in &list {
+        print_import_line(b);
+    }
+    Ok(())
+}
+
+fn print_import_line(b: &ImportView) {
+    println!(
+        "#{:<4} {:<12} {:<32} {:>10} taken {:>8} refused {:>8} dup  {}  {}{}",
+        b.id,
+        b.kind,
+        b.file_name,
+        thousands(b.rows_taken),
+        thousands(b.rows_refused),
+        thousands(b.rows_duplicate),
+        period(&b.first_day, &b.last_day),
+        b.imported_at,
+        if b.undone { "  (undone)" } else { "" }
+    );
+}
+
+pub fn undo(args: ImportUndoArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
+    let u = qbr_api::import::undo_import(&args.workspace, args.batch, now)?;
+    if args.json {
+        return print_json(&u);
+    }
+    println!(
+        "Undid import {}: {} contacts and {} fact rows removed, {} contacts counted again under other imports",
+        u.batch_id,
+        thousands(u.contacts_removed),
+        thousands(u.facts_removed),
+        thousands(u.contacts_restored)
+    );
+    Ok(())
+}
+
+pub fn report(args: ImportReportArgs) -> Result<(), ErrorView> {
+    let detail = qbr_api::import::import_detail(&args.workspace, args.batch)?;
+    if let Some(path) = &args.csv {
+        let text = qbr_api::import::refusals_csv(&args.workspace, args.batch)?;
+        std::fs::write(path, text).map_err(|e| ErrorView {
+            code: ErrorCode::ReadOnly,
+            message: format!("cannot write {}: {e}", path.display()),
+        })?;
+    }
+    if args.json {
+        return print_json(&detail);
+    }
+    print_import_line(&detail.import);
+    if detail.refusals.is_empty() {
+        println!("  no row was refused");
+    } else {
+        print_refusals(&detail.refusals, detail.refusals.len() as u64);
+    }
+    if let Some(path) = &args.csv {
+        println!(
+            "Wrote {} refused rows to {}",
+            thousands(detail.refusals.len() as u64),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn detect(args: DetectArgs) -> Result<(), ErrorView> {
+    let d = qbr_api::import::detect_file(&args.workspace, &args.file)?;
+    if args.json {
+        return print_json(&d);
+    }
+    print_detection(&d);
+    Ok(())
+}
+
+fn print_detection(d: &DetectionView) {
+    let sheet = d
+        .sheet
+        .as_deref()
+        .map(|s| format!(", sheet {s:?}"))
+        .unwrap_or_default();
+    println!("{} ({}{sheet})", d.file_name, d.format);
+    println!(
+        "Kind        {}",
+        d.kind
+            .as_deref()
+            .unwrap_or("not recognised: give --kind and --mapping")
+    );
+    println!("Preset      {}", d.preset.as_deref().unwrap_or("none"));
+    if let Some(t) = &d.template {
+        println!("Mapping     saved mapping {t:?}");
+    }
+    println!(
+        "Date order  {}",
+        match d.date_order.as_str() {
+            "ambiguous" => "ambiguous: give --date-order dmy or mdy",
+            "mixed" => "mixed: the column holds both orders",
+            "dmy" => "day first (dmy)",
+            "mdy" => "month first (mdy)",
+            _ => "not needed",
+        }
+    );
+    println!("Columns");
+    let width = d.mapping.iter().map(|c| c.field.len()).max().unwrap_or(0);
+    for c in &d.mapping {
+        let unit = c
+            .unit
+            .as_deref()
+            .map(|u| format!(" [{u}]"))
+            .unwrap_or_default();
+        println!(
+            "  {:<width$} <- {:?}{unit}  confidence {:.2}",
+            c.field, c.header, c.confidence
+        );
+    }
+    if !d.unmapped.is_empty() {
+        println!("  not read: {}", d.unmapped.join(", "));
+    }
+    println!("Preview ({} rows)", d.preview.len());
+    println!("  {}", d.header.join(" | "));
+    for row in &d.preview {
+        println!("  {}", row.join(" | "));
+    }
+}

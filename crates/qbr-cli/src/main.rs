@@ -3,6 +3,9 @@
 //!
 //! Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.
 
+mod format;
+mod metrics;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,6 +100,14 @@ enum Command {
     ImportReport(import_cmd::ImportReportArgs),
     /// Show how a file would be read: kind, preset, column mapping with confidences, preview.
     Detect(import_cmd::DetectArgs),
+    /// Show a period's scorecard: every metric per group, with targets, status, QoQ and YoY.
+    Metrics(metrics::MetricsArgs),
+    /// Show metrics by day, week or month over a range, with moving average and trend.
+    Series(metrics::SeriesArgs),
+    /// List, set, import or remove contract targets.
+    Targets(metrics::TargetsArgs),
+    /// List, add or remove metric definitions (custom metrics over the base measures).
+    MetricDef(metrics::MetricDefArgs),
 }
 
 fn main() -> ExitCode {
@@ -196,7 +207,18 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 Ok(())
             }
         }
+        Command::Metrics(args) => metrics::metrics(args),
+        Command::Series(args) => metrics::series(args),
+        Command::Targets(args) => metrics::targets(args),
+        Command::MetricDef(args) => metrics::metric_def(args),
     }
+}
+
+/// Prints text as it is; a closed pipe (`qbr metrics ws | head`) is not a failure worth a message.
+fn print_text(text: &str) -> Result<(), ErrorView> {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    Ok(())
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ErrorView> {

@@ -1,0 +1,374 @@
+//! `qbr import` and its companions as a user runs them: the real binary on the committed fixtures
+//! (fixtures/import/README.md has the hand-worked numbers asserted here), in temporary folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn qbr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qbr"))
+        .args(args)
+        .output()
+        .expect("qbr runs")
+}
+
+fn ok_json(args: &[&str]) -> Value {
+    let out = qbr(args);
+    assert!(
+        out.status.success(),
+        "qbr {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("--json prints one JSON document")
+}
+
+/// Runs a command that must fail with exit code 1 and returns its one-line message.
+fn fails(args: &[&str]) -> String {
+    let out = qbr(args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "qbr {args:?} should fail with 1: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.starts_with("qbr: "), "one line starting qbr: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/import")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A new workspace in New York, the zone the fixture README's days are worked in.
+fn workspace(dir: &Path) -> PathBuf {
+    let ws = dir.join("client.qbr");
+    ok_json(&[
+        "init",
+        arg(&ws),
+        "--client",
+        "Fixture Client",
+        "--timezone",
+        "America/New_York",
+        "--json",
+    ]);
+    ws
+}
+
+fn info(ws: &Path) -> Value {
+    ok_json(&["info", arg(ws), "--json"])
+}
+
+#[test]
+fn generic_interactions_import_with_the_hand_worked_counts_and_again_as_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let generic = fixture("interactions_generic.csv");
+    let out = ok_json(&["import", arg(&ws), &generic, "--json"]);
+    let r = &out[0];
+    assert_eq!(out.as_array().unwrap().len(), 1, "one summary per file");
+    assert_eq!(r["batch_id"], 1, "the first import of the workspace");
+    assert_eq!(r["kind"], "interactions", "detected from generic headers");
+    assert_eq!(r["preset"], Value::Null);
+    assert_eq!(
+        (
+            &r["rows_read"],
+            &r["rows_taken"],
+            &r["rows_refused"],
+            &r["rows_duplicate"]
+        ),
+        (
+            &Value::from(6),
+            &Value::from(6),
+            &Value::from(0),
+            &Value::from(0)
+        ),
+        "six readable contacts C1..C6"
+    );
+    assert_eq!(
+        (&r["first_day"], &r["last_day"]),
+        (&Value::from("2026-07-01"), &Value::from("2026-07-01")),
+        "C5 at 02:30Z on 2 July is 22:30 on 1 July in New York"
+    );
+    let after = info(&ws);
+    assert_eq!(after["counts"]["interactions"], 6);
+    assert_eq!(
+        after["contacts_offered"], 6,
+        "README: 6 offered (4 handled + 2 abandoned)"
+    );
+
+    let again = ok_json(&["import", arg(&ws), &generic, "--json"]);
+    assert_eq!(again[0]["already_imported"], 1, "names the earlier import");
+    assert_eq!(again[0]["batch_id"], Value::Null, "no new batch");
+    let unchanged = info(&ws);
+    assert_eq!(
+        unchanged["counts"], after["counts"],
+        "a re-import changes nothing"
+    );
+    assert_eq!(unchanged["contacts_offered"], 6);
+
+    let text = qbr(&["import", arg(&ws), &generic]);
+    assert!(text.status.success());
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("imported before (import 1)"),
+        "the text says so too: {}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+    let list = ok_json(&["imports", arg(&ws), "--json"]);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "one batch in the history"
+    );
+    assert_eq!(list[0]["file_name"], "interactions_generic.csv");
+}
+
+#[test]
+fn overlapping_exports_count_once_and_undo_gives_the_counts_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let out = ok_json(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_overlap_a.csv"),
+        &fixture("interactions_overlap_b.csv"),
+        "--json",
+    ]);
+    assert_eq!(out.as_array().unwrap().len(), 2, "each file its own batch");
+    assert_eq!(
+        (
+            &out[1]["rows_read"],
+            &out[1]["rows_taken"],
+            &out[1]["rows_duplicate"]
+        ),
+        (&Value::from(3), &Value::from(2), &Value::from(1)),
+        "A3 is in both exports"
+    );
+    let both = info(&ws);
+    assert_eq!(both["counts"]["interactions"], 5, "A1..A5, A3 once");
+    assert_eq!(both["contacts_offered"], 5, "README: together 5 offered");
+
+    let undo = ok_json(&["import-undo", arg(&ws), "2", "--json"]);
+    assert_eq!(
+        undo["contacts_removed"], 2,
+        "A4 and A5; A3 stays with the first export"
+    );
+    let back = info(&ws);
+    assert_eq!(back["counts"]["interactions"], 3, "A1, A2, A3");
+    assert_eq!(back["contacts_offered"], 3);
+    let list = ok_json(&["imports", arg(&ws), "--json"]);
+    assert_eq!(list[1]["undone"], true, "the undone import stays listed");
+    let err = fails(&["import-undo", arg(&ws), "2"]);
+    assert!(err.contains("already undone"), "{err}");
+    let err = fails(&["import-undo", arg(&ws), "9"]);
+    assert!(err.contains("no import 9"), "{err}");
+}
+
+#[test]
+fn strict_mode_refuses_the_file_by_row_and_column_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    ok_json(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_generic.csv"),
+        "--json",
+    ]);
+    let before = info(&ws);
+    let err = fails(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_one_bad_row.csv"),
+        "--strict",
+    ]);
+    for part in [
+        "interactions_one_bad_row.csv",
+        "row 5",
+        "\"wait_s\"",
+        "\"abc\"",
+        "duration",
+    ] {
+        assert!(err.contains(part), "the message names {part}: {err}");
+    }
+    let after = info(&ws);
+    assert_eq!(after["counts"], before["counts"], "nothing was written");
+    assert_eq!(after["imports"], before["imports"], "no batch was recorded");
+}
+
+#[test]
+fn import_report_writes_every_refusal_to_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let out = ok_json(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_one_bad_row.csv"),
+        "--json",
+    ]);
+    assert_eq!(
+        (&out[0]["rows_taken"], &out[0]["rows_refused"]),
+        (&Value::from(9), &Value::from(1)),
+        "one bad row never sinks a file"
+    );
+    let csv = dir.path().join("refused.csv");
+    let report = ok_json(&["import-report", arg(&ws), "1", "--csv", arg(&csv), "--json"]);
+    assert_eq!(report["import"]["rows_refused"], 1);
+    assert_eq!(report["refusals"][0]["row"], 5, "R4 is line 5");
+    assert_eq!(report["refusals"][0]["column"], "wait_s");
+    let expected = report["refusals"][0]["expected"].as_str().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        format!("row,column,value,expected\n5,wait_s,abc,\"{expected}\"\n"),
+        "a header and the one refusal, its comma-holding expectation quoted"
+    );
+    let err = fails(&["import-report", arg(&ws), "7"]);
+    assert!(err.contains("no import 7"), "{err}");
+}
+
+#[test]
+fn bad_files_fail_with_a_message_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let err = fails(&["import", arg(&ws), &fixture("empty.csv")]);
+    assert!(
+        err.contains("empty.csv") && err.contains("empty"),
+        "says which file and why: {err}"
+    );
+    let err = fails(&["import", arg(&ws), &fixture("header_only.csv")]);
+    assert!(err.contains("header_only.csv"), "{err}");
+    let err = fails(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_generic.csv"),
+        "--kind",
+        "calls",
+    ]);
+    assert!(err.contains("unknown kind"), "{err}");
+    assert_eq!(info(&ws)["counts"]["imports"], 0, "nothing was imported");
+}
+
+#[test]
+fn detect_shows_the_reading_and_the_date_order_flag_decides_ambiguous_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let d = ok_json(&[
+        "detect",
+        arg(&ws),
+        &fixture("genesys_interactions.csv"),
+        "--json",
+    ]);
+    assert_eq!(
+        d["preset"], "genesys_cloud_interactions",
+        "recognised on sight"
+    );
+    assert_eq!(d["kind"], "interactions");
+    let wait = d["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "wait")
+        .expect("a wait column");
+    assert_eq!(wait["header"], "Total Queue", "queue wait, not alert time");
+    assert_eq!(wait["unit"], "ms", "Genesys durations are milliseconds");
+    assert_eq!(wait["confidence"], 1.0, "a preset's documented column");
+    assert_eq!(d["preview"][0][0], "g-1");
+
+    let ambiguous = fixture("interactions_ambiguous_dates.csv");
+    let d = ok_json(&["detect", arg(&ws), &ambiguous, "--json"]);
+    assert_eq!(d["date_order"], "ambiguous");
+    let err = fails(&["import", arg(&ws), &ambiguous]);
+    assert!(err.contains("date order"), "{err}");
+    let dmy = ok_json(&[
+        "import",
+        arg(&ws),
+        &ambiguous,
+        "--date-order",
+        "dmy",
+        "--json",
+    ]);
+    assert_eq!(dmy[0]["first_day"], "2026-07-01", "01/07/2026 day first");
+    ok_json(&["import-undo", arg(&ws), "1", "--json"]);
+    let mdy = ok_json(&[
+        "import",
+        arg(&ws),
+        &ambiguous,
+        "--date-order",
+        "mdy",
+        "--json",
+    ]);
+    assert_eq!(mdy[0]["first_day"], "2026-01-07", "01/07/2026 month first");
+}
+
+/// An import killed halfway leaves the workspace as it was: the whole file is one transaction.
+#[test]
+fn an_import_killed_halfway_changes_nothing() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    ok_json(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_generic.csv"),
+        "--json",
+    ]);
+    let before = info(&ws);
+
+    let big = dir.path().join("big_export.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+    writeln!(f, "contact_id,started_at,queue,outcome,wait_s,handle_s").unwrap();
+    for i in 0..300_000u32 {
+        let day = 1 + i % 28;
+        writeln!(f, "K{i},2026-08-{day:02} 10:00:00,Billing,handled,10,100").unwrap();
+    }
+    drop(f);
+
+    let wal = PathBuf::from(format!("{}-wal", ws.display()));
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let start_len = wal_len();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qbr"))
+        .args(["import", arg(&ws), arg(&big)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing (its transaction spills pages to the WAL), at least 300 ms.
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(300));
+    while wal_len() < start_len + 256 * 1024 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be killed; the test needs a larger file"
+    );
+    child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up.
+    child.wait().unwrap();
+
+    let after = info(&ws);
+    assert_eq!(
+        after["counts"], before["counts"],
+        "no row of the killed import counts"
+    );
+    assert_eq!(after["imports"], before["imports"], "no batch was recorded");
+    assert_eq!(after["contacts_offered"], 6);
+    let conn = rusqlite::Connection::open(&ws).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "the file is intact after the kill");
+    drop(conn);
+    // And the same file imports cleanly afterwards.
+    let out = ok_json(&["import", arg(&ws), arg(&big), "--json"]);
+    assert_eq!(out[0]["rows_taken"], 300_000, "every generated row");
+}

@@ -38,6 +38,7 @@ pub struct MetricsArgs {
 /// `qbr series WORKSPACE …`: metrics by day, week or month over a range.
 #[derive(Args)]
 pub struct SeriesArgs {
+    /// The workspace file.
     workspace: PathBuf,
     /// A metric id (repeatable).
     #[arg(long = "metric", value_name = "ID", required = true)]
@@ -65,6 +66,7 @@ pub struct SeriesArgs {
 /// `qbr targets WORKSPACE …`: contract targets.
 #[derive(Args)]
 pub struct TargetsArgs {
+    /// The workspace file.
     workspace: PathBuf,
     #[command(subcommand)]
     action: TargetsAction,
@@ -124,6 +126,7 @@ struct SetTargetArgs {
 /// `qbr metric-def WORKSPACE …`: the metric catalog and custom metrics.
 #[derive(Args)]
 pub struct MetricDefArgs {
+    /// The workspace file.
     workspace: PathBuf,
     #[command(subcommand)]
     action: MetricDefAction,

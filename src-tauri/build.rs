@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "create_workspace_dialog",
     "open_recent",
     "reload_workspace",
+    "scorecard",
 ];
 
 fn main() {

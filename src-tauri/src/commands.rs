@@ -6,7 +6,8 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use qbr_api::{
-    ErrorCode, ErrorView, NewWorkspaceRequest, RecentWorkspace, StartState, WorkspacePage,
+    ErrorCode, ErrorView, NewWorkspaceRequest, RecentWorkspace, ScorecardPage, StartState,
+    WorkspacePage,
 };
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -187,14 +188,36 @@ pub async fn open_recent(
 /// Re-reads the current workspace (after another program changed it).
 #[tauri::command]
 pub async fn reload_workspace(state: State<'_, AppState>) -> CmdResult<WorkspacePage> {
-    let current = state.current.lock().map_err(internal)?.clone();
-    match current {
-        Some(path) => Ok(qbr_api::workspace_page(&path)?),
-        None => Err(ErrorView {
+    qbr_api::workspace_page(&current_path(&state)?)
+}
+
+fn current_path(state: &AppState) -> CmdResult<PathBuf> {
+    state
+        .current
+        .lock()
+        .map_err(internal)?
+        .clone()
+        .ok_or_else(|| ErrorView {
             code: ErrorCode::NotFound,
             message: "no workspace is open".into(),
-        }),
-    }
+        })
+}
+
+/// The scorecard of the current workspace for `period` (latest complete quarter when absent),
+/// optionally grouped by one dimension.
+#[tauri::command]
+pub async fn scorecard(
+    state: State<'_, AppState>,
+    period: Option<String>,
+    by: Option<String>,
+) -> CmdResult<ScorecardPage> {
+    let path = current_path(&state)?;
+    qbr_api::metrics::scorecard_page(
+        &path,
+        period.as_deref(),
+        by.as_deref(),
+        Utc::now().date_naive(),
+    )
 }
 
 /// A file name made from a client name: letters, digits and dashes.

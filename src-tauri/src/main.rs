@@ -19,6 +19,7 @@ fn main() {
             commands::create_workspace_dialog,
             commands::open_recent,
             commands::reload_workspace,
+            commands::scorecard,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

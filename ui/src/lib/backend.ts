@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   ErrorView,
   NewWorkspaceRequest,
+  ScorecardPage,
   StartState,
   WorkspacePage,
 } from "./bindings";
@@ -16,6 +17,8 @@ export interface Backend {
   createWorkspaceDialog(request: NewWorkspaceRequest): Promise<WorkspacePage | null>;
   openRecent(path: string): Promise<WorkspacePage>;
   reloadWorkspace(): Promise<WorkspacePage>;
+  /** `period` null = latest complete quarter; `by` null = whole account. */
+  scorecard(period: string | null, by: string | null): Promise<ScorecardPage>;
 }
 
 export const tauriBackend: Backend = {
@@ -26,6 +29,7 @@ export const tauriBackend: Backend = {
   createWorkspaceDialog: (request) => invoke("create_workspace_dialog", { request }),
   openRecent: (path) => invoke("open_recent", { path }),
   reloadWorkspace: () => invoke("reload_workspace"),
+  scorecard: (period, by) => invoke("scorecard", { period, by }),
 };
 
 const CODES = new Set([

@@ -33,3 +33,48 @@ describe("format", () => {
     expect(fileName("C:\\Users\\am\\acme.qbr")).toBe("acme.qbr");
   });
 });
+
+import { clock, metricChange, metricValue, statusLabel, targetText, tone } from "./format";
+
+describe("metric formatting", () => {
+  it("shows each unit the way the catalog defines it", () => {
+    expect(metricValue(0.836, "ratio", "EUR")).toBe("83.6%");
+    expect(metricValue(412, "seconds", "EUR")).toBe("6:52");
+    expect(metricValue(3725, "seconds", "EUR")).toBe("1:02:05");
+    expect(metricValue(-45.4545, "score", "EUR")).toBe("-45.5");
+    expect(metricValue(4.0769, "scale_1_7", "EUR")).toBe("4.08");
+    expect(metricValue(1876988, "count", "EUR")).toBe("1,876,988");
+    expect(metricValue(3.1, "money", "EUR")).toBe("€3.10");
+    expect(metricValue(45000, "money", "USD")).toBe("$45,000");
+    expect(metricValue(null, "ratio", "EUR")).toBe("–");
+  });
+
+  it("writes changes in points for ratios and m:ss for times", () => {
+    expect(metricChange(-0.064, -6.4, "ratio", "EUR")).toBe("−6.4 pts");
+    expect(metricChange(18, null, "seconds", "EUR")).toBe("+0:18");
+    expect(metricChange(0, 0, "ratio", "EUR")).toBe("±0.0 pts");
+  });
+
+  it("colours a move by the metric's better direction", () => {
+    expect(tone(0.02, "higher")).toBe("good");
+    expect(tone(18, "lower")).toBe("bad", );
+    expect(tone(-18, "lower")).toBe("good");
+    expect(tone(5, "band")).toBe("neutral");
+  });
+
+  it("gives every status a symbol and a word", () => {
+    expect(statusLabel("green")).toEqual({ symbol: "✓", word: "On target" });
+    expect(statusLabel("red").symbol).toBe("✕");
+    expect(statusLabel("none").word).toBe("No target");
+  });
+
+  it("states targets with their direction", () => {
+    expect(targetText("at_least", 0.82, null, "ratio", "EUR")).toBe("≥ 82.0%");
+    expect(targetText("at_most", 30, null, "seconds", "EUR")).toBe("≤ 0:30");
+    expect(targetText("band", 0.75, 0.88, "ratio", "EUR")).toBe("75.0%–88.0%");
+  });
+
+  it("keeps the sign on negative clock values", () => {
+    expect(clock(-75)).toBe("−1:15");
+  });
+});

@@ -42,3 +42,81 @@ export function fileName(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1] || path;
 }
+
+/** Seconds as m:ss (or h:mm:ss from an hour): 412 → "6:52". */
+export function clock(seconds: number): string {
+  const total = Math.round(Math.abs(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const sign = seconds < 0 ? "−" : "";
+  const ss = String(s).padStart(2, "0");
+  return h > 0 ? `${sign}${h}:${String(m).padStart(2, "0")}:${ss}` : `${sign}${m}:${ss}`;
+}
+
+/** A metric value in its unit; null (no value) is a dash, never 0. */
+export function metricValue(value: number | null, unit: string, currency: string): string {
+  if (value === null || !Number.isFinite(value)) return "–";
+  switch (unit) {
+    case "ratio":
+      return `${(value * 100).toFixed(1)}%`;
+    case "seconds":
+      return clock(value);
+    case "money":
+      return new Intl.NumberFormat("en-US", {
+        style: "currency",
+        currency,
+        maximumFractionDigits: Math.abs(value) < 100 ? 2 : 0,
+      }).format(value);
+    case "count":
+      return thousands(value);
+    case "scale_1_7":
+      return value.toFixed(2);
+    default:
+      return value.toFixed(1);
+  }
+}
+
+/** A change in the metric's own terms: points for ratios, m:ss for times, signed. */
+export function metricChange(absolute: number, points: number | null, unit: string, currency: string): string {
+  const sign = absolute > 0 ? "+" : absolute < 0 ? "−" : "±";
+  if (unit === "ratio") return `${sign}${Math.abs(points ?? absolute * 100).toFixed(1)} pts`;
+  if (unit === "seconds") return `${sign}${clock(Math.abs(absolute))}`;
+  if (unit === "money") return `${sign}${metricValue(Math.abs(absolute), unit, currency)}`;
+  if (unit === "count") return `${sign}${thousands(Math.abs(absolute))}`;
+  return `${sign}${Math.abs(absolute).toFixed(unit === "scale_1_7" ? 2 : 1)}`;
+}
+
+/** Whether a move is good news, given which way the metric should go. */
+export function tone(absolute: number, direction: string): "good" | "bad" | "neutral" {
+  if (absolute === 0 || (direction !== "higher" && direction !== "lower")) return "neutral";
+  return (absolute > 0) === (direction === "higher") ? "good" : "bad";
+}
+
+/** RAG status as a word and a symbol, so it never relies on colour alone. */
+export function statusLabel(status: string): { symbol: string; word: string } {
+  switch (status) {
+    case "green":
+      return { symbol: "✓", word: "On target" };
+    case "amber":
+      return { symbol: "!", word: "Near target" };
+    case "red":
+      return { symbol: "✕", word: "Off target" };
+    default:
+      return { symbol: "–", word: "No target" };
+  }
+}
+
+/** A target as a sentence fragment: "≥ 82.0%", "≤ 0:30", "75.0%–88.0%". */
+export function targetText(
+  direction: string,
+  value: number,
+  high: number | null,
+  unit: string,
+  currency: string,
+): string {
+  const v = metricValue(value, unit, currency);
+  if (direction === "at_least") return `≥ ${v}`;
+  if (direction === "at_most") return `≤ ${v}`;
+  return `${v}–${metricValue(high, unit, currency)}`;
+}

@@ -14,7 +14,8 @@ use qbr_api::{
     ImportView, RefusalView,
 };
 
-use crate::{print_json, thousands};
+use crate::format::thousands;
+use crate::print_json;
 
 /// How many refusals the text output lists before pointing at `qbr import-report`.
 const SHOWN_REFUSALS: usize = 10;

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use format::thousands;
 use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, WorkspaceInfo};
 
 mod import_cmd;
@@ -306,16 +307,4 @@ fn print_info(info: &WorkspaceInfo) {
             );
         }
     }
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }

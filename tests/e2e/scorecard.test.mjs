@@ -1,0 +1,49 @@
+// The scorecard of the demo opens on the latest complete quarter, and its tiles show the figures
+// `qbr metrics --json` computes for the same workspace and period.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+
+const pct = (v) => `${(v * 100).toFixed(1)}%`;
+const clock = (s) => {
+  const t = Math.round(s);
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
+};
+
+test("scorecard tiles match the CLI, and grouping by program shows one row per program", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+
+    const period = await textOf(browser, "scorecard-period");
+    assert.match(period, /^2026-Q3 · 1 Jul 2026 – 30 Sep 2026$/, "opens on the latest complete quarter");
+
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+    const cli = qbrJson("metrics", file, "--period", "2026-Q3");
+    const m = cli.groups[0].metrics;
+    assert.equal(await textOf(browser, "value-service_level"), pct(m.service_level.value));
+    assert.equal(await textOf(browser, "value-aht"), clock(m.aht.value));
+    assert.equal(await textOf(browser, "value-csat"), pct(m.csat.value));
+    const slTile = await textOf(browser, "tile-service_level");
+    assert.match(slTile, /≥ 82\.0%/, "the tile states the contract target");
+    assert.match(slTile, new RegExp(m.service_level.status === "green" ? "On target" : m.service_level.status === "amber" ? "Near target" : "Off target"));
+    await screenshot(browser, "scorecard.png");
+
+    const picker = await browser.$('[data-testid="group-picker"]');
+    await picker.selectByAttribute("value", "program");
+    const table = await browser.$('[data-testid="scorecard-table"]');
+    await table.waitForDisplayed({ timeout: 20000 });
+    const rows = await browser.$$('[data-testid="scorecard-table"] tbody tr');
+    assert.equal(rows.length, 3, "Billing, Sales and Tech Support");
+    assert.match(await table.getText(), /Tech Support/);
+    await screenshot(browser, "scorecard-by-program.png");
+  } finally {
+    await stop();
+  }
+});

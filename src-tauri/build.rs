@@ -9,6 +9,12 @@ const COMMANDS: &[&str] = &[
     "open_recent",
     "reload_workspace",
     "scorecard",
+    "pick_import_files",
+    "import_picked",
+    "cancel_import",
+    "list_imports",
+    "undo_import",
+    "import_detail",
 ];
 
 fn main() {

@@ -14,7 +14,7 @@ use tauri_plugin_dialog::DialogExt;
 
 use crate::recent::RecentList;
 
-type CmdResult<T> = Result<T, ErrorView>;
+pub type CmdResult<T> = Result<T, ErrorView>;
 
 /// What the app remembers while it runs.
 pub struct AppState {
@@ -35,7 +35,7 @@ impl AppState {
     }
 }
 
-fn internal(message: impl std::fmt::Display) -> ErrorView {
+pub fn internal(message: impl std::fmt::Display) -> ErrorView {
     ErrorView {
         code: ErrorCode::Internal,
         message: message.to_string(),
@@ -191,7 +191,7 @@ pub async fn reload_workspace(state: State<'_, AppState>) -> CmdResult<Workspace
     qbr_api::workspace_page(&current_path(&state)?)
 }
 
-fn current_path(state: &AppState) -> CmdResult<PathBuf> {
+pub fn current_path(state: &AppState) -> CmdResult<PathBuf> {
     state
         .current
         .lock()

@@ -5,12 +5,14 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod imports;
 mod recent;
 
 fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::AppState::from_args(std::env::args_os().skip(1)))
+        .manage(imports::ImportState::default())
         .invoke_handler(tauri::generate_handler![
             commands::start_state,
             commands::initial_workspace,
@@ -20,6 +22,12 @@ fn main() {
             commands::open_recent,
             commands::reload_workspace,
             commands::scorecard,
+            imports::pick_import_files,
+            imports::import_picked,
+            imports::cancel_import,
+            imports::list_imports,
+            imports::undo_import,
+            imports::import_detail,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

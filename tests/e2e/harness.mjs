@@ -55,7 +55,7 @@ export function dataDir(home) {
 }
 
 /** Starts tauri-driver and an app session; returns { browser, stop }. */
-export async function startApp(home, args = []) {
+export async function startApp(home, args = [], extraEnv = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const env = {
@@ -64,6 +64,7 @@ export async function startApp(home, args = []) {
     XDG_CONFIG_HOME: path.join(home, ".config"),
     XDG_DATA_HOME: path.join(home, ".local", "share"),
     XDG_CACHE_HOME: path.join(home, ".cache"),
+    ...extraEnv,
   };
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
   const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], {

@@ -1,8 +1,15 @@
 // The one module that talks to Rust. Components receive a `Backend`, so they can be exercised
 // against a fake in tests.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  DetectionView,
   ErrorView,
+  ImportDetailView,
+  ImportProgressView,
+  ImportReportView,
+  ImportRequest,
+  ImportView,
+  UndoReportView,
   NewWorkspaceRequest,
   ScorecardPage,
   StartState,
@@ -19,6 +26,16 @@ export interface Backend {
   reloadWorkspace(): Promise<WorkspacePage>;
   /** `period` null = latest complete quarter; `by` null = whole account. */
   scorecard(period: string | null, by: string | null): Promise<ScorecardPage>;
+  /** Opens the file dialog; null when cancelled. */
+  pickImportFiles(): Promise<DetectionView[] | null>;
+  importPicked(
+    request: ImportRequest,
+    onProgress: (p: ImportProgressView) => void,
+  ): Promise<ImportReportView[]>;
+  cancelImport(): Promise<void>;
+  listImports(): Promise<ImportView[]>;
+  undoImport(batchId: number): Promise<UndoReportView>;
+  importDetail(batchId: number): Promise<ImportDetailView>;
 }
 
 export const tauriBackend: Backend = {
@@ -30,6 +47,16 @@ export const tauriBackend: Backend = {
   openRecent: (path) => invoke("open_recent", { path }),
   reloadWorkspace: () => invoke("reload_workspace"),
   scorecard: (period, by) => invoke("scorecard", { period, by }),
+  pickImportFiles: () => invoke("pick_import_files"),
+  importPicked: (request, onProgress) => {
+    const channel = new Channel<ImportProgressView>();
+    channel.onmessage = onProgress;
+    return invoke("import_picked", { request, onProgress: channel });
+  },
+  cancelImport: () => invoke("cancel_import"),
+  listImports: () => invoke("list_imports"),
+  undoImport: (batchId) => invoke("undo_import", { batchId }),
+  importDetail: (batchId) => invoke("import_detail", { batchId }),
 };
 
 const CODES = new Set([
@@ -42,6 +69,9 @@ const CODES = new Set([
   "invalid_input",
   "cancelled",
   "internal",
+  "ambiguous_dates",
+  "mapping_needed",
+  "mapping_probably_wrong",
 ]);
 
 /** Whatever was thrown, as `{code, message}` with a message a person can read. */
@@ -74,6 +104,11 @@ export function adviceFor(error: ErrorView): string | null {
       return "Check that the file and its folder can be written, and that the disk has space.";
     case "not_found":
       return "The file may have been moved or deleted.";
+    case "ambiguous_dates":
+      return "Choose whether the dates are day-first or month-first, then import again.";
+    case "mapping_needed":
+    case "mapping_probably_wrong":
+      return "Check the detected kind and columns: choose the kind or preset of the file, then import again.";
     default:
       return null;
   }

@@ -1,0 +1,50 @@
+// Importing through the wizard: pick a file, see what will be read, import, see the result, then
+// undo it from the history. The CLI reads the same workspace to confirm what the app did.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { ROOT, dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+
+const FIXTURE = path.join(ROOT, "fixtures", "import", "interactions_generic.csv");
+
+test("import a file through the wizard, then undo it", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: FIXTURE });
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+    const before = qbrJson("info", file);
+
+    await (await browser.$('[data-testid="tab-import"]')).click();
+    await (await browser.$('[data-testid="choose-files"]')).click();
+    assert.equal(await textOf(browser, "detected-kind"), "interactions", "recognised by its headers");
+    await screenshot(browser, "import-review.png");
+    await (await browser.$('[data-testid="start-import"]')).click();
+
+    const line = await textOf(browser, "report-line");
+    assert.match(line, /6 rows taken, 0 refused/, line);
+    await screenshot(browser, "import-result.png");
+
+    const after = qbrJson("info", file);
+    const batch = after.imports.find((b) => b.file_name === "interactions_generic.csv");
+    assert.ok(batch, "the CLI sees the import the app made");
+    assert.equal(batch.rows_taken, 6);
+    assert.equal(after.counts.interactions, before.counts.interactions + 6, "six contacts kept");
+    assert.equal(after.contacts_offered, before.contacts_offered + 6, "rolled up into offered");
+
+    await (await browser.$(`[data-testid="undo-${batch.id}"]`)).click();
+    await (await browser.$(`[data-testid="confirm-undo-${batch.id}"]`)).click();
+    await browser.waitUntil(
+      async () => qbrJson("info", file).imports.find((b) => b.id === batch.id)?.undone === true,
+      { timeout: 20000, timeoutMsg: "the undo reached the workspace" },
+    );
+    const undone = qbrJson("info", file);
+    assert.equal(undone.contacts_offered, before.contacts_offered, "undo restores the figures");
+    assert.equal(undone.counts.interactions, before.counts.interactions);
+  } finally {
+    await stop();
+  }
+});

@@ -1,11 +1,29 @@
-//! Charts. Each function takes plain series and returns a finished drawing.
+//! Charts. Each function takes plain data (values, labels, the unit they are in) and returns a
+//! finished drawing; nothing here computes a metric. The trend chart lives in `trend`, its axes'
+//! arithmetic and number formats in `scale`, the bundled typeface in `fonts`.
+
+mod fonts;
+mod scale;
+mod trend;
 
 use plotters::prelude::*;
+
+pub use fonts::{BOLD_TTF, FAMILY as FONT_FAMILY, REGULAR_TTF};
+pub use scale::{format_value, UnitKind};
+pub use trend::{
+    series_colour, trend_png, trend_svg, Marker, MarkerKind, MovingAverage, ShadedWindow, Target,
+    TrendChart, TrendSeries,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
     #[error("cannot draw the chart: {0}")]
     Draw(String),
+    /// The chart's data does not fit together (lengths, indices, sizes); the message says how.
+    #[error("invalid chart: {0}")]
+    Invalid(String),
+    #[error("the bundled chart font could not be loaded")]
+    Font,
 }
 
 /// A compact line chart without axes or text, for a summary tile: the shape of a series at a

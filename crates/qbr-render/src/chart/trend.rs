@@ -1,0 +1,1262 @@
+//! The trend chart: a metric bucket by bucket, with its moving average, its target, the events that
+//! explain it (causes, actions) and shaded before/after windows. One drawing feeds the app (SVG) and
+//! exports (PNG); text is laid out with the bundled font, so labels never overlap whatever the
+//! machine. Missing values leave gaps and are never drawn as 0.
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::fonts::{self, FAMILY};
+use super::scale::{format_value, nice_ticks, tick_label, Ticks, UnitKind};
+use super::ChartError;
+
+/// Everything a trend chart shows. Plain data: the caller decides what to draw and this module only
+/// draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendChart {
+    pub title: String,
+    pub unit: UnitKind,
+    /// One label per bucket, oldest first, e.g. `2026-W31` or `Jul 2026`.
+    pub buckets: Vec<String>,
+    /// One or more lines; each has one value per bucket.
+    pub series: Vec<TrendSeries>,
+    pub target: Option<Target>,
+    pub markers: Vec<Marker>,
+    pub windows: Vec<ShadedWindow>,
+    /// Size of the SVG in pixels.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One line of the chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendSeries {
+    pub name: String,
+    /// One per bucket; `None` (or a non-finite number) is a gap in the line.
+    pub values: Vec<Option<f64>>,
+    pub moving_average: Option<MovingAverage>,
+}
+
+/// A smoothed companion line, drawn dashed in a lighter shade of its series' colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovingAverage {
+    /// Legend text, e.g. `4-week average`.
+    pub label: String,
+    /// One per bucket, like the series' values.
+    pub values: Vec<Option<f64>>,
+}
+
+/// A contract target, in the chart's unit (fractions for ratios, seconds for durations).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    AtLeast(f64),
+    AtMost(f64),
+    Band { low: f64, high: f64 },
+}
+
+impl Target {
+    /// The legend text: `Target ≥ 82%`, `Target ≤ 6:00` or `Target 80%–90%`.
+    pub fn label(&self, unit: UnitKind) -> String {
+        match *self {
+            Target::AtLeast(v) => format!("Target \u{2265} {}", format_value(v, unit)),
+            Target::AtMost(v) => format!("Target \u{2264} {}", format_value(v, unit)),
+            Target::Band { low, high } => format!(
+                "Target {}\u{2013}{}",
+                format_value(low, unit),
+                format_value(high, unit)
+            ),
+        }
+    }
+
+    fn values(&self) -> Vec<f64> {
+        match *self {
+            Target::AtLeast(v) | Target::AtMost(v) => vec![v],
+            Target::Band { low, high } => vec![low, high],
+        }
+    }
+}
+
+/// An event pinned to a bucket: a vertical line with a short label above the plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Bucket index.
+    pub at: usize,
+    pub label: String,
+    pub kind: MarkerKind,
+}
+
+/// What a marker stands for; each kind has its own line style and legend entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerKind {
+    Cause,
+    ActionStart,
+    ActionFinish,
+}
+
+impl MarkerKind {
+    fn legend(self) -> &'static str {
+        match self {
+            MarkerKind::Cause => "Cause",
+            MarkerKind::ActionStart => "Action start",
+            MarkerKind::ActionFinish => "Action finish",
+        }
+    }
+}
+
+/// A shaded span of buckets, `from..=to`, labelled at its top (e.g. `before` / `after`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShadedWindow {
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+}
+
+/// The chart as an SVG document of `chart.width` × `chart.height` pixels: no script, no external
+/// reference, text as `<text>` elements in the `Lato, sans-serif` family.
+pub fn trend_svg(chart: &TrendChart) -> Result<String, ChartError> {
+    validate(chart, chart.width, chart.height)?;
+    fonts::ensure_registered()?;
+    let mut svg = String::new();
+    {
+        let root =
+            SVGBackend::with_string(&mut svg, (chart.width, chart.height)).into_drawing_area();
+        draw(&root, chart, 1.0)?;
+        root.present().map_err(draw_error)?;
+    }
+    // Name a generic fallback so a viewer without Lato still draws a sans-serif.
+    Ok(svg.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        &format!("font-family=\"{FAMILY}, sans-serif\""),
+    ))
+}
+
+/// The chart as a PNG of `width` × `height` pixels. Text and strokes scale with the size relative to
+/// `chart.width` × `chart.height`, so twice the size gives the same chart at twice the resolution.
+pub fn trend_png(chart: &TrendChart, width: u32, height: u32) -> Result<Vec<u8>, ChartError> {
+    validate(chart, width, height)?;
+    fonts::ensure_registered()?;
+    let scale = (width as f64 / chart.width.max(1) as f64)
+        .min(height as f64 / chart.height.max(1) as f64)
+        .clamp(0.5, 4.0);
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        draw(&root, chart, scale)?;
+        root.present().map_err(draw_error)?;
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder
+            .write_header()
+            .map_err(|e| ChartError::Draw(e.to_string()))?;
+        writer
+            .write_image_data(&rgb)
+            .map_err(|e| ChartError::Draw(e.to_string()))?;
+    }
+    Ok(png_bytes)
+}
+
+const MIN_WIDTH: u32 = 240;
+const MIN_HEIGHT: u32 = 160;
+
+fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<(), ChartError> {
+    let invalid = |msg: String| Err(ChartError::Invalid(msg));
+    if width < MIN_WIDTH || height < MIN_HEIGHT {
+        return invalid(format!(
+            "a trend chart needs at least {MIN_WIDTH}×{MIN_HEIGHT} pixels, got {width}×{height}"
+        ));
+    }
+    if width > 10_000 || height > 10_000 {
+        return invalid(format!("{width}×{height} pixels is too large for a chart"));
+    }
+    let n = chart.buckets.len();
+    for s in &chart.series {
+        if s.values.len() != n {
+            return invalid(format!(
+                "series \"{}\" has {} values for {n} buckets",
+                s.name,
+                s.values.len()
+            ));
+        }
+        if let Some(ma) = &s.moving_average {
+            if ma.values.len() != n {
+                return invalid(format!(
+                    "the moving average of \"{}\" has {} values for {n} buckets",
+                    s.name,
+                    ma.values.len()
+                ));
+            }
+        }
+    }
+    if let Some(t) = &chart.target {
+        if t.values().iter().any(|v| !v.is_finite()) {
+            return invalid("the target is not a finite number".into());
+        }
+        if let Target::Band { low, high } = t {
+            if low > high {
+                return invalid(format!("the target band runs from {low} down to {high}"));
+            }
+        }
+    }
+    for m in &chart.markers {
+        if m.at >= n {
+            return invalid(format!(
+                "marker \"{}\" is at bucket {} of {n}",
+                m.label, m.at
+            ));
+        }
+    }
+    for w in &chart.windows {
+        if w.from > w.to || w.to >= n {
+            return invalid(format!(
+                "window \"{}\" spans buckets {}..={} of {n}",
+                w.label, w.from, w.to
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn draw_error<E: std::fmt::Display>(e: E) -> ChartError {
+    ChartError::Draw(e.to_string())
+}
+
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies. Yellow is left out; it
+// vanishes on white. The first three also keep 3:1 contrast against white.
+const SERIES_COLOURS: [RGBColor; 6] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+];
+const WINDOW_FILLS: [RGBColor; 2] = [
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+];
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+const GRID: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
+const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
+const TARGET: RGBColor = RGBColor(0x33, 0x33, 0x33);
+const MARKER: RGBColor = RGBColor(0x44, 0x44, 0x44);
+
+/// The colour of series `i`.
+pub fn series_colour(i: usize) -> (u8, u8, u8) {
+    let c = SERIES_COLOURS[i % SERIES_COLOURS.len()];
+    (c.0, c.1, c.2)
+}
+
+fn lighter(c: RGBColor) -> RGBColor {
+    let mix = |v: u8| (v as f64 + (255.0 - v as f64) * 0.45).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Sizes in pixels at scale 1; everything is multiplied by the scale.
+struct Metrics {
+    s: f64,
+}
+
+impl Metrics {
+    fn px(&self, v: f64) -> f64 {
+        v * self.s
+    }
+    fn stroke(&self, v: f64) -> u32 {
+        (v * self.s).round().max(1.0) as u32
+    }
+    fn text(
+        &self,
+        size: f64,
+        bold: bool,
+        colour: RGBColor,
+        h: HPos,
+        v: VPos,
+    ) -> TextStyle<'static> {
+        let style = if bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        FontDesc::new(FontFamily::Name(FAMILY), size * self.s, style)
+            .color(&colour)
+            .pos(Pos::new(h, v))
+    }
+}
+
+const TITLE_SIZE: f64 = 20.0;
+const LEGEND_SIZE: f64 = 15.0;
+const AXIS_SIZE: f64 = 14.0;
+const NOTE_SIZE: f64 = 14.0;
+
+enum Swatch {
+    Series(RGBColor),
+    MovingAverage(RGBColor),
+    TargetLine,
+    TargetBand,
+    Marker(MarkerKind),
+}
+
+/// Where the plot sits on the canvas, and how buckets and values map onto it.
+struct Frame {
+    left: f64,
+    right: f64,
+    /// Top of the shaded windows and marker lines.
+    top: f64,
+    /// Top of the value axis: below the strip that holds window labels.
+    data_top: f64,
+    bottom: f64,
+    n: usize,
+    ticks: Ticks,
+}
+
+impl Frame {
+    fn slot(&self) -> f64 {
+        (self.right - self.left) / self.n.max(1) as f64
+    }
+    fn x(&self, i: usize) -> f64 {
+        self.left + (i as f64 + 0.5) * self.slot()
+    }
+    fn edge(&self, i: usize) -> f64 {
+        self.left + i as f64 * self.slot()
+    }
+    fn y(&self, v: f64) -> f64 {
+        let span = (self.ticks.hi - self.ticks.lo).max(f64::EPSILON);
+        self.bottom - (v - self.ticks.lo) / span * (self.bottom - self.data_top)
+    }
+}
+
+fn pt(x: f64, y: f64) -> (i32, i32) {
+    (x.round() as i32, y.round() as i32)
+}
+
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|v| v.is_finite())
+}
+
+/// Runs of consecutive present values, as (bucket, value) lists: each run is one unbroken line.
+fn runs(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
+    let mut out: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match finite(*v) {
+            Some(v) => current.push((i, v)),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The value range the axis must show: every value, moving average and target.
+fn value_range(chart: &TrendChart) -> Option<(f64, f64)> {
+    let values = chart
+        .series
+        .iter()
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .chain(s.moving_average.iter().flat_map(|ma| ma.values.iter()))
+        })
+        .filter_map(|v| finite(*v))
+        .chain(chart.target.iter().flat_map(|t| t.values()));
+    values.fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+fn axis_ticks(chart: &TrendChart, data_height: f64, m: &Metrics) -> Ticks {
+    let wanted = ((data_height / m.px(44.0)).floor() as usize).clamp(2, 8);
+    let Some((lo, hi)) = value_range(chart) else {
+        return nice_ticks(0.0, 1.0, wanted, chart.unit);
+    };
+    let (mut lo, mut hi) = (lo, hi);
+    // Volumes read against zero; rates and durations read against their own range.
+    if matches!(chart.unit, UnitKind::Count | UnitKind::Money) && lo >= 0.0 && lo < hi * 0.5 {
+        lo = 0.0;
+    }
+    let pad = (hi - lo) * 0.06;
+    let (raw_lo, raw_hi) = (lo, hi);
+    lo -= pad;
+    hi += pad;
+    // Padding must not invent impossible values: no negative durations, no ratio above 100%.
+    if raw_lo >= 0.0 {
+        lo = lo.max(0.0);
+    }
+    if chart.unit == UnitKind::Ratio && raw_hi <= 1.0 {
+        hi = hi.min(1.0);
+    }
+    nice_ticks(lo, hi, wanted, chart.unit)
+}
+
+type Area<DB> = DrawingArea<DB, Shift>;
+
+fn measure<DB: DrawingBackend>(
+    root: &Area<DB>,
+    text: &str,
+    style: &TextStyle,
+) -> Result<(f64, f64), ChartError> {
+    let (w, h) = root.estimate_text_size(text, style).map_err(draw_error)?;
+    Ok((w as f64, h as f64))
+}
+
+/// `text`, shortened with an ellipsis until it fits `max_width`.
+fn fit<DB: DrawingBackend>(
+    root: &Area<DB>,
+    text: &str,
+    style: &TextStyle,
+    max_width: f64,
+) -> Result<String, ChartError> {
+    if measure(root, text, style)?.0 <= max_width {
+        return Ok(text.to_string());
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if measure(root, &candidate, style)?.0 <= max_width {
+            return Ok(candidate);
+        }
+    }
+    Ok(String::new())
+}
+
+/// A marker label placed in the band above the plot.
+struct PlacedLabel {
+    marker: usize,
+    row: usize,
+    x: f64,
+    anchor: HPos,
+}
+
+/// Puts each marker label beside its line, right of it if it fits and left otherwise, in the first
+/// row where it overlaps no other label.
+fn place_marker_labels<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &TrendChart,
+    frame: &Frame,
+    canvas_right: f64,
+    m: &Metrics,
+) -> Result<Vec<PlacedLabel>, ChartError> {
+    let style = m.text(NOTE_SIZE, false, INK, HPos::Left, VPos::Top);
+    let gap = m.px(4.0);
+    let mut order: Vec<usize> = (0..chart.markers.len()).collect();
+    order.sort_by_key(|&i| chart.markers[i].at);
+    let mut rows: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut lines: Vec<(f64, usize)> = Vec::new();
+    let mut placed = Vec::new();
+    for i in order {
+        let marker = &chart.markers[i];
+        let x = frame.x(marker.at);
+        let (w, _) = measure(root, &marker.label, &style)?;
+        let (start, end, anchor, text_x) = if x + gap + w <= canvas_right {
+            (x, x + gap + w, HPos::Left, x + gap)
+        } else {
+            (x - gap - w, x, HPos::Right, x - gap)
+        };
+        let clear = m.px(8.0);
+        // A marker's line runs from its label's row down to the axis: a label may not sit on another
+        // marker's line, and a line may not cut through a label placed lower down.
+        let free = |row: usize| {
+            let labels_clear = rows.get(row).is_none_or(|r| {
+                r.iter()
+                    .all(|&(a, b)| end + clear <= a || start >= b + clear)
+            });
+            let no_line_through_label = lines.iter().all(|&(lx, lrow)| {
+                lrow > row || lx < start - clear / 2.0 || lx > end + clear / 2.0
+            });
+            let line_clear_of_lower_labels = rows.iter().skip(row + 1).all(|r| {
+                r.iter()
+                    .all(|&(a, b)| x < a - clear / 2.0 || x > b + clear / 2.0)
+            });
+            labels_clear && no_line_through_label && line_clear_of_lower_labels
+        };
+        // Should lines block every row, a new row at the bottom at least keeps labels apart.
+        let row = (0..chart.markers.len())
+            .find(|&r| free(r))
+            .unwrap_or(rows.len());
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        lines.push((x, row));
+        rows[row].push((start, end));
+        placed.push(PlacedLabel {
+            marker: i,
+            row,
+            x: text_x,
+            anchor,
+        });
+    }
+    Ok(placed)
+}
+
+fn draw<DB: DrawingBackend>(root: &Area<DB>, chart: &TrendChart, s: f64) -> Result<(), ChartError> {
+    let m = Metrics { s };
+    let (width, height) = root.dim_in_pixel();
+    let (width, height) = (width as f64, height as f64);
+    let pad = m.px(14.0);
+    root.fill(&WHITE).map_err(draw_error)?;
+
+    // Title.
+    let title_style = m.text(TITLE_SIZE, true, INK, HPos::Left, VPos::Top);
+    let title = fit(root, &chart.title, &title_style, width - 2.0 * pad)?;
+    let title_h = m.px(TITLE_SIZE);
+    root.draw_text(&title, &title_style, pt(pad, pad))
+        .map_err(draw_error)?;
+    let mut cursor = pad + title_h + m.px(8.0);
+
+    // Legend: flowed into rows under the title.
+    let legend_style = m.text(LEGEND_SIZE, false, INK, HPos::Left, VPos::Center);
+    let mut entries: Vec<(Swatch, String)> = Vec::new();
+    for (i, series) in chart.series.iter().enumerate() {
+        let colour = SERIES_COLOURS[i % SERIES_COLOURS.len()];
+        entries.push((Swatch::Series(colour), series.name.clone()));
+        if let Some(ma) = &series.moving_average {
+            entries.push((Swatch::MovingAverage(lighter(colour)), ma.label.clone()));
+        }
+    }
+    if let Some(target) = &chart.target {
+        let swatch = match target {
+            Target::Band { .. } => Swatch::TargetBand,
+            _ => Swatch::TargetLine,
+        };
+        entries.push((swatch, target.label(chart.unit)));
+    }
+    for kind in [
+        MarkerKind::Cause,
+        MarkerKind::ActionStart,
+        MarkerKind::ActionFinish,
+    ] {
+        if chart.markers.iter().any(|mk| mk.kind == kind) {
+            entries.push((Swatch::Marker(kind), kind.legend().to_string()));
+        }
+    }
+    let swatch_w = m.px(22.0);
+    let row_h = m.px(LEGEND_SIZE) + m.px(6.0);
+    let mut x = pad;
+    let mut legend_rows = 0;
+    let mut laid_out = Vec::new();
+    for (swatch, label) in entries {
+        let label = fit(
+            root,
+            &label,
+            &legend_style,
+            width - 2.0 * pad - swatch_w - m.px(6.0),
+        )?;
+        let w = swatch_w + m.px(6.0) + measure(root, &label, &legend_style)?.0;
+        if legend_rows == 0 || (x > pad && x + w > width - pad) {
+            legend_rows += 1;
+            x = pad;
+        }
+        let y = cursor + (legend_rows - 1) as f64 * row_h + row_h / 2.0;
+        laid_out.push((swatch, label, x, y));
+        x += w + m.px(16.0);
+    }
+    // Room for the top value label, which is centred on the plot's top line.
+    cursor += legend_rows as f64 * row_h + m.px(12.0);
+
+    // The plot: the value axis labels decide the left edge, the marker labels the top, the bucket
+    // labels the bottom. Ticks depend on the plot's height, so settle the layout in a few passes.
+    let axis_style = m.text(AXIS_SIZE, false, MUTED, HPos::Right, VPos::Center);
+    let axis_h = m.px(AXIS_SIZE);
+    let note_h = m.px(NOTE_SIZE) + m.px(4.0);
+    let bottom = height - pad - axis_h - m.px(8.0);
+    let window_strip = if chart.windows.is_empty() {
+        0.0
+    } else {
+        note_h + m.px(4.0)
+    };
+    let right = width - pad;
+    let n = chart.buckets.len();
+    let mut frame = Frame {
+        left: pad,
+        right,
+        top: cursor,
+        data_top: cursor + window_strip,
+        bottom,
+        n,
+        ticks: nice_ticks(0.0, 1.0, 4, chart.unit),
+    };
+    let mut marker_rows = 0;
+    let mut placed = Vec::new();
+    for _ in 0..3 {
+        frame.top = cursor + marker_rows as f64 * note_h;
+        frame.data_top = frame.top + window_strip;
+        if frame.bottom - frame.data_top < m.px(40.0) {
+            return Err(ChartError::Invalid(
+                "the chart is too small for its title, legend and labels".into(),
+            ));
+        }
+        frame.ticks = axis_ticks(chart, frame.bottom - frame.data_top, &m);
+        let mut label_w: f64 = 0.0;
+        for &v in &frame.ticks.values {
+            let label = tick_label(v, frame.ticks.step, chart.unit);
+            label_w = label_w.max(measure(root, &label, &axis_style)?.0);
+        }
+        frame.left = pad + label_w + m.px(8.0);
+        placed = place_marker_labels(root, chart, &frame, width - m.px(4.0), &m)?;
+        let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
+        if rows == marker_rows {
+            break;
+        }
+        marker_rows = rows;
+    }
+    // Should the passes not agree, the labels' rows win; the ticks follow the final height.
+    let marker_rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
+    frame.top = cursor + marker_rows as f64 * note_h;
+    frame.data_top = frame.top + window_strip;
+    frame.ticks = axis_ticks(chart, frame.bottom - frame.data_top, &m);
+
+    // Shaded windows, behind everything else.
+    for (i, w) in chart.windows.iter().enumerate() {
+        let fill = WINDOW_FILLS[i % WINDOW_FILLS.len()].mix(0.16).filled();
+        root.draw(&Rectangle::new(
+            [
+                pt(frame.edge(w.from), frame.top),
+                pt(frame.edge(w.to + 1), frame.bottom),
+            ],
+            fill,
+        ))
+        .map_err(draw_error)?;
+    }
+
+    // Value grid and labels.
+    for &v in &frame.ticks.values {
+        let y = frame.y(v);
+        root.draw(&PathElement::new(
+            vec![pt(frame.left, y), pt(frame.right, y)],
+            GRID.stroke_width(m.stroke(1.0)),
+        ))
+        .map_err(draw_error)?;
+        let label = tick_label(v, frame.ticks.step, chart.unit);
+        root.draw_text(&label, &axis_style, pt(frame.left - m.px(8.0), y))
+            .map_err(draw_error)?;
+    }
+
+    // Target.
+    match chart.target {
+        Some(Target::Band { low, high }) => {
+            let (y_hi, y_lo) = (frame.y(high), frame.y(low));
+            root.draw(&Rectangle::new(
+                [pt(frame.left, y_hi), pt(frame.right, y_lo)],
+                TARGET.mix(0.10).filled(),
+            ))
+            .map_err(draw_error)?;
+            for y in [y_hi, y_lo] {
+                dashed(
+                    root,
+                    &[(frame.left, y), (frame.right, y)],
+                    TARGET.mix(0.7),
+                    1.0,
+                    4.0,
+                    4.0,
+                    &m,
+                )?;
+            }
+        }
+        Some(Target::AtLeast(v) | Target::AtMost(v)) => {
+            let y = frame.y(v);
+            dashed(
+                root,
+                &[(frame.left, y), (frame.right, y)],
+                TARGET.to_rgba(),
+                2.0,
+                8.0,
+                5.0,
+                &m,
+            )?;
+        }
+        None => {}
+    }
+
+    // Marker lines, then their labels in the band above the plot.
+    for p in &placed {
+        let marker = &chart.markers[p.marker];
+        let x = frame.x(marker.at);
+        let label_top = cursor + p.row as f64 * note_h;
+        marker_line(
+            root,
+            marker.kind,
+            x,
+            label_top + m.px(2.0),
+            frame.bottom,
+            &m,
+        )?;
+        let style = m.text(NOTE_SIZE, false, INK, p.anchor, VPos::Top);
+        root.draw_text(&marker.label, &style, pt(p.x, label_top))
+            .map_err(draw_error)?;
+    }
+
+    // Moving averages under their series, then the series.
+    for (i, series) in chart.series.iter().enumerate() {
+        let colour = SERIES_COLOURS[i % SERIES_COLOURS.len()];
+        if let Some(ma) = &series.moving_average {
+            for run in runs(&ma.values) {
+                let points: Vec<(f64, f64)> =
+                    run.iter().map(|&(b, v)| (frame.x(b), frame.y(v))).collect();
+                if points.len() >= 2 {
+                    dashed(root, &points, lighter(colour).to_rgba(), 2.0, 6.0, 4.0, &m)?;
+                }
+            }
+        }
+    }
+    // Dots help read a short series; on a long one they only add noise, except where a value stands
+    // alone between gaps and would otherwise not show at all.
+    let dots_everywhere = n <= 26;
+    for (i, series) in chart.series.iter().enumerate() {
+        let colour = SERIES_COLOURS[i % SERIES_COLOURS.len()];
+        for run in runs(&series.values) {
+            let points: Vec<(i32, i32)> = run
+                .iter()
+                .map(|&(b, v)| pt(frame.x(b), frame.y(v)))
+                .collect();
+            if points.len() >= 2 {
+                root.draw(&PathElement::new(
+                    points.clone(),
+                    colour.stroke_width(m.stroke(2.5)),
+                ))
+                .map_err(draw_error)?;
+            }
+            if dots_everywhere || points.len() == 1 {
+                for p in points {
+                    root.draw(&Circle::new(p, m.px(3.5).round() as i32, colour.filled()))
+                        .map_err(draw_error)?;
+                }
+            }
+        }
+    }
+
+    // Window labels, in the strip at the top of their window.
+    for w in &chart.windows {
+        let (a, b) = (frame.edge(w.from), frame.edge(w.to + 1));
+        let style = m.text(NOTE_SIZE, false, MUTED, HPos::Center, VPos::Top);
+        let label = fit(root, &w.label, &style, (b - a - m.px(4.0)).max(0.0))?;
+        root.draw_text(&label, &style, pt((a + b) / 2.0, frame.top + m.px(4.0)))
+            .map_err(draw_error)?;
+    }
+
+    // Bucket axis: a tick per bucket, labels thinned so they never touch.
+    root.draw(&PathElement::new(
+        vec![pt(frame.left, frame.bottom), pt(frame.right, frame.bottom)],
+        AXIS.stroke_width(m.stroke(1.0)),
+    ))
+    .map_err(draw_error)?;
+    let bucket_style = m.text(AXIS_SIZE, false, MUTED, HPos::Center, VPos::Top);
+    let mut widest: f64 = 0.0;
+    for b in &chart.buckets {
+        widest = widest.max(measure(root, b, &bucket_style)?.0);
+    }
+    let every = label_step(widest + m.px(12.0), frame.slot());
+    for (i, b) in chart.buckets.iter().enumerate() {
+        let x = frame.x(i);
+        let labelled = i % every == 0;
+        let tick = if labelled { 5.0 } else { 3.0 };
+        root.draw(&PathElement::new(
+            vec![pt(x, frame.bottom), pt(x, frame.bottom + m.px(tick))],
+            AXIS.stroke_width(m.stroke(1.0)),
+        ))
+        .map_err(draw_error)?;
+        if labelled {
+            // Keep the first and last labels on the canvas.
+            let (w, _) = measure(root, b, &bucket_style)?;
+            let half = w / 2.0 + m.px(2.0);
+            let x = x.clamp(half, (width - half).max(half));
+            root.draw_text(b, &bucket_style, pt(x, frame.bottom + m.px(8.0)))
+                .map_err(draw_error)?;
+        }
+    }
+
+    if value_range(chart).is_none() || chart.series.is_empty() {
+        let style = m.text(LEGEND_SIZE, false, MUTED, HPos::Center, VPos::Center);
+        root.draw_text(
+            "No data for this period",
+            &style,
+            pt(
+                (frame.left + frame.right) / 2.0,
+                (frame.data_top + frame.bottom) / 2.0,
+            ),
+        )
+        .map_err(draw_error)?;
+    }
+
+    // Legend last, over nothing: it sits above the plot.
+    for (swatch, label, x, y) in laid_out {
+        draw_swatch(root, &swatch, x, y, swatch_w, &m)?;
+        root.draw_text(&label, &legend_style, pt(x + swatch_w + m.px(6.0), y))
+            .map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+/// Label every `k`-th bucket, with `k` the smallest of 1, 2, 3, 4, 6, 12, 13, 26, 52 (or a multiple
+/// of 52) that leaves each label `needed` pixels; weeks then read as quarters and halves of a year.
+fn label_step(needed: f64, slot: f64) -> usize {
+    let min = (needed / slot.max(0.1)).ceil().max(1.0) as usize;
+    [1, 2, 3, 4, 6, 12, 13, 26, 52]
+        .into_iter()
+        .find(|&k| k >= min)
+        .unwrap_or_else(|| min.div_ceil(52) * 52)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dashed<DB: DrawingBackend>(
+    root: &Area<DB>,
+    points: &[(f64, f64)],
+    colour: RGBAColor,
+    width: f64,
+    dash: f64,
+    gap: f64,
+    m: &Metrics,
+) -> Result<(), ChartError> {
+    let points: Vec<(i32, i32)> = points.iter().map(|&(x, y)| pt(x, y)).collect();
+    root.draw(&DashedPathElement::new(
+        points,
+        m.px(dash).round() as i32,
+        m.px(gap).round() as i32,
+        colour.stroke_width(m.stroke(width)),
+    ))
+    .map_err(draw_error)
+}
+
+fn marker_line<DB: DrawingBackend>(
+    root: &Area<DB>,
+    kind: MarkerKind,
+    x: f64,
+    top: f64,
+    bottom: f64,
+    m: &Metrics,
+) -> Result<(), ChartError> {
+    let line = [(x, top), (x, bottom)];
+    match kind {
+        MarkerKind::Cause => dashed(root, &line, MARKER.to_rgba(), 1.5, 2.0, 3.0, m),
+        MarkerKind::ActionStart => root
+            .draw(&PathElement::new(
+                vec![pt(x, top), pt(x, bottom)],
+                MARKER.stroke_width(m.stroke(1.5)),
+            ))
+            .map_err(draw_error),
+        MarkerKind::ActionFinish => dashed(root, &line, MARKER.to_rgba(), 1.5, 6.0, 3.0, m),
+    }
+}
+
+fn draw_swatch<DB: DrawingBackend>(
+    root: &Area<DB>,
+    swatch: &Swatch,
+    x: f64,
+    y: f64,
+    w: f64,
+    m: &Metrics,
+) -> Result<(), ChartError> {
+    match *swatch {
+        // Filled shapes rather than lines, so the only lines in a series' colour are its data.
+        Swatch::Series(colour) => {
+            root.draw(&Rectangle::new(
+                [pt(x, y - m.px(1.5)), pt(x + w, y + m.px(1.5))],
+                colour.filled(),
+            ))
+            .map_err(draw_error)?;
+            root.draw(&Circle::new(
+                pt(x + w / 2.0, y),
+                m.px(3.5).round() as i32,
+                colour.filled(),
+            ))
+            .map_err(draw_error)
+        }
+        Swatch::MovingAverage(colour) => dashed(
+            root,
+            &[(x, y), (x + w, y)],
+            colour.to_rgba(),
+            2.0,
+            6.0,
+            4.0,
+            m,
+        ),
+        Swatch::TargetLine => dashed(
+            root,
+            &[(x, y), (x + w, y)],
+            TARGET.to_rgba(),
+            2.0,
+            8.0,
+            5.0,
+            m,
+        ),
+        Swatch::TargetBand => root
+            .draw(&Rectangle::new(
+                [pt(x, y - m.px(6.0)), pt(x + w, y + m.px(6.0))],
+                TARGET.mix(0.10).filled(),
+            ))
+            .map_err(draw_error),
+        Swatch::Marker(kind) => {
+            marker_line(root, kind, x + w / 2.0, y - m.px(8.0), y + m.px(8.0), m)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(name: &str, values: &[Option<f64>]) -> TrendSeries {
+        TrendSeries {
+            name: name.into(),
+            values: values.to_vec(),
+            moving_average: None,
+        }
+    }
+
+    fn chart(unit: UnitKind, series: Vec<TrendSeries>) -> TrendChart {
+        let n = series.first().map_or(0, |s| s.values.len());
+        TrendChart {
+            title: "Service level".into(),
+            unit,
+            buckets: (0..n).map(|i| format!("2026-W{:02}", 27 + i)).collect(),
+            series,
+            target: None,
+            markers: vec![],
+            windows: vec![],
+            width: 640,
+            height: 320,
+        }
+    }
+
+    /// A small chart with one of everything: a gap, a moving average, a target, two markers and a
+    /// before/after pair of windows.
+    fn small() -> TrendChart {
+        let mut c = chart(
+            UnitKind::Ratio,
+            vec![TrendSeries {
+                name: "Tech Support".into(),
+                values: vec![
+                    Some(0.84),
+                    Some(0.83),
+                    None,
+                    Some(0.74),
+                    Some(0.79),
+                    Some(0.86),
+                ],
+                moving_average: Some(MovingAverage {
+                    label: "3-week average".into(),
+                    values: vec![
+                        None,
+                        None,
+                        Some(0.835),
+                        Some(0.785),
+                        Some(0.765),
+                        Some(0.797),
+                    ],
+                }),
+            }],
+        );
+        c.target = Some(Target::AtLeast(0.82));
+        c.markers = vec![
+            Marker {
+                at: 2,
+                label: "Firmware release".into(),
+                kind: MarkerKind::Cause,
+            },
+            Marker {
+                at: 3,
+                label: "Overflow to Billing".into(),
+                kind: MarkerKind::ActionStart,
+            },
+        ];
+        c.windows = vec![
+            ShadedWindow {
+                from: 0,
+                to: 1,
+                label: "before".into(),
+            },
+            ShadedWindow {
+                from: 4,
+                to: 5,
+                label: "after".into(),
+            },
+        ];
+        c
+    }
+
+    /// The vertex count of every polyline stroked in `colour`, in document order.
+    fn lines_in(svg: &str, colour: &str) -> Vec<usize> {
+        svg.lines()
+            .filter(|l| l.starts_with("<polyline") && l.contains(&format!("stroke=\"{colour}\"")))
+            .map(|l| {
+                let start = l.find("points=\"").expect("points") + 8;
+                let end = l[start..].find('"').unwrap() + start;
+                l[start..end].split_whitespace().count()
+            })
+            .collect()
+    }
+
+    /// The content of every `<text>` element.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                let start = t.find('>').unwrap() + 1;
+                let end = t.find("</text>").unwrap();
+                t[start..end].trim().to_string()
+            })
+            .collect()
+    }
+
+    /// Tags open and close in order, and the document is one `<svg>` element.
+    fn assert_well_formed(svg: &str) {
+        assert!(svg.starts_with("<svg"), "an SVG document: {}", &svg[..40]);
+        let mut stack = Vec::new();
+        let mut rest = svg;
+        while let Some(open) = rest.find('<') {
+            let close = rest[open..].find('>').expect("every tag closes") + open;
+            let tag = &rest[open + 1..close];
+            let name = tag
+                .trim_start_matches('/')
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap();
+            if tag.starts_with('/') {
+                assert_eq!(stack.pop(), Some(name), "closing tag matches the open one");
+            } else if !tag.ends_with('/') {
+                stack.push(name);
+            }
+            rest = &rest[close + 1..];
+            if stack.is_empty() {
+                assert!(rest.trim().is_empty(), "nothing after </svg>: {rest:?}");
+            }
+        }
+        assert!(stack.is_empty(), "unclosed: {stack:?}");
+    }
+
+    #[test]
+    fn the_svg_is_one_well_formed_self_contained_document() {
+        let svg = trend_svg(&small()).unwrap();
+        assert_well_formed(&svg);
+        assert!(!svg.to_lowercase().contains("<script"), "no script");
+        assert!(!svg.contains("href"), "no links or external images");
+        assert_eq!(
+            svg.matches("http").count(),
+            1,
+            "the only URL is the SVG namespace"
+        );
+        assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(
+            svg.contains("font-family=\"Lato, sans-serif\""),
+            "text names the bundled family with a generic fallback"
+        );
+    }
+
+    #[test]
+    fn a_missing_value_splits_the_line_instead_of_dropping_to_zero() {
+        let svg = trend_svg(&small()).unwrap();
+        // Buckets 0-1, a gap at 2, then 3-5: two runs, never one line through a zero.
+        assert_eq!(lines_in(&svg, "#0072B2"), [2, 3]);
+        assert!(
+            !texts(&svg).contains(&"0%".to_string()),
+            "the gap does not pull the axis down to 0%"
+        );
+    }
+
+    #[test]
+    fn each_series_gets_its_own_colour_and_lines() {
+        let c = chart(
+            UnitKind::Seconds,
+            vec![
+                series("Tech Support", &[Some(372.0), Some(365.0), Some(401.0)]),
+                series("Billing", &[Some(298.0), None, Some(305.0)]),
+            ],
+        );
+        let svg = trend_svg(&c).unwrap();
+        assert_eq!(
+            lines_in(&svg, "#0072B2"),
+            [3],
+            "first series: one unbroken line"
+        );
+        assert!(
+            lines_in(&svg, "#D55E00").is_empty(),
+            "second series: two lone values, so dots and no line"
+        );
+        // The second series still shows its two lone values, as dots, plus its legend swatch.
+        let vermillion_dots = svg
+            .lines()
+            .filter(|l| l.starts_with("<circle") && l.contains("fill=\"#D55E00\""))
+            .count();
+        assert_eq!(vermillion_dots, 2 + 1);
+        let t = texts(&svg);
+        assert!(t.contains(&"Tech Support".into()) && t.contains(&"Billing".into()));
+    }
+
+    #[test]
+    fn the_moving_average_is_a_lighter_dashed_line() {
+        let svg = trend_svg(&small()).unwrap();
+        let ma = lines_in(&svg, &hex(lighter(SERIES_COLOURS[0])));
+        assert!(ma.len() > 4, "drawn in dashes: {ma:?}");
+        assert!(texts(&svg).contains(&"3-week average".into()));
+    }
+
+    fn hex(c: RGBColor) -> String {
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    #[test]
+    fn target_is_labelled_with_its_direction_and_value() {
+        let svg = trend_svg(&small()).unwrap();
+        assert!(texts(&svg).contains(&"Target \u{2265} 82%".into()));
+        let mut c = small();
+        c.unit = UnitKind::Seconds;
+        c.series[0].values = vec![Some(300.0), Some(380.0), None, Some(350.0), None, None];
+        c.series[0].moving_average = None;
+        c.target = Some(Target::AtMost(360.0));
+        assert!(texts(&trend_svg(&c).unwrap()).contains(&"Target \u{2264} 6:00".into()));
+        c.target = Some(Target::Band {
+            low: 300.0,
+            high: 390.0,
+        });
+        let svg = trend_svg(&c).unwrap();
+        assert!(texts(&svg).contains(&"Target 5:00\u{2013}6:30".into()));
+        assert!(
+            svg.contains("fill=\"#333333\""),
+            "a band target is a shaded area"
+        );
+    }
+
+    #[test]
+    fn value_axis_reads_in_the_chart_unit() {
+        let check = |unit, values: &[Option<f64>], expected: &[&str]| {
+            let svg = trend_svg(&chart(unit, vec![series("x", values)])).unwrap();
+            let t = texts(&svg);
+            for e in expected {
+                assert!(t.contains(&e.to_string()), "{unit:?}: {e} in {t:?}");
+            }
+        };
+        check(UnitKind::Ratio, &[Some(0.78), Some(0.86)], &["80%", "85%"]);
+        check(UnitKind::Seconds, &[Some(330.0), Some(400.0)], &["6:00"]);
+        check(
+            UnitKind::Count,
+            &[Some(12_000.0), Some(16_500.0)],
+            &["10,000", "14,000"],
+        );
+        check(UnitKind::Score, &[Some(4.12), Some(4.48)], &["4.2", "4.4"]);
+    }
+
+    #[test]
+    fn marker_and_window_labels_are_searchable_text() {
+        let mut c = small();
+        c.markers[0].label = "R&D <beta> release".into();
+        let t = texts(&trend_svg(&c).unwrap());
+        for label in [
+            "R&amp;D &lt;beta&gt; release",
+            "Overflow to Billing",
+            "before",
+            "after",
+            "Cause",
+            "Action start",
+        ] {
+            assert!(t.contains(&label.to_string()), "{label} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn bucket_labels_are_thinned_to_fit() {
+        let values: Vec<Option<f64>> = (0..52).map(|i| Some(1000.0 + i as f64)).collect();
+        let mut c = chart(UnitKind::Count, vec![series("Offered", &values)]);
+        c.buckets = (1..=52).map(|w| format!("2026-W{w:02}")).collect();
+        let t = texts(&trend_svg(&c).unwrap());
+        let shown: Vec<&String> = t.iter().filter(|s| s.starts_with("2026-W")).collect();
+        // 52 labels of ~55 px cannot share ~600 px; every 12th week leaves room and reads as quarters.
+        assert_eq!(
+            shown,
+            ["2026-W01", "2026-W13", "2026-W25", "2026-W37", "2026-W49"]
+        );
+    }
+
+    #[test]
+    fn few_buckets_are_all_labelled() {
+        let c = chart(UnitKind::Ratio, vec![series("x", &[Some(0.8); 6])]);
+        let t = texts(&trend_svg(&c).unwrap());
+        assert_eq!(t.iter().filter(|s| s.starts_with("2026-W")).count(), 6);
+    }
+
+    #[test]
+    fn no_values_draws_an_empty_chart_that_says_so() {
+        for values in [vec![], vec![None, None]] {
+            let c = chart(UnitKind::Ratio, vec![series("x", &values)]);
+            let svg = trend_svg(&c).unwrap();
+            assert_well_formed(&svg);
+            assert!(texts(&svg).contains(&"No data for this period".into()));
+        }
+    }
+
+    #[test]
+    fn inconsistent_input_is_refused_with_a_reason() {
+        let check = |c: TrendChart, needle: &str| match trend_svg(&c) {
+            Err(ChartError::Invalid(msg)) => assert!(msg.contains(needle), "{msg}"),
+            other => panic!("expected Invalid({needle}), got {other:?}"),
+        };
+        let mut c = small();
+        c.series[0].values.pop();
+        check(c, "5 values for 6 buckets");
+        let mut c = small();
+        c.markers[0].at = 6;
+        check(c, "bucket 6 of 6");
+        let mut c = small();
+        c.windows[0] = ShadedWindow {
+            from: 3,
+            to: 2,
+            label: "x".into(),
+        };
+        check(c, "3..=2");
+        let mut c = small();
+        c.width = 100;
+        check(c, "at least");
+        let mut c = small();
+        c.target = Some(Target::Band {
+            low: 0.9,
+            high: 0.8,
+        });
+        check(c, "band");
+    }
+
+    #[test]
+    fn crowded_marker_labels_stack_instead_of_overlapping() {
+        let mut c = small();
+        c.markers = (0..4)
+            .map(|at| Marker {
+                at,
+                label: format!("Event number {at}"),
+                kind: MarkerKind::ActionFinish,
+            })
+            .collect();
+        let svg = trend_svg(&c).unwrap();
+        let ys: std::collections::BTreeSet<&str> = svg
+            .split("<text")
+            .filter(|t| t.contains("Event number"))
+            .map(|t| t.split("y=\"").nth(1).unwrap().split('"').next().unwrap())
+            .collect();
+        assert!(
+            ys.len() > 1,
+            "labels one bucket apart take several rows: {ys:?}"
+        );
+    }
+
+    #[test]
+    fn png_export_is_a_png_of_the_requested_size() {
+        let c = small();
+        let png = trend_png(&c, c.width * 2, c.height * 2).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+        let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert_eq!((w, h), (1280, 640), "IHDR carries the requested size");
+    }
+
+    #[test]
+    fn small_chart_snapshot() {
+        insta::assert_snapshot!(trend_svg(&small()).unwrap());
+    }
+}

@@ -154,6 +154,18 @@ pub fn update_settings(
     Ok(settings_view(&ws.settings()?))
 }
 
+/// The app's settings page: settings, metric definitions in force, and contract targets.
+pub fn settings_page(path: &Path) -> ApiResult<SettingsPage> {
+    let ws = Workspace::open(path)?;
+    drop(ws);
+    Ok(SettingsPage {
+        settings: workspace_info(path)?.settings,
+        variants: metrics::variants(path)?,
+        targets: metrics::list_targets(path)?,
+        definitions: metrics::metric_definitions(path)?,
+    })
+}
+
 /// Parses a fiscal-year start month typed by a user (a number or a month name).
 pub fn parse_month_arg(text: &str) -> ApiResult<u32> {
     Ok(parse_month(text)?)

@@ -10,6 +10,10 @@ use qbr_core::metrics::catalog::Metric;
 use qbr_core::metrics::engine::GroupKey;
 use qbr_core::metrics::formula::CustomMetric;
 use qbr_core::metrics::target::{parse_targets_csv, Target};
+use qbr_core::metrics::variant::{
+    MetricVariants, ServiceLevelVariant, KEY_ATTRITION, KEY_CSAT, KEY_FCR, KEY_FCR_REPEAT_DAYS,
+    KEY_SERVICE_LEVEL,
+};
 use qbr_core::metrics::{Change, Direction, ScorecardRequest, SeriesRequest, Unit};
 use qbr_core::period::{Grain, Period};
 use qbr_core::store::NewTarget;
@@ -241,20 +245,7 @@ pub fn metric_definitions(path: &Path) -> ApiResult<Vec<MetricDefinitionView>> {
     Ok(ws.metric_catalog()?.iter().map(definition_view).collect())
 }
 
-/// A target as typed: `--metric service_level --at-least 0.8 --scope program=Billing --from 2026-01-01`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetInput {
-    pub metric_id: String,
-    /// `DIM=VALUE`, or `None` for the whole account.
-    pub scope: Option<String>,
-    /// at_least, at_most or band.
-    pub direction: String,
-    pub value: f64,
-    pub value_high: Option<f64>,
-    pub tolerance: Option<f64>,
-    pub effective_from: String,
-    pub effective_to: Option<String>,
-}
+pub use crate::wire::TargetInput;
 
 pub fn list_targets(path: &Path) -> ApiResult<Vec<TargetView>> {
     let ws = Workspace::open(path)?;
@@ -453,6 +444,77 @@ fn data_quarters(ws: &Workspace) -> ApiResult<Vec<PeriodView>> {
     }
     quarters.reverse();
     Ok(quarters)
+}
+
+/// The metric definitions in force (service level, CSAT, FCR, attrition) and their choices.
+pub fn variants(path: &Path) -> ApiResult<VariantsView> {
+    let ws = Workspace::open(path)?;
+    Ok(variants_view(&ws.metric_variants()?))
+}
+
+/// Changes some variants; the change is recorded with `now` and applies to every view at once.
+pub fn set_variants(
+    path: &Path,
+    patch: &VariantsPatch,
+    now: DateTime<Utc>,
+) -> ApiResult<VariantsView> {
+    let mut ws = Workspace::open(path)?;
+    let mut pairs: std::collections::HashMap<String, String> = ws
+        .metric_variants()?
+        .to_pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let mut put = |key: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            pairs.insert(key.to_string(), v.trim().to_string());
+        }
+    };
+    put(KEY_SERVICE_LEVEL, &patch.service_level);
+    put(KEY_CSAT, &patch.csat);
+    put(KEY_FCR, &patch.fcr);
+    put(KEY_ATTRITION, &patch.attrition);
+    if let Some(days) = patch.fcr_repeat_days {
+        pairs.insert(KEY_FCR_REPEAT_DAYS.to_string(), days.to_string());
+    }
+    let v = MetricVariants::from_pairs(&pairs)?;
+    ws.set_metric_variants(&v, now)?;
+    Ok(variants_view(&ws.metric_variants()?))
+}
+
+fn variants_view(v: &MetricVariants) -> VariantsView {
+    let pairs: BTreeMap<&str, String> = v.to_pairs().into_iter().collect();
+    let get = |k: &str| pairs.get(k).cloned().unwrap_or_default();
+    let option = |id: &str, description: &str| VariantOptionView {
+        id: id.into(),
+        description: description.into(),
+    };
+    VariantsView {
+        service_level: get(KEY_SERVICE_LEVEL),
+        csat: get(KEY_CSAT),
+        fcr: get(KEY_FCR),
+        fcr_repeat_days: pairs.get(KEY_FCR_REPEAT_DAYS).and_then(|d| d.parse().ok()),
+        attrition: get(KEY_ATTRITION),
+        service_level_options: ServiceLevelVariant::ALL
+            .iter()
+            .map(|s| option(s.as_str(), s.description()))
+            .collect(),
+        csat_options: vec![
+            option("top_two_box", "share of responses in the top two boxes"),
+            option("mean_rating", "mean rating"),
+        ],
+        fcr_options: vec![
+            option("reported", "resolution as reported by the data or surveys"),
+            option(
+                "repeat_contacts",
+                "resolved when the customer does not contact again within N days",
+            ),
+        ],
+        attrition_options: vec![
+            option("annualised", "annualised (× 12 / months in the period)"),
+            option("period", "for the period, not annualised"),
+        ],
+    }
 }
 
 pub(crate) fn period_view(p: &Period) -> PeriodView {

@@ -871,3 +871,68 @@ mod import_wiring {
         assert_eq!(d.date_order, "ambiguous", "the user must choose");
     }
 }
+
+#[test]
+fn variants_change_every_view_and_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = create_demo(dir.path(), false, now()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let q = metrics::MetricsQuery {
+        period: Some("2026-Q3".into()),
+        metrics: vec!["service_level".into()],
+        ..metrics::MetricsQuery::default()
+    };
+    let before = metrics::metrics_report(&path, &q, today).unwrap().groups[0].metrics
+        ["service_level"]
+        .clone();
+    assert_eq!(
+        metrics::variants(&path).unwrap().service_level,
+        "short_abandons_excluded"
+    );
+    let v = metrics::set_variants(
+        &path,
+        &VariantsPatch {
+            service_level: Some("abandons_ignored".into()),
+            ..VariantsPatch::default()
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(v.service_level, "abandons_ignored");
+    let after = metrics::metrics_report(&path, &q, today).unwrap().groups[0].metrics
+        ["service_level"]
+        .clone();
+    // Abandons ignored: the denominator drops every abandon, not only the short ones.
+    assert_eq!(
+        after.numerator, before.numerator,
+        "the same contacts met the threshold"
+    );
+    assert!(
+        after.denominator.unwrap() < before.denominator.unwrap(),
+        "offered less all abandons ({:?}) is fewer than offered less short abandons ({:?})",
+        after.denominator,
+        before.denominator
+    );
+    let page = settings_page(&path).unwrap();
+    assert_eq!(page.variants.service_level, "abandons_ignored");
+    let sl = page
+        .definitions
+        .iter()
+        .find(|d| d.id == "service_level")
+        .unwrap();
+    assert_eq!(
+        sl.formula, "Σanswered_in_threshold / (Σoffered − Σabandoned)",
+        "the formula text follows the variant"
+    );
+    let bad = metrics::set_variants(
+        &path,
+        &VariantsPatch {
+            csat: Some("median".into()),
+            ..VariantsPatch::default()
+        },
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
+    assert!(bad.message.contains("top_two_box"), "{}", bad.message);
+}

@@ -321,6 +321,62 @@ pub struct ScorecardPage {
     pub dimensions: Vec<String>,
 }
 
+/// A target as entered: `scope` is `DIM=VALUE` or null for the whole account; dates `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct TargetInput {
+    pub metric_id: String,
+    pub scope: Option<String>,
+    /// at_least, at_most or band.
+    pub direction: String,
+    pub value: f64,
+    pub value_high: Option<f64>,
+    /// Fraction of the target; 0.05 when absent.
+    pub tolerance: Option<f64>,
+    pub effective_from: String,
+    pub effective_to: Option<String>,
+}
+
+/// One choice of a metric definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VariantOptionView {
+    pub id: String,
+    pub description: String,
+}
+
+/// The definitions in force, with the choices a workspace has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VariantsView {
+    pub service_level: String,
+    pub csat: String,
+    pub fcr: String,
+    /// The repeat-contact window, when FCR is computed from repeat contacts.
+    pub fcr_repeat_days: Option<u32>,
+    pub attrition: String,
+    pub service_level_options: Vec<VariantOptionView>,
+    pub csat_options: Vec<VariantOptionView>,
+    pub fcr_options: Vec<VariantOptionView>,
+    pub attrition_options: Vec<VariantOptionView>,
+}
+
+/// A change to some variants; absent fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct VariantsPatch {
+    pub service_level: Option<String>,
+    pub csat: Option<String>,
+    pub fcr: Option<String>,
+    pub fcr_repeat_days: Option<u32>,
+    pub attrition: Option<String>,
+}
+
+/// The app's settings page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SettingsPage {
+    pub settings: SettingsView,
+    pub variants: VariantsView,
+    pub targets: Vec<TargetView>,
+    pub definitions: Vec<MetricDefinitionView>,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -351,6 +407,11 @@ pub fn typescript_bindings() -> String {
         SeriesLineView::decl(&cfg),
         SeriesReport::decl(&cfg),
         ScorecardPage::decl(&cfg),
+        TargetInput::decl(&cfg),
+        VariantOptionView::decl(&cfg),
+        VariantsView::decl(&cfg),
+        VariantsPatch::decl(&cfg),
+        SettingsPage::decl(&cfg),
         MappedColumnView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),

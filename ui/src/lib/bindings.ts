@@ -193,6 +193,28 @@ periods: Array<PeriodView>,
  */
 dimensions: Array<string>, };
 
+export type TargetInput = { metric_id: string, scope: string | null, 
+/**
+ * at_least, at_most or band.
+ */
+direction: string, value: number, value_high: number | null, 
+/**
+ * Fraction of the target; 0.05 when absent.
+ */
+tolerance: number | null, effective_from: string, effective_to: string | null, };
+
+export type VariantOptionView = { id: string, description: string, };
+
+export type VariantsView = { service_level: string, csat: string, fcr: string, 
+/**
+ * The repeat-contact window, when FCR is computed from repeat contacts.
+ */
+fcr_repeat_days: number | null, attrition: string, service_level_options: Array<VariantOptionView>, csat_options: Array<VariantOptionView>, fcr_options: Array<VariantOptionView>, attrition_options: Array<VariantOptionView>, };
+
+export type VariantsPatch = { service_level: string | null, csat: string | null, fcr: string | null, fcr_repeat_days: number | null, attrition: string | null, };
+
+export type SettingsPage = { settings: SettingsView, variants: VariantsView, targets: Array<TargetView>, definitions: Array<MetricDefinitionView>, };
+
 export type MappedColumnView = { field: string, 
 /**
  * The header as the file spells it.

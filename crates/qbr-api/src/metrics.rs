@@ -425,6 +425,130 @@ pub fn scorecard_page(
     })
 }
 
+/// The metric detail page: the metric for the period, its weekly trend over the 52 weeks ending
+/// with the period (4-week moving average, the target in force), and a breakdown by `by`.
+pub fn metric_detail(
+    path: &Path,
+    metric_id: &str,
+    period: Option<&str>,
+    by: Option<&str>,
+    today: NaiveDate,
+) -> ApiResult<MetricDetailPage> {
+    let ws = Workspace::open(path)?;
+    let by = by.unwrap_or("program").to_string();
+    let overall_report = metrics_report_in(
+        &ws,
+        &MetricsQuery {
+            period: period.map(str::to_string),
+            metrics: vec![metric_id.to_string()],
+            ..MetricsQuery::default()
+        },
+        today,
+    )?;
+    let definition = overall_report
+        .definitions
+        .first()
+        .cloned()
+        .ok_or_else(|| invalid("metric", format!("unknown metric {metric_id:?}")))?;
+    let overall = overall_report
+        .groups
+        .first()
+        .and_then(|g| g.metrics.get(metric_id))
+        .cloned()
+        .ok_or_else(|| invalid("metric", format!("unknown metric {metric_id:?}")))?;
+    let breakdown = metrics_report_in(
+        &ws,
+        &MetricsQuery {
+            period: Some(overall_report.period.label.clone()),
+            by: vec![by.clone()],
+            metrics: vec![metric_id.to_string()],
+            ..MetricsQuery::default()
+        },
+        today,
+    )?
+    .groups;
+    let end = parse_date(&overall_report.period.end, "period end")?;
+    let start = end.checked_sub_days(Days::new(7 * 52 - 1)).unwrap_or(end);
+    let weekly = series_report_in(
+        &ws,
+        &SeriesQuery {
+            metrics: vec![metric_id.to_string()],
+            grain: "week".into(),
+            from: start.format("%Y-%m-%d").to_string(),
+            to: overall_report.period.end.clone(),
+            by: None,
+            filters: Vec::new(),
+            moving_average: Some(4),
+        },
+    )?;
+    let trend = weekly
+        .lines
+        .into_iter()
+        .next()
+        .ok_or_else(|| invalid("metric", format!("no series for {metric_id:?}")))?;
+    let chart = qbr_render::chart::TrendChart {
+        title: format!("{}, week by week", definition.name),
+        unit: unit_kind(&definition.unit),
+        buckets: trend
+            .points
+            .iter()
+            .map(|p| p.period.label.clone())
+            .collect(),
+        series: vec![qbr_render::chart::TrendSeries {
+            name: "Whole account".into(),
+            values: trend.points.iter().map(|p| p.value).collect(),
+            moving_average: Some(qbr_render::chart::MovingAverage {
+                label: "4-week average".into(),
+                values: trend.points.iter().map(|p| p.moving_average).collect(),
+            }),
+        }],
+        target: overall.target.as_ref().and_then(chart_target),
+        markers: Vec::new(),
+        windows: Vec::new(),
+        width: 960,
+        height: 360,
+    };
+    let trend_svg = qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {
+        code: ErrorCode::Internal,
+        message: e.to_string(),
+    })?;
+    Ok(MetricDetailPage {
+        definition,
+        period: overall_report.period,
+        currency: overall_report.currency,
+        overall,
+        trend_svg,
+        trend,
+        breakdown_by: by,
+        breakdown,
+        dimensions: ["program", "queue", "channel", "site", "team", "agent"]
+            .map(String::from)
+            .to_vec(),
+    })
+}
+
+fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
+    use qbr_render::chart::UnitKind;
+    match unit {
+        "ratio" => UnitKind::Ratio,
+        "seconds" => UnitKind::Seconds,
+        "money" => UnitKind::Money,
+        "count" => UnitKind::Count,
+        "points" => UnitKind::Points,
+        _ => UnitKind::Score,
+    }
+}
+
+fn chart_target(t: &TargetView) -> Option<qbr_render::chart::Target> {
+    use qbr_render::chart::Target;
+    match t.direction.as_str() {
+        "at_least" => Some(Target::AtLeast(t.value)),
+        "at_most" => Some(Target::AtMost(t.value)),
+        "band" => t.value_high.map(|high| Target::Band { low: t.value, high }),
+        _ => None,
+    }
+}
+
 /// Quarters overlapping the workspace's data, newest first.
 fn data_quarters(ws: &Workspace) -> ApiResult<Vec<PeriodView>> {
     let fsm = ws.settings()?.fiscal_year_start_month;

@@ -936,3 +936,38 @@ fn variants_change_every_view_and_are_recorded() {
     assert_eq!(bad.code, ErrorCode::InvalidInput);
     assert!(bad.message.contains("top_two_box"), "{}", bad.message);
 }
+
+#[test]
+fn metric_detail_of_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = create_demo(dir.path(), false, now()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let page =
+        metrics::metric_detail(&path, "service_level", None, Some("program"), today).unwrap();
+    assert_eq!(page.period.label, "2026-Q3");
+    assert_eq!(page.definition.name, "Service level");
+    // 52 weeks ending with the quarter: 2025-10-02 .. 2026-09-30 spans ISO weeks 40 of 2025 to 40 of 2026.
+    assert_eq!(
+        page.trend.points.len(),
+        53,
+        "52 weeks, the first and last clipped"
+    );
+    assert_eq!(page.trend.points.last().unwrap().period.label, "2026-W40");
+    assert!(
+        page.trend_svg.contains("Target ≥ 82%"),
+        "the contract target is drawn and labelled"
+    );
+    assert_eq!(page.breakdown.len(), 3, "one row per program");
+    let sum_num: f64 = page
+        .breakdown
+        .iter()
+        .map(|g| g.metrics["service_level"].numerator.unwrap())
+        .sum();
+    assert_eq!(
+        Some(sum_num),
+        page.overall.numerator,
+        "the programs' numerators add up to the account's (ratio of sums)"
+    );
+    let err = metrics::metric_detail(&path, "nope", None, None, today).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+}

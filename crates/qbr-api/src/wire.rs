@@ -377,6 +377,24 @@ pub struct SettingsPage {
     pub definitions: Vec<MetricDefinitionView>,
 }
 
+/// The app's metric detail page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MetricDetailPage {
+    pub definition: MetricDefinitionView,
+    pub period: PeriodView,
+    pub currency: String,
+    /// The metric over the whole account for the period, with target and comparisons.
+    pub overall: MetricEntryView,
+    /// The trend: week by week over the 52 weeks ending with the period, as an SVG chart.
+    pub trend_svg: String,
+    /// The same weeks as numbers, for tables and screen readers.
+    pub trend: SeriesLineView,
+    /// The dimension of the breakdown, and one group per member for the period.
+    pub breakdown_by: String,
+    pub breakdown: Vec<GroupView>,
+    pub dimensions: Vec<String>,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -412,6 +430,7 @@ pub fn typescript_bindings() -> String {
         VariantsView::decl(&cfg),
         VariantsPatch::decl(&cfg),
         SettingsPage::decl(&cfg),
+        MetricDetailPage::decl(&cfg),
         MappedColumnView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),

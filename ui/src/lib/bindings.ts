@@ -215,6 +215,24 @@ export type VariantsPatch = { service_level: string | null, csat: string | null,
 
 export type SettingsPage = { settings: SettingsView, variants: VariantsView, targets: Array<TargetView>, definitions: Array<MetricDefinitionView>, };
 
+export type MetricDetailPage = { definition: MetricDefinitionView, period: PeriodView, currency: string, 
+/**
+ * The metric over the whole account for the period, with target and comparisons.
+ */
+overall: MetricEntryView, 
+/**
+ * The trend: week by week over the 52 weeks ending with the period, as an SVG chart.
+ */
+trend_svg: string, 
+/**
+ * The same weeks as numbers, for tables and screen readers.
+ */
+trend: SeriesLineView, 
+/**
+ * The dimension of the breakdown, and one group per member for the period.
+ */
+breakdown_by: string, breakdown: Array<GroupView>, dimensions: Array<string>, };
+
 export type MappedColumnView = { field: string, 
 /**
  * The header as the file spells it.

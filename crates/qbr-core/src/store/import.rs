@@ -6,9 +6,11 @@
 //! delivery taking a contact over, an undo giving it back) that batch's facts for that day are
 //! recomputed from its contacts, so a contact counts once, in the batch that holds it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{timestamp, Workspace, WriteTx};
@@ -30,7 +32,24 @@ const CONTACT_COLUMNS: &str =
      handle_s, transferred, resolved, csat, nps, ces, source_updated_at";
 
 fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    // Plain integer formatting: chrono's `format` parses its pattern on every call, and this runs
+    // once per imported contact.
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// `INSERT INTO interaction … ON CONFLICT DO NOTHING` with one parameter per contact column.
+fn insert_contact_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let marks = (1..=CONTACT_COLUMNS.split(',').count())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "INSERT INTO interaction ({CONTACT_COLUMNS}) VALUES ({marks})
+             ON CONFLICT (source, contact_key) DO NOTHING"
+        )
+    })
 }
 
 fn dimension_table(d: Dimension) -> &'static str {
@@ -45,7 +64,11 @@ pub struct StoreSink<'a> {
     batch_id: Option<i64>,
     /// (batch, day) pairs whose contact facts must be recomputed.
     affected: BTreeSet<(i64, String)>,
-    known_members: HashSet<(Dimension, String)>,
+    /// The last (batch, day) added to `affected`: contacts come in runs of one day.
+    last_affected: Option<(i64, NaiveDate)>,
+    /// Member ids seen by this import, per dimension in [`Dimension::ALL`] order, looked up
+    /// without allocating.
+    known_members: [HashMap<String, i64>; 6],
 }
 
 impl Workspace {
@@ -56,7 +79,8 @@ impl Workspace {
             settings,
             batch_id: None,
             affected: BTreeSet::new(),
-            known_members: HashSet::new(),
+            last_affected: None,
+            known_members: Default::default(),
         })
     }
 
@@ -400,26 +424,34 @@ impl StoreSink<'_> {
         let Some(name) = name else {
             return Ok(None);
         };
-        let key = (dim, name.to_string());
-        if !self.known_members.contains(&key) {
-            let table = dimension_table(dim);
-            let exists = self
-                .tx
-                .conn()
-                .prepare_cached(&format!("SELECT 1 FROM {table} WHERE name = ?1"))?
-                .exists([name])?;
-            let id = self.tx.member_id(dim, name)?;
-            if !exists {
-                let batch = self.batch()?;
-                self.tx.conn().execute(
-                    "INSERT INTO import_member (batch_id, dimension, member_id) VALUES (?1, ?2, ?3)",
-                    params![batch, dim.as_str(), id],
-                )?;
-            }
-            self.known_members.insert(key);
+        let slot = Dimension::ALL.iter().position(|d| *d == dim).unwrap_or(0);
+        if let Some(&id) = self.known_members[slot].get(name) {
             return Ok(Some(id));
         }
-        Ok(Some(self.tx.member_id(dim, name)?))
+        let table = dimension_table(dim);
+        let exists = self
+            .tx
+            .conn()
+            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE name = ?1"))?
+            .exists([name])?;
+        let id = self.tx.member_id(dim, name)?;
+        if !exists {
+            let batch = self.batch()?;
+            self.tx.conn().execute(
+                "INSERT INTO import_member (batch_id, dimension, member_id) VALUES (?1, ?2, ?3)",
+                params![batch, dim.as_str(), id],
+            )?;
+        }
+        self.known_members[slot].insert(name.to_string(), id);
+        Ok(Some(id))
+    }
+
+    /// Marks a (batch, day) for recomputing, cheaply when it is the same as the last one.
+    fn touch(&mut self, batch: i64, day: NaiveDate) {
+        if self.last_affected != Some((batch, day)) {
+            self.affected.insert((batch, day_text(day)));
+            self.last_affected = Some((batch, day));
+        }
     }
 
     fn contact_values(
@@ -489,24 +521,53 @@ impl Sink for StoreSink<'_> {
 
     fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
         let batch = self.batch()?;
-        let values = self.contact_values(batch, &contact)?;
-        let marks = (1..=values.len())
-            .map(|i| format!("?{i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let c = &contact;
+        let ids = [
+            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
+            self.member(Dimension::Program, c.program.as_deref())?,
+            self.member(Dimension::Queue, c.queue.as_deref())?,
+            self.member(Dimension::Site, c.site.as_deref())?,
+            self.member(Dimension::Team, c.team.as_deref())?,
+            self.member(Dimension::Agent, c.agent.as_deref())?,
+        ];
+        // The common case, a contact seen for the first time, binds straight from the contact.
         let inserted = self
             .tx
             .conn()
-            .prepare_cached(&format!(
-                "INSERT INTO interaction ({CONTACT_COLUMNS}) VALUES ({marks})
-                 ON CONFLICT (source, contact_key) DO NOTHING"
-            ))?
-            .execute(rusqlite::params_from_iter(values.iter()))?;
-        let day = day_text(contact.day);
+            .prepare_cached(insert_contact_sql())?
+            .execute(params![
+                batch,
+                c.source,
+                c.contact_key,
+                c.started_at,
+                day_text(c.day),
+                ids[0],
+                ids[1],
+                ids[2],
+                ids[3],
+                ids[4],
+                ids[5],
+                c.customer_key,
+                c.direction,
+                c.outcome.as_str(),
+                c.wait_s,
+                c.talk_s,
+                c.hold_s,
+                c.wrap_s,
+                c.handle_s,
+                c.transferred,
+                c.resolved,
+                c.csat,
+                c.nps,
+                c.ces,
+                c.source_updated_at,
+            ])?;
         if inserted == 1 {
-            self.affected.insert((batch, day));
+            self.touch(batch, contact.day);
             return Ok(Taken::New);
         }
+        let values = self.contact_values(batch, &contact)?;
+        let day = day_text(contact.day);
         let held: (i64, i64, String, Option<i64>) = self.tx.conn().query_row(
             "SELECT id, batch_id, day, source_updated_at FROM interaction
              WHERE source = ?1 AND contact_key = ?2",
@@ -622,6 +683,7 @@ impl Sink for StoreSink<'_> {
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
         let affected = std::mem::take(&mut self.affected);
+        self.last_affected = None;
         recompute(&mut self.tx, &self.settings, &affected)?;
         self.tx.finish_batch(
             batch,

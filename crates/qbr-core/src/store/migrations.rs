@@ -9,6 +9,7 @@ use crate::error::Result;
 pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_import.sql"),
+    include_str!("migrations/0003_performance.sql"),
 ];
 
 /// Applies every migration after `from`, and records the new version, in one transaction.

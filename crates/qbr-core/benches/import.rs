@@ -1,0 +1,144 @@
+//! Import benchmark: a generated generic interactions CSV (QBR_BENCH_CONTACTS contacts over a
+//! quarter, 1,000,000 by default) imported into a fresh workspace through the real import path,
+//! roll-ups included, beside `sqlite3`'s `.import` of the same file into a bare table.
+//!
+//! `cargo bench -p qbr-core --bench import`; QBR_BENCH_DIR (default /tmp/qbr-bench) holds the
+//! generated files, removed at the end unless QBR_BENCH_KEEP=1.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use common::{env_u64, mb, peak_rss_mb, print_table, write_interactions};
+use qbr_core::import::{self, ImportOptions};
+use qbr_core::{Settings, Workspace};
+
+fn main() {
+    let contacts = env_u64("QBR_BENCH_CONTACTS", 1_000_000);
+    let dir = PathBuf::from(std::env::var("QBR_BENCH_DIR").unwrap_or("/tmp/qbr-bench".into()));
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let csv = dir.join(format!("interactions_{contacts}.csv"));
+    let ws_path = dir.join("import-bench.qbr");
+    let raw_db = dir.join("sqlite3-import.db");
+    for p in [&ws_path, &raw_db] {
+        remove_db(p);
+    }
+
+    let t = Instant::now();
+    let first_day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let size = write_interactions(&csv, first_day, 92, contacts, 1, 20260701).expect("csv");
+    let generate = t.elapsed();
+    let rss_before = peak_rss_mb();
+
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-10-05T09:00:00Z")
+        .unwrap()
+        .into();
+    let mut ws = Workspace::create(&ws_path, &Settings::default(), now).expect("workspace");
+    let t = Instant::now();
+    let mut phases: Vec<(import::Phase, std::time::Duration)> = Vec::new();
+    let report = import::run(
+        &mut ws,
+        &csv,
+        &ImportOptions::default(),
+        &mut |p| {
+            if phases.last().map(|l| l.0) != Some(p.phase) {
+                phases.push((p.phase, t.elapsed()));
+            }
+        },
+        &AtomicBool::new(false),
+        now,
+    )
+    .expect("import");
+    let import_time = t.elapsed();
+    let rss_after = peak_rss_mb();
+    assert_eq!(
+        report.rows_refused, 0,
+        "the generated file is clean: {report:?}"
+    );
+    assert_eq!(report.rows_taken, contacts, "every contact is taken");
+    drop(ws);
+    let ws_size = std::fs::metadata(&ws_path).map(|m| m.len()).unwrap_or(0);
+
+    let t = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(&raw_db)
+        .args(["-cmd", ".mode csv"])
+        .arg(format!(".import {} t", csv.display()))
+        .status();
+    let sqlite_time = t.elapsed();
+    let sqlite = match status {
+        Ok(s) if s.success() => Some(sqlite_time),
+        _ => None,
+    };
+
+    let secs = import_time.as_secs_f64();
+    let mut rows = vec![
+        ("contacts".to_string(), format!("{contacts}")),
+        ("CSV file size".into(), format!("{:.1} MB", mb(size))),
+        (
+            "generating the CSV".into(),
+            format!("{:.2} s", generate.as_secs_f64()),
+        ),
+        (
+            "qbr import (rollups included)".into(),
+            format!("{secs:.2} s"),
+        ),
+        (
+            "qbr import rate".into(),
+            format!("{:.0} rows/s (goal ≥ 500000)", contacts as f64 / secs),
+        ),
+        (
+            "  phases (start of each)".into(),
+            phases
+                .iter()
+                .map(|(p, at)| format!("{p:?} {:.2} s", at.as_secs_f64()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "workspace size after import".into(),
+            format!("{:.1} MB", mb(ws_size)),
+        ),
+        (
+            "peak memory (VmHWM) before / after import".into(),
+            format!("{rss_before:.1} MB / {rss_after:.1} MB (goal < 200 MB)"),
+        ),
+    ];
+    match sqlite {
+        Some(s) => {
+            rows.push((
+                "sqlite3 .import into a bare table".into(),
+                format!(
+                    "{:.2} s ({:.0} rows/s)",
+                    s.as_secs_f64(),
+                    contacts as f64 / s.as_secs_f64()
+                ),
+            ));
+            rows.push((
+                "qbr import speed vs sqlite3 .import".into(),
+                format!("{:.2}× (goal ≥ 2×)", s.as_secs_f64() / secs),
+            ));
+        }
+        None => rows.push((
+            "sqlite3 .import".into(),
+            "not run (no sqlite3 shell)".into(),
+        )),
+    }
+    print_table("import benchmark", &rows);
+
+    if std::env::var("QBR_BENCH_KEEP").as_deref() != Ok("1") {
+        let _ = std::fs::remove_file(&csv);
+        remove_db(&ws_path);
+        remove_db(&raw_db);
+    }
+}
+
+fn remove_db(p: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+    }
+}

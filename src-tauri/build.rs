@@ -15,6 +15,12 @@ const COMMANDS: &[&str] = &[
     "list_imports",
     "undo_import",
     "import_detail",
+    "metric_detail",
+    "settings_page",
+    "save_settings",
+    "save_variants",
+    "add_target",
+    "remove_target",
 ];
 
 fn main() {

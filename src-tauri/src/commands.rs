@@ -6,8 +6,9 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use qbr_api::{
-    ErrorCode, ErrorView, NewWorkspaceRequest, RecentWorkspace, ScorecardPage, StartState,
-    WorkspacePage,
+    ErrorCode, ErrorView, MetricDetailPage, NewWorkspaceRequest, RecentWorkspace, ScorecardPage,
+    SettingsPage, SettingsPatch, SettingsView, StartState, TargetInput, TargetView, VariantsPatch,
+    VariantsView, WorkspacePage,
 };
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -218,6 +219,54 @@ pub async fn scorecard(
         by.as_deref(),
         Utc::now().date_naive(),
     )
+}
+
+/// One metric in depth: trend, target, breakdown by a dimension.
+#[tauri::command]
+pub async fn metric_detail(
+    state: State<'_, AppState>,
+    metric: String,
+    period: Option<String>,
+    by: Option<String>,
+) -> CmdResult<MetricDetailPage> {
+    qbr_api::metrics::metric_detail(
+        &current_path(&state)?,
+        &metric,
+        period.as_deref(),
+        by.as_deref(),
+        Utc::now().date_naive(),
+    )
+}
+
+#[tauri::command]
+pub async fn settings_page(state: State<'_, AppState>) -> CmdResult<SettingsPage> {
+    qbr_api::settings_page(&current_path(&state)?)
+}
+
+#[tauri::command]
+pub async fn save_settings(
+    state: State<'_, AppState>,
+    patch: SettingsPatch,
+) -> CmdResult<SettingsView> {
+    qbr_api::update_settings(&current_path(&state)?, &patch, Utc::now())
+}
+
+#[tauri::command]
+pub async fn save_variants(
+    state: State<'_, AppState>,
+    patch: VariantsPatch,
+) -> CmdResult<VariantsView> {
+    qbr_api::metrics::set_variants(&current_path(&state)?, &patch, Utc::now())
+}
+
+#[tauri::command]
+pub async fn add_target(state: State<'_, AppState>, target: TargetInput) -> CmdResult<TargetView> {
+    qbr_api::metrics::add_target(&current_path(&state)?, &target, Utc::now())
+}
+
+#[tauri::command]
+pub async fn remove_target(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    qbr_api::metrics::remove_target(&current_path(&state)?, id)
 }
 
 /// A file name made from a client name: letters, digits and dashes.

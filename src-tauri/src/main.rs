@@ -28,6 +28,12 @@ fn main() {
             imports::list_imports,
             imports::undo_import,
             imports::import_detail,
+            commands::metric_detail,
+            commands::settings_page,
+            commands::save_settings,
+            commands::save_variants,
+            commands::add_target,
+            commands::remove_target,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -35,6 +35,18 @@ test("scorecard tiles match the CLI, and grouping by program shows one row per p
     assert.match(slTile, new RegExp(m.service_level.status === "green" ? "On target" : m.service_level.status === "amber" ? "Near target" : "Off target"));
     await screenshot(browser, "scorecard.png");
 
+    // Drill into service level from its tile: the same value, the formula, the trend with target.
+    await (await browser.$('[data-testid="open-service_level"]')).click();
+    assert.equal(await textOf(browser, "detail-name"), "Service level");
+    assert.equal(await textOf(browser, "detail-value"), pct(m.service_level.value));
+    assert.equal(await textOf(browser, "detail-formula"), cli.definitions.find((d) => d.id === "service_level").formula);
+    const trend = await browser.$(".trend svg");
+    assert.match(await trend.getHTML(), /Target ≥ 82%/, "the trend chart draws the contract target");
+    const breakdownRows = await browser.$$('[data-testid="breakdown"] tbody tr');
+    assert.equal(breakdownRows.length, 3, "one row per program");
+    await screenshot(browser, "metric-detail.png");
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+
     const picker = await browser.$('[data-testid="group-picker"]');
     await picker.selectByAttribute("value", "program");
     const table = await browser.$('[data-testid="scorecard-table"]');

@@ -9,7 +9,15 @@ import type {
   ImportReportView,
   ImportRequest,
   ImportView,
+  MetricDetailPage,
+  SettingsPage,
+  SettingsPatch,
+  SettingsView,
+  TargetInput,
+  TargetView,
   UndoReportView,
+  VariantsPatch,
+  VariantsView,
   NewWorkspaceRequest,
   ScorecardPage,
   StartState,
@@ -36,6 +44,12 @@ export interface Backend {
   listImports(): Promise<ImportView[]>;
   undoImport(batchId: number): Promise<UndoReportView>;
   importDetail(batchId: number): Promise<ImportDetailView>;
+  metricDetail(metric: string, period: string | null, by: string | null): Promise<MetricDetailPage>;
+  settingsPage(): Promise<SettingsPage>;
+  saveSettings(patch: SettingsPatch): Promise<SettingsView>;
+  saveVariants(patch: VariantsPatch): Promise<VariantsView>;
+  addTarget(target: TargetInput): Promise<TargetView>;
+  removeTarget(id: number): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
@@ -57,6 +71,12 @@ export const tauriBackend: Backend = {
   listImports: () => invoke("list_imports"),
   undoImport: (batchId) => invoke("undo_import", { batchId }),
   importDetail: (batchId) => invoke("import_detail", { batchId }),
+  metricDetail: (metric, period, by) => invoke("metric_detail", { metric, period, by }),
+  settingsPage: () => invoke("settings_page"),
+  saveSettings: (patch) => invoke("save_settings", { patch }),
+  saveVariants: (patch) => invoke("save_variants", { patch }),
+  addTarget: (target) => invoke("add_target", { target }),
+  removeTarget: (id) => invoke("remove_target", { id }),
 };
 
 const CODES = new Set([

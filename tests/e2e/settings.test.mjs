@@ -1,0 +1,40 @@
+// Changing a metric definition in Settings changes it everywhere: the CLI reads the new formula
+// and a different value from the same workspace.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+
+test("a service-level definition chosen in Settings is the one the CLI computes", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+    const before = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "service_level");
+
+    await (await browser.$('[data-testid="tab-settings"]')).click();
+    const select = await browser.$('[data-testid="variant-service-level"]');
+    await select.waitForDisplayed({ timeout: 20000 });
+    await select.selectByAttribute("value", "abandons_count_against");
+    await (await browser.$('[data-testid="save-variants"]')).click();
+    await browser.waitUntil(
+      async () =>
+        qbrJson("metric-def", file, "list").find((d) => d.id === "service_level").formula ===
+        "Σanswered_in_threshold / Σoffered",
+      { timeout: 20000, timeoutMsg: "the new definition reached the workspace" },
+    );
+    const after = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "service_level");
+    const b = before.groups[0].metrics.service_level;
+    const a = after.groups[0].metrics.service_level;
+    assert.equal(a.numerator, b.numerator, "the same contacts were answered in threshold");
+    assert.ok(a.denominator > b.denominator, "every abandon now counts against");
+    assert.ok(a.value < b.value, `a stricter definition gives a lower service level (${a.value} < ${b.value})`);
+    await screenshot(browser, "settings.png");
+  } finally {
+    await stop();
+  }
+});

@@ -109,6 +109,8 @@ enum Command {
     Targets(metrics::TargetsArgs),
     /// List, add or remove metric definitions (custom metrics over the base measures).
     MetricDef(metrics::MetricDefArgs),
+    /// Show or choose the metric definitions in force (service level, CSAT, FCR, attrition).
+    Variants(metrics::VariantsArgs),
 }
 
 fn main() -> ExitCode {
@@ -212,6 +214,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::Series(args) => metrics::series(args),
         Command::Targets(args) => metrics::targets(args),
         Command::MetricDef(args) => metrics::metric_def(args),
+        Command::Variants(args) => metrics::variants(args),
     }
 }
 

@@ -324,3 +324,66 @@ fn display_context(
     let currency = qbr_api::workspace_info(ws)?.settings.currency;
     Ok((defs, currency))
 }
+
+/// `qbr variants WORKSPACE [--service-level V] [--csat V] [--fcr V] [--fcr-days N] [--attrition V]`.
+#[derive(Args)]
+pub struct VariantsArgs {
+    /// The workspace file.
+    workspace: PathBuf,
+    /// short_abandons_excluded, abandons_ignored, abandons_count_against,
+    /// abandons_in_threshold_excluded or abandons_in_threshold_met.
+    #[arg(long)]
+    service_level: Option<String>,
+    /// top_two_box or mean_rating.
+    #[arg(long)]
+    csat: Option<String>,
+    /// reported or repeat_contacts.
+    #[arg(long)]
+    fcr: Option<String>,
+    /// The repeat-contact window in days, for --fcr repeat_contacts.
+    #[arg(long)]
+    fcr_days: Option<u32>,
+    /// annualised or period.
+    #[arg(long)]
+    attrition: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Shows or changes the metric definitions in force; a change is recorded with its date.
+pub fn variants(a: VariantsArgs) -> Result<(), ErrorView> {
+    let patch = qbr_api::VariantsPatch {
+        service_level: a.service_level,
+        csat: a.csat,
+        fcr: a.fcr,
+        fcr_repeat_days: a.fcr_days,
+        attrition: a.attrition,
+    };
+    let v = if patch == qbr_api::VariantsPatch::default() {
+        api::variants(&a.workspace)?
+    } else {
+        api::set_variants(&a.workspace, &patch, Utc::now())?
+    };
+    if a.json {
+        return print_json(&v);
+    }
+    let describe = |options: &[qbr_api::VariantOptionView], id: &str| {
+        options
+            .iter()
+            .find(|o| o.id == id)
+            .map_or(id.to_string(), |o| format!("{id} ({})", o.description))
+    };
+    let fcr = match v.fcr_repeat_days {
+        Some(days) if v.fcr == "repeat_contacts" => {
+            format!("{}, {days}-day window", describe(&v.fcr_options, &v.fcr))
+        }
+        _ => describe(&v.fcr_options, &v.fcr),
+    };
+    print_text(&format!(
+        "Service level   {}\nCSAT            {}\nFCR             {}\nAttrition       {}\n",
+        describe(&v.service_level_options, &v.service_level),
+        describe(&v.csat_options, &v.csat),
+        fcr,
+        describe(&v.attrition_options, &v.attrition),
+    ))
+}

@@ -842,3 +842,55 @@ fn usage_errors_exit_2_and_bad_values_exit_1_with_a_message() {
         "refused changes leave the shared demo as it was"
     );
 }
+
+#[test]
+fn variants_change_the_service_level_formula_everywhere_and_are_recorded() {
+    let (_dir, ws) = demo_copy();
+    let shown = ok_json(&["variants", arg(&ws), "--json"]);
+    assert_eq!(
+        shown["service_level"], "short_abandons_excluded",
+        "the catalog default"
+    );
+
+    let changed = ok_json(&[
+        "variants",
+        arg(&ws),
+        "--service-level",
+        "abandons_in_threshold_met",
+        "--json",
+    ]);
+    assert_eq!(changed["service_level"], "abandons_in_threshold_met");
+    // (answered in threshold + abandoned in threshold) / offered, straight from the facts.
+    let expected: f64 = sql(&ws)
+        .query_row(
+            "SELECT (SUM(answered_in_threshold) + SUM(abandoned_in_threshold)) * 1.0 / SUM(offered)
+               FROM fact WHERE day BETWEEN '2026-07-01' AND '2026-09-30'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let report = ok_json(&[
+        "metrics",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--metric",
+        "service_level",
+        "--json",
+    ]);
+    let got = report["groups"][0]["metrics"]["service_level"]["value"]
+        .as_f64()
+        .unwrap();
+    assert!(close(got, expected), "{got} vs SQL {expected}");
+    let recorded: i64 = sql(&ws)
+        .query_row(
+            "SELECT count(*) FROM setting_change WHERE key = 'variant_service_level' AND new_value = 'abandons_in_threshold_met'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recorded, 1, "the change is recorded with its date");
+
+    let err = fails(1, &["variants", arg(&ws), "--csat", "median"]);
+    assert!(err.contains("top_two_box or mean_rating"), "{err}");
+}

@@ -21,6 +21,9 @@ const COMMANDS: &[&str] = &[
     "save_variants",
     "add_target",
     "remove_target",
+    "import_targets_dialog",
+    "add_metric_def",
+    "remove_metric_def",
 ];
 
 fn main() {

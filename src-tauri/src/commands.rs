@@ -6,9 +6,9 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use qbr_api::{
-    ErrorCode, ErrorView, MetricDetailPage, NewWorkspaceRequest, RecentWorkspace, ScorecardPage,
-    SettingsPage, SettingsPatch, SettingsView, StartState, TargetInput, TargetView, VariantsPatch,
-    VariantsView, WorkspacePage,
+    ErrorCode, ErrorView, MetricDefinitionView, MetricDetailPage, NewWorkspaceRequest,
+    RecentWorkspace, ScorecardPage, SettingsPage, SettingsPatch, SettingsView, StartState,
+    TargetInput, TargetView, VariantsPatch, VariantsView, WorkspacePage,
 };
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -267,6 +267,44 @@ pub async fn add_target(state: State<'_, AppState>, target: TargetInput) -> CmdR
 #[tauri::command]
 pub async fn remove_target(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     qbr_api::metrics::remove_target(&current_path(&state)?, id)
+}
+
+/// Asks for a targets CSV and imports it (all rows or none). `None` when the dialog is cancelled.
+#[tauri::command]
+pub async fn import_targets_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<Vec<TargetView>>> {
+    let workspace = current_path(&state)?;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Import targets from a CSV file")
+        .add_filter("CSV", &["csv", "txt"])
+        .blocking_pick_file();
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(internal)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| ErrorView {
+        code: ErrorCode::InvalidInput,
+        message: format!("cannot read {} as UTF-8 text: {e}", path.display()),
+    })?;
+    qbr_api::metrics::import_targets(&workspace, &text, Utc::now()).map(Some)
+}
+
+/// Defines a custom metric over the base measures.
+#[tauri::command]
+pub async fn add_metric_def(
+    state: State<'_, AppState>,
+    definition: qbr_api::MetricDefInput,
+) -> CmdResult<MetricDefinitionView> {
+    qbr_api::metrics::add_metric_def(&current_path(&state)?, &definition, Utc::now())
+}
+
+#[tauri::command]
+pub async fn remove_metric_def(state: State<'_, AppState>, id: String) -> CmdResult<()> {
+    qbr_api::metrics::remove_metric_def(&current_path(&state)?, &id)
 }
 
 /// A file name made from a client name: letters, digits and dashes.

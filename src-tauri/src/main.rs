@@ -34,6 +34,9 @@ fn main() {
             commands::save_variants,
             commands::add_target,
             commands::remove_target,
+            commands::import_targets_dialog,
+            commands::add_metric_def,
+            commands::remove_metric_def,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

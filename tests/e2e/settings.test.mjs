@@ -34,6 +34,21 @@ test("a service-level definition chosen in Settings is the one the CLI computes"
     assert.ok(a.denominator > b.denominator, "every abandon now counts against");
     assert.ok(a.value < b.value, `a stricter definition gives a lower service level (${a.value} < ${b.value})`);
     await screenshot(browser, "settings.png");
+
+    // A metric defined in the app is a metric everywhere: on the scorecard and in the CLI.
+    const form = await browser.$('form[aria-label="Define a metric"]');
+    await (await form.$('input[placeholder="Transfer rate"]')).setValue("Answer rate");
+    await (await form.$('input[placeholder="transfer_rate"]')).setValue("answer_rate");
+    await (await browser.$('[data-testid="custom-formula"]')).setValue("handled / offered");
+    await (await form.$('button[type="submit"]')).click();
+    await browser.waitUntil(
+      async () => qbrJson("metric-def", file, "list").some((d) => d.id === "answer_rate"),
+      { timeout: 20000, timeoutMsg: "the custom metric reached the workspace" },
+    );
+    const cli = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "answer_rate");
+    const expected = `${(cli.groups[0].metrics.answer_rate.value * 100).toFixed(1)}%`;
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    assert.equal(await textOf(browser, "value-answer_rate"), expected, "its tile shows the CLI's value");
   } finally {
     await stop();
   }

@@ -318,15 +318,7 @@ pub fn remove_target(path: &Path, id: i64) -> ApiResult<()> {
     }
 }
 
-/// A custom metric as typed: `--id transfer_rate --name "Transfer rate" --formula "transferred / handled"`.
-#[derive(Debug, Clone)]
-pub struct MetricDefInput {
-    pub id: String,
-    pub name: String,
-    pub formula: String,
-    pub unit: String,
-    pub direction: String,
-}
+pub use crate::wire::MetricDefInput;
 
 pub fn add_metric_def(
     path: &Path,

@@ -395,6 +395,19 @@ pub struct MetricDetailPage {
     pub dimensions: Vec<String>,
 }
 
+/// A custom metric as entered: `formula` over base measures, e.g. `transferred / handled`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MetricDefInput {
+    /// Lower-case letters, digits and `_`, starting with a letter.
+    pub id: String,
+    pub name: String,
+    pub formula: String,
+    /// count, ratio, seconds, score, scale_1_7, points or money.
+    pub unit: String,
+    /// higher, lower, band or none.
+    pub direction: String,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -431,6 +444,7 @@ pub fn typescript_bindings() -> String {
         VariantsPatch::decl(&cfg),
         SettingsPage::decl(&cfg),
         MetricDetailPage::decl(&cfg),
+        MetricDefInput::decl(&cfg),
         MappedColumnView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),

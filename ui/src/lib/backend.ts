@@ -9,6 +9,8 @@ import type {
   ImportReportView,
   ImportRequest,
   ImportView,
+  MetricDefInput,
+  MetricDefinitionView,
   MetricDetailPage,
   SettingsPage,
   SettingsPatch,
@@ -50,6 +52,10 @@ export interface Backend {
   saveVariants(patch: VariantsPatch): Promise<VariantsView>;
   addTarget(target: TargetInput): Promise<TargetView>;
   removeTarget(id: number): Promise<void>;
+  /** Opens the file dialog for a targets CSV; null when cancelled. */
+  importTargetsDialog(): Promise<TargetView[] | null>;
+  addMetricDef(definition: MetricDefInput): Promise<MetricDefinitionView>;
+  removeMetricDef(id: string): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
@@ -77,6 +83,9 @@ export const tauriBackend: Backend = {
   saveVariants: (patch) => invoke("save_variants", { patch }),
   addTarget: (target) => invoke("add_target", { target }),
   removeTarget: (id) => invoke("remove_target", { id }),
+  importTargetsDialog: () => invoke("import_targets_dialog"),
+  addMetricDef: (definition) => invoke("add_metric_def", { definition }),
+  removeMetricDef: (id) => invoke("remove_metric_def", { id }),
 };
 
 const CODES = new Set([

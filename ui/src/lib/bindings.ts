@@ -233,6 +233,20 @@ trend: SeriesLineView,
  */
 breakdown_by: string, breakdown: Array<GroupView>, dimensions: Array<string>, };
 
+export type MetricDefInput = { 
+/**
+ * Lower-case letters, digits and `_`, starting with a letter.
+ */
+id: string, name: string, formula: string, 
+/**
+ * count, ratio, seconds, score, scale_1_7, points or money.
+ */
+unit: string, 
+/**
+ * higher, lower, band or none.
+ */
+direction: string, };
+
 export type MappedColumnView = { field: string, 
 /**
  * The header as the file spells it.

@@ -186,6 +186,8 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
             .map(parse_date_order)
             .transpose()?,
         strict: req.strict,
+        // Read from the workspace by the import itself.
+        program_aliases: Default::default(),
     })
 }
 
@@ -370,5 +372,47 @@ fn csv_cell(text: &str) -> String {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
+    }
+}
+
+/// Saved queue- and campaign-to-program mappings.
+pub fn list_program_aliases(workspace: &Path) -> ApiResult<Vec<ProgramAliasView>> {
+    let ws = Workspace::open(workspace)?;
+    Ok(ws
+        .program_aliases()?
+        .into_iter()
+        .map(|a| ProgramAliasView {
+            source: a.source.as_str().into(),
+            source_name: a.source_name,
+            program: a.program,
+        })
+        .collect())
+}
+
+/// Saves the program of a queue or campaign: later imports put its rows in that program.
+pub fn set_program_alias(
+    workspace: &Path,
+    alias: &ProgramAliasView,
+) -> ApiResult<Vec<ProgramAliasView>> {
+    let mut ws = Workspace::open(workspace)?;
+    ws.set_program_alias(&qbr_core::store::ProgramAlias {
+        source: qbr_core::store::AliasSource::parse(&alias.source)?,
+        source_name: alias.source_name.clone(),
+        program: alias.program.clone(),
+    })?;
+    drop(ws);
+    list_program_aliases(workspace)
+}
+
+pub fn remove_program_alias(workspace: &Path, source: &str, source_name: &str) -> ApiResult<()> {
+    let mut ws = Workspace::open(workspace)?;
+    let source = qbr_core::store::AliasSource::parse(source)?;
+    if ws.remove_program_alias(source, source_name)? {
+        Ok(())
+    } else {
+        Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("no saved program for {} {source_name:?}", source.as_str()),
+        })
     }
 }

@@ -971,3 +971,78 @@ fn metric_detail_of_the_demo() {
     let err = metrics::metric_detail(&path, "nope", None, None, today).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
 }
+
+#[test]
+fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("map.qbr");
+    create_workspace(
+        &path,
+        &NewWorkspaceRequest {
+            client_name: "Mapping".into(),
+            timezone: "UTC".into(),
+            fiscal_year_start_month: 1,
+            currency: "USD".into(),
+        },
+        now(),
+    )
+    .unwrap();
+    let saved = import::set_program_alias(
+        &path,
+        &ProgramAliasView {
+            source: "queue".into(),
+            source_name: "Billing".into(),
+            program: "Customer Care".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(saved.len(), 1);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/import/interactions_generic.csv");
+    let never = std::sync::atomic::AtomicBool::new(false);
+    import::import_files(
+        &path,
+        &[fixture],
+        &ImportRequest {
+            kind: None,
+            preset: None,
+            mapping: None,
+            program: None,
+            timezone: None,
+            date_order: None,
+            strict: false,
+        },
+        &mut |_| {},
+        &never,
+        now(),
+    )
+    .unwrap();
+    let report = metrics::metrics_report(
+        &path,
+        &metrics::MetricsQuery {
+            period: Some("2026-07".into()),
+            by: vec!["program".into()],
+            metrics: vec!["offered".into()],
+            ..metrics::MetricsQuery::default()
+        },
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report.groups.len(), 1, "every row found its program");
+    assert_eq!(
+        report.groups[0].key.get("program"),
+        Some(&Some("Customer Care".to_string()))
+    );
+    assert_eq!(
+        report.groups[0].metrics["offered"].value,
+        Some(6.0),
+        "the fixture's six contacts"
+    );
+    import::remove_program_alias(&path, "queue", "Billing").unwrap();
+    assert_eq!(
+        import::remove_program_alias(&path, "queue", "Billing")
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+}

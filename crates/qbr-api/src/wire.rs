@@ -408,6 +408,15 @@ pub struct MetricDefInput {
     pub direction: String,
 }
 
+/// A saved mapping: rows of this queue (or campaign) belong to `program`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProgramAliasView {
+    /// queue or campaign.
+    pub source: String,
+    pub source_name: String,
+    pub program: String,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -445,6 +454,7 @@ pub fn typescript_bindings() -> String {
         SettingsPage::decl(&cfg),
         MetricDetailPage::decl(&cfg),
         MetricDefInput::decl(&cfg),
+        ProgramAliasView::decl(&cfg),
         MappedColumnView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),

@@ -247,6 +247,12 @@ unit: string,
  */
 direction: string, };
 
+export type ProgramAliasView = { 
+/**
+ * queue or campaign.
+ */
+source: string, source_name: string, program: string, };
+
 export type MappedColumnView = { field: string, 
 /**
  * The header as the file spells it.

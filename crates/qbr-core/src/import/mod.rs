@@ -94,6 +94,47 @@ pub struct ImportOptions {
     pub date_order: Option<DateOrder>,
     /// Refuse the whole file on any bad row.
     pub strict: bool,
+    /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
+    pub program_aliases: ProgramAliases,
+}
+
+/// Saved mappings that give a row its program: a row whose program column names a campaign takes
+/// that campaign's program; a row without a program takes its queue's. Names match ignoring case
+/// and surrounding spaces.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgramAliases {
+    by_queue: std::collections::HashMap<String, String>,
+    by_campaign: std::collections::HashMap<String, String>,
+}
+
+impl ProgramAliases {
+    pub fn new(aliases: &[crate::store::ProgramAlias]) -> ProgramAliases {
+        let mut out = ProgramAliases::default();
+        for a in aliases {
+            let map = match a.source {
+                crate::store::AliasSource::Queue => &mut out.by_queue,
+                crate::store::AliasSource::Campaign => &mut out.by_campaign,
+            };
+            map.insert(Self::key(&a.source_name), a.program.clone());
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_queue.is_empty() && self.by_campaign.is_empty()
+    }
+
+    fn key(name: &str) -> String {
+        name.trim().to_lowercase()
+    }
+
+    /// The program of a row from what its columns say.
+    pub fn program_for(&self, program: Option<String>, queue: Option<&str>) -> Option<String> {
+        match program {
+            Some(p) => Some(self.by_campaign.get(&Self::key(&p)).cloned().unwrap_or(p)),
+            None => queue.and_then(|q| self.by_queue.get(&Self::key(q)).cloned()),
+        }
+    }
 }
 
 /// Where a running import is.
@@ -309,8 +350,12 @@ pub fn run(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
     let settings = ws.settings()?;
+    let mut opts = opts.clone();
+    if opts.program_aliases.is_empty() {
+        opts.program_aliases = ProgramAliases::new(&ws.program_aliases()?);
+    }
     let mut sink = ws.import_sink(settings.clone())?;
-    let report = run_into(&mut sink, &settings, path, opts, progress, cancel, now)?;
+    let report = run_into(&mut sink, &settings, path, &opts, progress, cancel, now)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled {
             file: report.file_name,
@@ -462,6 +507,7 @@ pub fn run_into(
         time: TimeContext { zone, order },
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
+        aliases: opts.program_aliases.clone(),
     };
     let mut counts = Counts::default();
     let mut counts_linked = 0u64;

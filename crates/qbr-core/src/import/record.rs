@@ -73,6 +73,8 @@ pub(crate) struct RecordContext {
     pub workspace_zone: Tz,
     /// A program for every row, when the file names none (or to override it).
     pub program: Option<String>,
+    /// Saved queue- and campaign-to-program mappings.
+    pub aliases: super::ProgramAliases,
 }
 
 /// What one row yields.
@@ -244,7 +246,11 @@ impl<'a> Cells<'a> {
     }
 
     fn program(&self) -> Option<String> {
-        self.ctx.program.clone().or_else(|| self.text("program"))
+        self.ctx.program.clone().or_else(|| {
+            self.ctx
+                .aliases
+                .program_for(self.text("program"), self.text("queue").as_deref())
+        })
     }
 }
 

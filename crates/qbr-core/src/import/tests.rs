@@ -1021,3 +1021,65 @@ fn a_source_threshold_unlike_the_workspace_one_is_pointed_out() {
         report.notes
     );
 }
+
+#[test]
+fn saved_queue_and_campaign_mappings_give_rows_their_program() {
+    use crate::metrics::ScorecardRequest;
+    use crate::period::Period;
+    use crate::store::{AliasSource, ProgramAlias};
+    use crate::Dimension;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    // The generic fixture names queues (all "Billing") but no program.
+    ws.set_program_alias(&ProgramAlias {
+        source: AliasSource::Queue,
+        source_name: "billing ".into(),
+        program: "Customer Care".into(),
+    })
+    .unwrap();
+    // The Five9 log's CAMPAIGN column is read as the program; "Billing Inbound" is a campaign.
+    ws.set_program_alias(&ProgramAlias {
+        source: AliasSource::Campaign,
+        source_name: "Billing Inbound".into(),
+        program: "Customer Care".into(),
+    })
+    .unwrap();
+    assert_eq!(ws.program_aliases().unwrap().len(), 2);
+    import_ok(&mut ws, "interactions_generic.csv");
+    import_ok(&mut ws, "five9_call_log.csv");
+
+    let card = ws
+        .scorecard(&ScorecardRequest {
+            period: Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 7, 31).unwrap(),
+            ),
+            metrics: vec!["offered".into()],
+            group_by: vec![Dimension::Program],
+            filters: vec![],
+            compare: false,
+        })
+        .unwrap();
+    let care = card
+        .groups
+        .iter()
+        .find(|g| g.key.get(Dimension::Program) == Some(Some("Customer Care")))
+        .expect("rows mapped to Customer Care");
+    // All 6 generic contacts (queue "Billing", matched ignoring case and spaces) and the Five9
+    // log's 3 inbound calls of campaign "Billing Inbound" (fixtures/import/README.md) land there.
+    assert_eq!(care.metric("offered").unwrap().value.value, Some(9.0));
+    assert!(
+        card.groups
+            .iter()
+            .all(|g| g.key.get(Dimension::Program) != Some(Some("Billing Inbound"))),
+        "the campaign name is not kept as a program"
+    );
+
+    assert!(ws
+        .remove_program_alias(AliasSource::Queue, "billing")
+        .unwrap());
+    assert!(!ws
+        .remove_program_alias(AliasSource::Queue, "billing")
+        .unwrap());
+}

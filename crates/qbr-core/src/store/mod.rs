@@ -11,6 +11,7 @@
 //! - Writers take the lock up front (`BEGIN IMMEDIATE`) and wait `BUSY_TIMEOUT`; after that they
 //!   fail with [`Error::Busy`] instead of corrupting or blocking forever.
 
+mod aliases;
 mod baseline;
 mod custom_metrics;
 mod import;
@@ -33,6 +34,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::error::{Error, Result};
 use crate::settings::Settings;
 
+pub use aliases::{AliasSource, ProgramAlias};
 pub use import::{StoreSink, UndoReport};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;

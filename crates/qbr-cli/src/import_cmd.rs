@@ -330,3 +330,80 @@ fn print_detection(d: &DetectionView) {
         println!("  {}", row.join(" | "));
     }
 }
+
+/// `qbr program-map WORKSPACE list|set|rm`: saved queue- and campaign-to-program mappings.
+#[derive(Args)]
+pub struct ProgramMapArgs {
+    /// The workspace file.
+    workspace: PathBuf,
+    #[command(subcommand)]
+    action: ProgramMapAction,
+}
+
+#[derive(clap::Subcommand)]
+enum ProgramMapAction {
+    /// List the saved mappings.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save the program of a queue (or, with --campaign, of a campaign such as Five9's).
+    Set {
+        /// The queue or campaign name as exports spell it (case and spaces do not matter).
+        name: String,
+        /// The program its rows belong to.
+        #[arg(long)]
+        program: String,
+        /// NAME is a campaign, not a queue.
+        #[arg(long)]
+        campaign: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a saved mapping.
+    Rm {
+        name: String,
+        #[arg(long)]
+        campaign: bool,
+    },
+}
+
+pub fn program_map(args: ProgramMapArgs) -> Result<(), ErrorView> {
+    let ws = &args.workspace;
+    let source = |campaign: bool| if campaign { "campaign" } else { "queue" };
+    let list = match args.action {
+        ProgramMapAction::List { json } => (qbr_api::import::list_program_aliases(ws)?, json),
+        ProgramMapAction::Set {
+            name,
+            program,
+            campaign,
+            json,
+        } => (
+            qbr_api::import::set_program_alias(
+                ws,
+                &qbr_api::ProgramAliasView {
+                    source: source(campaign).into(),
+                    source_name: name,
+                    program,
+                },
+            )?,
+            json,
+        ),
+        ProgramMapAction::Rm { name, campaign } => {
+            qbr_api::import::remove_program_alias(ws, source(campaign), &name)?;
+            println!("Removed the program of {} {name:?}", source(campaign));
+            return Ok(());
+        }
+    };
+    let (aliases, json) = list;
+    if json {
+        return print_json(&aliases);
+    }
+    if aliases.is_empty() {
+        println!("No saved mappings: rows take their program from the file or --program.");
+    }
+    for a in &aliases {
+        println!("{:<9} {:<32} → {}", a.source, a.source_name, a.program);
+    }
+    Ok(())
+}

@@ -101,6 +101,8 @@ enum Command {
     ImportReport(import_cmd::ImportReportArgs),
     /// Show how a file would be read: kind, preset, column mapping with confidences, preview.
     Detect(import_cmd::DetectArgs),
+    /// List, save or remove which program a queue or campaign belongs to (used by imports).
+    ProgramMap(import_cmd::ProgramMapArgs),
     /// Show a period's scorecard: every metric per group, with targets, status, QoQ and YoY.
     Metrics(metrics::MetricsArgs),
     /// Show metrics by day, week or month over a range, with moving average and trend.
@@ -132,6 +134,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::ImportUndo(args) => import_cmd::undo(args, now),
         Command::ImportReport(args) => import_cmd::report(args),
         Command::Detect(args) => import_cmd::detect(args),
+        Command::ProgramMap(args) => import_cmd::program_map(args),
         Command::Init {
             workspace,
             client,

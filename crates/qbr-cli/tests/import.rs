@@ -372,3 +372,58 @@ fn an_import_killed_halfway_changes_nothing() {
     let out = ok_json(&["import", arg(&ws), arg(&big), "--json"]);
     assert_eq!(out[0]["rows_taken"], 300_000, "every generated row");
 }
+
+#[test]
+fn a_saved_campaign_mapping_names_the_program_of_five9_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("map.qbr");
+    let out = Command::new(env!("CARGO_BIN_EXE_qbr"))
+        .args(["init", ws.to_str().unwrap(), "--client", "Map"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_qbr"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "qbr {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let w = ws.to_str().unwrap();
+    let saved: serde_json::Value = serde_json::from_slice(&run(&[
+        "program-map",
+        w,
+        "set",
+        "billing inbound",
+        "--campaign",
+        "--program",
+        "Care",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(saved[0]["source"], "campaign");
+    let five9 = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/import/five9_call_log.csv");
+    run(&["import", w, five9.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&run(&[
+        "metrics", w, "--period", "2026-07", "--by", "program", "--metric", "offered", "--json",
+    ]))
+    .unwrap();
+    let care = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"]["program"] == "Care")
+        .expect("the campaign's calls are in Care");
+    // The fixture's three inbound calls of campaign "Billing Inbound" (fixtures/import/README.md).
+    assert_eq!(care["metrics"]["offered"]["value"], 3.0);
+    run(&["program-map", w, "rm", "Billing Inbound", "--campaign"]);
+    let left: serde_json::Value =
+        serde_json::from_slice(&run(&["program-map", w, "list", "--json"])).unwrap();
+    assert_eq!(left, serde_json::json!([]));
+}

@@ -79,9 +79,13 @@ impl Workspace {
         }
         let mut tx = self.write()?;
         let program_id = tx.member_id(crate::Dimension::Program, program)?;
+        // Imports match names ignoring case, so "Billing" and "billing" are one alias.
         tx.conn().execute(
-            "INSERT INTO program_alias (source_type, source_name, program_id) VALUES (?1, ?2, ?3)
-             ON CONFLICT (source_type, source_name) DO UPDATE SET program_id = excluded.program_id",
+            "DELETE FROM program_alias WHERE source_type = ?1 AND lower(source_name) = lower(?2)",
+            params![alias.source.as_str(), name],
+        )?;
+        tx.conn().execute(
+            "INSERT INTO program_alias (source_type, source_name, program_id) VALUES (?1, ?2, ?3)",
             params![alias.source.as_str(), name, program_id],
         )?;
         tx.commit()
@@ -91,7 +95,7 @@ impl Workspace {
     pub fn remove_program_alias(&mut self, source: AliasSource, source_name: &str) -> Result<bool> {
         let tx = self.write()?;
         let n = tx.conn().execute(
-            "DELETE FROM program_alias WHERE source_type = ?1 AND source_name = ?2",
+            "DELETE FROM program_alias WHERE source_type = ?1 AND lower(source_name) = lower(?2)",
             params![source.as_str(), source_name.trim()],
         )?;
         tx.commit()?;

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 
 use crate::error::{Error, Result};
 use crate::measure::{Dimension, Measure, Measures};
@@ -312,6 +312,23 @@ impl Scorecard {
 /// Aggregated groups of one span.
 pub(crate) type Groups = BTreeMap<Vec<Option<String>>, Aggregate>;
 
+/// Every measure evaluating `metrics` reads: their formulas' terms and sample sizes, and
+/// `handle_s` where `agent_handle_s` is read, since it stands in for it.
+pub(crate) fn needed_measures(metrics: &[Metric]) -> Vec<Measure> {
+    let mut out: Vec<Measure> = Vec::new();
+    for m in metrics {
+        for x in m.formula.measures().chain(m.sample) {
+            if !out.contains(&x) {
+                out.push(x);
+            }
+        }
+    }
+    if out.contains(&Measure::AgentHandleS) && !out.contains(&Measure::HandleS) {
+        out.push(Measure::HandleS);
+    }
+    out
+}
+
 fn needs_resolution(metrics: &[Metric], v: &MetricVariants) -> bool {
     matches!(v.fcr, FcrVariant::RepeatContacts { .. })
         && metrics.iter().any(|m| {
@@ -380,23 +397,12 @@ impl Workspace {
     /// Runs the aggregation (and, when needed, the repeat-contact query) for one span.
     pub(crate) fn cells(
         &self,
-        start: NaiveDate,
-        end: NaiveDate,
-        split: TimeSplit,
-        group_by: &[Dimension],
-        filters: &[(Dimension, String)],
+        scope: &FactScope<'_>,
         resolution_days: Option<u32>,
     ) -> Result<(Vec<FactCell>, Option<Vec<ResolutionCell>>)> {
-        let scope = FactScope {
-            start,
-            end,
-            group_by,
-            filters,
-            split,
-        };
-        let facts = self.aggregate_facts(&scope)?;
+        let facts = self.aggregate_facts(scope)?;
         let resolution = match resolution_days {
-            Some(days) => Some(self.repeat_contact_resolution(&scope, days)?),
+            Some(days) => Some(self.repeat_contact_resolution(scope, days)?),
             None => None,
         };
         Ok((facts, resolution))
@@ -408,16 +414,18 @@ impl Workspace {
         period: &Period,
         group_by: &[Dimension],
         filters: &[(Dimension, String)],
+        measures: &[Measure],
         resolution_days: Option<u32>,
     ) -> Result<Groups> {
-        let (facts, resolution) = self.cells(
-            period.start,
-            period.end,
-            TimeSplit::Month,
+        let scope = FactScope {
+            start: period.start,
+            end: period.end,
             group_by,
             filters,
-            resolution_days,
-        )?;
+            split: TimeSplit::Month,
+            measures,
+        };
+        let (facts, resolution) = self.cells(&scope, resolution_days)?;
         let mut groups = Groups::new();
         for c in &facts {
             groups.entry(c.key.clone()).or_default().add_cell(c);
@@ -455,7 +463,14 @@ impl Workspace {
             }
             _ => None,
         };
-        let current = self.groups(&req.period, &req.group_by, &req.filters, resolution_days)?;
+        let measures = needed_measures(&metrics);
+        let current = self.groups(
+            &req.period,
+            &req.group_by,
+            &req.filters,
+            &measures,
+            resolution_days,
+        )?;
         let (previous_period, year_ago_period) = if req.compare {
             (
                 Some(req.period.previous(fsm)),
@@ -466,7 +481,7 @@ impl Workspace {
         };
         let other = |p: &Option<Period>| -> Result<Option<Groups>> {
             p.as_ref()
-                .map(|p| self.groups(p, &req.group_by, &req.filters, resolution_days))
+                .map(|p| self.groups(p, &req.group_by, &req.filters, &measures, resolution_days))
                 .transpose()
         };
         let previous = other(&previous_period)?;

@@ -18,11 +18,11 @@ use chrono::{Datelike, Months, NaiveDate};
 use crate::error::Result;
 use crate::measure::Dimension;
 use crate::metrics::catalog::Metric;
-use crate::metrics::engine::{evaluate, is_improvement, Aggregate, GroupKey};
+use crate::metrics::engine::{evaluate, is_improvement, needed_measures, Aggregate, GroupKey};
 use crate::metrics::variant::FcrVariant;
 use crate::metrics::{MetricValue, Unit};
 use crate::period::{Grain, Period};
-use crate::store::query::{MemberNames, TimeSplit};
+use crate::store::query::{FactScope, MemberNames, TimeSplit};
 use crate::store::Workspace;
 
 /// What a series covers.
@@ -136,14 +136,16 @@ impl Workspace {
             FcrVariant::RepeatContacts { days } => Some(days),
             FcrVariant::Reported => None,
         };
-        let (facts, resolution) = self.cells(
-            req.range.start,
-            req.range.end,
+        let measures = needed_measures(&metrics);
+        let scope = FactScope {
+            start: req.range.start,
+            end: req.range.end,
+            group_by: &group_by,
+            filters: &req.filters,
             split,
-            &group_by,
-            &req.filters,
-            resolution_days,
-        )?;
+            measures: &measures,
+        };
+        let (facts, resolution) = self.cells(&scope, resolution_days)?;
 
         let mut per_key: BTreeMap<MemberNames, Vec<Aggregate>> = BTreeMap::new();
         let blank = || vec![Aggregate::default(); buckets.len()];

@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "import_targets_dialog",
     "add_metric_def",
     "remove_metric_def",
+    "set_program_alias",
+    "remove_program_alias",
 ];
 
 fn main() {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use qbr_api::{
     DetectionView, ErrorCode, ErrorView, ImportDetailView, ImportProgressView, ImportReportView,
-    ImportRequest, ImportView, UndoReportView,
+    ImportRequest, ImportView, ProgramAliasView, UndoReportView,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -143,4 +143,22 @@ pub async fn import_detail(
     batch_id: i64,
 ) -> CmdResult<ImportDetailView> {
     qbr_api::import::import_detail(&current_path(&state)?, batch_id)
+}
+
+/// Saves which program a queue or campaign belongs to; returns every saved mapping.
+#[tauri::command]
+pub async fn set_program_alias(
+    state: State<'_, AppState>,
+    alias: ProgramAliasView,
+) -> CmdResult<Vec<ProgramAliasView>> {
+    qbr_api::import::set_program_alias(&current_path(&state)?, &alias)
+}
+
+#[tauri::command]
+pub async fn remove_program_alias(
+    state: State<'_, AppState>,
+    source: String,
+    name: String,
+) -> CmdResult<()> {
+    qbr_api::import::remove_program_alias(&current_path(&state)?, &source, &name)
 }

@@ -37,6 +37,8 @@ fn main() {
             commands::import_targets_dialog,
             commands::add_metric_def,
             commands::remove_metric_def,
+            imports::set_program_alias,
+            imports::remove_program_alias,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -35,6 +35,19 @@ test("a service-level definition chosen in Settings is the one the CLI computes"
     assert.ok(a.value < b.value, `a stricter definition gives a lower service level (${a.value} < ${b.value})`);
     await screenshot(browser, "settings.png");
 
+    // A queue-to-program mapping saved in the app is the one imports (and the CLI) use.
+    const aliasForm = await browser.$('form[aria-label="Map a queue or campaign to a program"]');
+    await (await aliasForm.$('input[placeholder="Billing Inbound"]')).setValue("Retention Desk");
+    await (await aliasForm.$('input[placeholder="Billing"]')).setValue("Sales");
+    await (await aliasForm.$('button[type="submit"]')).click();
+    await browser.waitUntil(
+      async () => {
+        const list = qbrJson("program-map", file, "list");
+        return list.length === 1 && list[0].source_name === "Retention Desk" && list[0].program === "Sales";
+      },
+      { timeout: 20000, timeoutMsg: "the mapping reached the workspace" },
+    );
+
     // A metric defined in the app is a metric everywhere: on the scorecard and in the CLI.
     const form = await browser.$('form[aria-label="Define a metric"]');
     await (await form.$('input[placeholder="Transfer rate"]')).setValue("Answer rate");

@@ -163,6 +163,7 @@ pub fn settings_page(path: &Path) -> ApiResult<SettingsPage> {
         variants: metrics::variants(path)?,
         targets: metrics::list_targets(path)?,
         definitions: metrics::metric_definitions(path)?,
+        program_aliases: import::list_program_aliases(path)?,
     })
 }
 

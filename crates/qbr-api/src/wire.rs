@@ -375,6 +375,8 @@ pub struct SettingsPage {
     pub variants: VariantsView,
     pub targets: Vec<TargetView>,
     pub definitions: Vec<MetricDefinitionView>,
+    /// Saved queue- and campaign-to-program mappings used by imports.
+    pub program_aliases: Vec<ProgramAliasView>,
 }
 
 /// The app's metric detail page.

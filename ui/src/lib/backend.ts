@@ -12,6 +12,7 @@ import type {
   MetricDefInput,
   MetricDefinitionView,
   MetricDetailPage,
+  ProgramAliasView,
   SettingsPage,
   SettingsPatch,
   SettingsView,
@@ -56,6 +57,8 @@ export interface Backend {
   importTargetsDialog(): Promise<TargetView[] | null>;
   addMetricDef(definition: MetricDefInput): Promise<MetricDefinitionView>;
   removeMetricDef(id: string): Promise<void>;
+  setProgramAlias(alias: ProgramAliasView): Promise<ProgramAliasView[]>;
+  removeProgramAlias(source: string, name: string): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
@@ -86,6 +89,8 @@ export const tauriBackend: Backend = {
   importTargetsDialog: () => invoke("import_targets_dialog"),
   addMetricDef: (definition) => invoke("add_metric_def", { definition }),
   removeMetricDef: (id) => invoke("remove_metric_def", { id }),
+  setProgramAlias: (alias) => invoke("set_program_alias", { alias }),
+  removeProgramAlias: (source, name) => invoke("remove_program_alias", { source, name }),
 };
 
 const CODES = new Set([

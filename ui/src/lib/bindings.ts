@@ -213,7 +213,11 @@ fcr_repeat_days: number | null, attrition: string, service_level_options: Array<
 
 export type VariantsPatch = { service_level: string | null, csat: string | null, fcr: string | null, fcr_repeat_days: number | null, attrition: string | null, };
 
-export type SettingsPage = { settings: SettingsView, variants: VariantsView, targets: Array<TargetView>, definitions: Array<MetricDefinitionView>, };
+export type SettingsPage = { settings: SettingsView, variants: VariantsView, targets: Array<TargetView>, definitions: Array<MetricDefinitionView>, 
+/**
+ * Saved queue- and campaign-to-program mappings used by imports.
+ */
+program_aliases: Array<ProgramAliasView>, };
 
 export type MetricDetailPage = { definition: MetricDefinitionView, period: PeriodView, currency: string, 
 /**

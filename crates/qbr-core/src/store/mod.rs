@@ -18,6 +18,7 @@ mod import;
 mod migrations;
 mod overview;
 pub(crate) mod query;
+mod rollup;
 mod settings;
 mod targets;
 mod variants;

@@ -204,6 +204,18 @@ impl Workspace {
             .unwrap_or_else(|| ("9999-12-31".into(), "0000-01-01".into()));
         params.push(Value::Text(m_first));
         params.push(Value::Text(m_last));
+        // The rollup answers whatever needs no team or agent, as long as it is up to date.
+        let use_rollup = scope
+            .group_by
+            .iter()
+            .chain(scope.filters.iter().map(|(d, _)| d))
+            .all(|d| super::rollup::ROLLUP_DIMENSIONS.contains(d))
+            && self.rollup_is_current()?;
+        let (table, not_undone) = if use_rollup {
+            ("fact_rollup", String::new())
+        } else {
+            ("fact", format!(" AND f.{NOT_UNDONE}"))
+        };
         let filters = filter_sql("f", scope.filters, &mut params);
         let groups: String = scope
             .group_by
@@ -227,11 +239,10 @@ impl Workspace {
             "SELECT {name_cols}a.slot, a.monthly, {measure_cols}a.hc_days, a.fte_days FROM (
                  SELECT {groups}{slot} AS slot, f.grain = 'month' AS monthly, {sums},
                         {hc_days} AS hc_days, {fte_days} AS fte_days
-                 FROM fact f
+                 FROM {table} f
                  WHERE f.day BETWEEN ?1 AND ?2
                    AND ((f.grain = 'day' AND f.day BETWEEN ?1 AND ?2)
-                        OR (f.grain = 'month' AND f.day BETWEEN ?3 AND ?4))
-                   AND f.{NOT_UNDONE}{filters}
+                        OR (f.grain = 'month' AND f.day BETWEEN ?3 AND ?4)){not_undone}{filters}
                  GROUP BY {group_cols}slot, monthly
              ) a{joins}",
             sums = measure_sums(scope.measures),

@@ -324,3 +324,57 @@ fn facts_keep_unmeasured_apart_from_zero() {
     assert_eq!(o.imports[0].first_day.as_deref(), Some("2026-07-01"));
     assert_eq!(o.counts.programs, 1);
 }
+
+#[test]
+fn the_rollup_answers_exactly_as_the_facts_do() {
+    use crate::metrics::ScorecardRequest;
+    use crate::period::Period;
+
+    let dir = tempfile::tempdir().unwrap();
+    let spec = crate::demo::DemoSpec {
+        first_day: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+        ..crate::demo::DemoSpec::default()
+    };
+    let (ws, _) = crate::demo::create(&dir.path().join("demo.qbr"), &spec, now()).unwrap();
+    assert!(
+        ws.rollup_is_current().unwrap(),
+        "the demo's write rolled up its days"
+    );
+    let rollup_rows: i64 = ws
+        .conn
+        .query_row("SELECT count(*) FROM fact_rollup", [], |r| r.get(0))
+        .unwrap();
+    let fact_rows: i64 = ws
+        .conn
+        .query_row("SELECT count(*) FROM fact", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        rollup_rows * 3 < fact_rows,
+        "without agents the rollup is much smaller: {rollup_rows} of {fact_rows}"
+    );
+    for group_by in [
+        vec![],
+        vec![Dimension::Program],
+        vec![Dimension::Queue, Dimension::Site],
+    ] {
+        let req = ScorecardRequest {
+            period: Period::parse("2026-Q3", 1).unwrap(),
+            metrics: vec![],
+            group_by: group_by.clone(),
+            filters: vec![(Dimension::Channel, "voice".into())],
+            compare: true,
+        };
+        let from_rollup = ws.scorecard(&req).unwrap();
+        // A dirty day sends every read back to the facts.
+        ws.conn
+            .execute("INSERT INTO rollup_dirty (day) VALUES ('2026-07-01')", [])
+            .unwrap();
+        assert!(!ws.rollup_is_current().unwrap());
+        let from_facts = ws.scorecard(&req).unwrap();
+        ws.conn.execute("DELETE FROM rollup_dirty", []).unwrap();
+        assert_eq!(
+            from_rollup, from_facts,
+            "every metric, group and comparison is the same by {group_by:?}"
+        );
+    }
+}

@@ -114,6 +114,8 @@ impl<'a> WriteTx<'a> {
 
     /// Makes everything written durable at once.
     pub fn commit(self) -> Result<()> {
+        // Derived tables follow the facts in the same transaction.
+        super::rollup::refresh(&self.tx)?;
         let path = self.path;
         self.tx.commit().map_err(|e| classify(&path, e))
     }

@@ -2,6 +2,7 @@
 //! deterministic demo data. It never touches a window or a terminal, never reads the clock or the
 //! environment (callers pass `now`), and touches the filesystem only through paths it is given.
 
+pub mod annotate;
 pub mod demo;
 mod error;
 pub mod import;

@@ -11,8 +11,10 @@
 //! - Writers take the lock up front (`BEGIN IMMEDIATE`) and wait `BUSY_TIMEOUT`; after that they
 //!   fail with [`Error::Busy`] instead of corrupting or blocking forever.
 
+mod actions;
 mod aliases;
 mod baseline;
+mod causes;
 mod custom_metrics;
 mod import;
 mod migrations;

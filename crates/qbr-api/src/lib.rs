@@ -2,6 +2,7 @@
 //! inputs (paths chosen by the user, requests, the current time) and returns a wire type or an
 //! [`ErrorView`]. Shells only parse arguments, pick files and print; no logic lives in them.
 
+pub mod annotate;
 pub mod import;
 pub mod metrics;
 pub mod wire;

@@ -1046,3 +1046,376 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
         ErrorCode::NotFound
     );
 }
+
+mod annotations {
+    //! Causes, actions and effects on the demo, checked against `metrics_report` over the same
+    //! windows, so the effect panel and the scorecard can never disagree.
+
+    use super::*;
+    use crate::annotate as api;
+    use chrono::NaiveDate;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = create_demo(dir.path(), false, now()).unwrap();
+        (dir, path)
+    }
+
+    fn tech_action(metric: &str, completed_on: &str, cost: Option<f64>) -> ActionInput {
+        ActionInput {
+            title: format!("Firmware playbook ({metric})"),
+            owner: "Dana".into(),
+            start_date: Some("2026-08-03".into()),
+            due_date: Some("2026-08-31".into()),
+            status: "done".into(),
+            completed_on: Some(completed_on.into()),
+            metric_id: Some(metric.into()),
+            scope: Some("program=Tech Support".into()),
+            cost,
+            ..ActionInput::default()
+        }
+    }
+
+    /// The metric for Tech Support over `from..to` as the scorecard reports it.
+    fn reported(path: &std::path::Path, metric: &str, from: &str, to: &str) -> MetricEntryView {
+        let report = metrics::metrics_report(
+            path,
+            &metrics::MetricsQuery {
+                period: Some(format!("{from}..{to}")),
+                filters: vec!["program=Tech Support".into()],
+                metrics: vec![metric.into()],
+                ..metrics::MetricsQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+        report.groups[0].metrics[metric].clone()
+    }
+
+    #[test]
+    fn service_level_effect_matches_the_scorecard_over_the_same_windows() {
+        let (_dir, path) = demo();
+        let a = api::add_action(
+            &path,
+            &tech_action("service_level", "2026-08-31", None),
+            today(),
+            now(),
+        )
+        .unwrap();
+        let e = api::action_effect(&path, a.id, None, today()).unwrap();
+        assert_eq!(e.weeks, 4, "four weeks by default");
+        assert_eq!(
+            (e.before.period.start.as_str(), e.before.period.end.as_str()),
+            ("2026-07-06", "2026-08-02"),
+            "the 28 days before the start"
+        );
+        let after = e
+            .after
+            .clone()
+            .expect("the after window is over and in the data");
+        assert_eq!(
+            (after.period.start.as_str(), after.period.end.as_str()),
+            ("2026-08-31", "2026-09-27"),
+            "the 28 days from the completion"
+        );
+        let before_sc = reported(&path, "service_level", "2026-07-06", "2026-08-02");
+        let after_sc = reported(&path, "service_level", "2026-08-31", "2026-09-27");
+        assert_eq!(
+            (e.before.value, e.before.numerator, e.before.denominator),
+            (before_sc.value, before_sc.numerator, before_sc.denominator),
+            "the before window is the scorecard's ratio of sums"
+        );
+        assert_eq!(
+            (after.value, after.numerator, after.denominator),
+            (after_sc.value, after_sc.numerator, after_sc.denominator),
+            "the after window is the scorecard's ratio of sums"
+        );
+        let test = e.test.clone().expect("service level is testable");
+        assert_eq!(test.method, "two_proportion_z", "a share of counts");
+        assert_eq!(test.confidence, 0.95);
+        // Recompute z from the windows' counts to show the API passes them through unchanged.
+        let (x1, n1) = (before_sc.numerator.unwrap(), before_sc.denominator.unwrap());
+        let (x2, n2) = (after_sc.numerator.unwrap(), after_sc.denominator.unwrap());
+        let p = (x1 + x2) / (n1 + n2);
+        let z = (x2 / n2 - x1 / n1) / (p * (1.0 - p) * (1.0 / n1 + 1.0 / n2)).sqrt();
+        assert!(
+            (test.statistic - z).abs() < 1e-9,
+            "z {} vs {z}",
+            test.statistic
+        );
+        let expected = if test.p_value >= 0.05 {
+            "no_clear_change"
+        } else if z > 0.0 {
+            "improved"
+        } else {
+            "worsened"
+        };
+        assert_eq!(
+            e.verdict, expected,
+            "higher is better for service level: {}",
+            e.reason
+        );
+        assert_eq!(
+            e.change.unwrap().absolute,
+            after_sc.value.unwrap() - before_sc.value.unwrap()
+        );
+        assert_eq!(e.before.weekly.len(), 4);
+        assert_eq!(e.before.weekly[0].period.start, "2026-07-06");
+        assert!(e.savings.is_none(), "service level has no cost meaning");
+        assert_eq!(
+            e.verdict, "worsened",
+            "Tech Support SL fell from 75.8% to 74.3% over ~20,000 calls a window (z = -5.56): {}",
+            e.reason
+        );
+    }
+
+    #[test]
+    fn aht_effect_uses_weekly_values_and_prices_the_saving() {
+        let (_dir, path) = demo();
+        let a = api::add_action(
+            &path,
+            &tech_action("aht", "2026-08-31", Some(5_000.0)),
+            today(),
+            now(),
+        )
+        .unwrap();
+        let e = api::action_effect(&path, a.id, Some(3), today()).unwrap();
+        assert_eq!(
+            e.before.period.start, "2026-07-13",
+            "three weeks before 08-03"
+        );
+        let test = e.test.clone().unwrap();
+        assert_eq!(
+            test.method, "welch_t",
+            "AHT is a mean: weekly values are compared"
+        );
+        assert!(test.df.is_some());
+        let s = e.savings.clone().expect("AHT with a cost is priced");
+        assert_eq!(s.currency, "EUR");
+        assert!(
+            s.saving.is_some(),
+            "the demo has monthly costs: {}",
+            s.explanation
+        );
+        let handled = e.after.as_ref().unwrap().denominator.unwrap();
+        let delta = e.before.value.unwrap() - e.after.as_ref().unwrap().value.unwrap();
+        // Cost per handled second over the whole months around the after window (finance data
+        // are monthly): Σcost (cost per contact's numerator) / Σhandle_s (AHT's numerator).
+        let cost = reported(&path, "cost_per_contact", "2026-08-01", "2026-09-30");
+        let secs = reported(&path, "aht", "2026-08-01", "2026-09-30");
+        let per_second = cost.numerator.unwrap() / secs.numerator.unwrap();
+        let saving = s.saving.unwrap();
+        assert!(
+            (saving - delta * handled * per_second).abs() < 1e-6,
+            "saving {saving} = Δ {delta} s × {handled} handled × {per_second} per second: {}",
+            s.explanation
+        );
+        assert!(
+            s.explanation.contains("2026-08-01..2026-09-30"),
+            "{}",
+            s.explanation
+        );
+        assert_eq!(
+            e.verdict, "worsened",
+            "the demo's August firmware trouble lengthens Tech Support calls: {}",
+            e.reason
+        );
+        assert!((s.roi.unwrap() - (saving - 5_000.0) / 5_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn too_early_while_the_after_window_runs_past_the_data() {
+        let (_dir, path) = demo();
+        let a = api::add_action(
+            &path,
+            &tech_action("service_level", "2026-09-14", None),
+            today(),
+            now(),
+        )
+        .unwrap();
+        let e = api::action_effect(&path, a.id, None, today()).unwrap();
+        assert_eq!(
+            e.verdict, "too_early",
+            "the after window ends 10-11, the data 09-30"
+        );
+        assert!(e.reason.contains("2026-09-30"), "{}", e.reason);
+        assert!(e.after.is_none());
+        let err = api::action_effect(&path, 999, None, today()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn causes_and_actions_lifecycle_and_chart_markers() {
+        let (_dir, path) = demo();
+        let cause = api::add_cause(
+            &path,
+            &CauseInput {
+                metrics: vec!["service_level".into(), "aht".into()],
+                scope: Some("program=Tech Support".into()),
+                period_from: "2026-07-01".into(),
+                period_to: "2026-09-30".into(),
+                category: "technology".into(),
+                title: "Firmware 12.4 roll-out".into(),
+                description: "Handsets reboot after the update".into(),
+                evidence: "Contact reasons: 38% firmware".into(),
+                author: "Dana".into(),
+                visibility: String::new(),
+            },
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            cause.fields.visibility, "internal",
+            "internal unless said otherwise"
+        );
+        let edited = api::edit_cause(
+            &path,
+            cause.id,
+            &CausePatchInput {
+                visibility: Some("client".into()),
+                ..CausePatchInput::default()
+            },
+            now(),
+        )
+        .unwrap();
+        assert_eq!(edited.fields.visibility, "client");
+        let shown = api::cause_detail(&path, cause.id, today()).unwrap();
+        assert_eq!(shown.history.len(), 1, "one edit, one earlier state");
+        assert_eq!(shown.history[0].previous.visibility, "internal");
+
+        let mut input = tech_action("service_level", "2026-08-31", None);
+        input.causes = vec![cause.id];
+        let done = api::add_action(&path, &input, today(), now()).unwrap();
+        let late = api::add_action(
+            &path,
+            &ActionInput {
+                title: "Hire 6 agents".into(),
+                owner: "Lee".into(),
+                start_date: Some("2026-09-01".into()),
+                due_date: Some("2026-10-15".into()),
+                status: "in_progress".into(),
+                metric_id: Some("service_level".into()),
+                ..ActionInput::default()
+            },
+            today(),
+            now(),
+        )
+        .unwrap();
+        assert!(late.overdue, "due 10-15, still in progress on 11-24");
+        assert_eq!(late.board_status, "overdue");
+        let overdue = api::list_actions(
+            &path,
+            &ActionQuery {
+                overdue: true,
+                ..ActionQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            overdue.iter().map(|a| a.id).collect::<Vec<_>>(),
+            vec![late.id]
+        );
+        let noted = api::add_action_note(
+            &path,
+            late.id,
+            Some("2026-10-01"),
+            "3 of 6 hired",
+            today(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(noted.notes[0].text, "3 of 6 hired");
+
+        let chart =
+            api::causes_and_actions_for(&path, "service_level", "2026-Q3", today()).unwrap();
+        let marks: Vec<(&str, &str)> = chart
+            .markers
+            .iter()
+            .map(|m| (m.date.as_str(), m.kind.as_str()))
+            .collect();
+        assert_eq!(
+            marks,
+            vec![
+                ("2026-07-01", "cause"),
+                ("2026-08-03", "action_start"),
+                ("2026-08-31", "action_done"),
+                ("2026-09-01", "action_start"),
+            ],
+            "cause start, both action starts and the one completion inside Q3"
+        );
+        let detail = api::cause_detail(&path, cause.id, today()).unwrap();
+        assert_eq!(detail.actions.len(), 1, "the action answering it");
+        assert_eq!(detail.actions[0].id, done.id);
+
+        api::remove_cause(&path, cause.id, now()).unwrap();
+        assert!(api::list_causes(&path, &CauseQuery::default())
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            workspace_info(&path).unwrap().counts.root_causes,
+            0,
+            "deleted causes are not counted"
+        );
+        api::restore_cause(&path, cause.id).unwrap();
+        let q3 = CauseQuery {
+            metric: Some("aht".into()),
+            period: Some("2026-Q3".into()),
+            scope: Some("program=Tech Support".into()),
+            ..CauseQuery::default()
+        };
+        assert_eq!(
+            api::list_causes(&path, &q3).unwrap().len(),
+            1,
+            "restored and found by every filter"
+        );
+        let q2 = CauseQuery {
+            period: Some("2026-Q2".into()),
+            ..CauseQuery::default()
+        };
+        assert!(
+            api::list_causes(&path, &q2).unwrap().is_empty(),
+            "Q2 does not overlap"
+        );
+
+        let updated = api::update_action(
+            &path,
+            late.id,
+            &ActionPatchInput {
+                status: Some("done".into()),
+                ..ActionPatchInput::default()
+            },
+            today(),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            updated.completed_on.as_deref(),
+            Some("2026-11-24"),
+            "done today"
+        );
+        assert!(!updated.overdue);
+
+        let bad = api::add_cause(
+            &path,
+            &CauseInput {
+                category: "weather".into(),
+                ..CauseInput::default()
+            },
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(bad.code, ErrorCode::InvalidInput);
+        assert!(bad.message.contains("people, process"), "{}", bad.message);
+        assert_eq!(
+            api::remove_action(&path, 4040, today(), now())
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
+    }
+}

@@ -465,6 +465,27 @@ pub fn typescript_bindings() -> String {
         ImportReportView::decl(&cfg),
         UndoReportView::decl(&cfg),
         ImportDetailView::decl(&cfg),
+        CauseInput::decl(&cfg),
+        CausePatchInput::decl(&cfg),
+        CauseQuery::decl(&cfg),
+        CauseFieldsView::decl(&cfg),
+        CauseView::decl(&cfg),
+        CauseRevisionView::decl(&cfg),
+        ActionInput::decl(&cfg),
+        ActionPatchInput::decl(&cfg),
+        ActionQuery::decl(&cfg),
+        ExpectedEffectView::decl(&cfg),
+        ActionNoteView::decl(&cfg),
+        ActionView::decl(&cfg),
+        CauseDetailView::decl(&cfg),
+        ActionDetailView::decl(&cfg),
+        EffectWeekView::decl(&cfg),
+        EffectWindowView::decl(&cfg),
+        EffectTestView::decl(&cfg),
+        SavingsView::decl(&cfg),
+        EffectView::decl(&cfg),
+        ChartMarkerView::decl(&cfg),
+        ChartAnnotationsView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -595,4 +616,302 @@ pub struct UndoReportView {
 pub struct ImportDetailView {
     pub import: ImportView,
     pub refusals: Vec<RefusalView>,
+}
+
+/// A root cause as entered. `scope` is `DIM=VALUE` (program, queue, channel, site or team) or
+/// null for the whole account; dates are `YYYY-MM-DD`, both inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct CauseInput {
+    /// One or more metric ids.
+    pub metrics: Vec<String>,
+    pub scope: Option<String>,
+    pub period_from: String,
+    pub period_to: String,
+    /// people, process, technology, demand, customer, external or other.
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub evidence: String,
+    pub author: String,
+    /// internal or client; internal when empty.
+    pub visibility: String,
+}
+
+/// An edit of a root cause; absent fields stay as they are. `scope` `"account"` makes it
+/// account-wide.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct CausePatchInput {
+    pub metrics: Option<Vec<String>>,
+    pub scope: Option<String>,
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    pub category: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub evidence: Option<String>,
+    pub author: Option<String>,
+    pub visibility: Option<String>,
+}
+
+/// Which causes to list; every field given must match.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct CauseQuery {
+    pub metric: Option<String>,
+    /// Causes whose period overlaps this one: `2026-Q3`, `2026-08`, `2026-07-01..2026-09-30`, …
+    pub period: Option<String>,
+    /// `DIM=VALUE`, or `account` for account-wide causes only.
+    pub scope: Option<String>,
+    pub client_visible_only: bool,
+    pub include_deleted: bool,
+}
+
+/// The fields of a root cause, as stored now or as they were before an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CauseFieldsView {
+    pub metrics: Vec<String>,
+    /// Null for the whole account.
+    pub scope: Option<ScopeView>,
+    pub period_from: String,
+    pub period_to: String,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub evidence: String,
+    pub author: String,
+    /// internal or client.
+    pub visibility: String,
+}
+
+/// A stored root cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CauseView {
+    pub id: i64,
+    pub fields: CauseFieldsView,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub updated_at: String,
+    /// Set while deleted; `restore` undoes the delete.
+    pub deleted_at: Option<String>,
+}
+
+/// An earlier state of a cause, saved by an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CauseRevisionView {
+    pub id: i64,
+    /// When the edit that replaced this state was made.
+    pub edited_at: String,
+    /// When this state had been written.
+    pub previous_updated_at: String,
+    pub previous: CauseFieldsView,
+}
+
+/// `qbr cause show --json` and the app's cause page: the cause, its history (oldest first) and
+/// the actions that answer it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CauseDetailView {
+    pub cause: CauseView,
+    pub history: Vec<CauseRevisionView>,
+    pub actions: Vec<ActionView>,
+}
+
+/// An action as entered. Dates `YYYY-MM-DD`; `scope` as for causes; `status` planned (when
+/// empty), in_progress, done or cancelled; `expected_kind` target or change, with
+/// `expected_value` in the metric's unit (ratios as fractions).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct ActionInput {
+    pub title: String,
+    pub description: String,
+    pub owner: String,
+    pub start_date: Option<String>,
+    pub due_date: Option<String>,
+    pub status: String,
+    /// When done; today when the status is done and this is null.
+    pub completed_on: Option<String>,
+    /// Ids of the root causes it answers.
+    pub causes: Vec<i64>,
+    pub metric_id: Option<String>,
+    pub scope: Option<String>,
+    pub expected_kind: Option<String>,
+    pub expected_value: Option<f64>,
+    /// In the workspace currency.
+    pub cost: Option<f64>,
+}
+
+/// An update of an action; absent fields stay as they are. An empty string clears a date, the
+/// metric or the expected effect; `scope` `"account"` makes it account-wide.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct ActionPatchInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub owner: Option<String>,
+    pub start_date: Option<String>,
+    pub due_date: Option<String>,
+    pub status: Option<String>,
+    pub completed_on: Option<String>,
+    pub causes: Option<Vec<i64>>,
+    pub metric_id: Option<String>,
+    pub scope: Option<String>,
+    pub expected_kind: Option<String>,
+    pub expected_value: Option<f64>,
+    pub cost: Option<f64>,
+}
+
+/// Which actions to list; every field given must match.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct ActionQuery {
+    pub owner: Option<String>,
+    /// planned, in_progress, done or cancelled.
+    pub status: Option<String>,
+    pub metric: Option<String>,
+    /// Only actions overdue today.
+    pub overdue: bool,
+    /// Only actions answering this cause.
+    pub cause: Option<i64>,
+    pub include_deleted: bool,
+}
+
+/// What an action is expected to achieve: `target` (reach `value`) or `change` (move by `value`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExpectedEffectView {
+    pub kind: String,
+    pub value: f64,
+}
+
+/// A dated progress note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ActionNoteView {
+    pub id: i64,
+    pub noted_on: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// A stored action, as of `today`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionView {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub owner: String,
+    pub start_date: Option<String>,
+    pub due_date: Option<String>,
+    /// planned, in_progress, done or cancelled.
+    pub status: String,
+    /// Past due (due before today) and neither done nor cancelled.
+    pub overdue: bool,
+    /// `overdue` when overdue, else the status: what a board column or a badge shows.
+    pub board_status: String,
+    pub completed_on: Option<String>,
+    pub causes: Vec<i64>,
+    pub metric_id: Option<String>,
+    pub scope: Option<ScopeView>,
+    pub expected: Option<ExpectedEffectView>,
+    pub cost: Option<f64>,
+    /// Oldest first.
+    pub notes: Vec<ActionNoteView>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+/// `qbr action show --json` and the app's action page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionDetailView {
+    pub action: ActionView,
+    /// The root causes it answers.
+    pub causes: Vec<CauseView>,
+}
+
+/// One 7-day span of an effect window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectWeekView {
+    pub period: PeriodView,
+    pub value: Option<f64>,
+}
+
+/// A before or after window: the metric over the whole window (ratio of sums, as `qbr metrics
+/// --period START..END` gives it) and week by week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectWindowView {
+    pub period: PeriodView,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub n: Option<u64>,
+    pub reason: Option<String>,
+    pub weekly: Vec<EffectWeekView>,
+}
+
+/// The test behind a verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectTestView {
+    /// two_proportion_z or welch_t.
+    pub method: String,
+    pub description: String,
+    /// z or t, after − before.
+    pub statistic: f64,
+    /// Two-sided.
+    pub p_value: f64,
+    /// Degrees of freedom, for the t-test.
+    pub df: Option<f64>,
+    /// 0.95.
+    pub confidence: f64,
+}
+
+/// An estimated saving and the action's ROI, with how they were computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SavingsView {
+    /// Null when it cannot be estimated; `explanation` says why.
+    pub saving: Option<f64>,
+    pub cost: f64,
+    /// (saving − cost) / cost.
+    pub roi: Option<f64>,
+    pub explanation: String,
+    pub currency: String,
+}
+
+/// `qbr action effect --json` and the app's effect panel: did the action work?
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectView {
+    pub action_id: i64,
+    pub definition: MetricDefinitionView,
+    pub scope: Option<ScopeView>,
+    pub weeks: u32,
+    pub before: EffectWindowView,
+    /// Null while too early.
+    pub after: Option<EffectWindowView>,
+    /// after − before.
+    pub change: Option<ChangeView>,
+    pub test: Option<EffectTestView>,
+    /// improved, no_clear_change, worsened or too_early.
+    pub verdict: String,
+    /// Why the verdict, in a sentence.
+    pub reason: String,
+    pub expected: Option<ExpectedEffectView>,
+    /// For AHT and cost per contact actions with a cost.
+    pub savings: Option<SavingsView>,
+}
+
+/// A dated marker for a trend chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChartMarkerView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// cause (the first day of its period), action_start or action_done.
+    pub kind: String,
+    /// The cause's or the action's id.
+    pub id: i64,
+    pub label: String,
+}
+
+/// The causes and actions on one metric over a period, and the markers a trend chart draws
+/// for them (only those dated inside the period).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChartAnnotationsView {
+    pub metric_id: String,
+    pub period: PeriodView,
+    pub causes: Vec<CauseView>,
+    pub actions: Vec<ActionView>,
+    /// By date.
+    pub markers: Vec<ChartMarkerView>,
 }

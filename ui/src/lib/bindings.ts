@@ -376,3 +376,197 @@ export type UndoReportView = { batch_id: number, facts_removed: number, contacts
 contacts_restored: number, };
 
 export type ImportDetailView = { import: ImportView, refusals: Array<RefusalView>, };
+
+export type CauseInput = { 
+/**
+ * One or more metric ids.
+ */
+metrics: Array<string>, scope: string | null, period_from: string, period_to: string, 
+/**
+ * people, process, technology, demand, customer, external or other.
+ */
+category: string, title: string, description: string, evidence: string, author: string, 
+/**
+ * internal or client; internal when empty.
+ */
+visibility: string, };
+
+export type CausePatchInput = { metrics: Array<string> | null, scope: string | null, period_from: string | null, period_to: string | null, category: string | null, title: string | null, description: string | null, evidence: string | null, author: string | null, visibility: string | null, };
+
+export type CauseQuery = { metric: string | null, 
+/**
+ * Causes whose period overlaps this one: `2026-Q3`, `2026-08`, `2026-07-01..2026-09-30`, …
+ */
+period: string | null, 
+/**
+ * `DIM=VALUE`, or `account` for account-wide causes only.
+ */
+scope: string | null, client_visible_only: boolean, include_deleted: boolean, };
+
+export type CauseFieldsView = { metrics: Array<string>, 
+/**
+ * Null for the whole account.
+ */
+scope: ScopeView | null, period_from: string, period_to: string, category: string, title: string, description: string, evidence: string, author: string, 
+/**
+ * internal or client.
+ */
+visibility: string, };
+
+export type CauseView = { id: number, fields: CauseFieldsView, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, updated_at: string, 
+/**
+ * Set while deleted; `restore` undoes the delete.
+ */
+deleted_at: string | null, };
+
+export type CauseRevisionView = { id: number, 
+/**
+ * When the edit that replaced this state was made.
+ */
+edited_at: string, 
+/**
+ * When this state had been written.
+ */
+previous_updated_at: string, previous: CauseFieldsView, };
+
+export type ActionInput = { title: string, description: string, owner: string, start_date: string | null, due_date: string | null, status: string, 
+/**
+ * When done; today when the status is done and this is null.
+ */
+completed_on: string | null, 
+/**
+ * Ids of the root causes it answers.
+ */
+causes: Array<number>, metric_id: string | null, scope: string | null, expected_kind: string | null, expected_value: number | null, 
+/**
+ * In the workspace currency.
+ */
+cost: number | null, };
+
+export type ActionPatchInput = { title: string | null, description: string | null, owner: string | null, start_date: string | null, due_date: string | null, status: string | null, completed_on: string | null, causes: Array<number> | null, metric_id: string | null, scope: string | null, expected_kind: string | null, expected_value: number | null, cost: number | null, };
+
+export type ActionQuery = { owner: string | null, 
+/**
+ * planned, in_progress, done or cancelled.
+ */
+status: string | null, metric: string | null, 
+/**
+ * Only actions overdue today.
+ */
+overdue: boolean, 
+/**
+ * Only actions answering this cause.
+ */
+cause: number | null, include_deleted: boolean, };
+
+export type ExpectedEffectView = { kind: string, value: number, };
+
+export type ActionNoteView = { id: number, noted_on: string, text: string, created_at: string, };
+
+export type ActionView = { id: number, title: string, description: string, owner: string, start_date: string | null, due_date: string | null, 
+/**
+ * planned, in_progress, done or cancelled.
+ */
+status: string, 
+/**
+ * Past due (due before today) and neither done nor cancelled.
+ */
+overdue: boolean, 
+/**
+ * `overdue` when overdue, else the status: what a board column or a badge shows.
+ */
+board_status: string, completed_on: string | null, causes: Array<number>, metric_id: string | null, scope: ScopeView | null, expected: ExpectedEffectView | null, cost: number | null, 
+/**
+ * Oldest first.
+ */
+notes: Array<ActionNoteView>, created_at: string, updated_at: string, deleted_at: string | null, };
+
+export type CauseDetailView = { cause: CauseView, history: Array<CauseRevisionView>, actions: Array<ActionView>, };
+
+export type ActionDetailView = { action: ActionView, 
+/**
+ * The root causes it answers.
+ */
+causes: Array<CauseView>, };
+
+export type EffectWeekView = { period: PeriodView, value: number | null, };
+
+export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, };
+
+export type EffectTestView = { 
+/**
+ * two_proportion_z or welch_t.
+ */
+method: string, description: string, 
+/**
+ * z or t, after − before.
+ */
+statistic: number, 
+/**
+ * Two-sided.
+ */
+p_value: number, 
+/**
+ * Degrees of freedom, for the t-test.
+ */
+df: number | null, 
+/**
+ * 0.95.
+ */
+confidence: number, };
+
+export type SavingsView = { 
+/**
+ * Null when it cannot be estimated; `explanation` says why.
+ */
+saving: number | null, cost: number, 
+/**
+ * (saving − cost) / cost.
+ */
+roi: number | null, explanation: string, currency: string, };
+
+export type EffectView = { action_id: number, definition: MetricDefinitionView, scope: ScopeView | null, weeks: number, before: EffectWindowView, 
+/**
+ * Null while too early.
+ */
+after: EffectWindowView | null, 
+/**
+ * after − before.
+ */
+change: ChangeView | null, test: EffectTestView | null, 
+/**
+ * improved, no_clear_change, worsened or too_early.
+ */
+verdict: string, 
+/**
+ * Why the verdict, in a sentence.
+ */
+reason: string, expected: ExpectedEffectView | null, 
+/**
+ * For AHT and cost per contact actions with a cost.
+ */
+savings: SavingsView | null, };
+
+export type ChartMarkerView = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * cause (the first day of its period), action_start or action_done.
+ */
+kind: string, 
+/**
+ * The cause's or the action's id.
+ */
+id: number, label: string, };
+
+export type ChartAnnotationsView = { metric_id: string, period: PeriodView, causes: Array<CauseView>, actions: Array<ActionView>, 
+/**
+ * By date.
+ */
+markers: Array<ChartMarkerView>, };

@@ -99,7 +99,11 @@ pub fn is_count_proportion(m: &Metric) -> bool {
 
 /// The verdict for a test result on a metric with `direction`, and why.
 pub fn verdict_of(test: &TestResult, direction: Direction, metric_name: &str) -> (Verdict, String) {
-    let p = format!("p = {:.4}", test.p_value);
+    let p = if test.p_value < 0.0001 {
+        "p < 0.0001".to_string()
+    } else {
+        format!("p = {:.4}", test.p_value)
+    };
     let level = format!("{:.0}%", test.confidence * 100.0);
     if !test.is_clear() {
         return (
@@ -182,9 +186,10 @@ pub fn estimate_savings(
             let delta = before - after;
             let seconds = delta * handled_after;
             let head = format!(
-                "AHT went from {before:.1} s to {after:.1} s ({} {:.1} s a contact); over the {handled_after:.0} contacts handled in the after window that is {seconds:.0} handled seconds {}.",
+                "AHT went from {before:.1} s to {after:.1} s ({} {:.1} s a contact); over the {handled_after:.0} contacts handled in the after window that is {:.0} handled seconds {}.",
                 if delta >= 0.0 { "down" } else { "up" },
                 delta.abs(),
+                seconds.abs(),
                 if delta >= 0.0 { "saved" } else { "added" },
             );
             match cost_per_second {

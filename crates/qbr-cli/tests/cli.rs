@@ -1,30 +1,11 @@
 //! The `qbr` binary as a user runs it: real processes, real files in temporary folders.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{arg, ok_json, qbr};
+use std::process::Command;
 
 use serde_json::Value;
-
-fn qbr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qbr"))
-        .args(args)
-        .output()
-        .expect("qbr runs")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    let out = qbr(args);
-    assert!(
-        out.status.success(),
-        "qbr {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("--json prints one JSON document")
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[test]
 fn init_then_info_round_trips_settings() {

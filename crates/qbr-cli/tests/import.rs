@@ -1,28 +1,14 @@
 //! `qbr import` and its companions as a user runs them: the real binary on the committed fixtures
 //! (fixtures/import/README.md has the hand-worked numbers asserted here), in temporary folders.
 
+mod common;
+
+use common::{arg, ok_json, qbr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-
-fn qbr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qbr"))
-        .args(args)
-        .output()
-        .expect("qbr runs")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    let out = qbr(args);
-    assert!(
-        out.status.success(),
-        "qbr {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("--json prints one JSON document")
-}
 
 /// Runs a command that must fail with exit code 1 and returns its one-line message.
 fn fails(args: &[&str]) -> String {
@@ -45,10 +31,6 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// A new workspace in New York, the zone the fixture README's days are worked in.

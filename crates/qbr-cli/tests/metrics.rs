@@ -2,30 +2,16 @@
 //! recomputed here straight from the `fact` table with SQL: ratio of sums over the period's rows.
 //! The demo is created once per test run; tests that change a workspace work on their own copy.
 
+mod common;
+
+use common::{arg, ok_json, qbr};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
 use std::sync::OnceLock;
 
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
-
-fn qbr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qbr"))
-        .args(args)
-        .output()
-        .expect("qbr runs")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    let out = qbr(args);
-    assert!(
-        out.status.success(),
-        "qbr {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("--json prints one JSON document")
-}
 
 /// Runs a command expected to fail with `code`, and returns its stderr.
 fn fails(code: i32, args: &[&str]) -> String {
@@ -37,10 +23,6 @@ fn fails(code: i32, args: &[&str]) -> String {
         "qbr {args:?} should exit {code}; stderr: {err}"
     );
     err
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// The demo workspace, created once for this test binary and only ever read.

@@ -92,10 +92,20 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Vec<SettingChange>> {
         new.validate()?;
+        self.write_setting_pairs(to_pairs(new), now)
+    }
+
+    /// Writes key/value settings in one transaction, recording each key whose value changes
+    /// with `now`. Unchanged keys record nothing. Returns what changed.
+    pub(crate) fn write_setting_pairs(
+        &mut self,
+        pairs: Vec<(String, String)>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SettingChange>> {
         let at = timestamp(now);
         let tx = self.write()?;
         let mut changes = Vec::new();
-        for (key, value) in to_pairs(new) {
+        for (key, value) in pairs {
             let old: Option<String> = tx
                 .conn()
                 .query_row("SELECT value FROM setting WHERE key = ?1", [&key], |r| {

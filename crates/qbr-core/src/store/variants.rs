@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 
-use super::{timestamp, SettingChange, Workspace};
+use super::{SettingChange, Workspace};
 use crate::error::Result;
 use crate::metrics::variant::{MetricVariants, KEYS};
 
@@ -29,37 +28,14 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<Vec<SettingChange>> {
         v.validate()?;
-        let at = timestamp(now);
-        let tx = self.write()?;
-        let mut changes = Vec::new();
-        for (key, value) in v.to_pairs() {
-            debug_assert!(KEYS.contains(&key));
-            let old: Option<String> = tx
-                .conn()
-                .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if old.as_deref() == Some(value.as_str()) {
-                continue;
-            }
-            tx.conn().execute(
-                "INSERT INTO setting (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
-            tx.conn().execute(
-                "INSERT INTO setting_change (key, old_value, new_value, changed_at) VALUES (?1, ?2, ?3, ?4)",
-                params![key, old, value, at],
-            )?;
-            changes.push(SettingChange {
-                key: key.to_string(),
-                old_value: old,
-                new_value: value,
-                changed_at: at.clone(),
-            });
-        }
-        tx.commit()?;
-        Ok(changes)
+        let pairs = v
+            .to_pairs()
+            .into_iter()
+            .map(|(key, value)| {
+                debug_assert!(KEYS.contains(&key));
+                (key.to_string(), value)
+            })
+            .collect();
+        self.write_setting_pairs(pairs, now)
     }
 }

@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use format::thousands;
 use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, WorkspaceInfo};
 
+mod annotate_cmd;
 mod import_cmd;
 
 #[derive(Parser)]
@@ -113,6 +114,10 @@ enum Command {
     MetricDef(metrics::MetricDefArgs),
     /// Show or choose the metric definitions in force (service level, CSAT, FCR, attrition).
     Variants(metrics::VariantsArgs),
+    /// Add, list, show, edit, delete or restore root causes (why a metric moved).
+    Cause(annotate_cmd::CauseArgs),
+    /// Add, list, show, update, note, delete or restore improvement actions, and see their effect.
+    Action(annotate_cmd::ActionArgs),
 }
 
 fn main() -> ExitCode {
@@ -218,6 +223,8 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::Targets(args) => metrics::targets(args),
         Command::MetricDef(args) => metrics::metric_def(args),
         Command::Variants(args) => metrics::variants(args),
+        Command::Cause(args) => annotate_cmd::cause(args),
+        Command::Action(args) => annotate_cmd::action(args),
     }
 }
 

@@ -2,17 +2,12 @@
 //! checked against `qbr metrics --period FROM..TO` for the same scope, and the lifecycle (edit
 //! history, overdue, delete and restore) is read back through `show` and `list`.
 
+mod common;
+
+use common::{arg, ok_json, qbr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn qbr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qbr"))
-        .args(args)
-        .output()
-        .expect("qbr runs")
-}
 
 fn ok(args: &[&str]) -> String {
     let out = qbr(args);
@@ -24,10 +19,6 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn ok_json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("--json prints one JSON document")
-}
-
 /// A fresh demo for a test that changes it.
 fn demo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -35,10 +26,6 @@ fn demo() -> (tempfile::TempDir, PathBuf) {
     assert!(out.status.success(), "the demo is created");
     let path = dir.path().join("northwind-mobile.qbr");
     (dir, path)
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// The `metrics --json` entry of `metric` for Tech Support over `from..to`.

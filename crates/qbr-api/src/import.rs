@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use qbr_core::import::value::DurationUnit;
 use qbr_core::import::{
-    self, DateOrder, Detection, Format, ImportError, ImportOptions, ImportReport, Kind, Mapping,
-    OrderVerdict, Phase, Preset, Progress, Refusal,
+    self, ColumnMapping, DateOrder, Detection, Format, ImportError, ImportOptions, ImportReport,
+    Kind, Mapping, MappingTemplate, OrderVerdict, Phase, Preset, Progress, Refusal,
 };
 use qbr_core::settings::parse_timezone;
 use qbr_core::{Error, Workspace};
@@ -135,7 +136,19 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
             ));
         }
     }
+    let chosen = req.columns.as_ref().map(|cols| Mapping {
+        columns: cols
+            .iter()
+            .map(|c| ColumnMapping {
+                field: c.field.clone(),
+                header: c.header.clone(),
+                unit: c.unit.as_deref().and_then(DurationUnit::parse),
+                confidence: 1.0,
+            })
+            .collect(),
+    });
     let mapping = match req.mapping.as_deref().map(str::trim) {
+        _ if chosen.is_some() => chosen,
         None | Some("") => None,
         Some(name) => {
             let templates = ws.mapping_templates()?;
@@ -218,7 +231,20 @@ pub fn import_files(
             import::run(&mut ws, file, &opts, &mut report_progress, cancel, now)
         };
         match result {
-            Ok(report) => reports.push(report_view(report)),
+            Ok(report) => {
+                let mut view = report_view(report);
+                if index == 0 {
+                    if let Some(name) = req.save_mapping_as.as_deref().map(str::trim) {
+                        if !name.is_empty() {
+                            save_used_mapping(&mut ws, file, name, &opts, &view.kind, now)?;
+                            view.notes.push(format!(
+                                "The mapping was saved as {name:?}: files with the same columns will be read the same way."
+                            ));
+                        }
+                    }
+                }
+                reports.push(view)
+            }
             Err(e) => {
                 let mut err = ErrorView::from(e);
                 let taken: Vec<String> = reports
@@ -237,6 +263,53 @@ pub fn import_files(
         }
     }
     Ok(reports)
+}
+
+/// Saves the mapping an import read `file` with: the one given, or the one detection found.
+fn save_used_mapping(
+    ws: &mut Workspace,
+    file: &Path,
+    name: &str,
+    opts: &ImportOptions,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mapping = match &opts.mapping {
+        Some(m) => m.clone(),
+        None => import::detect_with(file, &ws.mapping_templates()?)?.mapping,
+    };
+    ws.save_mapping_template(
+        &MappingTemplate {
+            name: name.to_string(),
+            kind: parse_kind(kind)?,
+            mapping,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// The saved column mappings, by name.
+pub fn list_mappings(workspace: &Path) -> ApiResult<Vec<SavedMappingView>> {
+    let ws = Workspace::open(workspace)?;
+    Ok(ws
+        .mapping_templates()?
+        .into_iter()
+        .map(|t| SavedMappingView {
+            name: t.name,
+            kind: t.kind.as_str().into(),
+            columns: t.mapping.columns.iter().map(column_view).collect(),
+        })
+        .collect())
+}
+
+fn column_view(c: &ColumnMapping) -> MappedColumnView {
+    MappedColumnView {
+        field: c.field.clone(),
+        header: c.header.clone(),
+        unit: c.unit.map(|u| u.as_str().to_string()),
+        confidence: c.confidence as f64,
+    }
 }
 
 fn progress_view(file_name: &str, index: u64, count: u64, p: Progress) -> ImportProgressView {

@@ -1011,6 +1011,8 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             timezone: None,
             date_order: None,
             strict: false,
+            columns: None,
+            save_mapping_as: None,
         },
         &mut |_| {},
         &never,
@@ -1418,4 +1420,108 @@ mod annotations {
             ErrorCode::NotFound
         );
     }
+}
+
+#[test]
+fn a_mapping_chosen_by_hand_is_saved_and_reads_next_quarters_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.qbr");
+    create_workspace(
+        &path,
+        &NewWorkspaceRequest {
+            client_name: "Odd".into(),
+            timezone: "UTC".into(),
+            fiscal_year_start_month: 1,
+            currency: "USD".into(),
+        },
+        now(),
+    )
+    .unwrap();
+    let fixture = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/import")
+            .join(name)
+    };
+    let q3 = fixture("interactions_odd_headers_q3.csv");
+    let detected = import::detect_file(&path, &q3).unwrap();
+    assert_eq!(detected.kind, None, "no template knows these headers");
+    let col = |field: &str, header: &str, unit: Option<&str>| MappedColumnView {
+        field: field.into(),
+        header: header.into(),
+        unit: unit.map(str::to_string),
+        confidence: 1.0,
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let reports = import::import_files(
+        &path,
+        &[q3],
+        &ImportRequest {
+            kind: Some("interactions".into()),
+            columns: Some(vec![
+                col("contact_id", "Ticket Ref", None),
+                col("started_at", "Opened On", None),
+                col("channel", "Media", None),
+                col("queue", "Line", None),
+                col("outcome", "Result", None),
+                col("wait", "Waited", Some("s")),
+                col("talk", "Talked", Some("s")),
+            ]),
+            save_mapping_as: Some("Odd export".into()),
+            ..ImportRequest::default()
+        },
+        &mut |_| {},
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(reports[0].rows_taken, 3, "{:?}", reports[0].refusals);
+    assert!(reports[0].notes.iter().any(|n| n.contains("Odd export")));
+    let saved = import::list_mappings(&path).unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].kind, "interactions");
+    assert!(saved[0]
+        .columns
+        .iter()
+        .any(|c| c.field == "wait" && c.header == "Waited"));
+
+    // Next quarter: same headers, nothing chosen; the saved mapping reads it.
+    let q4 = fixture("interactions_odd_headers_q4.csv");
+    assert_eq!(
+        import::detect_file(&path, &q4).unwrap().template.as_deref(),
+        Some("Odd export")
+    );
+    let reports = import::import_files(
+        &path,
+        &[q4],
+        &ImportRequest::default(),
+        &mut |_| {},
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(reports[0].rows_taken, 2);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let q = |period: &str| {
+        metrics::metrics_report(
+            &path,
+            &metrics::MetricsQuery {
+                period: Some(period.into()),
+                metrics: vec!["offered".into(), "handled".into(), "service_level".into()],
+                ..metrics::MetricsQuery::default()
+            },
+            today,
+        )
+        .unwrap()
+        .groups[0]
+            .metrics
+            .clone()
+    };
+    let q3m = q("2026-Q3");
+    // T-1 answered after 12 s (within 20 s), T-2 after 40 s, T-3 abandoned after 8 s.
+    assert_eq!(q3m["offered"].value, Some(3.0));
+    assert_eq!(q3m["handled"].value, Some(2.0));
+    assert_eq!(q3m["service_level"].numerator, Some(1.0));
+    let q4m = q("2026-Q4");
+    assert_eq!(q4m["offered"].value, Some(2.0));
+    assert_eq!(q4m["handled"].value, Some(2.0));
 }

@@ -419,6 +419,14 @@ pub struct ProgramAliasView {
     pub program: String,
 }
 
+/// A column mapping saved in the workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SavedMappingView {
+    pub name: String,
+    pub kind: String,
+    pub columns: Vec<MappedColumnView>,
+}
+
 /// Every declaration, in dependency order, as written to `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -457,6 +465,7 @@ pub fn typescript_bindings() -> String {
         MetricDetailPage::decl(&cfg),
         MetricDefInput::decl(&cfg),
         ProgramAliasView::decl(&cfg),
+        SavedMappingView::decl(&cfg),
         MappedColumnView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),
@@ -536,7 +545,7 @@ pub struct DetectionView {
 }
 
 /// How to import files; everything left null is detected.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 pub struct ImportRequest {
     pub kind: Option<String>,
     pub preset: Option<String>,
@@ -550,6 +559,13 @@ pub struct ImportRequest {
     pub date_order: Option<String>,
     /// Refuse a whole file on its first bad row.
     pub strict: bool,
+    /// Columns chosen by hand (field and header); they win over `mapping` and over detection.
+    #[serde(default)]
+    pub columns: Option<Vec<MappedColumnView>>,
+    /// Save the mapping this import read with under this name, so that next quarter's file with
+    /// the same headers is read the same way without asking.
+    #[serde(default)]
+    pub save_mapping_as: Option<String>,
 }
 
 /// Where a running import is.

@@ -47,6 +47,10 @@ pub struct ImportArgs {
     /// Refuse a whole file on its first bad row instead of leaving the row out.
     #[arg(long)]
     strict: bool,
+    /// Save the mapping the first file was read with under this name; next quarter's file with
+    /// the same columns is then read the same way.
+    #[arg(long, value_name = "NAME")]
+    save_mapping: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -96,6 +100,8 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         timezone: args.timezone,
         date_order: args.date_order,
         strict: args.strict,
+        columns: None,
+        save_mapping_as: args.save_mapping,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
@@ -404,6 +410,34 @@ pub fn program_map(args: ProgramMapArgs) -> Result<(), ErrorView> {
     }
     for a in &aliases {
         println!("{:<9} {:<32} → {}", a.source, a.source_name, a.program);
+    }
+    Ok(())
+}
+
+/// `qbr mappings WORKSPACE [--json]`: the saved column mappings.
+#[derive(Args)]
+pub struct MappingsArgs {
+    /// The workspace file.
+    workspace: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn mappings(args: MappingsArgs) -> Result<(), ErrorView> {
+    let saved = qbr_api::import::list_mappings(&args.workspace)?;
+    if args.json {
+        return print_json(&saved);
+    }
+    if saved.is_empty() {
+        println!("No saved mappings: import with --save-mapping NAME to keep one.");
+    }
+    for m in &saved {
+        let columns: Vec<String> = m
+            .columns
+            .iter()
+            .map(|c| format!("{} ← {}", c.field, c.header))
+            .collect();
+        println!("{} ({}): {}", m.name, m.kind, columns.join(", "));
     }
     Ok(())
 }

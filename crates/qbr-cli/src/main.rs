@@ -104,6 +104,8 @@ enum Command {
     Detect(import_cmd::DetectArgs),
     /// List, save or remove which program a queue or campaign belongs to (used by imports).
     ProgramMap(import_cmd::ProgramMapArgs),
+    /// List the saved column mappings that imports reuse.
+    Mappings(import_cmd::MappingsArgs),
     /// Show a period's scorecard: every metric per group, with targets, status, QoQ and YoY.
     Metrics(metrics::MetricsArgs),
     /// Show metrics by day, week or month over a range, with moving average and trend.
@@ -140,6 +142,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::ImportReport(args) => import_cmd::report(args),
         Command::Detect(args) => import_cmd::detect(args),
         Command::ProgramMap(args) => import_cmd::program_map(args),
+        Command::Mappings(args) => import_cmd::mappings(args),
         Command::Init {
             workspace,
             client,

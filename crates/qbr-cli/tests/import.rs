@@ -409,3 +409,52 @@ fn a_saved_campaign_mapping_names_the_program_of_five9_calls() {
         serde_json::from_slice(&run(&["program-map", w, "list", "--json"])).unwrap();
     assert_eq!(left, serde_json::json!([]));
 }
+
+#[test]
+fn a_mapping_file_used_once_is_saved_and_reused_for_next_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("odd.qbr");
+    let w = arg(&ws);
+    ok_json(&["init", w, "--client", "Odd", "--json"]);
+    let mapping = dir.path().join("odd-mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"columns": [
+            {"field": "contact_id", "header": "Ticket Ref"},
+            {"field": "started_at", "header": "Opened On"},
+            {"field": "channel", "header": "Media"},
+            {"field": "queue", "header": "Line"},
+            {"field": "outcome", "header": "Result"},
+            {"field": "wait", "header": "Waited", "unit": "s"},
+            {"field": "talk", "header": "Talked", "unit": "s"}
+        ]}"#,
+    )
+    .unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/import");
+    let q3 = fixtures.join("interactions_odd_headers_q3.csv");
+    let q4 = fixtures.join("interactions_odd_headers_q4.csv");
+    let first = ok_json(&[
+        "import",
+        w,
+        arg(&q3),
+        "--kind",
+        "interactions",
+        "--mapping",
+        arg(&mapping),
+        "--save-mapping",
+        "Odd export",
+        "--json",
+    ]);
+    assert_eq!(first[0]["rows_taken"], 3);
+    let saved = ok_json(&["mappings", w, "--json"]);
+    assert_eq!(saved[0]["name"], "Odd export");
+    assert_eq!(saved[0]["kind"], "interactions");
+    // Next quarter's file: no --kind, no --mapping; the saved mapping reads it.
+    let second = ok_json(&["import", w, arg(&q4), "--json"]);
+    assert_eq!(second[0]["rows_taken"], 2);
+    let info = ok_json(&["info", w, "--json"]);
+    assert_eq!(
+        info["counts"]["interactions"], 5,
+        "3 contacts in Q3, 2 in Q4"
+    );
+}

@@ -257,6 +257,8 @@ export type ProgramAliasView = {
  */
 source: string, source_name: string, program: string, };
 
+export type SavedMappingView = { name: string, kind: string, columns: Array<MappedColumnView>, };
+
 export type MappedColumnView = { field: string, 
 /**
  * The header as the file spells it.
@@ -321,7 +323,16 @@ date_order: string | null,
 /**
  * Refuse a whole file on its first bad row.
  */
-strict: boolean, };
+strict: boolean, 
+/**
+ * Columns chosen by hand (field and header); they win over `mapping` and over detection.
+ */
+columns: Array<MappedColumnView> | null, 
+/**
+ * Save the mapping this import read with under this name, so that next quarter's file with
+ * the same headers is read the same way without asking.
+ */
+save_mapping_as: string | null, };
 
 export type ImportProgressView = { file_name: string, 
 /**

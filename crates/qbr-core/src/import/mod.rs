@@ -354,6 +354,17 @@ pub fn run(
     if opts.program_aliases.is_empty() {
         opts.program_aliases = ProgramAliases::new(&ws.program_aliases()?);
     }
+    // A saved mapping whose columns are all in the file reads it, as it did last quarter.
+    if opts.mapping.is_none() && opts.preset.is_none() {
+        let templates = ws.mapping_templates()?;
+        if !templates.is_empty() {
+            let found = detect_with(path, &templates)?;
+            if found.template.is_some() {
+                opts.kind = opts.kind.or(found.kind);
+                opts.mapping = Some(found.mapping);
+            }
+        }
+    }
     let mut sink = ws.import_sink(settings.clone())?;
     let report = run_into(&mut sink, &settings, path, &opts, progress, cancel, now)?;
     if cancel.load(Ordering::Relaxed) {

@@ -48,3 +48,45 @@ test("import a file through the wizard, then undo it", async () => {
     await stop();
   }
 });
+
+test("map an unknown export by hand in the wizard and save the mapping for next quarter", async () => {
+  const home = makeHome();
+  const odd = path.join(ROOT, "fixtures", "import", "interactions_odd_headers_q3.csv");
+  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: odd });
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+
+    await (await browser.$('[data-testid="tab-import"]')).click();
+    await (await browser.$('[data-testid="choose-files"]')).click();
+    assert.equal(await textOf(browser, "detected-kind"), "kind not recognised");
+    await (await browser.$('[data-testid="kind-picker"]')).selectByAttribute("value", "interactions");
+    const pick = async (field, header) =>
+      (await browser.$(`[data-testid="column-${field}"]`)).selectByAttribute("value", header);
+    await pick("contact_id", "Ticket Ref");
+    await pick("started_at", "Opened On");
+    await pick("channel", "Media");
+    await pick("queue", "Line");
+    await pick("outcome", "Result");
+    await pick("wait", "Waited");
+    await pick("talk", "Talked");
+    await (await browser.$('[data-testid="save-mapping-as"]')).setValue("Odd export");
+    await screenshot(browser, "import-mapping.png");
+    await (await browser.$('[data-testid="start-import"]')).click();
+
+    assert.match(await textOf(browser, "report-line"), /3 rows taken, 0 refused/);
+    const saved = qbrJson("mappings", file);
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0].name, "Odd export");
+    assert.deepEqual(
+      saved[0].columns.map((c) => `${c.field}=${c.header}`).sort(),
+      ["channel=Media", "contact_id=Ticket Ref", "outcome=Result", "queue=Line", "started_at=Opened On", "talk=Talked", "wait=Waited"],
+      "the mapping chosen by hand is the one saved",
+    );
+  } finally {
+    await stop();
+  }
+});

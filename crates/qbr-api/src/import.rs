@@ -120,6 +120,15 @@ fn detection_view(d: Detection) -> DetectionView {
         }
         .into(),
         template: d.template,
+        fields_by_kind: Kind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str().to_string(),
+                    k.fields().iter().map(|f| f.name.to_string()).collect(),
+                )
+            })
+            .collect(),
     }
 }
 

@@ -542,6 +542,8 @@ pub struct DetectionView {
     pub date_order: String,
     /// The saved mapping the proposal comes from, if one fits.
     pub template: Option<String>,
+    /// The generic fields of every kind, for choosing columns by hand.
+    pub fields_by_kind: BTreeMap<String, Vec<String>>,
 }
 
 /// How to import files; everything left null is detected.

@@ -301,7 +301,11 @@ date_order: string,
 /**
  * The saved mapping the proposal comes from, if one fits.
  */
-template: string | null, };
+template: string | null, 
+/**
+ * The generic fields of every kind, for choosing columns by hand.
+ */
+fields_by_kind: { [key in string]: Array<string> }, };
 
 export type ImportRequest = { kind: string | null, preset: string | null, 
 /**

@@ -478,6 +478,33 @@ pub fn metric_detail(
         .into_iter()
         .next()
         .ok_or_else(|| invalid("metric", format!("no series for {metric_id:?}")))?;
+    // Causes and action dates inside the trend's weeks become markers on their week.
+    let annotations = crate::annotate::causes_and_actions_for(
+        path,
+        metric_id,
+        &format!("{start}..{}", overall_report.period.end),
+        today,
+    )?;
+    let chart_markers = annotations
+        .markers
+        .iter()
+        .filter_map(|m| {
+            let at = trend
+                .points
+                .iter()
+                .position(|p| p.period.start <= m.date && m.date <= p.period.end)?;
+            let kind = match m.kind.as_str() {
+                "cause" => qbr_render::chart::MarkerKind::Cause,
+                "action_start" => qbr_render::chart::MarkerKind::ActionStart,
+                _ => qbr_render::chart::MarkerKind::ActionFinish,
+            };
+            Some(qbr_render::chart::Marker {
+                at,
+                label: m.label.clone(),
+                kind,
+            })
+        })
+        .collect();
     let chart = qbr_render::chart::TrendChart {
         title: format!("{}, week by week", definition.name),
         unit: unit_kind(&definition.unit),
@@ -495,7 +522,7 @@ pub fn metric_detail(
             }),
         }],
         target: overall.target.as_ref().and_then(chart_target),
-        markers: Vec::new(),
+        markers: chart_markers,
         windows: Vec::new(),
         width: 960,
         height: 360,
@@ -511,6 +538,7 @@ pub fn metric_detail(
         overall,
         trend_svg,
         trend,
+        markers: annotations.markers,
         breakdown_by: by,
         breakdown,
         dimensions: ["program", "queue", "channel", "site", "team", "agent"]

@@ -1525,3 +1525,41 @@ fn a_mapping_chosen_by_hand_is_saved_and_reads_next_quarters_file() {
     assert_eq!(q4m["offered"].value, Some(2.0));
     assert_eq!(q4m["handled"].value, Some(2.0));
 }
+
+#[test]
+fn causes_and_actions_are_marked_on_the_metric_trend() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = create_demo(dir.path(), false, now()).unwrap();
+    annotate::add_cause(
+        &path,
+        &CauseInput {
+            metrics: vec!["service_level".into()],
+            scope: Some("program=Tech Support".into()),
+            period_from: "2026-07-06".into(),
+            period_to: "2026-09-30".into(),
+            category: "technology".into(),
+            title: "Firmware 3.2 release".into(),
+            description: String::new(),
+            evidence: String::new(),
+            author: "AM".into(),
+            visibility: "client".into(),
+        },
+        now(),
+    )
+    .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let page =
+        metrics::metric_detail(&path, "service_level", Some("2026-Q3"), None, today).unwrap();
+    assert_eq!(page.markers.len(), 1);
+    assert_eq!(page.markers[0].kind, "cause");
+    assert_eq!(page.markers[0].date, "2026-07-06");
+    assert!(
+        page.trend_svg.contains("Firmware 3.2 release"),
+        "the cause is labelled on the chart"
+    );
+    let other = metrics::metric_detail(&path, "aht", Some("2026-Q3"), None, today).unwrap();
+    assert!(
+        other.markers.is_empty(),
+        "a cause marks only its own metrics"
+    );
+}

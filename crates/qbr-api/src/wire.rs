@@ -391,6 +391,8 @@ pub struct MetricDetailPage {
     pub trend_svg: String,
     /// The same weeks as numbers, for tables and screen readers.
     pub trend: SeriesLineView,
+    /// Root causes and action dates inside the trend's 52 weeks, as drawn on the chart.
+    pub markers: Vec<ChartMarkerView>,
     /// The dimension of the breakdown, and one group per member for the period.
     pub breakdown_by: String,
     pub breakdown: Vec<GroupView>,

@@ -233,6 +233,10 @@ trend_svg: string,
  */
 trend: SeriesLineView, 
 /**
+ * Root causes and action dates inside the trend's 52 weeks, as drawn on the chart.
+ */
+markers: Array<ChartMarkerView>, 
+/**
  * The dimension of the breakdown, and one group per member for the period.
  */
 breakdown_by: string, breakdown: Array<GroupView>, dimensions: Array<string>, };

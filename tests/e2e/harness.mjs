@@ -1,7 +1,7 @@
 // Drives the real QBR Desk binary through tauri-driver and WebKitWebDriver (run under Xvfb).
 // Each app session gets its own temporary HOME, so tests never touch the user's files.
-import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { spawn, execFileSync, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -67,11 +67,18 @@ export async function startApp(home, args = [], extraEnv = {}) {
     ...extraEnv,
   };
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
+  // The driver's (and so the app's) output goes to a log file: an app left running must never
+  // hold the test runner's pipes open.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const log = openSync(path.join(ARTIFACTS, "tauri-driver.log"), "a");
   const driver = spawn(driverBin, ["--port", String(port), "--native-port", String(nativePort)], {
     env,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", log, log],
   });
+  closeSync(log);
   await waitForPort(port, driver);
+  // Session requests sent the instant the port opens are sometimes reset by WebKitWebDriver.
+  await new Promise((r) => setTimeout(r, 500));
   let browser;
   try {
     browser = await remote({
@@ -93,9 +100,26 @@ export async function startApp(home, args = [], extraEnv = {}) {
       await browser.deleteSession();
     } finally {
       driver.kill();
+      killAppsOf(home);
     }
   };
   return { browser, stop };
+}
+
+/** Ends every app started with `home` as its HOME, such as one whose session request was reset
+ * and retried: WebKitWebDriver started it, but no session owns it. */
+function killAppsOf(home) {
+  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  for (const line of (ps.stdout ?? "").split("\n")) {
+    const [pid, ...args] = line.trim().split(/\s+/);
+    if (!pid || !args.join(" ").startsWith(APP)) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+      if (environ.split("\0").includes(`HOME=${home}`)) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
 }
 
 /** Runs the qbr CLI and parses its --json output. */

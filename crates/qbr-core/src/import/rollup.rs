@@ -156,10 +156,11 @@ pub fn contact_measures(
 ) -> Measures {
     let mut m = Measures::default();
     let t = threshold_s(settings, i.channel, queue_threshold);
-    let counts = [
-        Measure::Offered,
-        Measure::Handled,
-        Measure::Abandoned,
+    // Counts every contact settles. The threshold counts (answered, short or abandoned within T)
+    // are only known when the wait is: a contact without one leaves them unmeasured, so a file
+    // without waits shows "no value" for service level and ASA, never 0.
+    let counts = [Measure::Offered, Measure::Handled, Measure::Abandoned];
+    let wait_counts = [
         Measure::ShortAbandoned,
         Measure::AnsweredInThreshold,
         Measure::AbandonedInThreshold,
@@ -171,10 +172,15 @@ pub fn contact_measures(
             }
             m.add(Measure::Offered, 1.0);
             m.add(Measure::Handled, 1.0);
-            if i.wait_s.is_some_and(|w| w <= t) {
-                m.add(Measure::AnsweredInThreshold, 1.0);
+            if let Some(w) = i.wait_s {
+                for c in wait_counts {
+                    m.add(c, 0.0);
+                }
+                if w <= t {
+                    m.add(Measure::AnsweredInThreshold, 1.0);
+                }
+                m.add(Measure::AnswerWaitS, w);
             }
-            m.add(Measure::AnswerWaitS, i.wait_s.unwrap_or(0.0));
             for (measure, v) in [
                 (Measure::TalkS, i.talk_s),
                 (Measure::HoldS, i.hold_s),
@@ -184,15 +190,12 @@ pub fn contact_measures(
                     m.add(measure, v);
                 }
             }
-            m.add(Measure::HandleS, i.handle_s.unwrap_or(0.0));
-            m.add(
-                Measure::Transferred,
-                if i.transferred == Some(true) {
-                    1.0
-                } else {
-                    0.0
-                },
-            );
+            if let Some(h) = i.handle_s {
+                m.add(Measure::HandleS, h);
+            }
+            if let Some(t) = i.transferred {
+                m.add(Measure::Transferred, if t { 1.0 } else { 0.0 });
+            }
             if let Some(r) = i.resolved {
                 m.add(Measure::FcrEligible, 1.0);
                 m.add(Measure::FcrResolved, if r { 1.0 } else { 0.0 });
@@ -205,6 +208,9 @@ pub fn contact_measures(
             m.add(Measure::Offered, 1.0);
             m.add(Measure::Abandoned, 1.0);
             if let Some(w) = i.wait_s {
+                for c in wait_counts {
+                    m.add(c, 0.0);
+                }
                 if w <= settings.short_abandon_s as f64 {
                     m.add(Measure::ShortAbandoned, 1.0);
                 }

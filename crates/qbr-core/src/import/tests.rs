@@ -1083,3 +1083,44 @@ fn saved_queue_and_campaign_mappings_give_rows_their_program() {
         .remove_program_alias(AliasSource::Queue, "billing")
         .unwrap());
 }
+
+#[test]
+fn a_file_without_waits_or_durations_leaves_those_metrics_without_value() {
+    use crate::metrics::ScorecardRequest;
+    use crate::period::Period;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_no_waits.csv");
+    let card = ws
+        .scorecard(&ScorecardRequest {
+            period: Period::parse("2026-07", 1).unwrap(),
+            metrics: [
+                "offered",
+                "handled",
+                "service_level",
+                "asa",
+                "aht",
+                "abandon_rate",
+            ]
+            .map(String::from)
+            .to_vec(),
+            group_by: vec![],
+            filters: vec![],
+            compare: false,
+        })
+        .unwrap();
+    let g = &card.groups[0];
+    let value = |id: &str| g.metric(id).unwrap().value.value;
+    assert_eq!(value("offered"), Some(4.0));
+    assert_eq!(value("handled"), Some(3.0));
+    // Unknown waits and durations are not zero waits and durations.
+    for id in ["service_level", "asa", "aht", "abandon_rate"] {
+        let e = g.metric(id).unwrap();
+        assert_eq!(
+            e.value.value, None,
+            "{id} has no value without waits or durations"
+        );
+        assert!(e.value.reason.is_some(), "{id} says why");
+    }
+}

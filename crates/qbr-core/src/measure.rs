@@ -25,6 +25,11 @@ impl Dimension {
         Dimension::Agent,
     ];
 
+    /// The position in [`Dimension::ALL`], for per-dimension arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Program => "program",
@@ -187,6 +192,15 @@ mod tests {
         // The catalog lists 37 base measures; a missing one would silently drop a column.
         assert_eq!(Measure::COUNT, 37);
         assert!(Measure::Headcount.is_stock() && !Measure::Handled.is_stock());
+    }
+
+    #[test]
+    fn dimension_index_is_its_place_in_all() {
+        // Per-dimension arrays are indexed by it; a mismatch would file members under another
+        // dimension.
+        for (i, d) in Dimension::ALL.into_iter().enumerate() {
+            assert_eq!(d.index(), i, "{d}");
+        }
     }
 
     #[test]

@@ -101,13 +101,13 @@ impl DayKey {
     }
 
     pub fn with(mut self, dim: Dimension, name: Option<&str>) -> Self {
-        let slot = Dimension::ALL.iter().position(|d| *d == dim).unwrap_or(0);
+        let slot = dim.index();
         self.members[slot] = name.map(str::to_string);
         self
     }
 
     pub fn member(&self, dim: Dimension) -> Option<&str> {
-        let slot = Dimension::ALL.iter().position(|d| *d == dim).unwrap_or(0);
+        let slot = dim.index();
         self.members[slot].as_deref()
     }
 

@@ -424,7 +424,7 @@ impl StoreSink<'_> {
         let Some(name) = name else {
             return Ok(None);
         };
-        let slot = Dimension::ALL.iter().position(|d| *d == dim).unwrap_or(0);
+        let slot = dim.index();
         if let Some(&id) = self.known_members[slot].get(name) {
             return Ok(Some(id));
         }

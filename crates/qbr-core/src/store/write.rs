@@ -202,7 +202,7 @@ impl<'a> WriteTx<'a> {
             .ok_or_else(|| crate::Error::Corrupt("a fact row needs a day".into()))?;
         let mut ids: [Option<i64>; 6] = [None; 6];
         for (dim, name) in &key.members {
-            let slot = Dimension::ALL.iter().position(|d| d == dim).unwrap_or(0);
+            let slot = dim.index();
             ids[slot] = Some(self.member_id(*dim, name)?);
         }
         let mut values: Vec<Value> = Vec::with_capacity(9 + Measure::COUNT);

@@ -286,11 +286,7 @@ pub async fn import_targets_dialog(
         return Ok(None);
     };
     let path = picked.into_path().map_err(internal)?;
-    let text = std::fs::read_to_string(&path).map_err(|e| ErrorView {
-        code: ErrorCode::InvalidInput,
-        message: format!("cannot read {} as UTF-8 text: {e}", path.display()),
-    })?;
-    qbr_api::metrics::import_targets(&workspace, &text, Utc::now()).map(Some)
+    qbr_api::metrics::import_targets_file(&workspace, &path, Utc::now()).map(Some)
 }
 
 /// Defines a custom metric over the base measures.

@@ -287,6 +287,24 @@ pub fn add_target(path: &Path, t: &TargetInput, now: DateTime<Utc>) -> ApiResult
     Ok(target_view(&stored))
 }
 
+/// Imports targets from a CSV file chosen by the user (columns documented in the README); all
+/// rows or none.
+pub fn import_targets_file(
+    path: &Path,
+    file: &Path,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<TargetView>> {
+    let text = std::fs::read_to_string(file).map_err(|e| ErrorView {
+        code: if e.kind() == std::io::ErrorKind::NotFound {
+            ErrorCode::NotFound
+        } else {
+            ErrorCode::InvalidInput
+        },
+        message: format!("cannot read {} as UTF-8 text: {e}", file.display()),
+    })?;
+    import_targets(path, &text, now)
+}
+
 /// Imports targets from CSV text (columns documented in the README); all or nothing.
 pub fn import_targets(
     path: &Path,

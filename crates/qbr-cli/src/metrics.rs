@@ -241,15 +241,7 @@ pub fn targets(a: TargetsArgs) -> Result<(), ErrorView> {
             ))
         }
         TargetsAction::Import { file, json } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| ErrorView {
-                code: if e.kind() == std::io::ErrorKind::NotFound {
-                    ErrorCode::NotFound
-                } else {
-                    ErrorCode::InvalidInput
-                },
-                message: format!("cannot read {}: {e}", file.display()),
-            })?;
-            let added = api::import_targets(ws, &text, now)?;
+            let added = api::import_targets_file(ws, &file, now)?;
             if json {
                 return print_json(&added);
             }

@@ -52,11 +52,6 @@ fn insert_contact_sql() -> &'static str {
     })
 }
 
-fn dimension_table(d: Dimension) -> &'static str {
-    // A closed set, never user text.
-    d.as_str()
-}
-
 /// Writes one import. Dropping it without [`StoreSink::commit`] leaves the workspace unchanged.
 pub struct StoreSink<'a> {
     tx: WriteTx<'a>,
@@ -307,7 +302,7 @@ fn remove_created_members(conn: &Connection, batch_id: i64) -> Result<()> {
         let Ok(dim) = dimension.parse::<Dimension>() else {
             continue;
         };
-        let table = dimension_table(dim);
+        let table = super::member_table(dim);
         match conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]) {
             Ok(_) => {}
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
@@ -428,7 +423,7 @@ impl StoreSink<'_> {
         if let Some(&id) = self.known_members[slot].get(name) {
             return Ok(Some(id));
         }
-        let table = dimension_table(dim);
+        let table = super::member_table(dim);
         let exists = self
             .tx
             .conn()
@@ -731,7 +726,7 @@ impl Workspace {
     /// The sum of the measures of the facts whose `dim` is `name` (for import tests).
     pub(crate) fn test_fact_totals_in(&self, dim: Dimension, name: &str) -> Measures {
         use crate::measure::Measure;
-        let table = dimension_table(dim);
+        let table = super::member_table(dim);
         let mut total = Measures::default();
         for &m in Measure::ALL {
             let v: Option<f64> = self

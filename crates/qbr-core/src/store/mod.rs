@@ -35,6 +35,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::error::{Error, Result};
+use crate::measure::Dimension;
 use crate::settings::Settings;
 
 pub use aliases::{AliasSource, ProgramAlias};
@@ -319,6 +320,30 @@ fn tempfile_in(dir: &Path, target: &Path) -> Result<PathBuf> {
         format!("cannot create a temporary file in {}", dir.display()),
         std::io::Error::other("too many leftover temporary files"),
     ))
+}
+
+/// The table holding a dimension's members. Table names in SQL come only from here.
+pub(crate) fn member_table(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Program => "program",
+        Dimension::Queue => "queue",
+        Dimension::Channel => "channel",
+        Dimension::Site => "site",
+        Dimension::Team => "team",
+        Dimension::Agent => "agent",
+    }
+}
+
+/// The column of `fact` (and `interaction`, `fact_rollup`) naming a dimension's member.
+pub(crate) fn member_id_column(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Program => "program_id",
+        Dimension::Queue => "queue_id",
+        Dimension::Channel => "channel_id",
+        Dimension::Site => "site_id",
+        Dimension::Team => "team_id",
+        Dimension::Agent => "agent_id",
+    }
 }
 
 /// Formats a UTC instant as stored in the file (RFC 3339, seconds).

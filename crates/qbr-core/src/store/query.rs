@@ -70,28 +70,6 @@ pub(crate) struct ResolutionCell {
 /// The stocks, in the order of [`FactCell::stock_days`].
 pub(crate) const STOCKS: [Measure; 2] = [Measure::Headcount, Measure::Fte];
 
-fn id_column(d: Dimension) -> &'static str {
-    match d {
-        Dimension::Program => "program_id",
-        Dimension::Queue => "queue_id",
-        Dimension::Channel => "channel_id",
-        Dimension::Site => "site_id",
-        Dimension::Team => "team_id",
-        Dimension::Agent => "agent_id",
-    }
-}
-
-fn name_table(d: Dimension) -> &'static str {
-    match d {
-        Dimension::Program => "program",
-        Dimension::Queue => "queue",
-        Dimension::Channel => "channel",
-        Dimension::Site => "site",
-        Dimension::Team => "team",
-        Dimension::Agent => "agent",
-    }
-}
-
 fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -136,8 +114,8 @@ fn filter_sql(alias: &str, filters: &[(Dimension, String)], params: &mut Vec<Val
             .collect();
         sql.push_str(&format!(
             " AND {alias}.{} IN (SELECT id FROM {} WHERE name IN ({}))",
-            id_column(d),
-            name_table(d),
+            super::member_id_column(d),
+            super::member_table(d),
             marks.join(", ")
         ));
     }
@@ -152,7 +130,7 @@ fn name_joins(group_by: &[Dimension]) -> (String, String) {
         cols.push_str(&format!("n{i}.name, "));
         joins.push_str(&format!(
             " LEFT JOIN {} n{i} ON n{i}.id = a.g{i}",
-            name_table(*d)
+            super::member_table(*d)
         ));
     }
     (cols, joins)
@@ -221,7 +199,7 @@ impl Workspace {
             .group_by
             .iter()
             .enumerate()
-            .map(|(i, d)| format!("f.{} AS g{i}, ", id_column(*d)))
+            .map(|(i, d)| format!("f.{} AS g{i}, ", super::member_id_column(*d)))
             .collect();
         let group_cols: String = (0..scope.group_by.len())
             .map(|i| format!("g{i}, "))
@@ -296,7 +274,7 @@ impl Workspace {
             .group_by
             .iter()
             .enumerate()
-            .map(|(i, d)| format!("i.{} AS g{i}, ", id_column(*d)))
+            .map(|(i, d)| format!("i.{} AS g{i}, ", super::member_id_column(*d)))
             .collect();
         let group_cols: String = (0..scope.group_by.len())
             .map(|i| format!("g{i}, "))

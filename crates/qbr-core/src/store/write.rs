@@ -57,37 +57,16 @@ pub struct NewTarget {
     pub effective_to: Option<NaiveDate>,
 }
 
-fn dimension_table(d: Dimension) -> &'static str {
-    // Table names are a closed set, never user text.
-    match d {
-        Dimension::Program => "program",
-        Dimension::Queue => "queue",
-        Dimension::Channel => "channel",
-        Dimension::Site => "site",
-        Dimension::Team => "team",
-        Dimension::Agent => "agent",
-    }
-}
-
 fn insert_fact_sql() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         let measure_cols: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
-        let cols = [
-            "batch_id",
-            "day",
-            "grain",
-            "program_id",
-            "queue_id",
-            "channel_id",
-            "site_id",
-            "team_id",
-            "agent_id",
-        ]
-        .iter()
-        .copied()
-        .chain(measure_cols)
-        .collect::<Vec<_>>();
+        // Member columns in Dimension::ALL order, as insert_fact binds them.
+        let cols = ["batch_id", "day", "grain"]
+            .into_iter()
+            .chain(Dimension::ALL.map(super::member_id_column))
+            .chain(measure_cols)
+            .collect::<Vec<_>>();
         let marks = (1..=cols.len())
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>();
@@ -176,7 +155,7 @@ impl<'a> WriteTx<'a> {
         if let Some(&id) = self.members.get(&(dim, name.to_string())) {
             return Ok(id);
         }
-        let table = dimension_table(dim);
+        let table = super::member_table(dim);
         let existing: Option<i64> = self
             .tx
             .prepare_cached(&format!("SELECT id FROM {table} WHERE name = ?1"))?

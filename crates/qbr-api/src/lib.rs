@@ -157,8 +157,6 @@ pub fn update_settings(
 
 /// The app's settings page: settings, metric definitions in force, and contract targets.
 pub fn settings_page(path: &Path) -> ApiResult<SettingsPage> {
-    let ws = Workspace::open(path)?;
-    drop(ws);
     Ok(SettingsPage {
         settings: workspace_info(path)?.settings,
         variants: metrics::variants(path)?,

@@ -30,9 +30,12 @@ test("a service-level definition chosen in Settings is the one the CLI computes"
     const after = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "service_level");
     const b = before.groups[0].metrics.service_level;
     const a = after.groups[0].metrics.service_level;
+    const m = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "offered", "--metric", "abandon_rate")
+      .groups[0].metrics;
     assert.equal(a.numerator, b.numerator, "the same contacts were answered in threshold");
-    assert.ok(a.denominator > b.denominator, "every abandon now counts against");
-    assert.ok(a.value < b.value, `a stricter definition gives a lower service level (${a.value} < ${b.value})`);
+    assert.equal(b.denominator, m.abandon_rate.denominator, "before: Σoffered − Σshort_abandoned");
+    assert.equal(a.denominator, m.offered.value, "after: every abandon counts against, Σoffered");
+    assert.ok(Math.abs(a.value - a.numerator / a.denominator) < 1e-12, "value = numerator / denominator");
     await screenshot(browser, "settings.png");
 
     // A queue-to-program mapping saved in the app is the one imports (and the CLI) use.

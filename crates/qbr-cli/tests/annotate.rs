@@ -87,6 +87,28 @@ fn effect_windows_equal_the_scorecard_over_the_same_days() {
         ("after", "2026-08-31", "2026-09-27"),
     ] {
         let sc = scorecard(&ws, "service_level", from, to);
+        // Independently of the engine: Σanswered_in_threshold and Σoffered − Σshort_abandoned of
+        // Tech Support's facts over the window.
+        let conn = rusqlite::Connection::open(&ws).unwrap();
+        let (num, den): (f64, f64) = conn
+            .query_row(
+                "SELECT SUM(answered_in_threshold) * 1.0, (SUM(offered) - SUM(short_abandoned)) * 1.0
+                   FROM fact f JOIN program p ON p.id = f.program_id
+                  WHERE p.name = 'Tech Support' AND f.day BETWEEN ?1 AND ?2",
+                [from, to],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            e[window]["numerator"].as_f64(),
+            Some(num),
+            "{window} numerator by SQL"
+        );
+        assert_eq!(
+            e[window]["denominator"].as_f64(),
+            Some(den),
+            "{window} denominator by SQL"
+        );
         for field in ["value", "numerator", "denominator"] {
             assert_eq!(
                 e[window][field], sc[field],

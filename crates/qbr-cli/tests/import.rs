@@ -224,7 +224,7 @@ fn bad_files_fail_with_a_message_naming_them() {
     let ws = workspace(dir.path());
     let err = fails(&["import", arg(&ws), &fixture("empty.csv")]);
     assert!(
-        err.contains("empty.csv") && err.contains("empty"),
+        err.contains("empty.csv") && err.contains("the file is empty"),
         "says which file and why: {err}"
     );
     let err = fails(&["import", arg(&ws), &fixture("header_only.csv")]);

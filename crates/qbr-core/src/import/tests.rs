@@ -701,7 +701,7 @@ fn unusable_files_are_refused_by_name() {
     let mut ws = workspace(dir.path(), Tz::UTC);
     let cases = [
         ("xlsx_zip_bomb.xlsx", "inflates"),
-        ("empty.csv", "empty"),
+        ("empty.csv", "the file is empty"),
         ("header_only.csv", "no data rows"),
         ("no_usable_columns.csv", "no column"),
     ];
@@ -940,6 +940,24 @@ fn undoing_the_first_of_two_overlapping_exports_hands_shared_contacts_to_the_sec
         want,
         "the workspace now measures exactly what the second export alone would"
     );
+    // And that is, by hand from interactions_overlap_b.csv: A3 abandoned after 4 s (short, within
+    // 20 s), A4 handled after 15 s in 412 s, A5 handled after 8 s in 100 s.
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::Offered, 3.0, "A3, A4, A5"),
+            (Measure::Handled, 2.0, "A4, A5"),
+            (Measure::Abandoned, 1.0, "A3"),
+            (Measure::ShortAbandoned, 1.0, "A3 after 4 s"),
+            (
+                Measure::AnsweredInThreshold,
+                2.0,
+                "15 s and 8 s are within 20 s",
+            ),
+            (Measure::AnswerWaitS, 23.0, "15 + 8"),
+            (Measure::HandleS, 512.0, "412 + 100"),
+        ],
+    );
 }
 
 #[test]
@@ -1115,12 +1133,22 @@ fn a_file_without_waits_or_durations_leaves_those_metrics_without_value() {
     assert_eq!(value("offered"), Some(4.0));
     assert_eq!(value("handled"), Some(3.0));
     // Unknown waits and durations are not zero waits and durations.
-    for id in ["service_level", "asa", "aht", "abandon_rate"] {
+    // Each says which measure the file lacks, not a misleading "no contacts".
+    for (id, missing) in [
+        ("service_level", "short_abandoned"),
+        ("asa", "answer_wait_s"),
+        ("aht", "handle_s"),
+        ("abandon_rate", "short_abandoned"),
+    ] {
         let e = g.metric(id).unwrap();
         assert_eq!(
             e.value.value, None,
             "{id} has no value without waits or durations"
         );
-        assert!(e.value.reason.is_some(), "{id} says why");
+        assert_eq!(
+            e.value.reason.as_deref(),
+            Some(format!("{missing} is not in the data for this scope").as_str()),
+            "{id}"
+        );
     }
 }

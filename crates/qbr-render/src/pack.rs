@@ -9,6 +9,7 @@ mod layout;
 mod model;
 mod page;
 mod pdf;
+mod subset;
 mod svg;
 mod text;
 

@@ -196,46 +196,33 @@ pub(crate) fn draw_bars<DB: DrawingBackend>(
 
     let colour = SERIES_COLOURS[0];
     let zero = x_of(0.0_f64.clamp(ticks.lo, ticks.hi));
+    // (x, centre y, value text, note text, present) drawn after the target line, on a white backing.
+    let mut labels: Vec<(f64, f64, String, String, bool)> = Vec::new();
     for (i, b) in chart.bars.iter().enumerate() {
         let cy = top + (i as f64 + 0.5) * row;
         let label = fit(root, &b.label, &label_style, label_w)?;
         root.draw_text(&label, &label_style, pt(pad, cy))
             .map_err(draw_error)?;
         let (vt, nt) = value_text(b.value, &b.note);
-        match b.value.filter(|v| v.is_finite()) {
-            Some(v) => {
-                let x = x_of(v);
-                let half = (row * 0.32).max(2.0);
-                let (x0, x1) = if x >= zero { (zero, x) } else { (x, zero) };
-                root.draw(&Rectangle::new(
-                    [pt(x0, cy - half), pt(x1.max(x0 + 1.0), cy + half)],
-                    colour.filled(),
-                ))
-                .map_err(draw_error)?;
-                let tx = x1.max(zero) + 6.0 * s;
-                let vt = fit(root, &vt, &value_style, (w - pad - tx).max(0.0))?;
-                let vw = measure(root, &vt, &value_style)?.0;
-                root.draw_text(&vt, &value_style, pt(tx, cy))
-                    .map_err(draw_error)?;
-                if !nt.is_empty() {
-                    let nt = fit(root, &nt, &note_style, (w - pad - tx - vw).max(0.0))?;
-                    root.draw_text(&nt, &note_style, pt(tx + vw, cy))
-                        .map_err(draw_error)?;
-                }
-            }
-            None => {
-                // Missing: no bar; a thin outline at zero and the reason in muted text.
-                let tx = zero + 6.0 * s;
-                let missing_style = style(AXIS_SIZE, s, false, MUTED, HPos::Left, VPos::Center);
-                let text = fit(
-                    root,
-                    &format!("{vt}{nt}"),
-                    &missing_style,
-                    (w - pad - tx).max(0.0),
-                )?;
-                root.draw_text(&text, &missing_style, pt(tx, cy))
-                    .map_err(draw_error)?;
-            }
+        if let Some(v) = b.value.filter(|v| v.is_finite()) {
+            let x = x_of(v);
+            let half = (row * 0.32).max(2.0);
+            let (x0, x1) = if x >= zero { (zero, x) } else { (x, zero) };
+            root.draw(&Rectangle::new(
+                [pt(x0, cy - half), pt(x1.max(x0 + 1.0), cy + half)],
+                colour.filled(),
+            ))
+            .map_err(draw_error)?;
+            labels.push((x1.max(zero) + 6.0 * s, cy, vt, nt, true));
+        } else {
+            // Missing: no bar, the reason in muted text at zero.
+            labels.push((
+                zero + 6.0 * s,
+                cy,
+                format!("{vt}{nt}"),
+                String::new(),
+                false,
+            ));
         }
     }
     // Zero line and target line on top.
@@ -247,6 +234,39 @@ pub(crate) fn draw_bars<DB: DrawingBackend>(
     if let Some(t @ (Target::AtLeast(_) | Target::AtMost(_))) = &chart.target {
         let x = x_of(target_values(t)[0]);
         dashed_v(root, x, top - 4.0 * s, bottom + 2.0 * s, s)?;
+    }
+    let missing_style = style(AXIS_SIZE, s, false, MUTED, HPos::Left, VPos::Center);
+    for (tx, cy, vt, nt, present) in labels {
+        let (vs, room) = if present {
+            (&value_style, (w - pad - tx).max(0.0))
+        } else {
+            (&missing_style, (w - pad - tx).max(0.0))
+        };
+        let vt = fit(root, &vt, vs, room)?;
+        let (vw, th) = measure(root, &vt, vs)?;
+        let nt = if nt.is_empty() {
+            nt
+        } else {
+            fit(root, &nt, &note_style, (room - vw).max(0.0))?
+        };
+        let nw = if nt.is_empty() {
+            0.0
+        } else {
+            measure(root, &nt, &note_style)?.0
+        };
+        root.draw(&Rectangle::new(
+            [
+                pt(tx - 2.0 * s, cy - th / 2.0),
+                pt(tx + vw + nw + 2.0 * s, cy + th / 2.0),
+            ],
+            WHITE.filled(),
+        ))
+        .map_err(draw_error)?;
+        root.draw_text(&vt, vs, pt(tx, cy)).map_err(draw_error)?;
+        if !nt.is_empty() {
+            root.draw_text(&nt, &note_style, pt(tx + vw, cy))
+                .map_err(draw_error)?;
+        }
     }
     Ok(())
 }

@@ -550,7 +550,10 @@ fn chart(f: &mut Flow, c: &ChartBlock) -> Result<(), RenderError> {
     let h = total - cap_h;
     f.ensure(total);
     f.mark("chart");
-    let (x, y, w) = (f.left, f.y, f.content_w());
+    // The charts keep a 14 px inner padding; pull them into the margins by as much so that their
+    // title and plot line up with the text column.
+    let inset = 14.0 * CHART_SCALE as f32 * CHART_K;
+    let (x, y, w) = (f.left - inset, f.y, f.content_w() + 2.0 * inset);
     let size = ((w / CHART_K) as u32, (h / CHART_K) as u32);
     {
         let items = &mut f.pages.last_mut().expect("a page").items;

@@ -112,7 +112,7 @@ pub(crate) fn subset(font: &[u8], glyphs: &BTreeSet<u16>) -> Option<Vec<u8>> {
 
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
     for (tag, data) in &tables {
-        if !KEEP.iter().any(|k| *k == tag) {
+        if !KEEP.contains(&tag) {
             continue;
         }
         let data = match tag {
@@ -129,7 +129,7 @@ pub(crate) fn subset(font: &[u8], glyphs: &BTreeSet<u16>) -> Option<Vec<u8>> {
         p[0..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
         out_tables.push((*b"post", p));
     }
-    out_tables.sort_by(|a, b| a.0.cmp(&b.0));
+    out_tables.sort_by_key(|t| t.0);
 
     let count = out_tables.len() as u16;
     let mut pow = 1u16;

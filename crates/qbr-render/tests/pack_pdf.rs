@@ -463,6 +463,15 @@ fn preview_svgs_are_the_same_pages() {
     assert_eq!(svgs.len(), n);
     assert!(svgs[2].contains(&format!(">Page 3 of {n}</text>")));
     assert!(svgs[1].contains(">Executive summary</text>"));
+    // Each page carries the document's Lato subset, so it measures like the PDF in any viewer.
+    for svg in &svgs {
+        assert_eq!(
+            svg.matches("src:url(data:font/ttf;base64,").count(),
+            2,
+            "regular and bold"
+        );
+        assert!(svg.contains("font-family=\"&quot;QBR Pack Lato&quot;, Lato, sans-serif\""));
+    }
     // Text from users is escaped.
     let mut d = d;
     d.running.header_left = "R&D <Ops>".into();

@@ -8,14 +8,9 @@ use printpdf::{
     RawImageData, RawImageFormat, TextItem, WindingOrder, XObjectId, XObjectTransform,
 };
 
-use std::collections::BTreeSet;
-
-use ab_glyph::{Font, FontRef};
-
 use super::model::{Document, Rgb};
 use super::page::{Item, Layout};
 use super::RenderError;
-use crate::chart::{BOLD_TTF, REGULAR_TTF};
 
 fn colour(c: Rgb) -> Color {
     Color::Rgb(printpdf::Rgb {
@@ -104,11 +99,7 @@ pub(crate) fn write(doc: &Document, layout: &Layout) -> Result<Vec<u8>, RenderEr
     }
     let mut warnings = Vec::new();
     // Each face carries only the glyphs this document shows (ids unchanged).
-    let (used_regular, used_bold) = used_glyphs(layout);
-    let regular_bytes =
-        super::subset::subset(REGULAR_TTF, &used_regular).unwrap_or_else(|| REGULAR_TTF.to_vec());
-    let bold_bytes =
-        super::subset::subset(BOLD_TTF, &used_bold).unwrap_or_else(|| BOLD_TTF.to_vec());
+    let (regular_bytes, bold_bytes) = super::subset::document_fonts(layout);
     let regular = ParsedFont::from_bytes(&regular_bytes, 0, &mut warnings)
         .ok_or_else(|| RenderError::Pdf("Lato Regular does not parse".into()))?;
     let bold = ParsedFont::from_bytes(&bold_bytes, 0, &mut warnings)
@@ -294,29 +285,6 @@ pub(crate) fn write(doc: &Document, layout: &Layout) -> Result<Vec<u8>, RenderEr
     let mut bytes = pdf.save(&opts, &mut save_warnings);
     fix_id(&mut bytes);
     Ok(bytes)
-}
-
-/// The glyph ids of every character shown, per face (regular, bold).
-fn used_glyphs(layout: &Layout) -> (BTreeSet<u16>, BTreeSet<u16>) {
-    let (mut regular, mut bold) = (BTreeSet::new(), BTreeSet::new());
-    let faces = (
-        FontRef::try_from_slice(REGULAR_TTF).ok(),
-        FontRef::try_from_slice(BOLD_TTF).ok(),
-    );
-    let mut chars: (BTreeSet<char>, BTreeSet<char>) = Default::default();
-    for page in &layout.pages {
-        for item in &page.items {
-            if let Item::Text { bold: b, text, .. } = item {
-                let set = if *b { &mut chars.1 } else { &mut chars.0 };
-                set.extend(text.chars());
-            }
-        }
-    }
-    if let (Some(r), Some(b)) = &faces {
-        regular.extend(chars.0.iter().map(|&c| r.glyph_id(c).0));
-        bold.extend(chars.1.iter().map(|&c| b.glyph_id(c).0));
-    }
-    (regular, bold)
 }
 
 /// printpdf writes a random trailer /ID; replace both strings in place (same length, so the xref

@@ -6,6 +6,11 @@
 
 use std::collections::BTreeSet;
 
+use ab_glyph::{Font, FontRef};
+
+use super::page::{Item, Layout};
+use crate::chart::{BOLD_TTF, REGULAR_TTF};
+
 fn u16_at(b: &[u8], o: usize) -> Option<u16> {
     Some(u16::from_be_bytes(b.get(o..o + 2)?.try_into().ok()?))
 }
@@ -161,10 +166,41 @@ pub(crate) fn subset(font: &[u8], glyphs: &BTreeSet<u16>) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The glyph ids of every character shown, per face (regular, bold).
+pub(crate) fn used_glyphs(layout: &Layout) -> (BTreeSet<u16>, BTreeSet<u16>) {
+    let (mut regular, mut bold) = (BTreeSet::new(), BTreeSet::new());
+    let faces = (
+        FontRef::try_from_slice(REGULAR_TTF).ok(),
+        FontRef::try_from_slice(BOLD_TTF).ok(),
+    );
+    let mut chars: (BTreeSet<char>, BTreeSet<char>) = Default::default();
+    for page in &layout.pages {
+        for item in &page.items {
+            if let Item::Text { bold: b, text, .. } = item {
+                let set = if *b { &mut chars.1 } else { &mut chars.0 };
+                set.extend(text.chars());
+            }
+        }
+    }
+    if let (Some(r), Some(b)) = &faces {
+        regular.extend(chars.0.iter().map(|&c| r.glyph_id(c).0));
+        bold.extend(chars.1.iter().map(|&c| b.glyph_id(c).0));
+    }
+    (regular, bold)
+}
+
+/// The document's two faces, subset to the glyphs it shows (regular, bold).
+pub(crate) fn document_fonts(layout: &Layout) -> (Vec<u8>, Vec<u8>) {
+    let (r, b) = used_glyphs(layout);
+    (
+        subset(REGULAR_TTF, &r).unwrap_or_else(|| REGULAR_TTF.to_vec()),
+        subset(BOLD_TTF, &b).unwrap_or_else(|| BOLD_TTF.to_vec()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ab_glyph::{Font, FontRef};
 
     #[test]
     fn unused_outlines_are_dropped_and_used_ones_kept() {

@@ -6,6 +6,9 @@ use std::fmt::Write;
 use super::model::{Document, Rgb};
 use super::page::{Item, Layout};
 
+/// The font family the preview SVGs declare and use.
+pub const FAMILY: &str = "QBR Pack Lato";
+
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -40,6 +43,14 @@ fn points(pts: &[(f32, f32)]) -> String {
 
 pub(crate) fn write(doc: &Document, layout: &Layout) -> Vec<String> {
     let logo = doc.brand.logo.as_ref().map(super::image::data_uri);
+    // The document's own Lato subset travels with every page, under a family name of its own, so
+    // the preview measures like the PDF whatever fonts the viewer has (and shadows no app font).
+    let (regular, bold) = super::subset::document_fonts(layout);
+    let style = format!(
+        "<style>@font-face{{font-family:\"{FAMILY}\";font-weight:normal;src:url(data:font/ttf;base64,{})}}@font-face{{font-family:\"{FAMILY}\";font-weight:bold;src:url(data:font/ttf;base64,{})}}</style>\n",
+        super::image::base64(&regular),
+        super::image::base64(&bold)
+    );
     layout
         .pages
         .iter()
@@ -47,7 +58,7 @@ pub(crate) fn write(doc: &Document, layout: &Layout) -> Vec<String> {
             let mut s = String::new();
             let _ = write!(
                 s,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"Lato, sans-serif\">\n<rect width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"&quot;{FAMILY}&quot;, Lato, sans-serif\">\n{style}<rect width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n",
                 w = n(layout.width),
                 h = n(layout.height)
             );

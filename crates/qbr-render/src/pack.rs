@@ -25,6 +25,7 @@ pub enum RenderError {
     Chart(#[from] crate::chart::ChartError),
     #[error("cannot write the PDF: {0}")]
     Pdf(String),
+    /// Kept for compatibility with the first stub; no longer returned.
     #[error("the pack renderer is not finished yet")]
     NotYet,
 }

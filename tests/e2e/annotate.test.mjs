@@ -56,7 +56,9 @@ test("a cause added from the chart and an action for the metric are both marked 
     await (await browser.$('[data-testid="cause-title"]')).setValue("Firmware 3.2 release");
     await (await browser.$('[data-testid="cause-category"]')).selectByAttribute("value", "technology");
     await screenshot(browser, "annotate-cause-form.png");
-    await (await browser.$('[data-testid="cause-save"]')).click();
+    const cause_save = await browser.$('[data-testid="cause-save"]');
+    await cause_save.scrollIntoView({ block: "center" });
+    await cause_save.click();
 
     const markers = await browser.$('[data-testid="markers"]');
     await browser.waitUntil(async () => (await markers.isExisting()) && /Firmware 3\.2 release/.test(await markers.getText()), {
@@ -88,7 +90,9 @@ test("a cause added from the chart and an action for the metric are both marked 
     await fill(browser, "action-due", "2026-08-31");
     await fill(browser, "action-completed", "2026-08-31");
     await screenshot(browser, "annotate-action-form.png");
-    await (await browser.$('[data-testid="action-save"]')).click();
+    const action_save = await browser.$('[data-testid="action-save"]');
+    await action_save.scrollIntoView({ block: "center" });
+    await action_save.click();
 
     await browser.waitUntil(async () => /Action done: Firmware playbook/.test(await markers.getText()), {
       timeout: 20000,

@@ -150,6 +150,8 @@ test("a cause added from the chart and an action for the metric are both marked 
     assert.match(effectSvg, />Before</);
     assert.match(effectSvg, />After</);
     await screenshot(browser, "annotate-action-page.png");
+    await (await browser.$('[data-testid="effect-test"]')).scrollIntoView({ block: "center" });
+    await screenshot(browser, "annotate-action-effect.png");
   } finally {
     await stop();
   }

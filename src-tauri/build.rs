@@ -26,6 +26,19 @@ const COMMANDS: &[&str] = &[
     "remove_metric_def",
     "set_program_alias",
     "remove_program_alias",
+    "list_causes",
+    "add_cause",
+    "cause_detail",
+    "edit_cause",
+    "remove_cause",
+    "restore_cause",
+    "actions_page",
+    "add_action",
+    "action_page",
+    "update_action",
+    "add_action_note",
+    "remove_action",
+    "restore_action",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod annotate;
 mod commands;
 mod imports;
 mod recent;
@@ -39,6 +40,19 @@ fn main() {
             commands::remove_metric_def,
             imports::set_program_alias,
             imports::remove_program_alias,
+            annotate::list_causes,
+            annotate::add_cause,
+            annotate::cause_detail,
+            annotate::edit_cause,
+            annotate::remove_cause,
+            annotate::restore_cause,
+            annotate::actions_page,
+            annotate::add_action,
+            annotate::action_page,
+            annotate::update_action,
+            annotate::add_action_note,
+            annotate::remove_action,
+            annotate::restore_action,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -72,3 +72,61 @@ fn the_web_view_may_call_only_the_apps_own_commands() {
         "this is the only capability in force"
     );
 }
+
+/// The commands between the first `[` after `marker` and the next `]`, as bare names.
+fn names_after(text: &str, marker: &str) -> Vec<String> {
+    let start = text.find(marker).expect("marker present") + marker.len();
+    let body = &text[start..];
+    let body = &body[body.find('[').unwrap() + 1..body.find(']').unwrap()];
+    body.split(',')
+        .map(|s| s.trim().trim_matches('"'))
+        .map(|s| s.rsplit("::").next().unwrap().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn every_registered_command_is_declared_and_granted_by_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let build_rs = std::fs::read_to_string(dir.join("build.rs")).unwrap();
+    let main_rs = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
+    let declared = names_after(&build_rs, "const COMMANDS: &[&str] =");
+    let registered = names_after(&main_rs, "generate_handler!");
+    let mut a = declared.clone();
+    let mut b = registered.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(
+        a, b,
+        "build.rs COMMANDS and main.rs generate_handler! name the same commands"
+    );
+    let cap = read_json("capabilities/main-window.json");
+    let perms: Vec<&str> = cap["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    for c in &declared {
+        let p = format!("allow-{}", c.replace('_', "-"));
+        assert!(perms.contains(&p.as_str()), "{c} is granted as {p}");
+    }
+    for c in [
+        "add_cause",
+        "edit_cause",
+        "remove_cause",
+        "restore_cause",
+        "actions_page",
+        "action_page",
+        "add_action",
+        "update_action",
+        "add_action_note",
+        "remove_action",
+        "restore_action",
+    ] {
+        assert!(
+            declared.iter().any(|d| d == c),
+            "{c}: causes and actions are reachable from the app"
+        );
+    }
+}

@@ -619,3 +619,232 @@ pub fn causes_and_actions_for(
         markers,
     })
 }
+
+fn choices(ws: &Workspace) -> ApiResult<ActionChoicesView> {
+    let mut owners: Vec<String> = ws
+        .actions(&ActionFilter::default())?
+        .into_iter()
+        .map(|a| a.action.owner.trim().to_string())
+        .filter(|o| !o.is_empty())
+        .collect();
+    owners.sort_by_key(|o| o.to_lowercase());
+    owners.dedup();
+    Ok(ActionChoicesView {
+        owners,
+        metrics: ws.metric_catalog()?.iter().map(definition).collect(),
+        causes: ws
+            .causes(&CauseFilter::default())?
+            .iter()
+            .map(cause_view)
+            .collect(),
+        currency: ws.settings()?.currency,
+    })
+}
+
+/// The app's actions page: the actions matching `q` as of `today`, and what the filters and
+/// the action form choose from.
+pub fn actions_page(path: &Path, q: &ActionQuery, today: NaiveDate) -> ApiResult<ActionsPage> {
+    let ws = Workspace::open(path)?;
+    let actions = ws
+        .actions(&action_filter(q, today)?)?
+        .iter()
+        .map(|a| action_view(a, today))
+        .collect();
+    Ok(ActionsPage {
+        actions,
+        choices: choices(&ws)?,
+    })
+}
+
+/// The spans of the effect chart: the before window's weeks, 7-day spans from the start to the
+/// day before the finish (the last one shorter where the action's length is not whole weeks),
+/// then the after window's weeks; while the after window is not over, whole spans since the
+/// finish that the data and `today` already cover. At most 52 spans between start and finish.
+fn effect_spans(
+    ws: &Workspace,
+    e: &Effect,
+    start: NaiveDate,
+    completed_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> ApiResult<Vec<(Period, Option<f64>, &'static str)>> {
+    const MAX_SPANS: u64 = 52;
+    let mut spans: Vec<(Period, Option<f64>, &'static str)> = e
+        .before
+        .weekly
+        .iter()
+        .map(|(p, v)| (p.clone(), *v, "before"))
+        .collect();
+    let data_end = ws
+        .overview()?
+        .data_range
+        .and_then(|r| NaiveDate::parse_from_str(&r.last_day, "%Y-%m-%d").ok());
+    // The last day the chart may show while the after window is not over.
+    let known_end = data_end
+        .map(|d| d.min(today - chrono::Days::new(1)))
+        .unwrap_or(start);
+    let finish = e.after.as_ref().map(|w| w.period.start).or(completed_on);
+    let during_end = match finish {
+        Some(f) => f - chrono::Days::new(1),
+        None => known_end,
+    }
+    .min(start + chrono::Days::new(7 * MAX_SPANS - 1));
+    let mut s = start;
+    while s <= during_end {
+        let end = (s + chrono::Days::new(6)).min(during_end);
+        // Without a finish the spans stop at the last whole week the data cover.
+        if finish.is_none() && end < s + chrono::Days::new(6) {
+            break;
+        }
+        let p = Period::range(s, end);
+        let v = ws.metric_over(&e.metric.id, &p, &e.scope)?.value;
+        spans.push((p, v, "during"));
+        s = end + chrono::Days::new(1);
+    }
+    match (&e.after, finish) {
+        (Some(after), _) => {
+            spans.extend(after.weekly.iter().map(|(p, v)| (p.clone(), *v, "after")));
+        }
+        (None, Some(f)) => {
+            let mut s = f;
+            for _ in 0..e.weeks {
+                let end = s + chrono::Days::new(6);
+                if end > known_end {
+                    break;
+                }
+                let p = Period::range(s, end);
+                let v = ws.metric_over(&e.metric.id, &p, &e.scope)?.value;
+                spans.push((p, v, "after_so_far"));
+                s = end + chrono::Days::new(1);
+            }
+        }
+        (None, None) => {}
+    }
+    Ok(spans)
+}
+
+fn effect_chart(
+    ws: &Workspace,
+    e: &Effect,
+    start: NaiveDate,
+    completed_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> ApiResult<EffectChartView> {
+    use qbr_render::chart::{Marker, MarkerKind, ShadedWindow, TrendChart, TrendSeries};
+    let spans = effect_spans(ws, e, start, completed_on, today)?;
+    let index_of = |phases: &[&str]| spans.iter().position(|s| phases.contains(&s.2));
+    let last_of = |phase: &str| spans.iter().rposition(|s| s.2 == phase);
+    let mut windows = Vec::new();
+    if let Some(to) = last_of("before") {
+        windows.push(ShadedWindow {
+            from: 0,
+            to,
+            label: "Before".into(),
+        });
+    }
+    for (phase, label) in [("after", "After"), ("after_so_far", "After, so far")] {
+        if let (Some(from), Some(to)) = (index_of(&[phase]), last_of(phase)) {
+            windows.push(ShadedWindow {
+                from,
+                to,
+                label: label.into(),
+            });
+        }
+    }
+    let mut markers = Vec::new();
+    if let Some(at) = index_of(&["during", "after", "after_so_far"]) {
+        markers.push(Marker {
+            at,
+            label: format!("Start {}", start.format("%-d %b")),
+            kind: MarkerKind::ActionStart,
+        });
+    }
+    if let Some(at) = index_of(&["after", "after_so_far"]) {
+        markers.push(Marker {
+            at,
+            label: format!("Finish {}", spans[at].0.start.format("%-d %b")),
+            kind: MarkerKind::ActionFinish,
+        });
+    }
+    let chart = TrendChart {
+        title: format!(
+            "{}, 7 days at a time ({})",
+            e.metric.name,
+            scope_text(&e.scope)
+        ),
+        unit: crate::metrics::unit_kind(e.metric.unit.as_str()),
+        buckets: spans
+            .iter()
+            .map(|s| s.0.start.format("%-d %b").to_string())
+            .collect(),
+        series: vec![TrendSeries {
+            name: match &e.scope {
+                Some((_, v)) => v.clone(),
+                None => "Whole account".into(),
+            },
+            values: spans.iter().map(|s| s.1).collect(),
+            moving_average: None,
+        }],
+        target: None,
+        markers,
+        windows,
+        width: 960,
+        height: 340,
+    };
+    let svg = qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {
+        code: ErrorCode::Internal,
+        message: e.to_string(),
+    })?;
+    Ok(EffectChartView {
+        svg,
+        spans: spans
+            .into_iter()
+            .map(|(p, value, phase)| EffectSpanView {
+                period: period_view(&p),
+                value,
+                phase: phase.into(),
+            })
+            .collect(),
+    })
+}
+
+/// The app's action page: the action with its causes and notes, and — when it names a metric
+/// and a start date — its effect with windows of `weeks` weeks (4 when null) and the effect chart.
+pub fn action_page(
+    path: &Path,
+    id: i64,
+    weeks: Option<u32>,
+    today: NaiveDate,
+) -> ApiResult<ActionPage> {
+    let detail = action_detail(path, id, today)?;
+    let ws = Workspace::open(path)?;
+    let stored = ws.action(id)?.ok_or_else(|| not_found("action", id))?;
+    let a = &stored.action;
+    let (effect, effect_unavailable, effect_chart) = match (&a.metric_id, a.start_date) {
+        (Some(_), Some(start)) => {
+            let weeks = weeks.unwrap_or(core::effect::DEFAULT_WEEKS);
+            let e = ws
+                .action_effect(id, weeks, today)?
+                .ok_or_else(|| not_found("action", id))?;
+            let chart = effect_chart(&ws, &e, start, a.completed_on, today)?;
+            let view = effect_view(&e, a.expected, &ws.settings()?.currency);
+            (Some(view), None, Some(chart))
+        }
+        (None, _) => (
+            None,
+            Some("Choose the metric this action should move to see whether it worked.".into()),
+            None,
+        ),
+        (Some(_), None) => (
+            None,
+            Some("Set the action's start date to see whether it worked.".into()),
+            None,
+        ),
+    };
+    Ok(ActionPage {
+        detail,
+        effect,
+        effect_unavailable,
+        effect_chart,
+        choices: choices(&ws)?,
+    })
+}

@@ -545,10 +545,30 @@ pub fn metric_detail(
         width: 960,
         height: 360,
     };
-    let trend_svg = qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {
-        code: ErrorCode::Internal,
-        message: e.to_string(),
-    })?;
+    let (trend_svg, plot) =
+        qbr_render::chart::trend_svg_with_plot(&chart).map_err(|e| ErrorView {
+            code: ErrorCode::Internal,
+            message: e.to_string(),
+        })?;
+    let chart = ChartGeometryView {
+        width: plot.width,
+        height: plot.height,
+        top: plot.top,
+        bottom: plot.bottom,
+        buckets: trend
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (x0, x1) = plot.bucket_span(i);
+                ChartBucketView {
+                    period: p.period.clone(),
+                    x0,
+                    x1,
+                }
+            })
+            .collect(),
+    };
     Ok(MetricDetailPage {
         definition,
         period: overall_report.period,
@@ -557,6 +577,7 @@ pub fn metric_detail(
         trend_svg,
         trend,
         markers: annotations.markers,
+        chart,
         breakdown_by: by,
         breakdown,
         dimensions: ["program", "queue", "channel", "site", "team", "agent"]
@@ -565,7 +586,7 @@ pub fn metric_detail(
     })
 }
 
-fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
+pub(crate) fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
     use qbr_render::chart::UnitKind;
     match unit {
         "ratio" => UnitKind::Ratio,

@@ -1602,3 +1602,308 @@ fn causes_and_actions_are_marked_on_the_metric_trend() {
         "a cause marks only its own metrics"
     );
 }
+
+#[test]
+fn each_week_of_the_metric_chart_has_its_span_in_the_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = create_demo(dir.path(), false, now()).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let page =
+        metrics::metric_detail(&path, "service_level", Some("2026-Q3"), None, today).unwrap();
+    let g = &page.chart;
+    assert_eq!((g.width, g.height), (960, 360), "the SVG's own size");
+    // The 364 days from Thu 2 Oct 2025 to Wed 30 Sep 2026 touch 53 ISO weeks, W40 to W40.
+    assert_eq!(g.buckets.len(), 53, "one span per week of the trend");
+    assert_eq!(g.buckets.len(), page.trend.points.len());
+    assert_eq!(g.buckets[0].period.label, "2025-W40");
+    assert!(page.trend_svg.contains("width=\"960\" height=\"360\""));
+    // ISO 2026-W31: 1 Jan 2026 is a Thursday, so W01 starts Mon 29 Dec 2025 and W31 210 days
+    // later, on Mon 27 Jul 2026.
+    let w31 = g
+        .buckets
+        .iter()
+        .position(|b| b.period.label == "2026-W31")
+        .expect("W31 lies in the 52 weeks to 30 Sep");
+    assert_eq!(g.buckets[w31].period.start, "2026-07-27");
+    assert_eq!(g.buckets[w31].period.end, "2026-08-02");
+    assert_eq!(
+        g.buckets.last().unwrap().period.label,
+        "2026-W40",
+        "the week holding the period's last day, 30 Sep"
+    );
+    // Equal, touching spans inside the canvas, in the trend's order.
+    let slot = g.buckets[0].x1 - g.buckets[0].x0;
+    assert!(slot > 10.0 && g.buckets[0].x0 > 0.0 && g.buckets[52].x1 < 960.0);
+    for (i, pair) in g.buckets.windows(2).enumerate() {
+        assert!(
+            (pair[1].x0 - pair[0].x1).abs() < 1e-9,
+            "week {i} touches the next"
+        );
+        assert!(((pair[1].x1 - pair[1].x0) - slot).abs() < 1e-9);
+        assert_eq!(pair[0].period, page.trend.points[i].period);
+    }
+    assert!(g.top < g.bottom && g.bottom < 360.0);
+}
+
+mod action_pages {
+    //! The app's actions and action pages: filters and choices, the effect chart's spans against
+    //! the effect windows and the scorecard, and an action whose effect cannot be computed yet.
+
+    use super::*;
+    use crate::annotate as api;
+    use chrono::NaiveDate;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn action(title: &str, owner: &str, due: &str, status: &str) -> ActionInput {
+        ActionInput {
+            title: title.into(),
+            owner: owner.into(),
+            due_date: Some(due.into()),
+            status: status.into(),
+            ..ActionInput::default()
+        }
+    }
+
+    #[test]
+    fn actions_page_filters_and_offers_owners_metrics_and_causes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = create_demo(dir.path(), false, now()).unwrap();
+        let late = api::add_action(
+            &path,
+            &action("Retrain", "Dana", "2026-10-01", "in_progress"),
+            today(),
+            now(),
+        )
+        .unwrap();
+        api::add_action(
+            &path,
+            &action("Rota", "ali", "2026-12-15", "planned"),
+            today(),
+            now(),
+        )
+        .unwrap();
+        api::add_action(
+            &path,
+            &action("Old", "Dana", "2026-09-01", "done"),
+            today(),
+            now(),
+        )
+        .unwrap();
+        let all = api::actions_page(&path, &ActionQuery::default(), today()).unwrap();
+        assert_eq!(all.actions.len(), 3);
+        assert_eq!(
+            all.choices.owners,
+            ["ali", "Dana"],
+            "each owner once, sorted without regard to case"
+        );
+        assert_eq!(all.choices.currency, "EUR");
+        assert!(all.choices.metrics.iter().any(|m| m.id == "service_level"));
+        let overdue = api::actions_page(
+            &path,
+            &ActionQuery {
+                overdue: true,
+                ..ActionQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            overdue.actions.iter().map(|a| a.id).collect::<Vec<_>>(),
+            [late.id],
+            "due 1 Oct, in progress on 24 Nov; the done one is not overdue"
+        );
+        assert_eq!(overdue.actions[0].board_status, "overdue");
+        let dana = api::actions_page(
+            &path,
+            &ActionQuery {
+                owner: Some("Dana".into()),
+                ..ActionQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(dana.actions.len(), 2);
+        assert_eq!(dana.choices.owners.len(), 2, "choices ignore the filters");
+    }
+
+    #[test]
+    fn the_effect_chart_runs_before_during_after_on_the_effect_windows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = create_demo(dir.path(), false, now()).unwrap();
+        let a = api::add_action(
+            &path,
+            &ActionInput {
+                title: "Firmware playbook".into(),
+                start_date: Some("2026-08-03".into()),
+                status: "done".into(),
+                completed_on: Some("2026-08-31".into()),
+                metric_id: Some("service_level".into()),
+                scope: Some("program=Tech Support".into()),
+                ..ActionInput::default()
+            },
+            today(),
+            now(),
+        )
+        .unwrap();
+        let page = api::action_page(&path, a.id, None, today()).unwrap();
+        let e = page.effect.clone().expect("a metric and a start date");
+        let chart = page.effect_chart.clone().expect("drawn with the effect");
+        let phases: Vec<&str> = chart.spans.iter().map(|s| s.phase.as_str()).collect();
+        // Before: 6 Jul – 2 Aug (4 weeks). During: 3 Aug – 30 Aug, exactly 4 weeks. After: from
+        // 31 Aug, 4 weeks.
+        assert_eq!(
+            phases,
+            [
+                "before", "before", "before", "before", "during", "during", "during", "during",
+                "after", "after", "after", "after"
+            ]
+        );
+        let starts: Vec<&str> = chart
+            .spans
+            .iter()
+            .map(|s| s.period.start.as_str())
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "2026-07-06",
+                "2026-07-13",
+                "2026-07-20",
+                "2026-07-27",
+                "2026-08-03",
+                "2026-08-10",
+                "2026-08-17",
+                "2026-08-24",
+                "2026-08-31",
+                "2026-09-07",
+                "2026-09-14",
+                "2026-09-21"
+            ]
+        );
+        for (span, week) in chart.spans[..4].iter().zip(&e.before.weekly) {
+            assert_eq!(
+                span.value, week.value,
+                "before spans are the effect's weeks"
+            );
+        }
+        for (span, week) in chart.spans[8..]
+            .iter()
+            .zip(&e.after.as_ref().unwrap().weekly)
+        {
+            assert_eq!(span.value, week.value, "after spans are the effect's weeks");
+        }
+        // A during span is the scorecard's figure for Tech Support over those 7 days.
+        let report = metrics::metrics_report(
+            &path,
+            &metrics::MetricsQuery {
+                period: Some("2026-08-10..2026-08-16".into()),
+                filters: vec!["program=Tech Support".into()],
+                metrics: vec!["service_level".into()],
+                ..metrics::MetricsQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            chart.spans[5].value,
+            report.groups[0].metrics["service_level"].value
+        );
+        assert_eq!(chart.spans[5].period.end, "2026-08-16");
+        for text in [
+            "Before",
+            "After",
+            "Start 3 Aug",
+            "Finish 31 Aug",
+            "Tech Support",
+        ] {
+            assert!(chart.svg.contains(text), "the chart shows {text:?}");
+        }
+        assert_eq!(page.detail.action.id, a.id);
+        assert!(page.effect_unavailable.is_none());
+    }
+
+    #[test]
+    fn too_early_shows_the_weeks_since_the_finish_and_no_after_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = create_demo(dir.path(), false, now()).unwrap();
+        let a = api::add_action(
+            &path,
+            &ActionInput {
+                title: "Late fix".into(),
+                start_date: Some("2026-08-03".into()),
+                status: "done".into(),
+                completed_on: Some("2026-09-09".into()),
+                metric_id: Some("aht".into()),
+                ..ActionInput::default()
+            },
+            today(),
+            now(),
+        )
+        .unwrap();
+        let page = api::action_page(&path, a.id, None, today()).unwrap();
+        let e = page.effect.clone().unwrap();
+        assert_eq!(
+            e.verdict, "too_early",
+            "the after window runs to 6 Oct, the data to 30 Sep"
+        );
+        let chart = page.effect_chart.unwrap();
+        let during: Vec<(&str, &str)> = chart
+            .spans
+            .iter()
+            .filter(|s| s.phase == "during")
+            .map(|s| (s.period.start.as_str(), s.period.end.as_str()))
+            .collect();
+        // 3 Aug – 8 Sep is 37 days: five weeks and a last span of two days.
+        assert_eq!(
+            during,
+            [
+                ("2026-08-03", "2026-08-09"),
+                ("2026-08-10", "2026-08-16"),
+                ("2026-08-17", "2026-08-23"),
+                ("2026-08-24", "2026-08-30"),
+                ("2026-08-31", "2026-09-06"),
+                ("2026-09-07", "2026-09-08"),
+            ]
+        );
+        let so_far: Vec<&str> = chart
+            .spans
+            .iter()
+            .filter(|s| s.phase == "after_so_far")
+            .map(|s| s.period.start.as_str())
+            .collect();
+        // From 9 Sep, whole weeks the data cover (to 30 Sep): 9, 16 and 23 Sep (ends 29 Sep).
+        assert_eq!(so_far, ["2026-09-09", "2026-09-16", "2026-09-23"]);
+        assert!(chart.svg.contains("After, so far"));
+        assert!(!chart.spans.iter().any(|s| s.phase == "after"));
+    }
+
+    #[test]
+    fn without_a_metric_or_start_the_page_says_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = create_demo(dir.path(), false, now()).unwrap();
+        let a = api::add_action(
+            &path,
+            &action("Rota", "Ali", "2026-12-15", "planned"),
+            today(),
+            now(),
+        )
+        .unwrap();
+        let page = api::action_page(&path, a.id, None, today()).unwrap();
+        assert!(page.effect.is_none() && page.effect_chart.is_none());
+        assert!(page.effect_unavailable.unwrap().contains("metric"));
+        let mut with_metric = action("Queue split", "Ali", "2026-12-15", "planned");
+        with_metric.metric_id = Some("aht".into());
+        let b = api::add_action(&path, &with_metric, today(), now()).unwrap();
+        let page = api::action_page(&path, b.id, None, today()).unwrap();
+        assert!(page.effect_unavailable.unwrap().contains("start date"));
+        assert_eq!(
+            api::action_page(&path, 999, None, today())
+                .unwrap_err()
+                .code,
+            ErrorCode::NotFound
+        );
+    }
+}

@@ -393,6 +393,8 @@ pub struct MetricDetailPage {
     pub trend: SeriesLineView,
     /// Root causes and action dates inside the trend's 52 weeks, as drawn on the chart.
     pub markers: Vec<ChartMarkerView>,
+    /// Where each week of `trend_svg` lies, so the page can lay a button over each one.
+    pub chart: ChartGeometryView,
     /// The dimension of the breakdown, and one group per member for the period.
     pub breakdown_by: String,
     pub breakdown: Vec<GroupView>,
@@ -497,6 +499,13 @@ pub fn typescript_bindings() -> String {
         EffectView::decl(&cfg),
         ChartMarkerView::decl(&cfg),
         ChartAnnotationsView::decl(&cfg),
+        ChartBucketView::decl(&cfg),
+        ChartGeometryView::decl(&cfg),
+        EffectSpanView::decl(&cfg),
+        EffectChartView::decl(&cfg),
+        ActionChoicesView::decl(&cfg),
+        ActionsPage::decl(&cfg),
+        ActionPage::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -934,4 +943,69 @@ pub struct ChartAnnotationsView {
     pub actions: Vec<ActionView>,
     /// By date.
     pub markers: Vec<ChartMarkerView>,
+}
+
+/// One bucket of a drawn trend chart: its period and the x-range it covers, in the SVG's pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChartBucketView {
+    pub period: PeriodView,
+    pub x0: f64,
+    pub x1: f64,
+}
+
+/// Where the plot of a trend chart sits in its SVG (`width` × `height` pixels): buckets span
+/// from `top` to `bottom`, each across its own x-range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChartGeometryView {
+    pub width: u32,
+    pub height: u32,
+    pub top: f64,
+    pub bottom: f64,
+    pub buckets: Vec<ChartBucketView>,
+}
+
+/// One span of the effect chart: 7 days (the last of a phase may be shorter) and the metric over
+/// them, for the action's scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectSpanView {
+    pub period: PeriodView,
+    pub value: Option<f64>,
+    /// before (the before window), during (from the start to the finish), after (the after
+    /// window), or after_so_far (since the finish, while the after window is not over).
+    pub phase: String,
+}
+
+/// The effect chart: the action's metric span by span, before and after windows shaded, start
+/// and finish marked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EffectChartView {
+    pub svg: String,
+    pub spans: Vec<EffectSpanView>,
+}
+
+/// What the action form picks from: owners already used, the metrics, the root causes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionChoicesView {
+    pub owners: Vec<String>,
+    pub metrics: Vec<MetricDefinitionView>,
+    pub causes: Vec<CauseView>,
+    pub currency: String,
+}
+
+/// The app's actions page: the actions matching the filters, by due date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionsPage {
+    pub actions: Vec<ActionView>,
+    pub choices: ActionChoicesView,
+}
+
+/// The app's action page: the action, its causes and notes, and whether it worked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ActionPage {
+    pub detail: ActionDetailView,
+    /// Null when the action has no metric or start date; `effect_unavailable` says so.
+    pub effect: Option<EffectView>,
+    pub effect_unavailable: Option<String>,
+    pub effect_chart: Option<EffectChartView>,
+    pub choices: ActionChoicesView,
 }

@@ -13,8 +13,8 @@ pub use bars::bars_svg;
 pub use fonts::{BOLD_TTF, FAMILY as FONT_FAMILY, REGULAR_TTF};
 pub use scale::{format_value, UnitKind};
 pub use trend::{
-    series_colour, trend_png, trend_svg, Marker, MarkerKind, MovingAverage, ShadedWindow, Target,
-    TrendChart, TrendSeries,
+    series_colour, trend_png, trend_svg, trend_svg_with_plot, Marker, MarkerKind, MovingAverage,
+    PlotArea, ShadedWindow, Target, TrendChart, TrendSeries,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,17 @@
 // against a fake in tests.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
+  ActionInput,
+  ActionPage,
+  ActionPatchInput,
+  ActionQuery,
+  ActionView,
+  ActionsPage,
+  CauseDetailView,
+  CauseInput,
+  CausePatchInput,
+  CauseQuery,
+  CauseView,
   DetectionView,
   ErrorView,
   ImportDetailView,
@@ -59,6 +70,23 @@ export interface Backend {
   removeMetricDef(id: string): Promise<void>;
   setProgramAlias(alias: ProgramAliasView): Promise<ProgramAliasView[]>;
   removeProgramAlias(source: string, name: string): Promise<void>;
+  listCauses(query: CauseQuery): Promise<CauseView[]>;
+  addCause(cause: CauseInput): Promise<CauseView>;
+  causeDetail(id: number): Promise<CauseDetailView>;
+  editCause(id: number, patch: CausePatchInput): Promise<CauseView>;
+  /** Soft delete: `restoreCause` undoes it. */
+  removeCause(id: number): Promise<CauseView>;
+  restoreCause(id: number): Promise<CauseView>;
+  actionsPage(query: ActionQuery): Promise<ActionsPage>;
+  addAction(action: ActionInput): Promise<ActionView>;
+  /** `weeks` null = 4-week windows. */
+  actionPage(id: number, weeks: number | null): Promise<ActionPage>;
+  updateAction(id: number, patch: ActionPatchInput): Promise<ActionView>;
+  /** `notedOn` null = today. */
+  addActionNote(id: number, notedOn: string | null, text: string): Promise<ActionView>;
+  /** Soft delete: `restoreAction` undoes it. */
+  removeAction(id: number): Promise<ActionView>;
+  restoreAction(id: number): Promise<ActionView>;
 }
 
 export const tauriBackend: Backend = {
@@ -91,6 +119,19 @@ export const tauriBackend: Backend = {
   removeMetricDef: (id) => invoke("remove_metric_def", { id }),
   setProgramAlias: (alias) => invoke("set_program_alias", { alias }),
   removeProgramAlias: (source, name) => invoke("remove_program_alias", { source, name }),
+  listCauses: (query) => invoke("list_causes", { query }),
+  addCause: (cause) => invoke("add_cause", { cause }),
+  causeDetail: (id) => invoke("cause_detail", { id }),
+  editCause: (id, patch) => invoke("edit_cause", { id, patch }),
+  removeCause: (id) => invoke("remove_cause", { id }),
+  restoreCause: (id) => invoke("restore_cause", { id }),
+  actionsPage: (query) => invoke("actions_page", { query }),
+  addAction: (action) => invoke("add_action", { action }),
+  actionPage: (id, weeks) => invoke("action_page", { id, weeks }),
+  updateAction: (id, patch) => invoke("update_action", { id, patch }),
+  addActionNote: (id, notedOn, text) => invoke("add_action_note", { id, notedOn, text }),
+  removeAction: (id) => invoke("remove_action", { id }),
+  restoreAction: (id) => invoke("restore_action", { id }),
 };
 
 const CODES = new Set([

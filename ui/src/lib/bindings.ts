@@ -237,6 +237,10 @@ trend: SeriesLineView,
  */
 markers: Array<ChartMarkerView>, 
 /**
+ * Where each week of `trend_svg` lies, so the page can lay a button over each one.
+ */
+chart: ChartGeometryView, 
+/**
  * The dimension of the breakdown, and one group per member for the period.
  */
 breakdown_by: string, breakdown: Array<GroupView>, dimensions: Array<string>, };
@@ -589,3 +593,26 @@ export type ChartAnnotationsView = { metric_id: string, period: PeriodView, caus
  * By date.
  */
 markers: Array<ChartMarkerView>, };
+
+export type ChartBucketView = { period: PeriodView, x0: number, x1: number, };
+
+export type ChartGeometryView = { width: number, height: number, top: number, bottom: number, buckets: Array<ChartBucketView>, };
+
+export type EffectSpanView = { period: PeriodView, value: number | null, 
+/**
+ * before (the before window), during (from the start to the finish), after (the after
+ * window), or after_so_far (since the finish, while the after window is not over).
+ */
+phase: string, };
+
+export type EffectChartView = { svg: string, spans: Array<EffectSpanView>, };
+
+export type ActionChoicesView = { owners: Array<string>, metrics: Array<MetricDefinitionView>, causes: Array<CauseView>, currency: string, };
+
+export type ActionsPage = { actions: Array<ActionView>, choices: ActionChoicesView, };
+
+export type ActionPage = { detail: ActionDetailView, 
+/**
+ * Null when the action has no metric or start date; `effect_unavailable` says so.
+ */
+effect: EffectView | null, effect_unavailable: string | null, effect_chart: EffectChartView | null, choices: ActionChoicesView, };

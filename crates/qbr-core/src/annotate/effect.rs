@@ -269,8 +269,9 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 }
 
 impl Workspace {
-    /// One metric over `period` for `scope`: the engine's ratio of sums.
-    fn metric_over(&self, metric: &str, period: &Period, scope: &Scope) -> Result<MetricValue> {
+    /// One metric over `period` for `scope`: the engine's ratio of sums (what the effect windows
+    /// and the effect chart's spans are computed with).
+    pub fn metric_over(&self, metric: &str, period: &Period, scope: &Scope) -> Result<MetricValue> {
         let card = self.scorecard(&ScorecardRequest {
             period: period.clone(),
             metrics: vec![metric.to_string()],

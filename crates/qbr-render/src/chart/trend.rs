@@ -119,20 +119,63 @@ pub struct ShadedWindow {
 /// The chart as an SVG document of `chart.width` × `chart.height` pixels: no script, no external
 /// reference, text as `<text>` elements in the `Lato, sans-serif` family.
 pub fn trend_svg(chart: &TrendChart) -> Result<String, ChartError> {
+    trend_svg_with_plot(chart).map(|(svg, _)| svg)
+}
+
+/// Where the plot of a drawn trend chart sits, in the SVG's pixels: buckets share the span from
+/// `left` to `right` equally, bucket `i` covering [`PlotArea::bucket_span`]. A caller lays
+/// controls over the chart with it (e.g. one button per bucket) without knowing the layout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotArea {
+    pub width: u32,
+    pub height: u32,
+    pub left: f64,
+    pub right: f64,
+    /// Top of the marker lines and shaded windows.
+    pub top: f64,
+    /// The bucket axis.
+    pub bottom: f64,
+    pub buckets: usize,
+}
+
+impl PlotArea {
+    /// The x-range of bucket `i`, from its left edge to the next bucket's.
+    pub fn bucket_span(&self, i: usize) -> (f64, f64) {
+        let slot = (self.right - self.left) / self.buckets.max(1) as f64;
+        (
+            self.left + i as f64 * slot,
+            self.left + (i + 1) as f64 * slot,
+        )
+    }
+}
+
+/// [`trend_svg`], with where its plot was drawn.
+pub fn trend_svg_with_plot(chart: &TrendChart) -> Result<(String, PlotArea), ChartError> {
     validate(chart, chart.width, chart.height)?;
     fonts::ensure_registered()?;
     let mut svg = String::new();
+    let frame;
     {
         let root =
             SVGBackend::with_string(&mut svg, (chart.width, chart.height)).into_drawing_area();
-        draw(&root, chart, 1.0)?;
+        frame = draw(&root, chart, 1.0)?;
         root.present().map_err(draw_error)?;
     }
+    let plot = PlotArea {
+        width: chart.width,
+        height: chart.height,
+        left: frame.left,
+        right: frame.right,
+        top: frame.top,
+        bottom: frame.bottom,
+        buckets: frame.n,
+    };
     // Name a generic fallback so a viewer without Lato still draws a sans-serif.
-    Ok(svg.replace(
+    let svg = svg.replace(
         &format!("font-family=\"{FAMILY}\""),
         &format!("font-family=\"{FAMILY}, sans-serif\""),
-    ))
+    );
+    Ok((svg, plot))
 }
 
 /// The chart as a PNG of `width` × `height` pixels. Text and strokes scale with the size relative to
@@ -506,7 +549,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     root: &Area<DB>,
     chart: &TrendChart,
     s: f64,
-) -> Result<(), ChartError> {
+) -> Result<Frame, ChartError> {
     let m = Metrics { s };
     let (width, height) = root.dim_in_pixel();
     let (width, height) = (width as f64, height as f64);
@@ -801,7 +844,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         root.draw_text(&label, &legend_style, pt(x + swatch_w + m.px(6.0), y))
             .map_err(draw_error)?;
     }
-    Ok(())
+    Ok(frame)
 }
 
 /// Label every `k`-th bucket, with `k` the smallest of 1, 2, 3, 4, 6, 12, 13, 26, 52 (or a multiple
@@ -1260,6 +1303,43 @@ mod tests {
         let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
         let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
         assert_eq!((w, h), (1280, 640), "IHDR carries the requested size");
+    }
+
+    #[test]
+    fn the_plot_area_locates_each_bucket_where_its_value_is_drawn() {
+        let (svg, plot) = trend_svg_with_plot(&small()).unwrap();
+        assert_eq!((plot.width, plot.height, plot.buckets), (640, 320, 6));
+        // Six equal slots between the plot's edges, each one slot wide and touching the next.
+        let slot = (plot.right - plot.left) / 6.0;
+        assert_eq!(plot.bucket_span(0), (plot.left, plot.left + slot));
+        assert_eq!(plot.bucket_span(5).1, plot.right);
+        assert!(plot.top < plot.bottom && plot.bottom < 320.0);
+        // Every value is a dot (six buckets) at the middle of its bucket's span: 0, 1, 3, 4, 5.
+        let cx: Vec<i32> = svg
+            .lines()
+            .filter(|l| l.starts_with("<circle") && l.contains("fill=\"#0072B2\""))
+            .filter_map(|l| {
+                let v = l.split("cx=\"").nth(1)?.split('"').next()?;
+                v.parse().ok()
+            })
+            .collect();
+        let expected: Vec<i32> = [0, 1, 3, 4, 5]
+            .iter()
+            .map(|&i| {
+                let (a, b) = plot.bucket_span(i);
+                ((a + b) / 2.0).round() as i32
+            })
+            .collect();
+        assert_eq!(
+            cx.iter().filter(|x| expected.contains(x)).count(),
+            5,
+            "each value's dot sits mid-span: {cx:?} vs {expected:?}"
+        );
+        assert_eq!(
+            svg,
+            trend_svg(&small()).unwrap(),
+            "the same drawing either way"
+        );
     }
 
     #[test]

@@ -349,7 +349,7 @@ enum Swatch {
 }
 
 /// Where the plot sits on the canvas, and how buckets and values map onto it.
-struct Frame {
+pub(crate) struct Frame {
     left: f64,
     right: f64,
     /// Top of the shaded windows and marker lines.

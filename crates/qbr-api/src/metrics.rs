@@ -542,6 +542,7 @@ pub fn metric_detail(
         target: overall.target.as_ref().and_then(chart_target),
         markers: chart_markers,
         windows: Vec::new(),
+        control: None,
         width: 960,
         height: 360,
     };

@@ -2,17 +2,19 @@
 //! finished drawing; nothing here computes a metric. The trend chart lives in `trend`, its axes'
 //! arithmetic and number formats in `scale`, the bundled typeface in `fonts`.
 
+mod diagnose;
 mod fonts;
 mod scale;
 mod trend;
 
 use plotters::prelude::*;
 
+pub use diagnose::{drivers_svg, scatter_svg, DriverChart, ScatterChart};
 pub use fonts::{BOLD_TTF, FAMILY as FONT_FAMILY, REGULAR_TTF};
 pub use scale::{format_value, UnitKind};
 pub use trend::{
-    series_colour, trend_png, trend_svg, Marker, MarkerKind, MovingAverage, ShadedWindow, Target,
-    TrendChart, TrendSeries,
+    series_colour, trend_png, trend_svg, ControlBand, Marker, MarkerKind, MovingAverage,
+    ShadedWindow, Target, TrendChart, TrendSeries,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -89,7 +89,13 @@ pub fn correlate(x: &[f64], y: &[f64]) -> Result<Correlation, String> {
         pearson_p: p_of(r, n),
         pearson_ci: ci,
         spearman: rho,
-        spearman_p: p_of(rho, n),
+        // Perfect rank agreement: only 2 of the n! orderings give |ρ| = 1, so the exact p is
+        // 2 / n! (the t approximation would say 0, which is wrong for small n).
+        spearman_p: if rho.abs() >= 1.0 {
+            (2.0 / (1..=n).map(|k| k as f64).product::<f64>()).min(1.0)
+        } else {
+            p_of(rho, n)
+        },
     })
 }
 
@@ -129,6 +135,10 @@ mod tests {
         // Monotone but not linear: Spearman 1, Pearson below 1.
         let m = correlate(&[1.0, 2.0, 3.0, 4.0, 5.0], &[1.0, 4.0, 9.0, 16.0, 100.0]).unwrap();
         assert!((m.spearman - 1.0).abs() < 1e-12);
+        assert!(
+            (m.spearman_p - 2.0 / 120.0).abs() < 1e-12,
+            "exact: 2 of 5! orderings"
+        );
         assert!(m.pearson < 0.9, "{m:?}");
     }
 

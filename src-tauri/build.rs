@@ -26,6 +26,11 @@ const COMMANDS: &[&str] = &[
     "remove_metric_def",
     "set_program_alias",
     "remove_program_alias",
+    "attention",
+    "control_chart",
+    "drivers",
+    "correlate",
+    "staffing",
 ];
 
 fn main() {

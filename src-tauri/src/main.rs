@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod diagnose;
 mod imports;
 mod recent;
 
@@ -39,6 +40,11 @@ fn main() {
             commands::remove_metric_def,
             imports::set_program_alias,
             imports::remove_program_alias,
+            diagnose::attention,
+            diagnose::control_chart,
+            diagnose::drivers,
+            diagnose::correlate,
+            diagnose::staffing,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -370,7 +370,8 @@ pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
     if !named.is_empty() && s.change != 0.0 {
         out.push_str(": ");
         out.push_str(&named.join(", "));
-        if parts.len() > 3 && rest.abs() > 0.0 {
+        // A rest that rounds to nothing is not worth a clause ("the rest −0 s").
+        if parts.len() > 3 && format_change(unit, rest) != format_change(unit, 0.0) {
             out.push_str(&format!("; the rest {}", signed(rest)));
         }
     }

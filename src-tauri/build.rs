@@ -39,6 +39,11 @@ const COMMANDS: &[&str] = &[
     "add_action_note",
     "remove_action",
     "restore_action",
+    "attention",
+    "control_chart",
+    "drivers",
+    "correlate",
+    "staffing",
 ];
 
 fn main() {

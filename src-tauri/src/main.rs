@@ -6,6 +6,7 @@
 
 mod annotate;
 mod commands;
+mod diagnose;
 mod imports;
 mod recent;
 
@@ -53,6 +54,11 @@ fn main() {
             annotate::add_action_note,
             annotate::remove_action,
             annotate::restore_action,
+            diagnose::attention,
+            diagnose::control_chart,
+            diagnose::drivers,
+            diagnose::correlate,
+            diagnose::staffing,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -787,6 +787,7 @@ fn effect_chart(
         target: None,
         markers,
         windows,
+        control: None,
         width: 960,
         height: 340,
     };

@@ -22,7 +22,7 @@ use qbr_core::{Dimension, Error, Workspace};
 use crate::wire::*;
 use crate::ApiResult;
 
-fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
     Error::InvalidSetting {
         field: field.into(),
         message: message.into(),
@@ -53,7 +53,7 @@ pub fn parse_filter(text: &str) -> ApiResult<(Dimension, String)> {
     Ok((parse_dimension(dim)?, value.trim().to_string()))
 }
 
-fn parse_date(text: &str, field: &str) -> ApiResult<NaiveDate> {
+pub(crate) fn parse_date(text: &str, field: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         invalid(
             field,
@@ -542,6 +542,7 @@ pub fn metric_detail(
         target: overall.target.as_ref().and_then(chart_target),
         markers: chart_markers,
         windows: Vec::new(),
+        control: None,
         width: 960,
         height: 360,
     };
@@ -709,7 +710,7 @@ pub(crate) fn period_view(p: &Period) -> PeriodView {
     }
 }
 
-fn definition_view(m: &Metric) -> MetricDefinitionView {
+pub(crate) fn definition_view(m: &Metric) -> MetricDefinitionView {
     MetricDefinitionView {
         id: m.id.clone(),
         name: m.name.clone(),

@@ -506,6 +506,18 @@ pub fn typescript_bindings() -> String {
         ActionChoicesView::decl(&cfg),
         ActionsPage::decl(&cfg),
         ActionPage::decl(&cfg),
+        AttentionItemView::decl(&cfg),
+        AttentionReport::decl(&cfg),
+        ControlPointView::decl(&cfg),
+        ControlSignalView::decl(&cfg),
+        ControlReport::decl(&cfg),
+        DriverSegmentView::decl(&cfg),
+        ExcludedSegmentView::decl(&cfg),
+        DriversReport::decl(&cfg),
+        CorrelationPointView::decl(&cfg),
+        CorrelationReport::decl(&cfg),
+        StaffingRowView::decl(&cfg),
+        StaffingReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -1008,4 +1020,201 @@ pub struct ActionPage {
     pub effect_unavailable: Option<String>,
     pub effect_chart: Option<EffectChartView>,
     pub choices: ActionChoicesView,
+}
+
+// ---- Diagnostics (issue 7) ----
+
+/// One thing that needs attention; `metric_id` and `scope` link to the metric's detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AttentionItemView {
+    /// target_missed, signal, large_move or low_sample.
+    pub kind: String,
+    pub metric_id: String,
+    pub metric_name: String,
+    pub unit: String,
+    /// Null for the whole account.
+    pub scope: Option<ScopeView>,
+    pub scope_label: String,
+    /// Higher first; see the README for the scale.
+    pub score: f64,
+    pub message: String,
+    pub value: Option<f64>,
+    /// A target met in the previous period and missed now.
+    pub newly: bool,
+    /// Signals: the run rules that fired (ids such as `beyond_limits`).
+    pub rules: Vec<String>,
+    /// Signals: the weeks where a signal ended.
+    pub weeks: Vec<String>,
+}
+
+/// `qbr attention --json` and the scorecard's attention list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AttentionReport {
+    pub period: PeriodView,
+    pub items: Vec<AttentionItemView>,
+}
+
+/// One bucket of a control chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ControlPointView {
+    pub period: PeriodView,
+    pub value: Option<f64>,
+    /// Null where the bucket has no value.
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub sigma: Option<f64>,
+    /// XmR: |this − previous value|.
+    pub moving_range: Option<f64>,
+    pub in_baseline: bool,
+    /// Rules whose signal covers this bucket.
+    pub signals: Vec<String>,
+}
+
+/// A run rule that fired, from one bucket to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ControlSignalView {
+    pub rule: String,
+    /// The rule's name as a chart shows it.
+    pub label: String,
+    pub start: String,
+    pub end: String,
+    /// above, below, rising, falling or alternating.
+    pub direction: String,
+}
+
+/// `qbr control --json` and the metric page's control chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ControlReport {
+    pub definition: MetricDefinitionView,
+    pub grain: String,
+    /// xmr or p.
+    pub method: String,
+    pub range: PeriodView,
+    pub baseline: PeriodView,
+    pub baseline_points: u64,
+    pub centre: f64,
+    pub mean_moving_range: Option<f64>,
+    pub moving_range_ucl: Option<f64>,
+    pub points: Vec<ControlPointView>,
+    pub signals: Vec<ControlSignalView>,
+    /// The trend chart with the limits and signals.
+    pub chart_svg: String,
+}
+
+/// One segment's part of a change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DriverSegmentView {
+    pub segment: String,
+    /// both, only_from or only_to.
+    pub presence: String,
+    pub value_from: Option<f64>,
+    pub value_to: Option<f64>,
+    /// The metric's denominator in each period (contacts handled for AHT).
+    pub volume_from: f64,
+    pub volume_to: f64,
+    pub share_from: f64,
+    pub share_to: f64,
+    pub rate_effect: f64,
+    pub mix_effect: f64,
+    pub total_effect: f64,
+}
+
+/// A segment left out of a split, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExcludedSegmentView {
+    pub segment: String,
+    pub reason: String,
+}
+
+/// `qbr drivers --json` and the drivers view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DriversReport {
+    pub definition: MetricDefinitionView,
+    pub by: String,
+    pub from: PeriodView,
+    pub to: PeriodView,
+    pub value_from: f64,
+    pub value_to: f64,
+    pub change: f64,
+    pub rate_total: f64,
+    pub mix_total: f64,
+    /// Largest total effect first.
+    pub segments: Vec<DriverSegmentView>,
+    pub excluded: Vec<ExcludedSegmentView>,
+    /// "Average handle time rose 45 s: 40 s from Tech Support's own …".
+    pub sentence: String,
+    pub chart_svg: String,
+}
+
+/// One pair of a correlation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CorrelationPointView {
+    /// The week or the member.
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// `qbr correlate --json` and the correlation view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CorrelationReport {
+    pub x: MetricDefinitionView,
+    pub y: MetricDefinitionView,
+    /// week or a dimension.
+    pub by: String,
+    pub period: PeriodView,
+    pub points: Vec<CorrelationPointView>,
+    /// Weeks or members without both values.
+    pub left_out: u64,
+    pub n: u64,
+    /// Null when no correlation can be computed; `reason` says why.
+    pub pearson: Option<f64>,
+    pub pearson_p: Option<f64>,
+    pub pearson_ci_low: Option<f64>,
+    pub pearson_ci_high: Option<f64>,
+    pub spearman: Option<f64>,
+    pub spearman_p: Option<f64>,
+    pub reason: Option<String>,
+    pub caution: String,
+    pub chart_svg: String,
+}
+
+/// Erlang C for one day (or the average or busiest day) of a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StaffingRowView {
+    /// A date, "average day" or "busiest day".
+    pub label: String,
+    pub offered: f64,
+    pub aht_s: f64,
+    pub calls_per_interval: f64,
+    pub erlangs: f64,
+    /// Fewest agents reaching the target service level; null when there is no load.
+    pub agents_needed: Option<u32>,
+    pub service_level_needed: Option<f64>,
+    pub asa_needed_s: Option<f64>,
+    /// Agents to roster for `agents_needed` after shrinkage.
+    pub rostered: Option<f64>,
+    /// With the agents asked for: null when none were asked or they cannot keep up (N ≤ A).
+    pub service_level_with_agents: Option<f64>,
+    pub asa_with_agents_s: Option<f64>,
+    pub occupancy_with_agents: Option<f64>,
+}
+
+/// `qbr staffing --json` and the staffing calculator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StaffingReport {
+    pub period: PeriodView,
+    pub interval_minutes: u32,
+    pub hours_open: f64,
+    pub threshold_s: f64,
+    pub target_service_level: f64,
+    pub shrinkage: f64,
+    /// given, measured (the period's shrinkage metric) or none.
+    pub shrinkage_source: String,
+    pub agents: Option<u32>,
+    pub average: Option<StaffingRowView>,
+    pub busiest: Option<StaffingRowView>,
+    pub days: Vec<StaffingRowView>,
+    /// The assumptions, in words.
+    pub note: String,
 }

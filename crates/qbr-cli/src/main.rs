@@ -16,6 +16,7 @@ use format::thousands;
 use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, WorkspaceInfo};
 
 mod annotate_cmd;
+mod diagnose_cmd;
 mod import_cmd;
 
 #[derive(Parser)]
@@ -120,6 +121,16 @@ enum Command {
     Cause(annotate_cmd::CauseArgs),
     /// Add, list, show, update, note, delete or restore improvement actions, and see their effect.
     Action(annotate_cmd::ActionArgs),
+    /// List what needs attention in a period, most important first.
+    Attention(diagnose_cmd::AttentionArgs),
+    /// Show a metric's control chart (XmR or p) with its limits and named run-rule signals.
+    Control(diagnose_cmd::ControlArgs),
+    /// Split a metric's change between two periods into rate and mix parts by a dimension.
+    Drivers(diagnose_cmd::DriversArgs),
+    /// Correlate two metrics over the weeks of a period or over a dimension's members.
+    Correlate(diagnose_cmd::CorrelateArgs),
+    /// Erlang C staffing from a period's actual volumes and AHT.
+    Staffing(diagnose_cmd::StaffingArgs),
 }
 
 fn main() -> ExitCode {
@@ -228,6 +239,11 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::Variants(args) => metrics::variants(args),
         Command::Cause(args) => annotate_cmd::cause(args),
         Command::Action(args) => annotate_cmd::action(args),
+        Command::Attention(args) => diagnose_cmd::attention(args),
+        Command::Control(args) => diagnose_cmd::control(args),
+        Command::Drivers(args) => diagnose_cmd::drivers(args),
+        Command::Correlate(args) => diagnose_cmd::correlate(args),
+        Command::Staffing(args) => diagnose_cmd::staffing(args),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod annotate;
 pub mod demo;
+pub mod diagnose;
 mod error;
 pub mod import;
 pub mod measure;

@@ -77,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 label: "after".into(),
             },
         ],
+        control: None,
         width: 720,
         height: 360,
     };
@@ -119,6 +120,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
         markers: vec![],
         windows: vec![],
+        control: None,
         width: 560,
         height: 300,
     };
@@ -144,6 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             kind: MarkerKind::Cause,
         }],
         windows: vec![],
+        control: None,
         width: 720,
         height: 300,
     };

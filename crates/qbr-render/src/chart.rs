@@ -3,6 +3,7 @@
 //! arithmetic and number formats in `scale`, the bundled typeface in `fonts`.
 
 pub(crate) mod bars;
+pub(crate) mod diagnose;
 pub(crate) mod fonts;
 pub(crate) mod scale;
 pub(crate) mod trend;
@@ -10,11 +11,12 @@ pub(crate) mod trend;
 use plotters::prelude::*;
 
 pub use bars::bars_svg;
+pub use diagnose::{drivers_svg, scatter_svg, DriverChart, ScatterChart};
 pub use fonts::{BOLD_TTF, FAMILY as FONT_FAMILY, REGULAR_TTF};
 pub use scale::{format_value, UnitKind};
 pub use trend::{
-    series_colour, trend_png, trend_svg, trend_svg_with_plot, Marker, MarkerKind, MovingAverage,
-    PlotArea, ShadedWindow, Target, TrendChart, TrendSeries,
+    series_colour, trend_png, trend_svg, trend_svg_with_plot, ControlBand, Marker, MarkerKind,
+    MovingAverage, PlotArea, ShadedWindow, Target, TrendChart, TrendSeries,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,11 @@ import type {
   CausePatchInput,
   CauseQuery,
   CauseView,
+  AttentionReport,
+  ControlReport,
+  CorrelationReport,
+  DriversReport,
+  StaffingReport,
   DetectionView,
   ErrorView,
   ImportDetailView,
@@ -87,6 +92,32 @@ export interface Backend {
   /** Soft delete: `restoreAction` undoes it. */
   removeAction(id: number): Promise<ActionView>;
   restoreAction(id: number): Promise<ActionView>;
+  /** What needs attention in `period` (null = latest complete quarter), ranked. */
+  attention(period: string | null): Promise<AttentionReport>;
+  /** A control chart; `baseline` is `FROM..TO` (null = the whole range); filters `DIM=VALUE`. */
+  controlChart(
+    metric: string,
+    grain: "day" | "week",
+    from: string,
+    to: string,
+    baseline: string | null,
+    filters: string[],
+  ): Promise<ControlReport>;
+  drivers(metric: string, from: string, to: string, by: string): Promise<DriversReport>;
+  /** `by` is "week" or a dimension. */
+  correlate(metrics: [string, string], by: string, period: string | null): Promise<CorrelationReport>;
+  staffing(input: StaffingInput): Promise<StaffingReport>;
+}
+
+/** The staffing calculator's inputs (fractions for the target and shrinkage). */
+export interface StaffingInput {
+  period: string | null;
+  targetSl: number;
+  agents: number | null;
+  intervalMinutes: number;
+  hoursOpen: number;
+  /** null = the period's measured shrinkage. */
+  shrinkage: number | null;
 }
 
 export const tauriBackend: Backend = {
@@ -132,6 +163,20 @@ export const tauriBackend: Backend = {
   addActionNote: (id, notedOn, text) => invoke("add_action_note", { id, notedOn, text }),
   removeAction: (id) => invoke("remove_action", { id }),
   restoreAction: (id) => invoke("restore_action", { id }),
+  attention: (period) => invoke("attention", { period }),
+  controlChart: (metric, grain, from, to, baseline, filters) =>
+    invoke("control_chart", { metric, grain, from, to, baseline, filters }),
+  drivers: (metric, from, to, by) => invoke("drivers", { metric, from, to, by }),
+  correlate: (metrics, by, period) => invoke("correlate", { metrics, by, period }),
+  staffing: (i) =>
+    invoke("staffing", {
+      period: i.period,
+      targetSl: i.targetSl,
+      agents: i.agents,
+      intervalMinutes: i.intervalMinutes,
+      hoursOpen: i.hoursOpen,
+      shrinkage: i.shrinkage,
+    }),
 };
 
 const CODES = new Set([

@@ -616,3 +616,135 @@ export type ActionPage = { detail: ActionDetailView,
  * Null when the action has no metric or start date; `effect_unavailable` says so.
  */
 effect: EffectView | null, effect_unavailable: string | null, effect_chart: EffectChartView | null, choices: ActionChoicesView, };
+
+export type AttentionItemView = { 
+/**
+ * target_missed, signal, large_move or low_sample.
+ */
+kind: string, metric_id: string, metric_name: string, unit: string, 
+/**
+ * Null for the whole account.
+ */
+scope: ScopeView | null, scope_label: string, 
+/**
+ * Higher first; see the README for the scale.
+ */
+score: number, message: string, value: number | null, 
+/**
+ * A target met in the previous period and missed now.
+ */
+newly: boolean, 
+/**
+ * Signals: the run rules that fired (ids such as `beyond_limits`).
+ */
+rules: Array<string>, 
+/**
+ * Signals: the weeks where a signal ended.
+ */
+weeks: Array<string>, };
+
+export type AttentionReport = { period: PeriodView, items: Array<AttentionItemView>, };
+
+export type ControlPointView = { period: PeriodView, value: number | null, 
+/**
+ * Null where the bucket has no value.
+ */
+lower: number | null, upper: number | null, sigma: number | null, 
+/**
+ * XmR: |this − previous value|.
+ */
+moving_range: number | null, in_baseline: boolean, 
+/**
+ * Rules whose signal covers this bucket.
+ */
+signals: Array<string>, };
+
+export type ControlSignalView = { rule: string, 
+/**
+ * The rule's name as a chart shows it.
+ */
+label: string, start: string, end: string, 
+/**
+ * above, below, rising, falling or alternating.
+ */
+direction: string, };
+
+export type ControlReport = { definition: MetricDefinitionView, grain: string, 
+/**
+ * xmr or p.
+ */
+method: string, range: PeriodView, baseline: PeriodView, baseline_points: number, centre: number, mean_moving_range: number | null, moving_range_ucl: number | null, points: Array<ControlPointView>, signals: Array<ControlSignalView>, 
+/**
+ * The trend chart with the limits and signals.
+ */
+chart_svg: string, };
+
+export type DriverSegmentView = { segment: string, 
+/**
+ * both, only_from or only_to.
+ */
+presence: string, value_from: number | null, value_to: number | null, 
+/**
+ * The metric's denominator in each period (contacts handled for AHT).
+ */
+volume_from: number, volume_to: number, share_from: number, share_to: number, rate_effect: number, mix_effect: number, total_effect: number, };
+
+export type ExcludedSegmentView = { segment: string, reason: string, };
+
+export type DriversReport = { definition: MetricDefinitionView, by: string, from: PeriodView, to: PeriodView, value_from: number, value_to: number, change: number, rate_total: number, mix_total: number, 
+/**
+ * Largest total effect first.
+ */
+segments: Array<DriverSegmentView>, excluded: Array<ExcludedSegmentView>, 
+/**
+ * "Average handle time rose 45 s: 40 s from Tech Support's own …".
+ */
+sentence: string, chart_svg: string, };
+
+export type CorrelationPointView = { 
+/**
+ * The week or the member.
+ */
+label: string, x: number, y: number, };
+
+export type CorrelationReport = { x: MetricDefinitionView, y: MetricDefinitionView, 
+/**
+ * week or a dimension.
+ */
+by: string, period: PeriodView, points: Array<CorrelationPointView>, 
+/**
+ * Weeks or members without both values.
+ */
+left_out: number, n: number, 
+/**
+ * Null when no correlation can be computed; `reason` says why.
+ */
+pearson: number | null, pearson_p: number | null, pearson_ci_low: number | null, pearson_ci_high: number | null, spearman: number | null, spearman_p: number | null, reason: string | null, caution: string, chart_svg: string, };
+
+export type StaffingRowView = { 
+/**
+ * A date, "average day" or "busiest day".
+ */
+label: string, offered: number, aht_s: number, calls_per_interval: number, erlangs: number, 
+/**
+ * Fewest agents reaching the target service level; null when there is no load.
+ */
+agents_needed: number | null, service_level_needed: number | null, asa_needed_s: number | null, 
+/**
+ * Agents to roster for `agents_needed` after shrinkage.
+ */
+rostered: number | null, 
+/**
+ * With the agents asked for: null when none were asked or they cannot keep up (N ≤ A).
+ */
+service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, };
+
+export type StaffingReport = { period: PeriodView, interval_minutes: number, hours_open: number, threshold_s: number, target_service_level: number, shrinkage: number, 
+/**
+ * given, measured (the period's shrinkage metric) or none.
+ */
+shrinkage_source: string, agents: number | null, average: StaffingRowView | null, busiest: StaffingRowView | null, days: Array<StaffingRowView>, 
+/**
+ * The assumptions, in words.
+ */
+note: string, };

@@ -26,9 +26,24 @@ pub struct TrendChart {
     pub target: Option<Target>,
     pub markers: Vec<Marker>,
     pub windows: Vec<ShadedWindow>,
+    /// Control-chart limits and signals for the first series; `None` draws none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlBand>,
     /// Size of the SVG in pixels.
     pub width: u32,
     pub height: u32,
+}
+
+/// A control chart's centre line, per-bucket limits (constant for XmR, varying for a p-chart) and
+/// the buckets where a run rule fired, drawn over the first series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlBand {
+    pub centre: f64,
+    /// One per bucket; `None` where there are no limits (no value).
+    pub lower: Vec<Option<f64>>,
+    pub upper: Vec<Option<f64>>,
+    /// Buckets with a signal, ringed in red on the first series.
+    pub signals: Vec<usize>,
 }
 
 /// One line of the chart.
@@ -257,6 +272,14 @@ pub(crate) fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<()
             ));
         }
     }
+    if let Some(c) = &chart.control {
+        if c.lower.len() != chart.buckets.len() || c.upper.len() != chart.buckets.len() {
+            return invalid("the control limits need one value per bucket".into());
+        }
+        if let Some(&i) = c.signals.iter().find(|&&i| i >= chart.buckets.len()) {
+            return invalid(format!("a signal is at bucket {i}, past the last bucket"));
+        }
+    }
     for w in &chart.windows {
         if w.from > w.to || w.to >= n {
             return invalid(format!(
@@ -292,6 +315,8 @@ pub(crate) const GRID: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
 pub(crate) const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
 pub(crate) const TARGET: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const MARKER: RGBColor = RGBColor(0x44, 0x44, 0x44);
+const CONTROL: RGBColor = RGBColor(0x88, 0x88, 0x88);
+const SIGNAL: RGBColor = RGBColor(0xC0, 0x1F, 0x1F);
 
 /// The colour of series `i`.
 pub fn series_colour(i: usize) -> (u8, u8, u8) {
@@ -346,6 +371,8 @@ enum Swatch {
     TargetLine,
     TargetBand,
     Marker(MarkerKind),
+    Control,
+    Signal,
 }
 
 /// Where the plot sits on the canvas, and how buckets and values map onto it.
@@ -412,6 +439,12 @@ fn value_range(chart: &TrendChart) -> Option<(f64, f64)> {
                 .iter()
                 .chain(s.moving_average.iter().flat_map(|ma| ma.values.iter()))
         })
+        .chain(
+            chart
+                .control
+                .iter()
+                .flat_map(|c| c.lower.iter().chain(c.upper.iter())),
+        )
         .filter_map(|v| finite(*v))
         .chain(chart.target.iter().flat_map(|t| t.values()));
     values.fold(None, |acc, v| match acc {
@@ -581,6 +614,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
         };
         entries.push((swatch, target.label(chart.unit)));
     }
+    if chart.control.is_some() {
+        entries.push((Swatch::Control, "Control limits".to_string()));
+        entries.push((Swatch::Signal, "Signal".to_string()));
+    }
     for kind in [
         MarkerKind::Cause,
         MarkerKind::ActionStart,
@@ -746,6 +783,10 @@ pub(crate) fn draw<DB: DrawingBackend>(
             .map_err(draw_error)?;
     }
 
+    if let Some(c) = &chart.control {
+        draw_control_lines(root, c, &frame, &m)?;
+    }
+
     // Moving averages under their series, then the series.
     for (i, series) in chart.series.iter().enumerate() {
         let colour = SERIES_COLOURS[i % SERIES_COLOURS.len()];
@@ -781,6 +822,19 @@ pub(crate) fn draw<DB: DrawingBackend>(
                     root.draw(&Circle::new(p, m.px(3.5).round() as i32, colour.filled()))
                         .map_err(draw_error)?;
                 }
+            }
+        }
+    }
+
+    if let (Some(c), Some(first)) = (&chart.control, chart.series.first()) {
+        for &i in &c.signals {
+            if let Some(v) = first.values.get(i).and_then(|v| finite(*v)) {
+                root.draw(&Circle::new(
+                    pt(frame.x(i), frame.y(v)),
+                    m.px(6.5).round() as i32,
+                    SIGNAL.stroke_width(m.stroke(2.0)),
+                ))
+                .map_err(draw_error)?;
             }
         }
     }
@@ -948,7 +1002,50 @@ fn draw_swatch<DB: DrawingBackend>(
         Swatch::Marker(kind) => {
             marker_line(root, kind, x + w / 2.0, y - m.px(8.0), y + m.px(8.0), m)
         }
+        Swatch::Control => dashed(
+            root,
+            &[(x, y), (x + w, y)],
+            CONTROL.to_rgba(),
+            1.5,
+            3.0,
+            3.0,
+            m,
+        ),
+        Swatch::Signal => root
+            .draw(&Circle::new(
+                pt(x + w / 2.0, y),
+                m.px(5.0).round() as i32,
+                SIGNAL.stroke_width(m.stroke(2.0)),
+            ))
+            .map_err(draw_error),
     }
+}
+
+/// The centre line (thin, solid) and the limits (dotted steps, so p-chart limits show each
+/// bucket's own width).
+fn draw_control_lines<DB: DrawingBackend>(
+    root: &Area<DB>,
+    c: &ControlBand,
+    frame: &Frame,
+    m: &Metrics,
+) -> Result<(), ChartError> {
+    let y = frame.y(c.centre);
+    root.draw(&PathElement::new(
+        vec![pt(frame.left, y), pt(frame.right, y)],
+        CONTROL.stroke_width(m.stroke(1.0)),
+    ))
+    .map_err(draw_error)?;
+    for limits in [&c.lower, &c.upper] {
+        for run in runs(limits) {
+            let mut points = Vec::new();
+            for &(b, v) in &run {
+                points.push((frame.edge(b), frame.y(v)));
+                points.push((frame.edge(b + 1), frame.y(v)));
+            }
+            dashed(root, &points, CONTROL.to_rgba(), 1.5, 3.0, 3.0, m)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -973,6 +1070,7 @@ mod tests {
             target: None,
             markers: vec![],
             windows: vec![],
+            control: None,
             width: 640,
             height: 320,
         }
@@ -1292,6 +1390,39 @@ mod tests {
         assert!(
             ys.len() > 1,
             "labels one bucket apart take several rows: {ys:?}"
+        );
+    }
+
+    #[test]
+    fn control_limits_and_signals_are_drawn_and_named() {
+        let mut c = chart(
+            UnitKind::Seconds,
+            vec![series(
+                "AHT",
+                &[Some(300.0), Some(305.0), Some(298.0), Some(380.0)],
+            )],
+        );
+        c.control = Some(ControlBand {
+            centre: 301.0,
+            lower: vec![Some(290.0); 4],
+            upper: vec![Some(312.0); 4],
+            signals: vec![3],
+        });
+        let svg = trend_svg(&c).unwrap();
+        let t = texts(&svg);
+        assert!(
+            t.iter().any(|x| x == "Control limits") && t.iter().any(|x| x == "Signal"),
+            "{t:?}"
+        );
+        assert_eq!(
+            svg.matches("stroke=\"#C01F1F\"").count(),
+            2,
+            "one ring for the signal at bucket 3, one in the legend"
+        );
+        c.control.as_mut().unwrap().signals = vec![4];
+        assert!(
+            trend_svg(&c).is_err(),
+            "a signal past the last bucket is refused"
         );
     }
 

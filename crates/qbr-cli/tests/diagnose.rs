@@ -1,0 +1,418 @@
+//! The diagnostic commands as a user runs them: `drivers` and `staffing` on small workspaces built
+//! here from an intervals CSV whose answers are worked by hand (and, for staffing, are the Erlang C
+//! vectors of metrics.md), `control`, `correlate` and `attention` on the demo, checked against
+//! `qbr series` and `qbr metrics` over the same scope.
+
+mod common;
+
+use common::{arg, ok_json, qbr};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diagnose-demo");
+        let out = qbr(&["demo", arg(&dir), "--force"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir.join("northwind-mobile.qbr")
+    })
+}
+
+/// A new UTC workspace holding `csv` (intervals) as its one import.
+fn workspace(csv: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("t.qbr");
+    let file = dir.path().join("intervals.csv");
+    std::fs::write(&file, csv).unwrap();
+    assert!(qbr(&["init", arg(&ws), "--timezone", "UTC"])
+        .status
+        .success());
+    let out = qbr(&["import", arg(&ws), arg(&file), "--kind", "intervals"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, ws)
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("a number: {v}"))
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+const HEADER: &str =
+    "interval_start,queue,channel,offered,handled,abandoned,answered_in_threshold,asa,aht\n";
+
+#[test]
+fn drivers_split_the_hand_worked_two_queue_case_exactly() {
+    // Q2: Billing 600 calls at 300 s, Tech Support 400 at 600 s → AHT 420 s.
+    // Q3: Billing 500 at 330 s, Tech Support 500 at 600 s → AHT 465 s (+45 s).
+    // Rate: Billing 0.55 × 30 = 16.5, Tech Support 0. Mix (R̄ 442.5): Billing (315 − 442.5) × −0.1
+    // = 12.75, Tech Support (600 − 442.5) × 0.1 = 15.75.
+    let (_d, ws) = workspace(&format!(
+        "{HEADER}2026-05-01 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-05-01 09:00,Tech Support,voice,400,400,0,300,10,600\n\
+         2026-08-03 09:00,Billing,voice,500,500,0,400,10,330\n\
+         2026-08-03 09:00,Tech Support,voice,500,500,0,350,10,600\n"
+    ));
+    let r = ok_json(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q2",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "queue",
+        "--json",
+    ]);
+    assert!(close(f(&r["value_from"]), 420.0, 1e-9) && close(f(&r["value_to"]), 465.0, 1e-9));
+    assert!(close(f(&r["change"]), 45.0, 1e-9));
+    assert!(
+        close(
+            f(&r["rate_total"]) + f(&r["mix_total"]),
+            f(&r["change"]),
+            1e-9
+        ),
+        "additive"
+    );
+    let seg = |name: &str| {
+        r["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["segment"] == name)
+            .unwrap()
+            .clone()
+    };
+    let (b, t) = (seg("Billing"), seg("Tech Support"));
+    assert!(close(f(&b["rate_effect"]), 16.5, 1e-9), "{b}");
+    assert!(close(f(&b["mix_effect"]), 12.75, 1e-9), "{b}");
+    assert!(close(f(&t["rate_effect"]), 0.0, 1e-9), "{t}");
+    assert!(close(f(&t["mix_effect"]), 15.75, 1e-9), "{t}");
+    assert_eq!(
+        r["sentence"],
+        "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: 16 s from Billing's own average \
+         handle time, 16 s from more volume in Tech Support, 13 s from less volume in Billing."
+    );
+    assert!(r["chart_svg"].as_str().unwrap().starts_with("<svg"));
+    // The text shows the same split.
+    let out = qbr(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q2",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "queue",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("change +45.0 s = rate +16.5 s + mix +28.5 s"),
+        "{text}"
+    );
+}
+
+#[test]
+fn staffing_reproduces_the_erlang_c_vectors() {
+    // 2,400 calls over 12 open hours in 30-minute intervals = 100 calls per interval at 180 s:
+    // 10 Erlangs, the first rows of the metrics.md table.
+    let (_d, ws) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,2400,2400,0,2000,10,180\n"
+    ));
+    let r = ok_json(&[
+        "staffing",
+        arg(&ws),
+        "--period",
+        "2026-07-01",
+        "--agents",
+        "15",
+        "--shrinkage",
+        "0.3",
+        "--json",
+    ]);
+    let avg = &r["average"];
+    assert!(close(f(&avg["calls_per_interval"]), 100.0, 1e-9), "{avg}");
+    assert!(close(f(&avg["erlangs"]), 10.0, 1e-9));
+    assert_eq!(avg["agents_needed"], 14, "14 agents give 88.8% ≥ 80%");
+    assert!(
+        close(f(&avg["service_level_needed"]), 0.8883500, 5e-8),
+        "{avg}"
+    );
+    assert!(close(f(&avg["asa_needed_s"]), 7.8359, 5e-5));
+    assert!(close(f(&avg["rostered"]), 20.0, 1e-9), "14 / (1 − 0.3)");
+    assert!(
+        close(f(&avg["service_level_with_agents"]), 0.9414528, 5e-8),
+        "15 agents"
+    );
+    assert!(close(f(&avg["asa_with_agents_s"]), 3.6735, 5e-5));
+    assert_eq!(r["threshold_s"], 20.0, "the workspace's voice threshold");
+    assert_eq!(r["shrinkage_source"], "given");
+    // Too few agents cannot keep up: no service level rather than a number.
+    let few = ok_json(&[
+        "staffing",
+        arg(&ws),
+        "--period",
+        "2026-07-01",
+        "--agents",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(few["average"]["service_level_with_agents"], Value::Null);
+    assert_eq!(
+        few["shrinkage_source"], "none",
+        "no paid or logged-in time in this workspace"
+    );
+}
+
+#[test]
+fn control_limits_match_the_weekly_series() {
+    let ws = demo();
+    let (from, to, base_to) = ("2026-01-05", "2026-09-27", "2026-06-28");
+    let r = ok_json(&[
+        "control",
+        arg(ws),
+        "--metric",
+        "aht",
+        "--grain",
+        "week",
+        "--from",
+        from,
+        "--to",
+        to,
+        "--baseline",
+        &format!("{from}..{base_to}"),
+        "--filter",
+        "program=Tech Support",
+        "--json",
+    ]);
+    let s = ok_json(&[
+        "series",
+        arg(ws),
+        "--metric",
+        "aht",
+        "--grain",
+        "week",
+        "--from",
+        from,
+        "--to",
+        base_to,
+        "--filter",
+        "program=Tech Support",
+        "--json",
+    ]);
+    let base: Vec<f64> = s["lines"][0]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["value"].as_f64())
+        .collect();
+    assert_eq!(base.len(), 25, "25 whole weeks in the baseline");
+    let mean = base.iter().sum::<f64>() / base.len() as f64;
+    let mr = base.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>() / (base.len() - 1) as f64;
+    assert_eq!(r["method"], "xmr", "AHT is not a proportion");
+    assert!(close(f(&r["centre"]), mean, 1e-9));
+    assert!(close(f(&r["mean_moving_range"]), mr, 1e-9));
+    assert!(close(f(&r["moving_range_ucl"]), 3.267 * mr, 1e-9));
+    let p0 = &r["points"][0];
+    assert!(close(f(&p0["upper"]), mean + 2.66 * mr, 1e-9), "{p0}");
+    assert!(close(f(&p0["lower"]), mean - 2.66 * mr, 1e-9));
+    // Q3's handle times are above the upper limit: the story of the demo.
+    let signals = r["signals"].as_array().unwrap();
+    assert!(
+        signals.iter().any(|x| x["rule"] == "beyond_limits"
+            && x["end"] == "2026-W39"
+            && x["direction"] == "above"),
+        "{signals:?}"
+    );
+    assert!(signals.iter().any(|x| x["rule"] == "eight_one_side"));
+    // A proportion gets a p-chart whose centre is the baseline's ratio of sums.
+    let p = ok_json(&[
+        "control",
+        arg(ws),
+        "--metric",
+        "service_level",
+        "--grain",
+        "week",
+        "--from",
+        from,
+        "--to",
+        to,
+        "--baseline",
+        &format!("{from}..{base_to}"),
+        "--json",
+    ]);
+    let m = ok_json(&[
+        "metrics",
+        arg(ws),
+        "--period",
+        &format!("{from}..{base_to}"),
+        "--metric",
+        "service_level",
+        "--json",
+    ]);
+    assert_eq!(p["method"], "p");
+    let sl = f(&m["groups"][0]["metrics"]["service_level"]["value"]);
+    assert!(
+        close(f(&p["centre"]), sl, 1e-9),
+        "p̄ = the baseline's service level"
+    );
+    let bad = qbr(&[
+        "control",
+        arg(ws),
+        "--metric",
+        "aht",
+        "--grain",
+        "week",
+        "--from",
+        from,
+        "--to",
+        to,
+        "--baseline",
+        "2027-01-01..2027-02-01",
+    ]);
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "a baseline outside the range is refused"
+    );
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let syy: f64 = y.iter().map(|b| (b - my).powi(2)).sum();
+    sxy / (sxx * syy).sqrt()
+}
+
+#[test]
+fn correlate_by_program_uses_the_scorecard_values() {
+    let ws = demo();
+    let r = ok_json(&[
+        "correlate",
+        arg(ws),
+        "--metrics",
+        "aht,csat",
+        "--by",
+        "program",
+        "--period",
+        "2026-Q3",
+        "--json",
+    ]);
+    let m = ok_json(&[
+        "metrics",
+        arg(ws),
+        "--period",
+        "2026-Q3",
+        "--by",
+        "program",
+        "--metric",
+        "aht",
+        "--metric",
+        "csat",
+        "--json",
+    ]);
+    let groups = m["groups"].as_array().unwrap();
+    let x: Vec<f64> = groups
+        .iter()
+        .map(|g| f(&g["metrics"]["aht"]["value"]))
+        .collect();
+    let y: Vec<f64> = groups
+        .iter()
+        .map(|g| f(&g["metrics"]["csat"]["value"]))
+        .collect();
+    assert_eq!(r["n"], 3);
+    assert!(close(f(&r["pearson"]), pearson(&x, &y), 1e-12));
+    // Tech Support has the longest calls and the lowest CSAT: ranks agree perfectly, exact p 2/3!.
+    assert!(close(f(&r["spearman"]), -1.0, 1e-12));
+    assert!(close(f(&r["spearman_p"]), 1.0 / 3.0, 1e-12));
+    assert_eq!(r["pearson_ci_low"], Value::Null, "no interval from 3 pairs");
+    assert!(r["caution"]
+        .as_str()
+        .unwrap()
+        .starts_with("Correlation is not cause"));
+    let weekly = ok_json(&[
+        "correlate",
+        arg(ws),
+        "--metrics",
+        "aht,csat",
+        "--by",
+        "week",
+        "--period",
+        "2026-Q3",
+        "--json",
+    ]);
+    assert_eq!(weekly["n"], 14, "the weeks touching 2026-Q3");
+    assert!(
+        f(&weekly["pearson"]) < -0.5,
+        "longer calls, less satisfied customers: {}",
+        weekly["pearson"]
+    );
+    let one = qbr(&["correlate", arg(ws), "--metrics", "aht", "--by", "week"]);
+    assert_eq!(one.status.code(), Some(1), "two metrics are needed");
+}
+
+#[test]
+fn attention_on_the_demo_names_tech_support() {
+    let ws = demo();
+    let r = ok_json(&["attention", arg(ws), "--period", "2026-Q3", "--json"]);
+    let items = r["items"].as_array().unwrap();
+    let top = &items[0];
+    assert_eq!(top["kind"], "target_missed");
+    assert_eq!(top["metric_id"], "nps");
+    assert_eq!(top["scope"]["dimension"], "program");
+    assert_eq!(top["scope"]["value"], "Tech Support");
+    let sl = items
+        .iter()
+        .find(|i| {
+            i["metric_id"] == "service_level"
+                && i["kind"] == "target_missed"
+                && i["scope"]["value"] == "Tech Support"
+        })
+        .expect("Tech Support's service level is listed");
+    assert_eq!(sl["newly"], true);
+    // The item's value is the scorecard's.
+    let m = ok_json(&[
+        "metrics",
+        arg(ws),
+        "--period",
+        "2026-Q3",
+        "--filter",
+        "program=Tech Support",
+        "--metric",
+        "service_level",
+        "--json",
+    ]);
+    assert!(close(
+        f(&sl["value"]),
+        f(&m["groups"][0]["metrics"]["service_level"]["value"]),
+        1e-12
+    ));
+    assert!(items.iter().any(|i| i["kind"] == "signal"
+        && i["metric_id"] == "aht"
+        && i["scope"]["value"] == "Tech Support"));
+    assert!(
+        items
+            .windows(2)
+            .all(|w| f(&w[0]["score"]) >= f(&w[1]["score"])),
+        "ranked"
+    );
+}

@@ -1,0 +1,310 @@
+//! Diagnostics: why the numbers moved and what to do about it. Pure computations ([`control`]
+//! charts and run rules, the rate / mix [`drivers`] split, [`correlation`], [`erlang`] C) plus the
+//! workspace questions built on them from scorecards and series ([`attention`]). No SQL here:
+//! every figure comes from [`Workspace::scorecard`] or [`Workspace::series`], so it is the same
+//! ratio of sums the scorecard shows.
+
+pub mod attention;
+pub mod control;
+pub mod correlation;
+pub mod drivers;
+pub mod erlang;
+
+use crate::error::{Error, Result};
+use crate::measure::Dimension;
+use crate::metrics::catalog::Metric;
+use crate::metrics::{ScorecardRequest, SeriesRequest, Unit};
+use crate::period::{Grain, Period};
+use crate::store::Workspace;
+
+pub use attention::{AttentionItem, AttentionKind};
+pub use control::{ChartInput, ChartMethod, ControlChart, PointLimits, Rule, Signal};
+pub use correlation::{Correlation, CAUTION};
+pub use drivers::{DriverSegment, DriverSplit, Drivers, Presence};
+
+/// Metrics that are a share of counted contacts, so a p-chart's binomial limits apply.
+pub const PROPORTIONS: [&str; 5] = ["service_level", "abandon_rate", "fcr", "csat", "error_rate"];
+
+/// Whether `m` is a proportion of counts (its unit is a ratio and it is one of [`PROPORTIONS`]).
+pub fn is_proportion(m: &Metric) -> bool {
+    m.unit == Unit::Ratio && PROPORTIONS.contains(&m.id.as_str())
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidSetting {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// What a control chart covers.
+#[derive(Debug, Clone)]
+pub struct ControlRequest {
+    pub metric: String,
+    /// Day or week.
+    pub grain: Grain,
+    pub range: Period,
+    /// The buckets whose values set the limits; `None` for the whole range.
+    pub baseline: Option<Period>,
+    pub filters: Vec<(Dimension, String)>,
+    /// `None` chooses: a p-chart for proportions, XmR otherwise.
+    pub method: Option<ChartMethod>,
+}
+
+/// A metric's control chart over buckets.
+#[derive(Debug, Clone)]
+pub struct ControlSeries {
+    pub metric: Metric,
+    pub buckets: Vec<Period>,
+    pub points: Vec<ChartInput>,
+    pub baseline: Period,
+    pub chart: ControlChart,
+}
+
+impl Workspace {
+    /// The control chart of `req`; `Err` when the baseline has too few values.
+    pub fn control_chart(&self, req: &ControlRequest) -> Result<ControlSeries> {
+        if !matches!(req.grain, Grain::Day | Grain::Week) {
+            return Err(invalid("grain", "a control chart is by day or by week"));
+        }
+        let series = self.series(&SeriesRequest {
+            range: req.range.clone(),
+            grain: req.grain,
+            metrics: vec![req.metric.clone()],
+            group_by: None,
+            filters: req.filters.clone(),
+            moving_average: None,
+        })?;
+        let metric = series
+            .metrics
+            .first()
+            .cloned()
+            .ok_or_else(|| invalid("metric", format!("unknown metric {:?}", req.metric)))?;
+        let points: Vec<ChartInput> = series
+            .lines
+            .first()
+            .map(|l| {
+                l.points
+                    .iter()
+                    .map(|p| ChartInput {
+                        value: p.value.value,
+                        numerator: p.value.numerator,
+                        denominator: p.value.denominator,
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![ChartInput::value(None); series.buckets.len()]);
+        let baseline = req.baseline.clone().unwrap_or_else(|| req.range.clone());
+        if baseline.start > req.range.end || baseline.end < req.range.start {
+            return Err(invalid(
+                "baseline",
+                format!(
+                    "the baseline {} .. {} lies outside the chart's range {} .. {}",
+                    baseline.start, baseline.end, req.range.start, req.range.end
+                ),
+            ));
+        }
+        let first = series
+            .buckets
+            .iter()
+            .position(|b| b.end >= baseline.start)
+            .unwrap_or(series.buckets.len());
+        let last = series
+            .buckets
+            .iter()
+            .rposition(|b| b.start <= baseline.end)
+            .map_or(first, |i| i + 1);
+        let method = req.method.unwrap_or(if is_proportion(&metric) {
+            ChartMethod::P
+        } else {
+            ChartMethod::Xmr
+        });
+        let chart = match method {
+            ChartMethod::Xmr => control::xmr(&points, first..last),
+            ChartMethod::P => control::p_chart(&points, first..last),
+        }
+        .map_err(|m| invalid("baseline", format!("{}: {m}", metric.id)))?;
+        Ok(ControlSeries {
+            metric,
+            buckets: series.buckets,
+            points,
+            baseline,
+            chart,
+        })
+    }
+
+    /// The paired values of two metrics over the weeks of `period` (`by` = None) or over the
+    /// members of `by`, and their correlation. Pairs missing either value are left out.
+    pub fn correlate_metrics(
+        &self,
+        x: &str,
+        y: &str,
+        by: Option<Dimension>,
+        period: &Period,
+        filters: &[(Dimension, String)],
+    ) -> Result<CorrelationData> {
+        let ids = vec![x.to_string(), y.to_string()];
+        let (metrics, pairs) = match by {
+            None => {
+                let s = self.series(&SeriesRequest {
+                    range: period.clone(),
+                    grain: Grain::Week,
+                    metrics: ids,
+                    group_by: None,
+                    filters: filters.to_vec(),
+                    moving_average: None,
+                })?;
+                let line = |id: &str| s.lines.iter().find(|l| l.metric_id == id);
+                let pairs = match (line(x), line(y)) {
+                    (Some(lx), Some(ly)) => lx
+                        .points
+                        .iter()
+                        .zip(&ly.points)
+                        .map(|(a, b)| (a.period.label.clone(), a.value.value, b.value.value))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (s.metrics, pairs)
+            }
+            Some(d) => {
+                let card = self.scorecard(&ScorecardRequest {
+                    period: period.clone(),
+                    metrics: ids,
+                    group_by: vec![d],
+                    filters: filters.to_vec(),
+                    compare: false,
+                })?;
+                let pairs = card
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        (
+                            g.key.label(),
+                            g.metric(x).and_then(|e| e.value.value),
+                            g.metric(y).and_then(|e| e.value.value),
+                        )
+                    })
+                    .collect();
+                (card.metrics, pairs)
+            }
+        };
+        let [mx, my]: [Metric; 2] = metrics
+            .try_into()
+            .map_err(|_| invalid("metrics", "name two different metrics"))?;
+        let points: Vec<(String, f64, f64)> = pairs
+            .iter()
+            .filter_map(|(l, a, b)| Some((l.clone(), (*a)?, (*b)?)))
+            .collect();
+        let left_out = pairs.len() - points.len();
+        let xs: Vec<f64> = points.iter().map(|p| p.1).collect();
+        let ys: Vec<f64> = points.iter().map(|p| p.2).collect();
+        Ok(CorrelationData {
+            x: mx,
+            y: my,
+            result: correlation::correlate(&xs, &ys),
+            points,
+            left_out,
+        })
+    }
+
+    /// Per day of `period`: contacts offered and AHT (Σhandle_s / Σhandled), for staffing.
+    pub fn daily_load(
+        &self,
+        period: &Period,
+        filters: &[(Dimension, String)],
+    ) -> Result<Vec<DailyLoad>> {
+        let s = self.series(&SeriesRequest {
+            range: period.clone(),
+            grain: Grain::Day,
+            metrics: vec!["offered".into(), "aht".into()],
+            group_by: None,
+            filters: filters.to_vec(),
+            moving_average: None,
+        })?;
+        let line = |id: &str| s.lines.iter().find(|l| l.metric_id == id);
+        let (Some(o), Some(a)) = (line("offered"), line("aht")) else {
+            return Ok(Vec::new());
+        };
+        Ok(o.points
+            .iter()
+            .zip(&a.points)
+            .map(|(o, a)| DailyLoad {
+                day: o.period.start,
+                offered: o.value.value,
+                aht_s: a.value.value,
+                handled: a.value.denominator,
+            })
+            .collect())
+    }
+}
+
+/// Paired values and their correlation.
+#[derive(Debug, Clone)]
+pub struct CorrelationData {
+    pub x: Metric,
+    pub y: Metric,
+    /// (week or member label, x, y), both present.
+    pub points: Vec<(String, f64, f64)>,
+    /// Weeks or members where either metric had no value.
+    pub left_out: usize,
+    pub result: std::result::Result<Correlation, String>,
+}
+
+/// One day's load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyLoad {
+    pub day: chrono::NaiveDate,
+    pub offered: Option<f64>,
+    pub aht_s: Option<f64>,
+    pub handled: Option<f64>,
+}
+
+/// A value as a sentence shows it: 73.7%, 603 s, 1,234, 4.08.
+pub fn format_value(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Ratio => format!("{:.1}%", v * 100.0),
+        Unit::Seconds => format!("{v:.0} s"),
+        Unit::Count => group_thousands(v.round()),
+        Unit::Money => format!("{v:.2}"),
+        Unit::Score | Unit::Points => format!("{v:.1}"),
+        Unit::Scale7 => format!("{v:.2}"),
+    }
+}
+
+/// A change as a sentence shows it, unsigned: 10.5 pp, 45 s, 3.2.
+pub fn format_change(unit: Unit, d: f64) -> String {
+    let d = d.abs();
+    match unit {
+        Unit::Ratio => format!("{:.1} pp", d * 100.0),
+        _ => format_value(unit, d),
+    }
+}
+
+fn group_thousands(v: f64) -> String {
+    let s = format!("{}", v.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(format_value(Unit::Ratio, 0.7372), "73.7%");
+        assert_eq!(format_value(Unit::Count, 1_234_567.0), "1,234,567");
+        assert_eq!(format_change(Unit::Ratio, -0.105), "10.5 pp");
+        assert_eq!(format_change(Unit::Seconds, 44.6), "45 s");
+    }
+}

@@ -1,0 +1,92 @@
+// Diagnostics on the demo: the scorecard lists what needs attention (Tech Support first) and each
+// item opens its metric; the metric page shows the control chart with named signals; the
+// drivers view explains 2026-Q3's AHT with the same split `qbr drivers --json` computes; the
+// correlation view shows r, n and the caution; the staffing calculator answers.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+
+const partSeconds = (v) => `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v).toFixed(1)} s`;
+
+test("attention list, control chart, drivers, correlation and staffing on the demo", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+
+    // The attention list on the scorecard, in the CLI's order.
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    await textOf(browser, "attention");
+    const items = await browser.$$('[data-testid="attention-item"]');
+    await items[0].waitForDisplayed({ timeout: 20000 });
+    const cli = qbrJson("attention", file, "--period", "2026-Q3");
+    assert.equal(items.length, Math.min(8, cli.items.length), "the first eight are shown");
+    for (let i = 0; i < 3; i++) {
+      const text = await items[i].getText();
+      assert.ok(text.includes(cli.items[i].message), `item ${i}: ${text} / ${cli.items[i].message}`);
+      assert.ok(text.includes(cli.items[i].scope_label));
+    }
+    assert.match(await items[0].getText(), /Tech Support/);
+    await screenshot(browser, "attention.png");
+
+    // An item opens its metric; the control chart names its signals.
+    const sl = cli.items.findIndex((i) => i.metric_id === "service_level" && i.scope?.value === "Tech Support");
+    assert.ok(sl >= 0 && sl < 8, "Tech Support's service level is among the first eight");
+    await (await items[sl].$("button")).click();
+    assert.equal(await textOf(browser, "detail-name"), "Service level");
+    const toggle = await browser.$('[data-testid="control-toggle"]');
+    await toggle.waitForClickable({ timeout: 20000 });
+    await toggle.click();
+    const signals = await textOf(browser, "control-signals");
+    assert.match(signals, /Point beyond the limits \(below\)/, signals);
+    assert.match(await textOf(browser, "control-summary"), /^p-chart/);
+    const svg = await (await browser.$('[data-testid="control"] .trend svg')).getHTML();
+    assert.match(svg, /Control limits/);
+    await (await browser.$('[data-testid="control"]')).scrollIntoView();
+    await screenshot(browser, "control-chart.png");
+
+    // Drivers: AHT from 2026-Q2 to 2026-Q3 by program, as the CLI splits it.
+    await (await browser.$('[data-testid="tab-diagnose"]')).click();
+    await (await browser.$('[data-testid="drivers-run"]')).waitForClickable({ timeout: 20000 });
+    await (await browser.$('[data-testid="drivers-metric"]')).selectByAttribute("value", "aht");
+    await (await browser.$('[data-testid="drivers-from"]')).selectByAttribute("value", "2026-Q2");
+    await (await browser.$('[data-testid="drivers-to"]')).selectByAttribute("value", "2026-Q3");
+    await (await browser.$('[data-testid="drivers-by"]')).selectByAttribute("value", "program");
+    await (await browser.$('[data-testid="drivers-run"]')).click();
+    const d = qbrJson("drivers", file, "--metric", "aht", "--from", "2026-Q2", "--to", "2026-Q3", "--by", "program");
+    assert.equal(await textOf(browser, "drivers-sentence"), d.sentence);
+    assert.match(d.sentence, /Tech Support's own average handle time/);
+    const totals = await textOf(browser, "drivers-totals");
+    assert.ok(totals.includes(`change ${partSeconds(d.change)} = rate ${partSeconds(d.rate_total)} + mix ${partSeconds(d.mix_total)}`), totals);
+    const first = await (await browser.$('[data-testid="drivers-table"] tbody tr')).getText();
+    assert.ok(first.startsWith("Tech Support"), first);
+    assert.ok(first.includes(partSeconds(d.segments[0].rate_effect)), `${first} has ${partSeconds(d.segments[0].rate_effect)}`);
+    await screenshot(browser, "drivers.png");
+
+    // Correlation: AHT against CSAT over the weeks, with n and the caution.
+    await (await browser.$('[data-testid="tab-correlation"]')).click();
+    await (await browser.$('[data-testid="corr-run"]')).click();
+    const c = qbrJson("correlate", file, "--metrics", "aht,csat", "--by", "week", "--period", "2026-Q3");
+    const result = await textOf(browser, "corr-result");
+    assert.ok(result.startsWith(`r = ${c.pearson.toFixed(2)}`), result);
+    assert.ok(result.endsWith(`n = ${c.n}`), result);
+    assert.match(await textOf(browser, "corr-caution"), /^Correlation is not cause/);
+    await screenshot(browser, "correlation.png");
+
+    // Staffing: the average day's agents for 80%, as the CLI computes them.
+    await (await browser.$('[data-testid="tab-staffing"]')).click();
+    await (await browser.$('[data-testid="staff-run"]')).click();
+    const s = qbrJson("staffing", file, "--period", "2026-Q3");
+    const row = await (await browser.$('[data-testid="staff-table"] tbody tr')).getText();
+    assert.ok(row.startsWith("average day"), row);
+    assert.ok(row.includes(` ${s.average.agents_needed} `), `${row} has ${s.average.agents_needed} agents`);
+    await screenshot(browser, "staffing.png");
+  } finally {
+    await stop();
+  }
+});

@@ -6,7 +6,7 @@
 //! delivery taking a contact over, an undo giving it back) that batch's facts for that day are
 //! recomputed from its contacts, so a contact counts once, in the batch that holds it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use std::sync::OnceLock;
 
@@ -15,7 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
-use crate::import::rollup::{rollup, Interaction, Outcome};
+use crate::import::rollup::{contact_measures, rollup, Interaction, Outcome};
 use crate::import::sink::newer;
 use crate::import::{
     Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Refusal, Sink, Taken,
@@ -36,6 +36,9 @@ fn day_text(d: NaiveDate) -> String {
     // once per imported contact.
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
+
+/// The customer index of `interaction`, exactly as migration 0001 creates it.
+const CUSTOMER_INDEX: &str = "CREATE INDEX interaction_customer ON interaction(customer_key, started_at) WHERE customer_key IS NOT NULL";
 
 /// `INSERT INTO interaction … ON CONFLICT DO NOTHING` with one parameter per contact column.
 fn insert_contact_sql() -> &'static str {
@@ -64,18 +67,44 @@ pub struct StoreSink<'a> {
     /// Member ids seen by this import, per dimension in [`Dimension::ALL`] order, looked up
     /// without allocating.
     known_members: [HashMap<String, i64>; 6],
+    /// This batch's contact facts, built in memory as new contacts stream in, per day and
+    /// member ids (in [`Dimension::ALL`] order): the same sums a recompute would read back.
+    open_days: BTreeMap<NaiveDate, HashMap<[Option<i64>; 6], Measures>>,
+    /// This batch's days whose facts are already written from `open_days`, or that a
+    /// replacement touched: any further contact on them is recomputed from the stored contacts.
+    closed_days: HashSet<NaiveDate>,
+    /// Service threshold of each queue id met (its own `threshold_s`, if any).
+    queue_thresholds: HashMap<i64, Option<u32>>,
+    /// The contact index on customers, dropped for a large import into a small table and built
+    /// again (sorted, much faster than row by row) before the batch finishes.
+    rebuild_customer_index: bool,
 }
+
+/// Days of facts held in memory at once; older ones are written out. Exports come in time
+/// order, so a day is rarely met again after this many later ones; when it is, that day is
+/// recomputed from its stored contacts, which is slower but exact.
+const OPEN_DAYS: usize = 8;
+
+/// Rows per byte of a typical export, to guess an import's size before reading it.
+const BYTES_PER_ROW: u64 = 120;
 
 impl Workspace {
     /// A sink that writes an import into this workspace in one transaction.
+    ///
+    /// Foreign-key checks are off for this transaction (seven parent look-ups per contact): every
+    /// id it writes is one it just read or created itself. The next write turns them back on.
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
         Ok(StoreSink {
-            tx: self.write()?,
+            tx: self.write_with_foreign_keys(false)?,
             settings,
             batch_id: None,
             affected: BTreeSet::new(),
             last_affected: None,
             known_members: Default::default(),
+            open_days: BTreeMap::new(),
+            closed_days: HashSet::new(),
+            queue_thresholds: HashMap::new(),
+            rebuild_customer_index: false,
         })
     }
 
@@ -449,6 +478,82 @@ impl StoreSink<'_> {
         }
     }
 
+    /// Adds a newly stored contact of this batch to its day's facts in memory, or marks the day
+    /// for recomputing when its facts were already written or a replacement touched it.
+    fn stream_fact(
+        &mut self,
+        batch: i64,
+        key: [Option<i64>; 6],
+        c: &Interaction,
+    ) -> Result<(), ImportError> {
+        if self.closed_days.contains(&c.day) {
+            self.touch(batch, c.day);
+            return Ok(());
+        }
+        let threshold = match key[Dimension::Queue.index()] {
+            None => None,
+            Some(q) => match self.queue_thresholds.get(&q) {
+                Some(t) => *t,
+                None => {
+                    let t: Option<u32> = self
+                        .tx
+                        .conn()
+                        .prepare_cached("SELECT threshold_s FROM queue WHERE id = ?1")?
+                        .query_row([q], |r| r.get(0))?;
+                    self.queue_thresholds.insert(q, t);
+                    t
+                }
+            },
+        };
+        let m = contact_measures(c, &self.settings, threshold);
+        if m.iter().all(|(_, v)| v.is_none()) {
+            return Ok(());
+        }
+        if !self.open_days.contains_key(&c.day) && self.open_days.len() >= OPEN_DAYS {
+            // Write out the day furthest from this one: exports run in time order, forwards
+            // or backwards.
+            let far = *self
+                .open_days
+                .keys()
+                .max_by_key(|d| (**d - c.day).num_days().abs())
+                .expect("OPEN_DAYS > 0");
+            self.write_open_day(batch, far)?;
+        }
+        let slot = self
+            .open_days
+            .entry(c.day)
+            .or_default()
+            .entry(key)
+            .or_default();
+        for (measure, v) in m.iter() {
+            if let Some(v) = v {
+                slot.add(measure, v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one day's facts from memory; later contacts on it are recomputed.
+    fn write_open_day(&mut self, batch: i64, day: NaiveDate) -> Result<(), ImportError> {
+        if let Some(facts) = self.open_days.remove(&day) {
+            let mut keys: Vec<_> = facts.into_iter().collect();
+            // A stable order, so the same file always writes the same rows.
+            keys.sort_by(|a, b| a.0.cmp(&b.0));
+            for (ids, m) in &keys {
+                self.tx.insert_fact_ids(batch, day, false, ids, m)?;
+            }
+        }
+        self.closed_days.insert(day);
+        Ok(())
+    }
+
+    /// A replacement changed which contacts this batch holds on `day`: its facts come from the
+    /// stored contacts instead of memory.
+    fn close_day(&mut self, day: NaiveDate) {
+        self.open_days.remove(&day);
+        self.closed_days.insert(day);
+    }
+
     fn contact_values(
         &mut self,
         batch: i64,
@@ -511,6 +616,22 @@ impl Sink for StoreSink<'_> {
 
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
         self.batch_id = Some(self.tx.new_batch(batch)?);
+        if batch.kind == Kind::Interactions.as_str() {
+            // Inserting contacts into the customer index one by one lands each at a random place;
+            // building it whole at the end sorts once. Worth it when the import is the larger part
+            // of the table; `max(id)` bounds the rows held without counting them.
+            let held: i64 = self.tx.conn().query_row(
+                "SELECT coalesce(max(id), 0) FROM interaction",
+                [],
+                |r| r.get(0),
+            )?;
+            if (held as u64) < batch.file_size / BYTES_PER_ROW {
+                self.tx
+                    .conn()
+                    .execute_batch("DROP INDEX interaction_customer")?;
+                self.rebuild_customer_index = true;
+            }
+        }
         Ok(())
     }
 
@@ -558,7 +679,8 @@ impl Sink for StoreSink<'_> {
                 c.source_updated_at,
             ])?;
         if inserted == 1 {
-            self.touch(batch, contact.day);
+            let key = [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]];
+            self.stream_fact(batch, key, &contact)?;
             return Ok(Taken::New);
         }
         let values = self.contact_values(batch, &contact)?;
@@ -611,6 +733,12 @@ impl Sink for StoreSink<'_> {
             &format!("UPDATE interaction SET {sets} WHERE id = ?{id_mark}"),
             rusqlite::params_from_iter(all.iter()),
         )?;
+        if held_batch == batch {
+            if let Ok(d) = NaiveDate::parse_from_str(&held_day, "%Y-%m-%d") {
+                self.close_day(d);
+            }
+        }
+        self.close_day(contact.day);
         self.affected.insert((held_batch, held_day));
         self.affected.insert((batch, day));
         // Within one file a later delivery is a duplicate row; across files it takes over.
@@ -677,6 +805,13 @@ impl Sink for StoreSink<'_> {
 
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
+        let days: Vec<NaiveDate> = self.open_days.keys().copied().collect();
+        for day in days {
+            self.write_open_day(batch, day)?;
+        }
+        if std::mem::take(&mut self.rebuild_customer_index) {
+            self.tx.conn().execute_batch(CUSTOMER_INDEX)?;
+        }
         let affected = std::mem::take(&mut self.affected);
         self.last_affected = None;
         recompute(&mut self.tx, &self.settings, &affected)?;

@@ -46,6 +46,15 @@ use value::{DateOrderProbe, TimeContext};
 pub const MAX_REFUSED_SHARE: f64 = 0.20;
 /// How many refusals an [`ImportReport`] carries; all are stored with the batch.
 pub const REPORT_REFUSALS: usize = 200;
+/// The source of contacts from files without a vendor preset; contact keys are unique per source.
+pub const GENERIC_SOURCE: &str = "generic";
+
+/// Rows the parsing thread hands to the writing thread at a time.
+const PARSE_CHUNK: usize = 1024;
+
+/// One row as the parsing thread hands it over: read or not, then parsed or refused.
+type ParsedRow = Result<Result<Option<Parsed>, Vec<Refusal>>, ImportError>;
+
 /// Rows shown in a [`Detection`] preview.
 pub const PREVIEW_ROWS: usize = 20;
 
@@ -514,7 +523,10 @@ pub fn run_into(
 
     let ctx = RecordContext {
         kind,
-        source: preset.map(|p| p.source()).unwrap_or("generic").to_string(),
+        source: preset
+            .map(|p| p.source())
+            .unwrap_or(GENERIC_SOURCE)
+            .to_string(),
         time: TimeContext { zone, order },
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
@@ -535,72 +547,108 @@ pub fn run_into(
                 ),
             ));
         }
-        for row in table.rows {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(cancelled());
-            }
-            let row = row?;
-            counts.read += 1;
-            match parse_row(&row, &cols, &ctx) {
-                Ok(Some(Parsed::Contact(contact))) => match sink.contact(*contact)? {
-                    Taken::New | Taken::Replaced => counts.taken += 1,
-                    Taken::Duplicate => counts.duplicate += 1,
-                },
-                Ok(Some(Parsed::Fact(fact))) => {
-                    let (key, m) = *fact;
-                    rollup::accumulate(&mut facts, key, &m);
-                    counts.taken += 1;
+        // Reading and parsing run on a second thread, writing on this one: a bounded channel of
+        // chunks keeps the two in step and memory flat whatever the file size.
+        let rows = table.rows;
+        let (cols, ctx_ref) = (&cols, &ctx);
+        std::thread::scope(|scope| -> Result<(), ImportError> {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ParsedRow>>(4);
+            scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(PARSE_CHUNK);
+                for row in rows {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let item = row.map(|row| parse_row(&row, cols, ctx_ref));
+                    let failed = item.is_err();
+                    chunk.push(item);
+                    if chunk.len() == PARSE_CHUNK || failed {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(PARSE_CHUNK));
+                        // The writer stopped (an error, strict mode, too many refusals).
+                        if send.send(full).is_err() || failed {
+                            return;
+                        }
+                    }
                 }
-                Ok(Some(Parsed::Survey(survey))) => {
-                    let (mut key, m, contact) = *survey;
-                    if let Some(members) = match contact {
-                        Some(c) => sink.contact_members(&c)?,
-                        None => None,
-                    } {
-                        // The survey's own dimensions win; the contact fills the gaps.
-                        for (slot, member) in key.members.iter_mut().zip(members) {
-                            if slot.is_none() {
-                                *slot = member;
+                let _ = send.send(chunk);
+            });
+            let mut contacts = Vec::with_capacity(PARSE_CHUNK);
+            let mut taken = Vec::with_capacity(PARSE_CHUNK);
+            for chunk in receive {
+                for item in chunk {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(cancelled());
+                    }
+                    let parsed = item?;
+                    counts.read += 1;
+                    match parsed {
+                        Ok(Some(Parsed::Contact(contact))) => contacts.push(*contact),
+                        Ok(Some(Parsed::Fact(fact))) => {
+                            let (key, m) = *fact;
+                            rollup::accumulate(&mut facts, key, &m);
+                            counts.taken += 1;
+                        }
+                        Ok(Some(Parsed::Survey(survey))) => {
+                            let (mut key, m, contact) = *survey;
+                            if let Some(members) = match contact {
+                                Some(c) => sink.contact_members(&c)?,
+                                None => None,
+                            } {
+                                // The survey's own dimensions win; the contact fills the gaps.
+                                for (slot, member) in key.members.iter_mut().zip(members) {
+                                    if slot.is_none() {
+                                        *slot = member;
+                                    }
+                                }
+                                counts_linked += 1;
+                            }
+                            rollup::accumulate(&mut facts, key, &m);
+                            counts.taken += 1;
+                        }
+                        Ok(None) => counts.taken += 1,
+                        Err(problems) => {
+                            counts.refused += 1;
+                            if opts.strict {
+                                let p = &problems[0];
+                                return Err(ImportError::Strict {
+                                    file: label.clone(),
+                                    row: p.row,
+                                    column: p.column.clone().unwrap_or_default(),
+                                    value: p.value.clone(),
+                                    expected: p.expected.clone(),
+                                });
+                            }
+                            for p in problems {
+                                sink.refusal(&p)?;
+                                if refusals.len() < REPORT_REFUSALS {
+                                    refusals.push(p);
+                                }
+                            }
+                            // Stop early on a large file whose mapping is clearly wrong.
+                            if counts.read >= 1000 && too_many_refused(&counts) {
+                                return Err(probably_wrong(&label, &counts, &refusals));
                             }
                         }
-                        counts_linked += 1;
                     }
-                    rollup::accumulate(&mut facts, key, &m);
-                    counts.taken += 1;
-                }
-                Ok(None) => counts.taken += 1,
-                Err(problems) => {
-                    counts.refused += 1;
-                    if opts.strict {
-                        let p = &problems[0];
-                        return Err(ImportError::Strict {
-                            file: label,
-                            row: p.row,
-                            column: p.column.clone().unwrap_or_default(),
-                            value: p.value.clone(),
-                            expected: p.expected.clone(),
+                    if counts.read % 1000 == 0 {
+                        progress(Progress {
+                            phase: Phase::Reading,
+                            rows_read: counts.read,
+                            file_size,
                         });
                     }
-                    for p in problems {
-                        sink.refusal(&p)?;
-                        if refusals.len() < REPORT_REFUSALS {
-                            refusals.push(p);
-                        }
-                    }
-                    // Stop early on a large file whose mapping is clearly wrong.
-                    if counts.read >= 1000 && too_many_refused(&counts) {
-                        return Err(probably_wrong(&label, &counts, &refusals));
+                }
+                // The chunk's contacts, in file order, in one go.
+                sink.contacts(std::mem::take(&mut contacts), &mut taken)?;
+                for t in taken.drain(..) {
+                    match t {
+                        Taken::New | Taken::Replaced => counts.taken += 1,
+                        Taken::Duplicate => counts.duplicate += 1,
                     }
                 }
             }
-            if counts.read % 1000 == 0 {
-                progress(Progress {
-                    phase: Phase::Reading,
-                    rows_read: counts.read,
-                    file_size,
-                });
-            }
-        }
+            Ok(())
+        })?;
     }
     if counts.read == 0 {
         return Err(ImportError::unreadable(
@@ -623,6 +671,7 @@ pub fn run_into(
         sink.fact(key, m)?;
     }
     let finished = sink.finish(&counts, now)?;
+
     if counts_linked > 0 {
         notes.push(format!(
             "{counts_linked} responses were matched to their contact, whose queue, agent and channel they are counted under"

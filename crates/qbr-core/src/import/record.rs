@@ -2,7 +2,7 @@
 //! (every other kind). A row with any unreadable mapped cell is refused whole, with one refusal
 //! per bad cell, so the report says everything wrong with it at once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -26,7 +26,8 @@ pub(crate) struct Col {
 /// The mapping resolved against one table's header.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Columns {
-    pub by_field: HashMap<String, Col>,
+    /// Looked up for every field of every row: a fast hash, not a DoS-resistant one.
+    pub by_field: FxHashMap<String, Col>,
 }
 
 impl Columns {
@@ -259,6 +260,13 @@ pub fn parse_channel(text: &str) -> Result<Option<Channel>, &'static str> {
     if value::is_missing(text) {
         return Ok(None);
     }
+    // Most files spell it plainly: no need to normalise.
+    match text {
+        "voice" => return Ok(Some(Channel::Voice)),
+        "chat" => return Ok(Some(Channel::Chat)),
+        "email" => return Ok(Some(Channel::Email)),
+        _ => {}
+    }
     Ok(Some(match normalise(text).as_str() {
         "voice" | "phone" | "call" | "calls" | "telephony" | "callback" | "inbound" => {
             Channel::Voice
@@ -276,6 +284,9 @@ pub fn parse_channel(text: &str) -> Result<Option<Channel>, &'static str> {
 
 /// Directions whose contacts did not queue for an agent.
 fn is_outbound(direction: &str) -> bool {
+    if direction == "inbound" {
+        return false;
+    }
     matches!(
         normalise(direction).as_str(),
         "outbound" | "manual" | "preview" | "autodial" | "predictive" | "internal" | "outgoing"
@@ -285,6 +296,11 @@ fn is_outbound(direction: &str) -> bool {
 fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
     if value::is_missing(text) {
         return Ok(None);
+    }
+    match text {
+        "handled" => return Ok(Some(Outcome::Handled)),
+        "abandoned" => return Ok(Some(Outcome::Abandoned)),
+        _ => {}
     }
     Ok(Some(match normalise(text).as_str() {
         "handled" | "answered" | "completed" | "connected" | "handle" => Outcome::Handled,

@@ -50,6 +50,18 @@ pub trait Sink {
     fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError>;
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
     fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError>;
+    /// Several contacts in file order, with what became of each pushed to `taken`: the same as
+    /// calling [`Sink::contact`] for each, which a sink may do faster.
+    fn contacts(
+        &mut self,
+        contacts: Vec<Interaction>,
+        taken: &mut Vec<Taken>,
+    ) -> Result<(), ImportError> {
+        for c in contacts {
+            taken.push(self.contact(c)?);
+        }
+        Ok(())
+    }
     /// Measures of a non-contact kind, already summed per key for the whole file.
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError>;
     fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError>;

@@ -12,13 +12,15 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
 
 use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
 use crate::import::rollup::{contact_measures, rollup, Interaction, Outcome};
 use crate::import::sink::newer;
 use crate::import::{
-    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Refusal, Sink, Taken,
+    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Preset, Refusal, Sink,
+    Taken, GENERIC_SOURCE,
 };
 use crate::measure::{Dimension, Measures};
 use crate::settings::{Channel, Settings};
@@ -66,10 +68,10 @@ pub struct StoreSink<'a> {
     last_affected: Option<(i64, NaiveDate)>,
     /// Member ids seen by this import, per dimension in [`Dimension::ALL`] order, looked up
     /// without allocating.
-    known_members: [HashMap<String, i64>; 6],
+    known_members: [FxHashMap<String, i64>; 6],
     /// This batch's contact facts, built in memory as new contacts stream in, per day and
     /// member ids (in [`Dimension::ALL`] order): the same sums a recompute would read back.
-    open_days: BTreeMap<NaiveDate, HashMap<[Option<i64>; 6], Measures>>,
+    open_days: BTreeMap<NaiveDate, FxHashMap<[Option<i64>; 6], Measures>>,
     /// This batch's days whose facts are already written from `open_days`, or that a
     /// replacement touched: any further contact on them is recomputed from the stored contacts.
     closed_days: HashSet<NaiveDate>,
@@ -431,6 +433,47 @@ fn load_contacts(
     Ok((contacts, thresholds))
 }
 
+/// Member ids from `interaction`'s column order to [`Dimension::ALL`] order.
+fn fact_ids(ids: &[Option<i64>; 6]) -> [Option<i64>; 6] {
+    [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]
+}
+
+/// Runs the prepared [`insert_contact_sql`] for one contact; 1 when it was new, 0 when held.
+fn insert_contact(
+    stmt: &mut rusqlite::Statement<'_>,
+    batch: i64,
+    c: &Interaction,
+    ids: &[Option<i64>; 6],
+) -> rusqlite::Result<usize> {
+    stmt.execute(params![
+        batch,
+        c.source,
+        c.contact_key,
+        c.started_at,
+        day_text(c.day),
+        ids[0],
+        ids[1],
+        ids[2],
+        ids[3],
+        ids[4],
+        ids[5],
+        c.customer_key,
+        c.direction,
+        c.outcome.as_str(),
+        c.wait_s,
+        c.talk_s,
+        c.hold_s,
+        c.wrap_s,
+        c.handle_s,
+        c.transferred,
+        c.resolved,
+        c.csat,
+        c.nps,
+        c.ces,
+        c.source_updated_at,
+    ])
+}
+
 impl StoreSink<'_> {
     /// Makes the import durable.
     pub fn commit(self) -> Result<()> {
@@ -554,20 +597,26 @@ impl StoreSink<'_> {
         self.closed_days.insert(day);
     }
 
-    fn contact_values(
-        &mut self,
-        batch: i64,
-        c: &Interaction,
-    ) -> Result<Vec<rusqlite::types::Value>, ImportError> {
-        use rusqlite::types::Value;
-        let ids = [
+    /// A contact's member ids in the order of `interaction`'s columns: channel, program, queue,
+    /// site, team, agent.
+    fn member_ids(&mut self, c: &Interaction) -> Result<[Option<i64>; 6], ImportError> {
+        Ok([
             self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
             self.member(Dimension::Program, c.program.as_deref())?,
             self.member(Dimension::Queue, c.queue.as_deref())?,
             self.member(Dimension::Site, c.site.as_deref())?,
             self.member(Dimension::Team, c.team.as_deref())?,
             self.member(Dimension::Agent, c.agent.as_deref())?,
-        ];
+        ])
+    }
+
+    fn contact_values(
+        &mut self,
+        batch: i64,
+        c: &Interaction,
+    ) -> Result<Vec<rusqlite::types::Value>, ImportError> {
+        use rusqlite::types::Value;
+        let ids = self.member_ids(c)?;
         let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::Text);
         let real = |v: Option<f64>| v.map_or(Value::Null, Value::Real);
         let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
@@ -635,52 +684,49 @@ impl Sink for StoreSink<'_> {
         Ok(())
     }
 
+    fn contacts(
+        &mut self,
+        contacts: Vec<Interaction>,
+        taken: &mut Vec<Taken>,
+    ) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        let mut ids = Vec::with_capacity(contacts.len());
+        for c in &contacts {
+            ids.push(self.member_ids(c)?);
+        }
+
+        // One statement for the run: the common case, contacts seen for the first time.
+        let mut inserted = Vec::with_capacity(contacts.len());
+        {
+            let mut stmt = self.tx.conn().prepare_cached(insert_contact_sql())?;
+            for (c, ids) in contacts.iter().zip(&ids) {
+                inserted.push(insert_contact(&mut stmt, batch, c, ids)? == 1);
+            }
+        }
+
+        // Contacts already held go the long way, in file order, after the new ones of the run:
+        // only rows with the same key affect each other, and their order is kept.
+        for ((c, ids), new) in contacts.into_iter().zip(ids).zip(inserted) {
+            if new {
+                self.stream_fact(batch, fact_ids(&ids), &c)?;
+                taken.push(Taken::New);
+            } else {
+                taken.push(self.contact(c)?);
+            }
+        }
+        Ok(())
+    }
+
     fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
         let batch = self.batch()?;
-        let c = &contact;
-        let ids = [
-            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
-            self.member(Dimension::Program, c.program.as_deref())?,
-            self.member(Dimension::Queue, c.queue.as_deref())?,
-            self.member(Dimension::Site, c.site.as_deref())?,
-            self.member(Dimension::Team, c.team.as_deref())?,
-            self.member(Dimension::Agent, c.agent.as_deref())?,
-        ];
+        let ids = self.member_ids(&contact)?;
         // The common case, a contact seen for the first time, binds straight from the contact.
-        let inserted = self
-            .tx
-            .conn()
-            .prepare_cached(insert_contact_sql())?
-            .execute(params![
-                batch,
-                c.source,
-                c.contact_key,
-                c.started_at,
-                day_text(c.day),
-                ids[0],
-                ids[1],
-                ids[2],
-                ids[3],
-                ids[4],
-                ids[5],
-                c.customer_key,
-                c.direction,
-                c.outcome.as_str(),
-                c.wait_s,
-                c.talk_s,
-                c.hold_s,
-                c.wrap_s,
-                c.handle_s,
-                c.transferred,
-                c.resolved,
-                c.csat,
-                c.nps,
-                c.ces,
-                c.source_updated_at,
-            ])?;
+        let inserted = {
+            let mut stmt = self.tx.conn().prepare_cached(insert_contact_sql())?;
+            insert_contact(&mut stmt, batch, &contact, &ids)?
+        };
         if inserted == 1 {
-            let key = [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]];
-            self.stream_fact(batch, key, &contact)?;
+            self.stream_fact(batch, fact_ids(&ids), &contact)?;
             return Ok(Taken::New);
         }
         let values = self.contact_values(batch, &contact)?;
@@ -774,11 +820,20 @@ impl Sink for StoreSink<'_> {
         &mut self,
         contact_key: &str,
     ) -> Result<Option<[Option<String>; 6]>, ImportError> {
-        // Dimension::ALL order: program, queue, channel, site, team, agent.
-        Ok(self
-            .tx
-            .conn()
-            .prepare_cached(
+        // Dimension::ALL order: program, queue, channel, site, team, agent. Naming every source
+        // lets the unique (source, contact_key) index find the key.
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| {
+            let mut sources: Vec<&str> = Preset::ALL.iter().map(|p| p.source()).collect();
+            sources.push(GENERIC_SOURCE);
+            sources.sort_unstable();
+            sources.dedup();
+            let list = sources
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
                 "SELECT p.name, q.name, c.name, s.name, t.name, a.name
                  FROM interaction i
                  LEFT JOIN program p ON p.id = i.program_id
@@ -787,9 +842,14 @@ impl Sink for StoreSink<'_> {
                  LEFT JOIN site s ON s.id = i.site_id
                  LEFT JOIN team t ON t.id = i.team_id
                  LEFT JOIN agent a ON a.id = i.agent_id
-                 WHERE i.contact_key = ?1
-                 ORDER BY i.id LIMIT 1",
-            )?
+                 WHERE i.source IN ({list}) AND i.contact_key = ?1
+                 ORDER BY i.id LIMIT 1"
+            )
+        });
+        Ok(self
+            .tx
+            .conn()
+            .prepare_cached(sql)?
             .query_row([contact_key], |r| {
                 Ok([
                     r.get(0)?,

@@ -87,6 +87,17 @@ pub struct Detection {
     pub date_order: OrderVerdict,
     /// The saved template the mapping comes from, if one fits.
     pub template: Option<String>,
+    /// Survey questions the file does not make clear (Qualtrics): the user must choose.
+    pub questions: Vec<QuestionChoice>,
+}
+
+/// A rating (CSAT or CES) that more than one question of a survey export could be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionChoice {
+    /// `csat` or `ces`.
+    pub field: String,
+    /// The candidate columns: (header, question text).
+    pub candidates: Vec<(String, String)>,
 }
 
 /// How to import a file. Everything left `None` is detected.
@@ -103,6 +114,10 @@ pub struct ImportOptions {
     pub date_order: Option<DateOrder>,
     /// Refuse the whole file on any bad row.
     pub strict: bool,
+    /// The column holding the CSAT (or CES) rating, when the file does not make it clear
+    /// (Qualtrics questions); `none` when the file has no such question.
+    pub csat_column: Option<String>,
+    pub ces_column: Option<String>,
     /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
     pub program_aliases: ProgramAliases,
 }
@@ -218,6 +233,11 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         None => ImportOptions::default(),
     };
     let (kind, preset, mapping) = plan_table(&table, &opts);
+    let questions = if preset == Some(Preset::Qualtrics) && template.is_none() {
+        unclear_questions(&table, &opts)
+    } else {
+        Vec::new()
+    };
     let mut preview = Vec::new();
     let mut probe = DateOrderProbe::default();
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
@@ -243,6 +263,7 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         preview,
         date_order: probe.verdict(),
         template: template.map(|t| t.name.clone()),
+        questions,
     })
 }
 
@@ -257,7 +278,7 @@ fn plan_table(table: &Table, opts: &ImportOptions) -> (Option<Kind>, Option<Pres
         .or_else(|| detect_kind(&table.header).map(|(k, _)| k));
     let mapping = match (&opts.mapping, preset, kind) {
         (Some(m), _, _) => m.clone(),
-        (None, Some(Preset::Qualtrics), _) => qualtrics_mapping(table),
+        (None, Some(Preset::Qualtrics), _) => qualtrics_mapping(table, opts),
         (None, Some(p), _) => preset_mapping(p, &table.header),
         (None, None, Some(k)) => match_columns(k, &table.header),
         (None, None, None) => Mapping::default(),
@@ -266,8 +287,10 @@ fn plan_table(table: &Table, opts: &ImportOptions) -> (Option<Kind>, Option<Pres
 }
 
 /// Qualtrics names questions `Q1`, `Q2`…: the NPS question is the one with a `_NPS_GROUP`
-/// companion, and CSAT and CES are found by their question text in the second header row.
-fn qualtrics_mapping(table: &Table) -> Mapping {
+/// companion, and CSAT and CES are found by their question text in the second header row when
+/// exactly one question reads as each; otherwise the user's choice (`csat_column`, `ces_column`)
+/// decides, and without one the import asks ([`unclear_questions`]).
+fn qualtrics_mapping(table: &Table, opts: &ImportOptions) -> Mapping {
     let mut m = preset_mapping(Preset::Qualtrics, &table.header);
     let take = |m: &mut Mapping, field: &str, header: &str, confidence: f32| {
         if !m.has(field) && !m.columns.iter().any(|c| c.header == header) {
@@ -286,25 +309,94 @@ fn qualtrics_mapping(table: &Table) -> Mapping {
             }
         }
     }
+    for (field, chosen) in [("csat", &opts.csat_column), ("ces", &opts.ces_column)] {
+        match chosen.as_deref().map(str::trim) {
+            Some(c) if c.eq_ignore_ascii_case("none") => {}
+            Some(c) => {
+                if let Some(h) = table.header.iter().find(|h| normalise(h) == normalise(c)) {
+                    m.columns.retain(|x| x.header != *h);
+                    take(&mut m, field, h, 1.0);
+                }
+            }
+            None => {
+                if let [(h, _)] = question_candidates(table, field).as_slice() {
+                    take(&mut m, field, h, 0.8);
+                }
+            }
+        }
+    }
     if let Some(questions) = table.header_notes.first() {
         for (i, text) in questions.iter().enumerate() {
-            let t = text.to_lowercase();
             let Some(h) = table.header.get(i) else {
                 continue;
             };
-            if h.ends_with("_NPS_GROUP") {
-                continue;
-            }
-            if t.contains("satisf") {
-                take(&mut m, "csat", h, 0.8);
-            } else if t.contains("effort") || t.contains("easy") {
-                take(&mut m, "ces", h, 0.8);
-            } else if t.contains("resolved") {
+            if !h.ends_with("_NPS_GROUP") && text.to_lowercase().contains("resolved") {
                 take(&mut m, "resolved", h, 0.8);
             }
         }
     }
     m
+}
+
+/// The questions whose text reads as `field` (`csat`: satisfaction; `ces`: effort or ease),
+/// as (header, question text).
+fn question_candidates(table: &Table, field: &str) -> Vec<(String, String)> {
+    let Some(questions) = table.header_notes.first() else {
+        return Vec::new();
+    };
+    questions
+        .iter()
+        .zip(&table.header)
+        .filter(|(_, h)| !h.ends_with("_NPS_GROUP"))
+        .filter(|(text, _)| {
+            let t = text.to_lowercase();
+            match field {
+                "csat" => t.contains("satisf"),
+                "ces" => t.contains("effort") || t.contains("easy") || t.contains("difficult"),
+                _ => false,
+            }
+        })
+        .map(|(text, h)| (h.clone(), text.clone()))
+        .collect()
+}
+
+/// CSAT and CES questions a Qualtrics export leaves unclear (more than one question reads as
+/// the same rating) and that `opts` does not settle.
+fn unclear_questions(table: &Table, opts: &ImportOptions) -> Vec<QuestionChoice> {
+    [("csat", &opts.csat_column), ("ces", &opts.ces_column)]
+        .into_iter()
+        .filter(|(_, chosen)| chosen.is_none())
+        .filter_map(|(field, _)| {
+            let candidates = question_candidates(table, field);
+            (candidates.len() > 1).then(|| QuestionChoice {
+                field: field.into(),
+                candidates,
+            })
+        })
+        .collect()
+}
+
+/// A chosen question column must be one of the file's.
+fn check_question_choice(
+    label: &str,
+    table: &Table,
+    field: &str,
+    chosen: Option<&str>,
+) -> Result<(), ImportError> {
+    let Some(c) = chosen.map(str::trim) else {
+        return Ok(());
+    };
+    if c.eq_ignore_ascii_case("none") || table.header.iter().any(|h| normalise(h) == normalise(c)) {
+        return Ok(());
+    }
+    Err(ImportError::mapping(
+        label,
+        format!(
+            "the {} column {c:?} is not in the file; its columns are {}",
+            field.to_uppercase(),
+            table.header.join(", ")
+        ),
+    ))
 }
 
 /// The zone Qualtrics states for its dates in the import-id row
@@ -461,8 +553,25 @@ pub fn run_into(
         }
         *k == kind
     });
-    for (_, _, _, mapping) in &plans {
+    for (table, _, _, mapping) in &plans {
         check_averages(&label, kind, mapping)?;
+        if preset == Some(Preset::Qualtrics) && opts.mapping.is_none() {
+            check_question_choice(&label, table, "csat", opts.csat_column.as_deref())?;
+            check_question_choice(&label, table, "ces", opts.ces_column.as_deref())?;
+            if let Some(q) = unclear_questions(table, opts).into_iter().next() {
+                return Err(ImportError::UnclearQuestion {
+                    file: label.clone(),
+                    what: q.field.to_uppercase(),
+                    candidates: q
+                        .candidates
+                        .iter()
+                        .map(|(h, text)| format!("{h} ({text:?})"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    field: q.field,
+                });
+            }
+        }
     }
     if let Some(note) = threshold_note(kind, &plans[0].3, settings) {
         notes.push(note);

@@ -1152,3 +1152,108 @@ fn a_file_without_waits_or_durations_leaves_those_metrics_without_value() {
         );
     }
 }
+
+#[test]
+fn qualtrics_asks_which_question_is_csat_when_two_read_as_satisfaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let name = "qualtrics_two_satisfaction.csv";
+
+    let d = detect(&fixture(name)).unwrap();
+    assert_eq!(
+        d.questions,
+        vec![QuestionChoice {
+            field: "csat".into(),
+            candidates: vec![
+                ("Q1".into(), "How satisfied were you with the agent?".into()),
+                (
+                    "Q3".into(),
+                    "How satisfied are you with our products overall?".into()
+                ),
+            ],
+        }],
+        "two questions read as satisfaction; the one about effort is clearly CES"
+    );
+    assert!(
+        !d.mapping.has("csat") && d.mapping.get("ces").is_some_and(|c| c.header == "Q4"),
+        "{:?}",
+        d.mapping
+    );
+
+    let before = ws.test_dump(&[]);
+    match import(&mut ws, name, &ImportOptions::default()) {
+        Err(ImportError::UnclearQuestion {
+            field, candidates, ..
+        }) => {
+            assert_eq!(field, "csat");
+            assert!(
+                candidates.contains("Q1") && candidates.contains("Q3"),
+                "the message names both candidates: {candidates}"
+            );
+        }
+        other => panic!("expected the import to ask for the CSAT question, got {other:?}"),
+    }
+    assert_eq!(ws.test_dump(&[]), before, "asking changes nothing");
+
+    let q3 = ImportOptions {
+        csat_column: Some("Q3".into()),
+        ..ImportOptions::default()
+    };
+    let batch = import(&mut ws, name, &q3).unwrap().batch_id.unwrap();
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::CsatResponses, 3.0, "Q3 answered by all three"),
+            (Measure::CsatSatisfied, 1.0, "only R_3's 5 is 4 or more"),
+            (Measure::CsatSum, 10.0, "2 + 3 + 5"),
+            (Measure::CesResponses, 2.0, "R_3 left Q4 blank"),
+            (Measure::CesSum, 8.0, "3 + 5"),
+            (Measure::NpsResponses, 3.0, "10, 6, 8"),
+            (Measure::NpsPromoters, 1.0, "10"),
+            (Measure::NpsDetractors, 1.0, "6"),
+        ],
+    );
+    ws.undo_import(batch, now()).unwrap();
+
+    let q1 = ImportOptions {
+        csat_column: Some("q1".into()),
+        ..ImportOptions::default()
+    };
+    let batch = import(&mut ws, name, &q1).unwrap().batch_id.unwrap();
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::CsatResponses, 3.0, "Q1 answered by all three"),
+            (Measure::CsatSatisfied, 2.0, "5 and 4"),
+            (Measure::CsatSum, 10.0, "5 + 4 + 1"),
+        ],
+    );
+    ws.undo_import(batch, now()).unwrap();
+
+    let none = ImportOptions {
+        csat_column: Some("none".into()),
+        ..ImportOptions::default()
+    };
+    import(&mut ws, name, &none).unwrap();
+    let t = ws.test_fact_totals();
+    assert_eq!(
+        t.get(Measure::CsatResponses),
+        None,
+        "no question is CSAT: CSAT stays unmeasured"
+    );
+    assert_eq!(t.get(Measure::NpsResponses), Some(3.0));
+
+    match import(
+        &mut ws,
+        name,
+        &ImportOptions {
+            csat_column: Some("Q9".into()),
+            ..ImportOptions::default()
+        },
+    ) {
+        Err(ImportError::Mapping { message, .. }) => {
+            assert!(message.contains("\"Q9\""), "{message}")
+        }
+        other => panic!("a column the file lacks is refused, got {other:?}"),
+    }
+}

@@ -581,7 +581,7 @@ impl StoreSink<'_> {
         if let Some(facts) = self.open_days.remove(&day) {
             let mut keys: Vec<_> = facts.into_iter().collect();
             // A stable order, so the same file always writes the same rows.
-            keys.sort_by(|a, b| a.0.cmp(&b.0));
+            keys.sort_by_key(|k| k.0);
             for (ids, m) in &keys {
                 self.tx.insert_fact_ids(batch, day, false, ids, m)?;
             }

@@ -692,6 +692,11 @@ pub fn run_into(
                     counts.read += 1;
                     match parsed {
                         Ok(Some(Parsed::Contact(contact))) => contacts.push(*contact),
+                        Ok(Some(Parsed::Interval(interval))) => {
+                            let (start, key, m) = *interval;
+                            sink.interval(start, &key, &m)?;
+                            counts.taken += 1;
+                        }
                         Ok(Some(Parsed::Fact(fact))) => {
                             let (key, m) = *fact;
                             rollup::accumulate(&mut facts, key, &m);

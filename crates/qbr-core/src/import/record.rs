@@ -86,6 +86,9 @@ pub(crate) enum Parsed {
     /// A survey response and the contact it is about, whose dimensions fill the ones the
     /// survey tool does not know (queue, agent, channel...).
     Survey(Box<(DayKey, Measures, Option<String>)>),
+    /// One interval (or day) of a queue: its start in Unix seconds (a bare date: its midnight,
+    /// read as UTC), where it sits, and its measures.
+    Interval(Box<(i64, DayKey, Measures)>),
 }
 
 /// Reads typed values out of one row, collecting refusals.
@@ -444,6 +447,15 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
 fn interval(c: &mut Cells) -> Option<Parsed> {
     let day = c.day("interval_start");
     let day = c.require("interval_start", day, value::EXPECT_TIMESTAMP);
+    // The interval's identity across overlapping exports: its start, or its day for daily rows.
+    let start = match (day, c.raw("interval_start").map(str::trim)) {
+        (Some(d), Some(raw)) if raw.len() > 10 => c
+            .timestamp("interval_start")
+            .map(|t| t.timestamp())
+            .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()),
+        (Some(d), _) => d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+        (None, _) => 0,
+    };
     let offered = c.count("offered");
     let handled = c.count("handled");
     let abandoned = c.count("abandoned");
@@ -506,7 +518,7 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
         .with(Dimension::Queue, c.text("queue").as_deref())
         .with(Dimension::Channel, channel.map(|ch| ch.as_str()))
         .with(Dimension::Site, c.text("site").as_deref());
-    Some(Parsed::Fact(Box::new((key, m))))
+    Some(Parsed::Interval(Box::new((start, key, m))))
 }
 
 fn survey(c: &mut Cells) -> Option<Parsed> {

@@ -1257,3 +1257,108 @@ fn qualtrics_asks_which_question_is_csat_when_two_read_as_satisfaction() {
         other => panic!("a column the file lacks is refused, got {other:?}"),
     }
 }
+
+#[test]
+fn overlapping_interval_exports_count_each_interval_once_and_undo_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let offered = |ws: &Workspace| ws.test_fact_totals().get(Measure::Offered);
+    let a = import_ok(&mut ws, "intervals_overlap_a.csv")
+        .batch_id
+        .unwrap();
+    assert_eq!(offered(&ws), Some(60.0), "A alone: 10 + 20 + 30");
+    let after_a = ws.test_dump(&[]);
+
+    let b_report = import_ok(&mut ws, "intervals_overlap_b.csv");
+    let b = b_report.batch_id.unwrap();
+    assert_eq!(
+        offered(&ws),
+        Some(152.0),
+        "2 July 09:00 is in both: B's 32 replaces A's 30, so 10 + 20 + 32 + 40 + 50"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (
+                Measure::Handled,
+                9.0 + 18.0 + 29.0 + 36.0 + 45.0,
+                "B's 29 replaces A's 27",
+            ),
+            (
+                Measure::Abandoned,
+                1.0 + 2.0 + 3.0 + 4.0 + 5.0,
+                "B's 3 replaces A's 3",
+            ),
+        ],
+    );
+    let day2 = ws.test_number("SELECT sum(offered) FROM fact WHERE day = '2026-07-02'", []);
+    assert_eq!(
+        day2,
+        Some(72.0),
+        "2 July: B's 32 (09:00) + 40 (09:30), A's 30 no longer"
+    );
+    let by_batch = |ws: &Workspace, batch: i64| {
+        ws.test_number("SELECT sum(offered) FROM fact WHERE batch_id = ?1", [batch])
+    };
+    assert_eq!(by_batch(&ws, a), Some(30.0), "A keeps 1 July: 10 + 20");
+    assert_eq!(by_batch(&ws, b), Some(122.0), "B: 32 + 40 + 50");
+    let after_a_b = ws.test_dump(&[]);
+
+    ws.undo_import(b, now()).unwrap();
+    assert_eq!(
+        offered(&ws),
+        Some(60.0),
+        "undoing B gives A its 2 July interval back"
+    );
+    assert_eq!(
+        ws.test_dump(&["import_batch"]),
+        strip_table(&after_a, "import_batch"),
+        "undoing B restores exactly the state after A"
+    );
+
+    // Again, undoing the earlier import instead: the later one's intervals stand alone.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let a = import_ok(&mut ws, "intervals_overlap_a.csv")
+        .batch_id
+        .unwrap();
+    import_ok(&mut ws, "intervals_overlap_b.csv");
+    assert_eq!(
+        ws.test_dump(&[]),
+        after_a_b,
+        "the same state, built the same way"
+    );
+    ws.undo_import(a, now()).unwrap();
+    assert_eq!(offered(&ws), Some(122.0), "B alone: 32 + 40 + 50");
+    let a_again = import(
+        &mut ws,
+        "intervals_overlap_a.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        a_again.batch_id.is_some(),
+        "an undone file can be imported again"
+    );
+    assert_eq!(
+        offered(&ws),
+        Some(60.0 + 122.0 - 32.0),
+        "now A is the later import: its 30 replaces B's 32 on 2 July 09:00"
+    );
+}
+
+/// `dump` without the section of `table`.
+fn strip_table(dump: &str, table: &str) -> String {
+    let mut out = String::new();
+    let mut skip = false;
+    for line in dump.lines() {
+        if let Some(name) = line.strip_prefix("## ") {
+            skip = name == table;
+        }
+        if !skip {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -77,6 +77,8 @@ pub struct StoreSink<'a> {
     closed_days: HashSet<NaiveDate>,
     /// Service threshold of each queue id met (its own `threshold_s`, if any).
     queue_thresholds: HashMap<i64, Option<u32>>,
+    /// This batch's days with intervals: their facts are summed from `interval_row` at the end.
+    interval_days: BTreeSet<String>,
     /// The contact index on customers, dropped for a large import into a small table and built
     /// again (sorted, much faster than row by row) before the batch finishes.
     rebuild_customer_index: bool,
@@ -106,6 +108,7 @@ impl Workspace {
             open_days: BTreeMap::new(),
             closed_days: HashSet::new(),
             queue_thresholds: HashMap::new(),
+            interval_days: BTreeSet::new(),
             rebuild_customer_index: false,
         })
     }
@@ -166,6 +169,38 @@ impl Workspace {
             let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        // Intervals this batch replaced go back to the import that now holds their key (a later
+        // one that replaced this batch's own), or to their own import when none does.
+        let mut interval_days: BTreeSet<(i64, String)> = BTreeSet::new();
+        {
+            let mut stmt = conn.prepare(
+                "UPDATE interval_row AS o SET replaced_by = (
+                     SELECT h.batch_id FROM interval_row h
+                     WHERE h.batch_id <> ?1 AND h.replaced_by IS NULL
+                       AND h.started_at = o.started_at
+                       AND ifnull(h.program_id, 0) = ifnull(o.program_id, 0)
+                       AND ifnull(h.queue_id, 0) = ifnull(o.queue_id, 0)
+                       AND ifnull(h.channel_id, 0) = ifnull(o.channel_id, 0)
+                       AND ifnull(h.site_id, 0) = ifnull(o.site_id, 0)
+                     ORDER BY h.batch_id DESC LIMIT 1)
+                 WHERE o.replaced_by = ?1
+                 RETURNING batch_id, day, replaced_by",
+            )?;
+            let rows = stmt.query_map([batch_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (holder, day, still_replaced) = row?;
+                if still_replaced.is_none() {
+                    interval_days.insert((holder, day));
+                }
+            }
+        }
+        conn.execute("DELETE FROM interval_row WHERE batch_id = ?1", [batch_id])?;
         let facts_removed = conn.execute("DELETE FROM fact WHERE batch_id = ?1", [batch_id])?;
         let contacts_removed =
             conn.execute("DELETE FROM interaction WHERE batch_id = ?1", [batch_id])?;
@@ -240,6 +275,7 @@ impl Workspace {
             }
         }
         recompute(&mut tx, &settings, &affected)?;
+        recompute_intervals(tx.conn(), &interval_days)?;
         remove_created_members(tx.conn(), batch_id)?;
         tx.conn().execute(
             "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
@@ -431,6 +467,75 @@ fn load_contacts(
         });
     }
     Ok((contacts, thresholds))
+}
+
+/// The dimensions an interval row keeps, in `interval_row`'s column order.
+const INTERVAL_DIMENSIONS: [Dimension; 4] = [
+    Dimension::Program,
+    Dimension::Queue,
+    Dimension::Channel,
+    Dimension::Site,
+];
+
+/// `INSERT INTO interval_row …`: rows of one batch with the same start and members add up, a
+/// measure staying NULL ("not measured") only while every row leaves it so.
+fn upsert_interval_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let names: Vec<&str> = crate::measure::Measure::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        let marks: Vec<String> = (1..=7 + names.len()).map(|i| format!("?{i}")).collect();
+        let sums: Vec<String> = names
+            .iter()
+            .map(|m| {
+                format!(
+                    "{m} = CASE WHEN {m} IS NULL THEN excluded.{m} WHEN excluded.{m} IS NULL THEN {m} ELSE {m} + excluded.{m} END"
+                )
+            })
+            .collect();
+        format!(
+            "INSERT INTO interval_row (batch_id, started_at, day, program_id, queue_id, channel_id,
+                                       site_id, {names})
+             VALUES ({marks})
+             ON CONFLICT (batch_id, started_at, ifnull(program_id, 0), ifnull(queue_id, 0),
+                          ifnull(channel_id, 0), ifnull(site_id, 0))
+             DO UPDATE SET {sums}",
+            names = names.join(", "),
+            marks = marks.join(", "),
+            sums = sums.join(", "),
+        )
+    })
+}
+
+/// Replaces the interval facts of each (batch, day) with the sums of the intervals it holds.
+fn recompute_intervals(conn: &Connection, days: &BTreeSet<(i64, String)>) -> Result<()> {
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let names: Vec<&str> = crate::measure::Measure::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        let sums: Vec<String> = names.iter().map(|m| format!("sum({m})")).collect();
+        format!(
+            "INSERT INTO fact (batch_id, day, grain, program_id, queue_id, channel_id, site_id, {names})
+             SELECT batch_id, day, 'day', program_id, queue_id, channel_id, site_id, {sums}
+               FROM interval_row
+              WHERE batch_id = ?1 AND day = ?2 AND replaced_by IS NULL
+              GROUP BY program_id, queue_id, channel_id, site_id",
+            names = names.join(", "),
+            sums = sums.join(", "),
+        )
+    });
+    for (batch, day) in days {
+        conn.execute(
+            "DELETE FROM fact WHERE batch_id = ?1 AND day = ?2",
+            params![batch, day],
+        )?;
+        conn.prepare_cached(sql)?.execute(params![batch, day])?;
+    }
+    Ok(())
 }
 
 /// Member ids from `interaction`'s column order to [`Dimension::ALL`] order.
@@ -804,6 +909,39 @@ impl Sink for StoreSink<'_> {
         Ok(())
     }
 
+    fn interval(
+        &mut self,
+        start: i64,
+        key: &DayKey,
+        measures: &Measures,
+    ) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        let mut ids = [None; 4];
+        for (slot, dim) in ids.iter_mut().zip(INTERVAL_DIMENSIONS) {
+            *slot = self.member(dim, key.member(dim))?;
+        }
+        let day = day_text(key.day);
+        let mut stmt = self.tx.conn().prepare_cached(upsert_interval_sql())?;
+        stmt.raw_bind_parameter(1, batch)?;
+        stmt.raw_bind_parameter(2, start)?;
+        stmt.raw_bind_parameter(3, &day)?;
+        for (i, id) in ids.iter().enumerate() {
+            stmt.raw_bind_parameter(4 + i, id)?;
+        }
+        for (i, (measure, value)) in measures.iter().enumerate() {
+            let at = 8 + i;
+            match value {
+                None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+                Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
+                Some(v) => stmt.raw_bind_parameter(at, v)?,
+            }
+        }
+        stmt.raw_execute()?;
+        drop(stmt);
+        self.interval_days.insert(day);
+        Ok(())
+    }
+
     fn refusal(&mut self, r: &Refusal) -> Result<(), ImportError> {
         let batch = self.batch()?;
         self.tx
@@ -875,6 +1013,30 @@ impl Sink for StoreSink<'_> {
         let affected = std::mem::take(&mut self.affected);
         self.last_affected = None;
         recompute(&mut self.tx, &self.settings, &affected)?;
+        let interval_days = std::mem::take(&mut self.interval_days);
+        if !interval_days.is_empty() {
+            // Intervals another import holds and this one brings again: this one's count.
+            let mut days: BTreeSet<(i64, String)> =
+                interval_days.into_iter().map(|d| (batch, d)).collect();
+            let mut stmt = self.tx.conn().prepare(
+                "UPDATE interval_row SET replaced_by = ?1 WHERE rowid IN (
+                     SELECT o.rowid FROM interval_row n
+                     JOIN interval_row o
+                       ON o.started_at = n.started_at
+                      AND ifnull(o.program_id, 0) = ifnull(n.program_id, 0)
+                      AND ifnull(o.queue_id, 0) = ifnull(n.queue_id, 0)
+                      AND ifnull(o.channel_id, 0) = ifnull(n.channel_id, 0)
+                      AND ifnull(o.site_id, 0) = ifnull(n.site_id, 0)
+                     WHERE n.batch_id = ?1 AND o.batch_id <> ?1 AND o.replaced_by IS NULL)
+                 RETURNING batch_id, day",
+            )?;
+            let replaced = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in replaced {
+                days.insert(row?);
+            }
+            drop(stmt);
+            recompute_intervals(self.tx.conn(), &days)?;
+        }
         self.tx.finish_batch(
             batch,
             counts.read,
@@ -900,6 +1062,11 @@ impl Sink for StoreSink<'_> {
 
 #[cfg(test)]
 impl Workspace {
+    /// One number read with `sql` (for import tests).
+    pub(crate) fn test_number(&self, sql: &str, params: impl rusqlite::Params) -> Option<f64> {
+        self.conn.query_row(sql, params, |r| r.get(0)).unwrap()
+    }
+
     /// The sum of every fact's measures (for import tests).
     pub(crate) fn test_fact_totals(&self) -> Measures {
         use crate::measure::Measure;

@@ -699,9 +699,14 @@ fn workbooks_skip_titles_and_totals_and_read_every_sheet() {
 fn unusable_files_are_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(dir.path(), Tz::UTC);
+    // A workspace that already holds an import, so "nothing changes" means something.
+    import_ok(&mut ws, "interactions_generic.csv");
+    let before = ws.test_dump(&[]);
     let cases = [
         ("xlsx_zip_bomb.xlsx", "inflates"),
         ("empty.csv", "the file is empty"),
+        ("empty.xlsx", "the file is empty"),
+        ("truncated.xlsx", "truncated.xlsx"),
         ("header_only.csv", "no data rows"),
         ("no_usable_columns.csv", "no column"),
     ];
@@ -711,7 +716,21 @@ fn unusable_files_are_refused_by_name() {
             .to_string();
         assert!(err.contains(name) && err.contains(reason), "{name}: {err}");
     }
-    assert_eq!(ws.overview().unwrap().counts.imports, 0);
+    // The wrong kind: a finance import of a contact file has no month or money columns.
+    let finance = ImportOptions {
+        kind: Some(Kind::Finance),
+        ..ImportOptions::default()
+    };
+    let err = import(&mut ws, "interactions_overlap_a.csv", &finance)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no usable column"), "{err}");
+    assert_eq!(
+        ws.test_dump(&[]),
+        before,
+        "no refused file changed anything"
+    );
+    assert_eq!(ws.overview().unwrap().counts.imports, 1);
 }
 
 #[test]

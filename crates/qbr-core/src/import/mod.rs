@@ -553,25 +553,8 @@ pub fn run_into(
         }
         *k == kind
     });
-    for (table, _, _, mapping) in &plans {
+    for (_, _, _, mapping) in &plans {
         check_averages(&label, kind, mapping)?;
-        if preset == Some(Preset::Qualtrics) && opts.mapping.is_none() {
-            check_question_choice(&label, table, "csat", opts.csat_column.as_deref())?;
-            check_question_choice(&label, table, "ces", opts.ces_column.as_deref())?;
-            if let Some(q) = unclear_questions(table, opts).into_iter().next() {
-                return Err(ImportError::UnclearQuestion {
-                    file: label.clone(),
-                    what: q.field.to_uppercase(),
-                    candidates: q
-                        .candidates
-                        .iter()
-                        .map(|(h, text)| format!("{h} ({text:?})"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    field: q.field,
-                });
-            }
-        }
     }
     if let Some(note) = threshold_note(kind, &plans[0].3, settings) {
         notes.push(note);
@@ -596,6 +579,27 @@ pub fn run_into(
                 "this exact file was imported before (import {batch}); nothing was changed"
             )],
         });
+    }
+
+    // Asked only of a file not imported before: a byte-identical file stays a no-op.
+    for (table, _, _, _) in &plans {
+        if preset == Some(Preset::Qualtrics) && opts.mapping.is_none() {
+            check_question_choice(&label, table, "csat", opts.csat_column.as_deref())?;
+            check_question_choice(&label, table, "ces", opts.ces_column.as_deref())?;
+            if let Some(q) = unclear_questions(table, opts).into_iter().next() {
+                return Err(ImportError::UnclearQuestion {
+                    file: label.clone(),
+                    what: q.field.to_uppercase(),
+                    candidates: q
+                        .candidates
+                        .iter()
+                        .map(|(h, text)| format!("{h} ({text:?})"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    field: q.field,
+                });
+            }
+        }
     }
 
     let stated_zone = match preset {

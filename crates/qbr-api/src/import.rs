@@ -28,6 +28,7 @@ impl From<ImportError> for ErrorView {
             ImportError::Mapping { .. } => ErrorCode::MappingNeeded,
             ImportError::MappingProbablyWrong { .. } => ErrorCode::MappingProbablyWrong,
             ImportError::AmbiguousDates { .. } => ErrorCode::AmbiguousDates,
+            ImportError::UnclearQuestion { .. } => ErrorCode::UnclearQuestion,
             ImportError::Cancelled { .. } => ErrorCode::Cancelled,
             ImportError::Unreadable { .. } | ImportError::Strict { .. } => ErrorCode::InvalidInput,
         };
@@ -120,6 +121,18 @@ fn detection_view(d: Detection) -> DetectionView {
         }
         .into(),
         template: d.template,
+        questions: d
+            .questions
+            .into_iter()
+            .map(|q| QuestionChoiceView {
+                field: q.field,
+                candidates: q
+                    .candidates
+                    .into_iter()
+                    .map(|(header, text)| QuestionView { header, text })
+                    .collect(),
+            })
+            .collect(),
         fields_by_kind: Kind::ALL
             .iter()
             .map(|k| {
@@ -208,9 +221,20 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
             .map(parse_date_order)
             .transpose()?,
         strict: req.strict,
+        csat_column: chosen_question(&req.csat_column),
+        ces_column: chosen_question(&req.ces_column),
         // Read from the workspace by the import itself.
         program_aliases: Default::default(),
     })
+}
+
+/// A question column as chosen; blank means "not chosen".
+fn chosen_question(column: &Option<String>) -> Option<String> {
+    column
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
 }
 
 /// Imports each file as its own batch, in order: a file is taken whole or not at all. On an

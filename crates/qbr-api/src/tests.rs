@@ -1029,6 +1029,8 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             strict: false,
             columns: None,
             save_mapping_as: None,
+            csat_column: None,
+            ces_column: None,
         },
         &mut |_| {},
         &never,

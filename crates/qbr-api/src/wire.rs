@@ -33,6 +33,8 @@ pub enum ErrorCode {
     MappingNeeded,
     /// An import refusing too many rows to be right: offer the mapping screen with the first refusal.
     MappingProbablyWrong,
+    /// A survey export where more than one question could be CSAT (or CES): ask which one.
+    UnclearQuestion,
 }
 
 /// Service thresholds T per channel, in seconds.
@@ -518,6 +520,8 @@ pub fn typescript_bindings() -> String {
         CorrelationReport::decl(&cfg),
         StaffingRowView::decl(&cfg),
         StaffingReport::decl(&cfg),
+        QuestionChoiceView::decl(&cfg),
+        QuestionView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -567,6 +571,10 @@ pub struct DetectionView {
     pub template: Option<String>,
     /// The generic fields of every kind, for choosing columns by hand.
     pub fields_by_kind: BTreeMap<String, Vec<String>>,
+    /// Ratings the file leaves unclear (Qualtrics: two questions read as satisfaction): ask
+    /// which column is which and pass it as `csat_column` / `ces_column`.
+    #[serde(default)]
+    pub questions: Vec<QuestionChoiceView>,
 }
 
 /// How to import files; everything left null is detected.
@@ -591,6 +599,12 @@ pub struct ImportRequest {
     /// the same headers is read the same way without asking.
     #[serde(default)]
     pub save_mapping_as: Option<String>,
+    /// The column of the CSAT question, when the file leaves it unclear; `none` for no CSAT.
+    #[serde(default)]
+    pub csat_column: Option<String>,
+    /// The column of the CES question, likewise.
+    #[serde(default)]
+    pub ces_column: Option<String>,
 }
 
 /// Where a running import is.
@@ -1217,4 +1231,19 @@ pub struct StaffingReport {
     pub days: Vec<StaffingRowView>,
     /// The assumptions, in words.
     pub note: String,
+}
+
+/// A rating that more than one survey question could be: the user picks one (or none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QuestionChoiceView {
+    /// csat or ces.
+    pub field: String,
+    pub candidates: Vec<QuestionView>,
+}
+
+/// One survey question: its column and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QuestionView {
+    pub header: String,
+    pub text: String,
 }

@@ -47,6 +47,12 @@ pub struct ImportArgs {
     /// Refuse a whole file on its first bad row instead of leaving the row out.
     #[arg(long)]
     strict: bool,
+    /// The column of the CSAT question when a survey export leaves it unclear (`none`: no CSAT).
+    #[arg(long, value_name = "COLUMN|none")]
+    csat_column: Option<String>,
+    /// The column of the CES question when a survey export leaves it unclear (`none`: no CES).
+    #[arg(long, value_name = "COLUMN|none")]
+    ces_column: Option<String>,
     /// Save the mapping the first file was read with under this name; next quarter's file with
     /// the same columns is then read the same way.
     #[arg(long, value_name = "NAME")]
@@ -102,6 +108,8 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         strict: args.strict,
         columns: None,
         save_mapping_as: args.save_mapping,
+        csat_column: args.csat_column,
+        ces_column: args.ces_column,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
@@ -133,7 +141,14 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
     if shown {
         eprint!("\r\x1b[2K");
     }
-    let reports = result?;
+    let reports = result.map_err(|mut e| {
+        if e.code == ErrorCode::UnclearQuestion {
+            e.message.push_str(
+                " (give --csat-column COLUMN or --ces-column COLUMN, or none; qbr detect lists the questions)",
+            );
+        }
+        e
+    })?;
     if args.json {
         return print_json(&reports);
     }
@@ -314,6 +329,16 @@ fn print_detection(d: &DetectionView) {
             _ => "not needed",
         }
     );
+    for q in &d.questions {
+        println!(
+            "Question    unclear which is {}: give --{}-column with one of",
+            q.field.to_uppercase(),
+            q.field
+        );
+        for c in &q.candidates {
+            println!("              {} {:?}", c.header, c.text);
+        }
+    }
     println!("Columns");
     let width = d.mapping.iter().map(|c| c.field.len()).max().unwrap_or(0);
     for c in &d.mapping {

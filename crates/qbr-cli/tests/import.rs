@@ -458,3 +458,36 @@ fn a_mapping_file_used_once_is_saved_and_reused_for_next_quarter() {
         "3 contacts in Q3, 2 in Q4"
     );
 }
+
+#[test]
+fn a_survey_with_two_satisfaction_questions_is_refused_until_the_csat_column_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let w = arg(&ws);
+    let file = fixture("qualtrics_two_satisfaction.csv");
+    let detected = ok_json(&["detect", w, &file, "--json"]);
+    assert_eq!(detected["questions"][0]["field"], "csat");
+    assert_eq!(detected["questions"][0]["candidates"][1]["header"], "Q3");
+
+    let err = fails(&["import", w, &file]);
+    for part in ["CSAT", "Q1", "Q3", "--csat-column", "nothing was imported"] {
+        assert!(err.contains(part), "the message says {part:?}: {err}");
+    }
+    assert_eq!(
+        info(&ws)["counts"]["imports"],
+        0,
+        "nothing was written: {err}"
+    );
+
+    let out = ok_json(&["import", w, &file, "--csat-column", "Q3", "--json"]);
+    assert_eq!(out[0]["rows_taken"], 3);
+    let report = ok_json(&[
+        "metrics", w, "--period", "2026-07", "--metric", "csat", "--json",
+    ]);
+    let csat = &report["groups"][0]["metrics"]["csat"]["value"];
+    // Q3 (products): 2, 3 and 5; one of three is 4 or more (fixtures/import/README.md).
+    assert!(
+        (csat.as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9,
+        "CSAT from Q3: {report}"
+    );
+}

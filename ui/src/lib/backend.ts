@@ -192,6 +192,7 @@ const CODES = new Set([
   "ambiguous_dates",
   "mapping_needed",
   "mapping_probably_wrong",
+  "unclear_question",
 ]);
 
 /** Whatever was thrown, as `{code, message}` with a message a person can read. */
@@ -226,6 +227,8 @@ export function adviceFor(error: ErrorView): string | null {
       return "The file may have been moved or deleted.";
     case "ambiguous_dates":
       return "Choose whether the dates are day-first or month-first, then import again.";
+    case "unclear_question":
+      return "Choose which survey question is the rating (or none), then import again.";
     case "mapping_needed":
     case "mapping_probably_wrong":
       return "Check the detected kind and columns: choose the kind or preset of the file, then import again.";

@@ -1,7 +1,7 @@
 // Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.
 // Do not edit by hand; a test fails when this file and the Rust types disagree.
 
-export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong";
+export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question";
 
 export type ErrorView = { code: ErrorCode, message: string, };
 
@@ -313,7 +313,12 @@ template: string | null,
 /**
  * The generic fields of every kind, for choosing columns by hand.
  */
-fields_by_kind: { [key in string]: Array<string> }, };
+fields_by_kind: { [key in string]: Array<string> }, 
+/**
+ * Ratings the file leaves unclear (Qualtrics: two questions read as satisfaction): ask
+ * which column is which and pass it as `csat_column` / `ces_column`.
+ */
+questions: Array<QuestionChoiceView>, };
 
 export type ImportRequest = { kind: string | null, preset: string | null, 
 /**
@@ -344,7 +349,15 @@ columns: Array<MappedColumnView> | null,
  * Save the mapping this import read with under this name, so that next quarter's file with
  * the same headers is read the same way without asking.
  */
-save_mapping_as: string | null, };
+save_mapping_as: string | null, 
+/**
+ * The column of the CSAT question, when the file leaves it unclear; `none` for no CSAT.
+ */
+csat_column: string | null, 
+/**
+ * The column of the CES question, likewise.
+ */
+ces_column: string | null, };
 
 export type ImportProgressView = { file_name: string, 
 /**
@@ -748,3 +761,11 @@ shrinkage_source: string, agents: number | null, average: StaffingRowView | null
  * The assumptions, in words.
  */
 note: string, };
+
+export type QuestionChoiceView = { 
+/**
+ * csat or ces.
+ */
+field: string, candidates: Array<QuestionView>, };
+
+export type QuestionView = { header: string, text: string, };

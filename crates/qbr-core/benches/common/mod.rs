@@ -181,3 +181,17 @@ pub fn timed<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
     times.sort();
     (cold, times[times.len() / 2])
 }
+
+/// CPU time (user + system) this process has used so far, all threads, in seconds: on a shared
+/// machine it says what the work costs when wall-clock time says mostly how busy the machine is.
+pub fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}

@@ -43,6 +43,19 @@ pub enum ImportError {
         expected: String,
     },
 
+    #[error(
+        "{file}: it is not clear which question is the {what} question: {candidates} could be; choose one (or none) and import again; nothing was imported"
+    )]
+    UnclearQuestion {
+        file: String,
+        /// `csat` or `ces`.
+        field: String,
+        /// CSAT or CES, as people say it.
+        what: String,
+        /// The candidate columns with their question text, as listed in the message.
+        candidates: String,
+    },
+
     #[error("{file}: the import was cancelled; nothing was imported")]
     Cancelled { file: String },
 
@@ -58,6 +71,7 @@ impl ImportError {
             ImportError::Unreadable { .. } => "unreadable",
             ImportError::Mapping { .. } => "mapping",
             ImportError::AmbiguousDates { .. } => "ambiguous_dates",
+            ImportError::UnclearQuestion { .. } => "unclear_question",
             ImportError::Strict { .. } => "strict",
             ImportError::MappingProbablyWrong { .. } => "mapping_probably_wrong",
             ImportError::Cancelled { .. } => "cancelled",

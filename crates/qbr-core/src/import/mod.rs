@@ -46,6 +46,15 @@ use value::{DateOrderProbe, TimeContext};
 pub const MAX_REFUSED_SHARE: f64 = 0.20;
 /// How many refusals an [`ImportReport`] carries; all are stored with the batch.
 pub const REPORT_REFUSALS: usize = 200;
+/// The source of contacts from files without a vendor preset; contact keys are unique per source.
+pub const GENERIC_SOURCE: &str = "generic";
+
+/// Rows the parsing thread hands to the writing thread at a time.
+const PARSE_CHUNK: usize = 1024;
+
+/// One row as the parsing thread hands it over: read or not, then parsed or refused.
+type ParsedRow = Result<Result<Option<Parsed>, Vec<Refusal>>, ImportError>;
+
 /// Rows shown in a [`Detection`] preview.
 pub const PREVIEW_ROWS: usize = 20;
 
@@ -78,6 +87,17 @@ pub struct Detection {
     pub date_order: OrderVerdict,
     /// The saved template the mapping comes from, if one fits.
     pub template: Option<String>,
+    /// Survey questions the file does not make clear (Qualtrics): the user must choose.
+    pub questions: Vec<QuestionChoice>,
+}
+
+/// A rating (CSAT or CES) that more than one question of a survey export could be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionChoice {
+    /// `csat` or `ces`.
+    pub field: String,
+    /// The candidate columns: (header, question text).
+    pub candidates: Vec<(String, String)>,
 }
 
 /// How to import a file. Everything left `None` is detected.
@@ -94,6 +114,10 @@ pub struct ImportOptions {
     pub date_order: Option<DateOrder>,
     /// Refuse the whole file on any bad row.
     pub strict: bool,
+    /// The column holding the CSAT (or CES) rating, when the file does not make it clear
+    /// (Qualtrics questions); `none` when the file has no such question.
+    pub csat_column: Option<String>,
+    pub ces_column: Option<String>,
     /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
     pub program_aliases: ProgramAliases,
 }
@@ -209,6 +233,11 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         None => ImportOptions::default(),
     };
     let (kind, preset, mapping) = plan_table(&table, &opts);
+    let questions = if preset == Some(Preset::Qualtrics) && template.is_none() {
+        unclear_questions(&table, &opts)
+    } else {
+        Vec::new()
+    };
     let mut preview = Vec::new();
     let mut probe = DateOrderProbe::default();
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
@@ -234,6 +263,7 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         preview,
         date_order: probe.verdict(),
         template: template.map(|t| t.name.clone()),
+        questions,
     })
 }
 
@@ -248,7 +278,7 @@ fn plan_table(table: &Table, opts: &ImportOptions) -> (Option<Kind>, Option<Pres
         .or_else(|| detect_kind(&table.header).map(|(k, _)| k));
     let mapping = match (&opts.mapping, preset, kind) {
         (Some(m), _, _) => m.clone(),
-        (None, Some(Preset::Qualtrics), _) => qualtrics_mapping(table),
+        (None, Some(Preset::Qualtrics), _) => qualtrics_mapping(table, opts),
         (None, Some(p), _) => preset_mapping(p, &table.header),
         (None, None, Some(k)) => match_columns(k, &table.header),
         (None, None, None) => Mapping::default(),
@@ -257,8 +287,10 @@ fn plan_table(table: &Table, opts: &ImportOptions) -> (Option<Kind>, Option<Pres
 }
 
 /// Qualtrics names questions `Q1`, `Q2`…: the NPS question is the one with a `_NPS_GROUP`
-/// companion, and CSAT and CES are found by their question text in the second header row.
-fn qualtrics_mapping(table: &Table) -> Mapping {
+/// companion, and CSAT and CES are found by their question text in the second header row when
+/// exactly one question reads as each; otherwise the user's choice (`csat_column`, `ces_column`)
+/// decides, and without one the import asks ([`unclear_questions`]).
+fn qualtrics_mapping(table: &Table, opts: &ImportOptions) -> Mapping {
     let mut m = preset_mapping(Preset::Qualtrics, &table.header);
     let take = |m: &mut Mapping, field: &str, header: &str, confidence: f32| {
         if !m.has(field) && !m.columns.iter().any(|c| c.header == header) {
@@ -277,25 +309,94 @@ fn qualtrics_mapping(table: &Table) -> Mapping {
             }
         }
     }
+    for (field, chosen) in [("csat", &opts.csat_column), ("ces", &opts.ces_column)] {
+        match chosen.as_deref().map(str::trim) {
+            Some(c) if c.eq_ignore_ascii_case("none") => {}
+            Some(c) => {
+                if let Some(h) = table.header.iter().find(|h| normalise(h) == normalise(c)) {
+                    m.columns.retain(|x| x.header != *h);
+                    take(&mut m, field, h, 1.0);
+                }
+            }
+            None => {
+                if let [(h, _)] = question_candidates(table, field).as_slice() {
+                    take(&mut m, field, h, 0.8);
+                }
+            }
+        }
+    }
     if let Some(questions) = table.header_notes.first() {
         for (i, text) in questions.iter().enumerate() {
-            let t = text.to_lowercase();
             let Some(h) = table.header.get(i) else {
                 continue;
             };
-            if h.ends_with("_NPS_GROUP") {
-                continue;
-            }
-            if t.contains("satisf") {
-                take(&mut m, "csat", h, 0.8);
-            } else if t.contains("effort") || t.contains("easy") {
-                take(&mut m, "ces", h, 0.8);
-            } else if t.contains("resolved") {
+            if !h.ends_with("_NPS_GROUP") && text.to_lowercase().contains("resolved") {
                 take(&mut m, "resolved", h, 0.8);
             }
         }
     }
     m
+}
+
+/// The questions whose text reads as `field` (`csat`: satisfaction; `ces`: effort or ease),
+/// as (header, question text).
+fn question_candidates(table: &Table, field: &str) -> Vec<(String, String)> {
+    let Some(questions) = table.header_notes.first() else {
+        return Vec::new();
+    };
+    questions
+        .iter()
+        .zip(&table.header)
+        .filter(|(_, h)| !h.ends_with("_NPS_GROUP"))
+        .filter(|(text, _)| {
+            let t = text.to_lowercase();
+            match field {
+                "csat" => t.contains("satisf"),
+                "ces" => t.contains("effort") || t.contains("easy") || t.contains("difficult"),
+                _ => false,
+            }
+        })
+        .map(|(text, h)| (h.clone(), text.clone()))
+        .collect()
+}
+
+/// CSAT and CES questions a Qualtrics export leaves unclear (more than one question reads as
+/// the same rating) and that `opts` does not settle.
+fn unclear_questions(table: &Table, opts: &ImportOptions) -> Vec<QuestionChoice> {
+    [("csat", &opts.csat_column), ("ces", &opts.ces_column)]
+        .into_iter()
+        .filter(|(_, chosen)| chosen.is_none())
+        .filter_map(|(field, _)| {
+            let candidates = question_candidates(table, field);
+            (candidates.len() > 1).then(|| QuestionChoice {
+                field: field.into(),
+                candidates,
+            })
+        })
+        .collect()
+}
+
+/// A chosen question column must be one of the file's.
+fn check_question_choice(
+    label: &str,
+    table: &Table,
+    field: &str,
+    chosen: Option<&str>,
+) -> Result<(), ImportError> {
+    let Some(c) = chosen.map(str::trim) else {
+        return Ok(());
+    };
+    if c.eq_ignore_ascii_case("none") || table.header.iter().any(|h| normalise(h) == normalise(c)) {
+        return Ok(());
+    }
+    Err(ImportError::mapping(
+        label,
+        format!(
+            "the {} column {c:?} is not in the file; its columns are {}",
+            field.to_uppercase(),
+            table.header.join(", ")
+        ),
+    ))
 }
 
 /// The zone Qualtrics states for its dates in the import-id row
@@ -480,6 +581,27 @@ pub fn run_into(
         });
     }
 
+    // Asked only of a file not imported before: a byte-identical file stays a no-op.
+    for (table, _, _, _) in &plans {
+        if preset == Some(Preset::Qualtrics) && opts.mapping.is_none() {
+            check_question_choice(&label, table, "csat", opts.csat_column.as_deref())?;
+            check_question_choice(&label, table, "ces", opts.ces_column.as_deref())?;
+            if let Some(q) = unclear_questions(table, opts).into_iter().next() {
+                return Err(ImportError::UnclearQuestion {
+                    file: label.clone(),
+                    what: q.field.to_uppercase(),
+                    candidates: q
+                        .candidates
+                        .iter()
+                        .map(|(h, text)| format!("{h} ({text:?})"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    field: q.field,
+                });
+            }
+        }
+    }
+
     let stated_zone = match preset {
         Some(Preset::Qualtrics) => qualtrics_zone(&plans[0].0, &plans[0].3),
         _ => None,
@@ -514,7 +636,10 @@ pub fn run_into(
 
     let ctx = RecordContext {
         kind,
-        source: preset.map(|p| p.source()).unwrap_or("generic").to_string(),
+        source: preset
+            .map(|p| p.source())
+            .unwrap_or(GENERIC_SOURCE)
+            .to_string(),
         time: TimeContext { zone, order },
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
@@ -535,72 +660,113 @@ pub fn run_into(
                 ),
             ));
         }
-        for row in table.rows {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(cancelled());
-            }
-            let row = row?;
-            counts.read += 1;
-            match parse_row(&row, &cols, &ctx) {
-                Ok(Some(Parsed::Contact(contact))) => match sink.contact(*contact)? {
-                    Taken::New | Taken::Replaced => counts.taken += 1,
-                    Taken::Duplicate => counts.duplicate += 1,
-                },
-                Ok(Some(Parsed::Fact(fact))) => {
-                    let (key, m) = *fact;
-                    rollup::accumulate(&mut facts, key, &m);
-                    counts.taken += 1;
+        // Reading and parsing run on a second thread, writing on this one: a bounded channel of
+        // chunks keeps the two in step and memory flat whatever the file size.
+        let rows = table.rows;
+        let (cols, ctx_ref) = (&cols, &ctx);
+        std::thread::scope(|scope| -> Result<(), ImportError> {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ParsedRow>>(4);
+            scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(PARSE_CHUNK);
+                for row in rows {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let item = row.map(|row| parse_row(&row, cols, ctx_ref));
+                    let failed = item.is_err();
+                    chunk.push(item);
+                    if chunk.len() == PARSE_CHUNK || failed {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(PARSE_CHUNK));
+                        // The writer stopped (an error, strict mode, too many refusals).
+                        if send.send(full).is_err() || failed {
+                            return;
+                        }
+                    }
                 }
-                Ok(Some(Parsed::Survey(survey))) => {
-                    let (mut key, m, contact) = *survey;
-                    if let Some(members) = match contact {
-                        Some(c) => sink.contact_members(&c)?,
-                        None => None,
-                    } {
-                        // The survey's own dimensions win; the contact fills the gaps.
-                        for (slot, member) in key.members.iter_mut().zip(members) {
-                            if slot.is_none() {
-                                *slot = member;
+                let _ = send.send(chunk);
+            });
+            let mut contacts = Vec::with_capacity(PARSE_CHUNK);
+            let mut taken = Vec::with_capacity(PARSE_CHUNK);
+            for chunk in receive {
+                for item in chunk {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(cancelled());
+                    }
+                    let parsed = item?;
+                    counts.read += 1;
+                    match parsed {
+                        Ok(Some(Parsed::Contact(contact))) => contacts.push(*contact),
+                        Ok(Some(Parsed::Interval(interval))) => {
+                            let (start, key, m) = *interval;
+                            sink.interval(start, &key, &m)?;
+                            counts.taken += 1;
+                        }
+                        Ok(Some(Parsed::Fact(fact))) => {
+                            let (key, m) = *fact;
+                            rollup::accumulate(&mut facts, key, &m);
+                            counts.taken += 1;
+                        }
+                        Ok(Some(Parsed::Survey(survey))) => {
+                            let (mut key, m, contact) = *survey;
+                            if let Some(members) = match contact {
+                                Some(c) => sink.contact_members(&c)?,
+                                None => None,
+                            } {
+                                // The survey's own dimensions win; the contact fills the gaps.
+                                for (slot, member) in key.members.iter_mut().zip(members) {
+                                    if slot.is_none() {
+                                        *slot = member;
+                                    }
+                                }
+                                counts_linked += 1;
+                            }
+                            rollup::accumulate(&mut facts, key, &m);
+                            counts.taken += 1;
+                        }
+                        Ok(None) => counts.taken += 1,
+                        Err(problems) => {
+                            counts.refused += 1;
+                            if opts.strict {
+                                let p = &problems[0];
+                                return Err(ImportError::Strict {
+                                    file: label.clone(),
+                                    row: p.row,
+                                    column: p.column.clone().unwrap_or_default(),
+                                    value: p.value.clone(),
+                                    expected: p.expected.clone(),
+                                });
+                            }
+                            for p in problems {
+                                sink.refusal(&p)?;
+                                if refusals.len() < REPORT_REFUSALS {
+                                    refusals.push(p);
+                                }
+                            }
+                            // Stop early on a large file whose mapping is clearly wrong.
+                            if counts.read >= 1000 && too_many_refused(&counts) {
+                                return Err(probably_wrong(&label, &counts, &refusals));
                             }
                         }
-                        counts_linked += 1;
                     }
-                    rollup::accumulate(&mut facts, key, &m);
-                    counts.taken += 1;
-                }
-                Ok(None) => counts.taken += 1,
-                Err(problems) => {
-                    counts.refused += 1;
-                    if opts.strict {
-                        let p = &problems[0];
-                        return Err(ImportError::Strict {
-                            file: label,
-                            row: p.row,
-                            column: p.column.clone().unwrap_or_default(),
-                            value: p.value.clone(),
-                            expected: p.expected.clone(),
+                    if counts.read % 1000 == 0 {
+                        progress(Progress {
+                            phase: Phase::Reading,
+                            rows_read: counts.read,
+                            file_size,
                         });
                     }
-                    for p in problems {
-                        sink.refusal(&p)?;
-                        if refusals.len() < REPORT_REFUSALS {
-                            refusals.push(p);
-                        }
-                    }
-                    // Stop early on a large file whose mapping is clearly wrong.
-                    if counts.read >= 1000 && too_many_refused(&counts) {
-                        return Err(probably_wrong(&label, &counts, &refusals));
+                }
+                // The chunk's contacts, in file order, in one go.
+                sink.contacts(std::mem::take(&mut contacts), &mut taken)?;
+                for t in taken.drain(..) {
+                    match t {
+                        Taken::New | Taken::Replaced => counts.taken += 1,
+                        Taken::Duplicate => counts.duplicate += 1,
                     }
                 }
             }
-            if counts.read % 1000 == 0 {
-                progress(Progress {
-                    phase: Phase::Reading,
-                    rows_read: counts.read,
-                    file_size,
-                });
-            }
-        }
+            Ok(())
+        })?;
     }
     if counts.read == 0 {
         return Err(ImportError::unreadable(
@@ -623,6 +789,7 @@ pub fn run_into(
         sink.fact(key, m)?;
     }
     let finished = sink.finish(&counts, now)?;
+
     if counts_linked > 0 {
         notes.push(format!(
             "{counts_linked} responses were matched to their contact, whose queue, agent and channel they are counted under"

@@ -38,7 +38,7 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-pub type Rows = Box<dyn Iterator<Item = Result<Row, ImportError>>>;
+pub type Rows = Box<dyn Iterator<Item = Result<Row, ImportError>> + Send>;
 
 /// One table of a file: a delimited file has one, a workbook one per sheet.
 pub struct Table {
@@ -247,7 +247,7 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// A buffered peek at the start of a text file: its encoding and delimiter.
-fn open_text(path: &Path) -> Result<(Box<dyn Read>, u8), ImportError> {
+fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
     let label = file_label(path);
     let (mut file, _) = open_file(path)?;
     let mut sample = vec![0u8; 64 * 1024];
@@ -264,7 +264,7 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read>, u8), ImportError> {
     }
     let delimiter = sniff_delimiter(&decoded_sample);
     let rest = Cursor::new(sample[bom..].to_vec()).chain(file);
-    let reader: Box<dyn Read> = if encoding == UTF_8 {
+    let reader: Box<dyn Read + Send> = if encoding == UTF_8 {
         Box::new(rest)
     } else {
         Box::new(Utf8Reader {
@@ -634,7 +634,7 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
     }
 }
 
-type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>>>;
+type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
 
 /// The file positioned after a UTF-8 BOM, which JSON parsers do not accept.
 fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>, ImportError> {

@@ -2,7 +2,7 @@
 //! (every other kind). A row with any unreadable mapped cell is refused whole, with one refusal
 //! per bad cell, so the report says everything wrong with it at once.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -26,7 +26,8 @@ pub(crate) struct Col {
 /// The mapping resolved against one table's header.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Columns {
-    pub by_field: HashMap<String, Col>,
+    /// Looked up for every field of every row: a fast hash, not a DoS-resistant one.
+    pub by_field: FxHashMap<String, Col>,
 }
 
 impl Columns {
@@ -85,6 +86,9 @@ pub(crate) enum Parsed {
     /// A survey response and the contact it is about, whose dimensions fill the ones the
     /// survey tool does not know (queue, agent, channel...).
     Survey(Box<(DayKey, Measures, Option<String>)>),
+    /// One interval (or day) of a queue: its start in Unix seconds (a bare date: its midnight,
+    /// read as UTC), where it sits, and its measures.
+    Interval(Box<(i64, DayKey, Measures)>),
 }
 
 /// Reads typed values out of one row, collecting refusals.
@@ -259,6 +263,13 @@ pub fn parse_channel(text: &str) -> Result<Option<Channel>, &'static str> {
     if value::is_missing(text) {
         return Ok(None);
     }
+    // Most files spell it plainly: no need to normalise.
+    match text {
+        "voice" => return Ok(Some(Channel::Voice)),
+        "chat" => return Ok(Some(Channel::Chat)),
+        "email" => return Ok(Some(Channel::Email)),
+        _ => {}
+    }
     Ok(Some(match normalise(text).as_str() {
         "voice" | "phone" | "call" | "calls" | "telephony" | "callback" | "inbound" => {
             Channel::Voice
@@ -276,6 +287,9 @@ pub fn parse_channel(text: &str) -> Result<Option<Channel>, &'static str> {
 
 /// Directions whose contacts did not queue for an agent.
 fn is_outbound(direction: &str) -> bool {
+    if direction == "inbound" {
+        return false;
+    }
     matches!(
         normalise(direction).as_str(),
         "outbound" | "manual" | "preview" | "autodial" | "predictive" | "internal" | "outgoing"
@@ -285,6 +299,11 @@ fn is_outbound(direction: &str) -> bool {
 fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
     if value::is_missing(text) {
         return Ok(None);
+    }
+    match text {
+        "handled" => return Ok(Some(Outcome::Handled)),
+        "abandoned" => return Ok(Some(Outcome::Abandoned)),
+        _ => {}
     }
     Ok(Some(match normalise(text).as_str() {
         "handled" | "answered" | "completed" | "connected" | "handle" => Outcome::Handled,
@@ -428,6 +447,15 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
 fn interval(c: &mut Cells) -> Option<Parsed> {
     let day = c.day("interval_start");
     let day = c.require("interval_start", day, value::EXPECT_TIMESTAMP);
+    // The interval's identity across overlapping exports: its start, or its day for daily rows.
+    let start = match (day, c.raw("interval_start").map(str::trim)) {
+        (Some(d), Some(raw)) if raw.len() > 10 => c
+            .timestamp("interval_start")
+            .map(|t| t.timestamp())
+            .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()),
+        (Some(d), _) => d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+        (None, _) => 0,
+    };
     let offered = c.count("offered");
     let handled = c.count("handled");
     let abandoned = c.count("abandoned");
@@ -490,7 +518,7 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
         .with(Dimension::Queue, c.text("queue").as_deref())
         .with(Dimension::Channel, channel.map(|ch| ch.as_str()))
         .with(Dimension::Site, c.text("site").as_deref());
-    Some(Parsed::Fact(Box::new((key, m))))
+    Some(Parsed::Interval(Box::new((start, key, m))))
 }
 
 fn survey(c: &mut Cells) -> Option<Parsed> {

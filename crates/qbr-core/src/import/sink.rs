@@ -50,8 +50,29 @@ pub trait Sink {
     fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError>;
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
     fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError>;
+    /// Several contacts in file order, with what became of each pushed to `taken`: the same as
+    /// calling [`Sink::contact`] for each, which a sink may do faster.
+    fn contacts(
+        &mut self,
+        contacts: Vec<Interaction>,
+        taken: &mut Vec<Taken>,
+    ) -> Result<(), ImportError> {
+        for c in contacts {
+            taken.push(self.contact(c)?);
+        }
+        Ok(())
+    }
     /// Measures of a non-contact kind, already summed per key for the whole file.
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError>;
+    /// One interval of a queue starting at `start` (Unix seconds). Rows of one file with the
+    /// same start and members add up; an interval a later import brings again replaces the
+    /// earlier import's, until that later import is undone.
+    fn interval(
+        &mut self,
+        start: i64,
+        key: &DayKey,
+        measures: &Measures,
+    ) -> Result<(), ImportError>;
     fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError>;
     /// The dimension members (in [`crate::Dimension::ALL`] order) of a contact already held,
     /// found by its contact key in any source, so a survey about it is counted where it was.
@@ -73,6 +94,8 @@ pub struct MemorySink {
     pub contacts: BTreeMap<(String, String), (i64, Interaction)>,
     /// Facts of non-contact kinds.
     pub kind_facts: Facts,
+    /// Intervals by (start, members), with the batch that holds them.
+    pub intervals: BTreeMap<(i64, DayKey), (i64, Measures)>,
     pub refusals: Vec<(i64, Refusal)>,
     current: Option<(String, Kind)>,
 }
@@ -97,6 +120,9 @@ impl MemorySink {
             &|_| None,
         );
         for (k, m) in &self.kind_facts {
+            accumulate(&mut all, k.clone(), m);
+        }
+        for ((_, k), (_, m)) in &self.intervals {
             accumulate(&mut all, k.clone(), m);
         }
         all
@@ -151,6 +177,29 @@ impl Sink for MemorySink {
         Ok(())
     }
 
+    fn interval(
+        &mut self,
+        start: i64,
+        key: &DayKey,
+        measures: &Measures,
+    ) -> Result<(), ImportError> {
+        let id = self.batch_id();
+        let slot = self
+            .intervals
+            .entry((start, key.clone()))
+            .or_insert((id, Measures::default()));
+        if slot.0 != id {
+            // A later import's interval replaces the earlier one's.
+            *slot = (id, Measures::default());
+        }
+        for (m, v) in measures.iter() {
+            if let Some(v) = v {
+                slot.1.add(m, v);
+            }
+        }
+        Ok(())
+    }
+
     fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError> {
         let id = self.batch_id();
         self.refusals.push((id, refusal.clone()));
@@ -181,7 +230,13 @@ impl Sink for MemorySink {
             .values()
             .filter(|(b, _)| *b == id)
             .map(|(_, i)| i.day)
-            .chain(self.kind_facts.keys().map(|k| k.day));
+            .chain(self.kind_facts.keys().map(|k| k.day))
+            .chain(
+                self.intervals
+                    .iter()
+                    .filter(|(_, (b, _))| *b == id)
+                    .map(|((_, k), _)| k.day),
+            );
         let (first_day, last_day) = days.fold(
             (None, None),
             |(lo, hi): (Option<NaiveDate>, Option<NaiveDate>), d| {

@@ -699,9 +699,14 @@ fn workbooks_skip_titles_and_totals_and_read_every_sheet() {
 fn unusable_files_are_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(dir.path(), Tz::UTC);
+    // A workspace that already holds an import, so "nothing changes" means something.
+    import_ok(&mut ws, "interactions_generic.csv");
+    let before = ws.test_dump(&[]);
     let cases = [
         ("xlsx_zip_bomb.xlsx", "inflates"),
         ("empty.csv", "the file is empty"),
+        ("empty.xlsx", "the file is empty"),
+        ("truncated.xlsx", "truncated.xlsx"),
         ("header_only.csv", "no data rows"),
         ("no_usable_columns.csv", "no column"),
     ];
@@ -711,7 +716,21 @@ fn unusable_files_are_refused_by_name() {
             .to_string();
         assert!(err.contains(name) && err.contains(reason), "{name}: {err}");
     }
-    assert_eq!(ws.overview().unwrap().counts.imports, 0);
+    // The wrong kind: a finance import of a contact file has no month or money columns.
+    let finance = ImportOptions {
+        kind: Some(Kind::Finance),
+        ..ImportOptions::default()
+    };
+    let err = import(&mut ws, "interactions_overlap_a.csv", &finance)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no usable column"), "{err}");
+    assert_eq!(
+        ws.test_dump(&[]),
+        before,
+        "no refused file changed anything"
+    );
+    assert_eq!(ws.overview().unwrap().counts.imports, 1);
 }
 
 #[test]
@@ -1151,4 +1170,219 @@ fn a_file_without_waits_or_durations_leaves_those_metrics_without_value() {
             "{id}"
         );
     }
+}
+
+#[test]
+fn qualtrics_asks_which_question_is_csat_when_two_read_as_satisfaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let name = "qualtrics_two_satisfaction.csv";
+
+    let d = detect(&fixture(name)).unwrap();
+    assert_eq!(
+        d.questions,
+        vec![QuestionChoice {
+            field: "csat".into(),
+            candidates: vec![
+                ("Q1".into(), "How satisfied were you with the agent?".into()),
+                (
+                    "Q3".into(),
+                    "How satisfied are you with our products overall?".into()
+                ),
+            ],
+        }],
+        "two questions read as satisfaction; the one about effort is clearly CES"
+    );
+    assert!(
+        !d.mapping.has("csat") && d.mapping.get("ces").is_some_and(|c| c.header == "Q4"),
+        "{:?}",
+        d.mapping
+    );
+
+    let before = ws.test_dump(&[]);
+    match import(&mut ws, name, &ImportOptions::default()) {
+        Err(ImportError::UnclearQuestion {
+            field, candidates, ..
+        }) => {
+            assert_eq!(field, "csat");
+            assert!(
+                candidates.contains("Q1") && candidates.contains("Q3"),
+                "the message names both candidates: {candidates}"
+            );
+        }
+        other => panic!("expected the import to ask for the CSAT question, got {other:?}"),
+    }
+    assert_eq!(ws.test_dump(&[]), before, "asking changes nothing");
+    match import(
+        &mut ws,
+        name,
+        &ImportOptions {
+            csat_column: Some("Q9".into()),
+            ..ImportOptions::default()
+        },
+    ) {
+        Err(ImportError::Mapping { message, .. }) => {
+            assert!(message.contains("\"Q9\""), "{message}")
+        }
+        other => panic!("a column the file lacks is refused, got {other:?}"),
+    }
+
+    let q3 = ImportOptions {
+        csat_column: Some("Q3".into()),
+        ..ImportOptions::default()
+    };
+    let batch = import(&mut ws, name, &q3).unwrap().batch_id.unwrap();
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::CsatResponses, 3.0, "Q3 answered by all three"),
+            (Measure::CsatSatisfied, 1.0, "only R_3's 5 is 4 or more"),
+            (Measure::CsatSum, 10.0, "2 + 3 + 5"),
+            (Measure::CesResponses, 2.0, "R_3 left Q4 blank"),
+            (Measure::CesSum, 8.0, "3 + 5"),
+            (Measure::NpsResponses, 3.0, "10, 6, 8"),
+            (Measure::NpsPromoters, 1.0, "10"),
+            (Measure::NpsDetractors, 1.0, "6"),
+        ],
+    );
+    ws.undo_import(batch, now()).unwrap();
+
+    let q1 = ImportOptions {
+        csat_column: Some("q1".into()),
+        ..ImportOptions::default()
+    };
+    let batch = import(&mut ws, name, &q1).unwrap().batch_id.unwrap();
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (Measure::CsatResponses, 3.0, "Q1 answered by all three"),
+            (Measure::CsatSatisfied, 2.0, "5 and 4"),
+            (Measure::CsatSum, 10.0, "5 + 4 + 1"),
+        ],
+    );
+    ws.undo_import(batch, now()).unwrap();
+
+    let none = ImportOptions {
+        csat_column: Some("none".into()),
+        ..ImportOptions::default()
+    };
+    import(&mut ws, name, &none).unwrap();
+    let t = ws.test_fact_totals();
+    assert_eq!(
+        t.get(Measure::CsatResponses),
+        None,
+        "no question is CSAT: CSAT stays unmeasured"
+    );
+    assert_eq!(t.get(Measure::NpsResponses), Some(3.0));
+
+    let again = import(&mut ws, name, &ImportOptions::default()).unwrap();
+    assert!(
+        again.already_imported.is_some(),
+        "the same file again is a no-op, not a question"
+    );
+}
+
+#[test]
+fn overlapping_interval_exports_count_each_interval_once_and_undo_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let offered = |ws: &Workspace| ws.test_fact_totals().get(Measure::Offered);
+    let a = import_ok(&mut ws, "intervals_overlap_a.csv")
+        .batch_id
+        .unwrap();
+    assert_eq!(offered(&ws), Some(60.0), "A alone: 10 + 20 + 30");
+    let after_a = ws.test_dump(&[]);
+
+    let b_report = import_ok(&mut ws, "intervals_overlap_b.csv");
+    let b = b_report.batch_id.unwrap();
+    assert_eq!(
+        offered(&ws),
+        Some(152.0),
+        "2 July 09:00 is in both: B's 32 replaces A's 30, so 10 + 20 + 32 + 40 + 50"
+    );
+    expect(
+        &ws.test_fact_totals(),
+        &[
+            (
+                Measure::Handled,
+                9.0 + 18.0 + 29.0 + 36.0 + 45.0,
+                "B's 29 replaces A's 27",
+            ),
+            (
+                Measure::Abandoned,
+                1.0 + 2.0 + 3.0 + 4.0 + 5.0,
+                "B's 3 replaces A's 3",
+            ),
+        ],
+    );
+    let day2 = ws.test_number("SELECT sum(offered) FROM fact WHERE day = '2026-07-02'", []);
+    assert_eq!(
+        day2,
+        Some(72.0),
+        "2 July: B's 32 (09:00) + 40 (09:30), A's 30 no longer"
+    );
+    let by_batch = |ws: &Workspace, batch: i64| {
+        ws.test_number("SELECT sum(offered) FROM fact WHERE batch_id = ?1", [batch])
+    };
+    assert_eq!(by_batch(&ws, a), Some(30.0), "A keeps 1 July: 10 + 20");
+    assert_eq!(by_batch(&ws, b), Some(122.0), "B: 32 + 40 + 50");
+    let after_a_b = ws.test_dump(&[]);
+
+    ws.undo_import(b, now()).unwrap();
+    assert_eq!(
+        offered(&ws),
+        Some(60.0),
+        "undoing B gives A its 2 July interval back"
+    );
+    assert_eq!(
+        ws.test_dump(&["import_batch"]),
+        strip_table(&after_a, "import_batch"),
+        "undoing B restores exactly the state after A"
+    );
+
+    // Again, undoing the earlier import instead: the later one's intervals stand alone.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let a = import_ok(&mut ws, "intervals_overlap_a.csv")
+        .batch_id
+        .unwrap();
+    import_ok(&mut ws, "intervals_overlap_b.csv");
+    assert_eq!(
+        ws.test_dump(&[]),
+        after_a_b,
+        "the same state, built the same way"
+    );
+    ws.undo_import(a, now()).unwrap();
+    assert_eq!(offered(&ws), Some(122.0), "B alone: 32 + 40 + 50");
+    let a_again = import(
+        &mut ws,
+        "intervals_overlap_a.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        a_again.batch_id.is_some(),
+        "an undone file can be imported again"
+    );
+    assert_eq!(
+        offered(&ws),
+        Some(60.0 + 122.0 - 32.0),
+        "now A is the later import: its 30 replaces B's 32 on 2 July 09:00"
+    );
+}
+
+/// `dump` without the section of `table`.
+fn strip_table(dump: &str, table: &str) -> String {
+    let mut out = String::new();
+    let mut skip = false;
+    for line in dump.lines() {
+        if let Some(name) = line.strip_prefix("## ") {
+            skip = name == table;
+        }
+        if !skip {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -90,22 +90,23 @@ fn unit_word(w: &str) -> Option<DurationUnit> {
 
 /// True for the spellings sources use for "no value here".
 pub fn is_missing(text: &str) -> bool {
+    const MARKERS: [&str; 12] = [
+        "-",
+        "–",
+        "—",
+        "n/a",
+        "na",
+        "#n/a",
+        "null",
+        "nil",
+        "none",
+        "[none]",
+        "[deleted]",
+        "nan",
+    ];
     let t = text.trim();
-    t.is_empty()
-        || matches!(
-            t.to_ascii_lowercase().as_str(),
-            "-" | "–"
-                | "—"
-                | "n/a"
-                | "na"
-                | "#n/a"
-                | "null"
-                | "nil"
-                | "none"
-                | "[none]"
-                | "[deleted]"
-                | "nan"
-        )
+    // Runs for every cell: compare without allocating, and only texts short enough to be one.
+    t.is_empty() || (t.len() <= 9 && MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m)))
 }
 
 /// Text of a dimension member (agent, queue, ...), with placeholders turned into "none".
@@ -127,6 +128,17 @@ pub const EXPECT_BOOL: &str = "yes or no: YES/NO, Y/N, TRUE/FALSE or 1/0";
 pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     if is_missing(text) {
         return Ok(None);
+    }
+    // The common case, plain digits with at most a decimal point, without allocating.
+    let plain = text.trim();
+    if plain.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && plain.bytes().filter(|&b| b == b'.').count() <= 1
+    {
+        match plain.parse::<f64>() {
+            Ok(v) if v.is_finite() => return Ok(Some(v)),
+            _ => {}
+        }
     }
     let mut t: String = text
         .trim()
@@ -183,10 +195,14 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, &'static str> {
     if is_missing(text) {
         return Ok(None);
     }
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "t" | "1" | "1.0" => Ok(Some(true)),
-        "no" | "n" | "false" | "f" | "0" | "0.0" => Ok(Some(false)),
-        _ => Err(EXPECT_BOOL),
+    let t = text.trim();
+    let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+    if is(&["yes", "y", "true", "t", "1", "1.0"]) {
+        Ok(Some(true))
+    } else if is(&["no", "n", "false", "f", "0", "0.0"]) {
+        Ok(Some(false))
+    } else {
+        Err(EXPECT_BOOL)
     }
 }
 

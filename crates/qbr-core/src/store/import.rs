@@ -6,19 +6,21 @@
 //! delivery taking a contact over, an undo giving it back) that batch's facts for that day are
 //! recomputed from its contacts, so a contact counts once, in the batch that holds it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
 
 use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
-use crate::import::rollup::{rollup, Interaction, Outcome};
+use crate::import::rollup::{contact_measures, rollup, Interaction, Outcome};
 use crate::import::sink::newer;
 use crate::import::{
-    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Refusal, Sink, Taken,
+    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Preset, Refusal, Sink,
+    Taken, GENERIC_SOURCE,
 };
 use crate::measure::{Dimension, Measures};
 use crate::settings::{Channel, Settings};
@@ -36,6 +38,9 @@ fn day_text(d: NaiveDate) -> String {
     // once per imported contact.
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
+
+/// The customer index of `interaction`, exactly as migration 0001 creates it.
+const CUSTOMER_INDEX: &str = "CREATE INDEX interaction_customer ON interaction(customer_key, started_at) WHERE customer_key IS NOT NULL";
 
 /// `INSERT INTO interaction … ON CONFLICT DO NOTHING` with one parameter per contact column.
 fn insert_contact_sql() -> &'static str {
@@ -63,19 +68,48 @@ pub struct StoreSink<'a> {
     last_affected: Option<(i64, NaiveDate)>,
     /// Member ids seen by this import, per dimension in [`Dimension::ALL`] order, looked up
     /// without allocating.
-    known_members: [HashMap<String, i64>; 6],
+    known_members: [FxHashMap<String, i64>; 6],
+    /// This batch's contact facts, built in memory as new contacts stream in, per day and
+    /// member ids (in [`Dimension::ALL`] order): the same sums a recompute would read back.
+    open_days: BTreeMap<NaiveDate, FxHashMap<[Option<i64>; 6], Measures>>,
+    /// This batch's days whose facts are already written from `open_days`, or that a
+    /// replacement touched: any further contact on them is recomputed from the stored contacts.
+    closed_days: HashSet<NaiveDate>,
+    /// Service threshold of each queue id met (its own `threshold_s`, if any).
+    queue_thresholds: HashMap<i64, Option<u32>>,
+    /// This batch's days with intervals: their facts are summed from `interval_row` at the end.
+    interval_days: BTreeSet<String>,
+    /// The contact index on customers, dropped for a large import into a small table and built
+    /// again (sorted, much faster than row by row) before the batch finishes.
+    rebuild_customer_index: bool,
 }
+
+/// Days of facts held in memory at once; older ones are written out. Exports come in time
+/// order, so a day is rarely met again after this many later ones; when it is, that day is
+/// recomputed from its stored contacts, which is slower but exact.
+const OPEN_DAYS: usize = 8;
+
+/// Rows per byte of a typical export, to guess an import's size before reading it.
+const BYTES_PER_ROW: u64 = 120;
 
 impl Workspace {
     /// A sink that writes an import into this workspace in one transaction.
+    ///
+    /// Foreign-key checks are off for this transaction (seven parent look-ups per contact): every
+    /// id it writes is one it just read or created itself. The next write turns them back on.
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
         Ok(StoreSink {
-            tx: self.write()?,
+            tx: self.write_with_foreign_keys(false)?,
             settings,
             batch_id: None,
             affected: BTreeSet::new(),
             last_affected: None,
             known_members: Default::default(),
+            open_days: BTreeMap::new(),
+            closed_days: HashSet::new(),
+            queue_thresholds: HashMap::new(),
+            interval_days: BTreeSet::new(),
+            rebuild_customer_index: false,
         })
     }
 
@@ -135,6 +169,38 @@ impl Workspace {
             let rows = stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        // Intervals this batch replaced go back to the import that now holds their key (a later
+        // one that replaced this batch's own), or to their own import when none does.
+        let mut interval_days: BTreeSet<(i64, String)> = BTreeSet::new();
+        {
+            let mut stmt = conn.prepare(
+                "UPDATE interval_row AS o SET replaced_by = (
+                     SELECT h.batch_id FROM interval_row h
+                     WHERE h.batch_id <> ?1 AND h.replaced_by IS NULL
+                       AND h.started_at = o.started_at
+                       AND ifnull(h.program_id, 0) = ifnull(o.program_id, 0)
+                       AND ifnull(h.queue_id, 0) = ifnull(o.queue_id, 0)
+                       AND ifnull(h.channel_id, 0) = ifnull(o.channel_id, 0)
+                       AND ifnull(h.site_id, 0) = ifnull(o.site_id, 0)
+                     ORDER BY h.batch_id DESC LIMIT 1)
+                 WHERE o.replaced_by = ?1
+                 RETURNING batch_id, day, replaced_by",
+            )?;
+            let rows = stmt.query_map([batch_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (holder, day, still_replaced) = row?;
+                if still_replaced.is_none() {
+                    interval_days.insert((holder, day));
+                }
+            }
+        }
+        conn.execute("DELETE FROM interval_row WHERE batch_id = ?1", [batch_id])?;
         let facts_removed = conn.execute("DELETE FROM fact WHERE batch_id = ?1", [batch_id])?;
         let contacts_removed =
             conn.execute("DELETE FROM interaction WHERE batch_id = ?1", [batch_id])?;
@@ -209,6 +275,7 @@ impl Workspace {
             }
         }
         recompute(&mut tx, &settings, &affected)?;
+        recompute_intervals(tx.conn(), &interval_days)?;
         remove_created_members(tx.conn(), batch_id)?;
         tx.conn().execute(
             "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
@@ -402,6 +469,116 @@ fn load_contacts(
     Ok((contacts, thresholds))
 }
 
+/// The dimensions an interval row keeps, in `interval_row`'s column order.
+const INTERVAL_DIMENSIONS: [Dimension; 4] = [
+    Dimension::Program,
+    Dimension::Queue,
+    Dimension::Channel,
+    Dimension::Site,
+];
+
+/// `INSERT INTO interval_row …`: rows of one batch with the same start and members add up, a
+/// measure staying NULL ("not measured") only while every row leaves it so.
+fn upsert_interval_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let names: Vec<&str> = crate::measure::Measure::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        let marks: Vec<String> = (1..=7 + names.len()).map(|i| format!("?{i}")).collect();
+        let sums: Vec<String> = names
+            .iter()
+            .map(|m| {
+                format!(
+                    "{m} = CASE WHEN {m} IS NULL THEN excluded.{m} WHEN excluded.{m} IS NULL THEN {m} ELSE {m} + excluded.{m} END"
+                )
+            })
+            .collect();
+        format!(
+            "INSERT INTO interval_row (batch_id, started_at, day, program_id, queue_id, channel_id,
+                                       site_id, {names})
+             VALUES ({marks})
+             ON CONFLICT (batch_id, started_at, ifnull(program_id, 0), ifnull(queue_id, 0),
+                          ifnull(channel_id, 0), ifnull(site_id, 0))
+             DO UPDATE SET {sums}",
+            names = names.join(", "),
+            marks = marks.join(", "),
+            sums = sums.join(", "),
+        )
+    })
+}
+
+/// Replaces the interval facts of each (batch, day) with the sums of the intervals it holds.
+fn recompute_intervals(conn: &Connection, days: &BTreeSet<(i64, String)>) -> Result<()> {
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let names: Vec<&str> = crate::measure::Measure::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        let sums: Vec<String> = names.iter().map(|m| format!("sum({m})")).collect();
+        format!(
+            "INSERT INTO fact (batch_id, day, grain, program_id, queue_id, channel_id, site_id, {names})
+             SELECT batch_id, day, 'day', program_id, queue_id, channel_id, site_id, {sums}
+               FROM interval_row
+              WHERE batch_id = ?1 AND day = ?2 AND replaced_by IS NULL
+              GROUP BY program_id, queue_id, channel_id, site_id",
+            names = names.join(", "),
+            sums = sums.join(", "),
+        )
+    });
+    for (batch, day) in days {
+        conn.execute(
+            "DELETE FROM fact WHERE batch_id = ?1 AND day = ?2",
+            params![batch, day],
+        )?;
+        conn.prepare_cached(sql)?.execute(params![batch, day])?;
+    }
+    Ok(())
+}
+
+/// Member ids from `interaction`'s column order to [`Dimension::ALL`] order.
+fn fact_ids(ids: &[Option<i64>; 6]) -> [Option<i64>; 6] {
+    [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]
+}
+
+/// Runs the prepared [`insert_contact_sql`] for one contact; 1 when it was new, 0 when held.
+fn insert_contact(
+    stmt: &mut rusqlite::Statement<'_>,
+    batch: i64,
+    c: &Interaction,
+    ids: &[Option<i64>; 6],
+) -> rusqlite::Result<usize> {
+    stmt.execute(params![
+        batch,
+        c.source,
+        c.contact_key,
+        c.started_at,
+        day_text(c.day),
+        ids[0],
+        ids[1],
+        ids[2],
+        ids[3],
+        ids[4],
+        ids[5],
+        c.customer_key,
+        c.direction,
+        c.outcome.as_str(),
+        c.wait_s,
+        c.talk_s,
+        c.hold_s,
+        c.wrap_s,
+        c.handle_s,
+        c.transferred,
+        c.resolved,
+        c.csat,
+        c.nps,
+        c.ces,
+        c.source_updated_at,
+    ])
+}
+
 impl StoreSink<'_> {
     /// Makes the import durable.
     pub fn commit(self) -> Result<()> {
@@ -449,20 +626,102 @@ impl StoreSink<'_> {
         }
     }
 
-    fn contact_values(
+    /// Adds a newly stored contact of this batch to its day's facts in memory, or marks the day
+    /// for recomputing when its facts were already written or a replacement touched it.
+    fn stream_fact(
         &mut self,
         batch: i64,
+        key: [Option<i64>; 6],
         c: &Interaction,
-    ) -> Result<Vec<rusqlite::types::Value>, ImportError> {
-        use rusqlite::types::Value;
-        let ids = [
+    ) -> Result<(), ImportError> {
+        if self.closed_days.contains(&c.day) {
+            self.touch(batch, c.day);
+            return Ok(());
+        }
+        let threshold = match key[Dimension::Queue.index()] {
+            None => None,
+            Some(q) => match self.queue_thresholds.get(&q) {
+                Some(t) => *t,
+                None => {
+                    let t: Option<u32> = self
+                        .tx
+                        .conn()
+                        .prepare_cached("SELECT threshold_s FROM queue WHERE id = ?1")?
+                        .query_row([q], |r| r.get(0))?;
+                    self.queue_thresholds.insert(q, t);
+                    t
+                }
+            },
+        };
+        let m = contact_measures(c, &self.settings, threshold);
+        if m.iter().all(|(_, v)| v.is_none()) {
+            return Ok(());
+        }
+        if !self.open_days.contains_key(&c.day) && self.open_days.len() >= OPEN_DAYS {
+            // Write out the day furthest from this one: exports run in time order, forwards
+            // or backwards.
+            let far = *self
+                .open_days
+                .keys()
+                .max_by_key(|d| (**d - c.day).num_days().abs())
+                .expect("OPEN_DAYS > 0");
+            self.write_open_day(batch, far)?;
+        }
+        let slot = self
+            .open_days
+            .entry(c.day)
+            .or_default()
+            .entry(key)
+            .or_default();
+        for (measure, v) in m.iter() {
+            if let Some(v) = v {
+                slot.add(measure, v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one day's facts from memory; later contacts on it are recomputed.
+    fn write_open_day(&mut self, batch: i64, day: NaiveDate) -> Result<(), ImportError> {
+        if let Some(facts) = self.open_days.remove(&day) {
+            let mut keys: Vec<_> = facts.into_iter().collect();
+            // A stable order, so the same file always writes the same rows.
+            keys.sort_by_key(|k| k.0);
+            for (ids, m) in &keys {
+                self.tx.insert_fact_ids(batch, day, false, ids, m)?;
+            }
+        }
+        self.closed_days.insert(day);
+        Ok(())
+    }
+
+    /// A replacement changed which contacts this batch holds on `day`: its facts come from the
+    /// stored contacts instead of memory.
+    fn close_day(&mut self, day: NaiveDate) {
+        self.open_days.remove(&day);
+        self.closed_days.insert(day);
+    }
+
+    /// A contact's member ids in the order of `interaction`'s columns: channel, program, queue,
+    /// site, team, agent.
+    fn member_ids(&mut self, c: &Interaction) -> Result<[Option<i64>; 6], ImportError> {
+        Ok([
             self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
             self.member(Dimension::Program, c.program.as_deref())?,
             self.member(Dimension::Queue, c.queue.as_deref())?,
             self.member(Dimension::Site, c.site.as_deref())?,
             self.member(Dimension::Team, c.team.as_deref())?,
             self.member(Dimension::Agent, c.agent.as_deref())?,
-        ];
+        ])
+    }
+
+    fn contact_values(
+        &mut self,
+        batch: i64,
+        c: &Interaction,
+    ) -> Result<Vec<rusqlite::types::Value>, ImportError> {
+        use rusqlite::types::Value;
+        let ids = self.member_ids(c)?;
         let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::Text);
         let real = |v: Option<f64>| v.map_or(Value::Null, Value::Real);
         let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
@@ -511,54 +770,68 @@ impl Sink for StoreSink<'_> {
 
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
         self.batch_id = Some(self.tx.new_batch(batch)?);
+        if batch.kind == Kind::Interactions.as_str() {
+            // Inserting contacts into the customer index one by one lands each at a random place;
+            // building it whole at the end sorts once. Worth it when the import is the larger part
+            // of the table; `max(id)` bounds the rows held without counting them.
+            let held: i64 = self.tx.conn().query_row(
+                "SELECT coalesce(max(id), 0) FROM interaction",
+                [],
+                |r| r.get(0),
+            )?;
+            if (held as u64) < batch.file_size / BYTES_PER_ROW {
+                self.tx
+                    .conn()
+                    .execute_batch("DROP INDEX interaction_customer")?;
+                self.rebuild_customer_index = true;
+            }
+        }
+        Ok(())
+    }
+
+    fn contacts(
+        &mut self,
+        contacts: Vec<Interaction>,
+        taken: &mut Vec<Taken>,
+    ) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        let mut ids = Vec::with_capacity(contacts.len());
+        for c in &contacts {
+            ids.push(self.member_ids(c)?);
+        }
+
+        // One statement for the run: the common case, contacts seen for the first time.
+        let mut inserted = Vec::with_capacity(contacts.len());
+        {
+            let mut stmt = self.tx.conn().prepare_cached(insert_contact_sql())?;
+            for (c, ids) in contacts.iter().zip(&ids) {
+                inserted.push(insert_contact(&mut stmt, batch, c, ids)? == 1);
+            }
+        }
+
+        // Contacts already held go the long way, in file order, after the new ones of the run:
+        // only rows with the same key affect each other, and their order is kept.
+        for ((c, ids), new) in contacts.into_iter().zip(ids).zip(inserted) {
+            if new {
+                self.stream_fact(batch, fact_ids(&ids), &c)?;
+                taken.push(Taken::New);
+            } else {
+                taken.push(self.contact(c)?);
+            }
+        }
         Ok(())
     }
 
     fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
         let batch = self.batch()?;
-        let c = &contact;
-        let ids = [
-            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
-            self.member(Dimension::Program, c.program.as_deref())?,
-            self.member(Dimension::Queue, c.queue.as_deref())?,
-            self.member(Dimension::Site, c.site.as_deref())?,
-            self.member(Dimension::Team, c.team.as_deref())?,
-            self.member(Dimension::Agent, c.agent.as_deref())?,
-        ];
+        let ids = self.member_ids(&contact)?;
         // The common case, a contact seen for the first time, binds straight from the contact.
-        let inserted = self
-            .tx
-            .conn()
-            .prepare_cached(insert_contact_sql())?
-            .execute(params![
-                batch,
-                c.source,
-                c.contact_key,
-                c.started_at,
-                day_text(c.day),
-                ids[0],
-                ids[1],
-                ids[2],
-                ids[3],
-                ids[4],
-                ids[5],
-                c.customer_key,
-                c.direction,
-                c.outcome.as_str(),
-                c.wait_s,
-                c.talk_s,
-                c.hold_s,
-                c.wrap_s,
-                c.handle_s,
-                c.transferred,
-                c.resolved,
-                c.csat,
-                c.nps,
-                c.ces,
-                c.source_updated_at,
-            ])?;
+        let inserted = {
+            let mut stmt = self.tx.conn().prepare_cached(insert_contact_sql())?;
+            insert_contact(&mut stmt, batch, &contact, &ids)?
+        };
         if inserted == 1 {
-            self.touch(batch, contact.day);
+            self.stream_fact(batch, fact_ids(&ids), &contact)?;
             return Ok(Taken::New);
         }
         let values = self.contact_values(batch, &contact)?;
@@ -611,6 +884,12 @@ impl Sink for StoreSink<'_> {
             &format!("UPDATE interaction SET {sets} WHERE id = ?{id_mark}"),
             rusqlite::params_from_iter(all.iter()),
         )?;
+        if held_batch == batch {
+            if let Ok(d) = NaiveDate::parse_from_str(&held_day, "%Y-%m-%d") {
+                self.close_day(d);
+            }
+        }
+        self.close_day(contact.day);
         self.affected.insert((held_batch, held_day));
         self.affected.insert((batch, day));
         // Within one file a later delivery is a duplicate row; across files it takes over.
@@ -630,6 +909,39 @@ impl Sink for StoreSink<'_> {
         Ok(())
     }
 
+    fn interval(
+        &mut self,
+        start: i64,
+        key: &DayKey,
+        measures: &Measures,
+    ) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        let mut ids = [None; 4];
+        for (slot, dim) in ids.iter_mut().zip(INTERVAL_DIMENSIONS) {
+            *slot = self.member(dim, key.member(dim))?;
+        }
+        let day = day_text(key.day);
+        let mut stmt = self.tx.conn().prepare_cached(upsert_interval_sql())?;
+        stmt.raw_bind_parameter(1, batch)?;
+        stmt.raw_bind_parameter(2, start)?;
+        stmt.raw_bind_parameter(3, &day)?;
+        for (i, id) in ids.iter().enumerate() {
+            stmt.raw_bind_parameter(4 + i, id)?;
+        }
+        for (i, (measure, value)) in measures.iter().enumerate() {
+            let at = 8 + i;
+            match value {
+                None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+                Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
+                Some(v) => stmt.raw_bind_parameter(at, v)?,
+            }
+        }
+        stmt.raw_execute()?;
+        drop(stmt);
+        self.interval_days.insert(day);
+        Ok(())
+    }
+
     fn refusal(&mut self, r: &Refusal) -> Result<(), ImportError> {
         let batch = self.batch()?;
         self.tx
@@ -646,11 +958,20 @@ impl Sink for StoreSink<'_> {
         &mut self,
         contact_key: &str,
     ) -> Result<Option<[Option<String>; 6]>, ImportError> {
-        // Dimension::ALL order: program, queue, channel, site, team, agent.
-        Ok(self
-            .tx
-            .conn()
-            .prepare_cached(
+        // Dimension::ALL order: program, queue, channel, site, team, agent. Naming every source
+        // lets the unique (source, contact_key) index find the key.
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| {
+            let mut sources: Vec<&str> = Preset::ALL.iter().map(|p| p.source()).collect();
+            sources.push(GENERIC_SOURCE);
+            sources.sort_unstable();
+            sources.dedup();
+            let list = sources
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
                 "SELECT p.name, q.name, c.name, s.name, t.name, a.name
                  FROM interaction i
                  LEFT JOIN program p ON p.id = i.program_id
@@ -659,9 +980,14 @@ impl Sink for StoreSink<'_> {
                  LEFT JOIN site s ON s.id = i.site_id
                  LEFT JOIN team t ON t.id = i.team_id
                  LEFT JOIN agent a ON a.id = i.agent_id
-                 WHERE i.contact_key = ?1
-                 ORDER BY i.id LIMIT 1",
-            )?
+                 WHERE i.source IN ({list}) AND i.contact_key = ?1
+                 ORDER BY i.id LIMIT 1"
+            )
+        });
+        Ok(self
+            .tx
+            .conn()
+            .prepare_cached(sql)?
             .query_row([contact_key], |r| {
                 Ok([
                     r.get(0)?,
@@ -677,9 +1003,40 @@ impl Sink for StoreSink<'_> {
 
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
+        let days: Vec<NaiveDate> = self.open_days.keys().copied().collect();
+        for day in days {
+            self.write_open_day(batch, day)?;
+        }
+        if std::mem::take(&mut self.rebuild_customer_index) {
+            self.tx.conn().execute_batch(CUSTOMER_INDEX)?;
+        }
         let affected = std::mem::take(&mut self.affected);
         self.last_affected = None;
         recompute(&mut self.tx, &self.settings, &affected)?;
+        let interval_days = std::mem::take(&mut self.interval_days);
+        if !interval_days.is_empty() {
+            // Intervals another import holds and this one brings again: this one's count.
+            let mut days: BTreeSet<(i64, String)> =
+                interval_days.into_iter().map(|d| (batch, d)).collect();
+            let mut stmt = self.tx.conn().prepare(
+                "UPDATE interval_row SET replaced_by = ?1 WHERE rowid IN (
+                     SELECT o.rowid FROM interval_row n
+                     JOIN interval_row o
+                       ON o.started_at = n.started_at
+                      AND ifnull(o.program_id, 0) = ifnull(n.program_id, 0)
+                      AND ifnull(o.queue_id, 0) = ifnull(n.queue_id, 0)
+                      AND ifnull(o.channel_id, 0) = ifnull(n.channel_id, 0)
+                      AND ifnull(o.site_id, 0) = ifnull(n.site_id, 0)
+                     WHERE n.batch_id = ?1 AND o.batch_id <> ?1 AND o.replaced_by IS NULL)
+                 RETURNING batch_id, day",
+            )?;
+            let replaced = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            for row in replaced {
+                days.insert(row?);
+            }
+            drop(stmt);
+            recompute_intervals(self.tx.conn(), &days)?;
+        }
         self.tx.finish_batch(
             batch,
             counts.read,
@@ -705,6 +1062,11 @@ impl Sink for StoreSink<'_> {
 
 #[cfg(test)]
 impl Workspace {
+    /// One number read with `sql` (for import tests).
+    pub(crate) fn test_number(&self, sql: &str, params: impl rusqlite::Params) -> Option<f64> {
+        self.conn.query_row(sql, params, |r| r.get(0)).unwrap()
+    }
+
     /// The sum of every fact's measures (for import tests).
     pub(crate) fn test_fact_totals(&self) -> Measures {
         use crate::measure::Measure;

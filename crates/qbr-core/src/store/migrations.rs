@@ -11,6 +11,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_import.sql"),
     include_str!("migrations/0003_performance.sql"),
     include_str!("migrations/0004_rollup.sql"),
+    include_str!("migrations/0005_import_speed.sql"),
 ];
 
 /// Applies every migration after `from`, and records the new version, in one transaction.

@@ -168,6 +168,13 @@ impl Workspace {
 
     /// Starts a write transaction, taking the write lock now rather than at the first write.
     pub fn write(&mut self) -> Result<WriteTx<'_>> {
+        self.write_with_foreign_keys(true)
+    }
+
+    /// A write transaction with foreign-key checks on or off (the pragma only takes effect
+    /// outside a transaction, so it is set before each one begins).
+    pub(crate) fn write_with_foreign_keys(&mut self, checked: bool) -> Result<WriteTx<'_>> {
+        self.conn.pragma_update(None, "foreign_keys", checked)?;
         let path = self.path.clone();
         let tx = self
             .conn

@@ -334,17 +334,23 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
         | Some(ErrorCode::CannotOpen)
         | Some(ErrorCode::PermissionDenied) => Error::ReadOnly {
             path: path.into(),
-            reason: "the file or its folder is read-only, or access was denied".into(),
+            reason: "the file or its folder is read-only, or access was denied; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy".into(),
+        },
+        // On a full disk a write into the WAL or its index often fails as an I/O error.
+        Some(ErrorCode::SystemIoFailure) => Error::ReadOnly {
+            path: path.into(),
+            reason: "writing to the disk failed (an I/O error; most often the disk is full); nothing was changed: free some space on it and try again".into(),
         },
         Some(ErrorCode::DiskFull) => Error::ReadOnly {
             path: path.into(),
-            reason: "the disk is full".into(),
+            reason: "the disk is full; nothing was changed: free some space on it and try again"
+                .into(),
         },
         _ => Error::Sqlite(e),
     }
 }
 
-fn classify_err(path: &Path, e: impl Into<Error>) -> Error {
+pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {
     match e.into() {
         Error::Sqlite(inner) => classify(path, inner),
         other => other,

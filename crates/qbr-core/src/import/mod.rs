@@ -365,14 +365,24 @@ pub fn run(
             }
         }
     }
+    // A full disk or a read-only file is named for what it is, with the workspace's path.
+    let ws_path = ws.path().to_path_buf();
+    let in_workspace = |e: ImportError| match e {
+        ImportError::Workspace(w) => {
+            ImportError::Workspace(crate::store::classify_err(&ws_path, w))
+        }
+        other => other,
+    };
     let mut sink = ws.import_sink(settings.clone())?;
-    let report = run_into(&mut sink, &settings, path, &opts, progress, cancel, now)?;
+    let report =
+        run_into(&mut sink, &settings, path, &opts, progress, cancel, now).map_err(in_workspace)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled {
             file: report.file_name,
         });
     }
-    sink.commit()?;
+    sink.commit()
+        .map_err(|e| in_workspace(ImportError::Workspace(e)))?;
     Ok(report)
 }
 

@@ -29,7 +29,9 @@ impl From<Error> for ErrorView {
             Error::Busy { .. } => ErrorCode::Busy,
             Error::ReadOnly { .. } => ErrorCode::ReadOnly,
             Error::InvalidSetting { .. } => ErrorCode::InvalidInput,
-            Error::Io { .. } | Error::Sqlite(_) => ErrorCode::Internal,
+            Error::Io { .. } | Error::Sqlite(_) | Error::UpgradeFailed { .. } => {
+                ErrorCode::Internal
+            }
         };
         ErrorView {
             code,

@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
 use clap::{Args, Subcommand};
 use qbr_api::annotate as api;
 use qbr_api::{
@@ -252,7 +251,7 @@ enum ActionAction {
 
 pub fn cause(a: CauseArgs) -> Result<(), ErrorView> {
     let ws = &a.workspace;
-    let now = Utc::now();
+    let now = crate::now();
     let today = now.date_naive();
     match a.action {
         CauseAction::Add { fields: f, json } => {
@@ -351,7 +350,7 @@ pub fn cause(a: CauseArgs) -> Result<(), ErrorView> {
 
 pub fn action(a: ActionArgs) -> Result<(), ErrorView> {
     let ws = &a.workspace;
-    let now = Utc::now();
+    let now = crate::now();
     let today = now.date_naive();
     match a.action {
         ActionAction::Add { fields: f, json } => {

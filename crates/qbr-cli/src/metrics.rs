@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use chrono::Utc;
 use clap::{ArgGroup, Args, Subcommand};
 use qbr_api::metrics::{self as api, MetricDefInput, MetricsQuery, SeriesQuery, TargetInput};
 use qbr_api::{ErrorCode, ErrorView};
@@ -168,7 +167,7 @@ pub fn metrics(a: MetricsArgs) -> Result<(), ErrorView> {
         filters: a.filters,
         metrics: a.metrics,
     };
-    let report = api::metrics_report(&a.workspace, &query, Utc::now().date_naive())?;
+    let report = api::metrics_report(&a.workspace, &query, crate::now().date_naive())?;
     if a.json {
         print_json(&report)
     } else {
@@ -196,7 +195,7 @@ pub fn series(a: SeriesArgs) -> Result<(), ErrorView> {
 
 pub fn targets(a: TargetsArgs) -> Result<(), ErrorView> {
     let ws = &a.workspace;
-    let now = Utc::now();
+    let now = crate::now();
     match a.action {
         TargetsAction::List { json } => {
             let list = api::list_targets(ws)?;
@@ -291,7 +290,7 @@ pub fn metric_def(a: MetricDefArgs) -> Result<(), ErrorView> {
                 unit,
                 direction,
             };
-            let def = api::add_metric_def(ws, &input, Utc::now())?;
+            let def = api::add_metric_def(ws, &input, crate::now())?;
             if json {
                 print_json(&def)
             } else {
@@ -354,7 +353,7 @@ pub fn variants(a: VariantsArgs) -> Result<(), ErrorView> {
     let v = if patch == qbr_api::VariantsPatch::default() {
         api::variants(&a.workspace)?
     } else {
-        api::set_variants(&a.workspace, &patch, Utc::now())?
+        api::set_variants(&a.workspace, &patch, crate::now())?
     };
     if a.json {
         return print_json(&v);

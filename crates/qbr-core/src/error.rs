@@ -32,6 +32,18 @@ pub enum Error {
     )]
     Busy { path: PathBuf },
 
+    #[error(
+        "{} could not be upgraded from workspace format {from} to {to} ({reason}); the file was not changed, and a copy of it is at {}",
+        .path.display(), .backup.display()
+    )]
+    UpgradeFailed {
+        path: PathBuf,
+        from: i64,
+        to: i64,
+        backup: PathBuf,
+        reason: String,
+    },
+
     #[error("{} cannot be written: {reason}", .path.display())]
     ReadOnly { path: PathBuf, reason: String },
 

@@ -834,7 +834,11 @@ impl Mapping {
 
     /// Reads [`Mapping::to_json`] back; a saved mapping is the user's choice, so confidence 1.
     pub fn from_json(text: &str) -> Result<Mapping, String> {
-        let bad = || format!("a saved mapping is not readable: {text:?}");
+        // The text is not echoed: a mapping file's path can come from the web view, and its
+        // content must not travel back in a message.
+        let bad = || {
+            r#"this is not a column mapping (expected JSON such as {"columns": [{"field": "wait", "header": "Wait (s)", "unit": "s"}]})"#.to_string()
+        };
         let v: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
         let columns = v
             .get("columns")

@@ -466,14 +466,24 @@ pub fn run(
             }
         }
     }
+    // A full disk or a read-only file is named for what it is, with the workspace's path.
+    let ws_path = ws.path().to_path_buf();
+    let in_workspace = |e: ImportError| match e {
+        ImportError::Workspace(w) => {
+            ImportError::Workspace(crate::store::classify_err(&ws_path, w))
+        }
+        other => other,
+    };
     let mut sink = ws.import_sink(settings.clone())?;
-    let report = run_into(&mut sink, &settings, path, &opts, progress, cancel, now)?;
+    let report =
+        run_into(&mut sink, &settings, path, &opts, progress, cancel, now).map_err(in_workspace)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled {
             file: report.file_name,
         });
     }
-    sink.commit()?;
+    sink.commit()
+        .map_err(|e| in_workspace(ImportError::Workspace(e)))?;
     Ok(report)
 }
 
@@ -513,7 +523,7 @@ pub fn run_into(
             first_problem.get_or_insert_with(|| {
                 format!(
                     "no column of {where_} matches a known field (headers: {}); map the columns by hand",
-                    table.header.join(", ")
+                    headers_text(&table.header)
                 )
             });
             continue;
@@ -523,7 +533,7 @@ pub fn run_into(
                 format!(
                     "{where_} has no usable column for {} ({kind} need one; headers: {})",
                     group.join(" or "),
-                    table.header.join(", ")
+                    headers_text(&table.header)
                 )
             });
             if table.sheet.is_some() {
@@ -553,8 +563,9 @@ pub fn run_into(
         }
         *k == kind
     });
-    for (_, _, _, mapping) in &plans {
+    for (table, _, _, mapping) in &plans {
         check_averages(&label, kind, mapping)?;
+        check_duplicate_columns(&label, &table.header, mapping)?;
     }
     if let Some(note) = threshold_note(kind, &plans[0].3, settings) {
         notes.push(note);
@@ -819,6 +830,19 @@ pub fn run_into(
     })
 }
 
+/// The first headers of a file, for a message a person reads.
+fn headers_text(header: &[String]) -> String {
+    let shown: Vec<String> = header
+        .iter()
+        .take(20)
+        .map(|h| h.chars().take(40).collect())
+        .collect();
+    match header.len() {
+        n if n > 20 => format!("{} and {} more", shown.join(", "), n - 20),
+        _ => shown.join(", "),
+    }
+}
+
 fn too_many_refused(c: &Counts) -> bool {
     c.read > 0 && c.refused as f64 > c.read as f64 * MAX_REFUSED_SHARE
 }
@@ -853,6 +877,33 @@ fn check_averages(label: &str, kind: Kind, mapping: &Mapping) -> Result<(), Impo
                 format!(
                     "column {:?} is an average, and without a handled count beside it cannot be turned back into a sum; add the handled column or leave {:?} unmapped",
                     c.header, c.header
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Two columns of the same name, one of them mapped: which one holds the field is a guess, so
+/// the file is refused rather than read from whichever comes first.
+fn check_duplicate_columns(
+    label: &str,
+    header: &[String],
+    mapping: &Mapping,
+) -> Result<(), ImportError> {
+    for c in &mapping.columns {
+        let at: Vec<usize> = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| normalise(h) == normalise(&c.header))
+            .map(|(i, _)| i + 1)
+            .collect();
+        if at.len() > 1 {
+            return Err(ImportError::mapping(
+                label,
+                format!(
+                    "columns {} and {} are both named {:?}, so which one holds the {} is not clear; rename or remove one and import again",
+                    at[0], at[1], header[at[0] - 1], c.field
                 ),
             ));
         }

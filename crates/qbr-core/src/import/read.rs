@@ -29,6 +29,12 @@ pub const MAX_JSON_ARRAY: u64 = 256 * 1024 * 1024;
 const JSON_HEADER_SAMPLE: usize = 1000;
 /// How many leading rows are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 20;
+/// Rows wider than this are refused: the widest real export (a survey with every question) has
+/// a few hundred columns, and each column costs memory in every row.
+pub const MAX_COLUMNS: usize = 5_000;
+/// A value longer than this many characters is refused: no field of an export (a name, an id, a
+/// time) comes near it, and such a value would otherwise be stored as, say, an agent's name.
+pub const MAX_CELL_CHARS: usize = 100_000;
 
 /// One row of cells, with where it sits in the file for refusals.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +260,24 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
     let n = read_up_to(&mut file, &mut sample)
         .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?;
     sample.truncate(n);
+    if sample.starts_with(&[0xFF, 0xFE, 0, 0]) || sample.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(ImportError::unreadable(
+            &label,
+            "the file is UTF-32 text, which no export uses; save it as UTF-8, UTF-16 or Windows-1252 text and import it again",
+        ));
+    }
     let (encoding, bom) = sniff_encoding(&sample);
+    if encoding == UTF_8 || encoding == WINDOWS_1252 {
+        if let Some(at) = sample.iter().position(|&b| b == 0) {
+            let line = sample[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(ImportError::unreadable(
+                &label,
+                format!(
+                    "line {line} holds a NUL byte, which text never does: the file is damaged or is not a CSV export (expected text in UTF-8, UTF-16 or Windows-1252)"
+                ),
+            ));
+        }
+    }
     let decoded_sample = encoding
         .decode_without_bom_handling(&sample[bom..])
         .0
@@ -291,33 +314,164 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
     let mut byte_record = csv::ByteRecord::new();
     let read_err =
         |e: csv::Error| ImportError::unreadable(&label, format!("the text cannot be read ({e})"));
+    let mut exhausted = false;
     while records.len() < HEADER_SEARCH_ROWS {
         if !csv.read_byte_record(&mut byte_record).map_err(read_err)? {
+            exhausted = true;
             break;
         }
         let line = byte_record.position().map(|p| p.line()).unwrap_or(0);
+        check_width(&label, line, byte_record.len())?;
         records.push(Row {
             line,
             cells: cells_of(&byte_record),
         });
     }
+    // A file cut short (an interrupted download) ends inside its last row: no line end, and
+    // fewer columns than the rows before it.
+    let width = records.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let truncation = Truncation {
+        label: label.clone(),
+        width,
+        ends_cleanly: ends_with_line_end(path),
+    };
+    if exhausted {
+        if let Some(last) = records.last() {
+            truncation.check(last)?;
+        }
+    }
     let lead: VecDeque<Row> = records.into();
     let label2 = label.clone();
-    let rest = std::iter::from_fn(move || {
+    let mut ahead: Option<Result<Row, ImportError>> = None;
+    let mut read_one = move || -> Option<Result<Row, ImportError>> {
         let mut rec = csv::ByteRecord::new();
         match csv.read_byte_record(&mut rec) {
-            Ok(true) => Some(Ok(Row {
-                line: rec.position().map(|p| p.line()).unwrap_or(0),
-                cells: cells_of(&rec),
-            })),
+            Ok(true) => {
+                let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                Some(check_width(&label2, line, rec.len()).map(|_| Row {
+                    line,
+                    cells: cells_of(&rec),
+                }))
+            }
             Ok(false) => None,
             Err(e) => Some(Err(ImportError::unreadable(
                 &label2,
                 format!("the text cannot be read ({e})"),
             ))),
         }
+    };
+    let mut started = false;
+    let rest = std::iter::from_fn(move || {
+        let current = if started { ahead.take() } else { read_one() };
+        started = true;
+        let current = current?;
+        ahead = read_one();
+        match (current, &ahead) {
+            (Ok(row), None) => Some(truncation.check(&row).map(|_| row)),
+            (other, _) => Some(other),
+        }
     });
     table_from(&label, None, lead, Box::new(rest))
+}
+
+fn check_width(label: &str, line: u64, width: usize) -> Result<(), ImportError> {
+    if width > MAX_COLUMNS {
+        return Err(ImportError::unreadable(
+            label,
+            format!(
+                "line {line} has {width} columns, but an export has at most {MAX_COLUMNS}: the file is damaged or is not an export"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the file's last bytes hold a line end (in any of the encodings read).
+fn ends_with_line_end(path: &Path) -> bool {
+    use std::io::{Seek, SeekFrom};
+    let Ok(mut file) = File::open(path) else {
+        return true;
+    };
+    let mut tail = [0u8; 4];
+    if file.seek(SeekFrom::End(-4)).is_err() && file.seek(SeekFrom::Start(0)).is_err() {
+        return true;
+    }
+    let n = read_up_to(&mut file, &mut tail).unwrap_or(0);
+    tail[..n].iter().any(|&b| b == b'\n' || b == b'\r')
+}
+
+/// Refuses a last row that stops short without a line end.
+struct Truncation {
+    label: String,
+    width: usize,
+    ends_cleanly: bool,
+}
+
+impl Truncation {
+    fn check(&self, last: &Row) -> Result<(), ImportError> {
+        if self.ends_cleanly || last.cells.len() >= self.width {
+            return Ok(());
+        }
+        Err(ImportError::unreadable(
+            &self.label,
+            format!(
+                "line {} stops after {} of the {} columns, with no line end: the file looks truncated (an interrupted download or copy); export or download it again",
+                last.line,
+                last.cells.len(),
+                self.width
+            ),
+        ))
+    }
+}
+
+/// Refuses rows holding a value no export field has: longer than [`MAX_CELL_CHARS`], or a
+/// spreadsheet formula such as `=HYPERLINK("http://…","click")`, which would be stored as a
+/// name and come back out as a live formula in someone's spreadsheet.
+fn check_cells(label: &str, header: &[String], row: &Row) -> Result<(), ImportError> {
+    let column = |i: usize| {
+        header
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1))
+    };
+    for (i, cell) in row.cells.iter().enumerate() {
+        if cell.len() > MAX_CELL_CHARS && cell.chars().count() > MAX_CELL_CHARS {
+            return Err(ImportError::unreadable(
+                label,
+                format!(
+                    "line {}, column {:?} holds a value of {} characters, but a field of an export has at most {MAX_CELL_CHARS}: the file is damaged or is not an export",
+                    row.line,
+                    column(i),
+                    cell.chars().count()
+                ),
+            ));
+        }
+        if is_formula(cell) {
+            let shown: String = cell.chars().take(60).collect();
+            return Err(ImportError::unreadable(
+                label,
+                format!(
+                    "line {}, column {:?} holds the spreadsheet formula {shown}, not a value; export the values, not the formulas, and import again",
+                    row.line,
+                    column(i)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `=NAME(` at the start of a cell: a spreadsheet function call.
+fn is_formula(cell: &str) -> bool {
+    let Some(rest) = cell.strip_prefix('=') else {
+        return false;
+    };
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(rest.len());
+    name_len > 0
+        && rest.as_bytes()[0].is_ascii_alphabetic()
+        && rest[name_len..].trim_start().starts_with('(')
 }
 
 fn cells_of(rec: &csv::ByteRecord) -> Vec<String> {
@@ -349,6 +503,7 @@ fn table_from(
     let header_row = lead
         .pop_front()
         .expect("best_header_row returns an index in range");
+    check_width(label, header_row.line, header_row.cells.len())?;
     let mut header: Vec<String> = header_row.cells;
     while header.last().is_some_and(|h| h.is_empty()) {
         header.pop();
@@ -374,7 +529,11 @@ fn table_from(
         }
     }
     let rows: Rows = Box::new(DropTotals {
-        inner: Box::new(lead.into_iter().map(Ok).chain(rest)),
+        inner: checked(
+            label,
+            &header,
+            Box::new(lead.into_iter().map(Ok).chain(rest)),
+        ),
         pending: None,
     });
     Ok(Table {
@@ -385,8 +544,18 @@ fn table_from(
     })
 }
 
+/// `rows` with each row's values checked by [`check_cells`].
+fn checked(label: &str, header: &[String], rows: Rows) -> Rows {
+    let (label, header) = (label.to_string(), header.to_vec());
+    Box::new(rows.map(move |r| r.and_then(|row| check_cells(&label, &header, &row).map(|_| row))))
+}
+
 /// How much a row looks like a header: named cells that map to known fields count most.
 fn header_strength(cells: &[String]) -> f32 {
+    // Column names are short; a row with a long value is data (and matching it would be slow).
+    if cells.iter().any(|c| c.len() > 1000) {
+        return 0.0;
+    }
     let named: Vec<String> = cells.iter().filter(|c| !c.is_empty()).cloned().collect();
     if named.len() < 2 {
         return 0.0;
@@ -477,8 +646,12 @@ fn is_totals(row: &Row) -> bool {
 fn check_zip(path: &Path) -> Result<(), ImportError> {
     let label = file_label(path);
     let (file, _) = open_file(path)?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|e| ImportError::unreadable(&label, format!("the workbook is damaged ({e})")))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+        ImportError::unreadable(
+            &label,
+            format!("the workbook is damaged or truncated: an .xlsx file is a zip archive, and this one is not complete ({e}); save or download it again"),
+        )
+    })?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(|e| {
@@ -572,6 +745,11 @@ fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
         }
         let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
         let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+        check_width(
+            &label,
+            first_row + 1,
+            range.end().map(|(_, c)| c as usize + 1).unwrap_or(0),
+        )?;
         let rows: Vec<Row> = range
             .rows()
             .enumerate()
@@ -663,7 +841,15 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'[');
-    let bad = |e: serde_json::Error| format!("the JSON is not valid ({e})");
+    let bad = |e: serde_json::Error| {
+        let text = e.to_string();
+        match text.strip_prefix("recursion limit exceeded") {
+            Some(at) => format!(
+                "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
+            ),
+            None => format!("the JSON is not valid ({e})"),
+        }
+    };
     let records: JsonRecords = if is_array {
         if len > MAX_JSON_ARRAY {
             return Err(ImportError::unreadable(
@@ -717,7 +903,10 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
                 }
                 sample.push_back(rec);
             }
-            Some(Err(e)) => return Err(ImportError::unreadable(&label, e)),
+            Some(Err(e)) => {
+                let n = sample.len() + 1;
+                return Err(ImportError::unreadable(&label, format!("record {n}: {e}")));
+            }
             None => break,
         }
     }
@@ -734,6 +923,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         }
     }
     let width = header.len();
+    check_width(&label, 1, width)?;
     let label2 = label.clone();
     let mut number = 0u64;
     let rows = sample.into_iter().map(Ok).chain(records).map(move |r| {
@@ -755,9 +945,9 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
     });
     Ok(Table {
         sheet: None,
+        rows: checked(&label, &header, Box::new(rows)),
         header,
         header_notes: Vec::new(),
-        rows: Box::new(rows),
     })
 }
 

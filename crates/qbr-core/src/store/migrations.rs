@@ -16,11 +16,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    migrate_with(conn, from, MIGRATIONS)
+}
+
+/// [`migrate`] over a given list (tests add a failing one).
+pub(super) fn migrate_with(conn: &mut Connection, from: i64, migrations: &[&str]) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for sql in &MIGRATIONS[from as usize..] {
+    for sql in &migrations[from as usize..] {
         tx.execute_batch(sql)?;
     }
-    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.pragma_update(None, "user_version", migrations.len() as i64)?;
     tx.commit()?;
     Ok(())
 }

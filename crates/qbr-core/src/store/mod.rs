@@ -16,6 +16,7 @@ mod aliases;
 mod baseline;
 mod causes;
 mod custom_metrics;
+mod digest;
 mod import;
 mod migrations;
 mod overview;
@@ -107,8 +108,17 @@ impl Workspace {
         Workspace::open(path)
     }
 
-    /// Opens an existing workspace, upgrading its format if it is older than this build's.
+    /// Opens an existing workspace, upgrading its format if it is older than this build's. Before
+    /// an upgrade changes the file, a copy of it is written beside it ([`backup_path`]:
+    /// `client.qbr` in format 3 → `client.qbr.bak-format3`); a failed upgrade leaves the file as
+    /// it was.
     pub fn open(path: &Path) -> Result<Workspace> {
+        Workspace::open_with(path, migrations::MIGRATIONS)
+    }
+
+    /// [`Workspace::open`] with a given migration list, so tests can make one fail.
+    pub(crate) fn open_with(path: &Path, migrations_list: &[&str]) -> Result<Workspace> {
+        let format_version = migrations_list.len() as i64;
         check_header(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_URI
@@ -123,15 +133,28 @@ impl Workspace {
                 reason: "it is an SQLite database made by another program".into(),
             });
         }
-        if version > FORMAT_VERSION {
+        if version > format_version {
             return Err(Error::NewerVersion {
                 path: path.into(),
                 found: version,
-                supported: FORMAT_VERSION,
+                supported: format_version,
             });
         }
-        if version < FORMAT_VERSION {
-            migrations::migrate(&mut conn, version).map_err(|e| classify_err(path, e))?;
+        if version < format_version {
+            let backup = backup_path(path, version);
+            write_backup(&conn, path, &backup)?;
+            migrations::migrate_with(&mut conn, version, migrations_list).map_err(|e| {
+                match classify_err(path, e) {
+                    Error::Sqlite(e) => Error::UpgradeFailed {
+                        path: path.into(),
+                        from: version,
+                        to: format_version,
+                        backup: backup.clone(),
+                        reason: e.to_string(),
+                    },
+                    other => other,
+                }
+            })?;
         }
         // Persistent in the file; a no-op when already WAL.
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -182,6 +205,44 @@ impl Workspace {
             .map_err(|e| classify(&path, e))?;
         Ok(WriteTx::new(tx, path))
     }
+}
+
+/// Where the copy made before upgrading `path` from format `version` goes: beside it, named
+/// `<file name>.bak-format<version>`.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "workspace".into());
+    name.push(format!(".bak-format{version}"));
+    path.with_file_name(name)
+}
+
+/// Writes a consistent copy of the open database to `backup` (through a temporary sibling and a
+/// rename, so a half-written copy never carries the name). Without it, no upgrade runs.
+fn write_backup(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
+    let mut tmp = backup.as_os_str().to_os_string();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    let failed = |reason: String| {
+        Error::ReadOnly {
+        path: path.into(),
+        reason: format!(
+            "its format must be upgraded, and the backup copy {} could not be written first ({reason}); the file was not changed: free some space or make the folder writable, then open it again",
+            backup.display()
+        ),
+    }
+    };
+    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            failed(e.to_string())
+        })?;
+    std::fs::rename(&tmp, backup).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e.to_string())
+    })
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -280,17 +341,23 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
         | Some(ErrorCode::CannotOpen)
         | Some(ErrorCode::PermissionDenied) => Error::ReadOnly {
             path: path.into(),
-            reason: "the file or its folder is read-only, or access was denied".into(),
+            reason: "the file or its folder is read-only, or access was denied; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy".into(),
+        },
+        // On a full disk a write into the WAL or its index often fails as an I/O error.
+        Some(ErrorCode::SystemIoFailure) => Error::ReadOnly {
+            path: path.into(),
+            reason: "writing to the disk failed (an I/O error; most often the disk is full); nothing was changed: free some space on it and try again".into(),
         },
         Some(ErrorCode::DiskFull) => Error::ReadOnly {
             path: path.into(),
-            reason: "the disk is full".into(),
+            reason: "the disk is full; nothing was changed: free some space on it and try again"
+                .into(),
         },
         _ => Error::Sqlite(e),
     }
 }
 
-fn classify_err(path: &Path, e: impl Into<Error>) -> Error {
+pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {
     match e.into() {
         Error::Sqlite(inner) => classify(path, inner),
         other => other,

@@ -378,3 +378,70 @@ fn the_rollup_answers_exactly_as_the_facts_do() {
         );
     }
 }
+
+fn file_sha(path: &Path) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
+
+#[test]
+fn an_upgrade_writes_a_backup_beside_the_file_first() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/workspaces/format-1.qbr");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("client.qbr");
+    std::fs::copy(&fixture, &copy).unwrap();
+    Workspace::open(&copy).unwrap();
+    let backup = dir.path().join("client.qbr.bak-format1");
+    assert_eq!(super::backup_path(&copy, 1), backup, "the documented name");
+    // The backup is the format-1 file as it was: version 1, the two fact rows, the client.
+    let conn = Connection::open(&backup).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "the backup keeps the old format");
+    let facts: i64 = conn
+        .query_row("SELECT count(*) FROM fact", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(facts, 2, "the fixture's two fact rows");
+    // A current workspace needs no upgrade, so no backup.
+    let current = new_workspace(dir.path());
+    Workspace::open(&current).unwrap();
+    assert!(!super::backup_path(&current, FORMAT_VERSION).exists());
+}
+
+#[test]
+fn a_failed_upgrade_leaves_the_original_untouched() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/workspaces/format-1.qbr");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("client.qbr");
+    std::fs::copy(&fixture, &copy).unwrap();
+    let before = file_sha(&copy);
+    // A next format whose migration breaks halfway: its first statement succeeds.
+    let mut list = super::migrations::MIGRATIONS.to_vec();
+    list.push("CREATE TABLE half_done (x INTEGER); INSERT INTO no_such_table VALUES (1);");
+    let err = Workspace::open_with(&copy, &list).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, Error::UpgradeFailed { from: 1, to, .. } if to == FORMAT_VERSION + 1),
+        "{message}"
+    );
+    for words in [
+        "client.qbr",
+        "format 1",
+        "not changed",
+        "client.qbr.bak-format1",
+    ] {
+        assert!(message.contains(words), "{words:?} in {message}");
+    }
+    assert_eq!(
+        file_sha(&copy),
+        before,
+        "the file is byte for byte as it was"
+    );
+    // And the real upgrade still works on it afterwards.
+    let ws = Workspace::open(&copy).unwrap();
+    assert_eq!(ws.format_version().unwrap(), FORMAT_VERSION);
+    assert_eq!(ws.overview().unwrap().counts.facts, 2);
+}

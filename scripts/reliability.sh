@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the reliability checks of issue #9 and prints one summary table:
+#   1. every fuzz target for FUZZ_SECONDS (default 60) each: scripts/fuzz.sh
+#   2. the kill harness in long mode: QBR_KILLS_PER_OP kills (default 200) per operation
+#   3. the hostile-file corpus, the fault tests (full disk, read-only) and the fuzz regressions
+# Usage: scripts/reliability.sh [FUZZ_SECONDS]      (QBR_SKIP_FUZZ=1 skips step 1)
+# Exit status 0 only when every row of the table shows zero failures.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+fuzz_secs=${1:-60}
+kills_per_op=${QBR_KILLS_PER_OP:-200}
+logs=$(mktemp -d)
+status=0
+
+fuzz_runs=skipped fuzz_fail=0
+if [ "${QBR_SKIP_FUZZ:-0}" != 1 ]; then
+    scripts/fuzz.sh "$fuzz_secs" 2>&1 | tee "$logs/fuzz" >&2
+    line=$(grep '^fuzz total:' "$logs/fuzz" || true)
+    fuzz_runs=$(sed -E 's/.*runs ([0-9]+).*/\1/' <<<"$line")
+    fuzz_fail=$(sed -E 's/.*crashes ([0-9]+).*/\1/' <<<"$line")
+    [ -n "$line" ] || { fuzz_runs=error; fuzz_fail=1; }
+fi
+
+QBR_KILLS_PER_OP=$kills_per_op cargo test -p qbr-cli --test kill -- --nocapture 2>&1 | tee "$logs/kill" >&2
+kill_ok=${PIPESTATUS[0]}
+line=$(grep '^kill total:' "$logs/kill" || true)
+kills=$(sed -E 's/.*kills ([0-9]+).*/\1/' <<<"$line")
+kill_before=$(sed -E 's/.*before ([0-9]+).*/\1/' <<<"$line")
+kill_after=$(sed -E 's/.*after ([0-9]+).*/\1/' <<<"$line")
+kill_fail=$(sed -E 's/.*failures ([0-9]+).*/\1/' <<<"$line")
+[ -n "$line" ] && [ "$kill_ok" = 0 ] || kill_fail=${kill_fail:-1}
+
+cargo test -p qbr-api --test hostile -- --nocapture 2>&1 | tee "$logs/hostile" >&2
+hostile_ok=${PIPESTATUS[0]}
+files=$(grep -oE '^[0-9]+ hostile files refused' "$logs/hostile" | cut -d' ' -f1)
+hostile_fail=$([ "$hostile_ok" = 0 ] && echo 0 || echo 1)
+
+cargo test -p qbr-cli --test faults -- --nocapture 2>&1 | tee "$logs/faults" >&2
+faults_fail=$([ "${PIPESTATUS[0]}" = 0 ] && echo 0 || echo 1)
+cargo test -p qbr-core --test fuzz_regressions 2>&1 | tee "$logs/regressions" >&2
+regress_fail=$([ "${PIPESTATUS[0]}" = 0 ] && echo 0 || echo 1)
+
+echo
+printf '%-22s %-40s %s\n' check measured failures
+printf '%-22s %-40s %s\n' "fuzz (${fuzz_secs}s/target)" "runs ${fuzz_runs}" "$fuzz_fail"
+printf '%-22s %-40s %s\n' "kills" "kills ${kills:-?} (before ${kill_before:-?}, after ${kill_after:-?})" "${kill_fail:-1}"
+printf '%-22s %-40s %s\n' "hostile files" "files ${files:-?}" "$hostile_fail"
+printf '%-22s %-40s %s\n' "faults" "full disk, read-only" "$faults_fail"
+printf '%-22s %-40s %s\n' "fuzz regressions" "replayed" "$regress_fail"
+for f in "$fuzz_fail" "${kill_fail:-1}" "$hostile_fail" "$faults_fail" "$regress_fail"; do
+    [ "$f" = 0 ] || status=1
+done
+rm -rf "$logs"
+exit $status

@@ -19,6 +19,7 @@ mod custom_metrics;
 mod import;
 mod migrations;
 mod overview;
+mod pack;
 pub(crate) mod query;
 mod rollup;
 mod settings;

@@ -5,6 +5,7 @@
 pub mod annotate;
 pub mod import;
 pub mod metrics;
+pub mod text;
 pub mod wire;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //! [`ErrorView`]. Shells only parse arguments, pick files and print; no logic lives in them.
 
 pub mod annotate;
+pub mod export;
 pub mod import;
 pub mod metrics;
 pub mod text;

@@ -3,3 +3,4 @@
 //! the pack cannot disagree about a number.
 
 pub mod chart;
+pub mod pack;

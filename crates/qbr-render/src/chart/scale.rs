@@ -4,7 +4,8 @@
 
 /// How the values of a chart are read. Ratios arrive as fractions (0.82 reads "82%"), durations as
 /// seconds (360 reads "6:00").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     Ratio,
     Seconds,

@@ -7,6 +7,7 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
 
 use super::fonts::{self, FAMILY};
 use super::scale::{format_value, nice_ticks, tick_label, Ticks, UnitKind};
@@ -14,7 +15,7 @@ use super::ChartError;
 
 /// Everything a trend chart shows. Plain data: the caller decides what to draw and this module only
 /// draws it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendChart {
     pub title: String,
     pub unit: UnitKind,
@@ -31,7 +32,7 @@ pub struct TrendChart {
 }
 
 /// One line of the chart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendSeries {
     pub name: String,
     /// One per bucket; `None` (or a non-finite number) is a gap in the line.
@@ -40,7 +41,7 @@ pub struct TrendSeries {
 }
 
 /// A smoothed companion line, drawn dashed in a lighter shade of its series' colour.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MovingAverage {
     /// Legend text, e.g. `4-week average`.
     pub label: String,
@@ -49,7 +50,8 @@ pub struct MovingAverage {
 }
 
 /// A contract target, in the chart's unit (fractions for ratios, seconds for durations).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Target {
     AtLeast(f64),
     AtMost(f64),
@@ -79,7 +81,7 @@ impl Target {
 }
 
 /// An event pinned to a bucket: a vertical line with a short label above the plot.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
     /// Bucket index.
     pub at: usize,
@@ -88,7 +90,8 @@ pub struct Marker {
 }
 
 /// What a marker stands for; each kind has its own line style and legend entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MarkerKind {
     Cause,
     ActionStart,
@@ -106,7 +109,7 @@ impl MarkerKind {
 }
 
 /// A shaded span of buckets, `from..=to`, labelled at its top (e.g. `before` / `after`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShadedWindow {
     pub from: usize,
     pub to: usize,

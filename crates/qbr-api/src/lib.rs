@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod export;
 pub mod import;
 pub mod metrics;
+pub mod pack;
 pub mod text;
 pub mod wire;
 

@@ -632,7 +632,7 @@ pub(crate) fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
     }
 }
 
-fn chart_target(t: &TargetView) -> Option<qbr_render::chart::Target> {
+pub(crate) fn chart_target(t: &TargetView) -> Option<qbr_render::chart::Target> {
     use qbr_render::chart::Target;
     match t.direction.as_str() {
         "at_least" => Some(Target::AtLeast(t.value)),

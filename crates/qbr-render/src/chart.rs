@@ -2,12 +2,14 @@
 //! finished drawing; nothing here computes a metric. The trend chart lives in `trend`, its axes'
 //! arithmetic and number formats in `scale`, the bundled typeface in `fonts`.
 
-mod fonts;
-mod scale;
-mod trend;
+pub(crate) mod bars;
+pub(crate) mod fonts;
+pub(crate) mod scale;
+pub(crate) mod trend;
 
 use plotters::prelude::*;
 
+pub use bars::bars_svg;
 pub use fonts::{BOLD_TTF, FAMILY as FONT_FAMILY, REGULAR_TTF};
 pub use scale::{format_value, UnitKind};
 pub use trend::{

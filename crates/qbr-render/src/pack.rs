@@ -3,7 +3,14 @@
 //! by section, running header/footer and "Page n of N". The same page layout is drawn as SVG for the
 //! app's live preview, so the preview and the PDF cannot disagree.
 
+mod backend;
+mod image;
+mod layout;
 mod model;
+mod page;
+mod pdf;
+mod svg;
+mod text;
 
 pub use model::*;
 
@@ -23,12 +30,17 @@ pub enum RenderError {
 
 /// The pack as PDF bytes. Deterministic: the same `Document` gives the same bytes.
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, RenderError> {
-    let _ = doc;
-    Err(RenderError::NotYet)
+    let layout = layout::layout(doc)?;
+    pdf::write(doc, &layout)
 }
 
 /// The pack's pages as SVG documents, one per page, drawn from the same layout as the PDF.
 pub fn render_preview_svgs(doc: &Document) -> Result<Vec<String>, RenderError> {
-    let _ = doc;
-    Err(RenderError::NotYet)
+    let layout = layout::layout(doc)?;
+    Ok(svg::write(doc, &layout))
+}
+
+/// The number of pages `doc` lays out to, without writing anything.
+pub fn page_count(doc: &Document) -> Result<usize, RenderError> {
+    Ok(layout::layout(doc)?.pages.len())
 }

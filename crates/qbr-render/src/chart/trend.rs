@@ -167,7 +167,7 @@ pub fn trend_png(chart: &TrendChart, width: u32, height: u32) -> Result<Vec<u8>,
 const MIN_WIDTH: u32 = 240;
 const MIN_HEIGHT: u32 = 160;
 
-fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<(), ChartError> {
+pub(crate) fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<(), ChartError> {
     let invalid = |msg: String| Err(ChartError::Invalid(msg));
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return invalid(format!(
@@ -225,13 +225,13 @@ fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<(), ChartErro
     Ok(())
 }
 
-fn draw_error<E: std::fmt::Display>(e: E) -> ChartError {
+pub(crate) fn draw_error<E: std::fmt::Display>(e: E) -> ChartError {
     ChartError::Draw(e.to_string())
 }
 
 // Okabe–Ito: distinguishable with the common colour-vision deficiencies. Yellow is left out; it
 // vanishes on white. The first three also keep 3:1 contrast against white.
-const SERIES_COLOURS: [RGBColor; 6] = [
+pub(crate) const SERIES_COLOURS: [RGBColor; 6] = [
     RGBColor(0x00, 0x72, 0xB2), // blue
     RGBColor(0xD5, 0x5E, 0x00), // vermillion
     RGBColor(0x00, 0x9E, 0x73), // bluish green
@@ -243,11 +243,11 @@ const WINDOW_FILLS: [RGBColor; 2] = [
     RGBColor(0x56, 0xB4, 0xE9), // sky blue
     RGBColor(0xE6, 0x9F, 0x00), // orange
 ];
-const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-const GRID: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
-const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
-const TARGET: RGBColor = RGBColor(0x33, 0x33, 0x33);
+pub(crate) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const GRID: RGBColor = RGBColor(0xE2, 0xE2, 0xE2);
+pub(crate) const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
+pub(crate) const TARGET: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const MARKER: RGBColor = RGBColor(0x44, 0x44, 0x44);
 
 /// The colour of series `i`.
@@ -292,10 +292,10 @@ impl Metrics {
     }
 }
 
-const TITLE_SIZE: f64 = 20.0;
-const LEGEND_SIZE: f64 = 15.0;
-const AXIS_SIZE: f64 = 14.0;
-const NOTE_SIZE: f64 = 14.0;
+pub(crate) const TITLE_SIZE: f64 = 20.0;
+pub(crate) const LEGEND_SIZE: f64 = 15.0;
+pub(crate) const AXIS_SIZE: f64 = 14.0;
+pub(crate) const NOTE_SIZE: f64 = 14.0;
 
 enum Swatch {
     Series(RGBColor),
@@ -401,9 +401,9 @@ fn axis_ticks(chart: &TrendChart, data_height: f64, m: &Metrics) -> Ticks {
     nice_ticks(lo, hi, wanted, chart.unit)
 }
 
-type Area<DB> = DrawingArea<DB, Shift>;
+pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
 
-fn measure<DB: DrawingBackend>(
+pub(crate) fn measure<DB: DrawingBackend>(
     root: &Area<DB>,
     text: &str,
     style: &TextStyle,
@@ -413,7 +413,7 @@ fn measure<DB: DrawingBackend>(
 }
 
 /// `text`, shortened with an ellipsis until it fits `max_width`.
-fn fit<DB: DrawingBackend>(
+pub(crate) fn fit<DB: DrawingBackend>(
     root: &Area<DB>,
     text: &str,
     style: &TextStyle,
@@ -502,7 +502,11 @@ fn place_marker_labels<DB: DrawingBackend>(
     Ok(placed)
 }
 
-fn draw<DB: DrawingBackend>(root: &Area<DB>, chart: &TrendChart, s: f64) -> Result<(), ChartError> {
+pub(crate) fn draw<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &TrendChart,
+    s: f64,
+) -> Result<(), ChartError> {
     let m = Metrics { s };
     let (width, height) = root.dim_in_pixel();
     let (width, height) = (width as f64, height as f64);

@@ -17,6 +17,7 @@ use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, Works
 
 mod annotate_cmd;
 mod import_cmd;
+mod pack_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -120,6 +121,16 @@ enum Command {
     Cause(annotate_cmd::CauseArgs),
     /// Add, list, show, update, note, delete or restore improvement actions, and see their effect.
     Action(annotate_cmd::ActionArgs),
+    /// Export the QBR pack as PDF (and store its snapshot), or re-export a stored snapshot.
+    Export(pack_cmd::ExportArgs),
+    /// List the exported packs and what changed since each.
+    Packs(pack_cmd::PacksArgs),
+    /// Save, list, show or remove named pack templates.
+    PackTemplate(pack_cmd::PackTemplateArgs),
+    /// Write a period's scorecard as CSV or XLSX.
+    ScorecardExport(pack_cmd::ScorecardExportArgs),
+    /// Write a metric's trend chart as PNG or SVG.
+    Chart(pack_cmd::ChartArgs),
 }
 
 fn main() -> ExitCode {
@@ -228,6 +239,11 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::Variants(args) => metrics::variants(args),
         Command::Cause(args) => annotate_cmd::cause(args),
         Command::Action(args) => annotate_cmd::action(args),
+        Command::Export(args) => pack_cmd::export(args),
+        Command::Packs(args) => pack_cmd::packs(args),
+        Command::PackTemplate(args) => pack_cmd::pack_template(args),
+        Command::ScorecardExport(args) => pack_cmd::scorecard_export(args),
+        Command::Chart(args) => pack_cmd::chart(args),
     }
 }
 

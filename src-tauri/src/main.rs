@@ -6,6 +6,7 @@
 
 mod commands;
 mod imports;
+mod pack;
 mod recent;
 
 fn main() {
@@ -39,6 +40,16 @@ fn main() {
             commands::remove_metric_def,
             imports::set_program_alias,
             imports::remove_program_alias,
+            pack::pack_builder,
+            pack::pack_preview,
+            pack::pack_choose_logo,
+            pack::pack_export_dialog,
+            pack::pack_reexport_dialog,
+            pack::list_packs,
+            pack::save_pack_template,
+            pack::remove_pack_template,
+            pack::scorecard_export_dialog,
+            pack::chart_export_dialog,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -44,6 +44,16 @@ const COMMANDS: &[&str] = &[
     "drivers",
     "correlate",
     "staffing",
+    "pack_builder",
+    "pack_preview",
+    "pack_choose_logo",
+    "pack_export_dialog",
+    "pack_reexport_dialog",
+    "list_packs",
+    "save_pack_template",
+    "remove_pack_template",
+    "scorecard_export_dialog",
+    "chart_export_dialog",
 ];
 
 fn main() {

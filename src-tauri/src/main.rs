@@ -8,6 +8,7 @@ mod annotate;
 mod commands;
 mod diagnose;
 mod imports;
+mod pack;
 mod recent;
 
 fn main() {
@@ -59,6 +60,16 @@ fn main() {
             diagnose::drivers,
             diagnose::correlate,
             diagnose::staffing,
+            pack::pack_builder,
+            pack::pack_preview,
+            pack::pack_choose_logo,
+            pack::pack_export_dialog,
+            pack::pack_reexport_dialog,
+            pack::list_packs,
+            pack::save_pack_template,
+            pack::remove_pack_template,
+            pack::scorecard_export_dialog,
+            pack::chart_export_dialog,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -467,13 +467,19 @@ pub(crate) fn refusals_to_csv(refusals: &[RefusalView]) -> String {
     out
 }
 
-/// One CSV cell: formula starters defused, quoted when it holds a delimiter, quote or line end.
-fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// Text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, carriage return first),
+/// defused with a leading apostrophe; other text unchanged. Every CSV and XLSX export uses it.
+pub(crate) fn defuse_formula(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
-    };
+    }
+}
+
+/// One CSV cell: formula starters defused, quoted when it holds a delimiter, quote or line end.
+pub(crate) fn csv_cell(text: &str) -> String {
+    let guarded = defuse_formula(text);
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {

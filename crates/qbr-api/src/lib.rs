@@ -4,8 +4,11 @@
 
 pub mod annotate;
 pub mod diagnose;
+pub mod export;
 pub mod import;
 pub mod metrics;
+pub mod pack;
+pub mod text;
 pub mod wire;
 
 use std::path::{Path, PathBuf};

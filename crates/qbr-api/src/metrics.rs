@@ -446,8 +446,90 @@ pub fn metric_detail(
 ) -> ApiResult<MetricDetailPage> {
     let ws = Workspace::open(path)?;
     let by = by.unwrap_or("program").to_string();
-    let overall_report = metrics_report_in(
+    let t = metric_trend(&ws, path, metric_id, period, today, |_| true)?;
+    let breakdown = metrics_report_in(
         &ws,
+        &MetricsQuery {
+            period: Some(t.period.label.clone()),
+            by: vec![by.clone()],
+            metrics: vec![metric_id.to_string()],
+            ..MetricsQuery::default()
+        },
+        today,
+    )?
+    .groups;
+    let (trend_svg, plot) =
+        qbr_render::chart::trend_svg_with_plot(&t.chart).map_err(chart_error)?;
+    let chart = ChartGeometryView {
+        width: plot.width,
+        height: plot.height,
+        top: plot.top,
+        bottom: plot.bottom,
+        buckets: t
+            .trend
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (x0, x1) = plot.bucket_span(i);
+                ChartBucketView {
+                    period: p.period.clone(),
+                    x0,
+                    x1,
+                }
+            })
+            .collect(),
+    };
+    Ok(MetricDetailPage {
+        definition: t.definition,
+        period: t.period,
+        currency: t.currency,
+        overall: t.overall,
+        trend_svg,
+        trend: t.trend,
+        markers: t.annotations.markers,
+        chart,
+        breakdown_by: by,
+        breakdown,
+        dimensions: ["program", "queue", "channel", "site", "team", "agent"]
+            .map(String::from)
+            .to_vec(),
+    })
+}
+
+pub(crate) fn chart_error(e: qbr_render::chart::ChartError) -> ErrorView {
+    ErrorView {
+        code: ErrorCode::Internal,
+        message: e.to_string(),
+    }
+}
+
+/// A metric over a period with its weekly trend chart: what the metric detail page, the pack's
+/// metric pages and chart exports all draw.
+pub(crate) struct MetricTrend {
+    pub period: PeriodView,
+    pub currency: String,
+    pub definition: MetricDefinitionView,
+    pub overall: MetricEntryView,
+    pub trend: SeriesLineView,
+    /// Causes and actions on the metric over the trend's weeks, `keep_cause` applied.
+    pub annotations: ChartAnnotationsView,
+    pub chart: qbr_render::chart::TrendChart,
+}
+
+/// The metric for the period, its weekly trend over the 52 weeks ending with the period (4-week
+/// moving average, the target in force) and markers for the causes `keep_cause` lets through and
+/// for the actions' start and completion.
+pub(crate) fn metric_trend(
+    ws: &Workspace,
+    path: &Path,
+    metric_id: &str,
+    period: Option<&str>,
+    today: NaiveDate,
+    keep_cause: impl Fn(&CauseView) -> bool,
+) -> ApiResult<MetricTrend> {
+    let overall_report = metrics_report_in(
+        ws,
         &MetricsQuery {
             period: period.map(str::to_string),
             metrics: vec![metric_id.to_string()],
@@ -466,21 +548,10 @@ pub fn metric_detail(
         .and_then(|g| g.metrics.get(metric_id))
         .cloned()
         .ok_or_else(|| invalid("metric", format!("unknown metric {metric_id:?}")))?;
-    let breakdown = metrics_report_in(
-        &ws,
-        &MetricsQuery {
-            period: Some(overall_report.period.label.clone()),
-            by: vec![by.clone()],
-            metrics: vec![metric_id.to_string()],
-            ..MetricsQuery::default()
-        },
-        today,
-    )?
-    .groups;
     let end = parse_date(&overall_report.period.end, "period end")?;
-    let start = end.checked_sub_days(Days::new(7 * 52 - 1)).unwrap_or(end);
+    let start = trend_start(end);
     let weekly = series_report_in(
-        &ws,
+        ws,
         &SeriesQuery {
             metrics: vec![metric_id.to_string()],
             grain: "week".into(),
@@ -497,12 +568,22 @@ pub fn metric_detail(
         .next()
         .ok_or_else(|| invalid("metric", format!("no series for {metric_id:?}")))?;
     // Causes and action dates inside the trend's weeks become markers on their week.
-    let annotations = crate::annotate::causes_and_actions_for(
+    let mut annotations = crate::annotate::causes_and_actions_for(
         path,
         metric_id,
         &format!("{start}..{}", overall_report.period.end),
         today,
     )?;
+    let hidden: Vec<i64> = annotations
+        .causes
+        .iter()
+        .filter(|c| !keep_cause(c))
+        .map(|c| c.id)
+        .collect();
+    annotations.causes.retain(|c| !hidden.contains(&c.id));
+    annotations
+        .markers
+        .retain(|m| !(m.kind == "cause" && hidden.contains(&m.id)));
     let chart_markers = annotations
         .markers
         .iter()
@@ -546,45 +627,20 @@ pub fn metric_detail(
         width: 960,
         height: 360,
     };
-    let (trend_svg, plot) =
-        qbr_render::chart::trend_svg_with_plot(&chart).map_err(|e| ErrorView {
-            code: ErrorCode::Internal,
-            message: e.to_string(),
-        })?;
-    let chart = ChartGeometryView {
-        width: plot.width,
-        height: plot.height,
-        top: plot.top,
-        bottom: plot.bottom,
-        buckets: trend
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let (x0, x1) = plot.bucket_span(i);
-                ChartBucketView {
-                    period: p.period.clone(),
-                    x0,
-                    x1,
-                }
-            })
-            .collect(),
-    };
-    Ok(MetricDetailPage {
-        definition,
+    Ok(MetricTrend {
         period: overall_report.period,
         currency: overall_report.currency,
+        definition,
         overall,
-        trend_svg,
         trend,
-        markers: annotations.markers,
+        annotations,
         chart,
-        breakdown_by: by,
-        breakdown,
-        dimensions: ["program", "queue", "channel", "site", "team", "agent"]
-            .map(String::from)
-            .to_vec(),
     })
+}
+
+/// The first day of the 52 weekly buckets ending with `end`.
+pub(crate) fn trend_start(end: NaiveDate) -> NaiveDate {
+    end.checked_sub_days(Days::new(7 * 52 - 1)).unwrap_or(end)
 }
 
 pub(crate) fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
@@ -599,7 +655,7 @@ pub(crate) fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
     }
 }
 
-fn chart_target(t: &TargetView) -> Option<qbr_render::chart::Target> {
+pub(crate) fn chart_target(t: &TargetView) -> Option<qbr_render::chart::Target> {
     use qbr_render::chart::Target;
     match t.direction.as_str() {
         "at_least" => Some(Target::AtLeast(t.value)),

@@ -522,6 +522,15 @@ pub fn typescript_bindings() -> String {
         StaffingReport::decl(&cfg),
         QuestionChoiceView::decl(&cfg),
         QuestionView::decl(&cfg),
+        PackMetricChoice::decl(&cfg),
+        PackLogo::decl(&cfg),
+        PackDefinition::decl(&cfg),
+        PackTemplateView::decl(&cfg),
+        PackSnapshotView::decl(&cfg),
+        PackBuilderPage::decl(&cfg),
+        PackPreview::decl(&cfg),
+        PackExportView::decl(&cfg),
+        PackProgressView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -1246,4 +1255,111 @@ pub struct QuestionChoiceView {
 pub struct QuestionView {
     pub header: String,
     pub text: String,
+}
+
+/// One metric page of a pack: the metric and the dimension its breakdown is by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackMetricChoice {
+    pub metric_id: String,
+    /// program, queue, channel, site, team or agent.
+    pub dimension: String,
+}
+
+/// A pack's logo: the bytes of a PNG or JPEG that Rust read from a file the user chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackLogo {
+    /// png or jpeg.
+    pub format: String,
+    pub base64: String,
+}
+
+/// What a pack is made of. A template saves all of it but `summary` and `highlights`, which are
+/// this quarter's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackDefinition {
+    /// In order, each once: cover, summary, metrics (a page per metric), actions, appendix.
+    pub sections: Vec<String>,
+    pub metrics: Vec<PackMetricChoice>,
+    /// client or internal.
+    pub audience: String,
+    /// a4 or letter.
+    pub paper: String,
+    pub prepared_by: String,
+    /// `#rrggbb`.
+    pub accent: String,
+    pub logo: Option<PackLogo>,
+    /// The written summary (paragraphs separated by blank lines).
+    pub summary: String,
+    /// Null for the highlights the app proposes; a list for the user's own.
+    pub highlights: Option<Vec<String>>,
+}
+
+/// A saved pack template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackTemplateView {
+    pub name: String,
+    pub definition: PackDefinition,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A past export and whether what it showed has changed since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackSnapshotView {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub period_label: String,
+    pub audience: String,
+    pub template_name: Option<String>,
+    pub file_name: String,
+    pub pdf_sha256: String,
+    pub pages: u32,
+    pub app_version: String,
+    /// What changed since the export: data, annotations, definitions, app_version; empty when
+    /// a new export would show the same.
+    pub changed_since: Vec<String>,
+}
+
+/// The pack builder: what can be chosen, and a definition to start from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PackBuilderPage {
+    pub period: PeriodView,
+    /// Quarters with data, newest first.
+    pub periods: Vec<PeriodView>,
+    pub metrics: Vec<MetricDefinitionView>,
+    pub dimensions: Vec<String>,
+    /// Every section, in the default order.
+    pub sections: Vec<String>,
+    pub definition: PackDefinition,
+    /// What the app proposes for the period: biggest moves, targets missed or newly met.
+    pub proposed_highlights: Vec<String>,
+    pub templates: Vec<PackTemplateView>,
+    pub snapshots: Vec<PackSnapshotView>,
+}
+
+/// The pages of a pack as the PDF will draw them, one SVG per page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PackPreview {
+    pub period: PeriodView,
+    pub pages: Vec<String>,
+    pub proposed_highlights: Vec<String>,
+}
+
+/// A written export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackExportView {
+    /// Where the PDF was written.
+    pub path: String,
+    pub bytes: u64,
+    pub snapshot: PackSnapshotView,
+}
+
+/// Progress of an export, for a progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackProgressView {
+    /// building, rendering, writing or done.
+    pub stage: String,
+    pub step: u32,
+    pub steps: u32,
 }

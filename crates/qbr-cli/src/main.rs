@@ -18,6 +18,7 @@ use qbr_api::{ErrorView, NewWorkspaceRequest, SettingsPatch, SettingsView, Works
 mod annotate_cmd;
 mod diagnose_cmd;
 mod import_cmd;
+mod pack_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -131,6 +132,16 @@ enum Command {
     Correlate(diagnose_cmd::CorrelateArgs),
     /// Erlang C staffing from a period's actual volumes and AHT.
     Staffing(diagnose_cmd::StaffingArgs),
+    /// Export the QBR pack as PDF (and store its snapshot), or re-export a stored snapshot.
+    Export(pack_cmd::ExportArgs),
+    /// List the exported packs and what changed since each.
+    Packs(pack_cmd::PacksArgs),
+    /// Save, list, show or remove named pack templates.
+    PackTemplate(pack_cmd::PackTemplateArgs),
+    /// Write a period's scorecard as CSV or XLSX.
+    ScorecardExport(pack_cmd::ScorecardExportArgs),
+    /// Write a metric's trend chart as PNG or SVG.
+    Chart(pack_cmd::ChartArgs),
 }
 
 fn main() -> ExitCode {
@@ -254,6 +265,11 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::Drivers(args) => diagnose_cmd::drivers(args),
         Command::Correlate(args) => diagnose_cmd::correlate(args),
         Command::Staffing(args) => diagnose_cmd::staffing(args),
+        Command::Export(args) => pack_cmd::export(args),
+        Command::Packs(args) => pack_cmd::packs(args),
+        Command::PackTemplate(args) => pack_cmd::pack_template(args),
+        Command::ScorecardExport(args) => pack_cmd::scorecard_export(args),
+        Command::Chart(args) => pack_cmd::chart(args),
     }
 }
 

@@ -9,6 +9,7 @@ mod error;
 pub mod import;
 pub mod measure;
 pub mod metrics;
+pub mod pack;
 pub mod period;
 pub mod settings;
 pub mod store;

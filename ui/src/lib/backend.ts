@@ -38,6 +38,14 @@ import type {
   VariantsPatch,
   VariantsView,
   NewWorkspaceRequest,
+  PackBuilderPage,
+  PackDefinition,
+  PackExportView,
+  PackLogo,
+  PackPreview,
+  PackProgressView,
+  PackSnapshotView,
+  PackTemplateView,
   ScorecardPage,
   StartState,
   WorkspacePage,
@@ -107,6 +115,28 @@ export interface Backend {
   /** `by` is "week" or a dimension. */
   correlate(metrics: [string, string], by: string, period: string | null): Promise<CorrelationReport>;
   staffing(input: StaffingInput): Promise<StaffingReport>;
+  /** The pack builder for `period` (null = latest complete quarter). */
+  packBuilder(period: string | null): Promise<PackBuilderPage>;
+  /** The pack's pages as SVG, laid out as the PDF will be. */
+  packPreview(period: string | null, definition: PackDefinition): Promise<PackPreview>;
+  /** Opens the image dialog; null when cancelled. */
+  packChooseLogo(): Promise<PackLogo | null>;
+  /** Opens the save dialog and exports; null when cancelled. */
+  packExportDialog(
+    period: string | null,
+    definition: PackDefinition,
+    template: string | null,
+    onProgress: (p: PackProgressView) => void,
+  ): Promise<PackExportView | null>;
+  /** Re-renders a stored snapshot where the user chooses; null when cancelled. */
+  packReexportDialog(id: number): Promise<PackExportView | null>;
+  listPacks(): Promise<PackSnapshotView[]>;
+  savePackTemplate(name: string, definition: PackDefinition): Promise<PackTemplateView>;
+  removePackTemplate(name: string): Promise<void>;
+  /** Saves the scorecard as csv or xlsx; the path written, or null when cancelled. */
+  scorecardExportDialog(period: string | null, format: "csv" | "xlsx"): Promise<string | null>;
+  /** Saves a metric's trend chart as png or svg; the path written, or null when cancelled. */
+  chartExportDialog(metric: string, period: string | null, format: "png" | "svg"): Promise<string | null>;
 }
 
 /** The staffing calculator's inputs (fractions for the target and shrinkage). */
@@ -177,6 +207,20 @@ export const tauriBackend: Backend = {
       hoursOpen: i.hoursOpen,
       shrinkage: i.shrinkage,
     }),
+  packBuilder: (period) => invoke("pack_builder", { period }),
+  packPreview: (period, definition) => invoke("pack_preview", { period, definition }),
+  packChooseLogo: () => invoke("pack_choose_logo"),
+  packExportDialog: (period, definition, template, onProgress) => {
+    const channel = new Channel<PackProgressView>();
+    channel.onmessage = onProgress;
+    return invoke("pack_export_dialog", { period, definition, template, onProgress: channel });
+  },
+  packReexportDialog: (id) => invoke("pack_reexport_dialog", { id }),
+  listPacks: () => invoke("list_packs"),
+  savePackTemplate: (name, definition) => invoke("save_pack_template", { name, definition }),
+  removePackTemplate: (name) => invoke("remove_pack_template", { name }),
+  scorecardExportDialog: (period, format) => invoke("scorecard_export_dialog", { period, format }),
+  chartExportDialog: (metric, period, format) => invoke("chart_export_dialog", { metric, period, format }),
 };
 
 const CODES = new Set([

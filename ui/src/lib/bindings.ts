@@ -769,3 +769,82 @@ export type QuestionChoiceView = {
 field: string, candidates: Array<QuestionView>, };
 
 export type QuestionView = { header: string, text: string, };
+
+export type PackMetricChoice = { metric_id: string, 
+/**
+ * program, queue, channel, site, team or agent.
+ */
+dimension: string, };
+
+export type PackLogo = { 
+/**
+ * png or jpeg.
+ */
+format: string, base64: string, };
+
+export type PackDefinition = { 
+/**
+ * In order, each once: cover, summary, metrics (a page per metric), actions, appendix.
+ */
+sections: Array<string>, metrics: Array<PackMetricChoice>, 
+/**
+ * client or internal.
+ */
+audience: string, 
+/**
+ * a4 or letter.
+ */
+paper: string, prepared_by: string, 
+/**
+ * `#rrggbb`.
+ */
+accent: string, logo: PackLogo | null, 
+/**
+ * The written summary (paragraphs separated by blank lines).
+ */
+summary: string, 
+/**
+ * Null for the highlights the app proposes; a list for the user's own.
+ */
+highlights: Array<string> | null, };
+
+export type PackTemplateView = { name: string, definition: PackDefinition, created_at: string, updated_at: string, };
+
+export type PackSnapshotView = { id: number, 
+/**
+ * RFC 3339, UTC.
+ */
+created_at: string, period_label: string, audience: string, template_name: string | null, file_name: string, pdf_sha256: string, pages: number, app_version: string, 
+/**
+ * What changed since the export: data, annotations, definitions, app_version; empty when
+ * a new export would show the same.
+ */
+changed_since: Array<string>, };
+
+export type PackBuilderPage = { period: PeriodView, 
+/**
+ * Quarters with data, newest first.
+ */
+periods: Array<PeriodView>, metrics: Array<MetricDefinitionView>, dimensions: Array<string>, 
+/**
+ * Every section, in the default order.
+ */
+sections: Array<string>, definition: PackDefinition, 
+/**
+ * What the app proposes for the period: biggest moves, targets missed or newly met.
+ */
+proposed_highlights: Array<string>, templates: Array<PackTemplateView>, snapshots: Array<PackSnapshotView>, };
+
+export type PackPreview = { period: PeriodView, pages: Array<string>, proposed_highlights: Array<string>, };
+
+export type PackExportView = { 
+/**
+ * Where the PDF was written.
+ */
+path: string, bytes: number, snapshot: PackSnapshotView, };
+
+export type PackProgressView = { 
+/**
+ * building, rendering, writing or done.
+ */
+stage: string, step: number, steps: number, };

@@ -12,6 +12,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_performance.sql"),
     include_str!("migrations/0004_rollup.sql"),
     include_str!("migrations/0005_import_speed.sql"),
+    include_str!("migrations/0006_pack.sql"),
 ];
 
 /// Applies every migration after `from`, and records the new version, in one transaction.

@@ -20,6 +20,7 @@ mod digest;
 mod import;
 mod migrations;
 mod overview;
+mod pack;
 pub(crate) mod query;
 mod rollup;
 mod settings;

@@ -1,0 +1,529 @@
+//! The QBR pack: what goes on its pages for a period and an audience (built here from the same
+//! reports as `qbr metrics` and the app), the PDF drawn by `qbr_render::pack`, and the snapshots
+//! and templates kept in the workspace.
+//!
+//! Promises:
+//! - The scorecard and every number in a pack come from [`crate::metrics::metrics_report_in`],
+//!   the function behind `qbr metrics` and the app's scorecard; values read as the CLI prints them.
+//! - A client pack holds no internal cause, no cause evidence or author, no action note, and no
+//!   agent name: every agent name anywhere in the document is replaced by its stored pseudonym.
+//! - An export writes a temporary file and renames it, then stores a snapshot holding the exact
+//!   document; [`export_snapshot`] renders that document again, byte for byte with the same
+//!   version. [`list_packs`] says, per snapshot, which of its inputs changed since.
+//!
+//! Map: [`content`] (the document), [`highlights`] (proposed highlights), [`audience`] (what a
+//! client pack leaves out and pseudonyms).
+
+mod audience;
+mod content;
+pub mod highlights;
+
+use std::path::Path;
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
+use qbr_core::pack::{Audience, Fingerprint, LogoFormat, NewSnapshot, Snapshot};
+use qbr_core::{Dimension, Workspace, APP_VERSION};
+use qbr_render::pack::Document;
+use sha2::{Digest, Sha256};
+
+use crate::export::write_atomically;
+use crate::metrics::{metrics_report_in, period_view, resolve_period, trend_start, MetricsQuery};
+use crate::wire::*;
+use crate::ApiResult;
+
+pub use highlights::propose_highlights;
+
+/// The sections a pack can have, in their default order.
+pub const SECTIONS: [&str; 5] = ["cover", "summary", "metrics", "actions", "appendix"];
+
+/// Dimensions a metric page can break a metric down by.
+pub const DIMENSIONS: [&str; 6] = ["program", "queue", "channel", "site", "team", "agent"];
+
+/// The accent colour of a pack nobody has branded.
+pub const DEFAULT_ACCENT: &str = "#1f5fa8";
+
+fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
+    ErrorView {
+        code: ErrorCode::InvalidInput,
+        message: format!("{field}: {}", message.into()),
+    }
+}
+
+fn internal(message: impl std::fmt::Display) -> ErrorView {
+    ErrorView {
+        code: ErrorCode::Internal,
+        message: message.to_string(),
+    }
+}
+
+/// A definition checked and parsed: what [`content`] builds from.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub sections: Vec<&'static str>,
+    pub metrics: Vec<(String, Dimension)>,
+    pub audience: Audience,
+    pub letter: bool,
+    pub prepared_by: String,
+    pub accent: (u8, u8, u8),
+    pub logo: Option<(Vec<u8>, LogoFormat)>,
+    pub summary: String,
+    pub highlights: Option<Vec<String>>,
+}
+
+fn parse_accent(text: &str) -> ApiResult<(u8, u8, u8)> {
+    let hex = text.trim().trim_start_matches('#');
+    let bad = || {
+        invalid(
+            "accent",
+            format!("{text:?} is not a colour; expected #rrggbb"),
+        )
+    };
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad());
+    Ok((byte(0)?, byte(2)?, byte(4)?))
+}
+
+fn decode_logo(logo: &PackLogo) -> ApiResult<(Vec<u8>, LogoFormat)> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(logo.base64.trim())
+        .map_err(|e| invalid("logo", format!("not base64: {e}")))?;
+    let format = LogoFormat::sniff(&bytes)
+        .ok_or_else(|| invalid("logo", "the logo must be a PNG or JPEG image"))?;
+    Ok((bytes, format))
+}
+
+/// A logo as the wire carries it.
+pub fn logo_view(bytes: &[u8], format: LogoFormat) -> PackLogo {
+    PackLogo {
+        format: format.as_str().into(),
+        base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }
+}
+
+/// Reads a logo file the user chose (PNG or JPEG, up to 5 MB).
+pub fn read_logo(file: &Path) -> ApiResult<PackLogo> {
+    let bytes = std::fs::read(file).map_err(|e| ErrorView {
+        code: ErrorCode::NotFound,
+        message: format!("cannot read {}: {e}", file.display()),
+    })?;
+    if bytes.len() > 5 * 1024 * 1024 {
+        return Err(invalid("logo", "the logo is larger than 5 MB"));
+    }
+    let format = LogoFormat::sniff(&bytes).ok_or_else(|| {
+        invalid(
+            "logo",
+            format!("{} is not a PNG or JPEG image", file.display()),
+        )
+    })?;
+    Ok(logo_view(&bytes, format))
+}
+
+pub(crate) fn plan(ws: &Workspace, def: &PackDefinition) -> ApiResult<Plan> {
+    let mut sections = Vec::new();
+    for s in &def.sections {
+        let known = SECTIONS.iter().find(|k| **k == s.trim()).ok_or_else(|| {
+            invalid(
+                "section",
+                format!(
+                    "unknown section {s:?}; expected one of {}",
+                    SECTIONS.join(", ")
+                ),
+            )
+        })?;
+        if sections.contains(known) {
+            return Err(invalid("section", format!("{s:?} is listed twice")));
+        }
+        sections.push(*known);
+    }
+    let known_metrics = ws.metric_catalog()?;
+    let mut metrics = Vec::new();
+    for m in &def.metrics {
+        if !known_metrics.iter().any(|k| k.id == m.metric_id) {
+            return Err(invalid(
+                "metric",
+                format!("unknown metric {:?}", m.metric_id),
+            ));
+        }
+        let dim = crate::metrics::parse_dimension(&m.dimension)?;
+        metrics.push((m.metric_id.clone(), dim));
+    }
+    let audience = def.audience.parse::<Audience>().map_err(|_| {
+        invalid(
+            "audience",
+            format!("{:?}: expected client or internal", def.audience),
+        )
+    })?;
+    let letter = match def.paper.trim().to_ascii_lowercase().as_str() {
+        "a4" => false,
+        "letter" => true,
+        other => {
+            return Err(invalid(
+                "paper",
+                format!("{other:?}: expected a4 or letter"),
+            ))
+        }
+    };
+    Ok(Plan {
+        sections,
+        metrics,
+        audience,
+        letter,
+        prepared_by: def.prepared_by.trim().to_string(),
+        accent: parse_accent(&def.accent)?,
+        logo: def.logo.as_ref().map(decode_logo).transpose()?,
+        summary: def.summary.clone(),
+        highlights: def.highlights.clone(),
+    })
+}
+
+/// The scorecard a pack shows: `qbr metrics` for the period, whole account, every metric.
+fn scorecard(ws: &Workspace, period: Option<&str>, today: NaiveDate) -> ApiResult<MetricsReport> {
+    metrics_report_in(
+        ws,
+        &MetricsQuery {
+            period: period.map(str::to_string),
+            ..MetricsQuery::default()
+        },
+        today,
+    )
+}
+
+/// The definition a new pack starts from: every section, a page (by program) for each metric
+/// with a target, internal audience, A4, the proposed highlights.
+pub fn default_definition(report: &MetricsReport) -> PackDefinition {
+    let with_target: Vec<PackMetricChoice> = report
+        .groups
+        .first()
+        .map(|g| {
+            report
+                .definitions
+                .iter()
+                .filter(|d| g.metrics.get(&d.id).is_some_and(|e| e.target.is_some()))
+                .map(|d| PackMetricChoice {
+                    metric_id: d.id.clone(),
+                    dimension: "program".into(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    PackDefinition {
+        sections: SECTIONS.map(String::from).to_vec(),
+        metrics: with_target,
+        audience: "internal".into(),
+        paper: "a4".into(),
+        prepared_by: String::new(),
+        accent: DEFAULT_ACCENT.into(),
+        logo: None,
+        summary: String::new(),
+        highlights: None,
+    }
+}
+
+/// The pack builder page for `period` (the latest complete quarter by default).
+pub fn pack_builder(
+    path: &Path,
+    period: Option<&str>,
+    today: NaiveDate,
+) -> ApiResult<PackBuilderPage> {
+    let ws = Workspace::open(path)?;
+    let report = scorecard(&ws, period, today)?;
+    let scorecard_page =
+        crate::metrics::scorecard_page(path, Some(&report.period.label), None, today)?;
+    Ok(PackBuilderPage {
+        period: report.period.clone(),
+        periods: scorecard_page.periods,
+        metrics: report.definitions.clone(),
+        dimensions: DIMENSIONS.map(String::from).to_vec(),
+        sections: SECTIONS.map(String::from).to_vec(),
+        definition: default_definition(&report),
+        proposed_highlights: propose_highlights(&report),
+        templates: list_pack_templates(path)?,
+        snapshots: snapshots_of(&ws)?,
+    })
+}
+
+/// Builds the document of a pack: what the preview shows and the PDF draws.
+pub(crate) fn build_document(
+    ws: &mut Workspace,
+    path: &Path,
+    period: Option<&str>,
+    def: &PackDefinition,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ApiResult<(Document, MetricsReport)> {
+    let plan = plan(ws, def)?;
+    let report = scorecard(ws, period, today)?;
+    let mut doc = content::document(ws, path, &plan, &report, today, now)?;
+    if plan.audience == Audience::Client {
+        let names = ws.agent_pseudonyms()?;
+        doc = audience::pseudonymise(&doc, &names)?;
+    }
+    Ok((doc, report))
+}
+
+/// The pages of the pack as SVG, exactly as the PDF lays them out.
+pub fn preview_pack(
+    path: &Path,
+    period: Option<&str>,
+    def: &PackDefinition,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ApiResult<PackPreview> {
+    let mut ws = Workspace::open(path)?;
+    let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
+    let pages = qbr_render::pack::render_preview_svgs(&doc).map_err(internal)?;
+    Ok(PackPreview {
+        period: report.period.clone(),
+        pages,
+        proposed_highlights: propose_highlights(&report),
+    })
+}
+
+/// The days whose facts a pack for `period` reads: from the year-ago quarter (YoY) or the first
+/// trend week, whichever is earlier, to the period's last day.
+fn facts_range(report: &MetricsReport) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let day = |s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| internal(format!("bad date {s}")))
+    };
+    let end = day(&report.period.end)?;
+    let mut from = trend_start(end).min(day(&report.period.start)?);
+    if let Some(y) = &report.year_ago_period {
+        from = from.min(day(&y.start)?);
+    }
+    Ok((from, end))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Pages in a PDF written by the renderer: its page objects.
+fn page_count(pdf: &[u8]) -> u32 {
+    let text = String::from_utf8_lossy(pdf);
+    let mut n = 0;
+    for pat in ["/Type /Page", "/Type/Page"] {
+        let mut rest = &text[..];
+        while let Some(i) = rest.find(pat) {
+            rest = &rest[i + pat.len()..];
+            if !rest.starts_with('s') {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn file_name(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Exports a pack to `out` (written through a temporary file and renamed) and stores its
+/// snapshot. `progress` hears each stage.
+#[allow(clippy::too_many_arguments)]
+pub fn export_pack(
+    path: &Path,
+    period: Option<&str>,
+    def: &PackDefinition,
+    template: Option<&str>,
+    out: &Path,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(PackProgressView),
+) -> ApiResult<PackExportView> {
+    let step = |stage: &str, step: u32| PackProgressView {
+        stage: stage.into(),
+        step,
+        steps: 4,
+    };
+    progress(step("building", 1));
+    let mut ws = Workspace::open(path)?;
+    let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
+    let (from, to) = facts_range(&report)?;
+    let fingerprint = ws.pack_fingerprint(from, to, APP_VERSION)?;
+    progress(step("rendering", 2));
+    let pdf = qbr_render::pack::render_pdf(&doc).map_err(internal)?;
+    progress(step("writing", 3));
+    write_atomically(out, &pdf)?;
+    let plan = plan(&ws, def)?;
+    let snapshot = NewSnapshot {
+        period_label: report.period.label.clone(),
+        audience: plan.audience,
+        template_name: template.map(str::to_string),
+        definition: serde_json::to_string(def).map_err(internal)?,
+        document: serde_json::to_string(&doc).map_err(internal)?,
+        fingerprint,
+        file_name: file_name(out),
+        pdf_sha256: sha256_hex(&pdf),
+        pages: page_count(&pdf),
+    };
+    let id = ws.add_pack_snapshot(&snapshot, now)?;
+    progress(step("done", 4));
+    let stored = ws
+        .pack_snapshot(id)?
+        .ok_or_else(|| internal("the snapshot just stored is gone"))?;
+    Ok(PackExportView {
+        path: out.display().to_string(),
+        bytes: pdf.len() as u64,
+        snapshot: snapshot_view(&ws, &stored)?,
+    })
+}
+
+/// Renders snapshot `id`'s stored document again into `out`: the same bytes as the first export
+/// when the app version is the same.
+pub fn export_snapshot(path: &Path, id: i64, out: &Path) -> ApiResult<PackExportView> {
+    let ws = Workspace::open(path)?;
+    let stored = ws.pack_snapshot(id)?.ok_or_else(|| ErrorView {
+        code: ErrorCode::NotFound,
+        message: format!("there is no pack snapshot {id}"),
+    })?;
+    let doc: Document = serde_json::from_str(&stored.snapshot.document)
+        .map_err(|e| internal(format!("snapshot {id} holds an unreadable document: {e}")))?;
+    let pdf = qbr_render::pack::render_pdf(&doc).map_err(internal)?;
+    write_atomically(out, &pdf)?;
+    Ok(PackExportView {
+        path: out.display().to_string(),
+        bytes: pdf.len() as u64,
+        snapshot: snapshot_view(&ws, &stored)?,
+    })
+}
+
+fn snapshot_view(ws: &Workspace, s: &Snapshot) -> ApiResult<PackSnapshotView> {
+    let then: &Fingerprint = &s.snapshot.fingerprint;
+    let now = ws.pack_fingerprint(then.facts_from, then.facts_to, APP_VERSION)?;
+    Ok(PackSnapshotView {
+        id: s.id,
+        created_at: s.created_at.clone(),
+        period_label: s.snapshot.period_label.clone(),
+        audience: s.snapshot.audience.as_str().into(),
+        template_name: s.snapshot.template_name.clone(),
+        file_name: s.snapshot.file_name.clone(),
+        pdf_sha256: s.snapshot.pdf_sha256.clone(),
+        pages: s.snapshot.pages,
+        app_version: then.app_version.clone(),
+        changed_since: then
+            .changed_since(&now)
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect(),
+    })
+}
+
+fn snapshots_of(ws: &Workspace) -> ApiResult<Vec<PackSnapshotView>> {
+    ws.pack_snapshots()?
+        .iter()
+        .map(|s| snapshot_view(ws, s))
+        .collect()
+}
+
+/// Every stored export, newest first, each with what changed since.
+pub fn list_packs(path: &Path) -> ApiResult<Vec<PackSnapshotView>> {
+    snapshots_of(&Workspace::open(path)?)
+}
+
+/// The definition a snapshot was exported with, to export a new version of it.
+pub fn snapshot_definition(path: &Path, id: i64) -> ApiResult<(String, PackDefinition)> {
+    let ws = Workspace::open(path)?;
+    let s = ws.pack_snapshot(id)?.ok_or_else(|| ErrorView {
+        code: ErrorCode::NotFound,
+        message: format!("there is no pack snapshot {id}"),
+    })?;
+    let def = serde_json::from_str(&s.snapshot.definition).map_err(internal)?;
+    Ok((s.snapshot.period_label, def))
+}
+
+fn template_view(t: &qbr_core::pack::PackTemplate) -> ApiResult<PackTemplateView> {
+    let mut definition: PackDefinition = serde_json::from_str(&t.definition)
+        .map_err(|e| internal(format!("template {:?} is unreadable: {e}", t.name)))?;
+    definition.logo = t.logo.as_ref().map(|(b, f)| logo_view(b, *f));
+    Ok(PackTemplateView {
+        name: t.name.clone(),
+        definition,
+        created_at: t.created_at.clone(),
+        updated_at: t.updated_at.clone(),
+    })
+}
+
+/// Saves `def` as template `name` (replacing one of that name). The summary and highlights are
+/// this quarter's words and are not kept.
+pub fn save_pack_template(
+    path: &Path,
+    name: &str,
+    def: &PackDefinition,
+    now: DateTime<Utc>,
+) -> ApiResult<PackTemplateView> {
+    let mut ws = Workspace::open(path)?;
+    let plan = plan(&ws, def)?;
+    let kept = PackDefinition {
+        logo: None,
+        summary: String::new(),
+        highlights: None,
+        ..def.clone()
+    };
+    let json = serde_json::to_string(&kept).map_err(internal)?;
+    ws.save_pack_template(
+        name,
+        &json,
+        plan.logo.as_ref().map(|(b, f)| (b.as_slice(), *f)),
+        now,
+    )?;
+    let t = ws
+        .pack_template(name)?
+        .ok_or_else(|| internal("the template just saved is gone"))?;
+    template_view(&t)
+}
+
+pub fn list_pack_templates(path: &Path) -> ApiResult<Vec<PackTemplateView>> {
+    Workspace::open(path)?
+        .pack_templates()?
+        .iter()
+        .map(template_view)
+        .collect()
+}
+
+pub fn pack_template(path: &Path, name: &str) -> ApiResult<PackTemplateView> {
+    let t = Workspace::open(path)?
+        .pack_template(name)?
+        .ok_or_else(|| ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("there is no pack template {name:?}"),
+        })?;
+    template_view(&t)
+}
+
+pub fn remove_pack_template(path: &Path, name: &str) -> ApiResult<()> {
+    if Workspace::open(path)?.remove_pack_template(name)? {
+        Ok(())
+    } else {
+        Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("there is no pack template {name:?}"),
+        })
+    }
+}
+
+/// The period label a pack for `period` would cover (the latest complete quarter by default).
+pub fn pack_period(path: &Path, period: Option<&str>, today: NaiveDate) -> ApiResult<PeriodView> {
+    let ws = Workspace::open(path)?;
+    Ok(period_view(&resolve_period(&ws, period, today)?))
+}
+
+/// The definition a pack for `period` starts from without a template ([`default_definition`]).
+pub fn default_pack_definition(
+    path: &Path,
+    period: Option<&str>,
+    today: NaiveDate,
+) -> ApiResult<PackDefinition> {
+    let ws = Workspace::open(path)?;
+    Ok(default_definition(&scorecard(&ws, period, today)?))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,547 @@
+//! The pack commands as a user runs them on the demo: the PDF is checked with `qpdf --check`,
+//! read back with `pdftotext` (its text is real, searchable text) and `pdfinfo`, and compared
+//! with `qbr metrics --json`; snapshots, fingerprints, templates and the scorecard and chart
+//! exports are read back through the CLI.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{arg, ok_json, qbr};
+use serde_json::Value;
+
+fn ok(args: &[&str]) -> String {
+    let out = qbr(args);
+    assert!(
+        out.status.success(),
+        "qbr {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = qbr(&["demo", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "the demo is created");
+    let path = dir.path().join("northwind-mobile.qbr");
+    (dir, path)
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs (poppler-utils / qpdf installed): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The PDF's text in reading order, one line a line (pdftotext -layout keeps table rows whole).
+fn pdf_text(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", arg(pdf), "-"])
+}
+
+fn pdf_pages(pdf: &Path) -> u64 {
+    let info = tool("pdfinfo", &[arg(pdf)]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
+}
+
+/// Every agent of the demo, by name.
+fn agent_names(ws: &Path) -> Vec<String> {
+    let r = ok_json(&[
+        "metrics",
+        arg(ws),
+        "--period",
+        "2026-Q3",
+        "--by",
+        "agent",
+        "--metric",
+        "adherence",
+        "--json",
+    ]);
+    let names: Vec<String> = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["key"]["agent"].as_str().map(String::from))
+        .collect();
+    assert_eq!(names.len(), 80, "the demo has 80 agents");
+    names
+}
+
+/// An internal cause with an evidence line, a client cause naming an agent, and an action whose
+/// owner is an agent, with a progress note.
+fn annotate(ws: &Path, agent: &str, owner: &str) {
+    ok(&[
+        "cause",
+        arg(ws),
+        "add",
+        "--metric",
+        "service_level",
+        "--from",
+        "2026-08-01",
+        "--to",
+        "2026-08-31",
+        "--category",
+        "people",
+        "--title",
+        "Staffing memo XYZZY",
+        "--evidence",
+        "Roster leak PLUGH",
+        "--visibility",
+        "internal",
+    ]);
+    ok(&[
+        "cause",
+        arg(ws),
+        "add",
+        "--metric",
+        "service_level",
+        "--metric",
+        "aht",
+        "--scope",
+        "program=Tech Support",
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-09-30",
+        "--category",
+        "technology",
+        "--title",
+        "Firmware 12.4 roll-out",
+        "--description",
+        &format!("Calls about the update doubled; {agent} led the floor walkers."),
+        "--visibility",
+        "client",
+    ]);
+    ok(&[
+        "action",
+        arg(ws),
+        "add",
+        "--title",
+        "Firmware playbook",
+        "--owner",
+        owner,
+        "--metric",
+        "aht",
+        "--scope",
+        "program=Tech Support",
+        "--start",
+        "2026-08-03",
+        "--due",
+        "2026-08-31",
+        "--status",
+        "done",
+        "--completed-on",
+        "2026-08-31",
+        "--cause",
+        "2",
+    ]);
+    ok(&[
+        "action",
+        arg(ws),
+        "note",
+        "1",
+        "Team lead says FROTZ",
+        "--on",
+        "2026-08-10",
+    ]);
+}
+
+fn export(ws: &Path, out: &Path, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "export",
+        arg(ws),
+        "--period",
+        "2026-Q3",
+        "--out",
+        arg(out),
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    ok_json(&args)
+}
+
+/// `77.8%` for 0.7781, `82.0%` for 0.82: a ratio as the pack (and `qbr metrics`) prints it.
+fn percent(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+fn clock(s: f64) -> String {
+    let t = s.round() as u64;
+    format!("{}:{:02}", t / 60, t % 60)
+}
+
+#[test]
+fn the_client_pack_shows_the_scorecard_and_nothing_internal() {
+    let (dir, ws) = demo();
+    let agents = agent_names(&ws);
+    annotate(&ws, &agents[3], &agents[5]);
+    let pdf = dir.path().join("client.pdf");
+    let view = export(
+        &ws,
+        &pdf,
+        &[
+            "--audience",
+            "client",
+            "--metric",
+            "service_level=agent",
+            "--metric",
+            "aht",
+            "--prepared-by",
+            "Dana Whitfield",
+        ],
+    );
+    tool("qpdf", &["--check", arg(&pdf)]);
+    let text = pdf_text(&pdf);
+    let pages = pdf_pages(&pdf);
+    assert_eq!(
+        view["snapshot"]["pages"].as_u64(),
+        Some(pages),
+        "the snapshot records the page count"
+    );
+    // Cover, summary, two metric pages, action plan, appendix: at least six pages.
+    assert!(pages >= 6, "{pages} pages");
+    for heading in [
+        "Executive summary",
+        "Service level",
+        "Action plan",
+        "Appendix",
+        "Data sources",
+        "Dana Whitfield",
+    ] {
+        assert!(text.contains(heading), "the pack shows {heading:?}");
+    }
+
+    // The same numbers as `qbr metrics` for the period.
+    let report = ok_json(&["metrics", arg(&ws), "--period", "2026-Q3", "--json"]);
+    let all = &report["groups"][0]["metrics"];
+    let sl = all["service_level"]["value"].as_f64().unwrap();
+    let aht = all["aht"]["value"].as_f64().unwrap();
+    let sl_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Service level") && l.contains(" pp"))
+        .expect("a scorecard row for service level");
+    assert!(
+        sl_line.contains(&percent(sl)),
+        "{sl_line:?} shows {}",
+        percent(sl)
+    );
+    let target = all["service_level"]["target"]["value"].as_f64().unwrap();
+    assert!(
+        sl_line.contains(&format!("≥ {}", percent(target))),
+        "{sl_line:?}"
+    );
+    let n = all["service_level"]["n"].as_u64().unwrap();
+    let grouped = n
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    assert!(
+        sl_line.contains(&grouped),
+        "{sl_line:?} shows n = {grouped}"
+    );
+    assert!(text.contains(&clock(aht)), "AHT {} is shown", clock(aht));
+
+    // Nothing internal, and no agent by name.
+    assert!(
+        text.contains("Firmware 12.4 roll-out"),
+        "client causes are shown"
+    );
+    for secret in ["XYZZY", "PLUGH", "FROTZ", "Progress notes"] {
+        assert!(
+            !text.contains(secret),
+            "the client pack must not show {secret:?}"
+        );
+    }
+    let named: Vec<&String> = agents
+        .iter()
+        .filter(|a| text.contains(a.as_str()))
+        .collect();
+    assert!(
+        named.is_empty(),
+        "agent names in the client pack: {named:?}"
+    );
+    assert!(text.contains("Agent "), "agents appear as pseudonyms");
+
+    // The internal pack has all of it.
+    let internal = dir.path().join("internal.pdf");
+    export(
+        &ws,
+        &internal,
+        &["--audience", "internal", "--metric", "service_level=agent"],
+    );
+    let itext = pdf_text(&internal);
+    for shown in [
+        "XYZZY",
+        "PLUGH",
+        "FROTZ",
+        agents[3].as_str(),
+        agents[5].as_str(),
+    ] {
+        assert!(itext.contains(shown), "the internal pack shows {shown:?}");
+    }
+
+    // Pseudonyms are stable: a second client export of the same data reads the same.
+    let again = dir.path().join("client-again.pdf");
+    export(
+        &ws,
+        &again,
+        &[
+            "--audience",
+            "client",
+            "--metric",
+            "service_level=agent",
+            "--metric",
+            "aht",
+            "--prepared-by",
+            "Dana Whitfield",
+        ],
+    );
+    assert_eq!(
+        pdf_text(&again),
+        text,
+        "the same agent gets the same pseudonym"
+    );
+}
+
+#[test]
+fn a_snapshot_reexports_byte_for_byte_and_knows_what_changed() {
+    let (dir, ws) = demo();
+    let first = dir.path().join("q3.pdf");
+    let view = export(&ws, &first, &["--audience", "internal"]);
+    let id = view["snapshot"]["id"].as_i64().unwrap();
+    assert_eq!(view["snapshot"]["changed_since"], serde_json::json!([]));
+
+    let packs = ok_json(&["packs", arg(&ws), "--json"]);
+    assert_eq!(packs[0]["id"].as_i64(), Some(id));
+    assert_eq!(packs[0]["period_label"], "2026-Q3");
+    assert_eq!(packs[0]["file_name"], "q3.pdf");
+
+    // An import outside the days the pack reads (December) changes nothing it shows.
+    let csv = dir.path().join("december.csv");
+    std::fs::write(
+        &csv,
+        "contact_id,started_at,queue,program,outcome,wait_s,handle_s\nD1,2026-12-15 10:00:00,Billing,Billing,handled,10,300\n",
+    )
+    .unwrap();
+    ok(&["import", arg(&ws), arg(&csv)]);
+    assert_eq!(
+        ok_json(&["packs", arg(&ws), "--json"])[0]["changed_since"],
+        serde_json::json!([])
+    );
+
+    // A cause in the period: annotations.
+    ok(&[
+        "cause",
+        arg(&ws),
+        "add",
+        "--metric",
+        "aht",
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-07-31",
+        "--category",
+        "demand",
+        "--title",
+        "Price change",
+    ]);
+    assert_eq!(
+        ok_json(&["packs", arg(&ws), "--json"])[0]["changed_since"],
+        serde_json::json!(["annotations"])
+    );
+
+    // An import touching the period: data.
+    let aug = dir.path().join("august.csv");
+    std::fs::write(
+        &aug,
+        "contact_id,started_at,queue,program,outcome,wait_s,handle_s\nA1,2026-08-14 10:00:00,Billing,Billing,handled,10,300\n",
+    )
+    .unwrap();
+    ok(&["import", arg(&ws), arg(&aug)]);
+    assert_eq!(
+        ok_json(&["packs", arg(&ws), "--json"])[0]["changed_since"],
+        serde_json::json!(["data", "annotations"])
+    );
+    let text = ok(&["packs", arg(&ws)]);
+    assert!(text.contains("changed since: data, annotations"), "{text}");
+
+    // The stored document renders to the same bytes, whatever changed since.
+    let second = dir.path().join("again.pdf");
+    let again = ok_json(&[
+        "export",
+        arg(&ws),
+        "--snapshot",
+        &id.to_string(),
+        "--out",
+        arg(&second),
+        "--json",
+    ]);
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+    assert_eq!(
+        again["snapshot"]["pdf_sha256"],
+        view["snapshot"]["pdf_sha256"]
+    );
+}
+
+#[test]
+fn a_failed_export_leaves_no_file() {
+    let (dir, ws) = demo();
+    let taken = dir.path().join("taken.pdf");
+    std::fs::create_dir(&taken).unwrap();
+    let out = qbr(&["export", arg(&ws), "--out", arg(&taken)]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("northwind-mobile.qbr"))
+        .collect();
+    left.sort();
+    assert_eq!(left, vec!["taken.pdf"], "no partial file beside it");
+    assert!(
+        ok_json(&["packs", arg(&ws), "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "and no snapshot"
+    );
+}
+
+#[test]
+fn templates_carry_the_choices_to_the_next_export() {
+    let (dir, ws) = demo();
+    let saved = ok_json(&[
+        "pack-template",
+        arg(&ws),
+        "save",
+        "Quarterly",
+        "--paper",
+        "letter",
+        "--audience",
+        "client",
+        "--sections",
+        "cover,summary,metrics",
+        "--metric",
+        "csat=site",
+        "--accent",
+        "#aa3300",
+        "--json",
+    ]);
+    assert_eq!(saved["definition"]["paper"], "letter");
+    assert_eq!(saved["definition"]["metrics"][0]["dimension"], "site");
+    let list = ok_json(&["pack-template", arg(&ws), "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let shown = ok(&["pack-template", arg(&ws), "show", "Quarterly"]);
+    assert!(shown.contains("csat by site"), "{shown}");
+
+    let pdf = dir.path().join("t.pdf");
+    let view = export(&ws, &pdf, &["--template", "Quarterly"]);
+    assert_eq!(view["snapshot"]["template_name"], "Quarterly");
+    assert_eq!(view["snapshot"]["audience"], "client");
+    let info = tool("pdfinfo", &[arg(&pdf)]);
+    assert!(info.contains("792 x 612"), "US Letter landscape: {info}");
+    let text = pdf_text(&pdf);
+    assert!(
+        !text.contains("Action plan") && !text.contains("Appendix"),
+        "only the template's sections"
+    );
+    // Cover; the summary, whose 20-row scorecard continues on a second page; the CSAT page,
+    // whose breakdown bars do not fit under the trend chart and go to the next page.
+    assert_eq!(pdf_pages(&pdf), 5);
+
+    ok(&["pack-template", arg(&ws), "rm", "Quarterly"]);
+    let out = qbr(&[
+        "export",
+        arg(&ws),
+        "--out",
+        arg(&pdf),
+        "--template",
+        "Quarterly",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a removed template is gone");
+}
+
+#[test]
+fn scorecard_and_chart_exports() {
+    let (dir, ws) = demo();
+    let report = ok_json(&["metrics", arg(&ws), "--period", "2026-Q3", "--json"]);
+    let csv = dir.path().join("card.csv");
+    ok(&[
+        "scorecard-export",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--out",
+        arg(&csv),
+    ]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let sl_row = text
+        .lines()
+        .find(|l| l.starts_with("service_level,"))
+        .unwrap();
+    let cells: Vec<&str> = sl_row.split(',').collect();
+    let sl = report["groups"][0]["metrics"]["service_level"]["value"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(
+        cells[3].parse::<f64>().unwrap(),
+        sl,
+        "the CSV holds the report's value"
+    );
+    let xlsx = dir.path().join("card.xlsx");
+    ok(&[
+        "scorecard-export",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--out",
+        arg(&xlsx),
+    ]);
+    assert!(
+        std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "an XLSX is a zip"
+    );
+
+    let png = dir.path().join("sl.png");
+    ok(&[
+        "chart",
+        arg(&ws),
+        "--metric",
+        "service_level",
+        "--period",
+        "2026-Q3",
+        "--out",
+        arg(&png),
+    ]);
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let svg = dir.path().join("sl.svg");
+    ok(&[
+        "chart",
+        arg(&ws),
+        "--metric",
+        "service_level",
+        "--out",
+        arg(&svg),
+    ]);
+    assert!(std::fs::read_to_string(&svg)
+        .unwrap()
+        .contains("Service level"));
+}

@@ -1,0 +1,264 @@
+//! Pack commands: the builder page, the live preview, exports through a save dialog opened here
+//! (with progress), past exports and templates, and the scorecard and chart exports. The web view
+//! never names a file: logos are read from a file picked in a Rust dialog, and every export goes
+//! where the user pointed a Rust save dialog.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use qbr_api::{
+    PackBuilderPage, PackDefinition, PackExportView, PackLogo, PackPreview, PackProgressView,
+    PackSnapshotView, PackTemplateView,
+};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::commands::{current_path, internal, AppState, CmdResult};
+
+/// Debug builds only: `QBR_DESK_TEST_SAVE_DIR` stands in for the save dialog (end-to-end tests
+/// cannot drive it); the suggested file name is used inside that folder.
+fn test_save(suggested: &str) -> Option<PathBuf> {
+    if cfg!(debug_assertions) {
+        std::env::var_os("QBR_DESK_TEST_SAVE_DIR").map(|d| PathBuf::from(d).join(suggested))
+    } else {
+        None
+    }
+}
+
+/// Asks where to save a file; `None` when cancelled. The extension is added when missing.
+fn save_dialog(
+    app: &AppHandle,
+    title: &str,
+    suggested: &str,
+    filter: &str,
+    ext: &str,
+) -> CmdResult<Option<PathBuf>> {
+    if let Some(p) = test_save(suggested) {
+        return Ok(Some(p));
+    }
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(suggested)
+        .add_filter(filter, &[ext])
+        .blocking_save_file();
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let mut path = picked
+        .into_path()
+        .map_err(|e| internal(format!("the chosen file has no usable path: {e}")))?;
+    if path.extension().is_none() {
+        path.set_extension(ext);
+    }
+    Ok(Some(path))
+}
+
+fn slug(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[tauri::command]
+pub async fn pack_builder(
+    state: State<'_, AppState>,
+    period: Option<String>,
+) -> CmdResult<PackBuilderPage> {
+    let path = current_path(&state)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::pack::pack_builder(&path, period.as_deref(), Utc::now().date_naive())
+    })
+    .await
+    .map_err(internal)?
+}
+
+/// The pages of the pack as the PDF will lay them out (SVG, one per page).
+#[tauri::command]
+pub async fn pack_preview(
+    state: State<'_, AppState>,
+    period: Option<String>,
+    definition: PackDefinition,
+) -> CmdResult<PackPreview> {
+    let path = current_path(&state)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let now = Utc::now();
+        qbr_api::pack::preview_pack(&path, period.as_deref(), &definition, now.date_naive(), now)
+    })
+    .await
+    .map_err(internal)?
+}
+
+/// Asks for a PNG or JPEG logo and returns its bytes; `None` when cancelled.
+#[tauri::command]
+pub async fn pack_choose_logo(app: AppHandle) -> CmdResult<Option<PackLogo>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Choose the logo (PNG or JPEG)")
+        .add_filter("Images", &["png", "jpg", "jpeg"])
+        .blocking_pick_file();
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(internal)?;
+    qbr_api::pack::read_logo(&path).map(Some)
+}
+
+/// Asks where to save the PDF, exports it with progress and stores the snapshot; `None` when
+/// the dialog is cancelled.
+#[tauri::command]
+pub async fn pack_export_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    period: Option<String>,
+    definition: PackDefinition,
+    template: Option<String>,
+    on_progress: Channel<PackProgressView>,
+) -> CmdResult<Option<PackExportView>> {
+    let path = current_path(&state)?;
+    let today = Utc::now().date_naive();
+    let label = qbr_api::pack::pack_period(&path, period.as_deref(), today)?.label;
+    let client = qbr_api::workspace_info(&path)?.settings.client_name;
+    let suggested = format!(
+        "{}-qbr-{}-{}.pdf",
+        slug(&client),
+        slug(&label),
+        definition.audience
+    );
+    let Some(out) = save_dialog(&app, "Export the QBR pack", &suggested, "PDF", "pdf")? else {
+        return Ok(None);
+    };
+    tauri::async_runtime::spawn_blocking(move || {
+        let now = Utc::now();
+        qbr_api::pack::export_pack(
+            &path,
+            period.as_deref(),
+            &definition,
+            template.as_deref(),
+            &out,
+            now.date_naive(),
+            now,
+            |p| {
+                let _ = on_progress.send(p);
+            },
+        )
+    })
+    .await
+    .map_err(internal)?
+    .map(Some)
+}
+
+/// Renders a stored snapshot again (byte for byte) where the user chooses.
+#[tauri::command]
+pub async fn pack_reexport_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> CmdResult<Option<PackExportView>> {
+    let path = current_path(&state)?;
+    let Some(snap) = qbr_api::pack::list_packs(&path)?
+        .into_iter()
+        .find(|s| s.id == id)
+    else {
+        return Err(qbr_api::ErrorView {
+            code: qbr_api::ErrorCode::NotFound,
+            message: format!("there is no pack snapshot {id}"),
+        });
+    };
+    let Some(out) = save_dialog(
+        &app,
+        "Export the stored pack again",
+        &snap.file_name,
+        "PDF",
+        "pdf",
+    )?
+    else {
+        return Ok(None);
+    };
+    tauri::async_runtime::spawn_blocking(move || qbr_api::pack::export_snapshot(&path, id, &out))
+        .await
+        .map_err(internal)?
+        .map(Some)
+}
+
+#[tauri::command]
+pub async fn list_packs(state: State<'_, AppState>) -> CmdResult<Vec<PackSnapshotView>> {
+    let path = current_path(&state)?;
+    tauri::async_runtime::spawn_blocking(move || qbr_api::pack::list_packs(&path))
+        .await
+        .map_err(internal)?
+}
+
+#[tauri::command]
+pub async fn save_pack_template(
+    state: State<'_, AppState>,
+    name: String,
+    definition: PackDefinition,
+) -> CmdResult<PackTemplateView> {
+    qbr_api::pack::save_pack_template(&current_path(&state)?, &name, &definition, Utc::now())
+}
+
+#[tauri::command]
+pub async fn remove_pack_template(state: State<'_, AppState>, name: String) -> CmdResult<()> {
+    qbr_api::pack::remove_pack_template(&current_path(&state)?, &name)
+}
+
+/// Saves the scorecard as CSV or XLSX (`format`) where the user chooses; the path written, or
+/// `None` when cancelled.
+#[tauri::command]
+pub async fn scorecard_export_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    period: Option<String>,
+    format: String,
+) -> CmdResult<Option<String>> {
+    let path = current_path(&state)?;
+    let today = Utc::now().date_naive();
+    let label = qbr_api::pack::pack_period(&path, period.as_deref(), today)?.label;
+    let ext = if format == "xlsx" { "xlsx" } else { "csv" };
+    let suggested = format!("scorecard-{}.{ext}", slug(&label));
+    let Some(out) = save_dialog(&app, "Export the scorecard", &suggested, ext, ext)? else {
+        return Ok(None);
+    };
+    qbr_api::export::export_scorecard(&path, period.as_deref(), &out, today)?;
+    Ok(Some(out.display().to_string()))
+}
+
+/// Saves a metric's trend chart as PNG or SVG (`format`); the path written, or `None`.
+#[tauri::command]
+pub async fn chart_export_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    metric: String,
+    period: Option<String>,
+    format: String,
+) -> CmdResult<Option<String>> {
+    let path = current_path(&state)?;
+    let today = Utc::now().date_naive();
+    let ext = if format == "svg" { "svg" } else { "png" };
+    let suggested = format!("{}-trend.{ext}", slug(&metric));
+    let Some(out) = save_dialog(&app, "Export the chart", &suggested, ext, ext)? else {
+        return Ok(None);
+    };
+    let written = out.display().to_string();
+    tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::export::export_chart(&path, &metric, period.as_deref(), &out, today)
+    })
+    .await
+    .map_err(internal)??;
+    Ok(Some(written))
+}

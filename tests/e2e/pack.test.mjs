@@ -1,0 +1,58 @@
+// The pack page on the demo: the builder proposes highlights, the live preview shows the real
+// pages, and Export writes a PDF (the save dialog stands in as QBR_DESK_TEST_SAVE_DIR in debug
+// builds) whose snapshot `qbr packs --json` lists.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+
+test("build the demo's pack, see its pages, export it", async () => {
+  const home = makeHome();
+  const saveDir = path.join(home, "exports");
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(saveDir);
+  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_SAVE_DIR: saveDir });
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    await (await browser.$('[data-testid="tab-pack"]')).click();
+
+    const highlights = await browser.$('[data-testid="pack-highlights"]');
+    await highlights.waitForDisplayed({ timeout: 30000 });
+    assert.match(await highlights.getValue(), /Service level .*(improved|worsened)|missed its target/, "the app proposes highlights");
+
+    // The preview draws the real pages as images.
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="pack-page"]')).length >= 5, {
+      timeout: 60000,
+      timeoutMsg: "the preview shows the pages",
+    });
+    const pages = await browser.$$('[data-testid="pack-page"]');
+    const src = await pages[0].getAttribute("src");
+    assert.ok(src.startsWith("data:image/svg+xml"), "pages are images, not injected markup");
+    await (await browser.$('[data-testid="pack-prepared-by"]')).setValue("Dana Whitfield");
+    await (await browser.$('[data-testid="audience-client"]')).click();
+    await browser.pause(1500);
+    await screenshot(browser, "pack-builder.png");
+
+    await (await browser.$('[data-testid="pack-export"]')).click();
+    const done = await textOf(browser, "pack-exported");
+    assert.match(done, /Saved \d+ pages to/);
+    const pdf = path.join(saveDir, "northwind-mobile-qbr-2026-q3-client.pdf");
+    assert.ok(existsSync(pdf), `the PDF is written: ${pdf}`);
+    assert.equal(readFileSync(pdf).subarray(0, 5).toString(), "%PDF-");
+
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+    const packs = qbrJson("packs", file);
+    assert.equal(packs.length, 1);
+    assert.equal(packs[0].audience, "client");
+    assert.equal(packs[0].period_label, "2026-Q3");
+    const rows = await browser.$$('[data-testid="pack-snapshots"] tbody tr');
+    assert.equal(rows.length, 1, "the past exports list shows it");
+    await screenshot(browser, "pack-exported.png");
+  } finally {
+    await stop();
+  }
+});

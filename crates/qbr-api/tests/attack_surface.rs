@@ -279,6 +279,8 @@ fn store_sql_splices_only_names_from_closed_enums() {
         "cols",    // "id, " + CONTACT_COLUMNS
         "joins",   // LEFT JOIN member_table(d) ON member_id_column(d)
         "filters", // filter_sql: member tables and columns, values as ?N parameters
+        "SNAPSHOT_COLUMNS", // const column list of pack_snapshot
+        "list", // quoted Preset::source() names: a closed enum's constants, no user text
     ];
     let sql_words = [
         "SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE ", "VALUES",
@@ -344,7 +346,15 @@ fn store_sql_splices_only_names_from_closed_enums() {
 }
 
 /// The only expressions the UI may render as raw markup: SVG strings from the render crate.
-const REVIEWED_SVG: &[&str] = &["page.trend_svg", "page.sparklines[d.id]", "page.volume_svg"];
+const REVIEWED_SVG: &[&str] = &[
+    "page.trend_svg",
+    "page.sparklines[d.id]",
+    "page.volume_svg",
+    "report.chart_svg",
+    "page.effect_chart.svg",
+    "drivers.chart_svg",
+    "corr.chart_svg",
+];
 
 #[test]
 fn the_ui_never_renders_raw_html() {

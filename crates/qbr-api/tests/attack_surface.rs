@@ -272,13 +272,13 @@ fn store_sql_splices_only_names_from_closed_enums() {
         "slot",            // one of two constant day expressions (TimeSplit)
         "hc_days",         // constant expressions over measure columns
         "fte_days",
-        "i",       // g{i}, n{i}, ?{i}: positions
-        "0",       // sum({0}) AS {0} over Measure::as_str
-        "m",       // a Measure's name
-        "names",   // Measure::as_str list (rollup)
-        "cols",    // "id, " + CONTACT_COLUMNS
-        "joins",   // LEFT JOIN member_table(d) ON member_id_column(d)
-        "filters", // filter_sql: member tables and columns, values as ?N parameters
+        "i",                // g{i}, n{i}, ?{i}: positions
+        "0",                // sum({0}) AS {0} over Measure::as_str
+        "m",                // a Measure's name
+        "names",            // Measure::as_str list (rollup)
+        "cols",             // "id, " + CONTACT_COLUMNS
+        "joins",            // LEFT JOIN member_table(d) ON member_id_column(d)
+        "filters",          // filter_sql: member tables and columns, values as ?N parameters
         "SNAPSHOT_COLUMNS", // const column list of pack_snapshot
         "list", // quoted Preset::source() names: a closed enum's constants, no user text
     ];

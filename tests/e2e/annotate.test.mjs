@@ -132,6 +132,30 @@ test("a cause added from the chart and an action for the metric are both marked 
     });
     assert.equal(qbrJson("cause", file, "list").length, 1, "restored in the workspace");
 
+    // An edit keeps the earlier state: the cause's History says what changed.
+    await (await browser.$('button[aria-label="Edit the cause Firmware 3.2 release"]')).click();
+    await (await browser.$('[data-testid="cause-form"]')).waitForDisplayed({ timeout: 20000 });
+    await (await browser.$('[data-testid="cause-title"]')).setValue("Firmware 3.2.1 release");
+    const edit_save = await browser.$('[data-testid="cause-save"]');
+    await edit_save.scrollIntoView({ block: "center" });
+    await edit_save.click();
+    await browser.waitUntil(async () => /Firmware 3\.2\.1 release/.test(await markers.getText()), {
+      timeout: 20000,
+      timeoutMsg: "the edited title is on the chart",
+    });
+    const history_button = await browser.$(`[data-testid="history-cause-${causes[0].id}"]`);
+    await history_button.scrollIntoView({ block: "center" });
+    await history_button.click();
+    const history = await browser.$(`[data-testid="cause-history-${causes[0].id}"]`);
+    await browser.waitUntil(async () => /Title: “Firmware 3\.2 release” → “Firmware 3\.2\.1 release”/.test(await history.getText()), {
+      timeout: 20000,
+      timeoutMsg: "the history names the title change",
+    });
+    const shown = qbrJson("cause", file, "show", String(causes[0].id));
+    assert.equal(shown.history.length, 1, "one earlier state kept, as the CLI reads it");
+    assert.equal(shown.history[0].previous.title, "Firmware 3.2 release");
+    await screenshot(browser, "annotate-cause-history.png");
+
     // The action on the board, and its page with the effect.
     await (await browser.$('[data-testid="tab-actions"]')).click();
     const card = await browser.$(`[data-testid="card-${actions[0].id}"]`);

@@ -20,6 +20,7 @@ import {
   parseAmount,
   testSummary,
   verdictLabel,
+  causeHistory,
 } from "./annotate";
 
 const w31: ChartBucketView = {
@@ -211,5 +212,42 @@ describe("deleting with undo", () => {
     const u = await deleteAction(fakeBackend(calls), action({ id: 3 }));
     await u.undo();
     expect(calls).toEqual(["removeAction 3", "restoreAction 3"]);
+  });
+});
+
+describe("a cause's edit history", () => {
+  const base = {
+    metrics: ["aht"],
+    scope: null,
+    period_from: "2026-07-27",
+    period_to: "2026-08-02",
+    category: "technology",
+    title: "CRM outage",
+    description: "",
+    evidence: "",
+    author: "Dana",
+    visibility: "internal",
+  };
+  it("lists each edit newest first, with exactly the fields it changed", () => {
+    // Created as `base`; edit 1 retitled it; edit 2 widened the period and made it client-visible.
+    const v1 = { ...base, title: "CRM outage, 29 July" };
+    const current = { ...v1, period_to: "2026-08-09", visibility: "client" };
+    const rows = causeHistory(current, [
+      { id: 1, edited_at: "2026-08-03T09:15:00Z", previous_updated_at: "2026-08-01T10:00:00Z", previous: base },
+      { id: 2, edited_at: "2026-08-10T16:40:00Z", previous_updated_at: "2026-08-03T09:15:00Z", previous: v1 },
+    ]);
+    expect(rows).toEqual([
+      {
+        editedAt: "2026-08-10T16:40:00Z",
+        changes: ["Period: “2026-07-27..2026-08-02” → “2026-07-27..2026-08-09”", "Visibility: “internal” → “client”"],
+      },
+      { editedAt: "2026-08-03T09:15:00Z", changes: ["Title: “CRM outage” → “CRM outage, 29 July”"] },
+    ]);
+  });
+  it("says nothing changed for a save without a change, and has no rows for a cause never edited", () => {
+    expect(causeHistory(base, [{ id: 1, edited_at: "2026-08-03T09:15:00Z", previous_updated_at: "x", previous: base }])).toEqual([
+      { editedAt: "2026-08-03T09:15:00Z", changes: [] },
+    ]);
+    expect(causeHistory(base, [])).toEqual([]);
   });
 });

@@ -5,8 +5,10 @@ import type {
   ActionInput,
   ActionPatchInput,
   ActionView,
+  CauseFieldsView,
   CauseInput,
   CausePatchInput,
+  CauseRevisionView,
   CauseView,
   ChartBucketView,
   ChartGeometryView,
@@ -329,4 +331,34 @@ export async function deleteAction(backend: Backend, action: ActionView): Promis
     message: `Deleted the action “${action.title}”.`,
     undo: () => backend.restoreAction(action.id),
   };
+}
+
+/** What an edit changed, field by field, from the state before (`prev`) to the state after (`next`). */
+export function causeChanges(prev: CauseFieldsView, next: CauseFieldsView): string[] {
+  const out: string[] = [];
+  const was = (label: string, a: string, b: string) => {
+    if (a !== b) out.push(`${label}: “${a || "(empty)"}” → “${b || "(empty)"}”`);
+  };
+  was("Title", prev.title, next.title);
+  was("Category", categoryLabel(prev.category), categoryLabel(next.category));
+  was("Scope", scopeLabel(prev.scope), scopeLabel(next.scope));
+  was("Period", `${prev.period_from}..${prev.period_to}`, `${next.period_from}..${next.period_to}`);
+  was("Metrics", prev.metrics.join(", "), next.metrics.join(", "));
+  was("Visibility", prev.visibility, next.visibility);
+  was("Description", prev.description, next.description);
+  was("Evidence", prev.evidence, next.evidence);
+  was("Author", prev.author, next.author);
+  return out;
+}
+
+/**
+ * A cause's history, newest edit first: each edit with when it was made and what it changed.
+ * `history` holds the states each edit replaced, oldest first (as `cause_detail` returns them).
+ */
+export function causeHistory(current: CauseFieldsView, history: CauseRevisionView[]): { editedAt: string; changes: string[] }[] {
+  const rows = history.map((r, i) => {
+    const next = history[i + 1]?.previous ?? current;
+    return { editedAt: r.edited_at, changes: causeChanges(r.previous, next) };
+  });
+  return rows.reverse();
 }

@@ -49,8 +49,13 @@ test("build the demo's pack, see its pages, export it", async () => {
     assert.equal(packs.length, 1);
     assert.equal(packs[0].audience, "client");
     assert.equal(packs[0].period_label, "2026-Q3");
+    // The list is reloaded after the export message appears: wait for it rather than race it.
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="pack-snapshots"] tbody tr')).length === 1, {
+      timeout: 20000,
+      timeoutMsg: "the past exports list shows the one export",
+    });
     const rows = await browser.$$('[data-testid="pack-snapshots"] tbody tr');
-    assert.equal(rows.length, 1, "the past exports list shows it");
+    assert.match(await rows[0].getText(), /2026-Q3/, "the listed export is the quarter's");
     await screenshot(browser, "pack-exported.png");
   } finally {
     await stop();

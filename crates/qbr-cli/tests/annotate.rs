@@ -21,11 +21,7 @@ fn ok(args: &[&str]) -> String {
 
 /// A fresh demo for a test that changes it.
 fn demo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = qbr(&["demo", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "the demo is created");
-    let path = dir.path().join("northwind-mobile.qbr");
-    (dir, path)
+    common::fresh_demo()
 }
 
 /// The `metrics --json` entry of `metric` for Tech Support over `from..to`.

@@ -13,15 +13,10 @@ use serde_json::Value;
 
 fn demo() -> &'static Path {
     static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    // Under cargo's per-target temporary folder, replaced on each run, so no copy piles up in
+    // /tmp; `demo --force` writes a sibling and renames it, never a file in use.
     DEMO.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diagnose-demo");
-        let out = qbr(&["demo", arg(&dir), "--force"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir.join("northwind-mobile.qbr")
+        common::demo_in(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("diagnose-demo"))
     })
 }
 

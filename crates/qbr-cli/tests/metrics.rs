@@ -28,17 +28,10 @@ fn fails(code: i32, args: &[&str]) -> String {
 /// The demo workspace, created once for this test binary and only ever read.
 fn demo() -> &'static Path {
     static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    // Under cargo's per-target temporary folder, replaced on each run, so no copy piles up in
+    // /tmp; `demo --force` writes a sibling and renames it, never a file in use.
     DEMO.get_or_init(|| {
-        // Under cargo's per-target temporary folder, replaced on each run, so no copy piles up in
-        // /tmp; `demo --force` writes a sibling and renames it, never a file in use.
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("metrics-demo");
-        let out = qbr(&["demo", arg(&dir), "--force"]);
-        assert!(
-            out.status.success(),
-            "the demo is created: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        dir.join("northwind-mobile.qbr")
+        common::demo_in(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("metrics-demo"))
     })
 }
 

@@ -21,12 +21,9 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A fresh demo for a test that changes it.
 fn demo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = qbr(&["demo", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "the demo is created");
-    let path = dir.path().join("northwind-mobile.qbr");
-    (dir, path)
+    common::fresh_demo()
 }
 
 fn tool(name: &str, args: &[&str]) -> String {

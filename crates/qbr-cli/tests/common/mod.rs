@@ -29,3 +29,21 @@ pub fn ok_json(args: &[&str]) -> Value {
 pub fn arg(p: &Path) -> &str {
     p.to_str().expect("test paths are UTF-8")
 }
+
+/// Creates the demo workspace in `dir` (replacing one there) and returns its path.
+pub fn demo_in(dir: &Path) -> std::path::PathBuf {
+    let out = qbr(&["demo", arg(dir), "--force"]);
+    assert!(
+        out.status.success(),
+        "the demo is created: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("northwind-mobile.qbr")
+}
+
+/// A fresh demo in its own temporary folder, for a test that changes it.
+pub fn fresh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo_in(dir.path());
+    (dir, path)
+}

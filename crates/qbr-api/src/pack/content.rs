@@ -499,7 +499,7 @@ fn control_blocks(cx: &Context, metric_id: &str) -> ApiResult<Vec<doc::Block>> {
     let r = cx.report;
     let end = NaiveDate::parse_from_str(&r.period.end, "%Y-%m-%d")
         .map_err(|_| super::internal(format!("bad date {}", r.period.end)))?;
-    let (c, mut chart) = crate::diagnose::control_in(
+    let control = crate::diagnose::control_in(
         cx.ws,
         &crate::diagnose::ControlQuery {
             metric: metric_id.to_string(),
@@ -510,7 +510,18 @@ fn control_blocks(cx: &Context, metric_id: &str) -> ApiResult<Vec<doc::Block>> {
             filters: Vec::new(),
             method: None,
         },
-    )?;
+    );
+    let (c, mut chart) = match control {
+        Ok(c) => c,
+        // A chart that cannot be drawn (too few weeks with a value) is shown with its reason.
+        Err(e) if e.code != ErrorCode::Internal => {
+            return Ok(vec![
+                heading(2, "Control chart"),
+                doc::Block::Note(format!("No control chart: {}", e.message)),
+            ])
+        }
+        Err(e) => return Err(e),
+    };
     let unit = c.definition.unit.as_str();
     chart.title = format!(
         "{}, weekly control chart ({} to {})",

@@ -384,3 +384,26 @@ fn a_stored_definition_without_the_diagnostic_flags_still_loads() {
     .unwrap();
     assert!(!def.metrics[0].control && !def.metrics[0].drivers);
 }
+
+#[test]
+fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
+    let (_dir, path) = demo();
+    let mut def = definition(
+        "internal",
+        &[("offered", "program"), ("attrition", "program")],
+    );
+    for m in &mut def.metrics {
+        m.control = true;
+        m.drivers = true;
+    }
+    let (doc, _) = build(&path, &def);
+    let all = strings(&doc);
+    // A count has no rate and mix; the demo records no attrition week by week.
+    assert!(all.iter().any(
+        |s| s.starts_with("The change from 2026-Q2 cannot be split:")
+            && s.contains("offered is a count")
+    ));
+    assert!(all
+        .iter()
+        .any(|s| s.starts_with("No control chart:") && s.contains("attrition")));
+}

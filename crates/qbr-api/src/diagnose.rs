@@ -92,6 +92,15 @@ fn parse_range(text: &str, field: &str) -> ApiResult<Period> {
 /// A control chart of one metric by day or week.
 pub fn control(path: &Path, q: &ControlQuery) -> ApiResult<ControlReport> {
     let ws = Workspace::open(path)?;
+    Ok(control_in(&ws, q)?.0)
+}
+
+/// The control chart's report and the trend chart (with its control band) its SVG is drawn from,
+/// so the pack draws the very same chart.
+pub(crate) fn control_in(
+    ws: &Workspace,
+    q: &ControlQuery,
+) -> ApiResult<(ControlReport, qbr_render::chart::TrendChart)> {
     let grain = match q.grain.trim().to_ascii_lowercase().as_str() {
         "day" => Grain::Day,
         "week" => Grain::Week,
@@ -221,7 +230,7 @@ pub fn control(path: &Path, q: &ControlQuery) -> ApiResult<ControlReport> {
         width: 960,
         height: 360,
     };
-    Ok(ControlReport {
+    let report = ControlReport {
         definition,
         grain: grain.as_str().into(),
         method: c.method.as_str().into(),
@@ -234,7 +243,8 @@ pub fn control(path: &Path, q: &ControlQuery) -> ApiResult<ControlReport> {
         points,
         signals,
         chart_svg: qbr_render::chart::trend_svg(&chart).map_err(chart_error)?,
-    })
+    };
+    Ok((report, chart))
 }
 
 /// What `qbr drivers` and the drivers view ask for.

@@ -1263,6 +1263,12 @@ pub struct PackMetricChoice {
     pub metric_id: String,
     /// program, queue, channel, site, team or agent.
     pub dimension: String,
+    /// Add the metric's weekly control chart (as `qbr control`) and its named signals.
+    #[serde(default)]
+    pub control: bool,
+    /// Add what drove the change from the previous period, split by `dimension` (as `qbr drivers`).
+    #[serde(default)]
+    pub drivers: bool,
 }
 
 /// A pack's logo: the bytes of a PNG or JPEG that Rust read from a file the user chose.

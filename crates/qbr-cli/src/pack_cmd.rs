@@ -26,7 +26,9 @@ pub struct DefinitionArgs {
     sections: Option<Vec<String>>,
     /// A metric page, optionally with its breakdown dimension: `aht` or `aht=queue`
     /// (repeatable; replaces the template's metric pages). The dimension defaults to program.
-    #[arg(long = "metric", value_name = "ID[=DIM]")]
+    /// Append `+control` for the weekly control chart and its signals, `+drivers` for what
+    /// drove the change from the previous period by the dimension: `aht=program+control+drivers`.
+    #[arg(long = "metric", value_name = "ID[=DIM][+control][+drivers]")]
     metrics: Vec<String>,
     #[arg(long, value_name = "NAME")]
     prepared_by: Option<String>,
@@ -42,6 +44,34 @@ pub struct DefinitionArgs {
     /// A highlight (repeatable); without any, the highlights the app proposes.
     #[arg(long = "highlight", value_name = "TEXT")]
     highlights: Vec<String>,
+}
+
+/// `aht`, `aht=queue`, `aht=program+control+drivers`.
+fn metric_choice(text: &str) -> Result<PackMetricChoice, ErrorView> {
+    let mut parts = text.split('+');
+    let head = parts.next().unwrap_or_default();
+    let (id, dim) = head.split_once('=').unwrap_or((head, "program"));
+    let mut choice = PackMetricChoice {
+        metric_id: id.trim().to_string(),
+        dimension: dim.trim().to_string(),
+        control: false,
+        drivers: false,
+    };
+    for view in parts {
+        match view.trim() {
+            "control" => choice.control = true,
+            "drivers" => choice.drivers = true,
+            other => {
+                return Err(ErrorView {
+                    code: ErrorCode::InvalidInput,
+                    message: format!(
+                        "--metric {text}: unknown view {other:?}; expected control or drivers"
+                    ),
+                })
+            }
+        }
+    }
+    Ok(choice)
 }
 
 impl DefinitionArgs {
@@ -68,14 +98,8 @@ impl DefinitionArgs {
             def.metrics = self
                 .metrics
                 .iter()
-                .map(|m| {
-                    let (id, dim) = m.split_once('=').unwrap_or((m.as_str(), "program"));
-                    PackMetricChoice {
-                        metric_id: id.trim().to_string(),
-                        dimension: dim.trim().to_string(),
-                    }
-                })
-                .collect();
+                .map(|m| metric_choice(m))
+                .collect::<Result<_, _>>()?;
         }
         if let Some(p) = &self.prepared_by {
             def.prepared_by = p.clone();

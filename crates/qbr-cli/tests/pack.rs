@@ -542,3 +542,60 @@ fn scorecard_and_chart_exports() {
         .unwrap()
         .contains("Service level"));
 }
+
+#[test]
+fn a_metric_page_with_its_control_chart_and_drivers() {
+    let (dir, ws) = demo();
+    let out = dir.path().join("diag.pdf");
+    export(
+        &ws,
+        &out,
+        &[
+            "--sections",
+            "metrics",
+            "--metric",
+            "aht=program+control+drivers",
+        ],
+    );
+    // Lines wrap in the PDF; compare with runs of whitespace made one space.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = words(&pdf_text(&out));
+    let d = ok_json(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q2",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "program",
+        "--json",
+    ]);
+    let sentence = d["sentence"].as_str().unwrap();
+    assert!(sentence.starts_with("Average handle time rose 29 s from 2026-Q2 to 2026-Q3"));
+    assert!(text.contains(&words(sentence)), "the drivers sentence");
+    // Hand-checked with `qbr drivers`: Tech Support 9:18 → 10:03 on 52.9% → 56.3% of the
+    // contacts; its own AHT adds 24.5 s, its larger share 2.2 s; the whole change is 29.1 s.
+    assert!(text.contains("Tech Support 9:18 10:03 52.9% 56.3% +24.5 s +2.2 s +26.6 s"));
+    assert!(text.contains("All 8:23 8:52 +24.3 s +4.9 s +29.1 s"));
+    assert!(text.contains("Control chart"));
+    assert!(text.contains("Point beyond the limits (above) — 2026-W27 to 2026-W40"));
+
+    // A page without the views has neither; an unknown view is refused.
+    let plain = dir.path().join("plain.pdf");
+    export(&ws, &plain, &["--sections", "metrics", "--metric", "aht"]);
+    let plain = words(&pdf_text(&plain));
+    assert!(!plain.contains("Control chart") && !plain.contains("What drove the change"));
+    let bad = qbr(&[
+        "export",
+        arg(&ws),
+        "--out",
+        arg(&dir.path().join("bad.pdf")),
+        "--metric",
+        "aht+sparkles",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected control or drivers"));
+}

@@ -774,7 +774,15 @@ export type PackMetricChoice = { metric_id: string,
 /**
  * program, queue, channel, site, team or agent.
  */
-dimension: string, };
+dimension: string, 
+/**
+ * Add the metric's weekly control chart (as `qbr control`) and its named signals.
+ */
+control: boolean, 
+/**
+ * Add what drove the change from the previous period, split by `dimension` (as `qbr drivers`).
+ */
+drivers: boolean, };
 
 export type PackLogo = { 
 /**

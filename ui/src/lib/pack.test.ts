@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changedText, highlightsFromText, moveSection, svgDataUrl, toggleSection } from "./pack";
+import { changedText, highlightsFromText, moveSection, setMetricView, svgDataUrl, toggleMetric, toggleSection } from "./pack";
 import type { PackSnapshotView } from "./bindings";
 
 const ALL = ["cover", "summary", "metrics", "actions", "appendix"];
@@ -50,5 +50,19 @@ describe("past exports", () => {
 
   it("reads highlights one per line", () => {
     expect(highlightsFromText(" a \n\n b\n")).toEqual(["a", "b"]);
+  });
+});
+
+describe("metric pages", () => {
+  const aht = { metric_id: "aht", dimension: "queue", control: false, drivers: false };
+  it("adds a page by program without diagnostic views, and removes it", () => {
+    expect(toggleMetric([aht], "fcr")).toEqual([aht, { metric_id: "fcr", dimension: "program", control: false, drivers: false }]);
+    expect(toggleMetric([aht], "aht")).toEqual([]);
+  });
+  it("switches the control chart and the drivers of one page only", () => {
+    const sl = { metric_id: "service_level", dimension: "program", control: false, drivers: false };
+    const both = setMetricView(setMetricView([aht, sl], "aht", "control", true), "aht", "drivers", true);
+    expect(both).toEqual([{ ...aht, control: true, drivers: true }, sl]);
+    expect(setMetricView(both, "aht", "control", false)).toEqual([{ ...aht, drivers: true }, sl]);
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers of the pack builder: section order, preview images, "changed since" words.
-import type { PackDefinition, PackSnapshotView } from "./bindings";
+import type { PackDefinition, PackMetricChoice, PackSnapshotView } from "./bindings";
 
 export const SECTION_NAMES: Record<string, string> = {
   cover: "Cover",
@@ -59,4 +59,21 @@ export function logoUrl(def: PackDefinition): string | null {
   if (!def.logo) return null;
   const mime = def.logo.format === "jpeg" ? "image/jpeg" : "image/png";
   return `data:${mime};base64,${def.logo.base64}`;
+}
+
+/** `metrics` with the page of `id` added (by program, no diagnostic views) or removed. */
+export function toggleMetric(metrics: PackMetricChoice[], id: string): PackMetricChoice[] {
+  return metrics.some((m) => m.metric_id === id)
+    ? metrics.filter((m) => m.metric_id !== id)
+    : [...metrics, { metric_id: id, dimension: "program", control: false, drivers: false }];
+}
+
+/** `metrics` with the control chart or the drivers split of `id`'s page switched on or off. */
+export function setMetricView(
+  metrics: PackMetricChoice[],
+  id: string,
+  view: "control" | "drivers",
+  on: boolean,
+): PackMetricChoice[] {
+  return metrics.map((m) => (m.metric_id === id ? { ...m, [view]: on } : m));
 }

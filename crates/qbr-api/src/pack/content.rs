@@ -220,8 +220,17 @@ pub(crate) fn document(
             "cover" => sections.push(cover(&cx, &client_name)?),
             "summary" => sections.push(summary(&cx)),
             "metrics" => {
-                for (metric_id, dim) in &plan.metrics {
-                    sections.push(metric_page(&cx, metric_id, *dim)?);
+                for (i, (metric_id, dim)) in plan.metrics.iter().enumerate() {
+                    let (control, drivers) =
+                        plan.diagnostics.get(i).copied().unwrap_or((false, false));
+                    let mut page = metric_page(&cx, metric_id, *dim)?;
+                    if control {
+                        page.blocks.extend(control_blocks(&cx, metric_id)?);
+                    }
+                    if drivers {
+                        page.blocks.extend(drivers_blocks(&cx, metric_id, *dim)?);
+                    }
+                    sections.push(page);
                 }
             }
             "actions" => sections.push(action_plan(&cx)?),
@@ -472,6 +481,242 @@ fn metric_page(cx: &Context, metric_id: &str, dim: qbr_core::Dimension) -> ApiRe
         start_on_new_page: true,
         blocks,
     })
+}
+
+/// A change as `qbr drivers` prints it: "+12.3 s", "-0.45 pp".
+pub(super) fn delta_text(unit: &str, x: f64) -> String {
+    let sign = if x < 0.0 { "-" } else { "+" };
+    match unit {
+        "ratio" => format!("{sign}{} pp", text::grouped(x.abs() * 100.0, 2)),
+        "seconds" => format!("{sign}{} s", text::grouped(x.abs(), 1)),
+        _ => format!("{sign}{}", text::grouped(x.abs(), 2)),
+    }
+}
+
+/// The metric's weekly control chart over the trend's 52 weeks, exactly as `qbr control` (and the
+/// app's control chart) builds it, with its named signals.
+fn control_blocks(cx: &Context, metric_id: &str) -> ApiResult<Vec<doc::Block>> {
+    let r = cx.report;
+    let end = NaiveDate::parse_from_str(&r.period.end, "%Y-%m-%d")
+        .map_err(|_| super::internal(format!("bad date {}", r.period.end)))?;
+    let control = crate::diagnose::control_in(
+        cx.ws,
+        &crate::diagnose::ControlQuery {
+            metric: metric_id.to_string(),
+            grain: "week".into(),
+            from: crate::metrics::trend_start(end).to_string(),
+            to: r.period.end.clone(),
+            baseline: None,
+            filters: Vec::new(),
+            method: None,
+        },
+    );
+    let (c, mut chart) = match control {
+        Ok(c) => c,
+        // A chart that cannot be drawn (too few weeks with a value) is shown with its reason.
+        Err(e) if e.code != ErrorCode::Internal => {
+            return Ok(vec![
+                heading(2, "Control chart"),
+                doc::Block::Note(format!("No control chart: {}", e.message)),
+            ])
+        }
+        Err(e) => return Err(e),
+    };
+    let unit = c.definition.unit.as_str();
+    chart.title = format!(
+        "{}, weekly control chart ({} to {})",
+        c.definition.name, c.range.start, r.period.end
+    );
+    let mut caption = format!(
+        "{} chart. Centre {}",
+        if c.method == "p" { "p" } else { "XmR" },
+        text::value(unit, c.centre, &r.currency)
+    );
+    if c.mean_moving_range.is_some() {
+        if let Some((lo, hi)) = c.points.iter().find_map(|p| p.lower.zip(p.upper)) {
+            caption.push_str(&format!(
+                ", limits {} to {}",
+                text::value(unit, lo, &r.currency),
+                text::value(unit, hi, &r.currency)
+            ));
+        }
+    } else {
+        caption.push_str(", limits per week from each week's volume");
+    }
+    caption.push_str(&format!(
+        "; baseline {} to {} ({} weeks). Rings mark where a signal fires.",
+        c.baseline.start, c.baseline.end, c.baseline_points
+    ));
+    let mut blocks = vec![
+        heading(2, "Control chart"),
+        doc::Block::Chart(doc::ChartBlock {
+            chart: doc::Chart::Trend(chart),
+            height_mm: 70.0,
+            caption: Some(caption),
+        }),
+    ];
+    if c.signals.is_empty() {
+        blocks.push(doc::Block::Note(
+            "No signal: every week is within the limits and no run rule fires.".into(),
+        ));
+    } else {
+        blocks.push(doc::Block::Paragraph("**Signals**".into()));
+        blocks.push(doc::Block::Bullets(signal_lines(&c)));
+    }
+    Ok(blocks)
+}
+
+/// The signals of a control chart, one line per rule and direction, the weeks it covers merged
+/// into runs: "**Point beyond the limits** (below) — 2025-W40 to 2026-W05, 2026-W07 (2 runs)".
+fn signal_lines(c: &ControlReport) -> Vec<String> {
+    let index = |label: &str| c.points.iter().position(|p| p.period.label == label);
+    // (rule label, direction) → the spans of points it covers.
+    type Spans = Vec<(usize, usize)>;
+    let mut groups: Vec<((String, String), Spans)> = Vec::new();
+    for s in &c.signals {
+        let (Some(a), Some(b)) = (index(&s.start), index(&s.end)) else {
+            continue;
+        };
+        let key = (s.label.clone(), s.direction.clone());
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.1.push((a, b)),
+            None => groups.push((key, vec![(a, b)])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((label, direction), mut spans)| {
+            spans.sort();
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            for (a, b) in spans {
+                match runs.last_mut() {
+                    Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                    _ => runs.push((a, b)),
+                }
+            }
+            let words: Vec<String> = runs
+                .iter()
+                .map(|&(a, b)| {
+                    let (x, y) = (&c.points[a].period.label, &c.points[b].period.label);
+                    if a == b {
+                        x.clone()
+                    } else {
+                        format!("{x} to {y}")
+                    }
+                })
+                .collect();
+            format!("**{label}** ({direction}) — {}", words.join(", "))
+        })
+        .collect()
+}
+
+/// What drove the change from the previous period, split by the page's dimension, exactly as
+/// `qbr drivers` splits it: the sentence and each segment's rate, mix and total parts.
+fn drivers_blocks(
+    cx: &Context,
+    metric_id: &str,
+    dim: qbr_core::Dimension,
+) -> ApiResult<Vec<doc::Block>> {
+    let r = cx.report;
+    let mut blocks = vec![heading(2, "What drove the change")];
+    let Some(prev) = &r.previous_period else {
+        blocks.push(doc::Block::Note(format!(
+            "No previous period to compare {} with.",
+            r.period.label
+        )));
+        return Ok(blocks);
+    };
+    let d = match crate::diagnose::drivers(
+        cx.path,
+        &crate::diagnose::DriversQuery {
+            metric: metric_id.to_string(),
+            from: prev.label.clone(),
+            to: r.period.label.clone(),
+            by: dim.as_str().to_string(),
+            filters: Vec::new(),
+        },
+    ) {
+        Ok(d) => d,
+        // A split that cannot be made (no data in one period) is shown with its reason.
+        Err(e) if e.code != ErrorCode::Internal => {
+            blocks.push(doc::Block::Note(format!(
+                "The change from {} cannot be split: {}",
+                prev.label, e.message
+            )));
+            return Ok(blocks);
+        }
+        Err(e) => return Err(e),
+    };
+    let unit = d.definition.unit.as_str();
+    let v = |x: Option<f64>| {
+        x.map(|x| text::value(unit, x, &r.currency))
+            .unwrap_or_else(|| text::NONE.into())
+    };
+    let pct = |x: f64| format!("{}%", text::grouped(x * 100.0, 1));
+    blocks.push(doc::Block::Paragraph(d.sentence.clone()));
+    let mut rows: Vec<Vec<doc::Cell>> = d
+        .segments
+        .iter()
+        .map(|s| {
+            vec![
+                cell(s.segment.clone()),
+                cell(v(s.value_from)),
+                cell(v(s.value_to)),
+                cell(pct(s.share_from)),
+                cell(pct(s.share_to)),
+                cell(delta_text(unit, s.rate_effect)),
+                cell(delta_text(unit, s.mix_effect)),
+                bold(delta_text(unit, s.total_effect)),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        bold("All"),
+        bold(v(Some(d.value_from))),
+        bold(v(Some(d.value_to))),
+        cell(""),
+        cell(""),
+        bold(delta_text(unit, d.rate_total)),
+        bold(delta_text(unit, d.mix_total)),
+        bold(delta_text(unit, d.change)),
+    ]);
+    blocks.push(table(
+        vec![
+            col(&capitalise(dim.as_str()), 3.0, false),
+            col(&d.from.label, 1.6, true),
+            col(&d.to.label, 1.6, true),
+            col(&format!("Share {}", d.from.label), 1.6, true),
+            col(&format!("Share {}", d.to.label), 1.6, true),
+            col("Rate part", 1.6, true),
+            col("Mix part", 1.6, true),
+            col("Total", 1.6, true),
+        ],
+        rows,
+    ));
+    let mut note =
+        "Rate part: the segment's own value moved; mix part: its share of the volume moved. \
+                    The parts add up to the change."
+            .to_string();
+    if !d.excluded.is_empty() {
+        note.push_str(" Left out: ");
+        note.push_str(
+            &d.excluded
+                .iter()
+                .map(|x| format!("{} ({})", x.segment, x.reason))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        note.push('.');
+    }
+    blocks.push(doc::Block::Note(note));
+    Ok(blocks)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn action_plan(cx: &Context) -> ApiResult<doc::Section> {

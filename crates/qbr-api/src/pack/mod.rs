@@ -62,6 +62,8 @@ fn internal(message: impl std::fmt::Display) -> ErrorView {
 pub(crate) struct Plan {
     pub sections: Vec<&'static str>,
     pub metrics: Vec<(String, Dimension)>,
+    /// Per metric page, in the order of `metrics`: (control chart, drivers).
+    pub diagnostics: Vec<(bool, bool)>,
     pub audience: Audience,
     pub letter: bool,
     pub prepared_by: String,
@@ -140,6 +142,7 @@ pub(crate) fn plan(ws: &Workspace, def: &PackDefinition) -> ApiResult<Plan> {
     }
     let known_metrics = ws.metric_catalog()?;
     let mut metrics = Vec::new();
+    let mut diagnostics = Vec::new();
     for m in &def.metrics {
         if !known_metrics.iter().any(|k| k.id == m.metric_id) {
             return Err(invalid(
@@ -149,6 +152,7 @@ pub(crate) fn plan(ws: &Workspace, def: &PackDefinition) -> ApiResult<Plan> {
         }
         let dim = crate::metrics::parse_dimension(&m.dimension)?;
         metrics.push((m.metric_id.clone(), dim));
+        diagnostics.push((m.control, m.drivers));
     }
     let audience = def.audience.parse::<Audience>().map_err(|_| {
         invalid(
@@ -169,6 +173,7 @@ pub(crate) fn plan(ws: &Workspace, def: &PackDefinition) -> ApiResult<Plan> {
     Ok(Plan {
         sections,
         metrics,
+        diagnostics,
         audience,
         letter,
         prepared_by: def.prepared_by.trim().to_string(),
@@ -205,6 +210,8 @@ pub fn default_definition(report: &MetricsReport) -> PackDefinition {
                 .map(|d| PackMetricChoice {
                     metric_id: d.id.clone(),
                     dimension: "program".into(),
+                    control: false,
+                    drivers: false,
                 })
                 .collect()
         })

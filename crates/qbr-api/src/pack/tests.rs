@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
+use qbr_render::pack as doc;
+
 use super::*;
 use crate::metrics::{metrics_report, MetricsQuery};
 use crate::wire::{ActionInput, CauseInput};
@@ -49,6 +51,8 @@ fn definition(audience: &str, metrics: &[(&str, &str)]) -> PackDefinition {
             .map(|(m, d)| PackMetricChoice {
                 metric_id: m.to_string(),
                 dimension: d.to_string(),
+                control: false,
+                drivers: false,
             })
             .collect(),
         audience: audience.into(),
@@ -247,7 +251,9 @@ fn definitions_are_checked() {
     assert_eq!(
         bad(&|d| d.metrics.push(PackMetricChoice {
             metric_id: "nope".into(),
-            dimension: "program".into()
+            dimension: "program".into(),
+            control: false,
+            drivers: false,
         })),
         ErrorCode::InvalidInput
     );
@@ -257,4 +263,147 @@ fn definitions_are_checked() {
         "a logo is sniffed, not trusted"
     );
     assert_eq!(parse_accent("#AA3300").unwrap(), (0xaa, 0x33, 0x00));
+}
+
+#[test]
+fn a_metric_page_can_carry_the_control_chart_and_the_drivers() {
+    let (_dir, path) = demo();
+    let mut def = definition(
+        "internal",
+        &[("aht", "program"), ("service_level", "queue")],
+    );
+    def.metrics[0].control = true;
+    def.metrics[0].drivers = true;
+    let (doc, _) = build(&path, &def);
+
+    // The drivers block is `qbr drivers --from 2026-Q2 --to 2026-Q3 --by program`, unchanged.
+    let d = crate::diagnose::drivers(
+        &path,
+        &crate::diagnose::DriversQuery {
+            metric: "aht".into(),
+            from: "2026-Q2".into(),
+            to: "2026-Q3".into(),
+            by: "program".into(),
+            filters: Vec::new(),
+        },
+    )
+    .unwrap();
+    // Hand-checked: 8:23 → 8:52 is +29.1 s, of which Tech Support's own AHT (9:18 → 10:03 on
+    // 53–56% of the contacts) is +24.5 s; the parts add up to the change.
+    assert!((d.change - 29.1).abs() < 0.05, "change {}", d.change);
+    assert!((d.rate_total + d.mix_total - d.change).abs() < 1e-9);
+    assert_eq!(d.segments[0].segment, "Tech Support");
+    assert!((d.segments[0].rate_effect - 24.5).abs() < 0.05);
+    let aht = doc
+        .sections
+        .iter()
+        .find(|s| s.title == "Average handle time")
+        .unwrap();
+    let page = serde_json::to_value(aht).unwrap().to_string();
+    assert!(page.contains(&serde_json::to_string(&d.sentence).unwrap()));
+    assert!(d
+        .sentence
+        .starts_with("Average handle time rose 29 s from 2026-Q2 to 2026-Q3"));
+    let rows = aht
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            doc::Block::Table(t) if t.columns[0].title == "Program" => Some(&t.rows),
+            _ => None,
+        })
+        .expect("the drivers table");
+    assert_eq!(
+        rows.len(),
+        d.segments.len() + 1,
+        "a row per segment and the total"
+    );
+    for (row, s) in rows.iter().zip(&d.segments) {
+        assert_eq!(row[0].text, s.segment);
+        assert_eq!(row[5].text, content::delta_text("seconds", s.rate_effect));
+        assert_eq!(row[6].text, content::delta_text("seconds", s.mix_effect));
+        assert_eq!(row[7].text, content::delta_text("seconds", s.total_effect));
+    }
+    assert_eq!(rows[0][5].text, "+24.5 s");
+    let total = rows.last().unwrap();
+    assert_eq!(
+        (total[0].text.as_str(), total[7].text.as_str()),
+        ("All", "+29.1 s")
+    );
+
+    // The control chart is `qbr control --grain week` over the trend's 52 weeks.
+    let c = crate::diagnose::control(
+        &path,
+        &crate::diagnose::ControlQuery {
+            metric: "aht".into(),
+            grain: "week".into(),
+            from: "2025-10-02".into(),
+            to: "2026-09-30".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let band = aht
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            doc::Block::Chart(doc::ChartBlock {
+                chart: doc::Chart::Trend(t),
+                ..
+            }) => t.control.as_ref().map(|band| (t, band)),
+            _ => None,
+        })
+        .expect("the control chart");
+    assert_eq!(band.1.centre, c.centre);
+    assert_eq!(band.0.buckets.len(), c.points.len());
+    let upper: Vec<Option<f64>> = c.points.iter().map(|p| p.upper).collect();
+    assert_eq!(band.1.upper, upper);
+    // The demo's Q3 AHT jump: every week from W27 on is above the limits.
+    assert!(c
+        .signals
+        .iter()
+        .any(|s| s.label == "Point beyond the limits" && s.direction == "above"));
+    assert!(page.contains("**Point beyond the limits** (above) — 2026-W27 to 2026-W40"));
+
+    // The page without the flags has neither.
+    let sl = doc
+        .sections
+        .iter()
+        .find(|s| s.title.to_lowercase() == "service level")
+        .map(|s| serde_json::to_value(s).unwrap().to_string())
+        .unwrap();
+    assert!(!sl.contains("Control chart") && !sl.contains("What drove the change"));
+}
+
+#[test]
+fn a_stored_definition_without_the_diagnostic_flags_still_loads() {
+    let def: PackDefinition = serde_json::from_str(
+        r##"{"sections":["metrics"],"metrics":[{"metric_id":"aht","dimension":"program"}],
+            "audience":"internal","paper":"a4","prepared_by":"","accent":"#1f5fa8","logo":null,
+            "summary":"","highlights":null}"##,
+    )
+    .unwrap();
+    assert!(!def.metrics[0].control && !def.metrics[0].drivers);
+}
+
+#[test]
+fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
+    let (_dir, path) = demo();
+    let mut def = definition(
+        "internal",
+        &[("offered", "program"), ("attrition", "program")],
+    );
+    for m in &mut def.metrics {
+        m.control = true;
+        m.drivers = true;
+    }
+    let (doc, _) = build(&path, &def);
+    let all = strings(&doc);
+    // A count has no rate and mix; the demo records no attrition week by week.
+    assert!(all.iter().any(
+        |s| s.starts_with("The change from 2026-Q2 cannot be split:")
+            && s.contains("offered is a count")
+    ));
+    assert!(all
+        .iter()
+        .any(|s| s.starts_with("No control chart:") && s.contains("attrition")));
 }

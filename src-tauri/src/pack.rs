@@ -56,23 +56,6 @@ fn save_dialog(
     Ok(Some(path))
 }
 
-fn slug(text: &str) -> String {
-    let s: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    s.split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 #[tauri::command]
 pub async fn pack_builder(
     state: State<'_, AppState>,
@@ -133,12 +116,7 @@ pub async fn pack_export_dialog(
     let today = Utc::now().date_naive();
     let label = qbr_api::pack::pack_period(&path, period.as_deref(), today)?.label;
     let client = qbr_api::workspace_info(&path)?.settings.client_name;
-    let suggested = format!(
-        "{}-qbr-{}-{}.pdf",
-        slug(&client),
-        slug(&label),
-        definition.audience
-    );
+    let suggested = qbr_api::export::pack_file_name(&client, &label, &definition.audience);
     let Some(out) = save_dialog(&app, "Export the QBR pack", &suggested, "PDF", "pdf")? else {
         return Ok(None);
     };
@@ -230,7 +208,7 @@ pub async fn scorecard_export_dialog(
     let today = Utc::now().date_naive();
     let label = qbr_api::pack::pack_period(&path, period.as_deref(), today)?.label;
     let ext = if format == "xlsx" { "xlsx" } else { "csv" };
-    let suggested = format!("scorecard-{}.{ext}", slug(&label));
+    let suggested = qbr_api::export::scorecard_file_name(&label, ext);
     let Some(out) = save_dialog(&app, "Export the scorecard", &suggested, ext, ext)? else {
         return Ok(None);
     };
@@ -250,7 +228,7 @@ pub async fn chart_export_dialog(
     let path = current_path(&state)?;
     let today = Utc::now().date_naive();
     let ext = if format == "svg" { "svg" } else { "png" };
-    let suggested = format!("{}-trend.{ext}", slug(&metric));
+    let suggested = qbr_api::export::chart_file_name(&metric, ext);
     let Some(out) = save_dialog(&app, "Export the chart", &suggested, ext, ext)? else {
         return Ok(None);
     };

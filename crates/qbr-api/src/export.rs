@@ -252,8 +252,58 @@ pub fn export_chart(
     write_atomically(out, &bytes)
 }
 
+/// A file name made of `text`: lower-case letters and digits, anything else one `-`.
+pub fn slug(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The name a save dialog proposes for a pack: `client-qbr-period-audience.pdf`.
+pub fn pack_file_name(client: &str, period_label: &str, audience: &str) -> String {
+    format!(
+        "{}-qbr-{}-{}.pdf",
+        slug(client),
+        slug(period_label),
+        slug(audience)
+    )
+}
+
+/// The name a save dialog proposes for the scorecard (`ext` csv or xlsx).
+pub fn scorecard_file_name(period_label: &str, ext: &str) -> String {
+    format!("scorecard-{}.{ext}", slug(period_label))
+}
+
+/// The name a save dialog proposes for a metric's trend chart (`ext` png or svg).
+pub fn chart_file_name(metric_id: &str, ext: &str) -> String {
+    format!("{}-trend.{ext}", slug(metric_id))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn suggested_file_names_are_slugs_of_what_they_hold() {
+        assert_eq!(
+            super::slug("  Northwind Mobile, Ltd. "),
+            "northwind-mobile-ltd"
+        );
+        assert_eq!(super::slug("FY27-Q1"), "fy27-q1");
+        assert_eq!(
+            super::pack_file_name("Northwind Mobile", "2026-Q3", "client"),
+            "northwind-mobile-qbr-2026-q3-client.pdf"
+        );
+        assert_eq!(
+            super::scorecard_file_name("2026-07-01..2026-09-30", "xlsx"),
+            "scorecard-2026-07-01-2026-09-30.xlsx"
+        );
+        assert_eq!(
+            super::chart_file_name("service_level", "svg"),
+            "service-level-trend.svg"
+        );
+    }
+
     use std::path::{Path, PathBuf};
 
     use chrono::{DateTime, NaiveDate, Utc};

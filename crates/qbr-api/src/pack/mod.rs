@@ -197,16 +197,20 @@ fn scorecard(ws: &Workspace, period: Option<&str>, today: NaiveDate) -> ApiResul
 }
 
 /// The definition a new pack starts from: every section, a page (by program) for each metric
-/// with a target, internal audience, A4, the proposed highlights.
-pub fn default_definition(report: &MetricsReport) -> PackDefinition {
-    let with_target: Vec<PackMetricChoice> = report
+/// with a target or with a root cause recorded in the period (the "why" belongs in the pack even
+/// where the contract sets no target), internal audience, A4, the proposed highlights.
+pub fn default_definition(report: &MetricsReport, annotated: &[String]) -> PackDefinition {
+    let with_page: Vec<PackMetricChoice> = report
         .groups
         .first()
         .map(|g| {
             report
                 .definitions
                 .iter()
-                .filter(|d| g.metrics.get(&d.id).is_some_and(|e| e.target.is_some()))
+                .filter(|d| {
+                    g.metrics.get(&d.id).is_some_and(|e| e.target.is_some())
+                        || annotated.contains(&d.id)
+                })
                 .map(|d| PackMetricChoice {
                     metric_id: d.id.clone(),
                     dimension: "program".into(),
@@ -218,7 +222,7 @@ pub fn default_definition(report: &MetricsReport) -> PackDefinition {
         .unwrap_or_default();
     PackDefinition {
         sections: SECTIONS.map(String::from).to_vec(),
-        metrics: with_target,
+        metrics: with_page,
         audience: "internal".into(),
         paper: "a4".into(),
         prepared_by: String::new(),
@@ -227,6 +231,19 @@ pub fn default_definition(report: &MetricsReport) -> PackDefinition {
         summary: String::new(),
         highlights: None,
     }
+}
+
+/// The metrics that a live root cause in the period of `report` is attached to.
+fn annotated_metrics(ws: &Workspace, report: &MetricsReport) -> ApiResult<Vec<String>> {
+    let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+    let (Some(from), Some(to)) = (day(&report.period.start), day(&report.period.end)) else {
+        return Ok(Vec::new());
+    };
+    let causes = ws.causes(&qbr_core::annotate::CauseFilter {
+        overlapping: Some((from, to)),
+        ..qbr_core::annotate::CauseFilter::default()
+    })?;
+    Ok(causes.into_iter().flat_map(|c| c.cause.metrics).collect())
 }
 
 /// The pack builder page for `period` (the latest complete quarter by default).
@@ -245,7 +262,7 @@ pub fn pack_builder(
         metrics: report.definitions.clone(),
         dimensions: DIMENSIONS.map(String::from).to_vec(),
         sections: SECTIONS.map(String::from).to_vec(),
-        definition: default_definition(&report),
+        definition: default_definition(&report, &annotated_metrics(&ws, &report)?),
         proposed_highlights: propose_highlights(&report),
         templates: list_pack_templates(path)?,
         snapshots: snapshots_of(&ws)?,
@@ -529,7 +546,11 @@ pub fn default_pack_definition(
     today: NaiveDate,
 ) -> ApiResult<PackDefinition> {
     let ws = Workspace::open(path)?;
-    Ok(default_definition(&scorecard(&ws, period, today)?))
+    let report = scorecard(&ws, period, today)?;
+    Ok(default_definition(
+        &report,
+        &annotated_metrics(&ws, &report)?,
+    ))
 }
 
 #[cfg(test)]

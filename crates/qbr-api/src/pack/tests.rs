@@ -407,3 +407,81 @@ fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
         .iter()
         .any(|s| s.starts_with("No control chart:") && s.contains("attrition")));
 }
+
+#[test]
+fn a_new_pack_gives_a_page_to_each_metric_with_a_target_or_a_cause_in_the_period() {
+    let (_dir, path) = demo();
+    let report = metrics_report(
+        &path,
+        &MetricsQuery {
+            period: Some("2026-Q3".into()),
+            ..MetricsQuery::default()
+        },
+        today(),
+    )
+    .unwrap();
+    let overall = &report.groups[0].metrics;
+    let ids = |def: &PackDefinition| -> Vec<String> {
+        def.metrics.iter().map(|m| m.metric_id.clone()).collect()
+    };
+    let with_target: Vec<String> = report
+        .definitions
+        .iter()
+        .filter(|d| overall.get(&d.id).is_some_and(|e| e.target.is_some()))
+        .map(|d| d.id.clone())
+        .collect();
+    let untargeted: Vec<String> = report
+        .definitions
+        .iter()
+        .filter(|d| overall.get(&d.id).is_some_and(|e| e.target.is_none()))
+        .map(|d| d.id.clone())
+        .collect();
+    assert!(!with_target.is_empty() && untargeted.len() >= 2);
+    let before = default_pack_definition(&path, Some("2026-Q3"), today()).unwrap();
+    assert_eq!(ids(&before), with_target);
+
+    let cause = |metric: &str, from: &str, to: &str| {
+        crate::annotate::add_cause(
+            &path,
+            &CauseInput {
+                metrics: vec![metric.into()],
+                period_from: from.into(),
+                period_to: to.into(),
+                category: "process".into(),
+                title: format!("Why {metric} moved"),
+                visibility: "client".into(),
+                ..CauseInput::default()
+            },
+            now(),
+        )
+        .unwrap();
+    };
+    // One week inside 2026-Q3 for the first metric without a target; a cause in Q2 for the second.
+    cause(&untargeted[0], "2026-09-28", "2026-10-04");
+    cause(&untargeted[1], "2026-04-06", "2026-04-12");
+    let after = default_pack_definition(&path, Some("2026-Q3"), today()).unwrap();
+    let want: Vec<String> = report
+        .definitions
+        .iter()
+        .filter(|d| with_target.contains(&d.id) || d.id == untargeted[0])
+        .map(|d| d.id.clone())
+        .collect();
+    assert_eq!(
+        ids(&after),
+        want,
+        "in catalog order, the Q2 cause adds nothing"
+    );
+    let page = pack_builder(&path, Some("2026-Q3"), today()).unwrap();
+    assert_eq!(
+        ids(&page.definition),
+        want,
+        "the builder starts from the same"
+    );
+    let (doc, _) = build(&path, &after);
+    assert!(
+        strings(&doc)
+            .iter()
+            .any(|s| s.starts_with(&format!("**Why {} moved** — process", untargeted[0]))),
+        "the cause is on its metric's page"
+    );
+}

@@ -5,14 +5,23 @@
 #   QBR_BENCH_DIR       where generated files go (/tmp/qbr-bench); removed afterwards
 #   QBR_BENCH_WORKSPACE metrics: reuse (or build and keep) this workspace
 #   pack                a 20-page PDF pack with 40 charts (crates/qbr-render/benches/pack.rs)
-# Usage: scripts/bench.sh [import|metrics|pack]...   (all by default)
+#   app                 the release app under Xvfb through WebDriver (tests/e2e/app.bench.mjs): cold
+#                       start, period and grouping switches, resident memory (QBR_BENCH_WORKSPACE
+#                       names the workspace to open for it, e.g. a 10M-contact one; else the demo)
+# Usage: scripts/bench.sh [import|metrics|pack|app]...   (all by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=(import metrics pack)
+[ ${#benches[@]} -eq 0 ] && benches=(import metrics pack app)
 command -v sqlite3 >/dev/null || echo "note: no sqlite3 shell on PATH; the import comparison is skipped" >&2
 for b in "${benches[@]}"; do
-    if [ "$b" = pack ]; then
+    if [ "$b" = app ]; then
+        (cd ui && npm run build >/dev/null)
+        cargo build --release -p qbr-desk
+        target="${CARGO_TARGET_DIR:-$PWD/target}"
+        (cd tests/e2e && QBR_DESK_APP="$target/release/qbr-desk" \
+            xvfb-run -a -s "-screen 0 1280x800x24" node app.bench.mjs)
+    elif [ "$b" = pack ]; then
         cargo bench -p qbr-render --bench pack
     else
         cargo bench -p qbr-core --bench "$b"

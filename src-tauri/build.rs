@@ -8,8 +8,12 @@ const COMMANDS: &[&str] = &[
     "create_workspace_dialog",
     "open_recent",
     "reload_workspace",
+    "open_dropped_workspace",
+    "remember_period",
     "scorecard",
     "pick_import_files",
+    "watch_drops",
+    "take_dropped_files",
     "import_picked",
     "cancel_import",
     "list_imports",
@@ -54,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "remove_pack_template",
     "scorecard_export_dialog",
     "chart_export_dialog",
+    "show_in_folder",
 ];
 
 fn main() {

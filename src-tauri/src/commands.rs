@@ -53,11 +53,12 @@ fn recent_file(app: &AppHandle) -> CmdResult<PathBuf> {
 
 /// Opens `path`, makes it current and puts it at the top of the recent list.
 fn open_path(app: &AppHandle, state: &AppState, path: &Path) -> CmdResult<WorkspacePage> {
-    let page = qbr_api::workspace_page(path)?;
+    let mut page = qbr_api::workspace_page(path)?;
     let file = recent_file(app)?;
     let mut recent = RecentList::load(&file);
     let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     recent.touch(path, &page.info.settings.client_name, &now);
+    page.remembered_period = recent.period_of(path);
     // Failing to remember a recent file must not stop the user from working.
     let _ = recent.save(&file);
     *state.current.lock().map_err(internal)? = Some(path.to_path_buf());
@@ -141,6 +142,16 @@ pub async fn open_workspace_dialog(
     open_path(&app, &state, &path).map(Some)
 }
 
+/// Debug builds only: `QBR_DESK_TEST_SAVE_DIR` stands in for the save dialog (end-to-end tests
+/// cannot drive it); the suggested file name is used inside that folder.
+pub fn test_save(suggested: &str) -> Option<PathBuf> {
+    if cfg!(debug_assertions) {
+        std::env::var_os("QBR_DESK_TEST_SAVE_DIR").map(|d| PathBuf::from(d).join(suggested))
+    } else {
+        None
+    }
+}
+
 /// Asks where to save a new workspace, creates it with `request`, and opens it.
 #[tauri::command]
 pub async fn create_workspace_dialog(
@@ -149,19 +160,24 @@ pub async fn create_workspace_dialog(
     request: NewWorkspaceRequest,
 ) -> CmdResult<Option<WorkspacePage>> {
     let suggested = format!("{}.qbr", file_stem_for(&request.client_name));
-    let picked = app
-        .dialog()
-        .file()
-        .set_title("Save the new workspace")
-        .set_file_name(&suggested)
-        .add_filter("QBR Desk workspace", &["qbr"])
-        .blocking_save_file();
-    let Some(picked) = picked else {
-        return Ok(None);
+    let mut path = match test_save(&suggested) {
+        Some(path) => path,
+        None => {
+            let picked = app
+                .dialog()
+                .file()
+                .set_title("Save the new workspace")
+                .set_file_name(&suggested)
+                .add_filter("QBR Desk workspace", &["qbr"])
+                .blocking_save_file();
+            let Some(picked) = picked else {
+                return Ok(None);
+            };
+            picked
+                .into_path()
+                .map_err(|e| internal(format!("the chosen file has no usable path: {e}")))?
+        }
     };
-    let mut path = picked
-        .into_path()
-        .map_err(|e| internal(format!("the chosen file has no usable path: {e}")))?;
     if path.extension().is_none() {
         path.set_extension("qbr");
     }
@@ -186,10 +202,50 @@ pub async fn open_recent(
     open_path(&app, &state, &path)
 }
 
+/// Opens the `.qbr` file just dropped on the window (the user chose it by dropping it).
+#[tauri::command]
+pub async fn open_dropped_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    imports: State<'_, crate::imports::ImportState>,
+) -> CmdResult<WorkspacePage> {
+    let path = crate::imports::take_dropped_workspace(&imports)?;
+    open_path(&app, &state, &path)
+}
+
 /// Re-reads the current workspace (after another program changed it).
 #[tauri::command]
-pub async fn reload_workspace(state: State<'_, AppState>) -> CmdResult<WorkspacePage> {
-    qbr_api::workspace_page(&current_path(&state)?)
+pub async fn reload_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<WorkspacePage> {
+    let path = current_path(&state)?;
+    let mut page = qbr_api::workspace_page(&path)?;
+    page.remembered_period = RecentList::load(&recent_file(&app)?).period_of(&path);
+    Ok(page)
+}
+
+/// Remembers the period the user is looking at, so the next start opens on it.
+#[tauri::command]
+pub async fn remember_period(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    period: String,
+) -> CmdResult<()> {
+    if period.is_empty() || period.len() > 64 {
+        return Err(ErrorView {
+            code: ErrorCode::InvalidInput,
+            message: "a period is a label such as 2026-Q3".into(),
+        });
+    }
+    let path = current_path(&state)?;
+    let file = recent_file(&app)?;
+    let mut recent = RecentList::load(&file);
+    if recent.set_period(&path, &period) {
+        // Failing to remember must not stop the user from working.
+        let _ = recent.save(&file);
+    }
+    Ok(())
 }
 
 pub fn current_path(state: &AppState) -> CmdResult<PathBuf> {

@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use qbr_api::{
-    DetectionView, ErrorCode, ErrorView, ImportDetailView, ImportProgressView, ImportReportView,
-    ImportRequest, ImportView, ProgramAliasView, UndoReportView,
+    DetectionView, DropEventView, ErrorCode, ErrorView, ImportDetailView, ImportProgressView,
+    ImportReportView, ImportRequest, ImportView, ProgramAliasView, UndoReportView,
 };
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, DragDropEvent, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{current_path, internal, AppState, CmdResult};
@@ -22,6 +22,125 @@ use crate::commands::{current_path, internal, AppState, CmdResult};
 pub struct ImportState {
     picked: Mutex<Vec<PathBuf>>,
     cancel: Arc<AtomicBool>,
+    /// The files of the last drop on the window, until the UI takes them.
+    dropped: Mutex<Vec<PathBuf>>,
+    /// Where drag-and-drop events go: the channel the UI gave `watch_drops`.
+    drop_watch: Mutex<Option<Channel<DropEventView>>>,
+}
+
+/// What a drop onto the window means: one `.qbr` file alone is a workspace to open; anything else
+/// is files to import. Folders and anything that is not a regular file are left out.
+pub fn classify_drop(paths: &[PathBuf]) -> (String, Vec<PathBuf>) {
+    let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let is_workspace = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("qbr"));
+    let kind = if files.len() == 1 && is_workspace(&files[0]) {
+        "workspace"
+    } else {
+        "import"
+    };
+    (kind.to_string(), files)
+}
+
+fn file_names(paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string())
+        })
+        .collect()
+}
+
+/// Handles drag-and-drop on the main window (called from the window event handler): the paths
+/// are kept here, and only their names are told to the UI.
+pub fn on_drag_drop(app: &AppHandle, event: &DragDropEvent) {
+    let imports = app.state::<ImportState>();
+    let view = match event {
+        DragDropEvent::Enter { paths, .. } => DropEventView {
+            kind: "hover".into(),
+            file_names: file_names(paths),
+        },
+        DragDropEvent::Drop { paths, .. } => {
+            let (kind, files) = classify_drop(paths);
+            let names = file_names(&files);
+            if let Ok(mut dropped) = imports.dropped.lock() {
+                *dropped = files;
+            }
+            DropEventView {
+                kind,
+                file_names: names,
+            }
+        }
+        DragDropEvent::Leave => DropEventView {
+            kind: "leave".into(),
+            file_names: Vec::new(),
+        },
+        _ => return,
+    };
+    let watch = imports.drop_watch.lock();
+    if let Ok(Some(channel)) = watch.as_deref() {
+        let _ = channel.send(view);
+    }
+}
+
+/// The UI's subscription to drag-and-drop events (the last call wins).
+#[tauri::command]
+pub async fn watch_drops(
+    imports: State<'_, ImportState>,
+    on_event: Channel<DropEventView>,
+) -> CmdResult<()> {
+    *imports.drop_watch.lock().map_err(internal)? = Some(on_event);
+    Ok(())
+}
+
+/// Says what each dropped file holds and keeps them for `import_picked`, as the file dialog does.
+#[tauri::command]
+pub async fn take_dropped_files(
+    state: State<'_, AppState>,
+    imports: State<'_, ImportState>,
+) -> CmdResult<Vec<DetectionView>> {
+    let workspace = current_path(&state)?;
+    let files = std::mem::take(&mut *imports.dropped.lock().map_err(internal)?);
+    if files.is_empty() {
+        return Err(ErrorView {
+            code: ErrorCode::InvalidInput,
+            message: "nothing was dropped: drag the export files onto the window again".into(),
+        });
+    }
+    detect_and_keep(workspace, files, &imports).await
+}
+
+/// Takes the workspace file dropped on the window, for `open_dropped_workspace`.
+pub fn take_dropped_workspace(imports: &ImportState) -> CmdResult<PathBuf> {
+    let files = std::mem::take(&mut *imports.dropped.lock().map_err(internal)?);
+    match classify_drop(&files) {
+        (kind, mut files) if kind == "workspace" => Ok(files.remove(0)),
+        _ => Err(ErrorView {
+            code: ErrorCode::InvalidInput,
+            message: "drop one .qbr workspace file to open it".into(),
+        }),
+    }
+}
+
+async fn detect_and_keep(
+    workspace: PathBuf,
+    files: Vec<PathBuf>,
+    imports: &ImportState,
+) -> CmdResult<Vec<DetectionView>> {
+    let detections = tauri::async_runtime::spawn_blocking({
+        let files = files.clone();
+        move || {
+            files
+                .iter()
+                .map(|f| qbr_api::import::detect_file(&workspace, f))
+                .collect::<CmdResult<Vec<_>>>()
+        }
+    })
+    .await
+    .map_err(internal)??;
+    *imports.picked.lock().map_err(internal)? = files;
+    Ok(detections)
 }
 
 /// Test builds only: `QBR_DESK_TEST_PICK_FILES` (paths separated by ':') stands in for the native
@@ -65,19 +184,7 @@ pub async fn pick_import_files(
                 .collect::<CmdResult<Vec<_>>>()?
         }
     };
-    let detections = tauri::async_runtime::spawn_blocking({
-        let files = files.clone();
-        move || {
-            files
-                .iter()
-                .map(|f| qbr_api::import::detect_file(&workspace, f))
-                .collect::<CmdResult<Vec<_>>>()
-        }
-    })
-    .await
-    .map_err(internal)??;
-    *imports.picked.lock().map_err(internal)? = files;
-    Ok(Some(detections))
+    detect_and_keep(workspace, files, &imports).await.map(Some)
 }
 
 /// Imports the picked files with `request`, streaming progress to `on_progress`.
@@ -161,4 +268,37 @@ pub async fn remove_program_alias(
     name: String,
 ) -> CmdResult<()> {
     qbr_api::import::remove_program_alias(&current_path(&state)?, &source, &name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_workspace_file_opens_and_anything_else_imports_without_folders() {
+        let dir = std::env::temp_dir().join(format!("qbr-drop-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("folder")).unwrap();
+        let ws = dir.join("Acme.QBR");
+        let csv = dir.join("calls.csv");
+        std::fs::write(&ws, b"x").unwrap();
+        std::fs::write(&csv, b"x").unwrap();
+        let missing = dir.join("gone.csv");
+
+        assert_eq!(
+            classify_drop(std::slice::from_ref(&ws)),
+            ("workspace".into(), vec![ws.clone()])
+        );
+        assert_eq!(
+            classify_drop(&[csv.clone(), dir.join("folder"), missing]),
+            ("import".into(), vec![csv.clone()]),
+            "a folder and a vanished file are left out"
+        );
+        assert_eq!(
+            classify_drop(&[ws.clone(), csv.clone()]).0,
+            "import",
+            "a workspace among exports is not opened"
+        );
+        assert_eq!(file_names(&[csv]), vec!["calls.csv".to_string()]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -11,11 +11,20 @@ mod imports;
 mod pack;
 mod recent;
 
+use tauri::Manager;
+
 fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::AppState::from_args(std::env::args_os().skip(1)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(imports::ImportState::default())
+        .manage(pack::LastSaved::default())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                imports::on_drag_drop(window.app_handle(), drop);
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::start_state,
             commands::initial_workspace,
@@ -24,8 +33,12 @@ fn main() {
             commands::create_workspace_dialog,
             commands::open_recent,
             commands::reload_workspace,
+            commands::open_dropped_workspace,
+            commands::remember_period,
             commands::scorecard,
             imports::pick_import_files,
+            imports::watch_drops,
+            imports::take_dropped_files,
             imports::import_picked,
             imports::cancel_import,
             imports::list_imports,
@@ -70,6 +83,7 @@ fn main() {
             pack::remove_pack_template,
             pack::scorecard_export_dialog,
             pack::chart_export_dialog,
+            pack::show_in_folder,
         ])
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");

@@ -4,27 +4,18 @@
 //! where the user pointed a Rust save dialog.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use chrono::Utc;
 use qbr_api::{
-    PackBuilderPage, PackDefinition, PackExportView, PackLogo, PackPreview, PackProgressView,
-    PackSnapshotView, PackTemplateView,
+    ErrorCode, ErrorView, PackBuilderPage, PackDefinition, PackExportView, PackLogo, PackPreview,
+    PackProgressView, PackSnapshotView, PackTemplateView,
 };
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::{current_path, internal, AppState, CmdResult};
-
-/// Debug builds only: `QBR_DESK_TEST_SAVE_DIR` stands in for the save dialog (end-to-end tests
-/// cannot drive it); the suggested file name is used inside that folder.
-fn test_save(suggested: &str) -> Option<PathBuf> {
-    if cfg!(debug_assertions) {
-        std::env::var_os("QBR_DESK_TEST_SAVE_DIR").map(|d| PathBuf::from(d).join(suggested))
-    } else {
-        None
-    }
-}
+use crate::commands::{current_path, internal, test_save, AppState, CmdResult};
 
 /// Asks where to save a file; `None` when cancelled. The extension is added when missing.
 fn save_dialog(
@@ -35,6 +26,7 @@ fn save_dialog(
     ext: &str,
 ) -> CmdResult<Option<PathBuf>> {
     if let Some(p) = test_save(suggested) {
+        app.state::<LastSaved>().set(&p);
         return Ok(Some(p));
     }
     let picked = app
@@ -53,7 +45,50 @@ fn save_dialog(
     if path.extension().is_none() {
         path.set_extension(ext);
     }
+    app.state::<LastSaved>().set(&path);
     Ok(Some(path))
+}
+
+/// The last file written where the user chose in a save dialog: the only folder
+/// `show_in_folder` will open.
+#[derive(Default)]
+pub struct LastSaved(Mutex<Option<PathBuf>>);
+
+impl LastSaved {
+    pub fn set(&self, path: &std::path::Path) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = Some(path.to_path_buf());
+        }
+    }
+}
+
+/// Opens the folder of the last exported file in the file manager and returns that folder.
+#[tauri::command]
+pub async fn show_in_folder(saved: State<'_, LastSaved>) -> CmdResult<String> {
+    let file = saved
+        .0
+        .lock()
+        .map_err(internal)?
+        .clone()
+        .ok_or_else(|| ErrorView {
+            code: ErrorCode::NotFound,
+            message: "nothing has been exported yet in this session".into(),
+        })?;
+    let folder = file
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    // End-to-end tests (debug builds with the save dialog replaced) have no file manager to show.
+    if test_save("x").is_none() {
+        open::that_detached(&folder).map_err(|e| ErrorView {
+            code: ErrorCode::Internal,
+            message: format!(
+                "could not open the folder {} in the file manager ({e}); the file is there",
+                folder.display()
+            ),
+        })?;
+    }
+    Ok(folder.display().to_string())
 }
 
 #[tauri::command]

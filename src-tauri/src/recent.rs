@@ -18,6 +18,9 @@ pub struct RecentEntry {
     pub path: PathBuf,
     pub client_name: String,
     pub opened_at: String,
+    /// The period last looked at in this workspace ("2026-Q3"); absent in lists from older versions.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 impl RecentList {
@@ -40,7 +43,9 @@ impl RecentList {
     }
 
     /// Moves `path` to the top, adding it if new, and keeps the list short.
+    /// Keeps the period remembered for that file.
     pub fn touch(&mut self, path: &Path, client_name: &str, opened_at: &str) {
+        let period = self.period_of(path);
         self.entries.retain(|e| e.path != path);
         self.entries.insert(
             0,
@@ -48,9 +53,28 @@ impl RecentList {
                 path: path.to_path_buf(),
                 client_name: client_name.to_string(),
                 opened_at: opened_at.to_string(),
+                period,
             },
         );
         self.entries.truncate(MAX_RECENT);
+    }
+
+    pub fn period_of(&self, path: &Path) -> Option<String> {
+        self.entries
+            .iter()
+            .find(|e| e.path == path)
+            .and_then(|e| e.period.clone())
+    }
+
+    /// Remembers the period looked at in `path`; false when the file is not on the list.
+    pub fn set_period(&mut self, path: &Path, period: &str) -> bool {
+        match self.entries.iter_mut().find(|e| e.path == path) {
+            Some(entry) => {
+                entry.period = Some(period.to_string());
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn contains(&self, path: &Path) -> bool {
@@ -85,6 +109,30 @@ mod tests {
             "no duplicates"
         );
         assert!(!list.contains(Path::new("/w/0.qbr")), "oldest dropped");
+    }
+
+    #[test]
+    fn the_period_is_remembered_per_file_and_survives_reopening() {
+        let mut list = RecentList::default();
+        list.touch(Path::new("/w/a.qbr"), "A", "t1");
+        list.touch(Path::new("/w/b.qbr"), "B", "t2");
+        assert!(list.set_period(Path::new("/w/a.qbr"), "2026-Q2"));
+        assert!(
+            !list.set_period(Path::new("/w/c.qbr"), "2026-Q2"),
+            "not on the list"
+        );
+        list.touch(Path::new("/w/a.qbr"), "A", "t3");
+        assert_eq!(
+            list.period_of(Path::new("/w/a.qbr")).as_deref(),
+            Some("2026-Q2")
+        );
+        assert_eq!(list.period_of(Path::new("/w/b.qbr")), None);
+        // A list written before periods were remembered still reads.
+        let old: RecentList = serde_json::from_str(
+            r#"{"entries":[{"path":"/w/a.qbr","client_name":"A","opened_at":"t"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(old.entries[0].period, None);
     }
 
     #[test]

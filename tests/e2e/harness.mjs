@@ -80,6 +80,8 @@ export async function startApp(home, args = [], extraEnv = {}) {
   // Session requests sent the instant the port opens are sometimes reset by WebKitWebDriver.
   await new Promise((r) => setTimeout(r, 500));
   let browser;
+  // When the session (and so the app) was asked for: benchmarks time the cold start from here.
+  const launchedAt = performance.now();
   try {
     browser = await remote({
       hostname: "127.0.0.1",
@@ -103,7 +105,28 @@ export async function startApp(home, args = [], extraEnv = {}) {
       killAppsOf(home);
     }
   };
-  return { browser, stop };
+  return { browser, stop, launchedAt };
+}
+
+/** The processes of the app started with `home` as its HOME (the app and its WebKit helpers),
+ * with their resident memory, from /proc. */
+export function appProcesses(home) {
+  const ps = spawnSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" });
+  const out = [];
+  for (const line of (ps.stdout ?? "").split("\n")) {
+    const [pid, comm] = line.trim().split(/\s+/);
+    if (!pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+      if (!environ.split("\0").includes(`HOME=${home}`)) continue;
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const kb = (key) => Number((status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m")) ?? [])[1] ?? 0);
+      out.push({ pid: Number(pid), comm, rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") });
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  return out;
 }
 
 /** Ends every app started with `home` as its HOME, such as one whose session request was reset

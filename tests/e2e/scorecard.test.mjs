@@ -60,3 +60,35 @@ test("scorecard tiles match the CLI, and grouping by program shows one row per p
     await stop();
   }
 });
+
+test("the period picked in the header is shared by the pages and remembered with the workspace", async () => {
+  const home = makeHome();
+  let app = await startApp(home);
+  try {
+    const demo = await app.browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(app.browser, "client-name");
+    await (await app.browser.$('[data-testid="tab-scorecard"]')).click();
+    await (await app.browser.$('[data-testid="period-picker"]')).selectByAttribute("value", "2026-Q1");
+    await app.browser.waitUntil(async () => (await textOf(app.browser, "scorecard-period")).startsWith("2026-Q1 ·"), {
+      timeout: 20000,
+      timeoutMsg: "the scorecard follows the header's picker",
+    });
+    await (await app.browser.$('[data-testid="tab-pack"]')).click();
+    assert.equal(await textOf(app.browser, "pack-period"), "2026-Q1", "the pack follows it too");
+  } finally {
+    await app.stop();
+  }
+  // A new start with no argument reopens the last workspace on the last period chosen in it.
+  app = await startApp(home);
+  try {
+    assert.equal(await textOf(app.browser, "client-name"), "Northwind Mobile");
+    await (await app.browser.$('[data-testid="tab-scorecard"]')).click();
+    assert.match(await textOf(app.browser, "scorecard-period"), /^2026-Q1 · 1 Jan 2026 – 31 Mar 2026$/);
+    const picker = await app.browser.$('[data-testid="period-picker"]');
+    assert.equal(await picker.getValue(), "2026-Q1");
+  } finally {
+    await app.stop();
+  }
+});

@@ -86,6 +86,7 @@ pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
     Ok(WorkspacePage {
         info: to_info(&ws, overview)?,
         volume_svg,
+        remembered_period: None,
     })
 }
 

@@ -144,6 +144,9 @@ pub struct WorkspacePage {
     pub info: WorkspaceInfo,
     /// Daily contacts offered, as an SVG sparkline (no script, no external references).
     pub volume_svg: String,
+    /// The period the user last looked at in this workspace (e.g. "2026-Q3"). The desktop app
+    /// remembers it outside the workspace file; the API itself leaves it empty.
+    pub remembered_period: Option<String>,
 }
 
 /// A workspace the user opened before.
@@ -531,6 +534,7 @@ pub fn typescript_bindings() -> String {
         PackPreview::decl(&cfg),
         PackExportView::decl(&cfg),
         PackProgressView::decl(&cfg),
+        DropEventView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.\n// Do not edit by hand; a test fails when this file and the Rust types disagree.\n\n",
@@ -1368,4 +1372,15 @@ pub struct PackProgressView {
     pub stage: String,
     pub step: u32,
     pub steps: u32,
+}
+
+/// Files dragged over or dropped on the window. Only names travel to the web view; the paths stay
+/// in the app, which imports (or opens) exactly what was dropped when the UI asks it to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DropEventView {
+    /// hover (files are over the window), leave (they left), import (export files were dropped)
+    /// or workspace (one .qbr workspace file was dropped).
+    pub kind: String,
+    /// The dropped files' names, without their folders.
+    pub file_names: Vec<String>,
 }

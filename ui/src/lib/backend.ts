@@ -49,6 +49,7 @@ import type {
   ScorecardPage,
   StartState,
   WorkspacePage,
+  DropEventView,
 } from "./bindings";
 
 export interface Backend {
@@ -59,6 +60,16 @@ export interface Backend {
   createWorkspaceDialog(request: NewWorkspaceRequest): Promise<WorkspacePage | null>;
   openRecent(path: string): Promise<WorkspacePage>;
   reloadWorkspace(): Promise<WorkspacePage>;
+  /** Opens the one `.qbr` file just dropped on the window. */
+  openDroppedWorkspace(): Promise<WorkspacePage>;
+  /** Remembers the period looked at, for the next start. */
+  rememberPeriod(period: string): Promise<void>;
+  /** Opens the folder of the last export in the file manager; returns the folder. */
+  showInFolder(): Promise<string>;
+  /** Tells `onEvent` about files dragged over or dropped on the window. */
+  watchDrops(onEvent: (e: DropEventView) => void): Promise<void>;
+  /** What the dropped export files hold; they become the files of the next import. */
+  takeDroppedFiles(): Promise<DetectionView[]>;
   /** `period` null = latest complete quarter; `by` null = whole account. */
   scorecard(period: string | null, by: string | null): Promise<ScorecardPage>;
   /** Opens the file dialog; null when cancelled. */
@@ -158,6 +169,15 @@ export const tauriBackend: Backend = {
   createWorkspaceDialog: (request) => invoke("create_workspace_dialog", { request }),
   openRecent: (path) => invoke("open_recent", { path }),
   reloadWorkspace: () => invoke("reload_workspace"),
+  openDroppedWorkspace: () => invoke("open_dropped_workspace"),
+  rememberPeriod: (period) => invoke("remember_period", { period }),
+  watchDrops: (onEvent) => {
+    const channel = new Channel<DropEventView>();
+    channel.onmessage = onEvent;
+    return invoke("watch_drops", { onEvent: channel });
+  },
+  takeDroppedFiles: () => invoke("take_dropped_files"),
+  showInFolder: () => invoke("show_in_folder"),
   scorecard: (period, by) => invoke("scorecard", { period, by }),
   pickImportFiles: () => invoke("pick_import_files"),
   importPicked: (request, onProgress) => {

@@ -57,7 +57,12 @@ export type WorkspacePage = { info: WorkspaceInfo,
 /**
  * Daily contacts offered, as an SVG sparkline (no script, no external references).
  */
-volume_svg: string, };
+volume_svg: string, 
+/**
+ * The period the user last looked at in this workspace (e.g. "2026-Q3"). The desktop app
+ * remembers it outside the workspace file; the API itself leaves it empty.
+ */
+remembered_period: string | null, };
 
 export type RecentWorkspace = { path: string, client_name: string, 
 /**
@@ -856,3 +861,14 @@ export type PackProgressView = {
  * building, rendering, writing or done.
  */
 stage: string, step: number, steps: number, };
+
+export type DropEventView = { 
+/**
+ * hover (files are over the window), leave (they left), import (export files were dropped)
+ * or workspace (one .qbr workspace file was dropped).
+ */
+kind: string, 
+/**
+ * The dropped files' names, without their folders.
+ */
+file_names: Array<string>, };

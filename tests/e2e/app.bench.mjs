@@ -1,0 +1,128 @@
+// The app's performance goals (issue #8), measured on the real app through WebDriver under Xvfb.
+// Not a test: `scripts/bench.sh app` runs it against a release build and prints a table.
+//   cold start   from asking WebDriver for a session (which launches the app) until the scorecard
+//                of the demo is on screen and answers clicks: an upper bound, as it includes the
+//                driver's own start-up;
+//   switching    the period (header picker) and the grouping, timed inside the page from the
+//                change event until the new scorecard is painted (median of 20 each);
+//   memory       resident memory of the app and its WebKit processes with a workspace open on its
+//                scorecard; QBR_BENCH_WORKSPACE names a big one (e.g. 10M contacts).
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { appProcesses, dataDir, makeHome, startApp } from "./harness.mjs";
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const ROUNDS = Number(process.env.QBR_BENCH_ROUNDS ?? 20);
+
+async function waitFor(browser, testId, timeout = 60000) {
+  const el = await browser.$(`[data-testid="${testId}"]`);
+  await el.waitForClickable({ timeout, interval: 10 });
+  return el;
+}
+
+/** Times one change of a <select> inside the page: from the change event until the text of
+ * `watchId` differs and two frames have been painted. */
+async function timeSwitch(browser, selectId, value, watchId) {
+  return browser.executeAsync(
+    (selectId, value, watchId, done) => {
+      const select = document.querySelector(`[data-testid="${selectId}"]`);
+      const watched = () => document.querySelector(`[data-testid="${watchId}"]`)?.textContent ?? "";
+      const before = watched();
+      const t0 = performance.now();
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      const poll = () => {
+        const el = document.querySelector(`[data-testid="${selectId}"]`);
+        if (watched() !== before && el && !el.disabled) {
+          requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+        } else {
+          requestAnimationFrame(poll);
+        }
+      };
+      poll();
+    },
+    selectId,
+    value,
+    watchId,
+  );
+}
+
+async function coldStart() {
+  // A first run creates the demo; the measured run opens it as the last workspace, as a user's
+  // second morning would.
+  const home = makeHome();
+  {
+    const { browser, stop } = await startApp(home);
+    await (await waitFor(browser, "open-demo")).click();
+    await waitFor(browser, "tab-scorecard");
+    await stop();
+  }
+  const { browser, stop, launchedAt } = await startApp(home);
+  try {
+    await (await waitFor(browser, "tab-scorecard")).click();
+    await waitFor(browser, "period-picker");
+    await waitFor(browser, "open-service_level");
+    const coldMs = performance.now() - launchedAt;
+
+    const periods = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="period-picker"] option')].map((o) => o.value),
+    );
+    const [a, b] = periods.slice(-2);
+    const periodMs = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      periodMs.push(await timeSwitch(browser, "period-picker", i % 2 === 0 ? a : b, "scorecard-period"));
+    }
+    const groupMs = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      groupMs.push(await timeSwitch(browser, "group-picker", i % 2 === 0 ? "program" : "", "scorecard-table"));
+    }
+    return { coldMs, periodMs, groupMs, demo: path.join(dataDir(home), "demo", "northwind-mobile.qbr") };
+  } finally {
+    await stop();
+  }
+}
+
+async function memory(workspace) {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home, [workspace]);
+  try {
+    await (await waitFor(browser, "tab-scorecard", 600000)).click();
+    await waitFor(browser, "open-service_level", 600000);
+    await (await browser.$('[data-testid="group-picker"]')).selectByAttribute("value", "program");
+    await waitFor(browser, "scorecard-table", 600000);
+    await browser.pause(500);
+    const procs = appProcesses(home).filter((p) => !["tauri-driver", "WebKitWebDriver"].includes(p.comm));
+    return procs;
+  } finally {
+    await stop();
+  }
+}
+
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
+
+const start = await coldStart();
+const big = process.env.QBR_BENCH_WORKSPACE;
+const target = big && existsSync(big) ? big : start.demo;
+if (big && !existsSync(big)) console.error(`note: ${big} does not exist; memory is measured on the demo`);
+let copy = target;
+if (target === start.demo) {
+  const dir = path.join(makeHome(), "ws");
+  mkdirSync(dir);
+  copy = path.join(dir, "demo.qbr");
+  copyFileSync(target, copy);
+}
+const procs = await memory(copy);
+const app = procs.find((p) => p.comm === "qbr-desk");
+const total = procs.reduce((s, p) => s + p.rssKb, 0);
+
+console.log("\n| app benchmark | measured | goal |");
+console.log("|---|---|---|");
+console.log(`| cold start to an interactive scorecard (demo, incl. WebDriver start-up) | ${fmt(start.coldMs)} | < 1,500 ms ${start.coldMs < 1500 ? "✅" : "❌"} |`);
+console.log(`| switching period, median of ${ROUNDS} (max) | ${fmt(median(start.periodMs))} (${fmt(Math.max(...start.periodMs))}) | < 100 ms ${median(start.periodMs) < 100 ? "✅" : "❌"} |`);
+console.log(`| switching grouping, median of ${ROUNDS} (max) | ${fmt(median(start.groupMs))} (${fmt(Math.max(...start.groupMs))}) | < 100 ms ${median(start.groupMs) < 100 ? "✅" : "❌"} |`);
+console.log(`| resident memory, ${path.basename(target)} open on its scorecard: app (peak) | ${app ? `${mb(app.rssKb)} (${mb(app.hwmKb)})` : "?"} | – |`);
+console.log(`| the same, app + WebKit processes (${procs.map((p) => p.comm).join(", ")}) | ${mb(total)} | < 250 MB ${total < 250 * 1024 ? "✅" : "❌"} |`);

@@ -1,6 +1,5 @@
 //! The commands the web view may call (each allowed one by one in capabilities/main-window.json).
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -25,10 +24,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn from_args(mut args: impl Iterator<Item = OsString>) -> AppState {
-        let launch_path = args
-            .find(|a| !a.to_string_lossy().starts_with('-'))
-            .map(PathBuf::from);
+    /// `launch_path`: the workspace named on the command line (see `launch::parse`), if any.
+    pub fn new(launch_path: Option<PathBuf>) -> AppState {
         AppState {
             launch_path,
             current: Mutex::new(None),
@@ -93,6 +90,8 @@ pub async fn initial_workspace(
     state: State<'_, AppState>,
 ) -> CmdResult<Option<WorkspacePage>> {
     if let Some(path) = state.launch_path.clone() {
+        // An error here is shown on the start page, with what to do.
+        crate::launch::check_workspace_file(&path)?;
         return open_path(&app, &state, &path).map(Some);
     }
     let recent = RecentList::load(&recent_file(&app)?);
@@ -393,12 +392,5 @@ mod tests {
         assert_eq!(file_stem_for("Northwind Mobile"), "northwind-mobile");
         assert_eq!(file_stem_for("  A & B / C  "), "a-b-c");
         assert_eq!(file_stem_for("???"), "workspace");
-    }
-
-    #[test]
-    fn launch_path_is_the_first_non_flag_argument() {
-        let s = AppState::from_args(["--verbose".into(), "/data/acme.qbr".into()].into_iter());
-        assert_eq!(s.launch_path.as_deref(), Some(Path::new("/data/acme.qbr")));
-        assert_eq!(AppState::from_args(std::iter::empty()).launch_path, None);
     }
 }

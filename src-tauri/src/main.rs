@@ -8,16 +8,32 @@ mod annotate;
 mod commands;
 mod diagnose;
 mod imports;
+mod launch;
 mod pack;
 mod recent;
 
 use tauri::Manager;
 
 fn main() {
+    let workspace = match launch::parse(std::env::args_os().skip(1)) {
+        Ok(launch::Launch::Run { workspace }) => workspace,
+        Ok(launch::Launch::Help) => {
+            print!("{}", launch::USAGE);
+            return;
+        }
+        Ok(launch::Launch::Version) => {
+            println!("qbr-desk {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+        Err(usage) => {
+            eprintln!("qbr-desk: {usage}");
+            std::process::exit(2);
+        }
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(commands::AppState::from_args(std::env::args_os().skip(1)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .manage(commands::AppState::new(workspace))
         .manage(imports::ImportState::default())
         .manage(pack::LastSaved::default())
         .on_window_event(|window, event| {

@@ -39,8 +39,23 @@ fn day_text(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-/// The customer index of `interaction`, exactly as migration 0001 creates it.
-const CUSTOMER_INDEX: &str = "CREATE INDEX interaction_customer ON interaction(customer_key, started_at) WHERE customer_key IS NOT NULL";
+/// The secondary indexes of `interaction` a bulk import drops and builds again at the end, by
+/// name and exactly as the migrations create them (0001, 0003), so the schema comes back
+/// byte-identical. The unique (source, contact_key) key stays: it finds duplicates as they come.
+const BULK_INDEXES: [(&str, &str); 3] = [
+    (
+        "interaction_customer",
+        "CREATE INDEX interaction_customer ON interaction(customer_key, started_at) WHERE customer_key IS NOT NULL",
+    ),
+    (
+        "interaction_batch_day",
+        "CREATE INDEX interaction_batch_day ON interaction(batch_id, day)",
+    ),
+    (
+        "interaction_day",
+        "CREATE INDEX interaction_day ON interaction(day)",
+    ),
+];
 
 /// `INSERT INTO interaction … ON CONFLICT DO NOTHING` with one parameter per contact column.
 fn insert_contact_sql() -> &'static str {
@@ -79,9 +94,16 @@ pub struct StoreSink<'a> {
     queue_thresholds: HashMap<i64, Option<u32>>,
     /// This batch's days with intervals: their facts are summed from `interval_row` at the end.
     interval_days: BTreeSet<String>,
-    /// The contact index on customers, dropped for a large import into a small table and built
-    /// again (sorted, much faster than row by row) before the batch finishes.
-    rebuild_customer_index: bool,
+    /// The secondary contact indexes ([`BULK_INDEXES`]), dropped for a large import into a small
+    /// table and built again (sorted, much faster than row by row) before the batch finishes.
+    rebuild_indexes: bool,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests force the bulk path (secondary indexes dropped and built again) on or off; `None`
+    /// lets the sizes decide.
+    pub(crate) static FORCE_BULK: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
 }
 
 /// Days of facts held in memory at once; older ones are written out. Exports come in time
@@ -109,7 +131,7 @@ impl Workspace {
             closed_days: HashSet::new(),
             queue_thresholds: HashMap::new(),
             interval_days: BTreeSet::new(),
-            rebuild_customer_index: false,
+            rebuild_indexes: false,
         })
     }
 
@@ -771,19 +793,26 @@ impl Sink for StoreSink<'_> {
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
         self.batch_id = Some(self.tx.new_batch(batch)?);
         if batch.kind == Kind::Interactions.as_str() {
-            // Inserting contacts into the customer index one by one lands each at a random place;
-            // building it whole at the end sorts once. Worth it when the import is the larger part
-            // of the table; `max(id)` bounds the rows held without counting them.
+            // Inserting contacts into the secondary indexes one by one lands each at a random
+            // place; building them whole at the end sorts once. Worth it when the import is the
+            // larger part of the table; `max(id)` bounds the rows held without counting them.
+            // Nothing reads them before `finish` builds them again: the slow path of `contact`
+            // looks contacts up by the unique key, and recomputing days waits for `finish`.
             let held: i64 = self.tx.conn().query_row(
                 "SELECT coalesce(max(id), 0) FROM interaction",
                 [],
                 |r| r.get(0),
             )?;
-            if (held as u64) < batch.file_size / BYTES_PER_ROW {
-                self.tx
-                    .conn()
-                    .execute_batch("DROP INDEX interaction_customer")?;
-                self.rebuild_customer_index = true;
+            let bulk = (held as u64) < batch.file_size / BYTES_PER_ROW;
+            #[cfg(test)]
+            let bulk = FORCE_BULK.with(|f| f.get()).unwrap_or(bulk);
+            if bulk {
+                for (name, _) in BULK_INDEXES {
+                    self.tx
+                        .conn()
+                        .execute_batch(&format!("DROP INDEX {name}"))?;
+                }
+                self.rebuild_indexes = true;
             }
         }
         Ok(())
@@ -1007,8 +1036,10 @@ impl Sink for StoreSink<'_> {
         for day in days {
             self.write_open_day(batch, day)?;
         }
-        if std::mem::take(&mut self.rebuild_customer_index) {
-            self.tx.conn().execute_batch(CUSTOMER_INDEX)?;
+        if std::mem::take(&mut self.rebuild_indexes) {
+            for (_, sql) in BULK_INDEXES {
+                self.tx.conn().execute_batch(sql)?;
+            }
         }
         let affected = std::mem::take(&mut self.affected);
         self.last_affected = None;

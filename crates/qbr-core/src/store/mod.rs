@@ -41,6 +41,8 @@ use crate::measure::Dimension;
 use crate::settings::Settings;
 
 pub use aliases::{AliasSource, ProgramAlias};
+#[cfg(test)]
+pub(crate) use import::FORCE_BULK;
 pub use import::{StoreSink, UndoReport};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;

@@ -565,40 +565,64 @@ fn fact_ids(ids: &[Option<i64>; 6]) -> [Option<i64>; 6] {
     [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]
 }
 
+/// `YYYY-MM-DD` of a day, written into a buffer on the stack (once per contact, no
+/// allocation); `None` for a year outside 0–9999, left to [`day_text`].
+fn day_bytes(d: NaiveDate, buf: &mut [u8; 10]) -> Option<&str> {
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let (m, day) = (d.month(), d.day());
+    let digits = [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        m / 10,
+        m % 10,
+        10,
+        day / 10,
+        day % 10,
+    ];
+    for (slot, v) in buf.iter_mut().zip(digits) {
+        *slot = if v == 10 { b'-' } else { b'0' + v as u8 };
+    }
+    std::str::from_utf8(buf).ok()
+}
+
 /// Runs the prepared [`insert_contact_sql`] for one contact; 1 when it was new, 0 when held.
+/// Binds each parameter in place (no parameter list built per contact).
 fn insert_contact(
     stmt: &mut rusqlite::Statement<'_>,
     batch: i64,
     c: &Interaction,
     ids: &[Option<i64>; 6],
 ) -> rusqlite::Result<usize> {
-    stmt.execute(params![
-        batch,
-        c.source,
-        c.contact_key,
-        c.started_at,
-        day_text(c.day),
-        ids[0],
-        ids[1],
-        ids[2],
-        ids[3],
-        ids[4],
-        ids[5],
-        c.customer_key,
-        c.direction,
-        c.outcome.as_str(),
-        c.wait_s,
-        c.talk_s,
-        c.hold_s,
-        c.wrap_s,
-        c.handle_s,
-        c.transferred,
-        c.resolved,
-        c.csat,
-        c.nps,
-        c.ces,
-        c.source_updated_at,
-    ])
+    let mut buf = [0u8; 10];
+    stmt.raw_bind_parameter(1, batch)?;
+    stmt.raw_bind_parameter(2, c.source.as_str())?;
+    stmt.raw_bind_parameter(3, c.contact_key.as_str())?;
+    stmt.raw_bind_parameter(4, c.started_at)?;
+    match day_bytes(c.day, &mut buf) {
+        Some(day) => stmt.raw_bind_parameter(5, day)?,
+        None => stmt.raw_bind_parameter(5, day_text(c.day))?,
+    }
+    for (i, id) in ids.iter().enumerate() {
+        stmt.raw_bind_parameter(6 + i, id)?;
+    }
+    stmt.raw_bind_parameter(12, c.customer_key.as_deref())?;
+    stmt.raw_bind_parameter(13, c.direction.as_deref())?;
+    stmt.raw_bind_parameter(14, c.outcome.as_str())?;
+    stmt.raw_bind_parameter(15, c.wait_s)?;
+    stmt.raw_bind_parameter(16, c.talk_s)?;
+    stmt.raw_bind_parameter(17, c.hold_s)?;
+    stmt.raw_bind_parameter(18, c.wrap_s)?;
+    stmt.raw_bind_parameter(19, c.handle_s)?;
+    stmt.raw_bind_parameter(20, c.transferred)?;
+    stmt.raw_bind_parameter(21, c.resolved)?;
+    stmt.raw_bind_parameter(22, c.csat)?;
+    stmt.raw_bind_parameter(23, c.nps)?;
+    stmt.raw_bind_parameter(24, c.ces)?;
+    stmt.raw_bind_parameter(25, c.source_updated_at)?;
+    stmt.raw_execute()
 }
 
 impl StoreSink<'_> {
@@ -1178,5 +1202,28 @@ impl Workspace {
             out.push_str(&format!("## {table}\n{}\n", lines.join("\n")));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_written_on_the_stack_as_iso_text() {
+        let mut buf = [0u8; 10];
+        for (y, m, d, want) in [
+            (2026, 7, 1, "2026-07-01"),
+            (2026, 12, 31, "2026-12-31"),
+            (1999, 1, 9, "1999-01-09"),
+            (905, 10, 20, "0905-10-20"),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(day_bytes(day, &mut buf), Some(want));
+            assert_eq!(day_text(day), want, "the same text as the allocating form");
+        }
+        let far = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
+        assert_eq!(day_bytes(far, &mut buf), None, "left to day_text");
+        assert_eq!(day_text(far), "10000-01-01");
     }
 }

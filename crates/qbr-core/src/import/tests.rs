@@ -1538,3 +1538,33 @@ fn the_bulk_path_writes_exactly_what_the_row_by_row_path_writes() {
     assert_eq!(states[0].1, states[1].1, "and the same content digest");
     assert_eq!(states[0].2, states[1].2, "and undo the same way");
 }
+
+#[test]
+fn writes_after_an_import_check_foreign_keys_and_check_constraints_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let batch = import_ok(&mut ws, "interactions_generic.csv")
+        .batch_id
+        .unwrap();
+    let tx = ws.write().unwrap();
+    let insert = |batch: i64, outcome: &str| {
+        tx.conn().execute(
+            "INSERT INTO interaction (batch_id, source, contact_key, started_at, day, outcome)
+             VALUES (?1, 'generic', 'X1', 0, '2026-07-01', ?2)",
+            rusqlite::params![batch, outcome],
+        )
+    };
+    let bad_outcome = insert(batch, "lost").unwrap_err();
+    assert!(
+        bad_outcome.to_string().contains("CHECK constraint failed"),
+        "{bad_outcome}"
+    );
+    let no_batch = insert(batch + 100, "handled").unwrap_err();
+    assert!(
+        no_batch
+            .to_string()
+            .contains("FOREIGN KEY constraint failed"),
+        "{no_batch}"
+    );
+    insert(batch, "handled").expect("a valid row is taken");
+}

@@ -117,8 +117,10 @@ const BYTES_PER_ROW: u64 = 120;
 impl Workspace {
     /// A sink that writes an import into this workspace in one transaction.
     ///
-    /// Foreign-key checks are off for this transaction (seven parent look-ups per contact): every
-    /// id it writes is one it just read or created itself. The next write turns them back on.
+    /// Foreign-key and CHECK constraints are not checked in this transaction (seven parent
+    /// look-ups and a temporary B-tree for the outcome per contact): every id it writes is one it
+    /// just read or created itself, every checked text comes from a closed enum. The next write
+    /// checks them again.
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
         Ok(StoreSink {
             tx: self.write_with_foreign_keys(false)?,

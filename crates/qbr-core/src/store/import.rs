@@ -1063,9 +1063,12 @@ impl Sink for StoreSink<'_> {
             self.write_open_day(batch, day)?;
         }
         if std::mem::take(&mut self.rebuild_indexes) {
+            // The parsing thread is done by now: SQLite may sort with helper threads.
+            self.tx.conn().pragma_update(None, "threads", 2)?;
             for (_, sql) in BULK_INDEXES {
                 self.tx.conn().execute_batch(sql)?;
             }
+            self.tx.conn().pragma_update(None, "threads", 0)?;
         }
         let affected = std::mem::take(&mut self.affected);
         self.last_affected = None;

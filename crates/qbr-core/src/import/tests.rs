@@ -1386,3 +1386,185 @@ fn strip_table(dump: &str, table: &str) -> String {
     }
     out
 }
+
+/// Writes a generic interactions export of `rows` contacts whose days jump back and forth over
+/// 20 days (so days are written out of memory and met again), with every 50th contact on two
+/// rows in a row, customers on most contacts and CSAT on some. `offset` shifts the contact
+/// keys, so two such files with offsets closer than `rows` overlap.
+fn write_mixed_export(path: &Path, rows: u64, offset: u64) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        f,
+        "contact_id,started_at,channel,queue,agent,customer_id,outcome,wait_s,handle_s,resolved,csat"
+    )
+    .unwrap();
+    for i in 0..rows {
+        let n = i + offset;
+        let day = 1 + (n * 7 % 20);
+        let hour = 8 + n % 10;
+        let queue = ["Billing", "Sales", "Tech"][(n % 3) as usize];
+        let agent = format!("Agent {}", n % 17);
+        let customer = if n % 4 == 0 {
+            String::new()
+        } else {
+            format!("K{}", n % 900)
+        };
+        let (outcome, handle) = if n % 9 == 0 {
+            ("abandoned", String::new())
+        } else {
+            ("handled", format!("{}", 60 + n % 300))
+        };
+        let csat = if n % 5 == 0 {
+            format!("{}", 1 + n % 5)
+        } else {
+            String::new()
+        };
+        let line = format!(
+            "M{n},2026-07-{day:02} {hour:02}:{:02}:00,voice,{queue},{agent},{customer},{outcome},{},{handle},{},{csat}",
+            n % 60,
+            n % 40,
+            if n % 3 == 0 { "N" } else { "Y" },
+        );
+        writeln!(f, "{line}").unwrap();
+        if n % 50 == 0 {
+            // The same contact again, later in the file: counted once.
+            writeln!(f, "{line}").unwrap();
+        }
+    }
+}
+
+/// The schema (tables and indexes with their SQL) of a workspace.
+fn schema(ws: &Workspace) -> String {
+    let mut out = String::new();
+    let conn = rusqlite::Connection::open(ws.path()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}|{}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?.unwrap_or_default()
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        out.push_str(&row.unwrap());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_bulk_path_writes_exactly_what_the_row_by_row_path_writes() {
+    let files = tempfile::tempdir().unwrap();
+    let (a, b) = (files.path().join("q3_a.csv"), files.path().join("q3_b.csv"));
+    write_mixed_export(&a, 3_000, 0);
+    // Overlaps the first export's last 1,000 contacts.
+    write_mixed_export(&b, 2_000, 2_000);
+    let never = AtomicBool::new(false);
+    let mut states = Vec::new();
+    for bulk in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(dir.path(), Tz::UTC);
+        let fresh = (ws.test_dump(&[]), schema(&ws));
+        crate::store::FORCE_BULK.with(|f| f.set(Some(bulk)));
+        let ra = run(
+            &mut ws,
+            &a,
+            &ImportOptions::default(),
+            &mut |_| {},
+            &never,
+            now(),
+        );
+        let rb = run(
+            &mut ws,
+            &b,
+            &ImportOptions::default(),
+            &mut |_| {},
+            &never,
+            now(),
+        );
+        crate::store::FORCE_BULK.with(|f| f.set(None));
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!(
+            (ra.rows_read, ra.rows_taken, ra.rows_duplicate),
+            (3_060, 3_000, 60),
+            "60 contacts (every 50th) are twice in the first file"
+        );
+        assert_eq!(
+            (rb.rows_read, rb.rows_taken, rb.rows_duplicate),
+            (2_040, 1_000, 1_040),
+            "the second file's first 1,000 contacts are held by the first import, and 40 of its \
+             contacts are twice in it"
+        );
+        assert_eq!(
+            ws.overview().unwrap().counts.interactions,
+            4_000,
+            "M0..M3999 once each"
+        );
+        expect(
+            &ws.test_fact_totals(),
+            &[
+                (Measure::Offered, 4_000.0, "every contact once"),
+                (
+                    Measure::Abandoned,
+                    445.0,
+                    "n % 9 == 0 for n in 0..4000: 445",
+                ),
+            ],
+        );
+        assert_eq!(schema(&ws), fresh.1, "every index is back as it was");
+        let both = ws.test_dump(&[]);
+        let digest = ws.content_digest().unwrap();
+        ws.undo_import(rb.batch_id.unwrap(), now()).unwrap();
+        let undone_b = ws.test_dump(&["import_batch"]);
+        ws.undo_import(ra.batch_id.unwrap(), now()).unwrap();
+        assert_eq!(
+            ws.test_dump(&["import_batch"]),
+            strip_table(&fresh.0, "import_batch"),
+            "undoing both imports gives the fresh workspace back"
+        );
+        states.push((both, digest, undone_b));
+    }
+    assert_eq!(
+        states[0].0, states[1].0,
+        "bulk and row-by-row imports store the same rows"
+    );
+    assert_eq!(states[0].1, states[1].1, "and the same content digest");
+    assert_eq!(states[0].2, states[1].2, "and undo the same way");
+}
+
+#[test]
+fn writes_after_an_import_check_foreign_keys_and_check_constraints_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let batch = import_ok(&mut ws, "interactions_generic.csv")
+        .batch_id
+        .unwrap();
+    let tx = ws.write().unwrap();
+    let insert = |batch: i64, outcome: &str| {
+        tx.conn().execute(
+            "INSERT INTO interaction (batch_id, source, contact_key, started_at, day, outcome)
+             VALUES (?1, 'generic', 'X1', 0, '2026-07-01', ?2)",
+            rusqlite::params![batch, outcome],
+        )
+    };
+    let bad_outcome = insert(batch, "lost").unwrap_err();
+    assert!(
+        bad_outcome.to_string().contains("CHECK constraint failed"),
+        "{bad_outcome}"
+    );
+    let no_batch = insert(batch + 100, "handled").unwrap_err();
+    assert!(
+        no_batch
+            .to_string()
+            .contains("FOREIGN KEY constraint failed"),
+        "{no_batch}"
+    );
+    insert(batch, "handled").expect("a valid row is taken");
+}

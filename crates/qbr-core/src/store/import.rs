@@ -39,8 +39,23 @@ fn day_text(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-/// The customer index of `interaction`, exactly as migration 0001 creates it.
-const CUSTOMER_INDEX: &str = "CREATE INDEX interaction_customer ON interaction(customer_key, started_at) WHERE customer_key IS NOT NULL";
+/// The secondary indexes of `interaction` a bulk import drops and builds again at the end, by
+/// name and exactly as the migrations create them (0001, 0003), so the schema comes back
+/// byte-identical. The unique (source, contact_key) key stays: it finds duplicates as they come.
+const BULK_INDEXES: [(&str, &str); 3] = [
+    (
+        "interaction_customer",
+        "CREATE INDEX interaction_customer ON interaction(customer_key, started_at) WHERE customer_key IS NOT NULL",
+    ),
+    (
+        "interaction_batch_day",
+        "CREATE INDEX interaction_batch_day ON interaction(batch_id, day)",
+    ),
+    (
+        "interaction_day",
+        "CREATE INDEX interaction_day ON interaction(day)",
+    ),
+];
 
 /// `INSERT INTO interaction … ON CONFLICT DO NOTHING` with one parameter per contact column.
 fn insert_contact_sql() -> &'static str {
@@ -79,9 +94,16 @@ pub struct StoreSink<'a> {
     queue_thresholds: HashMap<i64, Option<u32>>,
     /// This batch's days with intervals: their facts are summed from `interval_row` at the end.
     interval_days: BTreeSet<String>,
-    /// The contact index on customers, dropped for a large import into a small table and built
-    /// again (sorted, much faster than row by row) before the batch finishes.
-    rebuild_customer_index: bool,
+    /// The secondary contact indexes ([`BULK_INDEXES`]), dropped for a large import into a small
+    /// table and built again (sorted, much faster than row by row) before the batch finishes.
+    rebuild_indexes: bool,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests force the bulk path (secondary indexes dropped and built again) on or off; `None`
+    /// lets the sizes decide.
+    pub(crate) static FORCE_BULK: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
 }
 
 /// Days of facts held in memory at once; older ones are written out. Exports come in time
@@ -95,8 +117,10 @@ const BYTES_PER_ROW: u64 = 120;
 impl Workspace {
     /// A sink that writes an import into this workspace in one transaction.
     ///
-    /// Foreign-key checks are off for this transaction (seven parent look-ups per contact): every
-    /// id it writes is one it just read or created itself. The next write turns them back on.
+    /// Foreign-key and CHECK constraints are not checked in this transaction (seven parent
+    /// look-ups and a temporary B-tree for the outcome per contact): every id it writes is one it
+    /// just read or created itself, every checked text comes from a closed enum. The next write
+    /// checks them again.
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
         Ok(StoreSink {
             tx: self.write_with_foreign_keys(false)?,
@@ -109,7 +133,7 @@ impl Workspace {
             closed_days: HashSet::new(),
             queue_thresholds: HashMap::new(),
             interval_days: BTreeSet::new(),
-            rebuild_customer_index: false,
+            rebuild_indexes: false,
         })
     }
 
@@ -543,40 +567,64 @@ fn fact_ids(ids: &[Option<i64>; 6]) -> [Option<i64>; 6] {
     [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]
 }
 
+/// `YYYY-MM-DD` of a day, written into a buffer on the stack (once per contact, no
+/// allocation); `None` for a year outside 0–9999, left to [`day_text`].
+fn day_bytes(d: NaiveDate, buf: &mut [u8; 10]) -> Option<&str> {
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let (m, day) = (d.month(), d.day());
+    let digits = [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        m / 10,
+        m % 10,
+        10,
+        day / 10,
+        day % 10,
+    ];
+    for (slot, v) in buf.iter_mut().zip(digits) {
+        *slot = if v == 10 { b'-' } else { b'0' + v as u8 };
+    }
+    std::str::from_utf8(buf).ok()
+}
+
 /// Runs the prepared [`insert_contact_sql`] for one contact; 1 when it was new, 0 when held.
+/// Binds each parameter in place (no parameter list built per contact).
 fn insert_contact(
     stmt: &mut rusqlite::Statement<'_>,
     batch: i64,
     c: &Interaction,
     ids: &[Option<i64>; 6],
 ) -> rusqlite::Result<usize> {
-    stmt.execute(params![
-        batch,
-        c.source,
-        c.contact_key,
-        c.started_at,
-        day_text(c.day),
-        ids[0],
-        ids[1],
-        ids[2],
-        ids[3],
-        ids[4],
-        ids[5],
-        c.customer_key,
-        c.direction,
-        c.outcome.as_str(),
-        c.wait_s,
-        c.talk_s,
-        c.hold_s,
-        c.wrap_s,
-        c.handle_s,
-        c.transferred,
-        c.resolved,
-        c.csat,
-        c.nps,
-        c.ces,
-        c.source_updated_at,
-    ])
+    let mut buf = [0u8; 10];
+    stmt.raw_bind_parameter(1, batch)?;
+    stmt.raw_bind_parameter(2, c.source.as_str())?;
+    stmt.raw_bind_parameter(3, c.contact_key.as_str())?;
+    stmt.raw_bind_parameter(4, c.started_at)?;
+    match day_bytes(c.day, &mut buf) {
+        Some(day) => stmt.raw_bind_parameter(5, day)?,
+        None => stmt.raw_bind_parameter(5, day_text(c.day))?,
+    }
+    for (i, id) in ids.iter().enumerate() {
+        stmt.raw_bind_parameter(6 + i, id)?;
+    }
+    stmt.raw_bind_parameter(12, c.customer_key.as_deref())?;
+    stmt.raw_bind_parameter(13, c.direction.as_deref())?;
+    stmt.raw_bind_parameter(14, c.outcome.as_str())?;
+    stmt.raw_bind_parameter(15, c.wait_s)?;
+    stmt.raw_bind_parameter(16, c.talk_s)?;
+    stmt.raw_bind_parameter(17, c.hold_s)?;
+    stmt.raw_bind_parameter(18, c.wrap_s)?;
+    stmt.raw_bind_parameter(19, c.handle_s)?;
+    stmt.raw_bind_parameter(20, c.transferred)?;
+    stmt.raw_bind_parameter(21, c.resolved)?;
+    stmt.raw_bind_parameter(22, c.csat)?;
+    stmt.raw_bind_parameter(23, c.nps)?;
+    stmt.raw_bind_parameter(24, c.ces)?;
+    stmt.raw_bind_parameter(25, c.source_updated_at)?;
+    stmt.raw_execute()
 }
 
 impl StoreSink<'_> {
@@ -771,19 +819,26 @@ impl Sink for StoreSink<'_> {
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
         self.batch_id = Some(self.tx.new_batch(batch)?);
         if batch.kind == Kind::Interactions.as_str() {
-            // Inserting contacts into the customer index one by one lands each at a random place;
-            // building it whole at the end sorts once. Worth it when the import is the larger part
-            // of the table; `max(id)` bounds the rows held without counting them.
+            // Inserting contacts into the secondary indexes one by one lands each at a random
+            // place; building them whole at the end sorts once. Worth it when the import is the
+            // larger part of the table; `max(id)` bounds the rows held without counting them.
+            // Nothing reads them before `finish` builds them again: the slow path of `contact`
+            // looks contacts up by the unique key, and recomputing days waits for `finish`.
             let held: i64 = self.tx.conn().query_row(
                 "SELECT coalesce(max(id), 0) FROM interaction",
                 [],
                 |r| r.get(0),
             )?;
-            if (held as u64) < batch.file_size / BYTES_PER_ROW {
-                self.tx
-                    .conn()
-                    .execute_batch("DROP INDEX interaction_customer")?;
-                self.rebuild_customer_index = true;
+            let bulk = (held as u64) < batch.file_size / BYTES_PER_ROW;
+            #[cfg(test)]
+            let bulk = FORCE_BULK.with(|f| f.get()).unwrap_or(bulk);
+            if bulk {
+                for (name, _) in BULK_INDEXES {
+                    self.tx
+                        .conn()
+                        .execute_batch(&format!("DROP INDEX {name}"))?;
+                }
+                self.rebuild_indexes = true;
             }
         }
         Ok(())
@@ -1007,8 +1062,13 @@ impl Sink for StoreSink<'_> {
         for day in days {
             self.write_open_day(batch, day)?;
         }
-        if std::mem::take(&mut self.rebuild_customer_index) {
-            self.tx.conn().execute_batch(CUSTOMER_INDEX)?;
+        if std::mem::take(&mut self.rebuild_indexes) {
+            // The parsing thread is done by now: SQLite may sort with helper threads.
+            self.tx.conn().pragma_update(None, "threads", 2)?;
+            for (_, sql) in BULK_INDEXES {
+                self.tx.conn().execute_batch(sql)?;
+            }
+            self.tx.conn().pragma_update(None, "threads", 0)?;
         }
         let affected = std::mem::take(&mut self.affected);
         self.last_affected = None;
@@ -1147,5 +1207,28 @@ impl Workspace {
             out.push_str(&format!("## {table}\n{}\n", lines.join("\n")));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_written_on_the_stack_as_iso_text() {
+        let mut buf = [0u8; 10];
+        for (y, m, d, want) in [
+            (2026, 7, 1, "2026-07-01"),
+            (2026, 12, 31, "2026-12-31"),
+            (1999, 1, 9, "1999-01-09"),
+            (905, 10, 20, "0905-10-20"),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(day_bytes(day, &mut buf), Some(want));
+            assert_eq!(day_text(day), want, "the same text as the allocating form");
+        }
+        let far = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
+        assert_eq!(day_bytes(far, &mut buf), None, "left to day_text");
+        assert_eq!(day_text(far), "10000-01-01");
     }
 }

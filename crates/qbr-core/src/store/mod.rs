@@ -41,6 +41,8 @@ use crate::measure::Dimension;
 use crate::settings::Settings;
 
 pub use aliases::{AliasSource, ProgramAlias};
+#[cfg(test)]
+pub(crate) use import::FORCE_BULK;
 pub use import::{StoreSink, UndoReport};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;
@@ -195,10 +197,15 @@ impl Workspace {
         self.write_with_foreign_keys(true)
     }
 
-    /// A write transaction with foreign-key checks on or off (the pragma only takes effect
-    /// outside a transaction, so it is set before each one begins).
+    /// A write transaction with foreign-key and CHECK constraints checked or not (the pragmas
+    /// are set before each transaction begins, so every other write checks both). Unchecked is
+    /// for an import, which writes only ids it read or created itself and values of closed
+    /// enums: SQLite evaluates a CHECK like `outcome IN (…4 values…)` by building a temporary
+    /// B-tree for every row written.
     pub(crate) fn write_with_foreign_keys(&mut self, checked: bool) -> Result<WriteTx<'_>> {
         self.conn.pragma_update(None, "foreign_keys", checked)?;
+        self.conn
+            .pragma_update(None, "ignore_check_constraints", !checked)?;
         let path = self.path.clone();
         let tx = self
             .conn

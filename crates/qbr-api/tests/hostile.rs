@@ -3,7 +3,8 @@
 //! CLI do. Each must be refused with a message naming the file, where the problem is and what
 //! was expected; the workspace's content digest must be the same after as before; and the run
 //! must stay within bounded memory (the zip bomb is refused from its declared sizes, before
-//! anything is inflated). The big files are generated here, not committed.
+//! anything is inflated; the bomb whose directory lies is refused once a part inflates past its
+//! declared size). The big files are generated here, not committed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -174,6 +175,14 @@ fn committed() -> Vec<Case> {
             file: repo().join("fixtures/import/xlsx_zip_bomb.xlsx"),
             words: &["inflates", "not opened"],
         },
+        Case {
+            file: at("xlsx_lying_sizes.xlsx"),
+            words: &[
+                "xl/worksheets/sheet1.xml",
+                "declares 4096 bytes",
+                "not opened",
+            ],
+        },
     ]
 }
 
@@ -196,6 +205,7 @@ fn every_hostile_file_is_refused_clearly_and_changes_nothing() {
         // behind another.
         let ws = dir.path().join(format!("{name}.qbr"));
         std::fs::copy(&base, &ws).unwrap();
+        let started = std::time::Instant::now();
         let result = import_files(
             &ws,
             std::slice::from_ref(&case.file),
@@ -236,7 +246,11 @@ fn every_hostile_file_is_refused_clearly_and_changes_nothing() {
             before,
             "{name}: a refused import must leave the workspace exactly as it was"
         );
-        eprintln!("{name}: {message}");
+        eprintln!(
+            "{name} ({} ms, peak so far {} MB): {message}",
+            started.elapsed().as_millis(),
+            peak_rss_mb()
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Nothing was inflated or held whole: the biggest input is 10 MB, the bomb inflates to 20 MB

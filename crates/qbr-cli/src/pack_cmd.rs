@@ -80,7 +80,7 @@ impl DefinitionArgs {
         workspace: &std::path::Path,
         period: Option<&str>,
     ) -> Result<PackDefinition, ErrorView> {
-        let today = Utc::now().date_naive();
+        let today = crate::now().date_naive();
         let mut def = match &self.template {
             Some(name) => api::pack_template(workspace, name)?.definition,
             None => api::default_pack_definition(workspace, period, today)?,
@@ -140,7 +140,7 @@ pub struct ExportArgs {
 }
 
 pub fn export(a: ExportArgs) -> Result<(), ErrorView> {
-    let now = Utc::now();
+    let now = crate::now();
     let view = match a.snapshot {
         Some(id) => api::export_snapshot(&a.workspace, id, &a.out)?,
         None => {

@@ -7,8 +7,12 @@
 //! 200), `QBR_KILL_ROWS` the contacts of the imported file (default 3,000), `QBR_KILL_SEED` the
 //! seed (default 20261124). The summary line `kill total: …` goes to stderr (`-- --nocapture`).
 //!
-//! Adding an operation (e.g. the PDF export once it lands) is one more entry in `operations()`:
-//! which prepared workspace it starts from and the `qbr` arguments it runs.
+//! Adding an operation is one more entry in `operations()`: which prepared workspace it starts
+//! from and the `qbr` arguments it runs. An operation that writes a file (`qbr export`, the PDF
+//! pack) names it with `{out}`: after each kill that path must hold no file or the complete file
+//! (byte for byte the calibration run's), a complete file may only be missing when the workspace
+//! is still in its state before, and the folder may hold nothing else but hidden `.NAME.PID.partial`
+//! temporary files (never a partial file under the target's name or extension).
 
 mod common;
 
@@ -113,6 +117,8 @@ struct Op {
     /// The prepared workspace it starts from.
     base: PathBuf,
     args: Vec<String>,
+    /// The file it writes (`{out}` in `args`), if any.
+    out: Option<PathBuf>,
 }
 
 fn operations(dir: &Path) -> Vec<Op> {
@@ -143,11 +149,13 @@ fn operations(dir: &Path) -> Vec<Op> {
             name: "import",
             base: plain.clone(),
             args: s(&["import", "{ws}", arg(&big)]),
+            out: None,
         },
         Op {
             name: "import-undo",
             base: loaded.clone(),
             args: s(&["import-undo", "{ws}", "2"]),
+            out: None,
         },
         Op {
             name: "settings",
@@ -162,6 +170,7 @@ fn operations(dir: &Path) -> Vec<Op> {
                 "--timezone",
                 "Europe/Dublin",
             ]),
+            out: None,
         },
         Op {
             name: "target add",
@@ -177,10 +186,11 @@ fn operations(dir: &Path) -> Vec<Op> {
                 "--from",
                 "2026-01-01",
             ]),
+            out: None,
         },
         Op {
             name: "cause add",
-            base: loaded,
+            base: loaded.clone(),
             args: s(&[
                 "cause",
                 "{ws}",
@@ -196,22 +206,50 @@ fn operations(dir: &Path) -> Vec<Op> {
                 "--title",
                 "Kill test cause",
             ]),
+            out: None,
         },
-        // The PDF export joins here once it lands: its output file must then be either absent
-        // or complete, and the workspace unchanged.
+        // The PDF pack: rendered, written to a temporary sibling and renamed, then its
+        // snapshot row stored.
+        Op {
+            name: "export",
+            base: loaded,
+            args: s(&["export", "{ws}", "--period", "2026-Q3", "--out", "{out}"]),
+            out: Some(dir.join("out").join("pack.pdf")),
+        },
     ]
 }
 
-fn with_ws(args: &[String], ws: &Path) -> Vec<String> {
-    args.iter()
-        .map(|a| {
-            if a == "{ws}" {
-                arg(ws).to_string()
-            } else {
-                a.clone()
-            }
+fn with_ws(op: &Op, ws: &Path) -> Vec<String> {
+    op.args
+        .iter()
+        .map(|a| match (a.as_str(), &op.out) {
+            ("{ws}", _) => arg(ws).to_string(),
+            ("{out}", Some(out)) => arg(out).to_string(),
+            _ => a.clone(),
         })
         .collect()
+}
+
+/// Empties the output folder of an operation that writes a file.
+fn clear_out(op: &Op) {
+    if let Some(out) = &op.out {
+        let dir = out.parent().unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).unwrap();
+    }
+}
+
+/// What the output folder holds after a run: the target's bytes (if present) and the names of
+/// the other files.
+fn read_out(out: &Path) -> (Option<Vec<u8>>, Vec<String>) {
+    let target = std::fs::read(out).ok();
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    let others = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| *n != name)
+        .collect();
+    (target, others)
 }
 
 #[derive(Default)]
@@ -220,6 +258,11 @@ struct Tally {
     before: u32,
     after: u32,
     finished_first: u32,
+    /// Output files: none, or complete while the workspace was still before (killed between the
+    /// rename and the snapshot row), and temporary files left behind by a kill.
+    no_file: u32,
+    file_before: u32,
+    partials_left: u32,
     failures: Vec<String>,
 }
 
@@ -237,12 +280,28 @@ fn killed_operations_leave_the_workspace_before_or_after_never_between() {
         let before = check(&ws).unwrap();
         // The shortest of three runs: the first is often slowed by a cold cache.
         let mut duration = std::time::Duration::MAX;
+        let mut complete: Option<Vec<u8>> = None;
         for _ in 0..3 {
             copy_workspace(&op.base, &ws);
+            clear_out(op);
             let started = Instant::now();
-            let status = qbr_cmd(&with_ws(&op.args, &ws)).status().unwrap();
+            let status = qbr_cmd(&with_ws(op, &ws)).status().unwrap();
             duration = duration.min(started.elapsed());
             assert!(status.success(), "{}: the operation itself fails", op.name);
+            if let Some(out) = &op.out {
+                let (file, others) = read_out(out);
+                let file = file.expect("a finished export leaves its file");
+                assert!(others.is_empty(), "a finished export leaves {others:?}");
+                assert!(file.starts_with(b"%PDF-") && file.len() > 10_000);
+                if let Some(c) = &complete {
+                    assert!(
+                        *c == file,
+                        "{}: the same run writes the same bytes",
+                        op.name
+                    );
+                }
+                complete = Some(file);
+            }
         }
         let after = check(&ws).unwrap();
         assert_ne!(
@@ -254,9 +313,10 @@ fn killed_operations_leave_the_workspace_before_or_after_never_between() {
         let mut t = Tally::default();
         for _ in 0..per_op {
             copy_workspace(&op.base, &ws);
+            clear_out(op);
             // From a third into the run (process start is of no interest) to past its usual end.
             let at = duration.mul_f64(0.3 + rng.unit() * 0.9);
-            let mut child = qbr_cmd(&with_ws(&op.args, &ws)).spawn().unwrap();
+            let mut child = qbr_cmd(&with_ws(op, &ws)).spawn().unwrap();
             std::thread::sleep(at);
             if child.try_wait().unwrap().is_some() {
                 t.finished_first += 1;
@@ -264,7 +324,36 @@ fn killed_operations_leave_the_workspace_before_or_after_never_between() {
             child.kill().ok(); // SIGKILL on Unix
             child.wait().unwrap();
             t.kills += 1;
-            match check(&ws) {
+            let state = check(&ws);
+            if let (Some(out), Ok(d)) = (&op.out, &state) {
+                let (file, others) = read_out(out);
+                match file {
+                    None if *d == after => t.failures.push(format!(
+                        "{} killed after {at:?}: the snapshot is stored but there is no file",
+                        op.name
+                    )),
+                    None => t.no_file += 1,
+                    Some(f) if Some(&f) != complete.as_ref() => t.failures.push(format!(
+                        "{} killed after {at:?}: {} holds {} bytes that are not the complete file",
+                        op.name,
+                        out.display(),
+                        f.len()
+                    )),
+                    Some(_) if *d == before => t.file_before += 1,
+                    Some(_) => {}
+                }
+                for o in &others {
+                    if o.starts_with('.') && o.ends_with(".partial") {
+                        t.partials_left += 1;
+                    } else {
+                        t.failures.push(format!(
+                            "{} killed after {at:?}: a stray file {o} beside the target",
+                            op.name
+                        ));
+                    }
+                }
+            }
+            match state {
                 Ok(d) if d == before => t.before += 1,
                 Ok(d) if d == after => t.after += 1,
                 Ok(_) => t.failures.push(format!(
@@ -280,6 +369,16 @@ fn killed_operations_leave_the_workspace_before_or_after_never_between() {
             "kill {:<12} kills {:>4}  before {:>4}  after {:>4}  (finished before the kill {}; a run takes {:?})",
             op.name, t.kills, t.before, t.after, t.finished_first, duration
         );
+        if op.out.is_some() {
+            eprintln!(
+                "     {:<12} output: none {:>4}, complete with the workspace before {:>4}, complete with it after {:>4}; hidden .partial temporaries left by kills {}",
+                "",
+                t.no_file,
+                t.file_before,
+                t.after,
+                t.partials_left
+            );
+        }
         total.kills += t.kills;
         total.before += t.before;
         total.after += t.after;

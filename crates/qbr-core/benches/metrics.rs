@@ -89,17 +89,24 @@ fn main() {
                 contacts as f64 / import_time.as_secs_f64()
             ),
         ));
+        rows.push((
+            "building: peak memory (VmHWM)".into(),
+            format!("{:.1} MB", peak_rss_mb()),
+        ));
     }
+    let t = Instant::now();
     let ws = Workspace::open(&ws_path).expect("open");
+    let open_time = t.elapsed();
     let ws_size = std::fs::metadata(&ws_path).map(|m| m.len()).unwrap_or(0);
     let info = ws.overview().expect("overview");
     rows.push((
         "workspace".into(),
         format!(
-            "{:.1} MB, {} contacts, {} fact rows",
+            "{:.1} MB, {} contacts, {} fact rows, opened in {:.1} ms",
             mb(ws_size),
             info.counts.interactions,
-            info.counts.facts
+            info.counts.facts,
+            ms(open_time)
         ),
     ));
 
@@ -184,7 +191,7 @@ fn main() {
         format!("{:.1} ms median ({:.1} ms cold)", ms(med), ms(cold)),
     ));
     rows.push((
-        "peak memory (VmHWM)".into(),
+        "peak memory of the whole run (VmHWM)".into(),
         format!("{:.1} MB", peak_rss_mb()),
     ));
     print_table("metrics benchmark", &rows);

@@ -1,7 +1,7 @@
 //! Readers: a file on disk to tables of text cells (a header and rows), whatever its format.
 //! Delimited text streams record by record through the `csv` crate after decoding (UTF-8 with or
 //! without BOM, UTF-16 with BOM, Windows-1252 otherwise); spreadsheets come sheet by sheet through
-//! `calamine` after a size check of the zip; JSON arrays, JSON Lines and concatenated objects come
+//! `calamine` after a size check of the zip (declared sizes, then actual inflated bytes); JSON arrays, JSON Lines and concatenated objects come
 //! through `serde_json`, nested objects flattened to dotted names (`Queue.Duration`).
 //!
 //! Promises: a delimited file is never held in memory whole; every refusal names the file; title
@@ -642,7 +642,9 @@ fn is_totals(row: &Row) -> bool {
 // Spreadsheets
 
 /// Refuses workbooks whose parts inflate beyond [`MAX_XLSX_UNCOMPRESSED`] or by more than
-/// [`MAX_XLSX_RATIO`], before calamine inflates anything.
+/// [`MAX_XLSX_RATIO`] according to the zip directory, before anything is inflated; then proves
+/// the directory true by inflating each part with a cap at its declared size, before calamine
+/// reads it.
 fn check_zip(path: &Path) -> Result<(), ImportError> {
     let label = file_label(path);
     let (file, _) = open_file(path)?;
@@ -678,6 +680,39 @@ fn check_zip(path: &Path) -> Result<(), ImportError> {
                 "the workbook unpacks to {} MB, more than the {} MB a spreadsheet import allows; export it as CSV instead",
                 total / 1_048_576,
                 MAX_XLSX_UNCOMPRESSED / 1_048_576
+            ),
+        ));
+    }
+    // The directory may lie: a crafted archive declares small sizes while its deflate streams
+    // inflate to far more. Each part is inflated once through a reader that stops one byte past
+    // its declared size (8 KB of buffer, at most `total` bytes inflated in all), so what calamine
+    // reads next is known to be what the directory declared.
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| {
+            ImportError::unreadable(&label, format!("the workbook is damaged ({e})"))
+        })?;
+        if entry.is_dir() {
+            continue;
+        }
+        let declared = entry.size();
+        let name = entry.name().unwrap_or_default().into_owned();
+        let inflated = std::io::copy(
+            &mut (&mut entry).take(declared.saturating_add(1)),
+            &mut std::io::sink(),
+        );
+        // Fewer bytes, more bytes, a checksum that does not match, a broken stream (the zip
+        // crate stops at the declared size itself, as an error): the part is not what the
+        // directory says.
+        let found = match inflated {
+            Ok(n) if n == declared => continue,
+            Ok(n) if n > declared => "more".to_string(),
+            Ok(n) => format!("only {n} bytes"),
+            Err(e) => format!("something else ({e})"),
+        };
+        return Err(ImportError::unreadable(
+            &label,
+            format!(
+                "the workbook part {name} declares {declared} bytes in its zip directory but unpacks to {found}, which no export does: the file is damaged or crafted; it was not opened"
             ),
         ));
     }

@@ -411,12 +411,16 @@ pub fn parse_timestamp(text: &str, ctx: &TimeContext) -> Result<Option<DateTime<
 }
 
 /// A spreadsheet serial date (1900 date system: day 1 is 1900-01-01, with Lotus' phantom
-/// 1900-02-29, so serials from 61 on count from 1899-12-30).
+/// 1900-02-29, so serials from 61 on count from 1899-12-30). None for a serial no date can
+/// hold (not finite, or beyond chrono's range), never a panic.
 pub fn serial_to_naive(serial: f64) -> Option<NaiveDateTime> {
+    if !serial.is_finite() {
+        return None;
+    }
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_hms_opt(0, 0, 0)?;
     let serial = if serial < 61.0 { serial + 1.0 } else { serial };
     let ms = (serial * 86_400_000.0).round() as i64;
-    base.checked_add_signed(chrono::Duration::milliseconds(ms))
+    base.checked_add_signed(chrono::TimeDelta::try_milliseconds(ms)?)
 }
 
 fn parse_with_offset(t: &str) -> Option<DateTime<FixedOffset>> {
@@ -768,5 +772,18 @@ mod tests {
         for text in ["2026-07", "07/2026", "Jul 2026", "July 2026", "2026-07-15"] {
             assert_eq!(parse_month(text, &c).unwrap(), july, "{text:?}");
         }
+    }
+
+    #[test]
+    fn serials_no_date_can_hold_are_none_not_a_panic() {
+        // Found by the `values` fuzz target: -2.02e19 days overflowed chrono's milliseconds.
+        for serial in [-2.0e19, 1.0e300, f64::NAN, f64::INFINITY] {
+            assert_eq!(serial_to_naive(serial), None, "{serial}");
+        }
+        // Day 1 is 1900-01-01; from 61 on (after the phantom 1900-02-29) days count from 1899-12-30.
+        let day = |s: f64| serial_to_naive(s).unwrap().to_string();
+        assert_eq!(day(1.0), "1900-01-01 00:00:00");
+        assert_eq!(day(61.0), "1900-03-01 00:00:00");
+        assert_eq!(day(46204.1875), "2026-07-01 04:30:00");
     }
 }

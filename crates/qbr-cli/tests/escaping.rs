@@ -1,0 +1,368 @@
+//! Imported text that tries to break the PDF or the preview SVG: agent, queue and program names
+//! and a cause's text holding PDF string syntax (`) Tj ET (`, `\`, unbalanced parentheses,
+//! `%PDF`), markup (`<script>`, `&amp;`, quotes), non-Latin and right-to-left text and emoji.
+//! The pack is exported for both audiences with the real `qbr`; `qpdf --check` must pass, and
+//! `pdftotext` must read every string back literally (agents only in the internal pack; the
+//! client pack shows pseudonyms). The preview SVG of every page must parse as XML with no
+//! element or attribute coming from the data, and its text must hold the same strings.
+//!
+//! Lato 2.0 covers Latin, Greek and Cyrillic, which the PDF shows and `pdftotext` reads back.
+//! Characters it lacks (Hebrew, Arabic, CJK, emoji) are the documented replacement: drawn as
+//! Lato's missing-glyph box and absent from the PDF's text layer, while the rest of the same
+//! string is intact (pinned by [`in_lato`]); the preview SVG keeps them as text.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use common::{arg, ok_json};
+use qbr_api::pack::{default_pack_definition, preview_pack};
+use qbr_api::PackMetricChoice;
+use quick_xml::events::Event;
+use quick_xml::XmlVersion;
+
+/// Agent names: each is shown in the internal pack's agent breakdown.
+const AGENTS: [&str; 9] = [
+    "Ann ) Tj ET (BT",
+    r"Back\slash \\ Bo",
+    "<script>x</script>",
+    "%PDF-1.7 Eve",
+    "(Paren (open",
+    "Zoë Łukasz Ørsted",
+    "Ωmega Ярослава",
+    "Say \"hi\" & 'bye'",
+    "שלום Dana مرحبا",
+];
+/// Queue names: the queue breakdown.
+const QUEUES: [&str; 3] = ["Billing ) Tj (", "<b>Q&amp;A</b>", "李小龙 Sales 😀"];
+/// The one program.
+const PROGRAM: &str = r"Prog \ (x) <y> %PDF";
+const CAUSE_TITLE: &str = "Outage ) Tj ET ( <script>alert('x')</script>";
+const CAUSE_TEXT: &str = r"Backslash \ and (a(b)c) %PDF-1.4 endstream שלום 😀 done.";
+
+/// A contacts CSV of July to September 2026 using the names above.
+fn hostile_csv(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("hostile_names.csv");
+    let mut f = std::fs::File::create(&p).unwrap();
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    writeln!(
+        f,
+        "contact_id,started_at,channel,program,queue,agent,outcome,wait_s,talk_s,hold_s,wrap_s,transferred,resolved,csat"
+    )
+    .unwrap();
+    for i in 0..900 {
+        let month = 7 + i % 3;
+        let day = 1 + (i / 3) % 28;
+        let outcome = if i % 11 == 0 { "abandoned" } else { "handled" };
+        writeln!(
+            f,
+            "E{i},2026-{month:02}-{day:02}T{:02}:{:02}:00Z,voice,{},{},{},{outcome},{},{},{},{},{},{},{}",
+            9 + i % 8,
+            i % 60,
+            q(PROGRAM),
+            q(QUEUES[i % QUEUES.len()]),
+            q(AGENTS[i % AGENTS.len()]),
+            5 + i % 90,
+            150 + i % 300,
+            i % 20,
+            15 + i % 40,
+            if i % 6 == 0 { "Y" } else { "N" },
+            if i % 4 == 0 { "N" } else { "Y" },
+            1 + i % 5
+        )
+        .unwrap();
+    }
+    p
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs (poppler-utils / qpdf installed): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The workspace: the hostile file imported and a client-visible cause with hostile text.
+fn workspace(dir: &Path) -> std::path::PathBuf {
+    let ws = dir.join("escaping.qbr");
+    ok_json(&[
+        "init",
+        arg(&ws),
+        "--client",
+        "Escape ) Tj ( <Client>",
+        "--timezone",
+        "UTC",
+        "--json",
+    ]);
+    let csv = hostile_csv(dir);
+    let report = ok_json(&["import", arg(&ws), arg(&csv), "--json"]);
+    assert_eq!(
+        report[0]["rows_taken"].as_u64(),
+        Some(900),
+        "every row is taken: {report}"
+    );
+    let out = common::qbr(&[
+        "cause",
+        arg(&ws),
+        "add",
+        "--metric",
+        "aht",
+        "--from",
+        "2026-08-01",
+        "--to",
+        "2026-08-31",
+        "--category",
+        "technology",
+        "--title",
+        CAUSE_TITLE,
+        "--description",
+        CAUSE_TEXT,
+        "--visibility",
+        "client",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ws
+}
+
+/// Exports the Q3 pack with an AHT page by `dim` for `audience` and returns the PDF's text.
+fn export(ws: &Path, out: &Path, audience: &str, dim: &str) -> String {
+    ok_json(&[
+        "export",
+        arg(ws),
+        "--period",
+        "2026-Q3",
+        "--out",
+        arg(out),
+        "--audience",
+        audience,
+        "--metric",
+        &format!("aht={dim}"),
+        "--metric",
+        "service_level=program",
+        "--prepared-by",
+        "Pat ) Tj ( \\ <me>",
+        "--json",
+    ]);
+    let check = tool("qpdf", &["--check", arg(out)]);
+    // No warning either (qpdf exits 0 with warnings too).
+    assert!(!check.contains("WARNING"), "{check}");
+    assert!(
+        check.contains("No syntax or stream encoding errors found"),
+        "{check}"
+    );
+    tool("pdftotext", &[arg(out), "-"])
+}
+
+/// What the PDF's text layer holds of `s`: the characters Lato has, runs of spaces collapsed.
+fn in_lato(s: &str) -> String {
+    let lacks = |c: char| matches!(c as u32, 0x0590..=0x06FF | 0x3000..=0x9FFF | 0x1F000..=0x1FAFF);
+    s.chars()
+        .filter(|&c| !lacks(c))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The PDF's lines, spaces collapsed.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn has_line(text: &str, want: &str) -> bool {
+    lines(text).iter().any(|l| l == want)
+}
+
+#[test]
+fn imported_text_is_shown_literally_in_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+
+    // Internal: agents by name, each as its own chart label, exactly.
+    let internal = export(&ws, &dir.path().join("internal.pdf"), "internal", "agent");
+    for a in AGENTS {
+        let want = in_lato(a);
+        assert!(
+            has_line(&internal, &want),
+            "the internal pack shows the agent {a:?} as {want:?}:\n{internal}"
+        );
+    }
+    assert_eq!(in_lato(AGENTS[8]), "Dana", "the lacked glyphs are left out");
+    for s in ["Escape ) Tj ( <Client>", "Pat ) Tj ( \\ <me>", PROGRAM] {
+        assert!(has_line(&internal, s), "{s:?} is a line of:\n{internal}");
+    }
+    let cause = lines(&internal).join("\n");
+    assert!(cause.contains(CAUSE_TITLE), "the cause's title, literally");
+    assert!(
+        cause.contains(&in_lato(CAUSE_TEXT)) || {
+            // The description may wrap: compare it without line ends.
+            lines(&internal).join(" ").contains(&in_lato(CAUSE_TEXT))
+        },
+        "the cause's text {:?} in:\n{internal}",
+        in_lato(CAUSE_TEXT)
+    );
+
+    // Queues, by queue.
+    let by_queue = export(&ws, &dir.path().join("queues.pdf"), "internal", "queue");
+    for q in QUEUES {
+        assert!(
+            has_line(&by_queue, &in_lato(q)),
+            "the queue {q:?} as {:?}:\n{by_queue}",
+            in_lato(q)
+        );
+    }
+
+    // Client: no agent by name, pseudonyms instead; the client cause and the names that are not
+    // people still literal.
+    let client = export(&ws, &dir.path().join("client.pdf"), "client", "agent");
+    for a in AGENTS {
+        assert!(
+            !client.contains(&in_lato(a)),
+            "the client pack names the agent {a:?}"
+        );
+    }
+    let pseudonyms = lines(&client)
+        .iter()
+        .filter(|l| l.starts_with("Agent ") && l.len() <= 9)
+        .count();
+    assert!(
+        pseudonyms >= AGENTS.len(),
+        "{pseudonyms} pseudonyms:\n{client}"
+    );
+    assert!(has_line(&client, PROGRAM));
+    assert!(lines(&client).join("\n").contains(CAUSE_TITLE));
+}
+
+/// Every page of the preview, for `audience` with an AHT page by `dim`: parsed as XML (any
+/// syntax error fails), with the element names seen and the text content (entities resolved).
+fn preview(ws: &Path, audience: &str, dim: &str) -> (Vec<String>, String) {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
+    let mut def = default_pack_definition(ws, Some("2026-Q3"), today).unwrap();
+    def.audience = audience.into();
+    def.prepared_by = "Pat ) Tj ( \\ <me>".into();
+    def.metrics = vec![PackMetricChoice {
+        metric_id: "aht".into(),
+        dimension: dim.into(),
+        control: false,
+        drivers: false,
+    }];
+    let pages = preview_pack(ws, Some("2026-Q3"), &def, today, now)
+        .unwrap()
+        .pages;
+    assert!(pages.len() >= 4, "{} pages", pages.len());
+    let (mut elements, mut text) = (Vec::new(), String::new());
+    for (i, svg) in pages.iter().enumerate() {
+        let mut reader = quick_xml::Reader::from_str(svg);
+        // The embedded fonts' CSS is not text of the page.
+        let mut in_style = false;
+        loop {
+            match reader.read_event() {
+                Err(e) => panic!("page {}: not well-formed XML: {e}", i + 1),
+                Ok(Event::Eof) => break,
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                    let name = e.name().as_ref().to_string();
+                    for a in e.attributes() {
+                        let a = a.unwrap_or_else(|err| panic!("page {}: attribute: {err}", i + 1));
+                        let v = a.normalized_value(XmlVersion::Implicit1_0).unwrap();
+                        assert!(
+                            !v.contains("Tj") && !v.contains("script"),
+                            "page {}: data in the attribute {name} {v:?}",
+                            i + 1
+                        );
+                    }
+                    in_style = name == "style";
+                    elements.push(name);
+                }
+                Ok(Event::Text(_)) if in_style => {}
+                Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
+                Ok(Event::GeneralRef(r)) => match r.resolve_char_ref().unwrap() {
+                    Some(c) => text.push(c),
+                    None => text.push(match &*r.into_inner() {
+                        "lt" => '<',
+                        "gt" => '>',
+                        "amp" => '&',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => panic!("page {}: unknown entity &{other};", i + 1),
+                    }),
+                },
+                Ok(Event::End(_)) => {
+                    in_style = false;
+                    text.push('\n');
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+    (elements, text)
+}
+
+#[test]
+fn imported_text_is_escaped_in_the_preview_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    for (audience, dim, names) in [
+        ("internal", "agent", &AGENTS[..]),
+        ("internal", "queue", &QUEUES[..]),
+        ("client", "program", &[PROGRAM][..]),
+    ] {
+        let (elements, text) = preview(&ws, audience, dim);
+        // Markup in the data stays text: no element the renderer does not draw with.
+        for e in &elements {
+            assert!(
+                [
+                    "svg", "defs", "style", "g", "rect", "path", "line", "polyline", "polygon",
+                    "circle", "text", "tspan", "image", "clipPath", "title"
+                ]
+                .contains(&e.as_str()),
+                "{audience}/{dim}: an element <{e}> in the preview"
+            );
+        }
+        // The SVG keeps every character (the web view falls back to a system font for the
+        // glyphs Lato lacks). Names are whole chart labels; longer text may be set as several
+        // runs (bold title, wrapped words), so it is compared with runs joined by spaces.
+        let labels: Vec<&str> = text.lines().collect();
+        for s in names {
+            assert!(
+                labels.contains(s),
+                "{audience}/{dim}: {s:?} is a text of the preview:\n{}",
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for s in [
+            "Escape ) Tj ( <Client>",
+            "Pat ) Tj ( \\ <me>",
+            CAUSE_TITLE,
+            CAUSE_TEXT,
+        ] {
+            assert!(flat.contains(s), "{audience}/{dim}: {s:?} in the preview");
+        }
+        if audience == "client" {
+            for a in AGENTS {
+                assert!(!text.contains(a), "the client preview names {a:?}");
+            }
+        }
+    }
+}

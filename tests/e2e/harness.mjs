@@ -121,7 +121,16 @@ export function appProcesses(home) {
       if (!environ.split("\0").includes(`HOME=${home}`)) continue;
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       const kb = (key) => Number((status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m")) ?? [])[1] ?? 0);
-      out.push({ pid: Number(pid), comm, rssKb: kb("VmRSS"), hwmKb: kb("VmHWM") });
+      // PSS shares each shared page (the WebKit and GTK libraries every process maps) among the
+      // processes mapping it, so a sum over processes counts each page once.
+      let pssKb = 0;
+      try {
+        const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+        pssKb = Number((rollup.match(/^Pss:\s+(\d+) kB/m) ?? [])[1] ?? 0);
+      } catch {
+        // Kernels without smaps_rollup: PSS stays 0 and only RSS is reported.
+      }
+      out.push({ pid: Number(pid), comm, rssKb: kb("VmRSS"), hwmKb: kb("VmHWM"), pssKb });
     } catch {
       // Gone already, or not ours to read.
     }

@@ -122,6 +122,8 @@ impl Workspace {
     /// just read or created itself, every checked text comes from a closed enum. The next write
     /// checks them again.
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
+        self.conn
+            .pragma_update(None, "cache_size", -super::IMPORT_CACHE_KIB)?;
         Ok(StoreSink {
             tx: self.write_with_foreign_keys(false)?,
             settings,

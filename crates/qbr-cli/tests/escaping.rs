@@ -15,10 +15,9 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use common::{arg, ok_json};
+use common::{arg, ok_json, tool};
 use qbr_api::pack::{default_pack_definition, preview_pack};
 use qbr_api::PackMetricChoice;
 use quick_xml::events::Event;
@@ -76,20 +75,6 @@ fn hostile_csv(dir: &Path) -> std::path::PathBuf {
         .unwrap();
     }
     p
-}
-
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} runs (poppler-utils / qpdf installed): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The workspace: the hostile file imported and a client-visible cause with hostile text.

@@ -6,9 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{arg, ok_json, qbr};
+use common::{arg, ok_json, qbr, tool};
 use serde_json::Value;
 
 fn ok(args: &[&str]) -> String {
@@ -24,20 +23,6 @@ fn ok(args: &[&str]) -> String {
 /// A fresh demo for a test that changes it.
 fn demo() -> (tempfile::TempDir, PathBuf) {
     common::fresh_demo()
-}
-
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} runs (poppler-utils / qpdf installed): {e}"));
-    assert!(
-        out.status.success(),
-        "{name} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The PDF's text in reading order, one line a line (pdftotext -layout keeps table rows whole).

@@ -65,6 +65,19 @@ fn definition(audience: &str, metrics: &[(&str, &str)]) -> PackDefinition {
     }
 }
 
+/// `qbr metrics` for 2026-Q3, whole account: what the pack's numbers must equal.
+fn q3_report(path: &std::path::Path) -> MetricsReport {
+    metrics_report(
+        path,
+        &MetricsQuery {
+            period: Some("2026-Q3".into()),
+            ..MetricsQuery::default()
+        },
+        today(),
+    )
+    .unwrap()
+}
+
 fn build(path: &std::path::Path, def: &PackDefinition) -> (Document, MetricsReport) {
     let mut ws = Workspace::open(path).unwrap();
     build_document(&mut ws, path, Some("2026-Q3"), def, today(), now()).unwrap()
@@ -77,15 +90,7 @@ fn the_summary_shows_the_numbers_of_metrics_report() {
         &path,
         &definition("internal", &[("service_level", "program")]),
     );
-    let expected = metrics_report(
-        &path,
-        &MetricsQuery {
-            period: Some("2026-Q3".into()),
-            ..MetricsQuery::default()
-        },
-        today(),
-    )
-    .unwrap();
+    let expected = q3_report(&path);
     assert_eq!(
         report, expected,
         "the pack reads the very report `qbr metrics` prints"
@@ -411,15 +416,7 @@ fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
 #[test]
 fn a_new_pack_gives_a_page_to_each_metric_with_a_target_or_a_cause_in_the_period() {
     let (_dir, path) = demo();
-    let report = metrics_report(
-        &path,
-        &MetricsQuery {
-            period: Some("2026-Q3".into()),
-            ..MetricsQuery::default()
-        },
-        today(),
-    )
-    .unwrap();
+    let report = q3_report(&path);
     let overall = &report.groups[0].metrics;
     let ids = |def: &PackDefinition| -> Vec<String> {
         def.metrics.iter().map(|m| m.metric_id.clone()).collect()

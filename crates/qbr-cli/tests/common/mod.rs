@@ -47,3 +47,18 @@ pub fn fresh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
     let path = demo_in(dir.path());
     (dir, path)
 }
+
+/// Runs a system tool (pdftotext, qpdf, …) and returns what it printed; it must succeed.
+pub fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} runs (poppler-utils / qpdf installed): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -142,13 +142,18 @@ pub async fn open_workspace_dialog(
 }
 
 /// Debug builds only: `QBR_DESK_TEST_SAVE_DIR` stands in for the save dialog (end-to-end tests
-/// cannot drive it); the suggested file name is used inside that folder.
-pub fn test_save(suggested: &str) -> Option<PathBuf> {
+/// cannot drive it).
+pub fn test_save_dir() -> Option<PathBuf> {
     if cfg!(debug_assertions) {
-        std::env::var_os("QBR_DESK_TEST_SAVE_DIR").map(|d| PathBuf::from(d).join(suggested))
+        std::env::var_os("QBR_DESK_TEST_SAVE_DIR").map(PathBuf::from)
     } else {
         None
     }
+}
+
+/// The file a save dialog would give in an end-to-end test: `suggested` in the test save folder.
+pub fn test_save(suggested: &str) -> Option<PathBuf> {
+    test_save_dir().map(|d| d.join(suggested))
 }
 
 /// Asks where to save a new workspace, creates it with `request`, and opens it.

@@ -29,16 +29,33 @@ pub struct ImportState {
 }
 
 /// What a drop onto the window means: one `.qbr` file alone is a workspace to open; anything else
-/// is files to import. Folders and anything that is not a regular file are left out.
-pub fn classify_drop(paths: &[PathBuf]) -> (String, Vec<PathBuf>) {
+/// is files to import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropKind {
+    Workspace,
+    Import,
+}
+
+impl DropKind {
+    /// The name `DropEventView.kind` carries to the UI.
+    fn as_str(self) -> &'static str {
+        match self {
+            DropKind::Workspace => "workspace",
+            DropKind::Import => "import",
+        }
+    }
+}
+
+/// Sorts a drop: folders and anything that is not a regular file are left out.
+pub fn classify_drop(paths: &[PathBuf]) -> (DropKind, Vec<PathBuf>) {
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
     let is_workspace = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("qbr"));
     let kind = if files.len() == 1 && is_workspace(&files[0]) {
-        "workspace"
+        DropKind::Workspace
     } else {
-        "import"
+        DropKind::Import
     };
-    (kind.to_string(), files)
+    (kind, files)
 }
 
 fn file_names(paths: &[PathBuf]) -> Vec<String> {
@@ -68,7 +85,7 @@ pub fn on_drag_drop(app: &AppHandle, event: &DragDropEvent) {
                 *dropped = files;
             }
             DropEventView {
-                kind,
+                kind: kind.as_str().into(),
                 file_names: names,
             }
         }
@@ -115,8 +132,8 @@ pub async fn take_dropped_files(
 pub fn take_dropped_workspace(imports: &ImportState) -> CmdResult<PathBuf> {
     let files = std::mem::take(&mut *imports.dropped.lock().map_err(internal)?);
     match classify_drop(&files) {
-        (kind, mut files) if kind == "workspace" => Ok(files.remove(0)),
-        _ => Err(ErrorView {
+        (DropKind::Workspace, mut files) => Ok(files.remove(0)),
+        (DropKind::Import, _) => Err(ErrorView {
             code: ErrorCode::InvalidInput,
             message: "drop one .qbr workspace file to open it".into(),
         }),
@@ -276,7 +293,8 @@ mod tests {
 
     #[test]
     fn a_lone_workspace_file_opens_and_anything_else_imports_without_folders() {
-        let dir = std::env::temp_dir().join(format!("qbr-drop-{}", std::process::id()));
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         std::fs::create_dir_all(dir.join("folder")).unwrap();
         let ws = dir.join("Acme.QBR");
         let csv = dir.join("calls.csv");
@@ -286,19 +304,38 @@ mod tests {
 
         assert_eq!(
             classify_drop(std::slice::from_ref(&ws)),
-            ("workspace".into(), vec![ws.clone()])
+            (DropKind::Workspace, vec![ws.clone()])
         );
         assert_eq!(
             classify_drop(&[csv.clone(), dir.join("folder"), missing]),
-            ("import".into(), vec![csv.clone()]),
+            (DropKind::Import, vec![csv.clone()]),
             "a folder and a vanished file are left out"
         );
         assert_eq!(
             classify_drop(&[ws.clone(), csv.clone()]).0,
-            "import",
+            DropKind::Import,
             "a workspace among exports is not opened"
         );
         assert_eq!(file_names(&[csv]), vec!["calls.csv".to_string()]);
-        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_dropped_workspace_is_taken_once_and_exports_are_not_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path().join("acme.qbr");
+        let csv = tmp.path().join("calls.csv");
+        std::fs::write(&ws, b"x").unwrap();
+        std::fs::write(&csv, b"x").unwrap();
+        let state = ImportState::default();
+
+        *state.dropped.lock().unwrap() = vec![ws.clone()];
+        assert_eq!(take_dropped_workspace(&state).unwrap(), ws);
+        let again = take_dropped_workspace(&state).unwrap_err();
+        assert_eq!(again.code, ErrorCode::InvalidInput, "a drop is taken once");
+
+        *state.dropped.lock().unwrap() = vec![csv];
+        let e = take_dropped_workspace(&state).unwrap_err();
+        assert_eq!(e.message, "drop one .qbr workspace file to open it");
+        assert!(state.dropped.lock().unwrap().is_empty());
     }
 }

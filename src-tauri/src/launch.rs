@@ -163,35 +163,19 @@ mod tests {
         );
     }
 
-    /// A fresh folder under the system's temporary folder, removed at the end of the test.
-    struct TempDir(PathBuf);
-    impl TempDir {
-        fn new(name: &str) -> TempDir {
-            let dir = std::env::temp_dir().join(format!("qbr-desk-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
-        }
-    }
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
     #[test]
     fn only_an_existing_regular_file_passes_the_check() {
-        let tmp = TempDir::new("launch-check");
-        let file = tmp.0.join("acme.qbr");
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("acme.qbr");
         std::fs::write(&file, b"anything: the workspace check comes later").unwrap();
         assert_eq!(check_workspace_file(&file), Ok(()));
 
-        let missing = tmp.0.join("gone.qbr");
+        let missing = tmp.path().join("gone.qbr");
         let e = check_workspace_file(&missing).unwrap_err();
         assert_eq!(e.code, ErrorCode::NotFound);
         assert_eq!(e.message, format!("{} does not exist", missing.display()));
 
-        let folder = tmp.0.join("folder.qbr");
+        let folder = tmp.path().join("folder.qbr");
         std::fs::create_dir(&folder).unwrap();
         let e = check_workspace_file(&folder).unwrap_err();
         assert_eq!(e.code, ErrorCode::NotAWorkspace);
@@ -204,7 +188,7 @@ mod tests {
         );
 
         // Opening a named pipe to read it would wait forever for a writer: it is refused unread.
-        let fifo = tmp.0.join("pipe.qbr");
+        let fifo = tmp.path().join("pipe.qbr");
         let made = std::process::Command::new("mkfifo")
             .arg(&fifo)
             .status()

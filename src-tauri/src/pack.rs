@@ -15,7 +15,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::{current_path, internal, test_save, AppState, CmdResult};
+use crate::commands::{current_path, internal, test_save, test_save_dir, AppState, CmdResult};
 
 /// Asks where to save a file; `None` when cancelled. The extension is added when missing.
 fn save_dialog(
@@ -79,7 +79,7 @@ pub async fn show_in_folder(saved: State<'_, LastSaved>) -> CmdResult<String> {
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
     // End-to-end tests (debug builds with the save dialog replaced) have no file manager to show.
-    if test_save("x").is_none() {
+    if test_save_dir().is_none() {
         open::that_detached(&folder).map_err(|e| ErrorView {
             code: ErrorCode::Internal,
             message: format!(

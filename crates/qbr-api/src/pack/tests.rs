@@ -421,18 +421,12 @@ fn a_new_pack_gives_a_page_to_each_metric_with_a_target_or_a_cause_in_the_period
     let ids = |def: &PackDefinition| -> Vec<String> {
         def.metrics.iter().map(|m| m.metric_id.clone()).collect()
     };
-    let with_target: Vec<String> = report
+    let (with_target, untargeted): (Vec<String>, Vec<String>) = report
         .definitions
         .iter()
-        .filter(|d| overall.get(&d.id).is_some_and(|e| e.target.is_some()))
+        .filter(|d| overall.contains_key(&d.id))
         .map(|d| d.id.clone())
-        .collect();
-    let untargeted: Vec<String> = report
-        .definitions
-        .iter()
-        .filter(|d| overall.get(&d.id).is_some_and(|e| e.target.is_none()))
-        .map(|d| d.id.clone())
-        .collect();
+        .partition(|id| overall[id].target.is_some());
     assert!(!with_target.is_empty() && untargeted.len() >= 2);
     let before = default_pack_definition(&path, Some("2026-Q3"), today()).unwrap();
     assert_eq!(ids(&before), with_target);

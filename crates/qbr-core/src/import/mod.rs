@@ -720,7 +720,7 @@ pub fn run_into(
                         Ok(Some(Parsed::Survey(survey))) => {
                             let (mut key, m, contact) = *survey;
                             if let Some(members) = match contact {
-                                Some(c) => sink.contact_members(&c)?,
+                                Some(c) => sink.contact_members(&c, key.day)?,
                                 None => None,
                             } {
                                 // The survey's own dimensions win; the contact fills the gaps.

@@ -76,9 +76,11 @@ pub trait Sink {
     fn refusal(&mut self, refusal: &Refusal) -> Result<(), ImportError>;
     /// The dimension members (in [`crate::Dimension::ALL`] order) of a contact already held,
     /// found by its contact key in any source, so a survey about it is counted where it was.
+    /// `near` is the survey's day: the store looks for the contact in the month before it.
     fn contact_members(
         &mut self,
         contact_key: &str,
+        near: NaiveDate,
     ) -> Result<Option<[Option<String>; 6]>, ImportError>;
     /// Derives contact facts and closes the batch with its counts.
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
@@ -209,6 +211,7 @@ impl Sink for MemorySink {
     fn contact_members(
         &mut self,
         contact_key: &str,
+        _near: NaiveDate,
     ) -> Result<Option<[Option<String>; 6]>, ImportError> {
         Ok(self
             .contacts
@@ -256,7 +259,12 @@ impl Sink for MemorySink {
 
 /// True when `candidate` is a later delivery of `held` (both carry the source's update time).
 pub fn newer(candidate: &Interaction, held: &Interaction) -> bool {
-    match (candidate.source_updated_at, held.source_updated_at) {
+    newer_update(candidate.source_updated_at, held.source_updated_at)
+}
+
+/// True when a delivery updated at `candidate` is later than one updated at `held`.
+pub fn newer_update(candidate: Option<i64>, held: Option<i64>) -> bool {
+    match (candidate, held) {
         (Some(c), Some(h)) => c > h,
         (Some(_), None) => true,
         _ => false,

@@ -1460,7 +1460,7 @@ fn schema(ws: &Workspace) -> String {
 }
 
 #[test]
-fn the_bulk_path_writes_exactly_what_the_row_by_row_path_writes() {
+fn small_blocks_and_a_small_window_store_exactly_what_large_ones_store() {
     let files = tempfile::tempdir().unwrap();
     let (a, b) = (files.path().join("q3_a.csv"), files.path().join("q3_b.csv"));
     write_mixed_export(&a, 3_000, 0);
@@ -1468,11 +1468,11 @@ fn the_bulk_path_writes_exactly_what_the_row_by_row_path_writes() {
     write_mixed_export(&b, 2_000, 2_000);
     let never = AtomicBool::new(false);
     let mut states = Vec::new();
-    for bulk in [true, false] {
+    for small in [true, false] {
         let dir = tempfile::tempdir().unwrap();
         let mut ws = workspace(dir.path(), Tz::UTC);
         let fresh = (ws.test_dump(&[]), schema(&ws));
-        crate::store::FORCE_BULK.with(|f| f.set(Some(bulk)));
+        crate::store::SMALL_BLOCKS.with(|f| f.set(small));
         let ra = run(
             &mut ws,
             &a,
@@ -1489,7 +1489,6 @@ fn the_bulk_path_writes_exactly_what_the_row_by_row_path_writes() {
             &never,
             now(),
         );
-        crate::store::FORCE_BULK.with(|f| f.set(None));
         let (ra, rb) = (ra.unwrap(), rb.unwrap());
         assert_eq!(
             (ra.rows_read, ra.rows_taken, ra.rows_duplicate),
@@ -1518,24 +1517,33 @@ fn the_bulk_path_writes_exactly_what_the_row_by_row_path_writes() {
                 ),
             ],
         );
-        assert_eq!(schema(&ws), fresh.1, "every index is back as it was");
+        assert_eq!(schema(&ws), fresh.1, "the schema is as it was");
+        let blocks = ws
+            .test_number("SELECT count(*) FROM contact_block", [])
+            .unwrap();
         let both = ws.test_dump(&[]);
-        let digest = ws.content_digest().unwrap();
         ws.undo_import(rb.batch_id.unwrap(), now()).unwrap();
         let undone_b = ws.test_dump(&["import_batch"]);
         ws.undo_import(ra.batch_id.unwrap(), now()).unwrap();
+        crate::store::SMALL_BLOCKS.with(|f| f.set(false));
         assert_eq!(
             ws.test_dump(&["import_batch"]),
             strip_table(&fresh.0, "import_batch"),
             "undoing both imports gives the fresh workspace back"
         );
-        states.push((both, digest, undone_b));
+        states.push((both, blocks, undone_b));
     }
     assert_eq!(
         states[0].0, states[1].0,
-        "bulk and row-by-row imports store the same rows"
+        "7-contact blocks with days leaving the window and coming back store the same contacts \
+         and facts as 4,096-contact blocks"
     );
-    assert_eq!(states[0].1, states[1].1, "and the same content digest");
+    assert!(
+        states[0].1 >= 4_000.0 / 7.0 && states[1].1 < 100.0,
+        "{} small blocks, {} large ones",
+        states[0].1,
+        states[1].1
+    );
     assert_eq!(states[0].2, states[1].2, "and undo the same way");
 }
 
@@ -1547,24 +1555,104 @@ fn writes_after_an_import_check_foreign_keys_and_check_constraints_again() {
         .batch_id
         .unwrap();
     let tx = ws.write().unwrap();
-    let insert = |batch: i64, outcome: &str| {
+    let insert = |batch: i64, grain: &str| {
         tx.conn().execute(
-            "INSERT INTO interaction (batch_id, source, contact_key, started_at, day, outcome)
-             VALUES (?1, 'generic', 'X1', 0, '2026-07-01', ?2)",
-            rusqlite::params![batch, outcome],
+            "INSERT INTO fact (batch_id, day, grain) VALUES (?1, '2026-07-01', ?2)",
+            rusqlite::params![batch, grain],
         )
     };
-    let bad_outcome = insert(batch, "lost").unwrap_err();
+    let bad_grain = insert(batch, "week").unwrap_err();
     assert!(
-        bad_outcome.to_string().contains("CHECK constraint failed"),
-        "{bad_outcome}"
+        bad_grain.to_string().contains("CHECK constraint failed"),
+        "{bad_grain}"
     );
-    let no_batch = insert(batch + 100, "handled").unwrap_err();
+    let no_batch = insert(batch + 100, "day").unwrap_err();
     assert!(
         no_batch
             .to_string()
             .contains("FOREIGN KEY constraint failed"),
         "{no_batch}"
     );
-    insert(batch, "handled").expect("a valid row is taken");
+    insert(batch, "day").expect("a valid row is taken");
+}
+
+#[test]
+fn a_format_6_workspace_keeps_its_contacts_in_blocks() {
+    // Written by the format-6 build (fixtures/README.md): Amazon Connect records and a later
+    // delivery of two of them (one replaces the first import's copy, one is a duplicate), two
+    // overlapping generic exports, the generic fixture and a Qualtrics survey.
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/workspaces/format-6.qbr");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("client.qbr");
+    std::fs::copy(&fixture, &copy).unwrap();
+    let mut ws = Workspace::open(&copy).unwrap();
+    assert_eq!(ws.format_version().unwrap(), crate::store::FORMAT_VERSION);
+    assert_eq!(
+        ws.overview().unwrap().counts.interactions,
+        17,
+        "the 17 rows of `interaction` are now in blocks"
+    );
+    assert_eq!(
+        ws.test_number(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'interaction'",
+            []
+        ),
+        Some(0.0),
+        "the old table is gone"
+    );
+    assert_eq!(
+        ws.test_number(
+            "SELECT count(*) FROM interaction_superseded WHERE block_id IS NULL",
+            []
+        ),
+        Some(1.0),
+        "the contact the update took over is kept, without a block to go back to"
+    );
+
+    // Undo the update: its replacement and duplicate go back to the first Amazon Connect import,
+    // read from the moved blocks. The result must equal importing everything but the update.
+    ws.undo_import(2, now()).unwrap();
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let mut fresh = Workspace::create(
+        &fresh_dir.path().join("fresh.qbr"),
+        &ws.settings().unwrap(),
+        now(),
+    )
+    .unwrap();
+    for name in [
+        "amazon_connect_ctr.jsonl",
+        "interactions_overlap_a.csv",
+        "interactions_overlap_b.csv",
+        "interactions_generic.csv",
+        "qualtrics_survey.csv",
+    ] {
+        import_ok(&mut fresh, name);
+    }
+    assert_eq!(
+        ws.overview().unwrap().counts.interactions,
+        fresh.overview().unwrap().counts.interactions
+    );
+    assert_eq!(
+        format!("{:?}", ws.test_fact_totals()),
+        format!("{:?}", fresh.test_fact_totals()),
+        "every measure as if the update had never been imported"
+    );
+    let contacts = |ws: &Workspace| {
+        // Contacts without their batch ids (the fresh workspace numbers its imports 1–5).
+        let dump = ws.test_dump(&[]);
+        let section = dump
+            .split("## ")
+            .find(|s| s.starts_with("contact_block"))
+            .unwrap()
+            .to_string();
+        let mut lines: Vec<String> = section
+            .lines()
+            .skip(1)
+            .map(|l| l.split_once('|').unwrap().1.to_string())
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(contacts(&ws), contacts(&fresh), "the very same contacts");
 }

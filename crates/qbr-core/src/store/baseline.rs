@@ -1,33 +1,27 @@
-//! Plain SQL aggregates over the raw `interaction` rows, for the benchmarks only: the yardstick
-//! the metrics engine is measured against (the same sums a scorecard or a series needs, computed
-//! straight from the contacts with one GROUP BY, without facts).
+//! Aggregates straight from the raw contacts, for the benchmarks only: the yardstick the metrics
+//! engine is measured against (the same sums a scorecard or a series needs, computed by decoding
+//! every contact of the span, without facts).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::FxHashMap;
 
+use super::contacts::each_block_between;
 use super::Workspace;
 use crate::error::Result;
+use crate::import::Outcome;
 
-const CONTACT_SUMS: &str = "
-    sum(outcome IN ('handled', 'abandoned')) AS offered,
-    sum(outcome = 'handled') AS handled,
-    sum(outcome = 'abandoned') AS abandoned,
-    sum(outcome = 'abandoned' AND wait_s <= 5) AS short_abandoned,
-    sum(outcome = 'handled' AND wait_s <= CASE channel_id WHEN 1 THEN 20 WHEN 2 THEN 60
-                                          WHEN 3 THEN 300 ELSE 86400 END) AS in_threshold,
-    sum(CASE WHEN outcome = 'handled' THEN wait_s END) AS answer_wait_s,
-    sum(CASE WHEN outcome = 'handled' THEN talk_s END) AS talk_s,
-    sum(CASE WHEN outcome = 'handled' THEN hold_s END) AS hold_s,
-    sum(CASE WHEN outcome = 'handled' THEN wrap_s END) AS wrap_s,
-    sum(CASE WHEN outcome = 'handled' THEN handle_s END) AS handle_s,
-    sum(outcome = 'handled' AND transferred) AS transferred,
-    sum(outcome = 'handled' AND resolved) AS fcr_resolved,
-    sum(outcome = 'handled' AND resolved IS NOT NULL) AS fcr_eligible,
-    count(csat) AS csat_responses, sum(csat >= 4) AS csat_satisfied, sum(csat) AS csat_sum,
-    count(nps) AS nps_responses, sum(nps >= 9) AS nps_promoters, sum(nps <= 6) AS nps_detractors,
-    count(ces) AS ces_responses, sum(ces) AS ces_sum";
+/// The service threshold the benchmarks' channels use (voice, chat, email), by channel id.
+fn threshold(channel: Option<i64>) -> f64 {
+    match channel {
+        Some(1) => 20.0,
+        Some(2) => 60.0,
+        Some(3) => 300.0,
+        _ => 86_400.0,
+    }
+}
 
 impl Workspace {
-    /// The contact sums of a scorecard per program over `start..=end`, from raw interactions;
+    /// The contact sums of a scorecard per program over `start..=end`, from raw contacts;
     /// returns the number of groups.
     #[doc(hidden)]
     pub fn baseline_interaction_sums_by_program(
@@ -35,35 +29,57 @@ impl Workspace {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<usize> {
-        let sql = format!(
-            "SELECT program_id, {CONTACT_SUMS} FROM interaction
-             WHERE day BETWEEN ?1 AND ?2 GROUP BY program_id"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([start.to_string(), end.to_string()], |r| {
-            r.get::<_, Option<i64>>(0)
+        // offered, handled, abandoned, short abandoned, in threshold, waits, talk, handle,
+        // csat responses, csat sum.
+        let mut groups: FxHashMap<Option<i64>, [f64; 10]> = FxHashMap::default();
+        each_block_between(&self.conn, start, end, |b| {
+            for c in b.held() {
+                let s = groups.entry(c.ids[1]).or_default();
+                let handled = c.outcome()? == Outcome::Handled;
+                let abandoned = c.outcome()? == Outcome::Abandoned;
+                let wait = c.wait_s.unwrap_or(0.0);
+                s[0] += (handled || abandoned) as u8 as f64;
+                s[1] += handled as u8 as f64;
+                s[2] += abandoned as u8 as f64;
+                s[3] += (abandoned && wait <= 5.0) as u8 as f64;
+                s[4] += (handled && wait <= threshold(c.ids[0])) as u8 as f64;
+                if handled {
+                    s[5] += wait;
+                    s[6] += c.talk_s.unwrap_or(0.0);
+                    s[7] += c.handle_s.unwrap_or(0.0);
+                }
+                if let Some(v) = c.csat {
+                    s[8] += 1.0;
+                    s[9] += v as f64;
+                }
+            }
+            Ok(())
         })?;
-        Ok(rows.count())
+        Ok(groups.len())
     }
 
-    /// The service-level sums per ISO week over `start..=end`, from raw interactions; returns
-    /// the number of weeks.
+    /// The service-level sums per ISO week over `start..=end`, from raw contacts; returns the
+    /// number of weeks.
     #[doc(hidden)]
     pub fn baseline_interaction_weekly_service_level(
         &self,
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<usize> {
-        let sql = "SELECT strftime('%Y-%W', day) AS week,
-                    sum(outcome = 'handled' AND wait_s <= CASE channel_id WHEN 1 THEN 20
-                        WHEN 2 THEN 60 WHEN 3 THEN 300 ELSE 86400 END),
-                    sum(outcome IN ('handled', 'abandoned')),
-                    sum(outcome = 'abandoned' AND wait_s <= 5)
-             FROM interaction WHERE day BETWEEN ?1 AND ?2 GROUP BY week";
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([start.to_string(), end.to_string()], |r| {
-            r.get::<_, String>(0)
+        let mut weeks: FxHashMap<(i32, u32), [u64; 3]> = FxHashMap::default();
+        each_block_between(&self.conn, start, end, |b| {
+            let week = b.day.iso_week();
+            let s = weeks.entry((week.year(), week.week())).or_default();
+            for c in b.held() {
+                let handled = c.outcome()? == Outcome::Handled;
+                let abandoned = c.outcome()? == Outcome::Abandoned;
+                let wait = c.wait_s.unwrap_or(0.0);
+                s[0] += (handled && wait <= threshold(c.ids[0])) as u64;
+                s[1] += (handled || abandoned) as u64;
+                s[2] += (abandoned && wait <= 5.0) as u64;
+            }
+            Ok(())
         })?;
-        Ok(rows.count())
+        Ok(weeks.len())
     }
 }

@@ -6,13 +6,31 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::Result;
 
-pub(super) const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0002_import.sql"),
-    include_str!("migrations/0003_performance.sql"),
-    include_str!("migrations/0004_rollup.sql"),
-    include_str!("migrations/0005_import_speed.sql"),
-    include_str!("migrations/0006_pack.sql"),
+/// One step of the format: its SQL, then, for a change SQL cannot make alone, a Rust step in the
+/// same transaction.
+#[derive(Clone, Copy)]
+pub(crate) struct Migration {
+    pub sql: &'static str,
+    pub then: Option<fn(&Connection) -> Result<()>>,
+}
+
+impl Migration {
+    pub(crate) const fn sql(sql: &'static str) -> Migration {
+        Migration { sql, then: None }
+    }
+}
+
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration::sql(include_str!("migrations/0001_initial.sql")),
+    Migration::sql(include_str!("migrations/0002_import.sql")),
+    Migration::sql(include_str!("migrations/0003_performance.sql")),
+    Migration::sql(include_str!("migrations/0004_rollup.sql")),
+    Migration::sql(include_str!("migrations/0005_import_speed.sql")),
+    Migration::sql(include_str!("migrations/0006_pack.sql")),
+    Migration {
+        sql: include_str!("migrations/0007_contact_blocks.sql"),
+        then: Some(super::contacts::move_rows_into_blocks),
+    },
 ];
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
@@ -21,10 +39,17 @@ pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
 }
 
 /// [`migrate`] over a given list (tests add a failing one).
-pub(super) fn migrate_with(conn: &mut Connection, from: i64, migrations: &[&str]) -> Result<()> {
+pub(super) fn migrate_with(
+    conn: &mut Connection,
+    from: i64,
+    migrations: &[Migration],
+) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for sql in &migrations[from as usize..] {
-        tx.execute_batch(sql)?;
+    for m in &migrations[from as usize..] {
+        tx.execute_batch(m.sql)?;
+        if let Some(step) = m.then {
+            step(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", migrations.len() as i64)?;
     tx.commit()?;

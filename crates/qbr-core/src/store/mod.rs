@@ -15,6 +15,7 @@ mod actions;
 mod aliases;
 mod baseline;
 mod causes;
+mod contacts;
 mod custom_metrics;
 mod digest;
 mod import;
@@ -42,7 +43,7 @@ use crate::settings::Settings;
 
 pub use aliases::{AliasSource, ProgramAlias};
 #[cfg(test)]
-pub(crate) use import::FORCE_BULK;
+pub(crate) use contacts::SMALL_BLOCKS;
 pub use import::{StoreSink, UndoReport};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;
@@ -120,7 +121,10 @@ impl Workspace {
     }
 
     /// [`Workspace::open`] with a given migration list, so tests can make one fail.
-    pub(crate) fn open_with(path: &Path, migrations_list: &[&str]) -> Result<Workspace> {
+    pub(crate) fn open_with(
+        path: &Path,
+        migrations_list: &[migrations::Migration],
+    ) -> Result<Workspace> {
         let format_version = migrations_list.len() as i64;
         check_header(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -327,8 +331,14 @@ fn check_header(path: &Path) -> Result<()> {
     let change_counter = be32(24);
     let pages = be32(28) as u64;
     let valid_for = be32(92);
-    // The in-header page count is trustworthy only when written by the same change as the counter.
-    if valid_for == change_counter && pages > 0 && len < pages * page_size {
+    // The in-header page count is trustworthy only when written by the same change as the counter,
+    // and only without a write-ahead log: a checkpoint writes page 1 before the pages that extend
+    // the file, so a process killed in mid-checkpoint leaves a short file whose log still holds
+    // every page (SQLite finishes the checkpoint on the next open).
+    let wal_len = std::fs::metadata(format!("{}-wal", path.display()))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if valid_for == change_counter && pages > 0 && len < pages * page_size && wal_len == 0 {
         return Err(not_workspace(&format!(
             "the file is truncated ({len} bytes of the {} it should have)",
             pages * page_size

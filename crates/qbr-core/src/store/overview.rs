@@ -59,7 +59,7 @@ impl Workspace {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
         };
         let counts = RowCounts {
-            interactions: count("SELECT count(*) FROM interaction")?,
+            interactions: count("SELECT coalesce(sum(contacts), 0) FROM contact_block")?,
             facts: count("SELECT count(*) FROM fact")?,
             programs: count("SELECT count(*) FROM program")?,
             queues: count("SELECT count(*) FROM queue")?,
@@ -72,7 +72,7 @@ impl Workspace {
         };
         let data_range = self.conn.query_row(
             "SELECT min(d), max(d) FROM (SELECT min(day) AS d FROM fact UNION ALL SELECT max(day) FROM fact
-                                         UNION ALL SELECT min(day) FROM interaction UNION ALL SELECT max(day) FROM interaction)",
+                                         UNION ALL SELECT min(day) FROM contact_block UNION ALL SELECT max(day) FROM contact_block)",
             [],
             |r| {
                 let first: Option<String> = r.get(0)?;

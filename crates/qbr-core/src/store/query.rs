@@ -263,62 +263,127 @@ impl Workspace {
         scope: &FactScope<'_>,
         window_days: u32,
     ) -> Result<Vec<ResolutionCell>> {
+        use super::contacts::{each_block_between, Names, CONTACT_DIMENSIONS};
+        use crate::import::Outcome;
+
         let window_s = i64::from(window_days) * 86_400;
-        let mut params: Vec<Value> = vec![
-            Value::Text(day_text(scope.start)),
-            Value::Text(day_text(scope.end)),
-            Value::Integer(window_s),
-        ];
-        let filters = filter_sql("i", scope.filters, &mut params);
-        let groups: String = scope
-            .group_by
-            .iter()
-            .enumerate()
-            .map(|(i, d)| format!("i.{} AS g{i}, ", super::member_id_column(*d)))
-            .collect();
-        let group_cols: String = (0..scope.group_by.len())
-            .map(|i| format!("g{i}, "))
-            .collect();
-        let slot = match scope.split {
-            TimeSplit::Day => "i.day",
-            TimeSplit::Month => "substr(i.day, 1, 8) || '01'",
+        let last: Option<i64> =
+            self.conn
+                .query_row("SELECT max(last_customer_at) FROM contact_block", [], |r| {
+                    r.get(0)
+                })?;
+        let Some(last) = last else {
+            return Ok(Vec::new());
         };
-        let (name_cols, joins) = name_joins(scope.group_by);
-        let sql = format!(
-            "SELECT {name_cols}a.slot, a.resolved, a.eligible FROM (
-                 SELECT {group_cols}slot, sum(resolved) AS resolved, count(*) AS eligible FROM (
-                     SELECT {groups}{slot} AS slot,
-                            NOT EXISTS (
-                                SELECT 1 FROM interaction j
-                                WHERE j.customer_key = i.customer_key
-                                  AND j.started_at BETWEEN i.started_at AND i.started_at + ?3
-                                  AND (j.started_at > i.started_at OR j.id > i.id)
-                                  AND j.{NOT_UNDONE}
-                            ) AS resolved
-                     FROM interaction i
-                     WHERE i.outcome = 'handled' AND i.customer_key IS NOT NULL
-                       AND i.day BETWEEN ?1 AND ?2
-                       AND i.started_at + ?3 <= (SELECT max(started_at) FROM interaction
-                                                 WHERE customer_key IS NOT NULL AND {NOT_UNDONE})
-                       AND i.{NOT_UNDONE}{filters}
-                 )
-                 GROUP BY {group_cols}slot
-             ) a{joins}"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let n = scope.group_by.len();
-        let rows = stmt.query_map(params_from_iter(params), |r| {
-            let key = (0..n)
-                .map(|i| r.get::<_, Option<String>>(i))
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(ResolutionCell {
-                key,
-                slot: parse_day(&r.get::<_, String>(n)?)?,
-                resolved: r.get::<_, i64>(n + 1)? as u64,
-                eligible: r.get::<_, i64>(n + 2)? as u64,
-            })
+        let names = Names::load(&self.conn)?;
+        let position = |d: Dimension| CONTACT_DIMENSIONS.iter().position(|x| *x == d);
+        // Filters as member ids: alternatives within a dimension; every dimension must hold.
+        let mut allowed: Vec<(usize, Vec<i64>)> = Vec::new();
+        for d in Dimension::ALL {
+            let wanted: Vec<&String> = scope
+                .filters
+                .iter()
+                .filter(|(fd, _)| *fd == d)
+                .map(|(_, n)| n)
+                .collect();
+            if wanted.is_empty() {
+                continue;
+            }
+            let Some(at) = position(d) else {
+                return Ok(Vec::new());
+            };
+            let ids = wanted.iter().filter_map(|n| names.id(d, n)).collect();
+            allowed.push((at, ids));
+        }
+        let group_at: Vec<Option<usize>> = scope.group_by.iter().map(|d| position(*d)).collect();
+
+        /// A contact with a customer key: (customer, start, storage order, eligible group).
+        type Seen = (u64, i64, (i64, u32), Option<u32>);
+        let mut seen: Vec<Seen> = Vec::new();
+        let mut groups: Vec<(Vec<Option<i64>>, NaiveDate)> = Vec::new();
+        let mut group_index: rustc_hash::FxHashMap<(Vec<Option<i64>>, NaiveDate), u32> =
+            Default::default();
+        // A repeat starts at most `window_days` after the contact it follows, a day more for
+        // time zones.
+        let to = scope.end + chrono::Duration::days(i64::from(window_days) + 1);
+        each_block_between(&self.conn, scope.start, to, |b| {
+            let slot_day = match scope.split {
+                TimeSplit::Day => b.day,
+                TimeSplit::Month => b.day.with_day(1).unwrap_or(b.day),
+            };
+            for (i, c) in b.slots.iter().enumerate() {
+                let Some(c) = c else { continue };
+                let Some(customer) = &c.customer_key else {
+                    continue;
+                };
+                let eligible = b.day <= scope.end
+                    && c.outcome()? == Outcome::Handled
+                    && c.started_at + window_s <= last
+                    && allowed
+                        .iter()
+                        .all(|(at, ids)| c.ids[*at].is_some_and(|id| ids.contains(&id)));
+                let group = if eligible {
+                    let key: Vec<Option<i64>> = group_at
+                        .iter()
+                        .map(|at| at.and_then(|at| c.ids[at]))
+                        .collect();
+                    let next = groups.len() as u32;
+                    let g = *group_index
+                        .entry((key.clone(), slot_day))
+                        .or_insert_with(|| {
+                            groups.push((key, slot_day));
+                            next
+                        });
+                    Some(g)
+                } else {
+                    None
+                };
+                seen.push((
+                    xxhash_rust::xxh3::xxh3_64(customer.as_bytes()),
+                    c.started_at,
+                    (b.id.unwrap_or(0), i as u32),
+                    group,
+                ));
+            }
+            Ok(())
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        // Each contact's next interaction by the same customer, in time then storage order.
+        seen.sort_unstable_by_key(|s| (s.0, s.1, s.2));
+        let mut counts = vec![(0u64, 0u64); groups.len()];
+        for (i, s) in seen.iter().enumerate() {
+            let Some(g) = s.3 else { continue };
+            let repeated = seen
+                .get(i + 1)
+                .is_some_and(|n| n.0 == s.0 && n.1 <= s.1 + window_s);
+            let cell = &mut counts[g as usize];
+            cell.1 += 1;
+            if !repeated {
+                cell.0 += 1;
+            }
+        }
+        let mut cells: Vec<(Vec<Option<i64>>, ResolutionCell)> = groups
+            .into_iter()
+            .zip(counts)
+            .map(|((ids, slot), (resolved, eligible))| {
+                let key = scope
+                    .group_by
+                    .iter()
+                    .zip(&ids)
+                    .map(|(d, id)| names.name(*d, *id).map(str::to_string))
+                    .collect();
+                (
+                    ids,
+                    ResolutionCell {
+                        key,
+                        slot,
+                        resolved,
+                        eligible,
+                    },
+                )
+            })
+            .collect();
+        cells.sort_by(|a, b| (&a.0, a.1.slot).cmp(&(&b.0, b.1.slot)));
+        Ok(cells.into_iter().map(|(_, c)| c).collect())
     }
 }
 
@@ -530,13 +595,8 @@ mod tests {
         ];
         for (key, customer, at, outcome) in rows {
             let day = DateTime::from_timestamp(*at, 0).unwrap().date_naive();
-            tx.conn()
-                .execute(
-                    "INSERT INTO interaction (batch_id, source, contact_key, started_at, day, customer_key, outcome)
-                     VALUES (?1, 'generic', ?2, ?3, ?4, ?5, ?6)",
-                    rusqlite::params![b, key, at, day_text(day), customer, outcome],
-                )
-                .unwrap();
+            let outcome = crate::import::Outcome::parse(outcome).unwrap();
+            tx.test_contact(b, key, *at, day, None, *customer, outcome);
         }
         tx.commit().unwrap();
         let cells = ws

@@ -134,9 +134,9 @@ impl<'a> WriteTx<'a> {
             "UPDATE import_batch SET
                 rows_read = ?2, rows_taken = ?3, rows_refused = ?4, rows_duplicate = ?5, finished_at = ?6,
                 first_day = (SELECT min(d) FROM (SELECT min(day) AS d FROM fact WHERE batch_id = ?1
-                                                  UNION ALL SELECT min(day) FROM interaction WHERE batch_id = ?1)),
+                                                  UNION ALL SELECT min(day) FROM contact_block WHERE batch_id = ?1)),
                 last_day  = (SELECT max(d) FROM (SELECT max(day) AS d FROM fact WHERE batch_id = ?1
-                                                  UNION ALL SELECT max(day) FROM interaction WHERE batch_id = ?1))
+                                                  UNION ALL SELECT max(day) FROM contact_block WHERE batch_id = ?1))
              WHERE id = ?1",
             params![
                 batch_id,

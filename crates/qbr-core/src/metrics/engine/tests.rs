@@ -926,13 +926,15 @@ fn repeat_contact_fcr_uses_interactions() {
             ("4", "c3", t0 + 20 * day), // the last contact: too recent to judge
         ] {
             let date = DateTime::from_timestamp(at, 0).unwrap().date_naive();
-            tx.conn()
-                .execute(
-                    "INSERT INTO interaction (batch_id, source, contact_key, started_at, day, program_id, customer_key, outcome)
-                     VALUES (?1, 'generic', ?2, ?3, ?4, ?5, ?6, 'handled')",
-                    rusqlite::params![b, key, at, date.format("%Y-%m-%d").to_string(), program, customer],
-                )
-                .unwrap();
+            tx.test_contact(
+                b,
+                key,
+                at,
+                date,
+                Some(program),
+                Some(customer),
+                crate::import::Outcome::Handled,
+            );
         }
         tx.commit().unwrap();
     }

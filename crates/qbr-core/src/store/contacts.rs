@@ -1,0 +1,1160 @@
+//! The contact store (format 7): a batch's contacts of one day, in blocks.
+//!
+//! A block is one row of `contact_block`: up to [`BLOCK_CONTACTS`] contacts of one batch, one
+//! day and one source, encoded with postcard and compressed with LZ4 behind a codec byte. A slot
+//! left empty (`None`) is a contact a later import took over; undoing that import puts the
+//! contact back in the same slot. Contacts are the import's own business (duplicates,
+//! replacements, undo, recomputing a day's facts), plus survey linking and repeat-contact FCR:
+//! every reader wants whole days, so a block is the unit of reading and writing.
+//!
+//! Finding a contact by its key: the same contact delivered twice (overlapping exports, Amazon
+//! Connect's later deliveries) starts at the same moment, so it is looked for among the contacts
+//! of its own day and the two days either side ([`Window`]); the days' keys are hashed in memory
+//! (xxh3, 64 bits) and every hit is confirmed on the key itself.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::import::rollup::{Interaction, Outcome};
+use crate::measure::Dimension;
+use crate::settings::Channel;
+
+/// Contacts per block: small enough that taking one contact over rewrites little, large enough
+/// that a quarter of a big program is a few hundred rows.
+pub(crate) const BLOCK_CONTACTS: usize = 4096;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests pack contacts 7 to a block and keep at most 50 decoded, so that full blocks, days
+    /// leaving the window and coming back all happen on small files.
+    pub(crate) static SMALL_BLOCKS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The first byte of `data`: postcard slots, LZ4 with the size prepended.
+const CODEC_POSTCARD_LZ4: u8 = 1;
+
+/// A block never inflates beyond this (a damaged file must not ask for gigabytes).
+const MAX_BLOCK_BYTES: usize = 64 << 20;
+
+/// Days either side of a contact's own day where another delivery of it is looked for.
+pub(crate) const KEY_DAYS: i64 = 2;
+
+/// The dimensions of a contact's member ids, in the order of [`StoredContact::ids`].
+pub(crate) const CONTACT_DIMENSIONS: [Dimension; 6] = [
+    Dimension::Channel,
+    Dimension::Program,
+    Dimension::Queue,
+    Dimension::Site,
+    Dimension::Team,
+    Dimension::Agent,
+];
+
+/// One contact as stored: an [`Interaction`] with member ids instead of names, without the
+/// source and day its block carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct StoredContact {
+    pub contact_key: String,
+    pub started_at: i64,
+    /// Member ids in [`CONTACT_DIMENSIONS`] order.
+    pub ids: [Option<i64>; 6],
+    pub customer_key: Option<String>,
+    pub direction: Option<String>,
+    pub outcome: u8,
+    pub wait_s: Option<f64>,
+    pub talk_s: Option<f64>,
+    pub hold_s: Option<f64>,
+    pub wrap_s: Option<f64>,
+    pub handle_s: Option<f64>,
+    pub transferred: Option<bool>,
+    pub resolved: Option<bool>,
+    pub csat: Option<i64>,
+    pub nps: Option<i64>,
+    pub ces: Option<i64>,
+    pub source_updated_at: Option<i64>,
+}
+
+const OUTCOMES: [Outcome; 4] = [
+    Outcome::Handled,
+    Outcome::Abandoned,
+    Outcome::Callback,
+    Outcome::Other,
+];
+
+fn outcome_code(o: Outcome) -> u8 {
+    OUTCOMES.iter().position(|x| *x == o).unwrap_or(3) as u8
+}
+
+impl StoredContact {
+    /// The contact as stored, taking its texts.
+    pub(crate) fn new(c: Interaction, ids: [Option<i64>; 6]) -> Self {
+        StoredContact {
+            contact_key: c.contact_key,
+            started_at: c.started_at,
+            ids,
+            customer_key: c.customer_key,
+            direction: c.direction.as_deref().map(str::to_string),
+            outcome: outcome_code(c.outcome),
+            wait_s: c.wait_s,
+            talk_s: c.talk_s,
+            hold_s: c.hold_s,
+            wrap_s: c.wrap_s,
+            handle_s: c.handle_s,
+            transferred: c.transferred,
+            resolved: c.resolved,
+            csat: c.csat,
+            nps: c.nps,
+            ces: c.ces,
+            source_updated_at: c.source_updated_at,
+        }
+    }
+
+    pub(crate) fn outcome(&self) -> Result<Outcome> {
+        OUTCOMES
+            .get(self.outcome as usize)
+            .copied()
+            .ok_or_else(|| Error::Corrupt(format!("a contact has outcome code {}", self.outcome)))
+    }
+
+    /// The contact as the import reads it, members named.
+    pub(crate) fn to_interaction(
+        &self,
+        source: &str,
+        day: NaiveDate,
+        names: &Names,
+    ) -> Result<Interaction> {
+        let name = |i: usize| names.name(CONTACT_DIMENSIONS[i], self.ids[i]);
+        Ok(Interaction {
+            source: source.into(),
+            contact_key: self.contact_key.clone(),
+            started_at: self.started_at,
+            day,
+            channel: name(0).and_then(|c| c.parse::<Channel>().ok()),
+            program: name(1).map(Into::into),
+            queue: name(2).map(Into::into),
+            site: name(3).map(Into::into),
+            team: name(4).map(Into::into),
+            agent: name(5).map(Into::into),
+            customer_key: self.customer_key.clone(),
+            direction: self.direction.as_deref().map(Into::into),
+            outcome: self.outcome()?,
+            wait_s: self.wait_s,
+            talk_s: self.talk_s,
+            hold_s: self.hold_s,
+            wrap_s: self.wrap_s,
+            handle_s: self.handle_s,
+            transferred: self.transferred,
+            resolved: self.resolved,
+            csat: self.csat,
+            nps: self.nps,
+            ces: self.ces,
+            source_updated_at: self.source_updated_at,
+        })
+    }
+
+    /// The values of [`ROW_COLUMNS`] (the columns of `interaction_duplicate` and, after its
+    /// first three, of `interaction_superseded`).
+    pub(crate) fn row_values(&self, batch: i64, source: &str, day: NaiveDate) -> Vec<Value> {
+        let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+        let real = |v: Option<f64>| v.map_or(Value::Null, Value::Real);
+        let flag = |v: Option<bool>| v.map_or(Value::Null, |b| Value::Integer(b as i64));
+        let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::Text);
+        let mut values = vec![
+            Value::Integer(batch),
+            Value::Text(source.into()),
+            Value::Text(self.contact_key.clone()),
+            Value::Integer(self.started_at),
+            Value::Text(day_text(day)),
+        ];
+        values.extend(self.ids.iter().map(|id| int(*id)));
+        values.extend([
+            text(&self.customer_key),
+            text(&self.direction),
+            Value::Text(
+                OUTCOMES
+                    .get(self.outcome as usize)
+                    .map_or("other", |o| o.as_str())
+                    .into(),
+            ),
+            real(self.wait_s),
+            real(self.talk_s),
+            real(self.hold_s),
+            real(self.wrap_s),
+            real(self.handle_s),
+            flag(self.transferred),
+            flag(self.resolved),
+            int(self.csat),
+            int(self.nps),
+            int(self.ces),
+            int(self.source_updated_at),
+        ]);
+        values
+    }
+
+    /// Reads [`ROW_COLUMNS`] from `r`, starting at column `at`: (batch, source, day, contact).
+    pub(crate) fn from_row(
+        r: &rusqlite::Row<'_>,
+        at: usize,
+    ) -> rusqlite::Result<(i64, String, String, StoredContact)> {
+        let outcome: String = r.get(at + 13)?;
+        let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Other);
+        let mut ids = [None; 6];
+        for (i, id) in ids.iter_mut().enumerate() {
+            *id = r.get(at + 5 + i)?;
+        }
+        Ok((
+            r.get(at)?,
+            r.get(at + 1)?,
+            r.get(at + 4)?,
+            StoredContact {
+                contact_key: r.get(at + 2)?,
+                started_at: r.get(at + 3)?,
+                ids,
+                customer_key: r.get(at + 11)?,
+                direction: r.get(at + 12)?,
+                outcome: outcome_code(outcome),
+                wait_s: r.get(at + 14)?,
+                talk_s: r.get(at + 15)?,
+                hold_s: r.get(at + 16)?,
+                wrap_s: r.get(at + 17)?,
+                handle_s: r.get(at + 18)?,
+                transferred: r.get(at + 19)?,
+                resolved: r.get(at + 20)?,
+                csat: r.get(at + 21)?,
+                nps: r.get(at + 22)?,
+                ces: r.get(at + 23)?,
+                source_updated_at: r.get(at + 24)?,
+            },
+        ))
+    }
+}
+
+/// The contact columns of `interaction_duplicate` and `interaction_superseded`, in the order of
+/// [`StoredContact::row_values`].
+pub(crate) const ROW_COLUMNS: &str =
+    "batch_id, source, contact_key, started_at, day, channel_id, program_id, queue_id,
+     site_id, team_id, agent_id, customer_key, direction, outcome, wait_s, talk_s, hold_s, wrap_s,
+     handle_s, transferred, resolved, csat, nps, ces, source_updated_at";
+
+/// `YYYY-MM-DD`.
+pub(crate) fn day_text(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+pub(crate) fn parse_day(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Error::Corrupt(format!("a contact block has an unreadable day {s:?}")))
+}
+
+/// The hash a contact is found by: its source and key.
+pub(crate) fn key_hash(source: &str, key: &str) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(source.as_bytes());
+    h.update(&[0xff]);
+    h.update(key.as_bytes());
+    h.digest()
+}
+
+/// Encodes a block's slots.
+pub(crate) fn encode(slots: &[Option<StoredContact>]) -> Result<Vec<u8>> {
+    let raw = postcard::to_extend(slots, Vec::with_capacity(slots.len() * 96 + 8))
+        .map_err(|e| Error::Corrupt(format!("a contact block could not be encoded: {e}")))?;
+    let mut data = Vec::with_capacity(raw.len() / 2 + 8);
+    data.push(CODEC_POSTCARD_LZ4);
+    data.extend_from_slice(&lz4_flex::compress_prepend_size(&raw));
+    Ok(data)
+}
+
+/// Decodes a block's slots; a damaged block is [`Error::Corrupt`], never a panic.
+pub(crate) fn decode(data: &[u8]) -> Result<Vec<Option<StoredContact>>> {
+    let corrupt = |what: &str| Error::Corrupt(format!("a contact block is damaged ({what})"));
+    match data.split_first() {
+        Some((&CODEC_POSTCARD_LZ4, rest)) => {
+            let size = rest
+                .get(..4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                .ok_or_else(|| corrupt("no size"))?;
+            if size > MAX_BLOCK_BYTES {
+                return Err(corrupt("too large"));
+            }
+            let raw =
+                lz4_flex::decompress_size_prepended(rest).map_err(|e| corrupt(&e.to_string()))?;
+            postcard::from_bytes(&raw).map_err(|e| corrupt(&e.to_string()))
+        }
+        _ => Err(corrupt("unknown codec")),
+    }
+}
+
+/// One block as read.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    /// `None` while it is only in memory.
+    pub id: Option<i64>,
+    pub batch_id: i64,
+    pub day: NaiveDate,
+    pub source: String,
+    pub slots: Vec<Option<StoredContact>>,
+    /// Changed in memory since it was read or written.
+    pub dirty: bool,
+}
+
+impl Block {
+    pub(crate) fn held(&self) -> impl Iterator<Item = &StoredContact> {
+        self.slots.iter().flatten()
+    }
+
+    /// Writes the block (a new row, or the row it came from); a block left with no contact is
+    /// deleted.
+    pub(crate) fn save(&mut self, conn: &Connection) -> Result<()> {
+        self.id = save_block(
+            conn,
+            self.id,
+            self.batch_id,
+            self.day,
+            &self.source,
+            &self.slots,
+        )?;
+        self.dirty = false;
+        Ok(())
+    }
+}
+
+/// Writes a block's slots as block `id`, or as a new block; returns its id (`None`: it holds no
+/// contact, and its row, if any, is gone).
+fn save_block(
+    conn: &Connection,
+    id: Option<i64>,
+    batch: i64,
+    day: NaiveDate,
+    source: &str,
+    slots: &[Option<StoredContact>],
+) -> Result<Option<i64>> {
+    let held = slots.iter().flatten().count() as i64;
+    let last_customer_at = slots
+        .iter()
+        .flatten()
+        .filter(|c| c.customer_key.is_some())
+        .map(|c| c.started_at)
+        .max();
+    let keys: Vec<u8> = slots
+        .iter()
+        .flat_map(|c| {
+            c.as_ref()
+                .map_or(0, |c| key_hash(source, &c.contact_key))
+                .to_le_bytes()
+        })
+        .collect();
+    match id {
+        Some(id) if held == 0 => {
+            conn.prepare_cached("DELETE FROM contact_block WHERE id = ?1")?
+                .execute([id])?;
+            Ok(None)
+        }
+        Some(id) => {
+            conn.prepare_cached(
+                "UPDATE contact_block SET contacts = ?2, last_customer_at = ?3, keys = ?4, data = ?5
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, held, last_customer_at, keys, encode(slots)?])?;
+            Ok(Some(id))
+        }
+        None if held == 0 => Ok(None),
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO contact_block (batch_id, day, source, contacts, last_customer_at, keys, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                batch,
+                day_text(day),
+                source,
+                held,
+                last_customer_at,
+                keys,
+                encode(slots)?
+            ])?;
+            Ok(Some(conn.last_insert_rowid()))
+        }
+    }
+}
+
+fn read_blocks(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    mut each: impl FnMut(Block) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        let day: String = r.get(2)?;
+        let data = r.get_ref(4)?.as_blob().map_err(rusqlite::Error::from)?;
+        each(Block {
+            id: Some(r.get(0)?),
+            batch_id: r.get(1)?,
+            day: parse_day(&day)?,
+            source: r.get(3)?,
+            slots: decode(data)?,
+            dirty: false,
+        })?;
+    }
+    Ok(())
+}
+
+/// Every block of `from..=to`, in id order, one at a time.
+pub(crate) fn each_block_between(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    each: impl FnMut(Block) -> Result<()>,
+) -> Result<()> {
+    read_blocks(
+        conn,
+        "SELECT id, batch_id, day, source, data FROM contact_block
+         WHERE day BETWEEN ?1 AND ?2 ORDER BY id",
+        params![day_text(from), day_text(to)],
+        each,
+    )
+}
+
+/// Every block, in id order, one at a time.
+#[cfg(test)]
+pub(crate) fn each_block(conn: &Connection, each: impl FnMut(Block) -> Result<()>) -> Result<()> {
+    read_blocks(
+        conn,
+        "SELECT id, batch_id, day, source, data FROM contact_block ORDER BY id",
+        [],
+        each,
+    )
+}
+
+/// The blocks a batch holds on a day, in id order.
+pub(crate) fn blocks_of(conn: &Connection, batch: i64, day: NaiveDate) -> Result<Vec<Block>> {
+    let mut out = Vec::new();
+    read_blocks(
+        conn,
+        "SELECT id, batch_id, day, source, data FROM contact_block
+         WHERE batch_id = ?1 AND day = ?2 ORDER BY id",
+        params![batch, day_text(day)],
+        |b| {
+            out.push(b);
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}
+
+/// Every block of a batch, in id order, one at a time.
+pub(crate) fn each_block_of_batch(
+    conn: &Connection,
+    batch: i64,
+    each: impl FnMut(Block) -> Result<()>,
+) -> Result<()> {
+    read_blocks(
+        conn,
+        "SELECT id, batch_id, day, source, data FROM contact_block WHERE batch_id = ?1 ORDER BY id",
+        [batch],
+        each,
+    )
+}
+
+/// Member names by id, per dimension, to turn stored contacts back into [`Interaction`]s.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    by_dim: [FxHashMap<i64, String>; 6],
+    /// Queues' own service thresholds, by queue name.
+    thresholds: FxHashMap<String, u32>,
+}
+
+impl Names {
+    pub(crate) fn load(conn: &Connection) -> Result<Names> {
+        let mut names = Names::default();
+        for dim in Dimension::ALL {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id, name FROM {}",
+                super::member_table(dim)
+            ))?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (id, name) = row?;
+                names.by_dim[dim.index()].insert(id, name);
+            }
+        }
+        let mut stmt = conn
+            .prepare_cached("SELECT name, threshold_s FROM queue WHERE threshold_s IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (name, t) = row?;
+            names.thresholds.insert(name, t as u32);
+        }
+        Ok(names)
+    }
+
+    pub(crate) fn name(&self, dim: Dimension, id: Option<i64>) -> Option<&str> {
+        id.and_then(|id| self.by_dim[dim.index()].get(&id))
+            .map(String::as_str)
+    }
+
+    /// The id of a member by name (filters name members).
+    pub(crate) fn id(&self, dim: Dimension, name: &str) -> Option<i64> {
+        self.by_dim[dim.index()]
+            .iter()
+            .find(|(_, n)| n.as_str() == name)
+            .map(|(id, _)| *id)
+    }
+
+    /// A queue's own service threshold, by queue name.
+    pub(crate) fn threshold(&self, queue: &str) -> Option<u32> {
+        self.thresholds.get(queue).copied()
+    }
+}
+
+/// Where a contact sits in a [`Window`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot {
+    pub day: NaiveDate,
+    pub block: u32,
+    pub slot: u32,
+}
+
+/// A block as the window knows it: always its keys, its contacts only while decoded.
+#[derive(Debug)]
+pub(crate) struct WindowBlock {
+    /// `None` while it is being filled; `Some(0)` once it was written holding nothing.
+    pub id: Option<i64>,
+    pub batch_id: i64,
+    pub source: String,
+    /// Decoded (or being filled); `None` while only the file has them.
+    slots: Option<Vec<Option<StoredContact>>>,
+    dirty: bool,
+}
+
+impl WindowBlock {
+    fn open(&self, batch: i64, source: &str) -> bool {
+        self.id.is_none() && self.batch_id == batch && self.source == source
+    }
+
+    fn len(&self) -> usize {
+        self.slots.as_ref().map_or(0, Vec::len)
+    }
+}
+
+/// Writes a block when it changed or is being filled (then it stops being open); returns how
+/// many slots stopped being open.
+fn write_block(conn: &Connection, day: NaiveDate, b: &mut WindowBlock) -> Result<usize> {
+    let mut closed = 0;
+    if b.dirty || b.id.is_none() {
+        if let Some(slots) = &b.slots {
+            if b.id.is_none() {
+                closed = slots.len();
+            }
+            let id = save_block(conn, b.id, b.batch_id, day, &b.source, slots)?;
+            b.id = Some(id.unwrap_or(0));
+        }
+        b.dirty = false;
+    }
+    Ok(closed)
+}
+
+#[derive(Debug, Default)]
+struct WindowDay {
+    blocks: Vec<WindowBlock>,
+    /// Key hash → (block, slot); a second key with the same hash goes to `more`.
+    keys: FxHashMap<u64, (u32, u32)>,
+    more: Vec<(u64, u32, u32)>,
+}
+
+impl WindowDay {
+    /// Returns whether a key was added (not a slot indexed again).
+    fn index(&mut self, hash: u64, block: u32, slot: u32) -> bool {
+        match self.keys.insert(hash, (block, slot)) {
+            None => true,
+            Some(old) if old == (block, slot) => false,
+            Some(old) => {
+                self.more.push((hash, old.0, old.1));
+                true
+            }
+        }
+    }
+}
+
+/// The keys of the contacts of the days an import or an undo is working on, and the few blocks
+/// it decoded or is filling: where a key is found, a contact taken over, and contacts added.
+/// Blocks changed or created here are written by [`Window::save`], when they fill, and when
+/// their day leaves the window. Memory stays bounded whatever the file: at most [`WINDOW_KEYS`]
+/// keys (the days farthest from the current one leave first), about [`WINDOW_DECODED`] contacts
+/// decoded, and [`WINDOW_OPEN`] contacts in blocks being filled (the largest is written early,
+/// so a file in no time order makes smaller blocks, not more memory).
+#[derive(Debug, Default)]
+pub(crate) struct Window {
+    days: BTreeMap<NaiveDate, WindowDay>,
+    keys: usize,
+    decoded: usize,
+    open: usize,
+    /// The day last made ready: contacts come in runs of one day.
+    last_ensured: Option<NaiveDate>,
+}
+
+const WINDOW_KEYS: usize = 2_000_000;
+const WINDOW_DECODED: usize = 50_000;
+const WINDOW_OPEN: usize = 65_536;
+
+/// A limit, smaller under [`SMALL_BLOCKS`] in tests.
+fn limit(normal: usize, _small: usize) -> usize {
+    #[cfg(test)]
+    if SMALL_BLOCKS.with(|s| s.get()) {
+        return _small;
+    }
+    normal
+}
+
+impl Window {
+    /// Loads the keys of `day` and the [`KEY_DAYS`] either side; lets far days go when full.
+    pub(crate) fn ensure(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
+        if self.last_ensured == Some(day) && self.days.contains_key(&day) {
+            return Ok(());
+        }
+        self.last_ensured = Some(day);
+        let (from, to) = (
+            day - Duration::days(KEY_DAYS),
+            day + Duration::days(KEY_DAYS),
+        );
+        let mut d = from;
+        while d <= to {
+            if !self.days.contains_key(&d) {
+                self.load(conn, d)?;
+            }
+            d += Duration::days(1);
+        }
+        while self.keys > limit(WINDOW_KEYS, 60) {
+            let far = self
+                .days
+                .keys()
+                .filter(|d| **d < from || **d > to)
+                .max_by_key(|d| (**d - day).num_days().abs())
+                .copied();
+            let Some(far) = far else { break };
+            self.unload(conn, far)?;
+        }
+        Ok(())
+    }
+
+    fn load(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
+        let mut wd = WindowDay::default();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, batch_id, source, keys FROM contact_block WHERE day = ?1 ORDER BY id",
+        )?;
+        let mut rows = stmt.query([day_text(day)])?;
+        while let Some(r) = rows.next()? {
+            let keys = r.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
+            let bi = wd.blocks.len() as u32;
+            for (si, k) in keys.chunks_exact(8).enumerate() {
+                let h = u64::from_le_bytes([k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]]);
+                if h != 0 && wd.index(h, bi, si as u32) {
+                    self.keys += 1;
+                }
+            }
+            wd.blocks.push(WindowBlock {
+                id: Some(r.get(0)?),
+                batch_id: r.get(1)?,
+                source: r.get(2)?,
+                slots: None,
+                dirty: false,
+            });
+        }
+        self.days.insert(day, wd);
+        Ok(())
+    }
+
+    /// Writes what changed on `day` and lets it go.
+    fn unload(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
+        if let Some(mut wd) = self.days.remove(&day) {
+            self.keys -= wd.keys.len() + wd.more.len();
+            for b in &mut wd.blocks {
+                self.open -= write_block(conn, day, b)?;
+                self.decoded -= b.len();
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes block `bi` of a loaded day; lets other clean blocks' contacts go first when
+    /// many are decoded.
+    fn decode(&mut self, conn: &Connection, day: NaiveDate, bi: usize) -> Result<()> {
+        let id = match self.days.get(&day).and_then(|wd| wd.blocks.get(bi)) {
+            Some(b) if b.slots.is_none() => b.id.unwrap_or(0),
+            _ => return Ok(()),
+        };
+        if self.decoded > limit(WINDOW_DECODED, 20) {
+            for wd in self.days.values_mut() {
+                for b in &mut wd.blocks {
+                    if !b.dirty && b.id.is_some() {
+                        self.decoded -= b.len();
+                        b.slots = None;
+                    }
+                }
+            }
+        }
+        let slots = if id == 0 {
+            Vec::new()
+        } else {
+            let data: Vec<u8> = conn
+                .prepare_cached("SELECT data FROM contact_block WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            decode(&data)?
+        };
+        self.decoded += slots.len();
+        if let Some(b) = self.days.get_mut(&day).and_then(|wd| wd.blocks.get_mut(bi)) {
+            b.slots = Some(slots);
+        }
+        Ok(())
+    }
+
+    /// The contact with this source and key on `day` or within [`KEY_DAYS`] of it (the window
+    /// must hold those days: [`Window::ensure`]); its block is decoded.
+    pub(crate) fn find(
+        &mut self,
+        conn: &Connection,
+        source: &str,
+        key: &str,
+        day: NaiveDate,
+    ) -> Result<Option<Slot>> {
+        let h = key_hash(source, key);
+        let (from, to) = (
+            day - Duration::days(KEY_DAYS),
+            day + Duration::days(KEY_DAYS),
+        );
+        // The contact's own day first: a later delivery almost always lands there.
+        let mut d = day;
+        for step in 0..=2 * KEY_DAYS {
+            if step > 0 {
+                d = from + Duration::days(step - 1);
+                if d >= day {
+                    d += Duration::days(1);
+                }
+                if d > to {
+                    break;
+                }
+            }
+            let candidates: Vec<(u32, u32)> = match self.days.get(&d) {
+                None => continue,
+                Some(wd) => match wd.keys.get(&h) {
+                    None => continue,
+                    Some(first) => std::iter::once(*first)
+                        .chain(wd.more.iter().filter(|m| m.0 == h).map(|m| (m.1, m.2)))
+                        .collect(),
+                },
+            };
+            for (bi, si) in candidates {
+                self.decode(conn, d, bi as usize)?;
+                let at = Slot {
+                    day: d,
+                    block: bi,
+                    slot: si,
+                };
+                if let Some((b, c)) = self.get(at) {
+                    if b.source == source && c.contact_key == key {
+                        return Ok(Some(at));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The block and contact at a slot (its block decoded).
+    pub(crate) fn get(&self, at: Slot) -> Option<(&WindowBlock, &StoredContact)> {
+        let b = self.days.get(&at.day)?.blocks.get(at.block as usize)?;
+        let c = b.slots.as_ref()?.get(at.slot as usize)?.as_ref()?;
+        Some((b, c))
+    }
+
+    /// Empties a slot (the contact was taken over) and returns what it held.
+    pub(crate) fn take(&mut self, at: Slot) -> Option<StoredContact> {
+        let b = self
+            .days
+            .get_mut(&at.day)?
+            .blocks
+            .get_mut(at.block as usize)?;
+        let c = b.slots.as_mut()?.get_mut(at.slot as usize)?.take();
+        b.dirty |= c.is_some();
+        c
+    }
+
+    /// Puts a contact in a slot of a decoded block (replacing what it holds).
+    pub(crate) fn put(&mut self, at: Slot, c: StoredContact) {
+        let Some(wd) = self.days.get_mut(&at.day) else {
+            return;
+        };
+        let Some(b) = wd.blocks.get_mut(at.block as usize) else {
+            return;
+        };
+        let h = key_hash(&b.source, &c.contact_key);
+        if let Some(s) = b.slots.as_mut().and_then(|s| s.get_mut(at.slot as usize)) {
+            *s = Some(c);
+            b.dirty = true;
+            if wd.index(h, at.block, at.slot) {
+                self.keys += 1;
+            }
+        }
+    }
+
+    /// The slot of block `block_id` on `day`, its block decoded, if the block is still there.
+    pub(crate) fn slot_of(
+        &mut self,
+        conn: &Connection,
+        day: NaiveDate,
+        block_id: i64,
+        slot: u32,
+    ) -> Result<Option<Slot>> {
+        if !self.days.contains_key(&day) {
+            self.load(conn, day)?;
+        }
+        let Some(bi) = self.days[&day]
+            .blocks
+            .iter()
+            .position(|b| b.id == Some(block_id))
+        else {
+            return Ok(None);
+        };
+        self.decode(conn, day, bi)?;
+        let len = self.days[&day].blocks[bi].len();
+        Ok((len > slot as usize).then_some(Slot {
+            day,
+            block: bi as u32,
+            slot,
+        }))
+    }
+
+    /// Adds a contact to `batch`'s open block of `day` (a new block once the open one is full,
+    /// the full one written and let go).
+    pub(crate) fn append(
+        &mut self,
+        conn: &Connection,
+        batch: i64,
+        source: &str,
+        day: NaiveDate,
+        c: StoredContact,
+    ) -> Result<Slot> {
+        if !self.days.contains_key(&day) {
+            self.load(conn, day)?;
+        }
+        if self.open >= limit(WINDOW_OPEN, 30) {
+            self.write_largest_open(conn)?;
+        }
+        let open = self.days[&day]
+            .blocks
+            .iter()
+            .rposition(|b| b.open(batch, source));
+        let open = match open {
+            Some(bi) if self.days[&day].blocks[bi].len() >= limit(BLOCK_CONTACTS, 7) => {
+                self.write_at(conn, day, bi, true)?;
+                None
+            }
+            other => other,
+        };
+        let wd = self.days.get_mut(&day).expect("loaded above");
+        let bi = open.unwrap_or_else(|| {
+            wd.blocks.push(WindowBlock {
+                id: None,
+                batch_id: batch,
+                source: source.to_string(),
+                slots: Some(Vec::with_capacity(64)),
+                dirty: true,
+            });
+            wd.blocks.len() - 1
+        });
+        let h = key_hash(source, &c.contact_key);
+        let slots = wd.blocks[bi].slots.get_or_insert_with(Vec::new);
+        slots.push(Some(c));
+        let si = (slots.len() - 1) as u32;
+        if wd.index(h, bi as u32, si) {
+            self.keys += 1;
+        }
+        self.open += 1;
+        self.decoded += 1;
+        Ok(Slot {
+            day,
+            block: bi as u32,
+            slot: si,
+        })
+    }
+
+    /// Writes block `bi` of `day`; `release` lets its contacts go from memory.
+    fn write_at(
+        &mut self,
+        conn: &Connection,
+        day: NaiveDate,
+        bi: usize,
+        release: bool,
+    ) -> Result<()> {
+        let Some(b) = self.days.get_mut(&day).and_then(|wd| wd.blocks.get_mut(bi)) else {
+            return Ok(());
+        };
+        self.open -= write_block(conn, day, b)?;
+        if release {
+            self.decoded -= b.len();
+            b.slots = None;
+        }
+        Ok(())
+    }
+
+    /// Writes the largest block being filled.
+    fn write_largest_open(&mut self, conn: &Connection) -> Result<()> {
+        let largest = self
+            .days
+            .iter()
+            .flat_map(|(d, wd)| {
+                wd.blocks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.id.is_none())
+                    .map(move |(bi, b)| (b.len(), *d, bi))
+            })
+            .max();
+        if let Some((_, day, bi)) = largest {
+            self.write_at(conn, day, bi, true)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every block changed or created in the window.
+    pub(crate) fn save(&mut self, conn: &Connection) -> Result<()> {
+        for (day, wd) in self.days.iter_mut() {
+            for b in &mut wd.blocks {
+                self.open -= write_block(conn, *day, b)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Format 6 → 7: every `interaction` row moves into the blocks of its batch and day, in id order,
+/// then the table goes.
+pub(crate) fn move_rows_into_blocks(conn: &Connection) -> Result<()> {
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {ROW_COLUMNS} FROM interaction ORDER BY batch_id, day, id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut open: Option<Block> = None;
+        while let Some(r) = rows.next()? {
+            let (batch, source, day, c) = StoredContact::from_row(r, 0)?;
+            let day = parse_day(&day)?;
+            let same = open.as_ref().is_some_and(|b| {
+                b.batch_id == batch
+                    && b.day == day
+                    && b.source == source
+                    && b.slots.len() < limit(BLOCK_CONTACTS, 7)
+            });
+            if !same {
+                if let Some(mut b) = open.take() {
+                    b.save(conn)?;
+                }
+                open = Some(Block {
+                    id: None,
+                    batch_id: batch,
+                    day,
+                    source,
+                    slots: Vec::new(),
+                    dirty: true,
+                });
+            }
+            if let Some(b) = open.as_mut() {
+                b.slots.push(Some(c));
+            }
+        }
+        if let Some(mut b) = open {
+            b.save(conn)?;
+        }
+    }
+    conn.execute_batch("DROP TABLE interaction;")?;
+    Ok(())
+}
+
+/// Contacts of a few days found by key alone, any source, for linking surveys: each day's keys
+/// and the member ids of the first contact (in block order) with that key.
+#[derive(Debug, Default)]
+pub(crate) struct KeyDays {
+    days: BTreeMap<NaiveDate, FxHashMap<u64, [Option<i64>; 6]>>,
+}
+
+/// A survey's contact is looked for on the survey's day, the day after (time zones), and the
+/// [`SURVEY_DAYS_BEFORE`] days before it.
+pub(crate) const SURVEY_DAYS_BEFORE: i64 = 31;
+
+impl KeyDays {
+    /// Member ids of the contact `key` names, near `day`.
+    pub(crate) fn find(
+        &mut self,
+        conn: &Connection,
+        key: &str,
+        day: NaiveDate,
+    ) -> Result<Option<[Option<i64>; 6]>> {
+        let (from, to) = (
+            day - Duration::days(SURVEY_DAYS_BEFORE),
+            day + Duration::days(1),
+        );
+        // Days far behind the surveys read so far are let go.
+        while self.days.len() > 2 * (SURVEY_DAYS_BEFORE as usize + 2) {
+            let far = *self
+                .days
+                .keys()
+                .max_by_key(|d| (**d - day).num_days().abs())
+                .expect("not empty");
+            self.days.remove(&far);
+        }
+        let h = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+        let mut d = to;
+        while d >= from {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.days.entry(d) {
+                let mut map: FxHashMap<u64, [Option<i64>; 6]> = FxHashMap::default();
+                read_blocks(
+                    conn,
+                    "SELECT id, batch_id, day, source, data FROM contact_block WHERE day = ?1 ORDER BY id",
+                    [day_text(d)],
+                    |b| {
+                        for c in b.held() {
+                            map.entry(xxhash_rust::xxh3::xxh3_64(c.contact_key.as_bytes()))
+                                .or_insert(c.ids);
+                        }
+                        Ok(())
+                    },
+                )?;
+                slot.insert(map);
+            }
+            if let Some(ids) = self.days[&d].get(&h) {
+                return Ok(Some(*ids));
+            }
+            d -= Duration::days(1);
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+impl super::WriteTx<'_> {
+    /// Stores one contact with the fields repeat-contact FCR reads, in a block of its own.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn test_contact(
+        &mut self,
+        batch: i64,
+        key: &str,
+        started_at: i64,
+        day: NaiveDate,
+        program_id: Option<i64>,
+        customer: Option<&str>,
+        outcome: Outcome,
+    ) {
+        let c = StoredContact {
+            contact_key: key.into(),
+            started_at,
+            ids: [None, program_id, None, None, None, None],
+            customer_key: customer.map(str::to_string),
+            direction: None,
+            outcome: outcome_code(outcome),
+            wait_s: None,
+            talk_s: None,
+            hold_s: None,
+            wrap_s: None,
+            handle_s: None,
+            transferred: None,
+            resolved: None,
+            csat: None,
+            nps: None,
+            ces: None,
+            source_updated_at: None,
+        };
+        Block {
+            id: None,
+            batch_id: batch,
+            day,
+            source: "generic".into(),
+            slots: vec![Some(c)],
+            dirty: true,
+        }
+        .save(self.conn())
+        .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(key: &str) -> StoredContact {
+        StoredContact {
+            contact_key: key.into(),
+            started_at: 1_782_900_000,
+            ids: [Some(1), Some(2), None, Some(4), None, Some(300)],
+            customer_key: Some("cust-7".into()),
+            direction: Some("inbound".into()),
+            outcome: 1,
+            wait_s: Some(12.25),
+            talk_s: None,
+            hold_s: Some(0.0),
+            wrap_s: Some(1e-3),
+            handle_s: Some(f64::MAX),
+            transferred: Some(false),
+            resolved: None,
+            csat: Some(5),
+            nps: Some(-1),
+            ces: None,
+            source_updated_at: Some(i64::MIN),
+        }
+    }
+
+    #[test]
+    fn a_block_reads_back_exactly_what_was_written() {
+        let slots = vec![Some(contact("a")), None, Some(contact("ünïcode ✓"))];
+        let data = encode(&slots).unwrap();
+        assert_eq!(data[0], CODEC_POSTCARD_LZ4);
+        assert_eq!(decode(&data).unwrap(), slots);
+        assert_eq!(decode(&encode(&[]).unwrap()).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn a_damaged_block_is_an_error_not_a_panic() {
+        let data = encode(&[Some(contact("a"))]).unwrap();
+        for bad in [
+            &[][..],
+            &[9, 1, 2][..],
+            &data[..data.len() - 3],
+            &[CODEC_POSTCARD_LZ4, 0xff, 0xff, 0xff, 0x7f, 0][..],
+        ] {
+            assert!(
+                matches!(decode(bad), Err(Error::Corrupt(_))),
+                "{bad:?} must be refused"
+            );
+        }
+        let mut flipped = data.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x55;
+        let _ = decode(&flipped); // any result but a panic
+    }
+
+    #[test]
+    fn days_are_iso_text() {
+        let d = NaiveDate::from_ymd_opt(905, 10, 2).unwrap();
+        assert_eq!(day_text(d), "0905-10-02");
+        assert_eq!(parse_day("0905-10-02").unwrap(), d);
+        assert!(matches!(parse_day("2026-13-01"), Err(Error::Corrupt(_))));
+    }
+
+    #[test]
+    fn keys_hash_by_source_and_key() {
+        assert_eq!(key_hash("generic", "C1"), key_hash("generic", "C1"));
+        assert_ne!(key_hash("generic", "C1"), key_hash("connect", "C1"));
+        assert_ne!(
+            key_hash("ab", "c"),
+            key_hash("a", "bc"),
+            "the separator counts"
+        );
+    }
+}

@@ -343,8 +343,9 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
     let lead: VecDeque<Row> = records.into();
     let label2 = label.clone();
     let mut ahead: Option<Result<Row, ImportError>> = None;
+    // One record buffer for the whole file: only the cells are allocated per row.
+    let mut rec = csv::ByteRecord::new();
     let mut read_one = move || -> Option<Result<Row, ImportError>> {
-        let mut rec = csv::ByteRecord::new();
         match csv.read_byte_record(&mut rec) {
             Ok(true) => {
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -475,9 +476,16 @@ fn is_formula(cell: &str) -> bool {
 }
 
 fn cells_of(rec: &csv::ByteRecord) -> Vec<String> {
-    rec.iter()
-        .map(|f| String::from_utf8_lossy(f).trim().to_string())
-        .collect()
+    let mut cells = Vec::with_capacity(rec.len());
+    for f in rec.iter() {
+        // Text is UTF-8 by now (other encodings are transcoded on the way in); a stray invalid
+        // byte still reads as U+FFFD rather than failing the row.
+        cells.push(match std::str::from_utf8(f) {
+            Ok(text) => text.trim().to_owned(),
+            Err(_) => String::from_utf8_lossy(f).trim().to_owned(),
+        });
+    }
+    cells
 }
 
 /// Finds the header among the leading rows, drops title rows above it and a totals row at the

@@ -259,7 +259,7 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
         let row = row?;
         feed_probe(&mut probe, &row, &mapping, &table.header, kind);
-        preview.push(row.cells);
+        preview.push(row.cells.to_vec());
     }
     let unmapped = table
         .header

@@ -102,13 +102,7 @@ struct Cells<'a> {
 impl<'a> Cells<'a> {
     fn raw(&self, field: &str) -> Option<&'a str> {
         let col = self.cols.by_field.get(field)?;
-        Some(
-            self.row
-                .cells
-                .get(col.index)
-                .map(String::as_str)
-                .unwrap_or(""),
-        )
+        Some(self.row.cells.get(col.index).unwrap_or(""))
     }
 
     fn refuse(&mut self, field: &str, value: &str, expected: impl Into<String>) {

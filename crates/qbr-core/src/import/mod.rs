@@ -663,10 +663,7 @@ pub fn run_into(
 
     let ctx = RecordContext {
         kind,
-        source: preset
-            .map(|p| p.source())
-            .unwrap_or(GENERIC_SOURCE)
-            .to_string(),
+        source: preset.map(|p| p.source()).unwrap_or(GENERIC_SOURCE).into(),
         time: TimeContext { zone, order },
         workspace_zone: settings.timezone,
         program: opts.program.clone(),

@@ -472,7 +472,7 @@ fn load_contacts(
             day,
             channel: channel.and_then(|c| c.parse::<Channel>().ok()),
             program: r.get(5)?,
-            queue,
+            queue: queue.map(Into::into),
             site: r.get(7)?,
             team: r.get(8)?,
             agent: r.get(9)?,
@@ -602,7 +602,7 @@ fn insert_contact(
 ) -> rusqlite::Result<usize> {
     let mut buf = [0u8; 10];
     stmt.raw_bind_parameter(1, batch)?;
-    stmt.raw_bind_parameter(2, c.source.as_str())?;
+    stmt.raw_bind_parameter(2, &*c.source)?;
     stmt.raw_bind_parameter(3, c.contact_key.as_str())?;
     stmt.raw_bind_parameter(4, c.started_at)?;
     match day_bytes(c.day, &mut buf) {
@@ -778,7 +778,7 @@ impl StoreSink<'_> {
         let flag = |v: Option<bool>| v.map_or(Value::Null, |b| Value::Integer(b as i64));
         let mut values = vec![
             Value::Integer(batch),
-            Value::Text(c.source.clone()),
+            Value::Text(c.source.to_string()),
             Value::Text(c.contact_key.clone()),
             Value::Integer(c.started_at),
             Value::Text(day_text(c.day)),
@@ -786,7 +786,7 @@ impl StoreSink<'_> {
         values.extend(ids.iter().map(|id| int(*id)));
         values.extend([
             text(&c.customer_key),
-            text(&c.direction),
+            text(&c.direction.as_deref().map(String::from)),
             Value::Text(c.outcome.as_str().into()),
             real(c.wait_s),
             real(c.talk_s),

@@ -61,6 +61,14 @@ impl Cells {
             text: String::with_capacity(rec.as_slice().len()),
             ends: Vec::with_capacity(rec.len()),
         };
+        // One check for the whole row: fields split at ASCII delimiters, so when the row is
+        // valid UTF-8 every field is.
+        if let Ok(all) = std::str::from_utf8(rec.as_slice()) {
+            for i in 0..rec.len() {
+                cells.push(rec.range(i).map_or("", |r| &all[r]));
+            }
+            return cells;
+        }
         for f in rec.iter() {
             match std::str::from_utf8(f) {
                 Ok(text) => cells.push(text),

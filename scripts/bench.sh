@@ -8,11 +8,12 @@
 #   app                 the release app under Xvfb through WebDriver (tests/e2e/app.bench.mjs): cold
 #                       start, period and grouping switches, resident memory (QBR_BENCH_WORKSPACE
 #                       names the workspace to open for it, e.g. a 10M-contact one; else the demo)
-# Usage: scripts/bench.sh [import|metrics|pack|app]...   (all by default)
+#   parse               parsing alone: the import's CSV into a sink that keeps nothing (kept in QBR_BENCH_DIR)
+# Usage: scripts/bench.sh [import|parse|metrics|pack|app]...   (all by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=(import metrics pack app)
+[ ${#benches[@]} -eq 0 ] && benches=(import parse metrics pack app)
 command -v sqlite3 >/dev/null || echo "note: no sqlite3 shell on PATH; the import comparison is skipped" >&2
 for b in "${benches[@]}"; do
     if [ "$b" = app ]; then

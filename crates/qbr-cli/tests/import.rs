@@ -315,20 +315,28 @@ fn an_import_killed_halfway_changes_nothing() {
     }
     drop(f);
 
-    let wal = PathBuf::from(format!("{}-wal", ws.display()));
-    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    let start_len = wal_len();
+    let size = std::fs::metadata(&big).unwrap().len();
     let mut child = Command::new(env!("CARGO_BIN_EXE_qbr"))
         .args(["import", arg(&ws), arg(&big)])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until the import is writing (its transaction spills pages to the WAL), at least 300 ms.
+    // Wait until the import is halfway through its rows: it reads the file once to fingerprint
+    // it, then again to import it (bytes read, from /proc).
+    let read_bytes = |pid: u32| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/io"))
+            .ok()
+            .and_then(|io| {
+                io.lines()
+                    .find_map(|l| l.strip_prefix("rchar:").map(|v| v.trim().parse().ok()))
+                    .flatten()
+            })
+            .unwrap_or(0)
+    };
     let started = Instant::now();
-    std::thread::sleep(Duration::from_millis(300));
-    while wal_len() < start_len + 256 * 1024 && started.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(20));
+    while read_bytes(child.id()) < size + size / 2 && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(5));
     }
     assert!(
         child.try_wait().unwrap().is_none(),

@@ -14,6 +14,7 @@
 
 mod error;
 pub mod mapping;
+mod pipeline;
 pub mod read;
 mod record;
 pub mod rollup;
@@ -49,8 +50,23 @@ pub const REPORT_REFUSALS: usize = 200;
 /// The source of contacts from files without a vendor preset; contact keys are unique per source.
 pub const GENERIC_SOURCE: &str = "generic";
 
-/// Rows the parsing thread hands to the writing thread at a time.
+/// Rows a parse worker takes at a time.
 const PARSE_CHUNK: usize = 1024;
+/// Threads parsing rows while one reads them and the caller writes them.
+const PARSE_WORKERS: usize = 2;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests cut files into small chunks to cross chunk boundaries with few rows.
+    static TEST_PARSE_CHUNK: std::cell::Cell<usize> = const { std::cell::Cell::new(PARSE_CHUNK) };
+}
+
+fn parse_chunk() -> usize {
+    #[cfg(test)]
+    return TEST_PARSE_CHUNK.with(|c| c.get());
+    #[cfg(not(test))]
+    PARSE_CHUNK
+}
 
 /// One row as the parsing thread hands it over: read or not, then parsed or refused.
 type ParsedRow = Result<Result<Option<Parsed>, Vec<Refusal>>, ImportError>;
@@ -243,7 +259,7 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
         let row = row?;
         feed_probe(&mut probe, &row, &mapping, &table.header, kind);
-        preview.push(row.cells);
+        preview.push(row.cells.to_vec());
     }
     let unmapped = table
         .header
@@ -647,10 +663,7 @@ pub fn run_into(
 
     let ctx = RecordContext {
         kind,
-        source: preset
-            .map(|p| p.source())
-            .unwrap_or(GENERIC_SOURCE)
-            .to_string(),
+        source: preset.map(|p| p.source()).unwrap_or(GENERIC_SOURCE).into(),
         time: TimeContext { zone, order },
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
@@ -671,34 +684,20 @@ pub fn run_into(
                 ),
             ));
         }
-        // Reading and parsing run on a second thread, writing on this one: a bounded channel of
-        // chunks keeps the two in step and memory flat whatever the file size.
+        // One thread splits the file into rows, two parse them, and this one writes them in
+        // file order: bounded channels keep memory flat whatever the file size.
         let rows = table.rows;
         let (cols, ctx_ref) = (&cols, &ctx);
-        std::thread::scope(|scope| -> Result<(), ImportError> {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ParsedRow>>(4);
-            scope.spawn(move || {
-                let mut chunk = Vec::with_capacity(PARSE_CHUNK);
-                for row in rows {
-                    if cancel.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let item = row.map(|row| parse_row(&row, cols, ctx_ref));
-                    let failed = item.is_err();
-                    chunk.push(item);
-                    if chunk.len() == PARSE_CHUNK || failed {
-                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(PARSE_CHUNK));
-                        // The writer stopped (an error, strict mode, too many refusals).
-                        if send.send(full).is_err() || failed {
-                            return;
-                        }
-                    }
-                }
-                let _ = send.send(chunk);
-            });
-            let mut contacts = Vec::with_capacity(PARSE_CHUNK);
-            let mut taken = Vec::with_capacity(PARSE_CHUNK);
-            for chunk in receive {
+        let mut contacts = Vec::with_capacity(PARSE_CHUNK);
+        let mut taken = Vec::with_capacity(PARSE_CHUNK);
+        pipeline::map_in_order(
+            rows,
+            parse_chunk(),
+            PARSE_WORKERS,
+            cancel,
+            |row| row.is_err(),
+            |row| row.map(|row| parse_row(&row, cols, ctx_ref)),
+            |chunk: Vec<ParsedRow>| -> Result<(), ImportError> {
                 for item in chunk {
                     if cancel.load(Ordering::Relaxed) {
                         return Err(cancelled());
@@ -775,9 +774,9 @@ pub fn run_into(
                         Taken::Duplicate => counts.duplicate += 1,
                     }
                 }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
     }
     if counts.read == 0 {
         return Err(ImportError::unreadable(

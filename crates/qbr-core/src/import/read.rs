@@ -41,7 +41,95 @@ pub const MAX_CELL_CHARS: usize = 100_000;
 pub struct Row {
     /// 1-based line (delimited text), row (spreadsheet) or record (JSON) number.
     pub line: u64,
-    pub cells: Vec<String>,
+    pub cells: Cells,
+}
+
+/// The cells of a row in one buffer: a row costs two allocations rather than one per cell, which
+/// matters when one thread splits a file into rows for the parse workers.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Cells {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Cells {
+    /// The fields of a CSV record, trimmed; UTF-8 by now (other encodings are transcoded on the
+    /// way in), a stray invalid byte read as U+FFFD rather than failing the row.
+    fn from_record(rec: &csv::ByteRecord) -> Cells {
+        let mut cells = Cells {
+            text: String::with_capacity(rec.as_slice().len()),
+            ends: Vec::with_capacity(rec.len()),
+        };
+        // One check for the whole row: fields split at ASCII delimiters, so when the row is
+        // valid UTF-8 every field is.
+        if let Ok(all) = std::str::from_utf8(rec.as_slice()) {
+            for i in 0..rec.len() {
+                cells.push(rec.range(i).map_or("", |r| &all[r]));
+            }
+            return cells;
+        }
+        for f in rec.iter() {
+            match std::str::from_utf8(f) {
+                Ok(text) => cells.push(text),
+                Err(_) => cells.push(&String::from_utf8_lossy(f)),
+            }
+        }
+        cells
+    }
+
+    /// Appends a cell, trimmed.
+    pub fn push(&mut self, cell: &str) {
+        self.text.push_str(cell.trim());
+        self.ends.push(self.text.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    pub fn first(&self) -> Option<&str> {
+        self.get(0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl From<Vec<String>> for Cells {
+    /// Cells as given (spreadsheets and JSON keep their text untrimmed, as they did).
+    fn from(cells: Vec<String>) -> Cells {
+        let mut out = Cells {
+            text: String::with_capacity(cells.iter().map(String::len).sum()),
+            ends: Vec::with_capacity(cells.len()),
+        };
+        for c in &cells {
+            out.text.push_str(c);
+            out.ends.push(out.text.len());
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for Cells {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 pub type Rows = Box<dyn Iterator<Item = Result<Row, ImportError>> + Send>;
@@ -324,7 +412,7 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
         check_width(&label, line, byte_record.len())?;
         records.push(Row {
             line,
-            cells: cells_of(&byte_record),
+            cells: Cells::from_record(&byte_record),
         });
     }
     // A file cut short (an interrupted download) ends inside its last row: no line end, and
@@ -343,14 +431,15 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
     let lead: VecDeque<Row> = records.into();
     let label2 = label.clone();
     let mut ahead: Option<Result<Row, ImportError>> = None;
+    // One record buffer for the whole file: only the cells are allocated per row.
+    let mut rec = csv::ByteRecord::new();
     let mut read_one = move || -> Option<Result<Row, ImportError>> {
-        let mut rec = csv::ByteRecord::new();
         match csv.read_byte_record(&mut rec) {
             Ok(true) => {
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
                 Some(check_width(&label2, line, rec.len()).map(|_| Row {
                     line,
-                    cells: cells_of(&rec),
+                    cells: Cells::from_record(&rec),
                 }))
             }
             Ok(false) => None,
@@ -474,12 +563,6 @@ fn is_formula(cell: &str) -> bool {
         && rest[name_len..].trim_start().starts_with('(')
 }
 
-fn cells_of(rec: &csv::ByteRecord) -> Vec<String> {
-    rec.iter()
-        .map(|f| String::from_utf8_lossy(f).trim().to_string())
-        .collect()
-}
-
 /// Finds the header among the leading rows, drops title rows above it and a totals row at the
 /// end, and sets aside extra header rows (Qualtrics).
 fn table_from(
@@ -488,7 +571,8 @@ fn table_from(
     mut lead: VecDeque<Row>,
     rest: Rows,
 ) -> Result<Table, ImportError> {
-    let at = best_header_row(lead.iter().map(|r| r.cells.as_slice()));
+    let lead_cells: Vec<Vec<String>> = lead.iter().map(|r| r.cells.to_vec()).collect();
+    let at = best_header_row(lead_cells.iter().map(Vec::as_slice));
     let Some(at) = at else {
         let where_ = sheet
             .as_ref()
@@ -504,7 +588,7 @@ fn table_from(
         .pop_front()
         .expect("best_header_row returns an index in range");
     check_width(label, header_row.line, header_row.cells.len())?;
-    let mut header: Vec<String> = header_row.cells;
+    let mut header: Vec<String> = header_row.cells.to_vec();
     while header.last().is_some_and(|h| h.is_empty()) {
         header.pop();
     }
@@ -518,14 +602,14 @@ fn table_from(
     if header.iter().any(|h| normalise(h) == "responseid") {
         // Qualtrics: question text, then import ids, before the data.
         while let Some(row) = lead.front() {
-            let first = row.cells.first().map(String::as_str).unwrap_or("");
+            let first = row.cells.first().unwrap_or("");
             let looks_like_header = first.starts_with("{\"ImportId")
                 || normalise(first) == "startdate"
                 || normalise(first).starts_with("start date");
             if !looks_like_header || header_notes.len() >= 2 {
                 break;
             }
-            header_notes.push(lead.pop_front().expect("front exists").cells);
+            header_notes.push(lead.pop_front().expect("front exists").cells.to_vec());
         }
     }
     let rows: Rows = Box::new(DropTotals {
@@ -795,7 +879,7 @@ fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
                 text.extend(cells.iter().map(cell_text));
                 Row {
                     line: first_row + i as u64 + 1,
-                    cells: text,
+                    cells: text.into(),
                 }
             })
             .collect();
@@ -975,7 +1059,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         }
         Ok(Row {
             line: number,
-            cells,
+            cells: cells.into(),
         })
     });
     Ok(Table {
@@ -997,7 +1081,7 @@ mod tests {
     }
 
     fn all_rows(t: Table) -> Vec<Vec<String>> {
-        t.rows.map(|r| r.unwrap().cells).collect()
+        t.rows.map(|r| r.unwrap().cells.to_vec()).collect()
     }
 
     #[test]
@@ -1105,5 +1189,24 @@ mod tests {
         let t = open_tables(&p).unwrap().remove(0);
         assert_eq!(t.header, ["id", "x"]);
         assert_eq!(all_rows(t), [vec!["1", "y"], vec!["2", ""]]);
+    }
+
+    #[test]
+    fn a_row_keeps_its_cells_in_one_buffer_trimmed_and_in_order() {
+        let mut rec = csv::ByteRecord::new();
+        for f in [&b" C1 "[..], b"", b"caf\xc3\xa9", b"bad \xff byte", b"  "] {
+            rec.push_field(f);
+        }
+        let cells = Cells::from_record(&rec);
+        assert_eq!(cells.len(), 5);
+        assert_eq!(
+            cells.to_vec(),
+            vec!["C1", "", "café", "bad \u{fffd} byte", ""],
+            "trimmed; invalid UTF-8 reads as U+FFFD"
+        );
+        assert_eq!((cells.get(2), cells.get(5)), (Some("café"), None));
+        let given = Cells::from(vec![" a ".to_string(), String::new(), "b".into()]);
+        assert_eq!(given.iter().collect::<Vec<_>>(), vec![" a ", "", "b"]);
+        assert_eq!(format!("{given:?}"), r#"[" a ", "", "b"]"#);
     }
 }

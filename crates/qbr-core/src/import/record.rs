@@ -2,7 +2,10 @@
 //! (every other kind). A row with any unreadable mapped cell is refused whole, with one refusal
 //! per bad cell, so the report says everything wrong with it at once.
 
-use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -67,7 +70,7 @@ impl Columns {
 /// What every row of an import shares.
 pub(crate) struct RecordContext {
     pub kind: Kind,
-    pub source: String,
+    pub source: Arc<str>,
     /// Offset-less times in the file are in this zone.
     pub time: TimeContext,
     /// Days are cut in this zone.
@@ -102,13 +105,7 @@ struct Cells<'a> {
 impl<'a> Cells<'a> {
     fn raw(&self, field: &str) -> Option<&'a str> {
         let col = self.cols.by_field.get(field)?;
-        Some(
-            self.row
-                .cells
-                .get(col.index)
-                .map(String::as_str)
-                .unwrap_or(""),
-        )
+        Some(self.row.cells.get(col.index).unwrap_or(""))
     }
 
     fn refuse(&mut self, field: &str, value: &str, expected: impl Into<String>) {
@@ -249,6 +246,21 @@ impl<'a> Cells<'a> {
         v
     }
 
+    /// A dimension member's name, shared with the rows before that named it.
+    fn name(&self, field: &str) -> Option<Arc<str>> {
+        self.raw(field)
+            .filter(|t| !value::is_missing(t))
+            .map(|t| intern(t.trim()))
+    }
+
+    /// [`Self::program`], shared.
+    fn program_name(&self) -> Option<Arc<str>> {
+        match &self.ctx.program {
+            None if self.ctx.aliases.is_empty() => self.name("program"),
+            _ => self.program().map(|p| intern(&p)),
+        }
+    }
+
     fn program(&self) -> Option<String> {
         self.ctx.program.clone().or_else(|| {
             self.ctx
@@ -256,6 +268,31 @@ impl<'a> Cells<'a> {
                 .program_for(self.text("program"), self.text("queue").as_deref())
         })
     }
+}
+
+thread_local! {
+    /// The dimension names a parse worker has seen: each row's queue, agent... is a clone of
+    /// the first row's rather than a new allocation.
+    static NAMES: RefCell<FxHashSet<Arc<str>>> = RefCell::new(FxHashSet::default());
+}
+
+/// Names kept per worker at most: a column of unique values (a mapping gone wrong) must not
+/// grow the set without bound.
+const MAX_NAMES: usize = 4096;
+
+fn intern(text: &str) -> Arc<str> {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some(name) = names.get(text) {
+            return Arc::clone(name);
+        }
+        if names.len() >= MAX_NAMES {
+            names.clear();
+        }
+        let name: Arc<str> = Arc::from(text);
+        names.insert(Arc::clone(&name));
+        name
+    })
 }
 
 /// Channel names as platforms spell them.
@@ -347,7 +384,7 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
     let started = c.timestamp("started_at");
     let started = c.require("started_at", started, value::EXPECT_TIMESTAMP);
     let channel = c.channel("channel");
-    let direction = c.text("direction");
+    let direction = c.name("direction");
     let wait_s = c.duration("wait");
     let talk_s = c.duration("talk");
     let hold_s = c.duration("hold");
@@ -378,8 +415,8 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         }
         None => None,
     };
-    let agent = c.text("agent");
-    let queue = c.text("queue");
+    let agent = c.name("agent");
+    let queue = c.name("queue");
 
     let outcome = if non_acd == Some(true) || direction.as_deref().is_some_and(is_outbound) {
         Outcome::Other
@@ -422,10 +459,10 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         started_at: started.timestamp(),
         day,
         channel: channel.or(Some(Channel::Voice)),
-        program: c.program(),
+        program: c.program_name(),
         queue,
-        site: c.text("site"),
-        team: c.text("team"),
+        site: c.name("site"),
+        team: c.name("team"),
         agent,
         customer_key: c.text("customer_id"),
         direction,
@@ -635,4 +672,29 @@ fn finance(c: &mut Cells) -> Option<Parsed> {
     }
     let key = DayKey::new(month?, true).with(Dimension::Program, c.program().as_deref());
     Some(Parsed::Fact(Box::new((key, m))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_shared_and_the_set_stays_bounded() {
+        let a = intern("Billing");
+        let b = intern("Billing");
+        assert!(
+            Arc::ptr_eq(&a, &b),
+            "the second row's queue is the first row's"
+        );
+        assert_eq!(&*intern("Sales"), "Sales");
+        for i in 0..MAX_NAMES + 10 {
+            intern(&format!("agent {i}"));
+        }
+        assert!(NAMES.with(|n| n.borrow().len()) <= MAX_NAMES);
+        assert_eq!(
+            &*intern("Billing"),
+            "Billing",
+            "a cleared set still gives the text"
+        );
+    }
 }

@@ -151,7 +151,7 @@ impl Sink for MemorySink {
 
     fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
         let id = self.batch_id();
-        let key = (contact.source.clone(), contact.contact_key.clone());
+        let key = (contact.source.to_string(), contact.contact_key.clone());
         match self.contacts.get_mut(&key) {
             None => {
                 self.contacts.insert(key, (id, contact));

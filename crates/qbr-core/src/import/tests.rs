@@ -1656,3 +1656,127 @@ fn a_format_6_workspace_keeps_its_contacts_in_blocks() {
     };
     assert_eq!(contacts(&ws), contacts(&fresh), "the very same contacts");
 }
+
+/// A generic interactions file of `rows` contacts whose data lines in `bad` hold `abc` as their
+/// wait; line 1 is the header, so the first contact is line 2.
+fn many_rows(dir: &Path, rows: u64, bad: &[u64]) -> PathBuf {
+    let mut text =
+        String::from("contact_id,started_at,channel,queue,agent,outcome,wait_s,talk_s\n");
+    for i in 0..rows {
+        let line = i + 2;
+        let wait = if bad.contains(&line) {
+            "abc".to_string()
+        } else {
+            (i % 50).to_string()
+        };
+        text.push_str(&format!(
+            "C{i},2026-07-01T{:02}:{:02}:{:02}Z,voice,Billing,Ann,handled,{wait},100\n",
+            (i / 3600) % 24,
+            (i / 60) % 60,
+            i % 60
+        ));
+    }
+    let path = dir.join(format!("many_{rows}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `f` with files cut into chunks of `rows` rows for the parse workers.
+fn with_chunks<T>(rows: usize, f: impl FnOnce() -> T) -> T {
+    TEST_PARSE_CHUNK.with(|c| c.set(rows));
+    let out = f();
+    TEST_PARSE_CHUNK.with(|c| c.set(PARSE_CHUNK));
+    out
+}
+
+#[test]
+fn bad_rows_in_different_chunks_are_refused_with_their_lines_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let path = many_rows(dir.path(), 30, &[3, 12, 27]);
+    let never = AtomicBool::new(false);
+    let report = with_chunks(4, || {
+        run(
+            &mut ws,
+            &path,
+            &ImportOptions::default(),
+            &mut |_| {},
+            &never,
+            now(),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        (report.rows_read, report.rows_taken, report.rows_refused),
+        (30, 27, 3),
+        "30 contacts over 8 chunks of 4; 3 have a wait of abc"
+    );
+    let rows: Vec<u64> = report.refusals.iter().map(|r| r.row).collect();
+    assert_eq!(rows, vec![3, 12, 27], "chunks 1, 3 and 7, in file order");
+    assert!(report
+        .refusals
+        .iter()
+        .all(|r| r.column.as_deref() == Some("wait_s") && r.value == "abc"));
+    assert_eq!(ws.overview().unwrap().counts.interactions, 27);
+}
+
+#[test]
+fn strict_mode_reports_the_first_bad_row_of_the_file_across_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let before = ws.test_dump(&[]);
+    let path = many_rows(dir.path(), 40, &[14, 23, 38]);
+    let strict = ImportOptions {
+        strict: true,
+        ..ImportOptions::default()
+    };
+    let never = AtomicBool::new(false);
+    // Chunks of 3: line 14 is in the fifth chunk, 23 in the eighth; two workers parse them.
+    let err = with_chunks(3, || {
+        run(&mut ws, &path, &strict, &mut |_| {}, &never, now())
+    })
+    .unwrap_err();
+    match err {
+        ImportError::Strict {
+            row, column, value, ..
+        } => {
+            assert_eq!(
+                (row, column.as_str(), value.as_str()),
+                (14, "wait_s", "abc")
+            );
+        }
+        other => panic!("strict mode should refuse the file: {other:?}"),
+    }
+    assert_eq!(ws.test_dump(&[]), before, "nothing is taken");
+}
+
+#[test]
+fn an_import_cancelled_after_some_chunks_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_generic.csv");
+    let before = ws.test_dump(&[]);
+    let path = many_rows(dir.path(), 3000, &[]);
+    let cancel = AtomicBool::new(false);
+    let mut seen = Vec::new();
+    // Progress comes every 1000 rows; the user cancels at the first.
+    let err = with_chunks(64, || {
+        run(
+            &mut ws,
+            &path,
+            &ImportOptions::default(),
+            &mut |p| {
+                if p.phase == Phase::Reading {
+                    seen.push(p.rows_read);
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+            now(),
+        )
+    })
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    assert_eq!(seen, vec![1000], "no row is taken after the cancel");
+    assert_eq!(ws.test_dump(&[]), before, "the workspace is as it was");
+}

@@ -89,6 +89,15 @@ fn unit_word(w: &str) -> Option<DurationUnit> {
 }
 
 /// True for the spellings sources use for "no value here".
+/// `str::trim` with a shortcut for the usual cell, which starts and ends with a visible ASCII
+/// character (readers trim already): it runs several times for every cell of a file.
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 pub fn is_missing(text: &str) -> bool {
     const MARKERS: [&str; 12] = [
         "-",
@@ -104,7 +113,7 @@ pub fn is_missing(text: &str) -> bool {
         "[deleted]",
         "nan",
     ];
-    let t = text.trim();
+    let t = trim(text);
     // Runs for every cell: compare without allocating, and only texts short enough to be one.
     t.is_empty() || (t.len() <= 9 && MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m)))
 }
@@ -114,7 +123,7 @@ pub fn parse_text(text: &str) -> Option<String> {
     if is_missing(text) {
         None
     } else {
-        Some(text.trim().to_string())
+        Some(trim(text).to_string())
     }
 }
 
@@ -130,7 +139,7 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
         return Ok(None);
     }
     // The common case, plain digits with at most a decimal point, without allocating.
-    let plain = text.trim();
+    let plain = trim(text);
     if plain.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && plain.bytes().filter(|&b| b == b'.').count() <= 1
@@ -195,7 +204,7 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, &'static str> {
     if is_missing(text) {
         return Ok(None);
     }
-    let t = text.trim();
+    let t = trim(text);
     let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
     if is(&["yes", "y", "true", "t", "1", "1.0"]) {
         Ok(Some(true))
@@ -212,7 +221,7 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
     if is_missing(text) {
         return Ok(None);
     }
-    let t = text.trim();
+    let t = trim(text);
     let v = if t.contains(':') {
         parse_clock(t).ok_or(EXPECT_DURATION)?
     } else if t.chars().any(|c| c.is_ascii_alphabetic()) {
@@ -354,7 +363,7 @@ impl DateOrderProbe {
 
 /// The first two numbers of `aa/bb/yyyy…` (also with `.` or `-` when the year comes last).
 fn slashed_parts(text: &str) -> Option<(u32, u32)> {
-    let t = text.trim();
+    let t = trim(text);
     let date = t.split([' ', 'T']).next()?;
     let sep = if date.contains('/') {
         '/'
@@ -388,7 +397,7 @@ pub fn parse_timestamp(text: &str, ctx: &TimeContext) -> Result<Option<DateTime<
     if is_missing(text) {
         return Ok(None);
     }
-    let t = text.trim();
+    let t = trim(text);
     if let Some(at) = parse_with_offset(t) {
         return Ok(Some(at.with_timezone(&Utc)));
     }
@@ -542,7 +551,7 @@ pub fn parse_month(text: &str, ctx: &TimeContext) -> Result<Option<NaiveDate>, S
     if is_missing(text) {
         return Ok(None);
     }
-    let t = text.trim();
+    let t = trim(text);
     let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| EXPECT.to_string());
     for (fmt, sep) in [("%Y-%m", '-'), ("%m/%Y", '/'), ("%Y/%m", '/')] {
         let parts: Vec<&str> = t.split(sep).collect();

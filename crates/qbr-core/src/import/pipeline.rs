@@ -1,0 +1,193 @@
+//! Reading and parsing on both cores: one thread splits the file into rows (sequential: CSV
+//! quoting means a file cannot be cut at arbitrary line ends), workers parse chunks of rows, and
+//! the caller's thread receives the parsed chunks in file order. Channels are bounded, so a few
+//! chunks are in flight whatever the file size.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::{Arc, Mutex};
+
+/// Maps `items` in chunks of `chunk_len` on `workers` threads and hands each mapped chunk to
+/// `deliver` on the calling thread, in the order of `items`. A chunk ends early after an item
+/// for which `is_last` holds (a read error), and nothing after it is read. Reading stops when
+/// `cancel` is set; when `deliver` fails, the reader and the workers stop and its error is
+/// returned.
+pub(crate) fn map_in_order<T, U, E>(
+    items: impl Iterator<Item = T> + Send,
+    chunk_len: usize,
+    workers: usize,
+    cancel: &AtomicBool,
+    is_last: impl Fn(&T) -> bool + Sync,
+    map: impl Fn(T) -> U + Sync,
+    mut deliver: impl FnMut(Vec<U>) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Send,
+    U: Send,
+{
+    let chunk_len = chunk_len.max(1);
+    let workers = workers.max(1);
+    let (is_last, map) = (&is_last, &map);
+    std::thread::scope(|scope| {
+        let (work_tx, work_rx) = sync_channel::<(u64, Vec<T>)>(workers);
+        let (done_tx, done_rx) = sync_channel::<(u64, Vec<U>)>(workers);
+        scope.spawn(move || {
+            let mut seq = 0u64;
+            let mut chunk = Vec::with_capacity(chunk_len);
+            for item in items {
+                if cancel.load(Ordering::Relaxed) {
+                    break;
+                }
+                let last = is_last(&item);
+                chunk.push(item);
+                if chunk.len() == chunk_len || last {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_len));
+                    // Every worker stopped: the caller does not want more.
+                    if work_tx.send((seq, full)).is_err() || last {
+                        return;
+                    }
+                    seq += 1;
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = work_tx.send((seq, chunk));
+            }
+        });
+        // Shared by the workers and dropped with the last of them, so that a reader waiting to
+        // hand over a chunk learns that nobody will take it.
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let work_rx = Arc::clone(&work_rx);
+            scope.spawn(move || loop {
+                let job = work_rx
+                    .lock()
+                    .map_err(|_| ())
+                    .and_then(|rx| rx.recv().map_err(|_| ()));
+                let Ok((seq, chunk)) = job else {
+                    return;
+                };
+                let mapped: Vec<U> = chunk.into_iter().map(map).collect();
+                if done_tx.send((seq, mapped)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop((done_tx, work_rx));
+        // Chunks finished ahead of their turn wait here; at most a few, since the reader only
+        // runs a few chunks ahead of the workers.
+        let mut ahead: BTreeMap<u64, Vec<U>> = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, mapped) in done_rx {
+            ahead.insert(seq, mapped);
+            while let Some(mapped) = ahead.remove(&next) {
+                deliver(mapped)?;
+                next += 1;
+            }
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn chunks_are_delivered_in_order_even_when_a_later_one_is_ready_first() {
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let mut chunks = 0;
+        let r: Result<(), ()> = map_in_order(
+            0..100u32,
+            10,
+            2,
+            &cancel,
+            |_| false,
+            |i| {
+                // The first chunk is the slowest: the second worker finishes later ones first.
+                if i < 10 {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                i * 2
+            },
+            |chunk| {
+                chunks += 1;
+                seen.extend(chunk);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(chunks, 10);
+        assert_eq!(seen, (0..100).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn nothing_is_read_after_a_last_item() {
+        let cancel = AtomicBool::new(false);
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = map_in_order(
+            0..100u32,
+            8,
+            2,
+            &cancel,
+            |i| *i == 13,
+            |i| i,
+            |chunk| {
+                seen.extend(chunk);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(seen, (0..=13).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_failing_delivery_stops_everything_and_is_returned() {
+        let cancel = AtomicBool::new(false);
+        let mut delivered = 0;
+        let r = map_in_order(
+            0..1_000_000u32,
+            4,
+            2,
+            &cancel,
+            |_| false,
+            |i| i,
+            |chunk| {
+                delivered += 1;
+                match chunk.contains(&9) {
+                    true => Err(format!("bad chunk {chunk:?}")),
+                    false => Ok(()),
+                }
+            },
+        );
+        assert_eq!(r, Err("bad chunk [8, 9, 10, 11]".to_string()));
+        assert_eq!(delivered, 3, "nothing is delivered after the failure");
+    }
+
+    #[test]
+    fn a_cancel_stops_the_reading() {
+        let cancel = AtomicBool::new(false);
+        let mut seen = 0usize;
+        let r: Result<(), ()> = map_in_order(
+            0..u32::MAX,
+            16,
+            2,
+            &cancel,
+            |_| false,
+            |i| i,
+            |chunk| {
+                seen += chunk.len();
+                cancel.store(true, Ordering::Relaxed);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert!(
+            seen < 1000,
+            "reading stopped soon after the cancel ({seen} items)"
+        );
+    }
+}

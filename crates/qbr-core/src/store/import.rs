@@ -380,6 +380,25 @@ fn offered_elsewhere(conn: &Connection, batch: i64) -> Result<Vec<(String, Strin
     Ok(out.into_iter().collect())
 }
 
+/// Inserts one row of `table` (`interaction_duplicate` or `interaction_superseded`): the columns
+/// `first`, then [`ROW_COLUMNS`], one parameter per value.
+fn insert_values(
+    conn: &Connection,
+    table: &'static str,
+    first: &'static str,
+    values: &[rusqlite::types::Value],
+) -> Result<()> {
+    let marks = (1..=values.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} ({first}{ROW_COLUMNS}) VALUES ({marks})"
+    ))?
+    .execute(rusqlite::params_from_iter(values.iter()))?;
+    Ok(())
+}
+
 fn prefixed_columns(prefix: &str) -> String {
     ROW_COLUMNS
         .split(',')
@@ -720,16 +739,7 @@ impl Sink for StoreSink<'_> {
             if held_batch != batch {
                 // Kept so that undoing the holding import hands the contact to this one.
                 let values = stored.row_values(batch, &source, day);
-                let marks = (1..=values.len())
-                    .map(|i| format!("?{i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                self.tx
-                    .conn()
-                    .prepare_cached(&format!(
-                        "INSERT INTO interaction_duplicate ({ROW_COLUMNS}) VALUES ({marks})"
-                    ))?
-                    .execute(rusqlite::params_from_iter(values.iter()))?;
+                insert_values(self.tx.conn(), "interaction_duplicate", "", &values)?;
             }
             return Ok(Taken::Duplicate);
         }
@@ -756,17 +766,12 @@ impl Sink for StoreSink<'_> {
                 rusqlite::types::Value::Integer(i64::from(at.slot)),
             ];
             values.extend(old.row_values(held_batch, &held_source, held_day));
-            let marks = (1..=values.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.tx
-                .conn()
-                .prepare_cached(&format!(
-                    "INSERT INTO interaction_superseded (replaced_by, block_id, slot, {ROW_COLUMNS})
-                     VALUES ({marks})"
-                ))?
-                .execute(rusqlite::params_from_iter(values.iter()))?;
+            insert_values(
+                self.tx.conn(),
+                "interaction_superseded",
+                "replaced_by, block_id, slot, ",
+                &values,
+            )?;
             self.window
                 .append(self.tx.conn(), batch, &source, day, stored)?;
         }

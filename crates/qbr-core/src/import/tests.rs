@@ -1601,6 +1601,7 @@ fn a_format_6_workspace_keeps_its_contacts_in_blocks() {
         Some(0.0),
         "the old table is gone"
     );
+
     assert_eq!(
         ws.test_number(
             "SELECT count(*) FROM interaction_superseded WHERE block_id IS NULL",

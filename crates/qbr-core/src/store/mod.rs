@@ -162,6 +162,14 @@ impl Workspace {
                     other => other,
                 }
             })?;
+            // An upgrade that moved data out of a table (format 7: contacts into blocks) leaves
+            // its pages free; give them back to the disk. VACUUM is its own transaction: if it
+            // fails (a full disk), the upgraded file is whole and merely larger.
+            let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
+            let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+            if free * 4 > pages {
+                let _ = conn.execute_batch("VACUUM");
+            }
         }
         // Persistent in the file; a no-op when already WAL.
         conn.pragma_update(None, "journal_mode", "WAL")

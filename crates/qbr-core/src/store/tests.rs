@@ -451,3 +451,32 @@ fn a_failed_upgrade_leaves_the_original_untouched() {
     assert_eq!(ws.format_version().unwrap(), FORMAT_VERSION);
     assert_eq!(ws.overview().unwrap().counts.facts, 2);
 }
+
+#[test]
+fn an_upgrade_that_frees_most_pages_gives_them_back() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/workspaces/format-1.qbr");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("client.qbr");
+    std::fs::copy(&fixture, &copy).unwrap();
+    // A next format that moves data out of a large table, as format 7 moves contacts into blocks.
+    let mut list = super::migrations::MIGRATIONS.to_vec();
+    list.push(super::migrations::Migration::sql(
+        "CREATE TABLE moved AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+         WHERE i < 20000) SELECT i, printf('%.200c', 'x') AS pad FROM n;
+         DROP TABLE moved;",
+    ));
+    let ws = Workspace::open_with(&copy, &list).unwrap();
+    let pragma = |name: &str| -> i64 {
+        ws.conn
+            .pragma_query_value(None, name, |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(pragma("freelist_count"), 0, "the freed pages are gone");
+    assert!(
+        pragma("page_count") < 200,
+        "{} pages: the 20,000 rows of 200 bytes (about 1,000 pages) are not kept",
+        pragma("page_count")
+    );
+    assert_eq!(ws.overview().unwrap().counts.facts, 2, "the data is intact");
+}

@@ -5,6 +5,10 @@
 //! `cargo bench -p qbr-core --bench import`; QBR_BENCH_DIR (default /tmp/qbr-bench) holds the
 //! generated files, removed at the end unless QBR_BENCH_KEEP=1.
 
+/// The app's allocator (see the workspace Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod common;
 
 use std::path::PathBuf;

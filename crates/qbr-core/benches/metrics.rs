@@ -6,6 +6,10 @@
 //! `cargo bench -p qbr-core --bench metrics`. QBR_BENCH_WORKSPACE names a workspace to reuse
 //! (built there when missing, kept); otherwise one is built in QBR_BENCH_DIR and removed.
 
+/// The app's allocator (see the workspace Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod common;
 
 use std::path::PathBuf;

@@ -3,6 +3,10 @@
 //! `cargo bench -p qbr-core --bench parse`; QBR_BENCH_CONTACTS and QBR_BENCH_DIR as for `import`.
 //! The CSV is generated (as the import bench does) when it is not already there.
 
+/// The app's allocator (see the workspace Cargo.toml).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod common;
 
 use std::path::PathBuf;

@@ -601,7 +601,7 @@ pub(crate) struct Window {
     last_ensured: Option<NaiveDate>,
 }
 
-const WINDOW_KEYS: usize = 2_000_000;
+const WINDOW_KEYS: usize = 500_000;
 const WINDOW_DECODED: usize = 50_000;
 const WINDOW_OPEN: usize = 65_536;
 

@@ -270,7 +270,7 @@ fn write_backup(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
 const READ_CACHE_KIB: i64 = 16 * 1024;
 /// Page cache while importing: the contacts of a quarter and the indexes an import updates stay in
 /// memory instead of being read back from the file page by page.
-pub(crate) const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+pub(crate) const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;

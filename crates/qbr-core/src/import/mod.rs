@@ -33,7 +33,7 @@ pub use error::ImportError;
 pub use mapping::{ColumnMapping, FieldType, Kind, Mapping, Preset};
 pub use read::Format;
 pub use rollup::{DayKey, Facts, Interaction, Outcome};
-pub use sink::{Counts, Finished, MemorySink, Sink, Taken};
+pub use sink::{Counts, Finished, MemorySink, NewContact, Sink, Taken};
 pub use value::{DateOrder, DurationUnit, OrderVerdict};
 
 use crate::settings::Settings;

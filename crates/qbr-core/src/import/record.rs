@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use super::mapping::{normalise, Kind, Mapping};
 use super::read::Row;
 use super::rollup::{add_scores, DayKey, Interaction, Outcome};
+use super::sink::NewContact;
 use super::value::{self, DurationUnit, TimeContext};
 use super::Refusal;
 use crate::measure::{Dimension, Measure, Measures};
@@ -84,7 +85,7 @@ pub(crate) struct RecordContext {
 /// What one row yields.
 #[derive(Debug)]
 pub(crate) enum Parsed {
-    Contact(Box<Interaction>),
+    Contact(Box<NewContact>),
     Fact(Box<(DayKey, Measures)>),
     /// A survey response and the contact it is about, whose dimensions fill the ones the
     /// survey tool does not know (queue, agent, channel...).
@@ -364,7 +365,9 @@ pub(crate) fn parse_row(
         problems: Vec::new(),
     };
     let parsed = match ctx.kind {
-        Kind::Interactions => interaction(&mut c).map(|i| Parsed::Contact(Box::new(i))),
+        Kind::Interactions => {
+            interaction(&mut c).map(|i| Parsed::Contact(Box::new(NewContact::new(i))))
+        }
         Kind::Intervals => interval(&mut c),
         Kind::Surveys => survey(&mut c),
         Kind::Quality => quality(&mut c),

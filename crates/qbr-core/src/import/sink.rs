@@ -11,7 +11,7 @@ use super::rollup::{accumulate, rollup, DayKey, Facts, Interaction};
 use super::Refusal;
 use crate::measure::Measures;
 use crate::settings::Settings;
-use crate::store::NewBatch;
+use crate::store::{EncodedContact, NewBatch};
 
 /// What became of one contact offered to the sink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,22 @@ pub struct Finished {
     pub last_day: Option<NaiveDate>,
 }
 
+/// A contact as a parsing thread hands it over: the contact, and its stored form encoded there
+/// rather than on the writing thread (`None` if encoding failed: the sink encodes it again and
+/// reports why).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewContact {
+    pub contact: Interaction,
+    pub(crate) encoded: Option<EncodedContact>,
+}
+
+impl NewContact {
+    pub fn new(contact: Interaction) -> NewContact {
+        let encoded = EncodedContact::new(&contact).ok();
+        NewContact { contact, encoded }
+    }
+}
+
 /// Receives an import's output. Calls come in order: `already_imported`, `begin`, any number of
 /// `contact`, `fact` and `refusal`, then `finish`.
 pub trait Sink {
@@ -54,11 +70,11 @@ pub trait Sink {
     /// calling [`Sink::contact`] for each, which a sink may do faster.
     fn contacts(
         &mut self,
-        contacts: Vec<Interaction>,
+        contacts: Vec<NewContact>,
         taken: &mut Vec<Taken>,
     ) -> Result<(), ImportError> {
         for c in contacts {
-            taken.push(self.contact(c)?);
+            taken.push(self.contact(c.contact)?);
         }
         Ok(())
     }

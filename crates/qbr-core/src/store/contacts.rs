@@ -261,14 +261,139 @@ pub(crate) fn key_hash(source: &str, key: &str) -> u64 {
     h.digest()
 }
 
+/// A new contact's stored form, encoded where it was parsed: the postcard encoding of
+/// `Some(StoredContact)` in two parts either side of the member ids, which only the writing
+/// thread knows, and the hash its key is found by. Postcard writes a struct as its fields one
+/// after the other, so the parts and the ids put together are exactly the contact's encoding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedContact {
+    pub(crate) hash: u64,
+    bytes: Vec<u8>,
+    /// Where the ids go in `bytes`.
+    split: usize,
+    /// The contact's start when it names its customer (a block keeps the latest).
+    customer_at: Option<i64>,
+}
+
+/// The fields of [`StoredContact`] after its ids, borrowed, in the same order.
+#[derive(Serialize)]
+struct TailRef<'a> {
+    customer_key: Option<&'a str>,
+    direction: Option<&'a str>,
+    outcome: u8,
+    wait_s: Option<f64>,
+    talk_s: Option<f64>,
+    hold_s: Option<f64>,
+    wrap_s: Option<f64>,
+    handle_s: Option<f64>,
+    transferred: Option<bool>,
+    resolved: Option<bool>,
+    csat: Option<i64>,
+    nps: Option<i64>,
+    ces: Option<i64>,
+    source_updated_at: Option<i64>,
+}
+
+impl EncodedContact {
+    pub(crate) fn new(c: &Interaction) -> Result<EncodedContact> {
+        let failed =
+            |e: postcard::Error| Error::Corrupt(format!("a contact could not be encoded: {e}"));
+        // `Some`, then the key and the start.
+        let head = postcard::to_extend(
+            &(1u8, c.contact_key.as_str(), c.started_at),
+            Vec::with_capacity(96),
+        )
+        .map_err(failed)?;
+        let split = head.len();
+        let tail = TailRef {
+            customer_key: c.customer_key.as_deref(),
+            direction: c.direction.as_deref(),
+            outcome: outcome_code(c.outcome),
+            wait_s: c.wait_s,
+            talk_s: c.talk_s,
+            hold_s: c.hold_s,
+            wrap_s: c.wrap_s,
+            handle_s: c.handle_s,
+            transferred: c.transferred,
+            resolved: c.resolved,
+            csat: c.csat,
+            nps: c.nps,
+            ces: c.ces,
+            source_updated_at: c.source_updated_at,
+        };
+        let bytes = postcard::to_extend(&tail, head).map_err(failed)?;
+        Ok(EncodedContact {
+            hash: key_hash(&c.source, &c.contact_key),
+            bytes,
+            split,
+            customer_at: c.customer_key.is_some().then_some(c.started_at),
+        })
+    }
+
+    /// Appends the encoding of `Some(contact)` with these member ids to `out`.
+    fn write(&self, ids: &[Option<i64>; 6], out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.bytes[..self.split]);
+        // As postcard writes an `Option<i64>`: 0, or 1 and the zigzag varint.
+        for id in ids {
+            match *id {
+                None => out.push(0),
+                Some(v) => {
+                    out.push(1);
+                    push_varint(out, ((v << 1) ^ (v >> 63)) as u64);
+                }
+            }
+        }
+        out.extend_from_slice(&self.bytes[self.split..]);
+    }
+
+    /// The contact with these member ids.
+    fn decode(&self, ids: &[Option<i64>; 6]) -> Result<StoredContact> {
+        let mut bytes = Vec::with_capacity(self.bytes.len() + 64);
+        self.write(ids, &mut bytes);
+        let (c, rest) = postcard::take_from_bytes::<Option<StoredContact>>(&bytes)
+            .map_err(|e| Error::Corrupt(format!("a contact could not be decoded: {e}")))?;
+        match (c, rest.is_empty()) {
+            (Some(c), true) => Ok(c),
+            _ => Err(Error::Corrupt("a contact was encoded wrongly".into())),
+        }
+    }
+}
+
+/// The varint postcard writes a length as.
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Decodes `len` slots encoded one after the other (a block's encoding without its length).
+fn decode_slots(raw: &[u8], len: usize) -> Result<Vec<Option<StoredContact>>> {
+    let mut slots = Vec::with_capacity(len);
+    let mut rest = raw;
+    for _ in 0..len {
+        let (c, after) = postcard::take_from_bytes::<Option<StoredContact>>(rest)
+            .map_err(|e| Error::Corrupt(format!("a contact block is damaged ({e})")))?;
+        slots.push(c);
+        rest = after;
+    }
+    Ok(slots)
+}
+
+/// LZ4 behind the codec byte, of a block's postcard encoding.
+fn compress(raw: &[u8]) -> Vec<u8> {
+    let mut data = Vec::with_capacity(raw.len() / 2 + 8);
+    data.push(CODEC_POSTCARD_LZ4);
+    data.extend_from_slice(&lz4_flex::compress_prepend_size(raw));
+    data
+}
+
 /// Encodes a block's slots.
 pub(crate) fn encode(slots: &[Option<StoredContact>]) -> Result<Vec<u8>> {
     let raw = postcard::to_extend(slots, Vec::with_capacity(slots.len() * 96 + 8))
         .map_err(|e| Error::Corrupt(format!("a contact block could not be encoded: {e}")))?;
-    let mut data = Vec::with_capacity(raw.len() / 2 + 8);
-    data.push(CODEC_POSTCARD_LZ4);
-    data.extend_from_slice(&lz4_flex::compress_prepend_size(&raw));
-    Ok(data)
+    Ok(compress(&raw))
 }
 
 /// Decodes a block's slots; a damaged block is [`Error::Corrupt`], never a panic.
@@ -335,7 +460,7 @@ fn save_block(
     source: &str,
     slots: &[Option<StoredContact>],
 ) -> Result<Option<i64>> {
-    let held = slots.iter().flatten().count() as i64;
+    let held = slots.iter().flatten().count();
     let last_customer_at = slots
         .iter()
         .flatten()
@@ -350,6 +475,32 @@ fn save_block(
                 .to_le_bytes()
         })
         .collect();
+    let row = BlockRow {
+        held,
+        last_customer_at,
+        keys: &keys,
+    };
+    write_row(conn, id, batch, day, source, &row, || encode(slots))
+}
+
+/// What `contact_block` keeps beside a block's data.
+struct BlockRow<'a> {
+    held: usize,
+    last_customer_at: Option<i64>,
+    keys: &'a [u8],
+}
+
+/// Writes a block's row: `data` is encoded only when the block holds a contact.
+fn write_row(
+    conn: &Connection,
+    id: Option<i64>,
+    batch: i64,
+    day: NaiveDate,
+    source: &str,
+    row: &BlockRow<'_>,
+    data: impl FnOnce() -> Result<Vec<u8>>,
+) -> Result<Option<i64>> {
+    let held = row.held as i64;
     match id {
         Some(id) if held == 0 => {
             conn.prepare_cached("DELETE FROM contact_block WHERE id = ?1")?
@@ -361,7 +512,7 @@ fn save_block(
                 "UPDATE contact_block SET contacts = ?2, last_customer_at = ?3, keys = ?4, data = ?5
                  WHERE id = ?1",
             )?
-            .execute(params![id, held, last_customer_at, keys, encode(slots)?])?;
+            .execute(params![id, held, row.last_customer_at, row.keys, data()?])?;
             Ok(Some(id))
         }
         None if held == 0 => Ok(None),
@@ -375,9 +526,9 @@ fn save_block(
                 day_text(day),
                 source,
                 held,
-                last_customer_at,
-                keys,
-                encode(slots)?
+                row.last_customer_at,
+                row.keys,
+                data()?
             ])?;
             Ok(Some(conn.last_insert_rowid()))
         }
@@ -530,9 +681,23 @@ pub(crate) struct WindowBlock {
     pub id: Option<i64>,
     pub batch_id: i64,
     pub source: String,
-    /// Decoded (or being filled); `None` while only the file has them.
+    /// Decoded; `None` while only the file has them, or while they are [`Appended`].
     slots: Option<Vec<Option<StoredContact>>>,
+    /// A block being filled by an import, while no contact of it was looked at.
+    appended: Option<Appended>,
     dirty: bool,
+}
+
+/// A block being filled, kept encoded: new contacts come encoded by the parsing threads
+/// ([`EncodedContact`]), so filling a block is a copy of their bytes, and writing it one
+/// compression. Looking at one of its contacts decodes it into slots.
+#[derive(Debug, Default)]
+struct Appended {
+    /// The slots' encodings one after the other (the block's encoding without its length).
+    raw: Vec<u8>,
+    keys: Vec<u8>,
+    len: usize,
+    last_customer_at: Option<i64>,
 }
 
 impl WindowBlock {
@@ -541,7 +706,25 @@ impl WindowBlock {
     }
 
     fn len(&self) -> usize {
-        self.slots.as_ref().map_or(0, Vec::len)
+        match (&self.slots, &self.appended) {
+            (Some(slots), _) => slots.len(),
+            (None, Some(a)) => a.len,
+            (None, None) => 0,
+        }
+    }
+
+    /// Turns appended contacts into slots.
+    fn unappend(&mut self) -> Result<()> {
+        if let Some(a) = self.appended.take() {
+            self.slots = Some(decode_slots(&a.raw, a.len)?);
+        }
+        Ok(())
+    }
+
+    /// Lets the contacts go from memory (the file has them).
+    fn release(&mut self) {
+        self.slots = None;
+        self.appended = None;
     }
 }
 
@@ -550,11 +733,30 @@ impl WindowBlock {
 fn write_block(conn: &Connection, day: NaiveDate, b: &mut WindowBlock) -> Result<usize> {
     let mut closed = 0;
     if b.dirty || b.id.is_none() {
-        if let Some(slots) = &b.slots {
-            if b.id.is_none() {
-                closed = slots.len();
+        if b.id.is_none() {
+            closed = b.len();
+        }
+        let id = match (&b.slots, &b.appended) {
+            (Some(slots), _) => Some(save_block(conn, b.id, b.batch_id, day, &b.source, slots)?),
+            (None, Some(a)) => {
+                let row = BlockRow {
+                    held: a.len,
+                    last_customer_at: a.last_customer_at,
+                    keys: &a.keys,
+                };
+                let data = || {
+                    let mut whole = Vec::with_capacity(a.raw.len() + 10);
+                    push_varint(&mut whole, a.len as u64);
+                    whole.extend_from_slice(&a.raw);
+                    Ok(compress(&whole))
+                };
+                Some(write_row(
+                    conn, b.id, b.batch_id, day, &b.source, &row, data,
+                )?)
             }
-            let id = save_block(conn, b.id, b.batch_id, day, &b.source, slots)?;
+            (None, None) => None,
+        };
+        if let Some(id) = id {
             b.id = Some(id.unwrap_or(0));
         }
         b.dirty = false;
@@ -665,6 +867,7 @@ impl Window {
                 batch_id: r.get(1)?,
                 source: r.get(2)?,
                 slots: None,
+                appended: None,
                 dirty: false,
             });
         }
@@ -687,7 +890,8 @@ impl Window {
     /// Decodes block `bi` of a loaded day; lets other clean blocks' contacts go first when
     /// many are decoded.
     fn decode(&mut self, conn: &Connection, day: NaiveDate, bi: usize) -> Result<()> {
-        let id = match self.days.get(&day).and_then(|wd| wd.blocks.get(bi)) {
+        let id = match self.days.get_mut(&day).and_then(|wd| wd.blocks.get_mut(bi)) {
+            Some(b) if b.appended.is_some() => return b.unappend(),
             Some(b) if b.slots.is_none() => b.id.unwrap_or(0),
             _ => return Ok(()),
         };
@@ -696,7 +900,7 @@ impl Window {
                 for b in &mut wd.blocks {
                     if !b.dirty && b.id.is_some() {
                         self.decoded -= b.len();
-                        b.slots = None;
+                        b.release();
                     }
                 }
             }
@@ -725,7 +929,18 @@ impl Window {
         key: &str,
         day: NaiveDate,
     ) -> Result<Option<Slot>> {
-        let h = key_hash(source, key);
+        self.find_hashed(conn, key_hash(source, key), source, key, day)
+    }
+
+    /// [`Window::find`] with the key's hash already known.
+    pub(crate) fn find_hashed(
+        &mut self,
+        conn: &Connection,
+        h: u64,
+        source: &str,
+        key: &str,
+        day: NaiveDate,
+    ) -> Result<Option<Slot>> {
         let (from, to) = (
             day - Duration::days(KEY_DAYS),
             day + Duration::days(KEY_DAYS),
@@ -842,6 +1057,59 @@ impl Window {
         day: NaiveDate,
         c: StoredContact,
     ) -> Result<Slot> {
+        let bi = self.open_block(conn, batch, source, day)?;
+        let h = key_hash(source, &c.contact_key);
+        let b = &mut self.days.get_mut(&day).expect("loaded").blocks[bi];
+        match b.appended.as_mut() {
+            Some(a) => {
+                if c.customer_key.is_some() {
+                    a.last_customer_at = a.last_customer_at.max(Some(c.started_at));
+                }
+                a.raw = postcard::to_extend(&Some(c), std::mem::take(&mut a.raw))
+                    .map_err(|e| Error::Corrupt(format!("a contact could not be encoded: {e}")))?;
+                a.keys.extend_from_slice(&h.to_le_bytes());
+                a.len += 1;
+            }
+            None => b.slots.get_or_insert_with(Vec::new).push(Some(c)),
+        }
+        Ok(self.appended(day, bi, h))
+    }
+
+    /// [`Window::append`] of a new contact encoded by a parsing thread, with its member ids.
+    pub(crate) fn append_encoded(
+        &mut self,
+        conn: &Connection,
+        batch: i64,
+        source: &str,
+        day: NaiveDate,
+        c: &EncodedContact,
+        ids: &[Option<i64>; 6],
+    ) -> Result<Slot> {
+        let bi = self.open_block(conn, batch, source, day)?;
+        let b = &mut self.days.get_mut(&day).expect("loaded").blocks[bi];
+        match b.appended.as_mut() {
+            Some(a) => {
+                a.last_customer_at = a.last_customer_at.max(c.customer_at);
+                c.write(ids, &mut a.raw);
+                a.keys.extend_from_slice(&c.hash.to_le_bytes());
+                a.len += 1;
+            }
+            None => b
+                .slots
+                .get_or_insert_with(Vec::new)
+                .push(Some(c.decode(ids)?)),
+        }
+        Ok(self.appended(day, bi, c.hash))
+    }
+
+    /// The open block of `batch` and `source` on `day` with room for one more contact.
+    fn open_block(
+        &mut self,
+        conn: &Connection,
+        batch: i64,
+        source: &str,
+        day: NaiveDate,
+    ) -> Result<usize> {
         if !self.days.contains_key(&day) {
             self.load(conn, day)?;
         }
@@ -860,30 +1128,33 @@ impl Window {
             other => other,
         };
         let wd = self.days.get_mut(&day).expect("loaded above");
-        let bi = open.unwrap_or_else(|| {
+        Ok(open.unwrap_or_else(|| {
             wd.blocks.push(WindowBlock {
                 id: None,
                 batch_id: batch,
                 source: source.to_string(),
-                slots: Some(Vec::with_capacity(64)),
+                slots: None,
+                appended: Some(Appended::default()),
                 dirty: true,
             });
             wd.blocks.len() - 1
-        });
-        let h = key_hash(source, &c.contact_key);
-        let slots = wd.blocks[bi].slots.get_or_insert_with(Vec::new);
-        slots.push(Some(c));
-        let si = (slots.len() - 1) as u32;
-        if wd.index(h, bi as u32, si) {
+        }))
+    }
+
+    /// Indexes the contact just added as the last slot of block `bi` of `day`.
+    fn appended(&mut self, day: NaiveDate, bi: usize, hash: u64) -> Slot {
+        let wd = self.days.get_mut(&day).expect("loaded");
+        let si = (wd.blocks[bi].len() - 1) as u32;
+        if wd.index(hash, bi as u32, si) {
             self.keys += 1;
         }
         self.open += 1;
         self.decoded += 1;
-        Ok(Slot {
+        Slot {
             day,
             block: bi as u32,
             slot: si,
-        })
+        }
     }
 
     /// Writes block `bi` of `day`; `release` lets its contacts go from memory.
@@ -900,7 +1171,7 @@ impl Window {
         self.open -= write_block(conn, day, b)?;
         if release {
             self.decoded -= b.len();
-            b.slots = None;
+            b.release();
         }
         Ok(())
     }
@@ -1117,6 +1388,87 @@ mod tests {
         assert_eq!(data[0], CODEC_POSTCARD_LZ4);
         assert_eq!(decode(&data).unwrap(), slots);
         assert_eq!(decode(&encode(&[]).unwrap()).unwrap(), vec![]);
+    }
+
+    fn interaction(key: &str) -> Interaction {
+        Interaction {
+            source: "connect".into(),
+            contact_key: key.into(),
+            started_at: 1_782_900_000,
+            day: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            channel: Some(Channel::Chat),
+            program: Some("Billing".into()),
+            queue: None,
+            site: None,
+            team: None,
+            agent: Some("Ana".into()),
+            customer_key: Some("cust-7".into()),
+            direction: Some("inbound".into()),
+            outcome: Outcome::Abandoned,
+            wait_s: Some(12.25),
+            talk_s: None,
+            hold_s: Some(0.0),
+            wrap_s: Some(1e-3),
+            handle_s: Some(f64::MAX),
+            transferred: Some(false),
+            resolved: None,
+            csat: Some(5),
+            nps: Some(-1),
+            ces: None,
+            source_updated_at: Some(i64::MIN),
+        }
+    }
+
+    #[test]
+    fn a_contact_encoded_in_parts_is_the_contact_encoded_whole() {
+        let ids = [
+            Some(1),
+            Some(i64::MAX),
+            None,
+            Some(-4),
+            Some(i64::MIN),
+            Some(300_000),
+        ];
+        let mut bare = interaction("");
+        bare.customer_key = None;
+        bare.direction = None;
+        bare.wait_s = None;
+        bare.source_updated_at = None;
+        for c in [interaction("C-1"), interaction("ünïcode ✓"), bare] {
+            let e = EncodedContact::new(&c).unwrap();
+            let stored = StoredContact::new(c.clone(), ids);
+            let mut parts = Vec::new();
+            e.write(&ids, &mut parts);
+            assert_eq!(parts, postcard::to_allocvec(&Some(&stored)).unwrap());
+            assert_eq!(e.decode(&ids).unwrap(), stored);
+            assert_eq!(e.hash, key_hash("connect", &c.contact_key));
+        }
+        // Slots appended one after the other are a block's encoding without its length.
+        let (a, b) = (interaction("a"), interaction("b"));
+        let mut raw = Vec::new();
+        EncodedContact::new(&a).unwrap().write(&ids, &mut raw);
+        raw.push(0); // an empty slot
+        EncodedContact::new(&b).unwrap().write(&ids, &mut raw);
+        let slots = vec![
+            Some(StoredContact::new(a, ids)),
+            None,
+            Some(StoredContact::new(b, ids)),
+        ];
+        assert_eq!(decode_slots(&raw, 3).unwrap(), slots);
+        let mut whole = Vec::new();
+        push_varint(&mut whole, 3);
+        whole.extend_from_slice(&raw);
+        assert_eq!(decode(&compress(&whole)).unwrap(), slots);
+        assert!(decode_slots(&raw[..raw.len() - 1], 3).is_err());
+    }
+
+    #[test]
+    fn lengths_are_postcard_varints() {
+        for n in [0usize, 1, 127, 128, 4096, 300_000] {
+            let mut v = Vec::new();
+            push_varint(&mut v, n as u64);
+            assert_eq!(v, postcard::to_allocvec(&vec![(); n]).unwrap(), "{n}");
+        }
     }
 
     #[test]

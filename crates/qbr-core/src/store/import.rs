@@ -23,7 +23,8 @@ use crate::error::{Error, Result};
 use crate::import::rollup::{contact_measures, rollup, Interaction};
 use crate::import::sink::newer_update;
 use crate::import::{
-    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, Refusal, Sink, Taken,
+    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, NewContact, Refusal,
+    Sink, Taken,
 };
 use crate::measure::{Dimension, Measures};
 use crate::settings::Settings;
@@ -655,9 +656,8 @@ impl StoreSink<'_> {
             let mut keys: Vec<_> = facts.into_iter().collect();
             // A stable order, so the same file always writes the same rows.
             keys.sort_by_key(|k| k.0);
-            for (ids, m) in &keys {
-                self.tx.insert_fact_ids(batch, day, false, ids, m)?;
-            }
+            self.tx
+                .insert_day_facts(batch, day, false, keys.iter().map(|(ids, m)| (ids, m)))?;
         }
         self.closed_days.insert(day);
         Ok(())
@@ -670,54 +670,46 @@ impl StoreSink<'_> {
         self.closed_days.insert(day);
     }
 
-    /// A contact's member ids in the order of `interaction`'s columns: channel, program, queue,
-    /// site, team, agent.
-    fn member_ids(&mut self, c: &Interaction) -> Result<[Option<i64>; 6], ImportError> {
-        Ok([
-            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
-            self.member(Dimension::Program, c.program.as_deref())?,
-            self.member(Dimension::Queue, c.queue.as_deref())?,
-            self.member(Dimension::Site, c.site.as_deref())?,
-            self.member(Dimension::Team, c.team.as_deref())?,
-            self.member(Dimension::Agent, c.agent.as_deref())?,
-        ])
-    }
-}
-
-impl Sink for StoreSink<'_> {
-    fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError> {
-        Ok(self
-            .tx
-            .conn()
-            .query_row(
-                "SELECT id FROM import_batch WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL
-                 ORDER BY id LIMIT 1",
-                params![sha256, kind.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
-        self.batch_id = Some(self.tx.new_batch(batch)?);
-        Ok(())
-    }
-
-    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
+    /// Stores one contact, or finds it already held (see [`Taken`]).
+    fn take_contact(&mut self, new: NewContact) -> Result<Taken, ImportError> {
+        let NewContact { contact, encoded } = new;
         let batch = self.batch()?;
         let ids = self.member_ids(&contact)?;
         let day = contact.day;
         self.window.ensure(self.tx.conn(), day)?;
-        let found = self
-            .window
-            .find(self.tx.conn(), &contact.source, &contact.contact_key, day)?;
+        let found = match &encoded {
+            Some(e) => self.window.find_hashed(
+                self.tx.conn(),
+                e.hash,
+                &contact.source,
+                &contact.contact_key,
+                day,
+            )?,
+            None => self
+                .window
+                .find(self.tx.conn(), &contact.source, &contact.contact_key, day)?,
+        };
         let Some(at) = found else {
             // The common case: a contact seen for the first time.
             self.stream_fact(batch, fact_ids(&ids), &contact)?;
-            let source = contact.source.clone();
-            let stored = StoredContact::new(contact, ids);
-            self.window
-                .append(self.tx.conn(), batch, &source, day, stored)?;
+            match encoded {
+                Some(e) => {
+                    self.window.append_encoded(
+                        self.tx.conn(),
+                        batch,
+                        &contact.source,
+                        day,
+                        &e,
+                        &ids,
+                    )?;
+                }
+                None => {
+                    let source = contact.source.clone();
+                    let stored = StoredContact::new(contact, ids);
+                    self.window
+                        .append(self.tx.conn(), batch, &source, day, stored)?;
+                }
+            }
             return Ok(Taken::New);
         };
         let (held_batch, held_day, held_block, held_source, held_updated) = {
@@ -789,6 +781,53 @@ impl Sink for StoreSink<'_> {
         })
     }
 
+    /// A contact's member ids in the order of `interaction`'s columns: channel, program, queue,
+    /// site, team, agent.
+    fn member_ids(&mut self, c: &Interaction) -> Result<[Option<i64>; 6], ImportError> {
+        Ok([
+            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
+            self.member(Dimension::Program, c.program.as_deref())?,
+            self.member(Dimension::Queue, c.queue.as_deref())?,
+            self.member(Dimension::Site, c.site.as_deref())?,
+            self.member(Dimension::Team, c.team.as_deref())?,
+            self.member(Dimension::Agent, c.agent.as_deref())?,
+        ])
+    }
+}
+
+impl Sink for StoreSink<'_> {
+    fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError> {
+        Ok(self
+            .tx
+            .conn()
+            .query_row(
+                "SELECT id FROM import_batch WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL
+                 ORDER BY id LIMIT 1",
+                params![sha256, kind.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
+        self.batch_id = Some(self.tx.new_batch(batch)?);
+        Ok(())
+    }
+
+    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
+        self.take_contact(NewContact::new(contact))
+    }
+
+    fn contacts(
+        &mut self,
+        contacts: Vec<NewContact>,
+        taken: &mut Vec<Taken>,
+    ) -> Result<(), ImportError> {
+        for c in contacts {
+            taken.push(self.take_contact(c)?);
+        }
+        Ok(())
+    }
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
         let batch = self.batch()?;
         for dim in Dimension::ALL {
@@ -989,6 +1028,36 @@ impl Workspace {
                 .unwrap();
             let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
             if table == "contact_block" {
+                // What a block's row says beside its data agrees with the data.
+                let mut check = self
+                    .conn
+                    .prepare(
+                        "SELECT source, contacts, last_customer_at, keys, data FROM contact_block",
+                    )
+                    .unwrap();
+                let mut rows = check.query([]).unwrap();
+                while let Some(r) = rows.next().unwrap() {
+                    let source: String = r.get(0).unwrap();
+                    let slots = contacts::decode(&r.get::<_, Vec<u8>>(4).unwrap()).unwrap();
+                    let held = slots.iter().flatten();
+                    assert_eq!(r.get::<_, i64>(1).unwrap(), held.clone().count() as i64);
+                    assert_eq!(
+                        r.get::<_, Option<i64>>(2).unwrap(),
+                        held.clone()
+                            .filter(|c| c.customer_key.is_some())
+                            .map(|c| c.started_at)
+                            .max()
+                    );
+                    let keys: Vec<u8> = slots
+                        .iter()
+                        .flat_map(|c| {
+                            c.as_ref()
+                                .map_or(0, |c| contacts::key_hash(&source, &c.contact_key))
+                                .to_le_bytes()
+                        })
+                        .collect();
+                    assert_eq!(r.get::<_, Vec<u8>>(3).unwrap(), keys);
+                }
                 // Contacts, not their packing: blocks and slots depend on how they were written.
                 let mut lines = Vec::new();
                 contacts::each_block(&self.conn, |b| {

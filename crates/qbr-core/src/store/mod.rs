@@ -42,6 +42,7 @@ use crate::measure::Dimension;
 use crate::settings::Settings;
 
 pub use aliases::{AliasSource, ProgramAlias};
+pub(crate) use contacts::EncodedContact;
 #[cfg(test)]
 pub(crate) use contacts::SMALL_BLOCKS;
 pub use import::{StoreSink, UndoReport};

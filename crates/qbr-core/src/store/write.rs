@@ -204,33 +204,37 @@ impl<'a> WriteTx<'a> {
         Ok(())
     }
 
-    /// Adds one fact row to `batch_id` whose member ids (in [`Dimension::ALL`] order) are known.
-    pub(crate) fn insert_fact_ids(
+    /// Adds fact rows of one day to `batch_id`, member ids in [`Dimension::ALL`] order, through
+    /// one prepared statement.
+    pub(crate) fn insert_day_facts<'m>(
         &mut self,
         batch_id: i64,
         day: NaiveDate,
         monthly: bool,
-        ids: &[Option<i64>; 6],
-        m: &Measures,
+        rows: impl IntoIterator<Item = (&'m [Option<i64>; 6], &'m Measures)>,
     ) -> Result<()> {
         use chrono::Datelike;
         let mut stmt = self.tx.prepare_cached(insert_fact_sql())?;
         let day = format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day());
-        stmt.raw_bind_parameter(1, batch_id)?;
-        stmt.raw_bind_parameter(2, day)?;
-        stmt.raw_bind_parameter(3, if monthly { "month" } else { "day" })?;
-        for (i, id) in ids.iter().enumerate() {
-            stmt.raw_bind_parameter(4 + i, id)?;
-        }
-        for (i, (measure, value)) in m.iter().enumerate() {
-            let at = 10 + i;
-            match value {
-                None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
-                Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
-                Some(v) => stmt.raw_bind_parameter(at, v)?,
+        for (ids, m) in rows {
+            stmt.raw_bind_parameter(1, batch_id)?;
+            stmt.raw_bind_parameter(2, &day)?;
+            stmt.raw_bind_parameter(3, if monthly { "month" } else { "day" })?;
+            for (i, id) in ids.iter().enumerate() {
+                stmt.raw_bind_parameter(4 + i, id)?;
             }
+            for (i, (measure, value)) in m.iter().enumerate() {
+                let at = 10 + i;
+                match value {
+                    None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+                    Some(v) if measure.is_count() => {
+                        stmt.raw_bind_parameter(at, v.round() as i64)?
+                    }
+                    Some(v) => stmt.raw_bind_parameter(at, v)?,
+                }
+            }
+            stmt.raw_execute()?;
         }
-        stmt.raw_execute()?;
         Ok(())
     }
 

@@ -16,7 +16,7 @@ use std::time::Instant;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{cpu_seconds, env_u64, write_interactions};
 use qbr_core::import::{
-    self, Counts, DayKey, Finished, ImportError, ImportOptions, Interaction, Kind, Refusal, Sink,
+    self, Counts, DayKey, Finished, ImportError, ImportOptions, Kind, NewContact, Refusal, Sink,
     Taken,
 };
 use qbr_core::measure::Measures;
@@ -33,8 +33,8 @@ impl Sink for Null {
     fn begin(&mut self, _: &NewBatch) -> Result<(), ImportError> {
         Ok(())
     }
-    fn contact(&mut self, c: Interaction) -> Result<Taken, ImportError> {
-        self.0 = self.0.wrapping_add(c.started_at as u64);
+    fn contact(&mut self, c: NewContact) -> Result<Taken, ImportError> {
+        self.0 = self.0.wrapping_add(c.contact.started_at as u64);
         Ok(Taken::New)
     }
     fn fact(&mut self, _: &DayKey, _: &Measures) -> Result<(), ImportError> {

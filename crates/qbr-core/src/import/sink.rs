@@ -65,7 +65,7 @@ pub trait Sink {
     /// The batch that already imported a file with this content and kind, if any.
     fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError>;
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
-    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError>;
+    fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError>;
     /// Several contacts in file order, with what became of each pushed to `taken`: the same as
     /// calling [`Sink::contact`] for each, which a sink may do faster.
     fn contacts(
@@ -74,7 +74,7 @@ pub trait Sink {
         taken: &mut Vec<Taken>,
     ) -> Result<(), ImportError> {
         for c in contacts {
-            taken.push(self.contact(c.contact)?);
+            taken.push(self.contact(c)?);
         }
         Ok(())
     }
@@ -165,7 +165,8 @@ impl Sink for MemorySink {
         Ok(())
     }
 
-    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
+    fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError> {
+        let contact = contact.contact;
         let id = self.batch_id();
         let key = (contact.source.to_string(), contact.contact_key.clone());
         match self.contacts.get_mut(&key) {

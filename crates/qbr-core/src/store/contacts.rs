@@ -1360,25 +1360,10 @@ mod tests {
     use super::*;
 
     fn contact(key: &str) -> StoredContact {
-        StoredContact {
-            contact_key: key.into(),
-            started_at: 1_782_900_000,
-            ids: [Some(1), Some(2), None, Some(4), None, Some(300)],
-            customer_key: Some("cust-7".into()),
-            direction: Some("inbound".into()),
-            outcome: 1,
-            wait_s: Some(12.25),
-            talk_s: None,
-            hold_s: Some(0.0),
-            wrap_s: Some(1e-3),
-            handle_s: Some(f64::MAX),
-            transferred: Some(false),
-            resolved: None,
-            csat: Some(5),
-            nps: Some(-1),
-            ces: None,
-            source_updated_at: Some(i64::MIN),
-        }
+        StoredContact::new(
+            interaction(key),
+            [Some(1), Some(2), None, Some(4), None, Some(300)],
+        )
     }
 
     #[test]

@@ -814,19 +814,8 @@ impl Sink for StoreSink<'_> {
         Ok(())
     }
 
-    fn contact(&mut self, contact: Interaction) -> Result<Taken, ImportError> {
-        self.take_contact(NewContact::new(contact))
-    }
-
-    fn contacts(
-        &mut self,
-        contacts: Vec<NewContact>,
-        taken: &mut Vec<Taken>,
-    ) -> Result<(), ImportError> {
-        for c in contacts {
-            taken.push(self.take_contact(c)?);
-        }
-        Ok(())
+    fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError> {
+        self.take_contact(contact)
     }
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
         let batch = self.batch()?;

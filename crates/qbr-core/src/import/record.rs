@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -19,6 +19,97 @@ use super::Refusal;
 use crate::measure::{Dimension, Measure, Measures};
 use crate::settings::Channel;
 
+/// Declares [`Field`] from its variants and their names, so the list is written once.
+macro_rules! fields {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A field a row parser reads, by its generic name (as [`Kind::fields`] spells it).
+        /// Cells are found by this index rather than by hashing the name for every cell of
+        /// every row.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Field {
+            $($variant,)*
+        }
+
+        impl Field {
+            pub const ALL: &'static [Field] = &[$(Field::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Field::$variant => $name,)*
+                }
+            }
+
+            pub fn parse(name: &str) -> Option<Field> {
+                match name {
+                    $($name => Some(Field::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    ContactId = "contact_id",
+    StartedAt = "started_at",
+    Channel = "channel",
+    Direction = "direction",
+    Program = "program",
+    Queue = "queue",
+    Site = "site",
+    Team = "team",
+    Agent = "agent",
+    CustomerId = "customer_id",
+    Outcome = "outcome",
+    Wait = "wait",
+    Talk = "talk",
+    Hold = "hold",
+    Wrap = "wrap",
+    Handle = "handle",
+    Transferred = "transferred",
+    Resolved = "resolved",
+    Csat = "csat",
+    Nps = "nps",
+    Ces = "ces",
+    AnsweredAt = "answered_at",
+    AbandonedFlag = "abandoned_flag",
+    NonAcd = "non_acd",
+    UpdatedAt = "updated_at",
+    IntervalStart = "interval_start",
+    Offered = "offered",
+    Handled = "handled",
+    Abandoned = "abandoned",
+    ShortAbandoned = "short_abandoned",
+    AnsweredInThreshold = "answered_in_threshold",
+    AbandonedInThreshold = "abandoned_in_threshold",
+    AnswerWait = "answer_wait",
+    Asa = "asa",
+    Aht = "aht",
+    AvgTalk = "avg_talk",
+    AvgHold = "avg_hold",
+    AvgWrap = "avg_wrap",
+    RespondedAt = "responded_at",
+    EvaluatedAt = "evaluated_at",
+    Score = "score",
+    CriticalError = "critical_error",
+    Date = "date",
+    Month = "month",
+    Paid = "paid",
+    Scheduled = "scheduled",
+    Adherent = "adherent",
+    LoggedIn = "logged_in",
+    Available = "available",
+    Handling = "handling",
+    Headcount = "headcount",
+    Fte = "fte",
+    Leavers = "leavers",
+    Revenue = "revenue",
+    Cost = "cost",
+    Investment = "investment",
+}
+
+use Field as F;
+
 /// A mapped column of one table.
 #[derive(Debug, Clone)]
 pub(crate) struct Col {
@@ -28,17 +119,20 @@ pub(crate) struct Col {
 }
 
 /// The mapping resolved against one table's header.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Columns {
-    /// Looked up for every field of every row: a fast hash, not a DoS-resistant one.
-    pub by_field: FxHashMap<String, Col>,
+    /// The column of each [`Field`], in [`Field::ALL`] order.
+    by_field: Vec<Option<Col>>,
 }
 
 impl Columns {
     /// Finds each mapped header in `header` (exactly, else ignoring case and punctuation).
-    /// Returns the columns and the headers that were not found.
+    /// Returns the columns and the headers that were not found. A mapped field no parser reads
+    /// is left out.
     pub fn resolve(mapping: &Mapping, header: &[String]) -> (Columns, Vec<String>) {
-        let mut cols = Columns::default();
+        let mut cols = Columns {
+            by_field: vec![None; Field::ALL.len()],
+        };
         let mut missing = Vec::new();
         for c in &mapping.columns {
             let index = header.iter().position(|h| *h == c.header).or_else(|| {
@@ -48,14 +142,13 @@ impl Columns {
             });
             match index {
                 Some(index) => {
-                    cols.by_field.insert(
-                        c.field.clone(),
-                        Col {
+                    if let Some(field) = Field::parse(&c.field) {
+                        cols.by_field[field as usize] = Some(Col {
                             index,
                             header: header[index].clone(),
                             unit: c.unit,
-                        },
-                    );
+                        });
+                    }
                 }
                 None => missing.push(c.header.clone()),
             }
@@ -63,8 +156,12 @@ impl Columns {
         (cols, missing)
     }
 
-    pub fn has(&self, field: &str) -> bool {
-        self.by_field.contains_key(field)
+    pub fn get(&self, field: Field) -> Option<&Col> {
+        self.by_field[field as usize].as_ref()
+    }
+
+    pub fn has(&self, field: Field) -> bool {
+        self.get(field).is_some()
     }
 }
 
@@ -104,18 +201,16 @@ struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
-    fn raw(&self, field: &str) -> Option<&'a str> {
-        let col = self.cols.by_field.get(field)?;
+    fn raw(&self, field: Field) -> Option<&'a str> {
+        let col = self.cols.get(field)?;
         Some(self.row.cells.get(col.index).unwrap_or(""))
     }
 
-    fn refuse(&mut self, field: &str, value: &str, expected: impl Into<String>) {
+    fn refuse(&mut self, field: Field, value: &str, expected: impl Into<String>) {
         let column = self
             .cols
-            .by_field
             .get(field)
-            .map(|c| c.header.clone())
-            .unwrap_or_else(|| field.to_string());
+            .map_or_else(|| field.as_str().to_string(), |c| c.header.clone());
         self.problems.push(Refusal {
             row: self.row.line,
             column: Some(column),
@@ -126,7 +221,7 @@ impl<'a> Cells<'a> {
 
     fn check<T, E: Into<String>>(
         &mut self,
-        field: &str,
+        field: Field,
         parsed: Result<Option<T>, E>,
     ) -> Option<T> {
         match parsed {
@@ -139,36 +234,36 @@ impl<'a> Cells<'a> {
         }
     }
 
-    fn text(&self, field: &str) -> Option<String> {
+    fn text(&self, field: Field) -> Option<String> {
         self.raw(field).and_then(value::parse_text)
     }
 
-    fn duration(&mut self, field: &str) -> Option<f64> {
+    fn duration(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
-        let unit = self.cols.by_field.get(field).and_then(|c| c.unit);
+        let unit = self.cols.get(field).and_then(|c| c.unit);
         let parsed = value::parse_duration(raw, unit);
         self.check(field, parsed)
     }
 
-    fn number(&mut self, field: &str) -> Option<f64> {
+    fn number(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
         let parsed = value::parse_number(raw);
         self.check(field, parsed)
     }
 
-    fn count(&mut self, field: &str) -> Option<f64> {
+    fn count(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
         let parsed = value::parse_count(raw);
         self.check(field, parsed)
     }
 
-    fn boolean(&mut self, field: &str) -> Option<bool> {
+    fn boolean(&mut self, field: Field) -> Option<bool> {
         let raw = self.raw(field)?;
         let parsed = value::parse_bool(raw);
         self.check(field, parsed)
     }
 
-    fn timestamp(&mut self, field: &str) -> Option<DateTime<Utc>> {
+    fn timestamp(&mut self, field: Field) -> Option<DateTime<Utc>> {
         let raw = self.raw(field)?;
         let parsed = value::parse_timestamp(raw, &self.ctx.time);
         self.check(field, parsed)
@@ -176,7 +271,7 @@ impl<'a> Cells<'a> {
 
     /// A calendar day: a bare date is that day as written; a date and time is converted to the
     /// workspace zone first.
-    fn day(&mut self, field: &str) -> Option<NaiveDate> {
+    fn day(&mut self, field: Field) -> Option<NaiveDate> {
         let raw = self.raw(field)?.trim();
         if raw.len() <= 10 {
             for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
@@ -200,14 +295,14 @@ impl<'a> Cells<'a> {
             .map(|at| at.with_timezone(&zone).date_naive())
     }
 
-    fn month(&mut self, field: &str) -> Option<NaiveDate> {
+    fn month(&mut self, field: Field) -> Option<NaiveDate> {
         let raw = self.raw(field)?;
         let parsed = value::parse_month(raw, &self.ctx.time);
         self.check(field, parsed)
     }
 
     /// A whole-number score within `lo..=hi`.
-    fn score(&mut self, field: &str, lo: i64, hi: i64, what: &str) -> Option<i64> {
+    fn score(&mut self, field: Field, lo: i64, hi: i64, what: &str) -> Option<i64> {
         let raw = self.raw(field)?;
         match value::parse_number(raw) {
             Ok(None) => None,
@@ -222,7 +317,7 @@ impl<'a> Cells<'a> {
         }
     }
 
-    fn channel(&mut self, field: &str) -> Option<Channel> {
+    fn channel(&mut self, field: Field) -> Option<Channel> {
         let raw = self.raw(field)?;
         match parse_channel(raw) {
             Ok(c) => c,
@@ -235,11 +330,12 @@ impl<'a> Cells<'a> {
     }
 
     /// Required: a missing value is a refusal.
-    fn require<T>(&mut self, field: &str, v: Option<T>, what: &str) -> Option<T> {
+    fn require<T>(&mut self, field: Field, v: Option<T>, what: &str) -> Option<T> {
         if v.is_none()
-            && !self.problems.iter().any(|p| {
-                p.column.as_deref() == self.cols.by_field.get(field).map(|c| c.header.as_str())
-            })
+            && !self
+                .problems
+                .iter()
+                .any(|p| p.column.as_deref() == self.cols.get(field).map(|c| c.header.as_str()))
         {
             let raw = self.raw(field).unwrap_or("").to_string();
             self.refuse(field, &raw, what.to_string());
@@ -248,7 +344,7 @@ impl<'a> Cells<'a> {
     }
 
     /// A dimension member's name, shared with the rows before that named it.
-    fn name(&self, field: &str) -> Option<Arc<str>> {
+    fn name(&self, field: Field) -> Option<Arc<str>> {
         self.raw(field)
             .filter(|t| !value::is_missing(t))
             .map(|t| intern(t.trim()))
@@ -257,7 +353,7 @@ impl<'a> Cells<'a> {
     /// [`Self::program`], shared.
     fn program_name(&self) -> Option<Arc<str>> {
         match &self.ctx.program {
-            None if self.ctx.aliases.is_empty() => self.name("program"),
+            None if self.ctx.aliases.is_empty() => self.name(F::Program),
             _ => self.program().map(|p| intern(&p)),
         }
     }
@@ -266,7 +362,7 @@ impl<'a> Cells<'a> {
         self.ctx.program.clone().or_else(|| {
             self.ctx
                 .aliases
-                .program_for(self.text("program"), self.text("queue").as_deref())
+                .program_for(self.text(F::Program), self.text(F::Queue).as_deref())
         })
     }
 }
@@ -382,44 +478,44 @@ pub(crate) fn parse_row(
 }
 
 fn interaction(c: &mut Cells) -> Option<Interaction> {
-    let contact_key = c.text("contact_id");
-    let contact_key = c.require("contact_id", contact_key, "a contact id");
-    let started = c.timestamp("started_at");
-    let started = c.require("started_at", started, value::EXPECT_TIMESTAMP);
-    let channel = c.channel("channel");
-    let direction = c.name("direction");
-    let wait_s = c.duration("wait");
-    let talk_s = c.duration("talk");
-    let hold_s = c.duration("hold");
-    let wrap_s = c.duration("wrap");
-    let handle = c.duration("handle");
-    let transferred = match c.raw("transferred") {
+    let contact_key = c.text(F::ContactId);
+    let contact_key = c.require(F::ContactId, contact_key, "a contact id");
+    let started = c.timestamp(F::StartedAt);
+    let started = c.require(F::StartedAt, started, value::EXPECT_TIMESTAMP);
+    let channel = c.channel(F::Channel);
+    let direction = c.name(F::Direction);
+    let wait_s = c.duration(F::Wait);
+    let talk_s = c.duration(F::Talk);
+    let hold_s = c.duration(F::Hold);
+    let wrap_s = c.duration(F::Wrap);
+    let handle = c.duration(F::Handle);
+    let transferred = match c.raw(F::Transferred) {
         // Five9 counts transfers; any transfer means "transferred".
         Some(raw) if value::parse_count(raw).is_ok_and(|n| n.is_some_and(|n| n > 1.0)) => {
             Some(true)
         }
-        _ => c.boolean("transferred"),
+        _ => c.boolean(F::Transferred),
     };
-    let resolved = c.boolean("resolved");
-    let csat = c.score("csat", 1, 5, "a CSAT rating");
-    let nps = c.score("nps", 0, 10, "an NPS rating");
-    let ces = c.score("ces", 1, 7, "a CES rating");
-    let updated = c.timestamp("updated_at");
-    let answered_at = c.timestamp("answered_at");
-    let abandoned_flag = c.boolean("abandoned_flag");
-    let non_acd = c.boolean("non_acd");
-    let outcome_text = c.raw("outcome").map(parse_outcome);
+    let resolved = c.boolean(F::Resolved);
+    let csat = c.score(F::Csat, 1, 5, "a CSAT rating");
+    let nps = c.score(F::Nps, 0, 10, "an NPS rating");
+    let ces = c.score(F::Ces, 1, 7, "a CES rating");
+    let updated = c.timestamp(F::UpdatedAt);
+    let answered_at = c.timestamp(F::AnsweredAt);
+    let abandoned_flag = c.boolean(F::AbandonedFlag);
+    let non_acd = c.boolean(F::NonAcd);
+    let outcome_text = c.raw(F::Outcome).map(parse_outcome);
     let outcome_col = match outcome_text {
         Some(Ok(o)) => o,
         Some(Err(expected)) => {
-            let raw = c.raw("outcome").unwrap_or("").to_string();
-            c.refuse("outcome", &raw, expected);
+            let raw = c.raw(F::Outcome).unwrap_or("").to_string();
+            c.refuse(F::Outcome, &raw, expected);
             None
         }
         None => None,
     };
-    let agent = c.name("agent");
-    let queue = c.name("queue");
+    let agent = c.name(F::Agent);
+    let queue = c.name(F::Queue);
 
     let outcome = if non_acd == Some(true) || direction.as_deref().is_some_and(is_outbound) {
         Outcome::Other
@@ -431,7 +527,7 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         } else {
             Outcome::Handled
         }
-    } else if c.cols.has("answered_at") {
+    } else if c.cols.has(F::AnsweredAt) {
         // Amazon Connect: a queued contact never connected to an agent was abandoned.
         match (answered_at, &queue) {
             (Some(_), _) => Outcome::Handled,
@@ -464,10 +560,10 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         channel: channel.or(Some(Channel::Voice)),
         program: c.program_name(),
         queue,
-        site: c.name("site"),
-        team: c.name("team"),
+        site: c.name(F::Site),
+        team: c.name(F::Team),
         agent,
-        customer_key: c.text("customer_id"),
+        customer_key: c.text(F::CustomerId),
         direction,
         outcome,
         wait_s,
@@ -485,20 +581,20 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
 }
 
 fn interval(c: &mut Cells) -> Option<Parsed> {
-    let day = c.day("interval_start");
-    let day = c.require("interval_start", day, value::EXPECT_TIMESTAMP);
+    let day = c.day(F::IntervalStart);
+    let day = c.require(F::IntervalStart, day, value::EXPECT_TIMESTAMP);
     // The interval's identity across overlapping exports: its start, or its day for daily rows.
-    let start = match (day, c.raw("interval_start").map(str::trim)) {
+    let start = match (day, c.raw(F::IntervalStart).map(str::trim)) {
         (Some(d), Some(raw)) if raw.len() > 10 => c
-            .timestamp("interval_start")
+            .timestamp(F::IntervalStart)
             .map(|t| t.timestamp())
             .unwrap_or_else(|| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()),
         (Some(d), _) => d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
         (None, _) => 0,
     };
-    let offered = c.count("offered");
-    let handled = c.count("handled");
-    let abandoned = c.count("abandoned");
+    let offered = c.count(F::Offered);
+    let handled = c.count(F::Handled);
+    let abandoned = c.count(F::Abandoned);
     let mut m = Measures::default();
     let offered = offered.or(match (handled, abandoned) {
         (Some(h), Some(a)) => Some(h + a),
@@ -514,9 +610,9 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
         }
     }
     for (field, measure) in [
-        ("short_abandoned", Measure::ShortAbandoned),
-        ("answered_in_threshold", Measure::AnsweredInThreshold),
-        ("abandoned_in_threshold", Measure::AbandonedInThreshold),
+        (F::ShortAbandoned, Measure::ShortAbandoned),
+        (F::AnsweredInThreshold, Measure::AnsweredInThreshold),
+        (F::AbandonedInThreshold, Measure::AbandonedInThreshold),
     ] {
         if let Some(v) = c.count(field) {
             m.set(measure, v);
@@ -524,11 +620,11 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
     }
     // Sums where the source gives sums; averages turned back into sums with the handled count.
     for (sum_field, avg_field, measure) in [
-        ("answer_wait", "asa", Measure::AnswerWaitS),
-        ("handle", "aht", Measure::HandleS),
-        ("talk", "avg_talk", Measure::TalkS),
-        ("hold", "avg_hold", Measure::HoldS),
-        ("wrap", "avg_wrap", Measure::WrapS),
+        (F::AnswerWait, F::Asa, Measure::AnswerWaitS),
+        (F::Handle, F::Aht, Measure::HandleS),
+        (F::Talk, F::AvgTalk, Measure::TalkS),
+        (F::Hold, F::AvgHold, Measure::HoldS),
+        (F::Wrap, F::AvgWrap, Measure::WrapS),
     ] {
         if let Some(sum) = c.duration(sum_field) {
             m.set(measure, sum);
@@ -548,26 +644,26 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
             }
         }
     }
-    let channel = c.channel("channel");
+    let channel = c.channel(F::Channel);
     if m.iter().all(|(_, v)| v.is_none()) {
         // A row of dashes ("no data") adds nothing.
         return None;
     }
     let key = DayKey::new(day?, false)
         .with(Dimension::Program, c.program().as_deref())
-        .with(Dimension::Queue, c.text("queue").as_deref())
+        .with(Dimension::Queue, c.text(F::Queue).as_deref())
         .with(Dimension::Channel, channel.map(|ch| ch.as_str()))
-        .with(Dimension::Site, c.text("site").as_deref());
+        .with(Dimension::Site, c.text(F::Site).as_deref());
     Some(Parsed::Interval(Box::new((start, key, m))))
 }
 
 fn survey(c: &mut Cells) -> Option<Parsed> {
-    let day = c.day("responded_at");
-    let day = c.require("responded_at", day, value::EXPECT_TIMESTAMP);
-    let csat = c.score("csat", 1, 5, "a CSAT rating");
-    let nps = c.score("nps", 0, 10, "an NPS rating");
-    let ces = c.score("ces", 1, 7, "a CES rating");
-    let resolved = c.boolean("resolved");
+    let day = c.day(F::RespondedAt);
+    let day = c.require(F::RespondedAt, day, value::EXPECT_TIMESTAMP);
+    let csat = c.score(F::Csat, 1, 5, "a CSAT rating");
+    let nps = c.score(F::Nps, 0, 10, "an NPS rating");
+    let ces = c.score(F::Ces, 1, 7, "a CES rating");
+    let resolved = c.boolean(F::Resolved);
     let mut m = Measures::default();
     add_scores(&mut m, csat, nps, ces);
     if let Some(r) = resolved {
@@ -580,32 +676,32 @@ fn survey(c: &mut Cells) -> Option<Parsed> {
     }
     let key = DayKey::new(day?, false)
         .with(Dimension::Program, c.program().as_deref())
-        .with(Dimension::Queue, c.text("queue").as_deref())
-        .with(Dimension::Agent, c.text("agent").as_deref());
-    Some(Parsed::Survey(Box::new((key, m, c.text("contact_id")))))
+        .with(Dimension::Queue, c.text(F::Queue).as_deref())
+        .with(Dimension::Agent, c.text(F::Agent).as_deref());
+    Some(Parsed::Survey(Box::new((key, m, c.text(F::ContactId)))))
 }
 
 fn quality(c: &mut Cells) -> Option<Parsed> {
-    let day = c.day("evaluated_at");
-    let day = c.require("evaluated_at", day, value::EXPECT_TIMESTAMP);
-    let score = match c.raw("score") {
+    let day = c.day(F::EvaluatedAt);
+    let day = c.require(F::EvaluatedAt, day, value::EXPECT_TIMESTAMP);
+    let score = match c.raw(F::Score) {
         Some(raw) => match value::parse_number(raw) {
             Ok(Some(v)) if (0.0..=100.0).contains(&v) => Some(v),
             Ok(None) => None,
             _ => {
                 let raw = raw.to_string();
-                c.refuse("score", &raw, "a quality score from 0 to 100");
+                c.refuse(F::Score, &raw, "a quality score from 0 to 100");
                 None
             }
         },
         None => None,
     };
-    let score = c.require("score", score, "a quality score from 0 to 100");
-    let critical = c.boolean("critical_error");
+    let score = c.require(F::Score, score, "a quality score from 0 to 100");
+    let critical = c.boolean(F::CriticalError);
     let mut m = Measures::default()
         .with(Measure::QaEvaluations, 1.0)
         .with(Measure::QaScoreSum, score?);
-    if c.cols.has("critical_error") {
+    if c.cols.has(F::CriticalError) {
         m.set(
             Measure::QaFailed,
             if critical == Some(true) { 1.0 } else { 0.0 },
@@ -613,37 +709,37 @@ fn quality(c: &mut Cells) -> Option<Parsed> {
     }
     let key = DayKey::new(day?, false)
         .with(Dimension::Program, c.program().as_deref())
-        .with(Dimension::Agent, c.text("agent").as_deref());
+        .with(Dimension::Agent, c.text(F::Agent).as_deref());
     Some(Parsed::Fact(Box::new((key, m))))
 }
 
 fn workforce(c: &mut Cells) -> Option<Parsed> {
-    let (day, monthly) = if c.cols.has("date") {
-        let d = c.day("date");
-        (c.require("date", d, value::EXPECT_TIMESTAMP), false)
+    let (day, monthly) = if c.cols.has(F::Date) {
+        let d = c.day(F::Date);
+        (c.require(F::Date, d, value::EXPECT_TIMESTAMP), false)
     } else {
-        let d = c.month("month");
-        (c.require("month", d, "a month such as 2026-07"), true)
+        let d = c.month(F::Month);
+        (c.require(F::Month, d, "a month such as 2026-07"), true)
     };
     let mut m = Measures::default();
     for (field, measure) in [
-        ("paid", Measure::PaidS),
-        ("scheduled", Measure::ScheduledS),
-        ("adherent", Measure::AdherentS),
-        ("logged_in", Measure::LoggedInS),
-        ("available", Measure::AvailableS),
-        ("handling", Measure::AgentHandleS),
+        (F::Paid, Measure::PaidS),
+        (F::Scheduled, Measure::ScheduledS),
+        (F::Adherent, Measure::AdherentS),
+        (F::LoggedIn, Measure::LoggedInS),
+        (F::Available, Measure::AvailableS),
+        (F::Handling, Measure::AgentHandleS),
     ] {
         if let Some(v) = c.duration(field) {
             m.set(measure, v);
         }
     }
-    for (field, measure) in [("headcount", Measure::Headcount), ("fte", Measure::Fte)] {
+    for (field, measure) in [(F::Headcount, Measure::Headcount), (F::Fte, Measure::Fte)] {
         if let Some(v) = c.number(field) {
             m.set(measure, v);
         }
     }
-    if let Some(v) = c.count("leavers") {
+    if let Some(v) = c.count(F::Leavers) {
         m.set(Measure::Leavers, v);
     }
     if m.iter().all(|(_, v)| v.is_none()) {
@@ -651,20 +747,20 @@ fn workforce(c: &mut Cells) -> Option<Parsed> {
     }
     let key = DayKey::new(day?, monthly)
         .with(Dimension::Program, c.program().as_deref())
-        .with(Dimension::Site, c.text("site").as_deref())
-        .with(Dimension::Team, c.text("team").as_deref())
-        .with(Dimension::Agent, c.text("agent").as_deref());
+        .with(Dimension::Site, c.text(F::Site).as_deref())
+        .with(Dimension::Team, c.text(F::Team).as_deref())
+        .with(Dimension::Agent, c.text(F::Agent).as_deref());
     Some(Parsed::Fact(Box::new((key, m))))
 }
 
 fn finance(c: &mut Cells) -> Option<Parsed> {
-    let month = c.month("month");
-    let month = c.require("month", month, "a month such as 2026-07");
+    let month = c.month(F::Month);
+    let month = c.require(F::Month, month, "a month such as 2026-07");
     let mut m = Measures::default();
     for (field, measure) in [
-        ("revenue", Measure::Revenue),
-        ("cost", Measure::Cost),
-        ("investment", Measure::Investment),
+        (F::Revenue, Measure::Revenue),
+        (F::Cost, Measure::Cost),
+        (F::Investment, Measure::Investment),
     ] {
         if let Some(v) = c.number(field) {
             m.set(measure, v);
@@ -680,6 +776,24 @@ fn finance(c: &mut Cells) -> Option<Parsed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_a_kind_maps_is_read_by_its_parser_and_no_other() {
+        for kind in Kind::ALL {
+            for spec in kind.fields() {
+                let field = Field::parse(spec.name);
+                assert!(field.is_some(), "{kind:?}'s field {:?}", spec.name);
+                assert_eq!(field.map(Field::as_str), Some(spec.name));
+            }
+        }
+        for field in Field::ALL {
+            assert!(
+                Kind::ALL.iter().any(|k| k.field(field.as_str()).is_some()),
+                "{field:?} is no kind's field"
+            );
+        }
+        assert_eq!(Field::parse("contact id"), None);
+    }
 
     #[test]
     fn names_are_shared_and_the_set_stays_bounded() {

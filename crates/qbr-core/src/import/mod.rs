@@ -767,7 +767,7 @@ pub fn run_into(
                     }
                 }
                 // The chunk's contacts, in file order, in one go.
-                sink.contacts(std::mem::take(&mut contacts), &mut taken)?;
+                sink.contacts(&mut contacts, &mut taken)?;
                 for t in taken.drain(..) {
                     match t {
                         Taken::New | Taken::Replaced => counts.taken += 1,

@@ -67,13 +67,14 @@ pub trait Sink {
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
     fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError>;
     /// Several contacts in file order, with what became of each pushed to `taken`: the same as
-    /// calling [`Sink::contact`] for each, which a sink may do faster.
+    /// calling [`Sink::contact`] for each, which a sink may do faster. `contacts` is left empty
+    /// (and keeps its capacity for the next ones).
     fn contacts(
         &mut self,
-        contacts: Vec<NewContact>,
+        contacts: &mut Vec<NewContact>,
         taken: &mut Vec<Taken>,
     ) -> Result<(), ImportError> {
-        for c in contacts {
+        for c in contacts.drain(..) {
             taken.push(self.contact(c)?);
         }
         Ok(())

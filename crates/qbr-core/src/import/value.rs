@@ -88,34 +88,43 @@ fn unit_word(w: &str) -> Option<DurationUnit> {
     })
 }
 
-/// True for the spellings sources use for "no value here".
 /// `str::trim` with a shortcut for the usual cell, which starts and ends with a visible ASCII
 /// character (readers trim already): it runs several times for every cell of a file.
-fn trim(text: &str) -> &str {
+pub(crate) fn trim(text: &str) -> &str {
     match (text.as_bytes().first(), text.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
         _ => text.trim(),
     }
 }
 
+/// How sources write "no value".
+const MARKERS: [&str; 12] = [
+    "-",
+    "–",
+    "—",
+    "n/a",
+    "na",
+    "#n/a",
+    "null",
+    "nil",
+    "none",
+    "[none]",
+    "[deleted]",
+    "nan",
+];
+
+/// True for the spellings sources use for "no value here".
 pub fn is_missing(text: &str) -> bool {
-    const MARKERS: [&str; 12] = [
-        "-",
-        "–",
-        "—",
-        "n/a",
-        "na",
-        "#n/a",
-        "null",
-        "nil",
-        "none",
-        "[none]",
-        "[deleted]",
-        "nan",
-    ];
     let t = trim(text);
-    // Runs for every cell: compare without allocating, and only texts short enough to be one.
-    t.is_empty() || (t.len() <= 9 && MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m)))
+    // Runs for every cell: compare without allocating, and only texts short enough to be one
+    // and starting as one does (a value, say a number, is told apart by its first byte).
+    match t.as_bytes().first() {
+        None => true,
+        Some(b'-' | 0xE2 | b'n' | b'N' | b'#' | b'[') if t.len() <= 9 => {
+            MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m))
+        }
+        Some(_) => false,
+    }
 }
 
 /// Text of a dimension member (agent, queue, ...), with placeholders turned into "none".
@@ -140,6 +149,9 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     }
     // The common case, plain digits with at most a decimal point, without allocating.
     let plain = trim(text);
+    if let Some(n) = whole_number(plain) {
+        return Ok(Some(n));
+    }
     if plain.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && plain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && plain.bytes().filter(|&b| b == b'.').count() <= 1
@@ -188,6 +200,21 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     }
 }
 
+/// Plain digits (at most 15, so exactly an `f64`), as `str::parse::<f64>` would read them.
+fn whole_number(t: &str) -> Option<f64> {
+    if t.is_empty() || t.len() > 15 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in t.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n as f64)
+}
+
 /// Parses a whole count; `12.0` is accepted, `12.5` is not.
 pub fn parse_count(text: &str) -> Result<Option<f64>, &'static str> {
     const EXPECT: &str = "a whole number";
@@ -222,6 +249,9 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
         return Ok(None);
     }
     let t = trim(text);
+    if let Some(n) = whole_number(t) {
+        return Ok(Some(n * unit.unwrap_or(DurationUnit::Seconds).seconds()));
+    }
     let v = if t.contains(':') {
         parse_clock(t).ok_or(EXPECT_DURATION)?
     } else if t.chars().any(|c| c.is_ascii_alphabetic()) {
@@ -678,6 +708,45 @@ mod tests {
         assert!(parse_number("twelve").is_err());
         assert_eq!(parse_count("12").unwrap(), Some(12.0));
         assert!(parse_count("12.5").is_err(), "a count cannot be fractional");
+    }
+
+    #[test]
+    fn every_marker_in_any_case_is_missing_and_values_that_look_close_are_not() {
+        for m in MARKERS {
+            for spelled in [m.to_string(), m.to_uppercase(), format!(" {m} ")] {
+                assert!(is_missing(&spelled), "{spelled:?}");
+            }
+        }
+        for value in [
+            "0",
+            "-12",
+            "nancy",
+            "N/A2",
+            "#1",
+            "[x]",
+            "—5",
+            "n/a/b/c/d/e",
+        ] {
+            assert!(!is_missing(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn plain_digits_read_as_the_float_parser_reads_them() {
+        for text in ["0", "7", "007", "235", "999999999999999", "123456789012345"] {
+            assert_eq!(whole_number(text), text.parse::<f64>().ok(), "{text:?}");
+            assert_eq!(parse_number(text).unwrap(), text.parse::<f64>().ok());
+        }
+        // Longer than exact, signed, or not all digits: the general path reads them.
+        for text in ["1234567890123456", "-3", "+3", "1.5", "1e3", "", "1 000"] {
+            assert_eq!(whole_number(text), None, "{text:?}");
+        }
+        assert_eq!(
+            parse_number("1234567890123456").unwrap(),
+            Some(1.234_567_890_123_456e15)
+        );
+        assert_eq!(dur("90", Some(DurationUnit::Minutes)), Some(5400.0));
+        assert_eq!(dur("1500", Some(DurationUnit::Millis)), Some(1.5));
     }
 
     #[test]

@@ -381,11 +381,17 @@ fn decode_slots(raw: &[u8], len: usize) -> Result<Vec<Option<StoredContact>>> {
     Ok(slots)
 }
 
-/// LZ4 behind the codec byte, of a block's postcard encoding.
+/// LZ4 behind the codec byte, of a block's postcard encoding: what
+/// `lz4_flex::compress_prepend_size` writes (the length, then the compressed bytes), in one
+/// allocation.
 fn compress(raw: &[u8]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(raw.len() / 2 + 8);
-    data.push(CODEC_POSTCARD_LZ4);
-    data.extend_from_slice(&lz4_flex::compress_prepend_size(raw));
+    let head = 1 + 4;
+    let mut data = vec![0u8; head + lz4_flex::block::get_maximum_output_size(raw.len())];
+    data[0] = CODEC_POSTCARD_LZ4;
+    data[1..head].copy_from_slice(&(raw.len() as u32).to_le_bytes());
+    let n = lz4_flex::block::compress_into(raw, &mut data[head..])
+        .expect("the output is sized for the worst case");
+    data.truncate(head + n);
     data
 }
 
@@ -691,13 +697,54 @@ pub(crate) struct WindowBlock {
 /// A block being filled, kept encoded: new contacts come encoded by the parsing threads
 /// ([`EncodedContact`]), so filling a block is a copy of their bytes, and writing it one
 /// compression. Looking at one of its contacts decodes it into slots.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Appended {
-    /// The slots' encodings one after the other (the block's encoding without its length).
+    /// Room for the block's length, then the slots' encodings one after the other: the block's
+    /// encoding is a slice of it, with no copy.
     raw: Vec<u8>,
     keys: Vec<u8>,
     len: usize,
     last_customer_at: Option<i64>,
+}
+
+/// The bytes kept in front of an [`Appended`] block's slots for its length: a block holds at
+/// most [`BLOCK_CONTACTS`] contacts, whose count is a varint of two bytes at most.
+const LENGTH_ROOM: usize = 2;
+const _: () = assert!(BLOCK_CONTACTS < 1 << (7 * LENGTH_ROOM));
+
+/// Contacts in a block being filled before room is made for a full block.
+const RESERVE_AFTER: usize = 64;
+
+impl Default for Appended {
+    fn default() -> Self {
+        Appended {
+            raw: vec![0; LENGTH_ROOM],
+            keys: Vec::new(),
+            len: 0,
+            last_customer_at: None,
+        }
+    }
+}
+
+impl Appended {
+    /// The slots' encodings.
+    fn slots(&self) -> &[u8] {
+        &self.raw[LENGTH_ROOM..]
+    }
+
+    /// Writes the block's length in the room in front of its slots.
+    fn write_length(&mut self) {
+        let mut len = Vec::with_capacity(LENGTH_ROOM);
+        push_varint(&mut len, self.len as u64);
+        let start = LENGTH_ROOM - len.len();
+        self.raw[start..LENGTH_ROOM].copy_from_slice(&len);
+    }
+
+    /// The block's postcard encoding (after [`Self::write_length`]): its length, then its slots.
+    fn encoding(&self) -> &[u8] {
+        let len_bytes = if self.len < 0x80 { 1 } else { 2 };
+        &self.raw[LENGTH_ROOM - len_bytes..]
+    }
 }
 
 impl WindowBlock {
@@ -716,7 +763,7 @@ impl WindowBlock {
     /// Turns appended contacts into slots.
     fn unappend(&mut self) -> Result<()> {
         if let Some(a) = self.appended.take() {
-            self.slots = Some(decode_slots(&a.raw, a.len)?);
+            self.slots = Some(decode_slots(a.slots(), a.len)?);
         }
         Ok(())
     }
@@ -736,20 +783,16 @@ fn write_block(conn: &Connection, day: NaiveDate, b: &mut WindowBlock) -> Result
         if b.id.is_none() {
             closed = b.len();
         }
-        let id = match (&b.slots, &b.appended) {
+        let id = match (&b.slots, &mut b.appended) {
             (Some(slots), _) => Some(save_block(conn, b.id, b.batch_id, day, &b.source, slots)?),
             (None, Some(a)) => {
+                a.write_length();
                 let row = BlockRow {
                     held: a.len,
                     last_customer_at: a.last_customer_at,
                     keys: &a.keys,
                 };
-                let data = || {
-                    let mut whole = Vec::with_capacity(a.raw.len() + 10);
-                    push_varint(&mut whole, a.len as u64);
-                    whole.extend_from_slice(&a.raw);
-                    Ok(compress(&whole))
-                };
+                let data = || Ok(compress(a.encoding()));
                 Some(write_row(
                     conn, b.id, b.batch_id, day, &b.source, &row, data,
                 )?)
@@ -1090,6 +1133,13 @@ impl Window {
         match b.appended.as_mut() {
             Some(a) => {
                 a.last_customer_at = a.last_customer_at.max(c.customer_at);
+                if a.len == RESERVE_AFTER {
+                    // A block that got this far usually fills: room for the rest at once, rather
+                    // than growing (and copying) it a dozen times.
+                    let per_contact = a.slots().len() / a.len;
+                    let rest = limit(BLOCK_CONTACTS, 7).saturating_sub(a.len);
+                    a.raw.reserve(rest * (per_contact + per_contact / 8));
+                }
                 c.write(ids, &mut a.raw);
                 a.keys.extend_from_slice(&c.hash.to_le_bytes());
                 a.len += 1;
@@ -1445,6 +1495,29 @@ mod tests {
         whole.extend_from_slice(&raw);
         assert_eq!(decode(&compress(&whole)).unwrap(), slots);
         assert!(decode_slots(&raw[..raw.len() - 1], 3).is_err());
+    }
+
+    #[test]
+    fn an_appended_block_is_its_slots_encoding_whatever_its_length() {
+        let ids = [Some(1), Some(2), None, Some(4), None, Some(6)];
+        for n in [1usize, 127, 128, 300] {
+            let mut a = Appended::default();
+            let mut slots = Vec::new();
+            for i in 0..n {
+                let c = interaction(&format!("C-{i}"));
+                EncodedContact::new(&c).unwrap().write(&ids, &mut a.raw);
+                a.len += 1;
+                slots.push(Some(StoredContact::new(c, ids)));
+            }
+            a.write_length();
+            assert_eq!(a.encoding(), postcard::to_allocvec(&slots).unwrap(), "{n}");
+            assert_eq!(decode(&compress(a.encoding())).unwrap(), slots, "{n}");
+        }
+        // The layout files already hold: the codec, then lz4_flex's size-prepended block.
+        let raw = b"abcabcabcabcabcabc-xyz".repeat(50);
+        let data = compress(&raw);
+        assert_eq!(data[0], CODEC_POSTCARD_LZ4);
+        assert_eq!(&data[1..], lz4_flex::compress_prepend_size(&raw));
     }
 
     #[test]

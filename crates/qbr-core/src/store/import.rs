@@ -7,13 +7,13 @@
 //! recomputed from its contacts, so a contact counts once, in the batch that holds it. Contacts
 //! live in blocks (`contacts.rs`); a contact is looked for by its key within two days of its own.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::contacts::{
     self, blocks_of, day_text, parse_day, KeyDays, Names, StoredContact, Window, ROW_COLUMNS,
@@ -43,14 +43,18 @@ pub struct StoreSink<'a> {
     /// Member ids seen by this import, per dimension in [`Dimension::ALL`] order, looked up
     /// without allocating.
     known_members: [FxHashMap<String, i64>; 6],
+    /// The same, by the address of a name the parsing threads share between rows (see
+    /// `record::intern`): a look-up hashes a pointer rather than the text. The name is held, so
+    /// its address is not reused while it is here.
+    shared_members: [FxHashMap<usize, (Arc<str>, i64)>; 6],
     /// This batch's contact facts, built in memory as new contacts stream in, per day and
     /// member ids (in [`Dimension::ALL`] order): the same sums a recompute would read back.
     open_days: BTreeMap<NaiveDate, FxHashMap<[Option<i64>; 6], Measures>>,
     /// This batch's days whose facts are already written from `open_days`, or that a
     /// replacement touched: any further contact on them is recomputed from the stored contacts.
-    closed_days: HashSet<NaiveDate>,
+    closed_days: FxHashSet<NaiveDate>,
     /// Service threshold of each queue id met (its own `threshold_s`, if any).
-    queue_thresholds: HashMap<i64, Option<u32>>,
+    queue_thresholds: FxHashMap<i64, Option<u32>>,
     /// This batch's days with intervals: their facts are summed from `interval_row` at the end.
     interval_days: BTreeSet<String>,
     /// The contacts of the days around the current one, where duplicates are found and new
@@ -66,6 +70,9 @@ pub struct StoreSink<'a> {
 /// order, so a day is rarely met again after this many later ones; when it is, that day is
 /// recomputed from its stored contacts, which is slower but exact.
 const OPEN_DAYS: usize = 8;
+
+/// Shared names remembered per dimension at most (see `StoreSink::shared_members`).
+const SHARED_MEMBERS: usize = 16_384;
 
 impl Workspace {
     /// A sink that writes an import into this workspace in one transaction.
@@ -84,9 +91,10 @@ impl Workspace {
             affected: BTreeSet::new(),
             last_affected: None,
             known_members: Default::default(),
+            shared_members: Default::default(),
             open_days: BTreeMap::new(),
-            closed_days: HashSet::new(),
-            queue_thresholds: HashMap::new(),
+            closed_days: FxHashSet::default(),
+            queue_thresholds: FxHashMap::default(),
             interval_days: BTreeSet::new(),
             window: Window::default(),
             key_days: KeyDays::default(),
@@ -653,11 +661,11 @@ impl StoreSink<'_> {
     /// Writes one day's facts from memory; later contacts on it are recomputed.
     fn write_open_day(&mut self, batch: i64, day: NaiveDate) -> Result<(), ImportError> {
         if let Some(facts) = self.open_days.remove(&day) {
-            let mut keys: Vec<_> = facts.into_iter().collect();
-            // A stable order, so the same file always writes the same rows.
-            keys.sort_by_key(|k| k.0);
-            self.tx
-                .insert_day_facts(batch, day, false, keys.iter().map(|(ids, m)| (ids, m)))?;
+            // A stable order, so the same file always writes the same rows (sorting references:
+            // the measures are large to move).
+            let mut keys: Vec<_> = facts.iter().collect();
+            keys.sort_unstable_by_key(|k| *k.0);
+            self.tx.insert_day_facts(batch, day, false, keys)?;
         }
         self.closed_days.insert(day);
         Ok(())
@@ -786,12 +794,38 @@ impl StoreSink<'_> {
     fn member_ids(&mut self, c: &Interaction) -> Result<[Option<i64>; 6], ImportError> {
         Ok([
             self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
-            self.member(Dimension::Program, c.program.as_deref())?,
-            self.member(Dimension::Queue, c.queue.as_deref())?,
-            self.member(Dimension::Site, c.site.as_deref())?,
-            self.member(Dimension::Team, c.team.as_deref())?,
-            self.member(Dimension::Agent, c.agent.as_deref())?,
+            self.shared_member(Dimension::Program, c.program.as_ref())?,
+            self.shared_member(Dimension::Queue, c.queue.as_ref())?,
+            self.shared_member(Dimension::Site, c.site.as_ref())?,
+            self.shared_member(Dimension::Team, c.team.as_ref())?,
+            self.shared_member(Dimension::Agent, c.agent.as_ref())?,
         ])
+    }
+
+    /// [`Self::member`] of a shared name, found by its address when it was met before.
+    fn shared_member(
+        &mut self,
+        dim: Dimension,
+        name: Option<&Arc<str>>,
+    ) -> Result<Option<i64>, ImportError> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
+        let slot = dim.index();
+        let at = name.as_ptr() as usize;
+        if let Some((_, id)) = self.shared_members[slot].get(&at) {
+            return Ok(Some(*id));
+        }
+        let id = self.member(dim, Some(name))?;
+        let shared = &mut self.shared_members[slot];
+        // Names the workers stopped sharing (a column of unique values) are not kept forever.
+        if shared.len() >= SHARED_MEMBERS {
+            shared.clear();
+        }
+        if let Some(id) = id {
+            shared.insert(at, (Arc::clone(name), id));
+        }
+        Ok(id)
     }
 }
 

@@ -888,12 +888,31 @@ pub fn normalise(header: &str) -> String {
         .collect()
 }
 
-/// How well `header` names `field`: 1.0 exact, 0.9 a known synonym, 0.6 a looser match.
-fn score(field: &FieldSpec, header: &str) -> (f32, Option<DurationUnit>) {
-    let (base, unit) = split_unit(header);
-    let base = normalise(&base);
-    let whole = normalise(header);
-    let name = normalise(field.name);
+/// A header as [`score`] compares it, worked out once per header rather than once per field.
+struct HeaderForms {
+    /// Normalised, its unit split off.
+    base: String,
+    unit: Option<DurationUnit>,
+    /// Normalised whole.
+    whole: String,
+}
+
+impl HeaderForms {
+    fn new(header: &str) -> HeaderForms {
+        let (base, unit) = split_unit(header);
+        HeaderForms {
+            base: normalise(&base),
+            unit,
+            whole: normalise(header),
+        }
+    }
+}
+
+/// How well a header names `field` (whose normalised name is `name`): 1.0 exact, 0.9 a known
+/// synonym, 0.6 a looser match.
+fn score(field: &FieldSpec, name: &str, header: &HeaderForms) -> (f32, Option<DurationUnit>) {
+    let HeaderForms { base, unit, whole } = header;
+    let unit = *unit;
     if base.is_empty() {
         return (0.0, None);
     }
@@ -921,7 +940,7 @@ fn score(field: &FieldSpec, header: &str) -> (f32, Option<DurationUnit>) {
         }
     }
     // Loose: the header starts or ends with the name or a long synonym ("agent_full_name").
-    let loose = std::iter::once(name.as_str())
+    let loose = std::iter::once(name)
         .chain(field.synonyms.iter().copied())
         .filter(|s| s.len() >= 4)
         .any(|s| base.starts_with(s) || base.ends_with(s));
@@ -935,9 +954,11 @@ fn score(field: &FieldSpec, header: &str) -> (f32, Option<DurationUnit>) {
 /// first, and a header feeds one field at most.
 pub fn match_columns(kind: Kind, headers: &[String]) -> Mapping {
     let mut pairs: Vec<(f32, usize, usize, Option<DurationUnit>)> = Vec::new();
+    let forms: Vec<HeaderForms> = headers.iter().map(|h| HeaderForms::new(h)).collect();
     for (fi, field) in kind.fields().iter().enumerate() {
-        for (hi, header) in headers.iter().enumerate() {
-            let (s, unit) = score(field, header);
+        let name = normalise(field.name);
+        for (hi, header) in forms.iter().enumerate() {
+            let (s, unit) = score(field, &name, header);
             if s > 0.0 {
                 pairs.push((s, fi, hi, unit));
             }

@@ -64,6 +64,21 @@ impl Cells {
         // One check for the whole row: fields split at ASCII delimiters, so when the row is
         // valid UTF-8 every field is.
         if let Ok(all) = std::str::from_utf8(rec.as_slice()) {
+            // The usual row: no cell to trim, so the record's bytes are the cells' text.
+            let mut end = 0;
+            let untrimmed = rec.iter().all(|field| {
+                end += field.len();
+                cells.ends.push(end);
+                match (field.first(), field.last()) {
+                    (Some(a), Some(b)) => a.is_ascii_graphic() && b.is_ascii_graphic(),
+                    _ => true,
+                }
+            });
+            if untrimmed {
+                cells.text.push_str(all);
+                return cells;
+            }
+            cells.ends.clear();
             let mut start = 0;
             for field in rec.iter() {
                 let end = start + field.len();
@@ -1218,6 +1233,20 @@ mod tests {
             "trimmed; invalid UTF-8 reads as U+FFFD"
         );
         assert_eq!((cells.get(2), cells.get(5)), (Some("café"), None));
+        // Valid UTF-8 with nothing to trim (read as it is), then with a cell to trim.
+        for (fields, want) in [
+            (vec!["C1", "", "café", "x y"], vec!["C1", "", "café", "x y"]),
+            (
+                vec!["C1", "", "café ", "\u{a0}x"],
+                vec!["C1", "", "café", "x"],
+            ),
+            (vec!["C1", " ", "é", "z"], vec!["C1", "", "é", "z"]),
+        ] {
+            let rec = csv::ByteRecord::from(fields.clone());
+            let cells = Cells::from_record(&rec);
+            assert_eq!(cells.to_vec(), want, "{fields:?}");
+            assert_eq!(cells.text(), want.concat());
+        }
         let given = Cells::from(vec![" a ".to_string(), String::new(), "b".into()]);
         assert_eq!(given.iter().collect::<Vec<_>>(), vec![" a ", "", "b"]);
         assert_eq!(format!("{given:?}"), r#"[" a ", "", "b"]"#);

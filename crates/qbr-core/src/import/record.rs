@@ -347,7 +347,7 @@ impl<'a> Cells<'a> {
     fn name(&self, field: Field) -> Option<Arc<str>> {
         self.raw(field)
             .filter(|t| !value::is_missing(t))
-            .map(|t| intern(t.trim()))
+            .map(|t| intern(value::trim(t)))
     }
 
     /// [`Self::program`], shared.
@@ -491,7 +491,10 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
     let handle = c.duration(F::Handle);
     let transferred = match c.raw(F::Transferred) {
         // Five9 counts transfers; any transfer means "transferred".
-        Some(raw) if value::parse_count(raw).is_ok_and(|n| n.is_some_and(|n| n > 1.0)) => {
+        Some(raw)
+            if raw.starts_with(|c: char| c.is_ascii_digit())
+                && value::parse_count(raw).is_ok_and(|n| n.is_some_and(|n| n > 1.0)) =>
+        {
             Some(true)
         }
         _ => c.boolean(F::Transferred),

@@ -92,6 +92,7 @@ fn unit_word(w: &str) -> Option<DurationUnit> {
 /// character (readers trim already): it runs several times for every cell of a file.
 pub(crate) fn trim(text: &str) -> &str {
     match (text.as_bytes().first(), text.as_bytes().last()) {
+        (None, _) => text,
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
         _ => text.trim(),
     }

@@ -988,18 +988,23 @@ impl Window {
             day - Duration::days(KEY_DAYS),
             day + Duration::days(KEY_DAYS),
         );
-        // The contact's own day first: a later delivery almost always lands there.
-        let mut d = day;
-        for step in 0..=2 * KEY_DAYS {
-            if step > 0 {
-                d = from + Duration::days(step - 1);
-                if d >= day {
-                    d += Duration::days(1);
-                }
-                if d > to {
-                    break;
-                }
-            }
+        // The contact's own day first: a later delivery almost always lands there. The days
+        // whose keys hold the hash, found in one walk of the window.
+        let mut hit_days: Vec<NaiveDate> = Vec::new();
+        if self
+            .days
+            .get(&day)
+            .is_some_and(|wd| wd.keys.contains_key(&h))
+        {
+            hit_days.push(day);
+        }
+        hit_days.extend(
+            self.days
+                .range(from..=to)
+                .filter(|(d, wd)| **d != day && wd.keys.contains_key(&h))
+                .map(|(d, _)| *d),
+        );
+        for d in hit_days {
             let candidates: Vec<(u32, u32)> = match self.days.get(&d) {
                 None => continue,
                 Some(wd) => match wd.keys.get(&h) {

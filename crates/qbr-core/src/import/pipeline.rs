@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
+/// Chunks each channel holds per worker: enough slack that the writer's bursts (a block
+/// compressed, a day's facts written) and the parsing threads' do not stall each other.
+const IN_FLIGHT: usize = 4;
+
 /// Maps `items` in chunks of `chunk_len` on `workers` threads and hands each mapped chunk to
 /// `deliver` on the calling thread, in the order of `items`. A chunk ends early after an item
 /// for which `is_last` holds (a read error), and nothing after it is read. Reading stops when
@@ -30,8 +34,8 @@ where
     let workers = workers.max(1);
     let (is_last, map) = (&is_last, &map);
     std::thread::scope(|scope| {
-        let (work_tx, work_rx) = sync_channel::<(u64, Vec<T>)>(workers);
-        let (done_tx, done_rx) = sync_channel::<(u64, Vec<U>)>(workers);
+        let (work_tx, work_rx) = sync_channel::<(u64, Vec<T>)>(workers * IN_FLIGHT);
+        let (done_tx, done_rx) = sync_channel::<(u64, Vec<U>)>(workers * IN_FLIGHT);
         scope.spawn(move || {
             let mut seq = 0u64;
             let mut chunk = Vec::with_capacity(chunk_len);

@@ -781,7 +781,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_field_a_kind_maps_is_read_by_its_parser_and_no_other() {
+    fn every_field_of_every_kind_has_a_field_variant_and_every_variant_a_kind() {
         for kind in Kind::ALL {
             for spec in kind.fields() {
                 let field = Field::parse(spec.name);

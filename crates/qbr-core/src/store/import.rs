@@ -879,14 +879,7 @@ impl Sink for StoreSink<'_> {
         for (i, id) in ids.iter().enumerate() {
             stmt.raw_bind_parameter(4 + i, id)?;
         }
-        for (i, (measure, value)) in measures.iter().enumerate() {
-            let at = 8 + i;
-            match value {
-                None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
-                Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
-                Some(v) => stmt.raw_bind_parameter(at, v)?,
-            }
-        }
+        super::write::bind_measures(&mut stmt, 8, measures)?;
         stmt.raw_execute()?;
         drop(stmt);
         self.interval_days.insert(day);

@@ -12,6 +12,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{params_from_iter, types::Value};
 
+use super::contacts::day_text;
 use super::Workspace;
 use crate::error::Result;
 use crate::measure::{Dimension, Measure, Measures};
@@ -70,10 +71,6 @@ pub(crate) struct ResolutionCell {
 /// The stocks, in the order of [`FactCell::stock_days`].
 pub(crate) const STOCKS: [Measure; 2] = [Measure::Headcount, Measure::Fte];
 
-fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 fn parse_day(s: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -93,15 +90,20 @@ fn whole_months(start: NaiveDate, end: NaiveDate) -> Option<(NaiveDate, NaiveDat
     (first <= last).then_some((first, last))
 }
 
+/// The member names `filters` keeps in dimension `d` (alternatives: any of them).
+fn filtered(filters: &[(Dimension, String)], d: Dimension) -> Vec<&String> {
+    filters
+        .iter()
+        .filter(|(fd, _)| *fd == d)
+        .map(|(_, n)| n)
+        .collect()
+}
+
 /// Appends `AND <col> IN (SELECT id FROM <table> WHERE name IN (?, ...))` per filtered dimension.
 fn filter_sql(alias: &str, filters: &[(Dimension, String)], params: &mut Vec<Value>) -> String {
     let mut sql = String::new();
     for d in Dimension::ALL {
-        let names: Vec<&String> = filters
-            .iter()
-            .filter(|(fd, _)| *fd == d)
-            .map(|(_, n)| n)
-            .collect();
+        let names = filtered(filters, d);
         if names.is_empty() {
             continue;
         }
@@ -280,12 +282,7 @@ impl Workspace {
         // Filters as member ids: alternatives within a dimension; every dimension must hold.
         let mut allowed: Vec<(usize, Vec<i64>)> = Vec::new();
         for d in Dimension::ALL {
-            let wanted: Vec<&String> = scope
-                .filters
-                .iter()
-                .filter(|(fd, _)| *fd == d)
-                .map(|(_, n)| n)
-                .collect();
+            let wanted = filtered(scope.filters, d);
             if wanted.is_empty() {
                 continue;
             }

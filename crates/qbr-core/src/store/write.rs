@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{
-    params, params_from_iter, types::Value, Connection, OptionalExtension, Transaction,
-};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::{classify, timestamp};
 use crate::error::Result;
@@ -76,6 +74,24 @@ fn insert_fact_sql() -> &'static str {
             marks.join(", ")
         )
     })
+}
+
+/// Binds every measure of `m`, in [`Measure::ALL`] order, from parameter `first` on: counts as
+/// integers, the rest as reals, a missing one as NULL.
+pub(super) fn bind_measures(
+    stmt: &mut rusqlite::Statement<'_>,
+    first: usize,
+    m: &Measures,
+) -> rusqlite::Result<()> {
+    for (i, (measure, value)) in m.iter().enumerate() {
+        let at = first + i;
+        match value {
+            None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+            Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
+            Some(v) => stmt.raw_bind_parameter(at, v)?,
+        }
+    }
+    Ok(())
 }
 
 impl<'a> WriteTx<'a> {
@@ -184,24 +200,7 @@ impl<'a> WriteTx<'a> {
             let slot = dim.index();
             ids[slot] = Some(self.member_id(*dim, name)?);
         }
-        let mut values: Vec<Value> = Vec::with_capacity(9 + Measure::COUNT);
-        values.push(Value::Integer(batch_id));
-        values.push(Value::Text(day.format("%Y-%m-%d").to_string()));
-        values.push(Value::Text(
-            if key.monthly { "month" } else { "day" }.to_string(),
-        ));
-        values.extend(ids.iter().map(|id| id.map_or(Value::Null, Value::Integer)));
-        for (measure, value) in m.iter() {
-            values.push(match value {
-                None => Value::Null,
-                Some(v) if measure.is_count() => Value::Integer(v.round() as i64),
-                Some(v) => Value::Real(v),
-            });
-        }
-        self.tx
-            .prepare_cached(insert_fact_sql())?
-            .execute(params_from_iter(values))?;
-        Ok(())
+        self.insert_day_facts(batch_id, day, key.monthly, [(&ids, m)])
     }
 
     /// Adds fact rows of one day to `batch_id`, member ids in [`Dimension::ALL`] order, through
@@ -213,9 +212,8 @@ impl<'a> WriteTx<'a> {
         monthly: bool,
         rows: impl IntoIterator<Item = (&'m [Option<i64>; 6], &'m Measures)>,
     ) -> Result<()> {
-        use chrono::Datelike;
         let mut stmt = self.tx.prepare_cached(insert_fact_sql())?;
-        let day = format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day());
+        let day = super::contacts::day_text(day);
         for (ids, m) in rows {
             stmt.raw_bind_parameter(1, batch_id)?;
             stmt.raw_bind_parameter(2, &day)?;
@@ -223,16 +221,7 @@ impl<'a> WriteTx<'a> {
             for (i, id) in ids.iter().enumerate() {
                 stmt.raw_bind_parameter(4 + i, id)?;
             }
-            for (i, (measure, value)) in m.iter().enumerate() {
-                let at = 10 + i;
-                match value {
-                    None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
-                    Some(v) if measure.is_count() => {
-                        stmt.raw_bind_parameter(at, v.round() as i64)?
-                    }
-                    Some(v) => stmt.raw_bind_parameter(at, v)?,
-                }
-            }
+            bind_measures(&mut stmt, 10, m)?;
             stmt.raw_execute()?;
         }
         Ok(())

@@ -37,20 +37,34 @@ fn import(
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     let never = AtomicBool::new(false);
-    run(ws, &fixture(name), opts, &mut |_| {}, &never, now())
+    let report = run(ws, &fixture(name), opts, &mut |_| {}, &never, now());
+    assert_rollup_is_the_facts(ws);
+    report
+}
+
+/// Whatever an import or undo did, `fact_rollup` is the facts grouped, row for row.
+fn assert_rollup_is_the_facts(ws: &Workspace) {
+    assert!(ws.rollup_is_current().unwrap());
+    assert_eq!(
+        ws.test_rollup_differences(),
+        0,
+        "the rollup is the facts grouped"
+    );
 }
 
 /// Imports a file with the default options, never cancelled.
 fn import_file(ws: &mut Workspace, path: &Path) -> Result<ImportReport, ImportError> {
     let never = AtomicBool::new(false);
-    run(
+    let report = run(
         ws,
         path,
         &ImportOptions::default(),
         &mut |_| {},
         &never,
         now(),
-    )
+    );
+    assert_rollup_is_the_facts(ws);
+    report
 }
 
 fn import_ok(ws: &mut Workspace, name: &str) -> ImportReport {
@@ -216,6 +230,7 @@ fn overlapping_exports_count_each_contact_once_and_undo_restores_the_state() {
     assert_eq!(ws.overview().unwrap().counts.interactions, 5);
 
     let undo = ws.undo_import(b.batch_id.unwrap(), now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(
         undo.contacts_removed, 2,
         "A4 and A5; A3 stays with the first import"
@@ -436,6 +451,7 @@ fn amazon_connect_keeps_the_latest_delivery_and_undo_gives_back_the_older() {
         ],
     );
     ws.undo_import(update.batch_id.unwrap(), now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(
         ws.test_dump(&["import_batch", "import_refusal"]),
         after_first,
@@ -962,6 +978,7 @@ fn undoing_the_first_of_two_overlapping_exports_hands_shared_contacts_to_the_sec
     let a = import_ok(&mut ws, "interactions_overlap_a.csv");
     import_ok(&mut ws, "interactions_overlap_b.csv");
     let undo = ws.undo_import(a.batch_id.unwrap(), now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(
         undo.contacts_restored, 1,
         "A3 was in both files: it now belongs to the second import"
@@ -1023,12 +1040,14 @@ fn undoing_a_middle_delivery_keeps_the_newest_and_the_oldest_behind_it() {
         "the newest delivery (ACW 30) counts, once"
     );
     ws.undo_import(ids[1], now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(
         handle(&ws),
         Some(330.0),
         "the newest still holds the contact"
     );
     ws.undo_import(ids[2], now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(
         handle(&ws),
         Some(310.0),
@@ -1250,6 +1269,7 @@ fn qualtrics_asks_which_question_is_csat_when_two_read_as_satisfaction() {
         ],
     );
     ws.undo_import(batch, now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
 
     let q1 = ImportOptions {
         csat_column: Some("q1".into()),
@@ -1265,6 +1285,7 @@ fn qualtrics_asks_which_question_is_csat_when_two_read_as_satisfaction() {
         ],
     );
     ws.undo_import(batch, now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
 
     let none = ImportOptions {
         csat_column: Some("none".into()),
@@ -1333,6 +1354,7 @@ fn overlapping_interval_exports_count_each_interval_once_and_undo_either() {
     let after_a_b = ws.test_dump(&[]);
 
     ws.undo_import(b, now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(
         offered(&ws),
         Some(60.0),
@@ -1357,6 +1379,7 @@ fn overlapping_interval_exports_count_each_interval_once_and_undo_either() {
         "the same state, built the same way"
     );
     ws.undo_import(a, now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     assert_eq!(offered(&ws), Some(122.0), "B alone: 32 + 40 + 50");
     let a_again = import(
         &mut ws,
@@ -1512,8 +1535,10 @@ fn small_blocks_and_a_small_window_store_exactly_what_large_ones_store() {
             .unwrap();
         let both = ws.test_dump(&[]);
         ws.undo_import(rb.batch_id.unwrap(), now()).unwrap();
+        assert_rollup_is_the_facts(&ws);
         let undone_b = ws.test_dump(&["import_batch"]);
         ws.undo_import(ra.batch_id.unwrap(), now()).unwrap();
+        assert_rollup_is_the_facts(&ws);
         crate::store::SMALL_BLOCKS.with(|f| f.set(false));
         assert_eq!(
             ws.test_dump(&["import_batch"]),
@@ -1603,6 +1628,7 @@ fn a_format_6_workspace_keeps_its_contacts_in_blocks() {
     // Undo the update: its replacement and duplicate go back to the first Amazon Connect import,
     // read from the moved blocks. The result must equal importing everything but the update.
     ws.undo_import(2, now()).unwrap();
+    assert_rollup_is_the_facts(&ws);
     let fresh_dir = tempfile::tempdir().unwrap();
     let mut fresh = Workspace::create(
         &fresh_dir.path().join("fresh.qbr"),

@@ -224,6 +224,7 @@ impl Workspace {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
+        tx.execute_batch(write::TRACK_CHANGED_FACTS)?;
         Ok(WriteTx::new(tx, path))
     }
 }

@@ -5,8 +5,11 @@
 
 use std::sync::OnceLock;
 
-use rusqlite::Connection;
+use std::collections::HashSet;
 
+use rusqlite::{Connection, OptionalExtension};
+
+use super::write::{bind_measures, InsertedRollup};
 use super::Workspace;
 use crate::error::Result;
 use crate::measure::{Dimension, Measure};
@@ -39,15 +42,102 @@ fn refresh_sql() -> &'static str {
     })
 }
 
+fn insert_rollup_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+        let marks: Vec<String> = (7..7 + names.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO fact_rollup (day, grain, program_id, queue_id, channel_id, site_id, {})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, {})",
+            names.join(", "),
+            marks.join(", "),
+        )
+    })
+}
+
+/// How [`refresh`] brought the rollup's dirty days up to date.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Refreshed {
+    /// Days whose rows came from the sums of the facts the transaction inserted.
+    pub(crate) from_memory: usize,
+    /// Days read back from `fact` and grouped in SQL.
+    pub(crate) rebuilt: usize,
+}
+
 /// Rebuilds the rollup for every day marked dirty, inside the caller's transaction.
-pub(crate) fn refresh(conn: &Connection) -> Result<()> {
-    let dirty: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM rollup_dirty)", [], |r| {
-        r.get(0)
-    })?;
-    if dirty {
+///
+/// A day whose facts are all ones this transaction inserted takes their sums from `inserted`:
+/// when no fact of the day was deleted or changed since the transaction began (the temporary
+/// `fact_changed` table says so) and the day holds as many facts as were inserted on it, its
+/// facts are exactly those, so their sums are the group's. Every other day is grouped in SQL.
+pub(crate) fn refresh(conn: &Connection, inserted: &InsertedRollup) -> Result<Refreshed> {
+    let dirty: Vec<String> = conn
+        .prepare("SELECT day FROM rollup_dirty")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut refreshed = Refreshed::default();
+    if dirty.is_empty() {
+        return Ok(refreshed);
+    }
+    if usable(conn, inserted)? {
+        let changed: HashSet<String> = conn
+            .prepare("SELECT day FROM temp.fact_changed")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut count = conn.prepare("SELECT count(*) FROM fact WHERE day = ?1")?;
+        let mut insert = conn.prepare(insert_rollup_sql())?;
+        for day in &dirty {
+            let Some(facts) = inserted.days.get(day) else {
+                continue;
+            };
+            if changed.contains(day)
+                || count.query_row([day], |r| r.get::<_, i64>(0))? as u64 != facts.facts
+            {
+                continue;
+            }
+            conn.execute("DELETE FROM fact_rollup WHERE day = ?1", [day])?;
+            // A stable order, so the same facts always write the same rows.
+            let mut groups: Vec<_> = facts.groups.iter().collect();
+            groups.sort_unstable_by_key(|g| *g.0);
+            for ((monthly, ids), sums) in groups {
+                insert.raw_bind_parameter(1, day)?;
+                insert.raw_bind_parameter(2, if *monthly { "month" } else { "day" })?;
+                for (i, id) in ids.iter().enumerate() {
+                    insert.raw_bind_parameter(3 + i, id)?;
+                }
+                bind_measures(&mut insert, 7, sums)?;
+                insert.raw_execute()?;
+            }
+            conn.execute("DELETE FROM rollup_dirty WHERE day = ?1", [day])?;
+            refreshed.from_memory += 1;
+        }
+    }
+    refreshed.rebuilt = dirty.len() - refreshed.from_memory;
+    if refreshed.rebuilt > 0 {
         conn.execute_batch(refresh_sql())?;
     }
-    Ok(())
+    Ok(refreshed)
+}
+
+/// Whether `inserted` can stand in for any day: it kept every group, and none of its batches
+/// was undone (facts of an undone batch stay in `fact` but not in the rollup).
+fn usable(conn: &Connection, inserted: &InsertedRollup) -> Result<bool> {
+    if inserted.dropped || inserted.days.is_empty() {
+        return Ok(false);
+    }
+    let mut undone =
+        conn.prepare("SELECT undone_at IS NOT NULL FROM import_batch WHERE id = ?1")?;
+    for batch in &inserted.batches {
+        if undone
+            .query_row([batch], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(true)
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 impl Workspace {
@@ -58,5 +148,33 @@ impl Workspace {
             .query_row("SELECT EXISTS (SELECT 1 FROM rollup_dirty)", [], |r| {
                 r.get::<_, bool>(0)
             })?)
+    }
+}
+
+#[cfg(test)]
+impl Workspace {
+    /// Rows of `fact_rollup` that differ from the facts of batches not undone grouped in SQL,
+    /// both ways, every measure compared exactly.
+    pub(crate) fn test_rollup_differences(&self) -> i64 {
+        let cols = "day, grain, program_id, queue_id, channel_id, site_id";
+        let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+        let sums: Vec<String> = names.iter().map(|m| format!("sum({m})")).collect();
+        let grouped = format!(
+            "SELECT {cols}, {} FROM fact
+              WHERE batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)
+              GROUP BY {cols}",
+            sums.join(", ")
+        );
+        let stored = format!("SELECT {cols}, {} FROM fact_rollup", names.join(", "));
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM ({stored} EXCEPT {grouped}))
+                          + (SELECT count(*) FROM ({grouped} EXCEPT {stored}))"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
     }
 }

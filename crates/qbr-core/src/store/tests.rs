@@ -383,6 +383,156 @@ fn the_rollup_answers_exactly_as_the_facts_do() {
     }
 }
 
+#[test]
+fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
+    use super::rollup::Refreshed;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(&new_workspace(dir.path())).unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+    let new_batch = |tx: &mut WriteTx<'_>, name: &str| {
+        tx.new_batch(&NewBatch {
+            kind: "interactions".into(),
+            file_name: name.into(),
+            file_size: 10,
+            sha256: name.into(),
+            preset: None,
+            mapping: None,
+            source_timezone: "UTC".into(),
+            started_at: now(),
+            app_version: "test".into(),
+        })
+        .unwrap()
+    };
+    let m = |offered: f64, handle_s: f64| {
+        Measures::default()
+            .with(Measure::Offered, offered)
+            .with(Measure::HandleS, handle_s)
+    };
+    let rolled = |ws: &Workspace, d: NaiveDate| -> Vec<(Option<i64>, i64, f64)> {
+        let mut stmt = ws
+            .conn
+            .prepare(
+                "SELECT queue_id, offered, handle_s FROM fact_rollup WHERE day = ?1
+                  ORDER BY queue_id",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([d.format("%Y-%m-%d").to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+
+    // A fresh day takes the sums as inserted: two agents of one queue make one group; the
+    // agent and team are not rollup dimensions.
+    let mut tx = ws.write().unwrap();
+    let a = new_batch(&mut tx, "a");
+    let billing = tx.member_id(Dimension::Queue, "Billing").unwrap();
+    let sales = tx.member_id(Dimension::Queue, "Sales").unwrap();
+    let (ann, bob) = (
+        tx.member_id(Dimension::Agent, "Ann").unwrap(),
+        tx.member_id(Dimension::Agent, "Bob").unwrap(),
+    );
+    let ids = |queue: i64, agent: i64| {
+        let mut ids = [None; 6];
+        ids[Dimension::Queue.index()] = Some(queue);
+        ids[Dimension::Agent.index()] = Some(agent);
+        ids
+    };
+    let (billing_ann, billing_bob, sales_ann) =
+        (ids(billing, ann), ids(billing, bob), ids(sales, ann));
+    tx.insert_day_facts(
+        a,
+        day(1),
+        false,
+        [
+            (&billing_ann, &m(10.0, 600.0)),
+            (&billing_bob, &m(20.0, 1_500.5)),
+            (&sales_ann, &m(5.0, 250.0)),
+        ],
+    )
+    .unwrap();
+    tx.insert_day_facts(a, day(2), false, [(&sales_ann, &m(7.0, 70.0))])
+        .unwrap();
+    assert_eq!(
+        tx.commit_counting().unwrap(),
+        Refreshed {
+            from_memory: 2,
+            rebuilt: 0
+        }
+    );
+    assert_eq!(
+        rolled(&ws, day(1)),
+        vec![(Some(billing), 30, 2_100.5), (Some(sales), 5, 250.0)]
+    );
+    assert_eq!(ws.test_rollup_differences(), 0);
+
+    // A day that already held facts is grouped in SQL; a new one still comes from memory.
+    let mut tx = ws.write().unwrap();
+    let b = new_batch(&mut tx, "b");
+    tx.insert_day_facts(b, day(1), false, [(&billing_ann, &m(1.0, 60.0))])
+        .unwrap();
+    tx.insert_day_facts(b, day(3), false, [(&billing_bob, &m(2.0, 90.0))])
+        .unwrap();
+    assert_eq!(
+        tx.commit_counting().unwrap(),
+        Refreshed {
+            from_memory: 1,
+            rebuilt: 1
+        }
+    );
+    assert_eq!(
+        rolled(&ws, day(1)),
+        vec![(Some(billing), 31, 2_160.5), (Some(sales), 5, 250.0)]
+    );
+    assert_eq!(ws.test_rollup_differences(), 0);
+
+    // The count alone would be fooled: day 2 holds a's one fact; c inserts one, deletes it and
+    // inserts another, so the day holds two facts and two were inserted, but not the same two.
+    let mut tx = ws.write().unwrap();
+    let c = new_batch(&mut tx, "c");
+    tx.insert_day_facts(c, day(2), false, [(&sales_ann, &m(100.0, 1_000.0))])
+        .unwrap();
+    tx.conn()
+        .execute("DELETE FROM fact WHERE batch_id = ?1", [c])
+        .unwrap();
+    tx.insert_day_facts(c, day(2), false, [(&sales_ann, &m(3.0, 30.0))])
+        .unwrap();
+    assert_eq!(
+        tx.commit_counting().unwrap(),
+        Refreshed {
+            from_memory: 0,
+            rebuilt: 1
+        }
+    );
+    assert_eq!(rolled(&ws, day(2)), vec![(Some(sales), 10, 100.0)]);
+    assert_eq!(ws.test_rollup_differences(), 0);
+
+    // Facts of a batch undone in the same transaction stay out of the rollup.
+    let mut tx = ws.write().unwrap();
+    let d = new_batch(&mut tx, "d");
+    tx.insert_day_facts(d, day(4), false, [(&sales_ann, &m(9.0, 90.0))])
+        .unwrap();
+    tx.conn()
+        .execute(
+            "UPDATE import_batch SET undone_at = '2026-11-24T10:00:00Z' WHERE id = ?1",
+            [d],
+        )
+        .unwrap();
+    assert_eq!(
+        tx.commit_counting().unwrap(),
+        Refreshed {
+            from_memory: 0,
+            rebuilt: 1
+        }
+    );
+    assert_eq!(rolled(&ws, day(4)), vec![]);
+    assert_eq!(ws.test_rollup_differences(), 0);
+    assert!(ws.rollup_is_current().unwrap());
+}
+
 fn file_sha(path: &Path) -> Vec<u8> {
     use sha2::{Digest, Sha256};
     Sha256::digest(std::fs::read(path).unwrap()).to_vec()

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{classify, timestamp};
 use crate::error::Result;
@@ -17,7 +18,93 @@ pub struct WriteTx<'a> {
     tx: Transaction<'a>,
     path: PathBuf,
     members: HashMap<(Dimension, String), i64>,
+    /// The rollup of every fact this transaction inserted, for [`super::rollup::refresh`].
+    inserted: InsertedRollup,
 }
+
+/// The `fact_rollup` rows of the facts one transaction inserted, per day, summed as they are
+/// bound. At commit a day whose facts are exactly these (none older, none deleted or changed in
+/// the meantime) takes them as they are, instead of being read back and grouped in SQL.
+#[derive(Debug, Default)]
+pub(super) struct InsertedRollup {
+    pub(super) days: FxHashMap<String, InsertedDay>,
+    /// Batches the facts belong to: a day of an undone batch is left to SQL, which leaves it out.
+    pub(super) batches: FxHashSet<i64>,
+    groups: usize,
+    /// More groups than [`INSERTED_GROUPS`]: every day is rebuilt in SQL.
+    pub(super) dropped: bool,
+}
+
+/// One day of [`InsertedRollup`].
+#[derive(Debug, Default)]
+pub(super) struct InsertedDay {
+    /// Fact rows inserted on the day.
+    pub(super) facts: u64,
+    /// Measures by month grain and program, queue, channel and site ids (the rollup's key).
+    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4]), Measures>,
+}
+
+/// Rollup groups held in memory at most (about 700 bytes each); a quarter of a large program has
+/// a few thousand.
+const INSERTED_GROUPS: usize = 50_000;
+
+impl InsertedRollup {
+    /// Adds one fact row as bound: counts rounded, a missing measure left missing.
+    fn add(
+        &mut self,
+        batch_id: i64,
+        day: &str,
+        monthly: bool,
+        ids: &[Option<i64>; 6],
+        m: &Measures,
+    ) {
+        if self.dropped {
+            return;
+        }
+        self.batches.insert(batch_id);
+        let entry = match self.days.get_mut(day) {
+            Some(d) => d,
+            None => self.days.entry(day.to_string()).or_default(),
+        };
+        entry.facts += 1;
+        let key = (
+            monthly,
+            super::rollup::ROLLUP_DIMENSIONS.map(|d| ids[d.index()]),
+        );
+        let sums = match entry.groups.get_mut(&key) {
+            Some(sums) => sums,
+            None => {
+                self.groups += 1;
+                if self.groups > INSERTED_GROUPS {
+                    *self = InsertedRollup {
+                        dropped: true,
+                        ..InsertedRollup::default()
+                    };
+                    return;
+                }
+                entry.groups.entry(key).or_default()
+            }
+        };
+        for (measure, value) in m.iter() {
+            if let Some(v) = value {
+                sums.add(measure, if measure.is_count() { v.round() } else { v });
+            }
+        }
+    }
+}
+
+/// Connection-local bookkeeping for [`InsertedRollup`]: the days on which a fact row was deleted
+/// or changed during the transaction. Temporary objects never reach the workspace file.
+pub(super) const TRACK_CHANGED_FACTS: &str =
+    "CREATE TEMP TABLE IF NOT EXISTS fact_changed (day TEXT PRIMARY KEY) WITHOUT ROWID;
+     CREATE TEMP TRIGGER IF NOT EXISTS fact_changed_delete AFTER DELETE ON main.fact BEGIN
+         INSERT OR IGNORE INTO fact_changed (day) VALUES (OLD.day);
+     END;
+     CREATE TEMP TRIGGER IF NOT EXISTS fact_changed_update AFTER UPDATE ON main.fact BEGIN
+         INSERT OR IGNORE INTO fact_changed (day) VALUES (OLD.day);
+         INSERT OR IGNORE INTO fact_changed (day) VALUES (NEW.day);
+     END;
+     DELETE FROM fact_changed;";
 
 /// What is known about an import when it starts.
 #[derive(Debug, Clone)]
@@ -100,6 +187,7 @@ impl<'a> WriteTx<'a> {
             tx,
             path,
             members: HashMap::new(),
+            inserted: InsertedRollup::default(),
         }
     }
 
@@ -109,10 +197,16 @@ impl<'a> WriteTx<'a> {
 
     /// Makes everything written durable at once.
     pub fn commit(self) -> Result<()> {
+        self.commit_counting().map(|_| ())
+    }
+
+    /// [`Self::commit`], telling how the rollup's days were refreshed.
+    pub(super) fn commit_counting(self) -> Result<super::rollup::Refreshed> {
         // Derived tables follow the facts in the same transaction.
-        super::rollup::refresh(&self.tx)?;
+        let refreshed = super::rollup::refresh(&self.tx, &self.inserted)?;
         let path = self.path;
-        self.tx.commit().map_err(|e| classify(&path, e))
+        self.tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(refreshed)
     }
 
     /// Records the start of an import and returns its batch id.
@@ -215,6 +309,7 @@ impl<'a> WriteTx<'a> {
         let mut stmt = self.tx.prepare_cached(insert_fact_sql())?;
         let day = super::contacts::day_text(day);
         for (ids, m) in rows {
+            self.inserted.add(batch_id, &day, monthly, ids, m);
             stmt.raw_bind_parameter(1, batch_id)?;
             stmt.raw_bind_parameter(2, &day)?;
             stmt.raw_bind_parameter(3, if monthly { "month" } else { "day" })?;

@@ -150,31 +150,3 @@ impl Workspace {
             })?)
     }
 }
-
-#[cfg(test)]
-impl Workspace {
-    /// Rows of `fact_rollup` that differ from the facts of batches not undone grouped in SQL,
-    /// both ways, every measure compared exactly.
-    pub(crate) fn test_rollup_differences(&self) -> i64 {
-        let cols = "day, grain, program_id, queue_id, channel_id, site_id";
-        let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
-        let sums: Vec<String> = names.iter().map(|m| format!("sum({m})")).collect();
-        let grouped = format!(
-            "SELECT {cols}, {} FROM fact
-              WHERE batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)
-              GROUP BY {cols}",
-            sums.join(", ")
-        );
-        let stored = format!("SELECT {cols}, {} FROM fact_rollup", names.join(", "));
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT (SELECT count(*) FROM ({stored} EXCEPT {grouped}))
-                          + (SELECT count(*) FROM ({grouped} EXCEPT {stored}))"
-                ),
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-    }
-}

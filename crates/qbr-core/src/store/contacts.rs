@@ -12,7 +12,8 @@
 //! of its own day and the two days either side ([`Window`]); the days' keys are hashed in memory
 //! (xxh3, 64 bits) and every hit is confirmed on the key itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::mpsc;
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::types::Value;
@@ -466,6 +467,19 @@ fn save_block(
     source: &str,
     slots: &[Option<StoredContact>],
 ) -> Result<Option<i64>> {
+    save_block_as(conn, id, || Ok(None), batch, day, source, slots)
+}
+
+/// [`save_block`], a new row taking the id `new_id` gives.
+fn save_block_as(
+    conn: &Connection,
+    id: Option<i64>,
+    new_id: impl FnOnce() -> Result<Option<i64>>,
+    batch: i64,
+    day: NaiveDate,
+    source: &str,
+    slots: &[Option<StoredContact>],
+) -> Result<Option<i64>> {
     let held = slots.iter().flatten().count();
     let last_customer_at = slots
         .iter()
@@ -486,7 +500,7 @@ fn save_block(
         last_customer_at,
         keys: &keys,
     };
-    write_row(conn, id, batch, day, source, &row, || encode(slots))
+    write_row(conn, id, new_id, batch, day, source, &row, || encode(slots))
 }
 
 /// What `contact_block` keeps beside a block's data.
@@ -496,10 +510,13 @@ struct BlockRow<'a> {
     keys: &'a [u8],
 }
 
-/// Writes a block's row: `data` is encoded only when the block holds a contact.
+/// Writes a block's row: `data` is encoded only when the block holds a contact; a new row takes
+/// the id `new_id` gives (`None`: SQLite's next rowid).
+#[allow(clippy::too_many_arguments)]
 fn write_row(
     conn: &Connection,
     id: Option<i64>,
+    new_id: impl FnOnce() -> Result<Option<i64>>,
     batch: i64,
     day: NaiveDate,
     source: &str,
@@ -522,23 +539,35 @@ fn write_row(
             Ok(Some(id))
         }
         None if held == 0 => Ok(None),
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO contact_block (batch_id, day, source, contacts, last_customer_at, keys, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                batch,
-                day_text(day),
-                source,
-                held,
-                row.last_customer_at,
-                row.keys,
-                data()?
-            ])?;
-            Ok(Some(conn.last_insert_rowid()))
-        }
+        None => insert_row(conn, new_id()?, batch, day, source, row, &data()?).map(Some),
     }
+}
+
+/// Inserts a block's row as `id` (`None`: SQLite's next rowid) and returns its id.
+fn insert_row(
+    conn: &Connection,
+    id: Option<i64>,
+    batch: i64,
+    day: NaiveDate,
+    source: &str,
+    row: &BlockRow<'_>,
+    data: &[u8],
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO contact_block (id, batch_id, day, source, contacts, last_customer_at, keys, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        batch,
+        day_text(day),
+        source,
+        row.held as i64,
+        row.last_customer_at,
+        row.keys,
+        data
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
 
 fn read_blocks(
@@ -776,35 +805,265 @@ impl WindowBlock {
 }
 
 /// Writes a block when it changed or is being filled (then it stops being open); returns how
-/// many slots stopped being open.
-fn write_block(conn: &Connection, day: NaiveDate, b: &mut WindowBlock) -> Result<usize> {
-    let mut closed = 0;
-    if b.dirty || b.id.is_none() {
-        if b.id.is_none() {
-            closed = b.len();
-        }
-        let id = match (&b.slots, &mut b.appended) {
-            (Some(slots), _) => Some(save_block(conn, b.id, b.batch_id, day, &b.source, slots)?),
-            (None, Some(a)) => {
-                a.write_length();
-                let row = BlockRow {
-                    held: a.len,
-                    last_customer_at: a.last_customer_at,
-                    keys: &a.keys,
-                };
-                let data = || Ok(compress(a.encoding()));
-                Some(write_row(
-                    conn, b.id, b.batch_id, day, &b.source, &row, data,
-                )?)
-            }
-            (None, None) => None,
-        };
-        if let Some(id) = id {
-            b.id = Some(id.unwrap_or(0));
-        }
-        b.dirty = false;
+/// many slots stopped being open. With `release` (the caller lets the block's contacts go right
+/// after), a block being filled is compressed on the writer's helper thread.
+fn write_block(
+    out: &mut BlockWriter,
+    conn: &Connection,
+    day: NaiveDate,
+    b: &mut WindowBlock,
+    release: bool,
+) -> Result<usize> {
+    if !b.dirty && b.id.is_some() {
+        return Ok(0);
     }
+    let closed = if b.id.is_none() { b.len() } else { 0 };
+    if let Some(id) = b.id {
+        // Its row must be in the file before it is changed.
+        out.wait_for(conn, id)?;
+    }
+    let id = match (&b.slots, &mut b.appended) {
+        (Some(slots), _) => Some(save_block_as(
+            conn,
+            b.id,
+            || out.next_id(conn).map(Some),
+            b.batch_id,
+            day,
+            &b.source,
+            slots,
+        )?),
+        (None, Some(a)) if release && b.id.is_none() && a.len > 0 => {
+            a.write_length();
+            let id = out.next_id(conn)?;
+            let row = PendingRow {
+                id,
+                batch: b.batch_id,
+                day,
+                source: b.source.clone(),
+                held: a.len,
+                last_customer_at: a.last_customer_at,
+                keys: std::mem::take(&mut a.keys),
+            };
+            let start = a.encoding().as_ptr() as usize - a.raw.as_ptr() as usize;
+            out.compress_later(conn, row, std::mem::take(&mut a.raw), start)?;
+            Some(Some(id))
+        }
+        (None, Some(a)) => {
+            a.write_length();
+            let row = BlockRow {
+                held: a.len,
+                last_customer_at: a.last_customer_at,
+                keys: &a.keys,
+            };
+            let data = || Ok(compress(a.encoding()));
+            Some(write_row(
+                conn,
+                b.id,
+                || out.next_id(conn).map(Some),
+                b.batch_id,
+                day,
+                &b.source,
+                &row,
+                data,
+            )?)
+        }
+        (None, None) => None,
+    };
+    if let Some(id) = id {
+        b.id = Some(id.unwrap_or(0));
+    }
+    b.dirty = false;
     Ok(closed)
+}
+
+/// Where a window's blocks go into the file: new rows take ids in the order SQLite would have
+/// given them, and a full block is compressed on a helper thread while the import goes on, its
+/// row inserted when the compressed bytes come back (in order). A block's row is in the file
+/// before anything reads or changes it ([`Window`] waits for it), and every row is in by
+/// [`Window::save`].
+#[derive(Debug, Default)]
+struct BlockWriter {
+    next_id: Option<i64>,
+    /// Rows waiting for their data, in the order their blocks went to the helper.
+    pending: VecDeque<PendingRow>,
+    compressor: Option<Compressor>,
+}
+
+/// A block's row whose data is being compressed.
+#[derive(Debug)]
+struct PendingRow {
+    id: i64,
+    batch: i64,
+    day: NaiveDate,
+    source: String,
+    held: usize,
+    last_customer_at: Option<i64>,
+    keys: Vec<u8>,
+}
+
+/// Blocks being compressed at most: a full block's encoding is about 300 KB.
+const PENDING_BLOCKS: usize = 4;
+
+/// The helper thread: encodings in, compressed blocks out, in order.
+#[derive(Debug)]
+struct Compressor {
+    jobs: Option<mpsc::SyncSender<(Vec<u8>, usize)>>,
+    done: mpsc::Receiver<Vec<u8>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Compressor {
+    fn spawn() -> Option<Compressor> {
+        let (jobs, inbox) = mpsc::sync_channel::<(Vec<u8>, usize)>(PENDING_BLOCKS);
+        let (outbox, done) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("qbr-compress".into())
+            .spawn(move || {
+                for (raw, start) in inbox {
+                    if outbox.send(compress(&raw[start..])).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Compressor {
+            jobs: Some(jobs),
+            done,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Compressor {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread's loop.
+        self.jobs = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl BlockWriter {
+    /// The id of the next new row: one past the largest in the file, then counting up.
+    fn next_id(&mut self, conn: &Connection) -> Result<i64> {
+        let id = match self.next_id {
+            Some(id) => id,
+            None => conn.query_row(
+                "SELECT coalesce(max(id), 0) + 1 FROM contact_block",
+                [],
+                |r| r.get(0),
+            )?,
+        };
+        self.next_id = Some(id + 1);
+        Ok(id)
+    }
+
+    /// Hands a block's encoding (`raw[start..]`) to the helper; inserts the rows whose data
+    /// came back meanwhile. Without a helper it is compressed here.
+    fn compress_later(
+        &mut self,
+        conn: &Connection,
+        row: PendingRow,
+        raw: Vec<u8>,
+        start: usize,
+    ) -> Result<()> {
+        self.insert_done(conn, false)?;
+        while self.pending.len() >= PENDING_BLOCKS {
+            self.insert_next(conn)?;
+        }
+        if self.compressor.is_none() {
+            self.compressor = Compressor::spawn();
+        }
+        let sent = match self.compressor.as_ref().and_then(|c| c.jobs.as_ref()) {
+            Some(jobs) => jobs.send((raw, start)).map_err(|e| e.0),
+            None => Err((raw, start)),
+        };
+        match sent {
+            Ok(()) => self.pending.push_back(row),
+            Err((raw, start)) => {
+                self.wait_all(conn)?;
+                insert_pending(conn, &row, &compress(&raw[start..]))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Inserts the rows whose data came back; with `wait`, waits for all of them.
+    fn insert_done(&mut self, conn: &Connection, wait: bool) -> Result<()> {
+        while !self.pending.is_empty() {
+            let Some(c) = &self.compressor else {
+                return Err(helper_stopped());
+            };
+            let data = if wait {
+                c.done.recv().map_err(|_| helper_stopped())?
+            } else {
+                match c.done.try_recv() {
+                    Ok(data) => data,
+                    Err(mpsc::TryRecvError::Empty) => return Ok(()),
+                    Err(mpsc::TryRecvError::Disconnected) => return Err(helper_stopped()),
+                }
+            };
+            let row = self.pending.pop_front().expect("not empty");
+            insert_pending(conn, &row, &data)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the oldest pending row's data and inserts it.
+    fn insert_next(&mut self, conn: &Connection) -> Result<()> {
+        let Some(c) = &self.compressor else {
+            return Err(helper_stopped());
+        };
+        let data = c.done.recv().map_err(|_| helper_stopped())?;
+        if let Some(row) = self.pending.pop_front() {
+            insert_pending(conn, &row, &data)?;
+        }
+        Ok(())
+    }
+
+    /// Every pending row in the file.
+    fn wait_all(&mut self, conn: &Connection) -> Result<()> {
+        self.insert_done(conn, true)
+    }
+
+    /// Block `id`'s row in the file, if it is pending.
+    fn wait_for(&mut self, conn: &Connection, id: i64) -> Result<()> {
+        if self.pending.iter().any(|p| p.id == id) {
+            self.wait_all(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Every row of `day` in the file.
+    fn wait_for_day(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
+        if self.pending.iter().any(|p| p.day == day) {
+            self.wait_all(conn)?;
+        }
+        Ok(())
+    }
+}
+
+fn helper_stopped() -> Error {
+    Error::Corrupt("the thread compressing contact blocks stopped".into())
+}
+
+fn insert_pending(conn: &Connection, row: &PendingRow, data: &[u8]) -> Result<()> {
+    let block = BlockRow {
+        held: row.held,
+        last_customer_at: row.last_customer_at,
+        keys: &row.keys,
+    };
+    insert_row(
+        conn,
+        Some(row.id),
+        row.batch,
+        row.day,
+        &row.source,
+        &block,
+        data,
+    )?;
+    Ok(())
 }
 
 #[derive(Debug, Default)]
@@ -844,6 +1103,7 @@ pub(crate) struct Window {
     open: usize,
     /// The day last made ready: contacts come in runs of one day.
     last_ensured: Option<NaiveDate>,
+    out: BlockWriter,
 }
 
 const WINDOW_KEYS: usize = 500_000;
@@ -891,6 +1151,7 @@ impl Window {
     }
 
     fn load(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
+        self.out.wait_for_day(conn, day)?;
         let mut wd = WindowDay::default();
         let mut stmt = conn.prepare_cached(
             "SELECT id, batch_id, source, keys FROM contact_block WHERE day = ?1 ORDER BY id",
@@ -923,7 +1184,7 @@ impl Window {
         if let Some(mut wd) = self.days.remove(&day) {
             self.keys -= wd.keys.len() + wd.more.len();
             for b in &mut wd.blocks {
-                self.open -= write_block(conn, day, b)?;
+                self.open -= write_block(&mut self.out, conn, day, b, true)?;
                 self.decoded -= b.len();
             }
         }
@@ -951,6 +1212,7 @@ impl Window {
         let slots = if id == 0 {
             Vec::new()
         } else {
+            self.out.wait_for(conn, id)?;
             let data: Vec<u8> = conn
                 .prepare_cached("SELECT data FROM contact_block WHERE id = ?1")?
                 .query_row([id], |r| r.get(0))?;
@@ -1223,7 +1485,7 @@ impl Window {
         let Some(b) = self.days.get_mut(&day).and_then(|wd| wd.blocks.get_mut(bi)) else {
             return Ok(());
         };
-        self.open -= write_block(conn, day, b)?;
+        self.open -= write_block(&mut self.out, conn, day, b, release)?;
         if release {
             self.decoded -= b.len();
             b.release();
@@ -1254,10 +1516,15 @@ impl Window {
     pub(crate) fn save(&mut self, conn: &Connection) -> Result<()> {
         for (day, wd) in self.days.iter_mut() {
             for b in &mut wd.blocks {
-                self.open -= write_block(conn, *day, b)?;
+                self.open -= write_block(&mut self.out, conn, *day, b, false)?;
             }
         }
-        Ok(())
+        self.out.wait_all(conn)
+    }
+
+    /// Every block written so far is in the file, for a reader outside the window.
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+        self.out.wait_all(conn)
     }
 }
 
@@ -1419,6 +1686,91 @@ mod tests {
             interaction(key),
             [Some(1), Some(2), None, Some(4), None, Some(300)],
         )
+    }
+
+    #[test]
+    fn blocks_still_being_compressed_are_in_the_file_before_they_are_read() {
+        use crate::store::{NewBatch, Workspace};
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
+            .unwrap()
+            .into();
+        let dir = tempfile::tempdir().unwrap();
+        let settings = crate::settings::Settings {
+            client_name: "Contoso".into(),
+            ..Default::default()
+        };
+        let mut ws = Workspace::create(&dir.path().join("w.qbr"), &settings, now).unwrap();
+        let mut tx = ws.write().unwrap();
+        let batch = tx
+            .new_batch(&NewBatch {
+                kind: "interactions".into(),
+                file_name: "a.csv".into(),
+                file_size: 1,
+                sha256: "a".into(),
+                preset: None,
+                mapping: None,
+                source_timezone: "UTC".into(),
+                started_at: now,
+                app_version: "test".into(),
+            })
+            .unwrap();
+        let conn = tx.conn();
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let keys_in_file = || -> i64 {
+            conn.query_row(
+                "SELECT coalesce(sum(contacts), 0) FROM contact_block",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        SMALL_BLOCKS.with(|s| s.set(true));
+        let mut w = Window::default();
+        // Seven contacts fill a block; the eighth sends it to the helper and opens another.
+        for i in 0..8 {
+            w.append(conn, batch, "connect", day, contact(&format!("k{i}")))
+                .unwrap();
+        }
+        assert_eq!(w.out.pending.len(), 1, "the full block is being compressed");
+        assert_eq!(keys_in_file(), 0, "its row waits for its data");
+        // Looking into it waits for its row, then reads it.
+        let at = w
+            .find(conn, "connect", "k0", day)
+            .unwrap()
+            .expect("k0 is held");
+        assert_eq!(w.get(at).unwrap().1.contact_key, "k0");
+        assert!(w.out.pending.is_empty());
+        assert_eq!(keys_in_file(), 7);
+        // The day leaves the window, its last block going to the helper; when the day comes
+        // back, its keys are read with that block's.
+        for i in 8..14 {
+            w.append(conn, batch, "connect", day, contact(&format!("k{i}")))
+                .unwrap();
+        }
+        w.unload(conn, day).unwrap();
+        assert_eq!(
+            w.out.pending.len(),
+            1,
+            "the day's second block is being compressed"
+        );
+        w.ensure(conn, day).unwrap();
+        assert_eq!(keys_in_file(), 14);
+        let at = w
+            .find(conn, "connect", "k13", day)
+            .unwrap()
+            .expect("k13 is held");
+        assert_eq!(w.get(at).unwrap().1.contact_key, "k13");
+        // Ids are the ones SQLite would have given, in the order the blocks were written.
+        w.save(conn).unwrap();
+        let ids: Vec<(i64, i64)> = conn
+            .prepare("SELECT id, contacts FROM contact_block ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ids, vec![(1, 7), (2, 7)]);
+        SMALL_BLOCKS.with(|s| s.set(false));
     }
 
     #[test]

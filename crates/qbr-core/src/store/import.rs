@@ -903,6 +903,8 @@ impl Sink for StoreSink<'_> {
         contact_key: &str,
         near: NaiveDate,
     ) -> Result<Option<[Option<String>; 6]>, ImportError> {
+        // Blocks still being compressed are not in the file yet.
+        self.window.flush(self.tx.conn())?;
         let Some(ids) = self.key_days.find(self.tx.conn(), contact_key, near)? else {
             return Ok(None);
         };

@@ -46,6 +46,9 @@ const MAX_BLOCK_BYTES: usize = 64 << 20;
 /// Days either side of a contact's own day where another delivery of it is looked for.
 pub(crate) const KEY_DAYS: i64 = 2;
 
+/// The days a contact is looked for on: its own and [`KEY_DAYS`] either side.
+const KEY_SPAN: usize = 2 * KEY_DAYS as usize + 1;
+
 /// The dimensions of a contact's member ids, in the order of [`StoredContact::ids`].
 pub(crate) const CONTACT_DIMENSIONS: [Dimension; 6] = [
     Dimension::Channel,
@@ -1250,23 +1253,23 @@ impl Window {
             day - Duration::days(KEY_DAYS),
             day + Duration::days(KEY_DAYS),
         );
-        // The contact's own day first: a later delivery almost always lands there. The days
-        // whose keys hold the hash, found in one walk of the window.
-        let mut hit_days: Vec<NaiveDate> = Vec::new();
-        if self
-            .days
-            .get(&day)
-            .is_some_and(|wd| wd.keys.contains_key(&h))
-        {
-            hit_days.push(day);
+        // The days whose keys hold the hash, found in one walk of the window; the contact's own
+        // day first: a later delivery almost always lands there.
+        let mut hit_days = [day; KEY_SPAN];
+        let mut hits = 0;
+        let mut own = false;
+        for (d, wd) in self.days.range(from..=to) {
+            if wd.keys.contains_key(&h) {
+                if *d == day {
+                    own = true;
+                } else {
+                    hits += 1;
+                    hit_days[hits] = *d;
+                }
+            }
         }
-        hit_days.extend(
-            self.days
-                .range(from..=to)
-                .filter(|(d, wd)| **d != day && wd.keys.contains_key(&h))
-                .map(|(d, _)| *d),
-        );
-        for d in hit_days {
+        let first = if own { 0 } else { 1 };
+        for &d in &hit_days[first..=hits] {
             let candidates: Vec<(u32, u32)> = match self.days.get(&d) {
                 None => continue,
                 Some(wd) => match wd.keys.get(&h) {
@@ -1396,7 +1399,8 @@ impl Window {
         ids: &[Option<i64>; 6],
     ) -> Result<Slot> {
         let bi = self.open_block(conn, batch, source, day)?;
-        let b = &mut self.days.get_mut(&day).expect("loaded").blocks[bi];
+        let wd = self.days.get_mut(&day).expect("loaded");
+        let b = &mut wd.blocks[bi];
         match b.appended.as_mut() {
             Some(a) => {
                 a.last_customer_at = a.last_customer_at.max(c.customer_at);
@@ -1416,7 +1420,19 @@ impl Window {
                 .get_or_insert_with(Vec::new)
                 .push(Some(c.decode(ids)?)),
         }
-        Ok(self.appended(day, bi, c.hash))
+        // Indexed as the block's last slot (what `appended` does, without looking the day up
+        // again: this runs for every new contact).
+        let si = (b.len() - 1) as u32;
+        if wd.index(c.hash, bi as u32, si) {
+            self.keys += 1;
+        }
+        self.open += 1;
+        self.decoded += 1;
+        Ok(Slot {
+            day,
+            block: bi as u32,
+            slot: si,
+        })
     }
 
     /// The open block of `batch` and `source` on `day` with room for one more contact.
@@ -1427,6 +1443,17 @@ impl Window {
         source: &str,
         day: NaiveDate,
     ) -> Result<usize> {
+        let full = limit(BLOCK_CONTACTS, 7);
+        // Nearly always: the day is loaded and its open block has room.
+        if self.open < limit(WINDOW_OPEN, 30) {
+            if let Some(wd) = self.days.get_mut(&day) {
+                if let Some(bi) = wd.blocks.iter().rposition(|b| b.open(batch, source)) {
+                    if wd.blocks[bi].len() < full {
+                        return Ok(bi);
+                    }
+                }
+            }
+        }
         if !self.days.contains_key(&day) {
             self.load(conn, day)?;
         }
@@ -1438,7 +1465,7 @@ impl Window {
             .iter()
             .rposition(|b| b.open(batch, source));
         let open = match open {
-            Some(bi) if self.days[&day].blocks[bi].len() >= limit(BLOCK_CONTACTS, 7) => {
+            Some(bi) if self.days[&day].blocks[bi].len() >= full => {
                 self.write_at(conn, day, bi, true)?;
                 None
             }

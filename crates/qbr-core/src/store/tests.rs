@@ -385,7 +385,11 @@ fn the_rollup_answers_exactly_as_the_facts_do() {
 
 #[test]
 fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
-    use super::rollup::Refreshed;
+    // Commits; how many dirty days came from memory and how many were grouped in SQL.
+    fn refreshed(tx: WriteTx<'_>) -> (usize, usize) {
+        let r = tx.commit_counting().unwrap();
+        (r.from_memory, r.rebuilt)
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&new_workspace(dir.path())).unwrap();
@@ -456,13 +460,7 @@ fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
     .unwrap();
     tx.insert_day_facts(a, day(2), false, [(&sales_ann, &m(7.0, 70.0))])
         .unwrap();
-    assert_eq!(
-        tx.commit_counting().unwrap(),
-        Refreshed {
-            from_memory: 2,
-            rebuilt: 0
-        }
-    );
+    assert_eq!(refreshed(tx), (2, 0), "days from memory, days rebuilt");
     assert_eq!(
         rolled(&ws, day(1)),
         vec![(Some(billing), 30, 2_100.5), (Some(sales), 5, 250.0)]
@@ -476,13 +474,7 @@ fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
         .unwrap();
     tx.insert_day_facts(b, day(3), false, [(&billing_bob, &m(2.0, 90.0))])
         .unwrap();
-    assert_eq!(
-        tx.commit_counting().unwrap(),
-        Refreshed {
-            from_memory: 1,
-            rebuilt: 1
-        }
-    );
+    assert_eq!(refreshed(tx), (1, 1), "days from memory, days rebuilt");
     assert_eq!(
         rolled(&ws, day(1)),
         vec![(Some(billing), 31, 2_160.5), (Some(sales), 5, 250.0)]
@@ -500,13 +492,7 @@ fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
         .unwrap();
     tx.insert_day_facts(c, day(2), false, [(&sales_ann, &m(3.0, 30.0))])
         .unwrap();
-    assert_eq!(
-        tx.commit_counting().unwrap(),
-        Refreshed {
-            from_memory: 0,
-            rebuilt: 1
-        }
-    );
+    assert_eq!(refreshed(tx), (0, 1), "days from memory, days rebuilt");
     assert_eq!(rolled(&ws, day(2)), vec![(Some(sales), 10, 100.0)]);
     assert_eq!(ws.test_rollup_differences(), 0);
 
@@ -521,13 +507,7 @@ fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
             [d],
         )
         .unwrap();
-    assert_eq!(
-        tx.commit_counting().unwrap(),
-        Refreshed {
-            from_memory: 0,
-            rebuilt: 1
-        }
-    );
+    assert_eq!(refreshed(tx), (0, 1), "days from memory, days rebuilt");
     assert_eq!(rolled(&ws, day(4)), vec![]);
     assert_eq!(ws.test_rollup_differences(), 0);
     assert!(ws.rollup_is_current().unwrap());

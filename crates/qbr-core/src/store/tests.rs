@@ -384,6 +384,92 @@ fn the_rollup_answers_exactly_as_the_facts_do() {
 }
 
 #[test]
+fn facts_written_many_to_a_statement_read_back_row_for_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::open(&new_workspace(dir.path())).unwrap();
+    let mut tx = ws.write().unwrap();
+    let batch = tx
+        .new_batch(&NewBatch {
+            kind: "interactions".into(),
+            file_name: "many.csv".into(),
+            file_size: 1,
+            sha256: "m".into(),
+            preset: None,
+            mapping: None,
+            source_timezone: "UTC".into(),
+            started_at: now(),
+            app_version: "test".into(),
+        })
+        .unwrap();
+    // 70 rows: two statements of 32, then 6 alone. Row i: agent i, i offered, 1.5 × i seconds,
+    // CSAT measured (as i responses) on odd rows only.
+    let mut rows = Vec::new();
+    for i in 1..=70i64 {
+        let mut ids = [None; 6];
+        ids[Dimension::Agent.index()] =
+            Some(tx.member_id(Dimension::Agent, &format!("a{i}")).unwrap());
+        let mut m = Measures::default()
+            .with(Measure::Offered, i as f64)
+            .with(Measure::HandleS, 1.5 * i as f64);
+        if i % 2 == 1 {
+            m.set(Measure::CsatResponses, i as f64);
+        }
+        rows.push((ids, m));
+    }
+    let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    tx.insert_day_facts(batch, day, false, rows.iter().map(|(ids, m)| (ids, m)))
+        .unwrap();
+    tx.commit().unwrap();
+    let read: Vec<(String, String, i64, i64, f64, Option<i64>)> = ws
+        .conn
+        .prepare(
+            "SELECT f.day, f.grain, f.batch_id, f.offered, f.handle_s, f.csat_responses
+               FROM fact f JOIN agent a ON a.id = f.agent_id ORDER BY f.offered",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(read.len(), 70);
+    for (i, row) in (1..=70i64).zip(&read) {
+        let csat = (i % 2 == 1).then_some(i);
+        assert_eq!(
+            row,
+            &(
+                "2026-07-01".to_string(),
+                "day".to_string(),
+                batch,
+                i,
+                1.5 * i as f64,
+                csat
+            ),
+            "row {i}"
+        );
+    }
+    let agents: Vec<String> = ws
+        .conn
+        .prepare("SELECT a.name FROM fact f JOIN agent a ON a.id = f.agent_id ORDER BY f.offered")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(agents[0], "a1");
+    assert_eq!(agents[69], "a70", "each row keeps its own member ids");
+    assert_eq!(ws.test_rollup_differences(), 0);
+}
+
+#[test]
 fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
     // Commits; how many dirty days came from memory and how many were grouped in SQL.
     fn refreshed(tx: WriteTx<'_>) -> (usize, usize) {

@@ -142,25 +142,69 @@ pub struct NewTarget {
     pub effective_to: Option<NaiveDate>,
 }
 
-fn insert_fact_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
+/// Fact rows one INSERT statement writes on the import's path. One statement a row would have
+/// SQLite run the rollup trigger's set-up and copy every page it touches into a statement
+/// journal for each row; with many rows a statement, once for all of them.
+const FACT_ROWS_PER_INSERT: usize = 32;
+
+/// Parameters of one fact row after the three it shares with the others (batch, day, grain):
+/// its member ids, then its measures.
+const FACT_ROW_PARAMS: usize = Dimension::ALL.len() + Measure::COUNT;
+
+/// `INSERT INTO fact` of `rows` rows: batch, day and grain are ?1, ?2 and ?3; row `r`'s member
+/// ids (in [`Dimension::ALL`] order) and measures follow from ?(4 + r × FACT_ROW_PARAMS).
+fn insert_fact_sql(rows: usize) -> &'static str {
+    static ONE: OnceLock<String> = OnceLock::new();
+    static MANY: OnceLock<String> = OnceLock::new();
+    let build = move || {
         let measure_cols: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
-        // Member columns in Dimension::ALL order, as insert_fact binds them.
         let cols = ["batch_id", "day", "grain"]
             .into_iter()
             .chain(Dimension::ALL.map(super::member_id_column))
             .chain(measure_cols)
             .collect::<Vec<_>>();
-        let marks = (1..=cols.len())
-            .map(|i| format!("?{i}"))
+        let values = (0..rows)
+            .map(|r| {
+                let first = 4 + r * FACT_ROW_PARAMS;
+                let marks: Vec<String> = (first..first + FACT_ROW_PARAMS)
+                    .map(|i| format!("?{i}"))
+                    .collect();
+                format!("(?1, ?2, ?3, {})", marks.join(", "))
+            })
             .collect::<Vec<_>>();
         format!(
-            "INSERT INTO fact ({}) VALUES ({})",
+            "INSERT INTO fact ({}) VALUES {}",
             cols.join(", "),
-            marks.join(", ")
+            values.join(", ")
         )
-    })
+    };
+    match rows {
+        1 => ONE.get_or_init(build),
+        FACT_ROWS_PER_INSERT => MANY.get_or_init(build),
+        _ => unreachable!("fact inserts of 1 or {FACT_ROWS_PER_INSERT} rows"),
+    }
+}
+
+/// Runs an [`insert_fact_sql`] statement of `rows.len()` rows.
+fn execute_fact_insert(
+    stmt: &mut rusqlite::Statement<'_>,
+    batch_id: i64,
+    day: &str,
+    grain: &str,
+    rows: &[(&[Option<i64>; 6], &Measures)],
+) -> Result<()> {
+    stmt.raw_bind_parameter(1, batch_id)?;
+    stmt.raw_bind_parameter(2, day)?;
+    stmt.raw_bind_parameter(3, grain)?;
+    for (r, (ids, m)) in rows.iter().enumerate() {
+        let first = 4 + r * FACT_ROW_PARAMS;
+        for (i, id) in ids.iter().enumerate() {
+            stmt.raw_bind_parameter(first + i, id)?;
+        }
+        bind_measures(stmt, first + ids.len(), m)?;
+    }
+    stmt.raw_execute()?;
+    Ok(())
 }
 
 /// Binds every measure of `m`, in [`Measure::ALL`] order, from parameter `first` on: counts as
@@ -297,8 +341,8 @@ impl<'a> WriteTx<'a> {
         self.insert_day_facts(batch_id, day, key.monthly, [(&ids, m)])
     }
 
-    /// Adds fact rows of one day to `batch_id`, member ids in [`Dimension::ALL`] order, through
-    /// one prepared statement.
+    /// Adds fact rows of one day to `batch_id`, member ids in [`Dimension::ALL`] order,
+    /// [`FACT_ROWS_PER_INSERT`] rows a statement (the rest one by one).
     pub(crate) fn insert_day_facts<'m>(
         &mut self,
         batch_id: i64,
@@ -306,18 +350,22 @@ impl<'a> WriteTx<'a> {
         monthly: bool,
         rows: impl IntoIterator<Item = (&'m [Option<i64>; 6], &'m Measures)>,
     ) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(insert_fact_sql())?;
         let day = super::contacts::day_text(day);
-        for (ids, m) in rows {
+        let grain = if monthly { "month" } else { "day" };
+        let rows: Vec<(&[Option<i64>; 6], &Measures)> = rows.into_iter().collect();
+        for &(ids, m) in &rows {
             self.inserted.add(batch_id, &day, monthly, ids, m);
-            stmt.raw_bind_parameter(1, batch_id)?;
-            stmt.raw_bind_parameter(2, &day)?;
-            stmt.raw_bind_parameter(3, if monthly { "month" } else { "day" })?;
-            for (i, id) in ids.iter().enumerate() {
-                stmt.raw_bind_parameter(4 + i, id)?;
-            }
-            bind_measures(&mut stmt, 10, m)?;
-            stmt.raw_execute()?;
+        }
+        let mut many = self
+            .tx
+            .prepare_cached(insert_fact_sql(FACT_ROWS_PER_INSERT))?;
+        let mut one = self.tx.prepare_cached(insert_fact_sql(1))?;
+        let mut chunks = rows.chunks_exact(FACT_ROWS_PER_INSERT);
+        for chunk in &mut chunks {
+            execute_fact_insert(&mut many, batch_id, &day, grain, chunk)?;
+        }
+        for row in chunks.remainder() {
+            execute_fact_insert(&mut one, batch_id, &day, grain, std::slice::from_ref(row))?;
         }
         Ok(())
     }

@@ -24,6 +24,7 @@ pub mod value;
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -517,7 +518,16 @@ pub fn run_into(
     let cancelled = || ImportError::Cancelled {
         file: label.clone(),
     };
-    let (sha256, file_size) = fingerprint(path, &label, cancel)?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(cancelled());
+    }
+    let file_size = std::fs::metadata(path)
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?
+        .len();
+    if file_size == 0 {
+        return Err(ImportError::unreadable(&label, "the file is empty"));
+    }
+    let mut fingerprinting = Fingerprinting::start(path, &label);
     progress(Progress {
         phase: Phase::Fingerprint,
         rows_read: 0,
@@ -587,25 +597,33 @@ pub fn run_into(
         notes.push(note);
     }
 
-    if let Some(batch) = sink.already_imported(&sha256, kind)? {
-        return Ok(ImportReport {
-            file_name: label,
-            sha256,
-            kind,
-            preset,
-            batch_id: None,
-            already_imported: Some(batch),
-            rows_read: 0,
-            rows_taken: 0,
-            rows_refused: 0,
-            rows_duplicate: 0,
-            refusals: Vec::new(),
-            first_day: None,
-            last_day: None,
-            notes: vec![format!(
-                "this exact file was imported before (import {batch}); nothing was changed"
-            )],
-        });
+    // Only a file the size of one imported before can be that file again: then its fingerprint
+    // is awaited before anything is written. Otherwise it is taken at the end, having been
+    // computed while the rows were read.
+    let mut sha256 = None;
+    if sink.imported_size(file_size, kind)? {
+        let sha = fingerprinting.wait()?;
+        if let Some(batch) = sink.already_imported(&sha, kind)? {
+            return Ok(ImportReport {
+                file_name: label,
+                sha256: sha,
+                kind,
+                preset,
+                batch_id: None,
+                already_imported: Some(batch),
+                rows_read: 0,
+                rows_taken: 0,
+                rows_refused: 0,
+                rows_duplicate: 0,
+                refusals: Vec::new(),
+                first_day: None,
+                last_day: None,
+                notes: vec![format!(
+                    "this exact file was imported before (import {batch}); nothing was changed"
+                )],
+            });
+        }
+        sha256 = Some(sha);
     }
 
     // Asked only of a file not imported before: a byte-identical file stays a no-op.
@@ -653,7 +671,8 @@ pub fn run_into(
         kind: kind.as_str().into(),
         file_name: label.clone(),
         file_size,
-        sha256: sha256.clone(),
+        // Recorded at the end when it is not known yet (`Sink::fingerprinted`).
+        sha256: sha256.clone().unwrap_or_default(),
         preset: preset.map(|p| p.as_str().to_string()),
         mapping: Some(mapping_text),
         source_timezone: zone.name().into(),
@@ -778,6 +797,10 @@ pub fn run_into(
             },
         )?;
     }
+    // Reading stops at a cancel: what was read is not the file.
+    if cancel.load(Ordering::Relaxed) {
+        return Err(cancelled());
+    }
     if counts.read == 0 {
         return Err(ImportError::unreadable(
             &label,
@@ -798,6 +821,14 @@ pub fn run_into(
         }
         sink.fact(key, m)?;
     }
+    let sha256 = match sha256 {
+        Some(sha) => sha,
+        None => {
+            let sha = fingerprinting.wait()?;
+            sink.fingerprinted(&sha)?;
+            sha
+        }
+    };
     let finished = sink.finish(&counts, now)?;
 
     if counts_linked > 0 {
@@ -928,6 +959,49 @@ fn threshold_note(kind: Kind, mapping: &Mapping, settings: &Settings) -> Option<
             "column {header:?} counts contacts answered within {n} s, but the workspace's voice threshold is {t} s; service level from this file follows the source's {n} s"
         )
     })
+}
+
+/// The file's fingerprint, computed on a thread of its own while the import goes on; the
+/// thread stops when this is dropped (the import ended, failed or was cancelled).
+struct Fingerprinting {
+    label: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Result<(String, u64), ImportError>>>,
+}
+
+impl Fingerprinting {
+    fn start(path: &Path, label: &str) -> Fingerprinting {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (path, name, flag) = (path.to_path_buf(), label.to_string(), Arc::clone(&stop));
+        let thread = std::thread::Builder::new()
+            .name("qbr-fingerprint".into())
+            .spawn(move || fingerprint(&path, &name, &flag))
+            .ok();
+        Fingerprinting {
+            label: label.to_string(),
+            stop,
+            thread,
+        }
+    }
+
+    /// The file's SHA-256, waiting for it (computed here if no thread could be started).
+    fn wait(&mut self) -> Result<String, ImportError> {
+        let stopped =
+            || ImportError::unreadable(&self.label, "the file's fingerprint was not computed");
+        match self.thread.take() {
+            Some(t) => t.join().map_err(|_| stopped())?.map(|(sha, _)| sha),
+            None => Err(stopped()),
+        }
+    }
+}
+
+impl Drop for Fingerprinting {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// SHA-256 and size of the file, read in chunks.

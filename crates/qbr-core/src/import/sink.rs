@@ -59,11 +59,22 @@ impl NewContact {
     }
 }
 
-/// Receives an import's output. Calls come in order: `already_imported`, `begin`, any number of
-/// `contact`, `fact` and `refusal`, then `finish`.
+/// Receives an import's output. Calls come in order: `imported_size`, `already_imported` (when
+/// the size was met before), `begin`, any number of `contact`, `fact` and `refusal`,
+/// `fingerprinted` (when `already_imported` was not asked), then `finish`.
 pub trait Sink {
     /// The batch that already imported a file with this content and kind, if any.
     fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError>;
+    /// Whether a batch of this kind, not undone, imported a file of `size` bytes: only then can
+    /// the file be one imported before, and its fingerprint is needed before anything is
+    /// written. A sink that answers `false` gets the fingerprint by [`Sink::fingerprinted`].
+    fn imported_size(&mut self, _size: u64, _kind: Kind) -> Result<bool, ImportError> {
+        Ok(true)
+    }
+    /// The file's SHA-256, when `begin` was called without it (after `imported_size` said no).
+    fn fingerprinted(&mut self, _sha256: &str) -> Result<(), ImportError> {
+        Ok(())
+    }
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
     fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError>;
     /// Several contacts in file order, with what became of each pushed to `taken`: the same as

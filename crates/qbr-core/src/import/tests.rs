@@ -180,6 +180,54 @@ fn the_memory_sink_sees_the_same_measures_as_the_store() {
 }
 
 #[test]
+fn every_batch_records_its_files_fingerprint_whether_awaited_first_or_taken_at_the_end() {
+    use sha2::{Digest, Sha256};
+    let sha = |path: &Path| -> String {
+        Sha256::digest(std::fs::read(path).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let recorded = |ws: &Workspace, batch: Option<i64>| -> String {
+        ws.test_text(
+            "SELECT sha256 FROM import_batch WHERE id = ?1",
+            [batch.unwrap()],
+        )
+        .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    // No earlier file has its size: the fingerprint is computed beside the import and recorded
+    // at the end.
+    let a = dir.path().join("a.csv");
+    let text = std::fs::read_to_string(fixture("interactions_generic.csv")).unwrap();
+    std::fs::write(&a, &text).unwrap();
+    let first = import_file(&mut ws, &a).unwrap();
+    assert_eq!(first.sha256, sha(&a));
+    assert_eq!(recorded(&ws, first.batch_id), sha(&a));
+    // The same size, other bytes (contact C1 becomes C9): awaited before writing, not the same
+    // file, so imported, with its own fingerprint.
+    let b = dir.path().join("b.csv");
+    std::fs::write(&b, text.replacen("C1,", "C9,", 1)).unwrap();
+    assert_eq!(
+        std::fs::metadata(&a).unwrap().len(),
+        std::fs::metadata(&b).unwrap().len()
+    );
+    let second = import_file(&mut ws, &b).unwrap();
+    assert_eq!(second.already_imported, None, "same size, other content");
+    assert_eq!(
+        second.rows_taken, 1,
+        "C9 is new; the other rows were in a.csv"
+    );
+    assert_eq!(recorded(&ws, second.batch_id), sha(&b));
+    // And a.csv again, under another name: the same bytes, so the same file.
+    let c = dir.path().join("c.csv");
+    std::fs::write(&c, &text).unwrap();
+    let again = import_file(&mut ws, &c).unwrap();
+    assert_eq!(again.already_imported, first.batch_id);
+}
+
+#[test]
 fn importing_the_same_file_again_is_a_reported_no_op() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(dir.path(), Tz::UTC);

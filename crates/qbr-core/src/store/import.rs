@@ -843,6 +843,24 @@ impl Sink for StoreSink<'_> {
             .optional()?)
     }
 
+    fn imported_size(&mut self, size: u64, kind: Kind) -> Result<bool, ImportError> {
+        Ok(self.tx.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM import_batch
+                             WHERE file_size = ?1 AND kind = ?2 AND undone_at IS NULL)",
+            params![size as i64, kind.as_str()],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn fingerprinted(&mut self, sha256: &str) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        self.tx.conn().execute(
+            "UPDATE import_batch SET sha256 = ?2 WHERE id = ?1",
+            params![batch, sha256],
+        )?;
+        Ok(())
+    }
+
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError> {
         self.batch_id = Some(self.tx.new_batch(batch)?);
         Ok(())
@@ -980,6 +998,11 @@ impl Sink for StoreSink<'_> {
 impl Workspace {
     /// One number read with `sql` (for import tests).
     pub(crate) fn test_number(&self, sql: &str, params: impl rusqlite::Params) -> Option<f64> {
+        self.conn.query_row(sql, params, |r| r.get(0)).unwrap()
+    }
+
+    /// One text read with `sql` (for import tests).
+    pub(crate) fn test_text(&self, sql: &str, params: impl rusqlite::Params) -> Option<String> {
         self.conn.query_row(sql, params, |r| r.get(0)).unwrap()
     }
 

@@ -964,6 +964,7 @@ fn threshold_note(kind: Kind, mapping: &Mapping, settings: &Settings) -> Option<
 /// The file's fingerprint, computed on a thread of its own while the import goes on; the
 /// thread stops when this is dropped (the import ended, failed or was cancelled).
 struct Fingerprinting {
+    path: std::path::PathBuf,
     label: String,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<Result<(String, u64), ImportError>>>,
@@ -972,12 +973,13 @@ struct Fingerprinting {
 impl Fingerprinting {
     fn start(path: &Path, label: &str) -> Fingerprinting {
         let stop = Arc::new(AtomicBool::new(false));
-        let (path, name, flag) = (path.to_path_buf(), label.to_string(), Arc::clone(&stop));
+        let (file, name, flag) = (path.to_path_buf(), label.to_string(), Arc::clone(&stop));
         let thread = std::thread::Builder::new()
             .name("qbr-fingerprint".into())
-            .spawn(move || fingerprint(&path, &name, &flag))
+            .spawn(move || fingerprint(&file, &name, &flag))
             .ok();
         Fingerprinting {
+            path: path.to_path_buf(),
             label: label.to_string(),
             stop,
             thread,
@@ -986,12 +988,13 @@ impl Fingerprinting {
 
     /// The file's SHA-256, waiting for it (computed here if no thread could be started).
     fn wait(&mut self) -> Result<String, ImportError> {
-        let stopped =
-            || ImportError::unreadable(&self.label, "the file's fingerprint was not computed");
-        match self.thread.take() {
-            Some(t) => t.join().map_err(|_| stopped())?.map(|(sha, _)| sha),
-            None => Err(stopped()),
-        }
+        let fingerprinted = match self.thread.take() {
+            Some(t) => t.join().map_err(|_| {
+                ImportError::unreadable(&self.label, "the file's fingerprint was not computed")
+            })?,
+            None => fingerprint(&self.path, &self.label, &self.stop),
+        };
+        fingerprinted.map(|(sha, _)| sha)
     }
 }
 

@@ -37,6 +37,9 @@ test("a cause added from the chart and an action for the metric are both marked 
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
 
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    // The attention list above the tiles fills in after them and pushes them down: a click
+    // aimed at a tile before then can land on the one that moves into its place.
+    await (await browser.$('[data-testid="attention"][aria-busy="false"]')).waitForExist({ timeout: 30000 });
     const open = await browser.$('[data-testid="open-service_level"]');
     await open.waitForClickable({ timeout: 30000 });
     await open.click();

@@ -602,7 +602,7 @@ pub fn run_into(
     // computed while the rows were read.
     let mut sha256 = None;
     if sink.imported_size(file_size, kind)? {
-        let sha = fingerprinting.wait()?;
+        let sha = fingerprinting.wait(cancel)?;
         if let Some(batch) = sink.already_imported(&sha, kind)? {
             return Ok(ImportReport {
                 file_name: label,
@@ -824,7 +824,7 @@ pub fn run_into(
     let sha256 = match sha256 {
         Some(sha) => sha,
         None => {
-            let sha = fingerprinting.wait()?;
+            let sha = fingerprinting.wait(cancel)?;
             sink.fingerprinted(&sha)?;
             sha
         }
@@ -986,13 +986,26 @@ impl Fingerprinting {
         }
     }
 
-    /// The file's SHA-256, waiting for it (computed here if no thread could be started).
-    fn wait(&mut self) -> Result<String, ImportError> {
+    /// The file's SHA-256, waiting for it while `cancel` is not set (computed here if no thread
+    /// could be started).
+    fn wait(&mut self, cancel: &AtomicBool) -> Result<String, ImportError> {
         let fingerprinted = match self.thread.take() {
-            Some(t) => t.join().map_err(|_| {
-                ImportError::unreadable(&self.label, "the file's fingerprint was not computed")
-            })?,
-            None => fingerprint(&self.path, &self.label, &self.stop),
+            Some(t) => {
+                while !t.is_finished() {
+                    if cancel.load(Ordering::Relaxed) {
+                        // Dropping `self` stops the thread.
+                        self.thread = Some(t);
+                        return Err(ImportError::Cancelled {
+                            file: self.label.clone(),
+                        });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                t.join().map_err(|_| {
+                    ImportError::unreadable(&self.label, "the file's fingerprint was not computed")
+                })?
+            }
+            None => fingerprint(&self.path, &self.label, cancel),
         };
         fingerprinted.map(|(sha, _)| sha)
     }

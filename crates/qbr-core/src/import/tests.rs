@@ -227,6 +227,44 @@ fn every_batch_records_its_files_fingerprint_whether_awaited_first_or_taken_at_t
     assert_eq!(again.already_imported, first.batch_id);
 }
 
+/// A fingerprint still being read is awaited until the import is cancelled, and no longer. The
+/// file is a named pipe, so the hashing thread waits for its writer as long as the test likes.
+#[cfg(unix)]
+#[test]
+fn waiting_for_a_fingerprint_stops_at_a_cancel() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("export.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let feed = |bytes: &'static [u8]| {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::write(pipe, bytes).unwrap())
+    };
+
+    // Cancelled while the file is still being read: the wait ends at once.
+    let mut f = Fingerprinting::start(&pipe, "export.csv");
+    let err = f.wait(&AtomicBool::new(true)).unwrap_err();
+    assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    let writer = feed(b"a,b\n1,2\n");
+    drop(f);
+    writer.join().unwrap();
+
+    // Not cancelled: the wait lasts until the last byte and gives the file's SHA-256.
+    let mut f = Fingerprinting::start(&pipe, "export.csv");
+    let writer = feed(b"a,b\n1,2\n");
+    let sha = f.wait(&AtomicBool::new(false)).unwrap();
+    writer.join().unwrap();
+    let want: String = Sha256::digest(b"a,b\n1,2\n")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(sha, want);
+}
+
 #[test]
 fn importing_the_same_file_again_is_a_reported_no_op() {
     let dir = tempfile::tempdir().unwrap();

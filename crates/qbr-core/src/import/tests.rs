@@ -179,15 +179,18 @@ fn the_memory_sink_sees_the_same_measures_as_the_store() {
     );
 }
 
+/// SHA-256 in lower-case hex, as batches record it, computed here independently of the import.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[test]
 fn every_batch_records_its_files_fingerprint_whether_awaited_first_or_taken_at_the_end() {
-    use sha2::{Digest, Sha256};
-    let sha = |path: &Path| -> String {
-        Sha256::digest(std::fs::read(path).unwrap())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
+    let sha = |path: &Path| sha256_hex(&std::fs::read(path).unwrap());
     let recorded = |ws: &Workspace, batch: Option<i64>| -> String {
         ws.test_text(
             "SELECT sha256 FROM import_batch WHERE id = ?1",
@@ -232,7 +235,6 @@ fn every_batch_records_its_files_fingerprint_whether_awaited_first_or_taken_at_t
 #[cfg(unix)]
 #[test]
 fn waiting_for_a_fingerprint_stops_at_a_cancel() {
-    use sha2::{Digest, Sha256};
     let dir = tempfile::tempdir().unwrap();
     let pipe = dir.path().join("export.csv");
     let made = std::process::Command::new("mkfifo")
@@ -258,11 +260,7 @@ fn waiting_for_a_fingerprint_stops_at_a_cancel() {
     let writer = feed(b"a,b\n1,2\n");
     let sha = f.wait(&AtomicBool::new(false)).unwrap();
     writer.join().unwrap();
-    let want: String = Sha256::digest(b"a,b\n1,2\n")
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(sha, want);
+    assert_eq!(sha, sha256_hex(b"a,b\n1,2\n"));
 }
 
 #[test]

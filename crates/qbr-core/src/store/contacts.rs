@@ -450,6 +450,7 @@ impl Block {
         self.id = save_block(
             conn,
             self.id,
+            || Ok(None),
             self.batch_id,
             self.day,
             &self.source,
@@ -460,21 +461,10 @@ impl Block {
     }
 }
 
-/// Writes a block's slots as block `id`, or as a new block; returns its id (`None`: it holds no
-/// contact, and its row, if any, is gone).
+/// Writes a block's slots as block `id`, or as a new block taking the id `new_id` gives (`None`:
+/// SQLite's next rowid); returns its id (`None`: it holds no contact, and its row, if any, is
+/// gone).
 fn save_block(
-    conn: &Connection,
-    id: Option<i64>,
-    batch: i64,
-    day: NaiveDate,
-    source: &str,
-    slots: &[Option<StoredContact>],
-) -> Result<Option<i64>> {
-    save_block_as(conn, id, || Ok(None), batch, day, source, slots)
-}
-
-/// [`save_block`], a new row taking the id `new_id` gives.
-fn save_block_as(
     conn: &Connection,
     id: Option<i64>,
     new_id: impl FnOnce() -> Result<Option<i64>>,
@@ -499,15 +489,21 @@ fn save_block_as(
         })
         .collect();
     let row = BlockRow {
+        batch,
+        day,
+        source,
         held,
         last_customer_at,
         keys: &keys,
     };
-    write_row(conn, id, new_id, batch, day, source, &row, || encode(slots))
+    write_row(conn, id, new_id, &row, || encode(slots))
 }
 
 /// What `contact_block` keeps beside a block's data.
 struct BlockRow<'a> {
+    batch: i64,
+    day: NaiveDate,
+    source: &'a str,
     held: usize,
     last_customer_at: Option<i64>,
     keys: &'a [u8],
@@ -515,14 +511,10 @@ struct BlockRow<'a> {
 
 /// Writes a block's row: `data` is encoded only when the block holds a contact; a new row takes
 /// the id `new_id` gives (`None`: SQLite's next rowid).
-#[allow(clippy::too_many_arguments)]
 fn write_row(
     conn: &Connection,
     id: Option<i64>,
     new_id: impl FnOnce() -> Result<Option<i64>>,
-    batch: i64,
-    day: NaiveDate,
-    source: &str,
     row: &BlockRow<'_>,
     data: impl FnOnce() -> Result<Vec<u8>>,
 ) -> Result<Option<i64>> {
@@ -542,29 +534,21 @@ fn write_row(
             Ok(Some(id))
         }
         None if held == 0 => Ok(None),
-        None => insert_row(conn, new_id()?, batch, day, source, row, &data()?).map(Some),
+        None => insert_row(conn, new_id()?, row, &data()?).map(Some),
     }
 }
 
 /// Inserts a block's row as `id` (`None`: SQLite's next rowid) and returns its id.
-fn insert_row(
-    conn: &Connection,
-    id: Option<i64>,
-    batch: i64,
-    day: NaiveDate,
-    source: &str,
-    row: &BlockRow<'_>,
-    data: &[u8],
-) -> Result<i64> {
+fn insert_row(conn: &Connection, id: Option<i64>, row: &BlockRow<'_>, data: &[u8]) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO contact_block (id, batch_id, day, source, contacts, last_customer_at, keys, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         id,
-        batch,
-        day_text(day),
-        source,
+        row.batch,
+        day_text(row.day),
+        row.source,
         row.held as i64,
         row.last_customer_at,
         row.keys,
@@ -826,7 +810,7 @@ fn write_block(
         out.wait_for(conn, id)?;
     }
     let id = match (&b.slots, &mut b.appended) {
-        (Some(slots), _) => Some(save_block_as(
+        (Some(slots), _) => Some(save_block(
             conn,
             b.id,
             || out.next_id(conn).map(Some),
@@ -854,6 +838,9 @@ fn write_block(
         (None, Some(a)) => {
             a.write_length();
             let row = BlockRow {
+                batch: b.batch_id,
+                day,
+                source: &b.source,
                 held: a.len,
                 last_customer_at: a.last_customer_at,
                 keys: &a.keys,
@@ -863,9 +850,6 @@ fn write_block(
                 conn,
                 b.id,
                 || out.next_id(conn).map(Some),
-                b.batch_id,
-                day,
-                &b.source,
                 &row,
                 data,
             )?)
@@ -1053,19 +1037,14 @@ fn helper_stopped() -> Error {
 
 fn insert_pending(conn: &Connection, row: &PendingRow, data: &[u8]) -> Result<()> {
     let block = BlockRow {
+        batch: row.batch,
+        day: row.day,
+        source: &row.source,
         held: row.held,
         last_customer_at: row.last_customer_at,
         keys: &row.keys,
     };
-    insert_row(
-        conn,
-        Some(row.id),
-        row.batch,
-        row.day,
-        &row.source,
-        &block,
-        data,
-    )?;
+    insert_row(conn, Some(row.id), &block, data)?;
     Ok(())
 }
 

@@ -244,22 +244,24 @@ fn waiting_for_a_fingerprint_stops_at_a_cancel() {
     assert!(made.success());
     let feed = |bytes: &'static [u8]| {
         let pipe = pipe.clone();
-        std::thread::spawn(move || std::fs::write(pipe, bytes).unwrap())
+        std::thread::spawn(move || std::fs::write(pipe, bytes))
     };
 
     // Cancelled while the file is still being read: the wait ends at once.
     let mut f = Fingerprinting::start(&pipe, "export.csv");
     let err = f.wait(&AtomicBool::new(true)).unwrap_err();
     assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    // Opening the pipe for writing lets the hashing thread's open return, so that it can stop.
+    // It may stop before reading a byte and close its end: the write may then fail (EPIPE).
     let writer = feed(b"a,b\n1,2\n");
     drop(f);
-    writer.join().unwrap();
+    let _ = writer.join().unwrap();
 
     // Not cancelled: the wait lasts until the last byte and gives the file's SHA-256.
     let mut f = Fingerprinting::start(&pipe, "export.csv");
     let writer = feed(b"a,b\n1,2\n");
     let sha = f.wait(&AtomicBool::new(false)).unwrap();
-    writer.join().unwrap();
+    writer.join().unwrap().unwrap();
     assert_eq!(sha, sha256_hex(b"a,b\n1,2\n"));
 }
 

@@ -1054,19 +1054,25 @@ struct WindowDay {
     /// Key hash → (block, slot); a second key with the same hash goes to `more`.
     keys: FxHashMap<u64, (u32, u32)>,
     more: Vec<(u64, u32, u32)>,
+    /// Room `keys` had when the day came in: counted as keys until they fill it.
+    reserved: usize,
 }
 
 impl WindowDay {
-    /// Returns whether a key was added (not a slot indexed again).
-    fn index(&mut self, hash: u64, block: u32, slot: u32) -> bool {
+    /// What the day counts for in [`Window::keys`]: its keys, or the room it holds for them.
+    fn weight(&self) -> usize {
+        self.keys.len().max(self.reserved) + self.more.len()
+    }
+
+    /// Indexes a slot's key; returns how much the day's [`WindowDay::weight`] grew (0 or 1).
+    fn index(&mut self, hash: u64, block: u32, slot: u32) -> usize {
+        let before = self.weight();
         match self.keys.insert(hash, (block, slot)) {
-            None => true,
-            Some(old) if old == (block, slot) => false,
-            Some(old) => {
-                self.more.push((hash, old.0, old.1));
-                true
-            }
+            None => {}
+            Some(old) if old == (block, slot) => {}
+            Some(old) => self.more.push((hash, old.0, old.1)),
         }
+        self.weight() - before
     }
 }
 
@@ -1085,10 +1091,18 @@ pub(crate) struct Window {
     open: usize,
     /// The day last made ready: contacts come in runs of one day.
     last_ensured: Option<NaiveDate>,
+    /// Keys the day made ready before the last one held: a day coming in gets room for as many,
+    /// so its key map is allocated once at about its final size rather than grown (and its
+    /// memory copied and faulted in) a dozen times.
+    keys_hint: usize,
+    /// Key maps of days let go, emptied with their room kept, for the next days to come in.
+    spare: Vec<FxHashMap<u64, (u32, u32)>>,
     out: BlockWriter,
 }
 
 const WINDOW_KEYS: usize = 500_000;
+/// Emptied key maps kept for reuse ([`Window::spare`]).
+const SPARE_KEY_MAPS: usize = 2;
 const WINDOW_DECODED: usize = 50_000;
 const WINDOW_OPEN: usize = 65_536;
 
@@ -1106,6 +1120,11 @@ impl Window {
     pub(crate) fn ensure(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
         if self.last_ensured == Some(day) && self.days.contains_key(&day) {
             return Ok(());
+        }
+        if let Some(last) = self.last_ensured.and_then(|d| self.days.get(&d)) {
+            // Never more than a share of the window, so a huge day cannot crowd out its
+            // neighbours with room alone.
+            self.keys_hint = last.keys.len().min(limit(WINDOW_KEYS, 60) / KEY_SPAN);
         }
         self.last_ensured = Some(day);
         let (from, to) = (
@@ -1134,7 +1153,14 @@ impl Window {
 
     fn load(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
         self.out.wait_for_day(conn, day)?;
-        let mut wd = WindowDay::default();
+        let mut keys = self.spare.pop().unwrap_or_default();
+        keys.reserve(self.keys_hint);
+        let mut wd = WindowDay {
+            reserved: keys.capacity(),
+            keys,
+            ..WindowDay::default()
+        };
+        self.keys += wd.reserved;
         let mut stmt = conn.prepare_cached(
             "SELECT id, batch_id, source, keys FROM contact_block WHERE day = ?1 ORDER BY id",
         )?;
@@ -1144,8 +1170,8 @@ impl Window {
             let bi = wd.blocks.len() as u32;
             for (si, k) in keys.chunks_exact(8).enumerate() {
                 let h = u64::from_le_bytes([k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]]);
-                if h != 0 && wd.index(h, bi, si as u32) {
-                    self.keys += 1;
+                if h != 0 {
+                    self.keys += wd.index(h, bi, si as u32);
                 }
             }
             wd.blocks.push(WindowBlock {
@@ -1164,10 +1190,14 @@ impl Window {
     /// Writes what changed on `day` and lets it go.
     fn unload(&mut self, conn: &Connection, day: NaiveDate) -> Result<()> {
         if let Some(mut wd) = self.days.remove(&day) {
-            self.keys -= wd.keys.len() + wd.more.len();
+            self.keys -= wd.weight();
             for b in &mut wd.blocks {
                 self.open -= write_block(&mut self.out, conn, day, b, true)?;
                 self.decoded -= b.len();
+            }
+            if self.spare.len() < SPARE_KEY_MAPS {
+                wd.keys.clear();
+                self.spare.push(wd.keys);
             }
         }
         Ok(())
@@ -1306,9 +1336,7 @@ impl Window {
         if let Some(s) = b.slots.as_mut().and_then(|s| s.get_mut(at.slot as usize)) {
             *s = Some(c);
             b.dirty = true;
-            if wd.index(h, at.block, at.slot) {
-                self.keys += 1;
-            }
+            self.keys += wd.index(h, at.block, at.slot);
         }
     }
 
@@ -1402,9 +1430,7 @@ impl Window {
         // Indexed as the block's last slot (what `appended` does, without looking the day up
         // again: this runs for every new contact).
         let si = (b.len() - 1) as u32;
-        if wd.index(c.hash, bi as u32, si) {
-            self.keys += 1;
-        }
+        self.keys += wd.index(c.hash, bi as u32, si);
         self.open += 1;
         self.decoded += 1;
         Ok(Slot {
@@ -1468,9 +1494,7 @@ impl Window {
     fn appended(&mut self, day: NaiveDate, bi: usize, hash: u64) -> Slot {
         let wd = self.days.get_mut(&day).expect("loaded");
         let si = (wd.blocks[bi].len() - 1) as u32;
-        if wd.index(hash, bi as u32, si) {
-            self.keys += 1;
-        }
+        self.keys += wd.index(hash, bi as u32, si);
         self.open += 1;
         self.decoded += 1;
         Slot {
@@ -1694,8 +1718,8 @@ mod tests {
         )
     }
 
-    #[test]
-    fn blocks_still_being_compressed_are_in_the_file_before_they_are_read() {
+    /// Runs `f` in a write transaction of a new workspace, with a batch begun.
+    fn in_a_batch(f: impl FnOnce(&Connection, i64)) {
         use crate::store::{NewBatch, Workspace};
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
             .unwrap()
@@ -1720,63 +1744,117 @@ mod tests {
                 app_version: "test".into(),
             })
             .unwrap();
-        let conn = tx.conn();
-        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-        let keys_in_file = || -> i64 {
-            conn.query_row(
-                "SELECT coalesce(sum(contacts), 0) FROM contact_block",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
-        SMALL_BLOCKS.with(|s| s.set(true));
-        let mut w = Window::default();
-        // Seven contacts fill a block; the eighth sends it to the helper and opens another.
-        for i in 0..8 {
-            w.append(conn, batch, "connect", day, contact(&format!("k{i}")))
+        f(tx.conn(), batch);
+    }
+
+    /// A day's key map is allocated at about its final size (as many keys as the day before
+    /// held) and reused once a day leaves; the room counts against the window's limit.
+    #[test]
+    fn a_day_coming_in_has_room_for_its_keys_and_the_room_is_counted() {
+        in_a_batch(|conn, batch| {
+            SMALL_BLOCKS.with(|s| s.set(true));
+            let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+            let weights = |w: &Window| w.days.values().map(WindowDay::weight).sum::<usize>();
+            let mut w = Window::default();
+            w.ensure(conn, day(1)).unwrap();
+            assert_eq!(w.keys, 0, "nothing known of the days yet: no room");
+            for i in 0..10 {
+                w.append(conn, batch, "connect", day(1), contact(&format!("a{i}")))
+                    .unwrap();
+            }
+            assert_eq!(w.keys, 10);
+            // The 4th comes in now (two days either side of the 2nd), with room for 10 keys.
+            w.ensure(conn, day(2)).unwrap();
+            let room = w.days[&day(4)].keys.capacity();
+            assert!(room >= 10, "room for the 1st day's 10 keys, not {room}");
+            assert_eq!(w.keys, 10 + room);
+            assert_eq!(w.keys, weights(&w));
+            // Keys filling that room do not count twice.
+            for i in 0..10 {
+                w.append(conn, batch, "connect", day(4), contact(&format!("b{i}")))
+                    .unwrap();
+            }
+            assert_eq!(w.keys, 10 + room);
+            assert_eq!(w.days[&day(4)].keys.capacity(), room, "never grown");
+            // A day let go hands its emptied map to the next day to come in.
+            w.unload(conn, day(1)).unwrap();
+            assert_eq!(w.keys, room);
+            let spare = w.spare[0].capacity();
+            w.ensure(conn, day(4)).unwrap();
+            assert!(
+                w.spare.is_empty(),
+                "the 5th took it (the 6th too, had it been there)"
+            );
+            assert_eq!(w.days[&day(5)].keys.capacity(), spare);
+            assert_eq!(w.keys, weights(&w));
+            // The 1st comes back with its keys from the file.
+            w.ensure(conn, day(1)).unwrap();
+            assert!(w.find(conn, "connect", "a9", day(1)).unwrap().is_some());
+            assert_eq!(w.keys, weights(&w));
+            SMALL_BLOCKS.with(|s| s.set(false));
+        });
+    }
+
+    #[test]
+    fn blocks_still_being_compressed_are_in_the_file_before_they_are_read() {
+        in_a_batch(|conn, batch| {
+            let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+            let keys_in_file = || -> i64 {
+                conn.query_row(
+                    "SELECT coalesce(sum(contacts), 0) FROM contact_block",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+            };
+            SMALL_BLOCKS.with(|s| s.set(true));
+            let mut w = Window::default();
+            // Seven contacts fill a block; the eighth sends it to the helper and opens another.
+            for i in 0..8 {
+                w.append(conn, batch, "connect", day, contact(&format!("k{i}")))
+                    .unwrap();
+            }
+            assert_eq!(w.out.pending.len(), 1, "the full block is being compressed");
+            assert_eq!(keys_in_file(), 0, "its row waits for its data");
+            // Looking into it waits for its row, then reads it.
+            let at = w
+                .find(conn, "connect", "k0", day)
+                .unwrap()
+                .expect("k0 is held");
+            assert_eq!(w.get(at).unwrap().1.contact_key, "k0");
+            assert!(w.out.pending.is_empty());
+            assert_eq!(keys_in_file(), 7);
+            // The day leaves the window, its last block going to the helper; when the day comes
+            // back, its keys are read with that block's.
+            for i in 8..14 {
+                w.append(conn, batch, "connect", day, contact(&format!("k{i}")))
+                    .unwrap();
+            }
+            w.unload(conn, day).unwrap();
+            assert_eq!(
+                w.out.pending.len(),
+                1,
+                "the day's second block is being compressed"
+            );
+            w.ensure(conn, day).unwrap();
+            assert_eq!(keys_in_file(), 14);
+            let at = w
+                .find(conn, "connect", "k13", day)
+                .unwrap()
+                .expect("k13 is held");
+            assert_eq!(w.get(at).unwrap().1.contact_key, "k13");
+            // Ids are the ones SQLite would have given, in the order the blocks were written.
+            w.save(conn).unwrap();
+            let ids: Vec<(i64, i64)> = conn
+                .prepare("SELECT id, contacts FROM contact_block ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
                 .unwrap();
-        }
-        assert_eq!(w.out.pending.len(), 1, "the full block is being compressed");
-        assert_eq!(keys_in_file(), 0, "its row waits for its data");
-        // Looking into it waits for its row, then reads it.
-        let at = w
-            .find(conn, "connect", "k0", day)
-            .unwrap()
-            .expect("k0 is held");
-        assert_eq!(w.get(at).unwrap().1.contact_key, "k0");
-        assert!(w.out.pending.is_empty());
-        assert_eq!(keys_in_file(), 7);
-        // The day leaves the window, its last block going to the helper; when the day comes
-        // back, its keys are read with that block's.
-        for i in 8..14 {
-            w.append(conn, batch, "connect", day, contact(&format!("k{i}")))
-                .unwrap();
-        }
-        w.unload(conn, day).unwrap();
-        assert_eq!(
-            w.out.pending.len(),
-            1,
-            "the day's second block is being compressed"
-        );
-        w.ensure(conn, day).unwrap();
-        assert_eq!(keys_in_file(), 14);
-        let at = w
-            .find(conn, "connect", "k13", day)
-            .unwrap()
-            .expect("k13 is held");
-        assert_eq!(w.get(at).unwrap().1.contact_key, "k13");
-        // Ids are the ones SQLite would have given, in the order the blocks were written.
-        w.save(conn).unwrap();
-        let ids: Vec<(i64, i64)> = conn
-            .prepare("SELECT id, contacts FROM contact_block ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        assert_eq!(ids, vec![(1, 7), (2, 7)]);
-        SMALL_BLOCKS.with(|s| s.set(false));
+            assert_eq!(ids, vec![(1, 7), (2, 7)]);
+            SMALL_BLOCKS.with(|s| s.set(false));
+        });
     }
 
     #[test]

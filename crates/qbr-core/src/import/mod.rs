@@ -716,7 +716,7 @@ pub fn run_into(
             cancel,
             |row| row.is_err(),
             |row| row.map(|row| parse_row(&row, cols, ctx_ref)),
-            |chunk: Vec<ParsedRow>| -> Result<(), ImportError> {
+            |chunk: Vec<ParsedRow>| -> Result<Vec<NewContact>, ImportError> {
                 for item in chunk {
                     if cancel.load(Ordering::Relaxed) {
                         return Err(cancelled());
@@ -793,7 +793,12 @@ pub fn run_into(
                         Taken::Duplicate => counts.duplicate += 1,
                     }
                 }
-                Ok(())
+                // What the sink left is freed by the worker that parsed it: freeing a million
+                // contacts' names and keys here would hold up the writing.
+                Ok(match contacts.is_empty() {
+                    true => Vec::new(),
+                    false => std::mem::replace(&mut contacts, Vec::with_capacity(PARSE_CHUNK)),
+                })
             },
         )?;
     }

@@ -1,11 +1,12 @@
 //! Reading and parsing on both cores: one thread splits the file into rows (sequential: CSV
 //! quoting means a file cannot be cut at arbitrary line ends), workers parse chunks of rows, and
 //! the caller's thread receives the parsed chunks in file order. Channels are bounded, so a few
-//! chunks are in flight whatever the file size.
+//! chunks are in flight whatever the file size. What the caller is done with goes back to the
+//! worker that made it, to be freed there: the caller's thread is the one the others wait for.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
 /// Chunks each channel holds per worker: enough slack that the writer's bursts (a block
@@ -13,29 +14,32 @@ use std::sync::{Arc, Mutex};
 const IN_FLIGHT: usize = 4;
 
 /// Maps `items` in chunks of `chunk_len` on `workers` threads and hands each mapped chunk to
-/// `deliver` on the calling thread, in the order of `items`. A chunk ends early after an item
-/// for which `is_last` holds (a read error), and nothing after it is read. Reading stops when
-/// `cancel` is set; when `deliver` fails, the reader and the workers stop and its error is
+/// `deliver` on the calling thread, in the order of `items`. What `deliver` returns (what it is
+/// done with: the chunk's values, say) is dropped by the worker that mapped the chunk, which
+/// usually made its allocations, rather than on the calling thread. A chunk ends early after an
+/// item for which `is_last` holds (a read error), and nothing after it is read. Reading stops
+/// when `cancel` is set; when `deliver` fails, the reader and the workers stop and its error is
 /// returned.
-pub(crate) fn map_in_order<T, U, E>(
+pub(crate) fn map_in_order<T, U, G, E>(
     items: impl Iterator<Item = T> + Send,
     chunk_len: usize,
     workers: usize,
     cancel: &AtomicBool,
     is_last: impl Fn(&T) -> bool + Sync,
     map: impl Fn(T) -> U + Sync,
-    mut deliver: impl FnMut(Vec<U>) -> Result<(), E>,
+    mut deliver: impl FnMut(Vec<U>) -> Result<G, E>,
 ) -> Result<(), E>
 where
     T: Send,
     U: Send,
+    G: Send,
 {
     let chunk_len = chunk_len.max(1);
     let workers = workers.max(1);
     let (is_last, map) = (&is_last, &map);
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = sync_channel::<(u64, Vec<T>)>(workers * IN_FLIGHT);
-        let (done_tx, done_rx) = sync_channel::<(u64, Vec<U>)>(workers * IN_FLIGHT);
+        let (done_tx, done_rx) = sync_channel::<(u64, usize, Vec<U>)>(workers * IN_FLIGHT);
         scope.spawn(move || {
             let mut seq = 0u64;
             let mut chunk = Vec::with_capacity(chunk_len);
@@ -61,10 +65,18 @@ where
         // Shared by the workers and dropped with the last of them, so that a reader waiting to
         // hand over a chunk learns that nobody will take it.
         let work_rx = Arc::new(Mutex::new(work_rx));
-        for _ in 0..workers {
+        // Unbounded, but each worker empties its own before every chunk it takes: the caller
+        // returns a chunk's leftovers only after the worker sent the chunk.
+        let mut garbage = Vec::with_capacity(workers);
+        for w in 0..workers {
             let done_tx = done_tx.clone();
             let work_rx = Arc::clone(&work_rx);
+            let (garbage_tx, garbage_rx) = channel::<G>();
+            garbage.push(garbage_tx);
             scope.spawn(move || loop {
+                while let Ok(done_with) = garbage_rx.try_recv() {
+                    drop(done_with);
+                }
                 let job = work_rx
                     .lock()
                     .map_err(|_| ())
@@ -73,7 +85,7 @@ where
                     return;
                 };
                 let mapped: Vec<U> = chunk.into_iter().map(map).collect();
-                if done_tx.send((seq, mapped)).is_err() {
+                if done_tx.send((seq, w, mapped)).is_err() {
                     return;
                 }
             });
@@ -81,12 +93,14 @@ where
         drop((done_tx, work_rx));
         // Chunks finished ahead of their turn wait here; at most a few, since the reader only
         // runs a few chunks ahead of the workers.
-        let mut ahead: BTreeMap<u64, Vec<U>> = BTreeMap::new();
+        let mut ahead: BTreeMap<u64, (usize, Vec<U>)> = BTreeMap::new();
         let mut next = 0u64;
-        for (seq, mapped) in done_rx {
-            ahead.insert(seq, mapped);
-            while let Some(mapped) = ahead.remove(&next) {
-                deliver(mapped)?;
+        for (seq, w, mapped) in done_rx {
+            ahead.insert(seq, (w, mapped));
+            while let Some((w, mapped)) = ahead.remove(&next) {
+                let done_with = deliver(mapped)?;
+                // A worker that has stopped (the file is read) cannot take it: dropped here.
+                let _ = garbage[w].send(done_with);
                 next += 1;
             }
         }
@@ -126,6 +140,44 @@ mod tests {
         assert_eq!(r, Ok(()));
         assert_eq!(chunks, 10);
         assert_eq!(seen, (0..100).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn what_the_caller_is_done_with_is_dropped_by_the_worker_that_mapped_it() {
+        use std::thread::ThreadId;
+        /// Records, when dropped, the thread that mapped its chunk and the one dropping it.
+        struct DoneWith(ThreadId, Arc<Mutex<Vec<(ThreadId, ThreadId)>>>);
+        impl Drop for DoneWith {
+            fn drop(&mut self) {
+                let here = std::thread::current().id();
+                self.1.lock().unwrap().push((self.0, here));
+            }
+        }
+        let drops = Arc::new(Mutex::new(Vec::new()));
+        let caller = std::thread::current().id();
+        let cancel = AtomicBool::new(false);
+        let r: Result<(), ()> = map_in_order(
+            0..1000u32,
+            10,
+            2,
+            &cancel,
+            |_| false,
+            |i| (i, std::thread::current().id()),
+            |chunk| Ok(DoneWith(chunk[0].1, Arc::clone(&drops))),
+        );
+        assert_eq!(r, Ok(()));
+        let drops = drops.lock().unwrap();
+        assert_eq!(drops.len(), 100, "each chunk's leftovers dropped once");
+        for (mapped_on, dropped_on) in drops.iter() {
+            assert!(
+                dropped_on == mapped_on || *dropped_on == caller,
+                "never freed by a worker that did not map the chunk"
+            );
+        }
+        // Only the chunks delivered after their worker stopped (the last few: a worker runs at
+        // most a few chunks ahead) are dropped on the caller's thread.
+        let on_caller = drops.iter().filter(|d| d.1 == caller).count();
+        assert!(on_caller <= 20, "{on_caller} of 100 dropped on the caller");
     }
 
     #[test]

@@ -78,8 +78,9 @@ pub trait Sink {
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
     fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError>;
     /// Several contacts in file order, with what became of each pushed to `taken`: the same as
-    /// calling [`Sink::contact`] for each, which a sink may do faster. `contacts` is left empty
-    /// (and keeps its capacity for the next ones).
+    /// calling [`Sink::contact`] for each, which a sink may do faster. The sink may take the
+    /// contacts out of `contacts` or leave them there; the caller frees what is left, off the
+    /// writing thread.
     fn contacts(
         &mut self,
         contacts: &mut Vec<NewContact>,

@@ -679,10 +679,10 @@ impl StoreSink<'_> {
     }
 
     /// Stores one contact, or finds it already held (see [`Taken`]).
-    fn take_contact(&mut self, new: NewContact) -> Result<Taken, ImportError> {
+    fn take_contact(&mut self, new: &NewContact) -> Result<Taken, ImportError> {
         let NewContact { contact, encoded } = new;
         let batch = self.batch()?;
-        let ids = self.member_ids(&contact)?;
+        let ids = self.member_ids(contact)?;
         let day = contact.day;
         self.window.ensure(self.tx.conn(), day)?;
         let found = match &encoded {
@@ -699,7 +699,7 @@ impl StoreSink<'_> {
         };
         let Some(at) = found else {
             // The common case: a contact seen for the first time.
-            self.stream_fact(batch, fact_ids(&ids), &contact)?;
+            self.stream_fact(batch, fact_ids(&ids), contact)?;
             match encoded {
                 Some(e) => {
                     self.window.append_encoded(
@@ -707,13 +707,13 @@ impl StoreSink<'_> {
                         batch,
                         &contact.source,
                         day,
-                        &e,
+                        e,
                         &ids,
                     )?;
                 }
                 None => {
                     let source = contact.source.clone();
-                    let stored = StoredContact::new(contact, ids);
+                    let stored = StoredContact::new(contact.clone(), ids);
                     self.window
                         .append(self.tx.conn(), batch, &source, day, stored)?;
                 }
@@ -734,7 +734,7 @@ impl StoreSink<'_> {
         };
         let source = contact.source.clone();
         let is_newer = newer_update(contact.source_updated_at, held_updated);
-        let stored = StoredContact::new(contact, ids);
+        let stored = StoredContact::new(contact.clone(), ids);
         if !is_newer {
             if held_batch != batch {
                 // Kept so that undoing the holding import hands the contact to this one.
@@ -867,7 +867,19 @@ impl Sink for StoreSink<'_> {
     }
 
     fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError> {
-        self.take_contact(contact)
+        self.take_contact(&contact)
+    }
+    /// Leaves the contacts where they are: they are only read (a contact the store keeps as it
+    /// came is copied), and freeing them is the caller's.
+    fn contacts(
+        &mut self,
+        contacts: &mut Vec<NewContact>,
+        taken: &mut Vec<Taken>,
+    ) -> Result<(), ImportError> {
+        for c in contacts.iter() {
+            taken.push(self.take_contact(c)?);
+        }
+        Ok(())
     }
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
         let batch = self.batch()?;

@@ -2,7 +2,7 @@
 //! fail with a message naming the file and saying what to do, and leave the workspace exactly as
 //! it was (content digest and `PRAGMA integrity_check`).
 //!
-//! The full disk is a 2 MB tmpfs mounted for the test (root only: where mounting is not
+//! The full disk is a 16 MB tmpfs mounted for the test (root only: where mounting is not
 //! permitted the test says so and checks nothing else). The read-only file is a 0444 file in a
 //! 0555 folder; when the tests run as root, who may write anyway, the command runs as `nobody`
 //! through `setpriv`.
@@ -74,7 +74,7 @@ fn a_full_disk_gives_a_clear_message_and_no_damage() {
     std::fs::create_dir(&mnt).unwrap();
     let mounted = is_root()
         && Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
             .arg(&mnt)
             .status()
             .is_ok_and(|s| s.success());

@@ -66,6 +66,11 @@ fn create_writes_current_format_and_settings() {
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal", "workspaces use the WAL journal");
+    let page_size: i64 = ws
+        .conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    assert_eq!(page_size, 65_536, "contact blocks span few pages");
     let fk: i64 = ws
         .conn
         .pragma_query_value(None, "foreign_keys", |r| r.get(0))

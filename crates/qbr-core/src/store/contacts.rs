@@ -874,6 +874,9 @@ struct BlockWriter {
     /// Rows waiting for their data, in the order their blocks went to the helper.
     pending: VecDeque<PendingRow>,
     compressor: Option<Compressor>,
+    /// No limit on the blocks being compressed: set while the window lets every day go at the
+    /// end, when their encodings are in memory anyway.
+    unlimited: bool,
 }
 
 /// A block's row whose data is being compressed.
@@ -888,20 +891,22 @@ struct PendingRow {
     keys: Vec<u8>,
 }
 
-/// Blocks being compressed at most: a full block's encoding is about 300 KB.
+/// Blocks being compressed at most while an import goes on: a full block's encoding is about
+/// 300 KB.
 const PENDING_BLOCKS: usize = 4;
 
 /// The helper thread: encodings in, compressed blocks out, in order.
 #[derive(Debug)]
 struct Compressor {
-    jobs: Option<mpsc::SyncSender<(Vec<u8>, usize)>>,
+    jobs: Option<mpsc::Sender<(Vec<u8>, usize)>>,
     done: mpsc::Receiver<Vec<u8>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Compressor {
     fn spawn() -> Option<Compressor> {
-        let (jobs, inbox) = mpsc::sync_channel::<(Vec<u8>, usize)>(PENDING_BLOCKS);
+        // Unbounded: `BlockWriter::compress_later` keeps the count.
+        let (jobs, inbox) = mpsc::channel::<(Vec<u8>, usize)>();
         let (outbox, done) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("qbr-compress".into())
@@ -956,7 +961,7 @@ impl BlockWriter {
         start: usize,
     ) -> Result<()> {
         self.insert_done(conn, false)?;
-        while self.pending.len() >= PENDING_BLOCKS {
+        while self.pending.len() >= PENDING_BLOCKS && !self.unlimited {
             self.insert_next(conn)?;
         }
         if self.compressor.is_none() {
@@ -1542,6 +1547,17 @@ impl Window {
         Ok(())
     }
 
+    /// Lets every day go: blocks being filled go to the compressing thread all at once (their
+    /// encodings are in memory already), other changed blocks are written. The caller does
+    /// other work meanwhile, then [`Window::save`] waits for the compressed ones.
+    pub(crate) fn save_later(&mut self, conn: &Connection) -> Result<()> {
+        self.out.unlimited = true;
+        let days: Vec<NaiveDate> = self.days.keys().copied().collect();
+        let unloaded = days.into_iter().try_for_each(|day| self.unload(conn, day));
+        self.out.unlimited = false;
+        unloaded
+    }
+
     /// Writes every block changed or created in the window.
     pub(crate) fn save(&mut self, conn: &Connection) -> Result<()> {
         for (day, wd) in self.days.iter_mut() {
@@ -1792,6 +1808,48 @@ mod tests {
             assert!(w.find(conn, "connect", "a9", day(1)).unwrap().is_some());
             assert_eq!(w.keys, weights(&w));
             SMALL_BLOCKS.with(|s| s.set(false));
+        });
+    }
+
+    /// At the end of an import every day's open block goes to the compressing thread at once,
+    /// not four at a time, so the writing thread can go on; `save` then puts them all in the file.
+    #[test]
+    fn letting_every_day_go_hands_all_open_blocks_over_without_waiting() {
+        in_a_batch(|conn, batch| {
+            let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
+            let mut w = Window::default();
+            for d in 1..=6 {
+                w.ensure(conn, day(d)).unwrap();
+                for i in 0..3 {
+                    w.append(conn, batch, "connect", day(d), contact(&format!("{d}-{i}")))
+                        .unwrap();
+                }
+            }
+            w.save_later(conn).unwrap();
+            assert!(w.days.is_empty(), "every day let go");
+            assert_eq!(
+                w.out.pending.len(),
+                6,
+                "six blocks in flight, none waited for"
+            );
+            w.save(conn).unwrap();
+            assert!(w.out.pending.is_empty());
+            let held: Vec<(String, i64)> = conn
+                .prepare("SELECT day, contacts FROM contact_block ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let expected: Vec<(String, i64)> = (1..=6).map(|d| (day_text(day(d)), 3)).collect();
+            assert_eq!(held, expected);
+            // And each reads back.
+            w.ensure(conn, day(6)).unwrap();
+            let at = w
+                .find(conn, "connect", "6-2", day(6))
+                .unwrap()
+                .expect("held");
+            assert_eq!(w.get(at).unwrap().1.contact_key, "6-2");
         });
     }
 

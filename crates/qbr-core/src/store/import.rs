@@ -951,6 +951,9 @@ impl Sink for StoreSink<'_> {
 
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
+        // The blocks still being filled are compressed on the helper thread while this one
+        // writes the days' facts held in memory.
+        self.window.save_later(self.tx.conn())?;
         let days: Vec<NaiveDate> = self.open_days.keys().copied().collect();
         for day in days {
             self.write_open_day(batch, day)?;

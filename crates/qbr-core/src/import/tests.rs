@@ -362,6 +362,68 @@ fn a_strict_failure_on_row_5_leaves_the_workspace_unchanged() {
     assert_eq!((counts.interactions, counts.imports), (6, 1));
 }
 
+/// An import runs with the rollup's insert trigger suspended in its transaction. Committed or
+/// failed, the workspace has the trigger back exactly as it was, and the facts of a later write
+/// reach the rollup through it.
+#[test]
+fn an_import_gives_back_the_rollup_trigger_it_suspends_whether_it_commits_or_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let trigger = |ws: &Workspace| {
+        ws.test_text(
+            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'fact_rollup_insert'",
+            [],
+        )
+    };
+    let before = trigger(&ws);
+    assert!(before
+        .as_deref()
+        .is_some_and(|s| s.contains("rollup_dirty")));
+    import_ok(&mut ws, "interactions_generic.csv");
+    assert_eq!(trigger(&ws), before, "back after a commit");
+    let strict = ImportOptions {
+        strict: true,
+        ..ImportOptions::default()
+    };
+    assert!(import(&mut ws, "interactions_one_bad_row.csv", &strict).is_err());
+    assert_eq!(trigger(&ws), before, "back after a failure");
+
+    // A write outside an import: only the trigger marks the day of the fact it inserts.
+    let mut tx = ws.write().unwrap();
+    let batch = tx
+        .new_batch(&crate::store::NewBatch {
+            kind: "finance".into(),
+            file_name: "by-hand.csv".into(),
+            file_size: 1,
+            sha256: "by-hand".into(),
+            preset: None,
+            mapping: None,
+            source_timezone: "UTC".into(),
+            started_at: now(),
+            app_version: "test".into(),
+        })
+        .unwrap();
+    let mut m = Measures::default();
+    m.set(Measure::Offered, 5.0);
+    let key = crate::store::FactKey {
+        day: chrono::NaiveDate::from_ymd_opt(2026, 8, 15),
+        monthly: false,
+        members: vec![(crate::Dimension::Program, "Retail".into())],
+    };
+    tx.insert_fact(batch, &key, &m).unwrap();
+    let marked: bool = tx
+        .conn()
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE day = '2026-08-15')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(marked, "the trigger marked the day");
+    tx.commit().unwrap();
+    assert_rollup_is_the_facts(&ws);
+}
+
 #[test]
 fn bad_rows_are_refused_and_kept_with_the_batch() {
     let dir = tempfile::tempdir().unwrap();

@@ -80,12 +80,15 @@ impl Workspace {
     /// Foreign-key and CHECK constraints are not checked in this transaction (seven parent
     /// look-ups and a temporary B-tree for the outcome per contact): every id it writes is one it
     /// just read or created itself, every checked text comes from a closed enum. The next write
-    /// checks them again.
+    /// checks them again. The rollup's insert trigger is suspended too: the sink marks each
+    /// day it writes facts on ([`WriteTx::suspend_rollup_insert_trigger`]).
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
         self.conn
             .pragma_update(None, "cache_size", -super::IMPORT_CACHE_KIB)?;
+        let mut tx = self.write_with_foreign_keys(false)?;
+        tx.suspend_rollup_insert_trigger()?;
         Ok(StoreSink {
-            tx: self.write_with_foreign_keys(false)?,
+            tx,
             settings,
             batch_id: None,
             affected: BTreeSet::new(),
@@ -547,6 +550,8 @@ fn recompute_intervals(conn: &Connection, days: &BTreeSet<(i64, String)>) -> Res
             params![batch, day],
         )?;
         conn.prepare_cached(sql)?.execute(params![batch, day])?;
+        // An import runs with the rollup's insert trigger suspended.
+        super::write::mark_rollup_day(conn, day)?;
     }
     Ok(())
 }

@@ -20,6 +20,9 @@ pub struct WriteTx<'a> {
     members: HashMap<(Dimension, String), i64>,
     /// The rollup of every fact this transaction inserted, for [`super::rollup::refresh`].
     inserted: InsertedRollup,
+    /// The SQL of `fact_rollup_insert` while this transaction holds it suspended
+    /// ([`WriteTx::suspend_rollup_insert_trigger`]).
+    suspended_trigger: Option<String>,
 }
 
 /// The `fact_rollup` rows of the facts one transaction inserted, per day, summed as they are
@@ -105,6 +108,14 @@ pub(super) const TRACK_CHANGED_FACTS: &str =
          INSERT OR IGNORE INTO fact_changed (day) VALUES (NEW.day);
      END;
      DELETE FROM fact_changed;";
+
+/// Marks `day` for the rollup to rebuild, as the `fact_rollup_insert` trigger does for every
+/// fact inserted while it is not suspended.
+pub(super) fn mark_rollup_day(conn: &Connection, day: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO rollup_dirty (day) VALUES (?1)")?
+        .execute([day])?;
+    Ok(())
+}
 
 /// What is known about an import when it starts.
 #[derive(Debug, Clone)]
@@ -232,7 +243,28 @@ impl<'a> WriteTx<'a> {
             path,
             members: HashMap::new(),
             inserted: InsertedRollup::default(),
+            suspended_trigger: None,
         }
+    }
+
+    /// Drops the trigger that marks a fact's day for the rollup, for the rest of this
+    /// transaction: SQLite runs a trigger as a sub-program for every row, a quarter of what
+    /// inserting a fact costs. [`WriteTx::insert_day_facts`] marks its day once per call
+    /// instead, and every other fact this transaction inserts must mark its day itself
+    /// ([`mark_rollup_day`]). The trigger is created again from its own SQL before the commit;
+    /// a rollback brings it back with everything else. Deletes and updates keep their triggers.
+    pub(crate) fn suspend_rollup_insert_trigger(&mut self) -> Result<()> {
+        if self.suspended_trigger.is_some() {
+            return Ok(());
+        }
+        let sql: String = self.tx.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'fact_rollup_insert'",
+            [],
+            |r| r.get(0),
+        )?;
+        self.tx.execute_batch("DROP TRIGGER fact_rollup_insert")?;
+        self.suspended_trigger = Some(sql);
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -245,7 +277,11 @@ impl<'a> WriteTx<'a> {
     }
 
     /// [`Self::commit`], telling how the rollup's days were refreshed.
-    pub(super) fn commit_counting(self) -> Result<super::rollup::Refreshed> {
+    pub(super) fn commit_counting(mut self) -> Result<super::rollup::Refreshed> {
+        if let Some(sql) = self.suspended_trigger.take() {
+            // The file's own `CREATE TRIGGER`, one statement (`execute` refuses more).
+            self.tx.execute(&sql, [])?;
+        }
         // Derived tables follow the facts in the same transaction.
         let refreshed = super::rollup::refresh(&self.tx, &self.inserted)?;
         let path = self.path;
@@ -355,6 +391,9 @@ impl<'a> WriteTx<'a> {
         let rows: Vec<(&[Option<i64>; 6], &Measures)> = rows.into_iter().collect();
         for &(ids, m) in &rows {
             self.inserted.add(batch_id, &day, monthly, ids, m);
+        }
+        if self.suspended_trigger.is_some() && !rows.is_empty() {
+            mark_rollup_day(&self.tx, &day)?;
         }
         let mut many = self
             .tx

@@ -716,7 +716,7 @@ pub fn run_into(
             cancel,
             |row| row.is_err(),
             |row| row.map(|row| parse_row(&row, cols, ctx_ref)),
-            |chunk: Vec<ParsedRow>| -> Result<Vec<NewContact>, ImportError> {
+            |chunk: Vec<ParsedRow>| -> Result<Vec<Box<NewContact>>, ImportError> {
                 for item in chunk {
                     if cancel.load(Ordering::Relaxed) {
                         return Err(cancelled());
@@ -724,7 +724,8 @@ pub fn run_into(
                     let parsed = item?;
                     counts.read += 1;
                     match parsed {
-                        Ok(Some(Parsed::Contact(contact))) => contacts.push(*contact),
+                        // Boxed as parsed: moved here by pointer, freed by the worker.
+                        Ok(Some(Parsed::Contact(contact))) => contacts.push(contact),
                         Ok(Some(Parsed::Interval(interval))) => {
                             let (start, key, m) = *interval;
                             sink.interval(start, &key, &m)?;

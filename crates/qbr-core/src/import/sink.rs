@@ -83,11 +83,11 @@ pub trait Sink {
     /// writing thread.
     fn contacts(
         &mut self,
-        contacts: &mut Vec<NewContact>,
+        contacts: &mut Vec<Box<NewContact>>,
         taken: &mut Vec<Taken>,
     ) -> Result<(), ImportError> {
         for c in contacts.drain(..) {
-            taken.push(self.contact(c)?);
+            taken.push(self.contact(*c)?);
         }
         Ok(())
     }

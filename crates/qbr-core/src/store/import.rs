@@ -878,7 +878,7 @@ impl Sink for StoreSink<'_> {
     /// came is copied), and freeing them is the caller's.
     fn contacts(
         &mut self,
-        contacts: &mut Vec<NewContact>,
+        contacts: &mut Vec<Box<NewContact>>,
         taken: &mut Vec<Taken>,
     ) -> Result<(), ImportError> {
         for c in contacts.iter() {

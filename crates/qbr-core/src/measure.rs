@@ -178,6 +178,16 @@ impl Measures {
     pub fn iter(&self) -> impl Iterator<Item = (Measure, Option<f64>)> + '_ {
         Measure::ALL.iter().map(|&m| (m, self.get(m)))
     }
+
+    /// Adds every measure `other` has ([`Measures::add`] for each): a missing one leaves this
+    /// one's value as it is. One pass over both arrays, for the import's per-contact sums.
+    pub fn add_all(&mut self, other: &Measures) {
+        for (slot, value) in self.0.iter_mut().zip(&other.0) {
+            if let Some(v) = value {
+                *slot = Some(slot.unwrap_or(0.0) + v);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +202,33 @@ mod tests {
         // The catalog lists 37 base measures; a missing one would silently drop a column.
         assert_eq!(Measure::COUNT, 37);
         assert!(Measure::Headcount.is_stock() && !Measure::Handled.is_stock());
+    }
+
+    #[test]
+    fn adding_all_sums_what_is_measured_and_leaves_the_rest_missing() {
+        let mut sum = Measures::default()
+            .with(Measure::Offered, 3.0)
+            .with(Measure::TalkS, 10.5);
+        let other = Measures::default()
+            .with(Measure::Offered, 2.0)
+            .with(Measure::Handled, 0.0);
+        sum.add_all(&other);
+        assert_eq!(sum.get(Measure::Offered), Some(5.0), "3 + 2");
+        assert_eq!(
+            sum.get(Measure::TalkS),
+            Some(10.5),
+            "not in `other`: unchanged"
+        );
+        assert_eq!(
+            sum.get(Measure::Handled),
+            Some(0.0),
+            "a measured 0 is a value"
+        );
+        assert_eq!(
+            sum.get(Measure::Abandoned),
+            None,
+            "measured by neither: still missing"
+        );
     }
 
     #[test]

@@ -131,12 +131,7 @@ pub type Facts = BTreeMap<DayKey, Measures>;
 
 /// Adds `m` into `facts` at `key`, measure by measure ("not measured" stays apart from 0).
 pub fn accumulate(facts: &mut Facts, key: DayKey, m: &Measures) {
-    let slot = facts.entry(key).or_default();
-    for (measure, value) in m.iter() {
-        if let Some(v) = value {
-            slot.add(measure, v);
-        }
-    }
+    facts.entry(key).or_default().add_all(m);
 }
 
 /// The service threshold T of a contact: its queue's own, else its channel's (voice when the

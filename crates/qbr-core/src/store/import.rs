@@ -649,17 +649,12 @@ impl StoreSink<'_> {
                 .expect("OPEN_DAYS > 0");
             self.write_open_day(batch, far)?;
         }
-        let slot = self
-            .open_days
+        self.open_days
             .entry(c.day)
             .or_default()
             .entry(key)
-            .or_default();
-        for (measure, v) in m.iter() {
-            if let Some(v) = v {
-                slot.add(measure, v);
-            }
-        }
+            .or_default()
+            .add_all(&m);
         Ok(())
     }
 

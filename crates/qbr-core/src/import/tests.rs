@@ -391,17 +391,7 @@ fn an_import_gives_back_the_rollup_trigger_it_suspends_whether_it_commits_or_fai
     // A write outside an import: only the trigger marks the day of the fact it inserts.
     let mut tx = ws.write().unwrap();
     let batch = tx
-        .new_batch(&crate::store::NewBatch {
-            kind: "finance".into(),
-            file_name: "by-hand.csv".into(),
-            file_size: 1,
-            sha256: "by-hand".into(),
-            preset: None,
-            mapping: None,
-            source_timezone: "UTC".into(),
-            started_at: now(),
-            app_version: "test".into(),
-        })
+        .new_batch(&crate::store::NewBatch::test("finance", "by-hand.csv"))
         .unwrap();
     let mut m = Measures::default();
     m.set(Measure::Offered, 5.0);

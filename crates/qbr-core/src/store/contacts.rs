@@ -1748,17 +1748,7 @@ mod tests {
         let mut ws = Workspace::create(&dir.path().join("w.qbr"), &settings, now).unwrap();
         let mut tx = ws.write().unwrap();
         let batch = tx
-            .new_batch(&NewBatch {
-                kind: "interactions".into(),
-                file_name: "a.csv".into(),
-                file_size: 1,
-                sha256: "a".into(),
-                preset: None,
-                mapping: None,
-                source_timezone: "UTC".into(),
-                started_at: now,
-                app_version: "test".into(),
-            })
+            .new_batch(&NewBatch::test("interactions", "a.csv"))
             .unwrap();
         f(tx.conn(), batch);
     }

@@ -131,6 +131,27 @@ pub struct NewBatch {
     pub app_version: String,
 }
 
+#[cfg(test)]
+impl NewBatch {
+    /// A batch as tests begin one by hand: a file of `kind` named `file_name`, read in UTC,
+    /// started at a fixed time.
+    pub(crate) fn test(kind: &str, file_name: &str) -> NewBatch {
+        NewBatch {
+            kind: kind.into(),
+            file_name: file_name.into(),
+            file_size: 1,
+            sha256: file_name.into(),
+            preset: None,
+            mapping: None,
+            source_timezone: "UTC".into(),
+            started_at: DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
+                .expect("a fixed time")
+                .into(),
+            app_version: "test".into(),
+        }
+    }
+}
+
 /// Where a fact row sits: its day (or month) and its dimension members.
 #[derive(Debug, Clone, Default)]
 pub struct FactKey {

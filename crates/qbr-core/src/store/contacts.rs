@@ -1734,6 +1734,19 @@ mod tests {
         )
     }
 
+    /// The rows of a two-column query.
+    fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
+        conn: &Connection,
+        sql: &str,
+    ) -> Vec<(A, B)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
     /// Runs `f` in a write transaction of a new workspace, with a batch begun.
     fn in_a_batch(f: impl FnOnce(&Connection, i64)) {
         use crate::store::{NewBatch, Workspace};
@@ -1824,13 +1837,8 @@ mod tests {
             );
             w.save(conn).unwrap();
             assert!(w.out.pending.is_empty());
-            let held: Vec<(String, i64)> = conn
-                .prepare("SELECT day, contacts FROM contact_block ORDER BY id")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let held: Vec<(String, i64)> =
+                pairs(conn, "SELECT day, contacts FROM contact_block ORDER BY id");
             let expected: Vec<(String, i64)> = (1..=6).map(|d| (day_text(day(d)), 3)).collect();
             assert_eq!(held, expected);
             // And each reads back.
@@ -1893,13 +1901,8 @@ mod tests {
             assert_eq!(w.get(at).unwrap().1.contact_key, "k13");
             // Ids are the ones SQLite would have given, in the order the blocks were written.
             w.save(conn).unwrap();
-            let ids: Vec<(i64, i64)> = conn
-                .prepare("SELECT id, contacts FROM contact_block ORDER BY id")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let ids: Vec<(i64, i64)> =
+                pairs(conn, "SELECT id, contacts FROM contact_block ORDER BY id");
             assert_eq!(ids, vec![(1, 7), (2, 7)]);
             SMALL_BLOCKS.with(|s| s.set(false));
         });

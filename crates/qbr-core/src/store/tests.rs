@@ -388,27 +388,14 @@ fn the_rollup_answers_exactly_as_the_facts_do() {
     }
 }
 
-/// An interactions batch named (and fingerprinted) `name`, for tests that write facts directly.
-fn interactions_batch(name: &str) -> NewBatch {
-    NewBatch {
-        kind: "interactions".into(),
-        file_name: name.into(),
-        file_size: 10,
-        sha256: name.into(),
-        preset: None,
-        mapping: None,
-        source_timezone: "UTC".into(),
-        started_at: now(),
-        app_version: "test".into(),
-    }
-}
-
 #[test]
 fn facts_written_many_to_a_statement_read_back_row_for_row() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&new_workspace(dir.path())).unwrap();
     let mut tx = ws.write().unwrap();
-    let batch = tx.new_batch(&interactions_batch("many.csv")).unwrap();
+    let batch = tx
+        .new_batch(&NewBatch::test("interactions", "many.csv"))
+        .unwrap();
     // 70 rows: two statements of 32, then 6 alone. Row i: agent i, i offered, 1.5 × i seconds,
     // CSAT measured (as i responses) on odd rows only.
     let mut rows = Vec::new();
@@ -488,8 +475,9 @@ fn the_rollup_takes_the_inserted_sums_only_for_days_that_hold_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&new_workspace(dir.path())).unwrap();
     let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
-    let new_batch =
-        |tx: &mut WriteTx<'_>, name: &str| tx.new_batch(&interactions_batch(name)).unwrap();
+    let new_batch = |tx: &mut WriteTx<'_>, name: &str| {
+        tx.new_batch(&NewBatch::test("interactions", name)).unwrap()
+    };
     let m = |offered: f64, handle_s: f64| {
         Measures::default()
             .with(Measure::Offered, offered)

@@ -501,6 +501,90 @@ impl Default for StaffingQuery {
     }
 }
 
+/// The channels to staff: those the filters name, else voice alone when the period's offered
+/// contacts span several channels (the filter is added), else the one channel there is. The
+/// note says what was left out or that a queued-call model fits the channel poorly.
+fn staffing_channels(
+    ws: &Workspace,
+    period: &Period,
+    filters: &mut Vec<(qbr_core::measure::Dimension, String)>,
+) -> ApiResult<(Vec<String>, Option<String>)> {
+    use qbr_core::measure::Dimension;
+    let chosen: Vec<String> = filters
+        .iter()
+        .filter(|(d, _)| *d == Dimension::Channel)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let asynchronous = |c: &str| matches!(c, "email" | "messaging");
+    if !chosen.is_empty() {
+        let note = chosen.iter().any(|c| asynchronous(c)).then(|| {
+            "Erlang C assumes contacts are answered as they arrive, one at a time; it overstates \
+             the agents needed for email and messaging, which wait in a backlog and are worked \
+             several at once."
+                .to_string()
+        });
+        return Ok((chosen, note));
+    }
+    let card = ws.scorecard(&ScorecardRequest {
+        period: period.clone(),
+        metrics: vec!["offered".into()],
+        group_by: vec![Dimension::Channel],
+        filters: filters.clone(),
+        compare: false,
+    })?;
+    let present: Vec<(String, f64)> = card
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let name = g.key.get(Dimension::Channel)??.to_string();
+            let offered = g.metric("offered")?.value.value?;
+            (offered > 0.0).then_some((name, offered))
+        })
+        .collect();
+    match present.as_slice() {
+        [] => Ok((vec!["voice".into()], None)),
+        [(only, _)] => {
+            let note = asynchronous(only).then(|| {
+                format!(
+                    "The contacts are {only}: Erlang C assumes contacts answered as they arrive, \
+                     so it overstates the agents needed for a backlog worked several at once."
+                )
+            });
+            Ok((vec![only.clone()], note))
+        }
+        several => {
+            let left: Vec<String> = several
+                .iter()
+                .filter(|(c, _)| c != "voice")
+                .map(|(c, n)| format!("{c} ({})", qbr_core::diagnose::format_count(*n)))
+                .collect();
+            let has_voice = several.iter().any(|(c, _)| c == "voice");
+            let staffed = if has_voice {
+                "voice".to_string()
+            } else {
+                several[0].0.clone()
+            };
+            let left: Vec<String> = if has_voice {
+                left
+            } else {
+                several[1..]
+                    .iter()
+                    .map(|(c, n)| format!("{c} ({})", qbr_core::diagnose::format_count(*n)))
+                    .collect()
+            };
+            filters.push((Dimension::Channel, staffed.clone()));
+            Ok((
+                vec![staffed.clone()],
+                Some(format!(
+                    "Staffed for {staffed} only; left out: {} contacts offered. Erlang C is for \
+                     contacts answered as they arrive; choose a channel to staff another.",
+                    left.join(", ")
+                )),
+            ))
+        }
+    }
+}
+
 /// Erlang C per day of the period, from its actual volumes and AHT.
 pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<StaffingReport> {
     if !(q.target_sl > 0.0 && q.target_sl < 1.0) {
@@ -529,16 +613,40 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
             ));
         }
     }
+    if let Some(t) = q.threshold_s {
+        if !(t.is_finite() && (0.0..=86_400.0 * 7.0).contains(&t)) {
+            return Err(invalid(
+                "threshold",
+                "the service threshold is a number of seconds from 0 to 604,800 (a week), such as 20",
+            ));
+        }
+    }
+    if let Some(n) = q.agents {
+        if n == 0 || n > erlang::MAX_AGENTS {
+            return Err(invalid(
+                "agents",
+                format!("agents are a whole number from 1 to {}", erlang::MAX_AGENTS),
+            ));
+        }
+    }
     let ws = Workspace::open(path)?;
     let period = resolve_period(&ws, q.period.as_deref(), today)?;
-    let filters = q
+    let mut filters = q
         .filters
         .iter()
         .map(|f| parse_filter(f))
         .collect::<ApiResult<Vec<_>>>()?;
-    let threshold = q
-        .threshold_s
-        .unwrap_or(f64::from(ws.settings()?.thresholds.voice_s));
+    // Erlang C models contacts answered as they arrive. Unless the user chose channels, staff
+    // voice alone and say what was left out, rather than blending email's hours into a call load.
+    let (channels, channel_note) = staffing_channels(&ws, &period, &mut filters)?;
+    let settings = ws.settings()?;
+    let threshold = q.threshold_s.unwrap_or_else(|| {
+        let ch = channels
+            .first()
+            .and_then(|c| c.parse::<qbr_core::settings::Channel>().ok())
+            .unwrap_or(qbr_core::settings::Channel::Voice);
+        f64::from(settings.thresholds.get(ch))
+    });
     let (shrinkage, source) = match q.shrinkage {
         Some(s) => (s, "given"),
         None => {
@@ -569,6 +677,7 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
         };
         let need = erlang::agents_for(load, q.target_sl, threshold);
         let with = q.agents.and_then(|n| erlang::staffed(load, n, threshold));
+        let reason = erlang::load_problem(load);
         StaffingRowView {
             label,
             offered,
@@ -582,6 +691,7 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
             service_level_with_agents: with.map(|s| s.service_level),
             asa_with_agents_s: with.map(|s| s.asa_s),
             occupancy_with_agents: with.map(|s| s.occupancy),
+            reason,
         }
     };
     let loads = ws.daily_load(&period, &filters)?;
@@ -612,6 +722,20 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
             label: format!("busiest day ({})", d.label),
             ..d.clone()
         });
+    let empty_reason = days.is_empty().then(|| {
+        let range = ws.data_span().ok().flatten();
+        match range {
+            Some((first, last)) if period.end < first || period.start > last => format!(
+                "no contacts were offered in {}: the data runs from {first} to {last}",
+                period.label
+            ),
+            _ => format!(
+                "no contacts were offered in {} in this scope ({})",
+                period.label,
+                channels.join(", ")
+            ),
+        }
+    });
     Ok(StaffingReport {
         period: period_view(&period),
         interval_minutes: q.interval_minutes,
@@ -624,6 +748,9 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
         average,
         busiest,
         days,
+        channels,
+        channel_note,
+        empty_reason,
         note: format!(
             "Each day's contacts are spread evenly over {} open hours ({} intervals of {} minutes); \
              real intraday peaks need more agents than this. Erlang C ignores abandonment, so it \

@@ -1225,6 +1225,8 @@ pub struct StaffingRowView {
     pub service_level_with_agents: Option<f64>,
     pub asa_with_agents_s: Option<f64>,
     pub occupancy_with_agents: Option<f64>,
+    /// Why there is no staffing figure for this row (a load beyond what is computed, say).
+    pub reason: Option<String>,
 }
 
 /// `qbr staffing --json` and the staffing calculator.
@@ -1242,6 +1244,12 @@ pub struct StaffingReport {
     pub average: Option<StaffingRowView>,
     pub busiest: Option<StaffingRowView>,
     pub days: Vec<StaffingRowView>,
+    /// The channels staffed (Erlang C is for contacts answered as they come: voice by default).
+    pub channels: Vec<String>,
+    /// Contacts of other channels in the scope that were left out, and why; null when none.
+    pub channel_note: Option<String>,
+    /// Why there are no rows (an empty period, say); null when there are.
+    pub empty_reason: Option<String>,
     /// The assumptions, in words.
     pub note: String,
 }

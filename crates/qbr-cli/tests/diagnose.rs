@@ -177,6 +177,85 @@ fn staffing_reproduces_the_erlang_c_vectors() {
 }
 
 #[test]
+fn staffing_refuses_what_it_cannot_compute_and_says_why() {
+    // Voice: 2,400 calls at 180 s (10 Erlangs); email: 500 at 600 s on the same day.
+    let (_d, ws) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,2400,2400,0,2000,10,180\n\
+         2026-07-01 09:00,Mail,email,500,500,0,500,3600,600\n"
+    ));
+    let staff = |extra: &[&str]| {
+        let mut args = vec!["staffing", arg(&ws), "--period", "2026-07-01"];
+        args.extend_from_slice(extra);
+        qbr(&args)
+    };
+    for (bad, field) in [
+        (vec!["--threshold", "nan"], "threshold"),
+        (vec!["--threshold=-5"], "threshold"),
+        (vec!["--agents", "4294967295"], "agents"),
+    ] {
+        let out = staff(&bad);
+        assert_eq!(out.status.code(), Some(1), "{bad:?} is refused, at once");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(field), "{bad:?}: {err}");
+    }
+    // Voice and email are not blended: voice alone is staffed (the Erlang C vector), and the
+    // note names what was left out.
+    let r = ok_json(&["staffing", arg(&ws), "--period", "2026-07-01", "--json"]);
+    assert_eq!(r["channels"], serde_json::json!(["voice"]));
+    assert_eq!(r["average"]["agents_needed"], 14, "{r}");
+    assert!(close(f(&r["average"]["offered"]), 2400.0, 1e-9));
+    let note = r["channel_note"].as_str().unwrap();
+    assert!(note.contains("email (500)"), "{note}");
+    // Email chosen on purpose: staffed with the email threshold (24 h by default), with a caution.
+    let e = ok_json(&[
+        "staffing",
+        arg(&ws),
+        "--period",
+        "2026-07-01",
+        "--filter",
+        "channel=email",
+        "--json",
+    ]);
+    assert_eq!(e["threshold_s"], 86400.0);
+    assert!(e["channel_note"].as_str().unwrap().contains("overstates"));
+    // A period with no contacts says so, naming the data's range.
+    let empty = ok_json(&["staffing", arg(&ws), "--period", "2026-Q4", "--json"]);
+    assert_eq!(empty["days"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        empty["empty_reason"],
+        "no contacts were offered in 2026-Q4: the data runs from 2026-07-01 to 2026-07-01"
+    );
+    let text = String::from_utf8(staff_text(&ws, "2026-Q4")).unwrap();
+    assert!(
+        text.contains("No staffing figures: no contacts were offered in 2026-Q4"),
+        "{text}"
+    );
+    // A load beyond what is computed: a row with its reason, not a null without one.
+    let (_d2, big) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,2000000000,2000000000,0,0,10,180\n"
+    ));
+    let r = ok_json(&["staffing", arg(&big), "--period", "2026-07-01", "--json"]);
+    assert_eq!(r["average"]["agents_needed"], Value::Null);
+    assert!(
+        r["average"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("needs more than 100000 agents"),
+        "{r}"
+    );
+}
+
+fn staff_text(ws: &Path, period: &str) -> Vec<u8> {
+    let out = qbr(&["staffing", arg(ws), "--period", period]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
 fn control_limits_match_the_weekly_series() {
     let ws = demo();
     let (from, to, base_to) = ("2026-01-05", "2026-09-27", "2026-06-28");

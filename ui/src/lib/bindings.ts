@@ -755,13 +755,29 @@ rostered: number | null,
 /**
  * With the agents asked for: null when none were asked or they cannot keep up (N ≤ A).
  */
-service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, };
+service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, 
+/**
+ * Why there is no staffing figure for this row (a load beyond what is computed, say).
+ */
+reason: string | null, };
 
 export type StaffingReport = { period: PeriodView, interval_minutes: number, hours_open: number, threshold_s: number, target_service_level: number, shrinkage: number, 
 /**
  * given, measured (the period's shrinkage metric) or none.
  */
 shrinkage_source: string, agents: number | null, average: StaffingRowView | null, busiest: StaffingRowView | null, days: Array<StaffingRowView>, 
+/**
+ * The channels staffed (Erlang C is for contacts answered as they come: voice by default).
+ */
+channels: Array<string>, 
+/**
+ * Contacts of other channels in the scope that were left out, and why; null when none.
+ */
+channel_note: string | null, 
+/**
+ * Why there are no rows (an empty period, say); null when there are.
+ */
+empty_reason: string | null, 
 /**
  * The assumptions, in words.
  */

@@ -264,7 +264,7 @@ pub fn format_value(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Ratio => format!("{:.1}%", v * 100.0),
         Unit::Seconds => format!("{v:.0} s"),
-        Unit::Count => group_thousands(v.round()),
+        Unit::Count => format_count(v.round()),
         Unit::Money => format!("{v:.2}"),
         Unit::Score | Unit::Points => format!("{v:.1}"),
         Unit::Scale7 => format!("{v:.2}"),
@@ -280,7 +280,8 @@ pub fn format_change(unit: Unit, d: f64) -> String {
     }
 }
 
-fn group_thousands(v: f64) -> String {
+/// A whole count with thousands separators: 1,234,567.
+pub fn format_count(v: f64) -> String {
     let s = format!("{}", v.abs() as u64);
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

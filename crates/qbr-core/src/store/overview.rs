@@ -53,6 +53,24 @@ pub struct Overview {
 }
 
 impl Workspace {
+    /// The first and last day with data (facts of imports not undone), or `None` for an empty
+    /// workspace. Read from the rollup's day index when it is current.
+    pub fn data_span(&self) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+        let sql = if self.rollup_is_current()? {
+            "SELECT min(day), max(day) FROM fact_rollup"
+        } else {
+            "SELECT min(day), max(day) FROM fact
+              WHERE batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)"
+        };
+        let (first, last): (Option<String>, Option<String>) =
+            self.conn
+                .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let parse = |s: Option<String>| {
+            s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+        };
+        Ok(parse(first).zip(parse(last)))
+    }
+
     /// Everything the summary page and `qbr info` show.
     pub fn overview(&self) -> Result<Overview> {
         let count = |sql: &str| -> Result<u64> {

@@ -788,6 +788,7 @@ fn effect_chart(
         markers,
         windows,
         control: None,
+        partial: Vec::new(),
         width: 960,
         height: 340,
     };

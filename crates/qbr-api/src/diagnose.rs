@@ -166,6 +166,7 @@ pub(crate) fn control_in(
             sigma: c.limits[i].map(|l| l.sigma),
             moving_range: c.moving_ranges[i],
             in_baseline: b.end >= cs.baseline.start && b.start <= cs.baseline.end,
+            partial: cs.points[i].partial,
             signals: c
                 .signals
                 .iter()
@@ -197,8 +198,9 @@ pub(crate) fn control_in(
     rings.dedup();
     let chart = qbr_render::chart::TrendChart {
         title: format!(
-            "{}, {} by {} ({} chart)",
+            "{}{}, {} by {} ({} chart)",
             cs.metric.name,
+            if cs.per_day { " per day" } else { "" },
             if c.method == ChartMethod::P {
                 "p"
             } else {
@@ -227,6 +229,13 @@ pub(crate) fn control_in(
             upper: c.limits.iter().map(|l| l.map(|l| l.upper)).collect(),
             signals: rings,
         }),
+        partial: cs
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.partial)
+            .map(|(i, _)| i)
+            .collect(),
         width: 960,
         height: 360,
     };
@@ -242,6 +251,7 @@ pub(crate) fn control_in(
         moving_range_ucl: c.moving_range_ucl,
         points,
         signals,
+        per_day: cs.per_day,
         chart_svg: qbr_render::chart::trend_svg(&chart).map_err(chart_error)?,
     };
     Ok((report, chart))

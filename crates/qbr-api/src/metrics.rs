@@ -227,12 +227,15 @@ pub(crate) fn series_report_in(ws: &Workspace, q: &SeriesQuery) -> ApiResult<Ser
                         n: p.value.n,
                         moving_average: p.moving_average,
                         reason: p.value.reason.clone(),
+                        partial: p.partial,
+                        days: p.days,
                     })
                     .collect(),
                 trend: l.trend.map(|t| TrendView {
                     slope_per_period: t.slope_per_period,
                     improving: t.improving,
                     points: t.points as u64,
+                    partial_left_out: t.partial_left_out as u64,
                 }),
             })
             .collect(),
@@ -624,6 +627,13 @@ pub(crate) fn metric_trend(
         markers: chart_markers,
         windows: Vec::new(),
         control: None,
+        partial: trend
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.partial)
+            .map(|(i, _)| i)
+            .collect(),
         width: 960,
         height: 360,
     };

@@ -284,6 +284,10 @@ pub struct SeriesPointView {
     pub n: Option<u64>,
     pub moving_average: Option<f64>,
     pub reason: Option<String>,
+    /// Fewer days than its grain (cut by the range or by the data's first or last day).
+    pub partial: bool,
+    /// Days of the bucket that hold data.
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -293,6 +297,8 @@ pub struct TrendView {
     /// Whether the slope moves the metric the better way; null for volumes and bands.
     pub improving: Option<bool>,
     pub points: u64,
+    /// Partial buckets left out of a count's trend.
+    pub partial_left_out: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -1093,6 +1099,9 @@ pub struct ControlPointView {
     /// XmR: |this − previous value|.
     pub moving_range: Option<f64>,
     pub in_baseline: bool,
+    /// Cut by the range or by the data's first or last day: drawn, but left out of the limits
+    /// and the run rules.
+    pub partial: bool,
     /// Rules whose signal covers this bucket.
     pub signals: Vec<String>,
 }
@@ -1124,6 +1133,8 @@ pub struct ControlReport {
     pub moving_range_ucl: Option<f64>,
     pub points: Vec<ControlPointView>,
     pub signals: Vec<ControlSignalView>,
+    /// A count charted per day, because the buckets differ in length.
+    pub per_day: bool,
     /// The trend chart with the limits and signals.
     pub chart_svg: String,
 }

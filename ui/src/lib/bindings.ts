@@ -168,7 +168,15 @@ export type MetricsReport = { period: PeriodView, previous_period: PeriodView | 
  */
 definitions: Array<MetricDefinitionView>, groups: Array<GroupView>, };
 
-export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, };
+export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, 
+/**
+ * Fewer days than its grain (cut by the range or by the data's first or last day).
+ */
+partial: boolean, 
+/**
+ * Days of the bucket that hold data.
+ */
+days: number, };
 
 export type TrendView = { 
 /**
@@ -178,7 +186,11 @@ slope_per_period: number,
 /**
  * Whether the slope moves the metric the better way; null for volumes and bands.
  */
-improving: boolean | null, points: number, };
+improving: boolean | null, points: number, 
+/**
+ * Partial buckets left out of a count's trend.
+ */
+partial_left_out: number, };
 
 export type SeriesLineView = { key: { [key in string]: string | null }, label: string, metric_id: string, unit: string, points: Array<SeriesPointView>, trend: TrendView | null, };
 
@@ -673,6 +685,11 @@ lower: number | null, upper: number | null, sigma: number | null,
  */
 moving_range: number | null, in_baseline: boolean, 
 /**
+ * Cut by the range or by the data's first or last day: drawn, but left out of the limits
+ * and the run rules.
+ */
+partial: boolean, 
+/**
  * Rules whose signal covers this bucket.
  */
 signals: Array<string>, };
@@ -692,6 +709,10 @@ export type ControlReport = { definition: MetricDefinitionView, grain: string,
  * xmr or p.
  */
 method: string, range: PeriodView, baseline: PeriodView, baseline_points: number, centre: number, mean_moving_range: number | null, moving_range_ucl: number | null, points: Array<ControlPointView>, signals: Array<ControlSignalView>, 
+/**
+ * A count charted per day, because the buckets differ in length.
+ */
+per_day: boolean, 
 /**
  * The trend chart with the limits and signals.
  */

@@ -59,6 +59,8 @@ pub struct ControlSeries {
     pub points: Vec<ChartInput>,
     pub baseline: Period,
     pub chart: ControlChart,
+    /// A count charted per day (buckets of different lengths are compared per day).
+    pub per_day: bool,
 }
 
 impl Workspace {
@@ -80,16 +82,31 @@ impl Workspace {
             .first()
             .cloned()
             .ok_or_else(|| invalid("metric", format!("unknown metric {:?}", req.metric)))?;
+        // A count over buckets of different lengths (a partial first or last week) is compared
+        // per day; a ratio is comparable as it is.
+        let per_day = crate::metrics::series::is_flow_total(&metric)
+            && series
+                .lines
+                .first()
+                .is_some_and(|l| l.points.iter().any(|p| p.partial));
         let points: Vec<ChartInput> = series
             .lines
             .first()
             .map(|l| {
                 l.points
                     .iter()
-                    .map(|p| ChartInput {
-                        value: p.value.value,
-                        numerator: p.value.numerator,
-                        denominator: p.value.denominator,
+                    .map(|p| {
+                        let scale = |v: Option<f64>| match (per_day, p.days) {
+                            (false, _) => v,
+                            (true, 0) => None,
+                            (true, d) => v.map(|v| v / f64::from(d)),
+                        };
+                        ChartInput {
+                            value: scale(p.value.value),
+                            numerator: p.value.numerator,
+                            denominator: p.value.denominator,
+                            partial: p.partial,
+                        }
                     })
                     .collect()
             })
@@ -130,6 +147,7 @@ impl Workspace {
             points,
             baseline,
             chart,
+            per_day,
         })
     }
 
@@ -300,6 +318,68 @@ pub fn format_count(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_over_weeks_of_different_lengths_is_charted_per_day() {
+        use crate::measure::{Measure, Measures};
+        use crate::store::{FactKey, NewBatch};
+        // 100 contacts a day from Wednesday 1 July to Wednesday 30 September 2026, 200 on
+        // Mondays: the quarter's first week holds 5 days, its last 3.
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut ws = Workspace::create(
+            &dir.path().join("c.qbr"),
+            &crate::settings::Settings::default(),
+            now,
+        )
+        .unwrap();
+        let mut tx = ws.write().unwrap();
+        let b = tx.new_batch(&NewBatch::test("intervals", "c.csv")).unwrap();
+        let q3 = Period::parse("2026-Q3", 1).unwrap();
+        let mut day = q3.start;
+        while day <= q3.end {
+            use chrono::Datelike;
+            let n = if day.weekday() == chrono::Weekday::Mon {
+                200.0
+            } else {
+                100.0
+            };
+            let key = FactKey {
+                day: Some(day),
+                monthly: false,
+                members: vec![],
+            };
+            tx.insert_fact(b, &key, &Measures::default().with(Measure::Offered, n))
+                .unwrap();
+            day = day.succ_opt().unwrap();
+        }
+        tx.commit().unwrap();
+        let cs = ws
+            .control_chart(&ControlRequest {
+                metric: "offered".into(),
+                grain: Grain::Week,
+                range: q3,
+                baseline: None,
+                filters: vec![],
+                method: None,
+            })
+            .unwrap();
+        assert!(cs.per_day);
+        let values: Vec<Option<f64>> = cs.points.iter().map(|p| p.value).collect();
+        // W27: Wed–Sun, 500 over 5 days; a whole week: 800 over 7; W40: Mon–Wed, 400 over 3.
+        assert_eq!(values[0], Some(100.0));
+        assert_eq!(values[1], Some(800.0 / 7.0));
+        assert_eq!(values[13], Some(400.0 / 3.0));
+        assert!(cs.points[0].partial && cs.points[13].partial);
+        assert_eq!(
+            cs.chart.baseline_points, 12,
+            "the two partial weeks set no limits"
+        );
+        assert!((cs.chart.centre - 800.0 / 7.0).abs() < 1e-9);
+        assert!(cs.chart.signals.is_empty(), "{:?}", cs.chart.signals);
+    }
 
     #[test]
     fn formats() {

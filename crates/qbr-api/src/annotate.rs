@@ -500,6 +500,7 @@ fn window_view(w: &core::EffectWindow) -> EffectWindowView {
                 value: *v,
             })
             .collect(),
+        weeks_with_data: w.weeks_with_data,
     }
 }
 

@@ -914,6 +914,9 @@ pub struct EffectWindowView {
     pub n: Option<u64>,
     pub reason: Option<String>,
     pub weekly: Vec<EffectWeekView>,
+    /// Weeks of the window holding data for the action's scope; fewer than three in four and
+    /// the window is not compared.
+    pub weeks_with_data: u32,
 }
 
 /// The test behind a verdict.

@@ -548,7 +548,12 @@ causes: Array<CauseView>, };
 
 export type EffectWeekView = { period: PeriodView, value: number | null, };
 
-export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, };
+export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, 
+/**
+ * Weeks of the window holding data for the action's scope; fewer than three in four and
+ * the window is not compared.
+ */
+weeks_with_data: number, };
 
 export type EffectTestView = { 
 /**

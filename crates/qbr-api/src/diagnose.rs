@@ -338,18 +338,30 @@ pub fn drivers(path: &Path, q: &DriversQuery) -> ApiResult<DriversReport> {
     })
 }
 
-/// "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: 40 s from Tech Support's own value,
-/// 6 s from more volume in Tech Support, …; the rest 1 s." The three largest parts are named.
+/// "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: Billing's own average handle time
+/// added 16 s, more volume in Tech Support added 16 s, less volume in Billing added 13 s." Each
+/// part says which way it moved the metric (added / took off), whatever the whole change did; the
+/// three largest parts are named, parts that round to nothing are not, and the rest is one
+/// clause when it does not round to nothing. A change that rounds to nothing "did not move".
 pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
     let s = &d.split;
     let unit = d.metric.unit;
-    let verb = if s.change > 0.0 {
-        "rose"
-    } else if s.change < 0.0 {
-        "fell"
-    } else {
-        "did not move"
+    let zero = format_change(unit, 0.0);
+    let rounds_away = |v: f64| format_change(unit, v) == zero;
+    let head = |verb: &str, by: String| {
+        format!(
+            "{} {verb}{by} from {} to {}",
+            d.metric.name, d.from.label, d.to.label
+        )
     };
+    if rounds_away(s.change) {
+        return format!(
+            "{} (at {}).",
+            head("did not move", String::new()),
+            qbr_core::diagnose::format_value(unit, s.value_to)
+        );
+    }
+    let verb = if s.change > 0.0 { "rose" } else { "fell" };
     let mut parts: Vec<(String, f64)> = Vec::new();
     for x in &s.segments {
         parts.push((
@@ -365,34 +377,25 @@ pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
         parts.push((shift, x.mix_effect));
     }
     parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-    let signed = |v: f64| {
-        let sign = if (v > 0.0) == (s.change >= 0.0) {
-            ""
-        } else {
-            "\u{2212}"
-        };
-        format!("{sign}{}", format_change(unit, v))
+    let moved = |v: f64| {
+        format!(
+            "{} {}",
+            if v > 0.0 { "added" } else { "took off" },
+            format_change(unit, v)
+        )
     };
-    let named: Vec<String> = parts
-        .iter()
-        .take(3)
-        .filter(|p| p.1.abs() > 0.0)
-        .map(|(what, v)| format!("{} from {what}", signed(*v)))
-        .collect();
-    let rest: f64 = parts.iter().skip(3).map(|p| p.1).sum();
-    let mut out = format!(
-        "{} {verb} {} from {} to {}",
-        d.metric.name,
-        format_change(unit, s.change),
-        d.from.label,
-        d.to.label
-    );
-    if !named.is_empty() && s.change != 0.0 {
+    let named: Vec<&(String, f64)> = parts.iter().filter(|p| !rounds_away(p.1)).take(3).collect();
+    let rest: f64 = parts.iter().map(|p| p.1).sum::<f64>() - named.iter().map(|p| p.1).sum::<f64>();
+    let mut out = head(verb, format!(" {}", format_change(unit, s.change)));
+    if !named.is_empty() {
         out.push_str(": ");
-        out.push_str(&named.join(", "));
-        // A rest that rounds to nothing is not worth a clause ("the rest −0 s").
-        if parts.len() > 3 && format_change(unit, rest) != format_change(unit, 0.0) {
-            out.push_str(&format!("; the rest {}", signed(rest)));
+        let clauses: Vec<String> = named
+            .iter()
+            .map(|(what, v)| format!("{what} {}", moved(*v)))
+            .collect();
+        out.push_str(&clauses.join(", "));
+        if !rounds_away(rest) {
+            out.push_str(&format!("; everything else {}", moved(rest)));
         }
     }
     out.push('.');

@@ -100,8 +100,8 @@ fn drivers_split_the_hand_worked_two_queue_case_exactly() {
     assert!(close(f(&t["mix_effect"]), 15.75, 1e-9), "{t}");
     assert_eq!(
         r["sentence"],
-        "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: 16 s from Billing's own average \
-         handle time, 16 s from more volume in Tech Support, 13 s from less volume in Billing."
+        "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: Billing's own average handle time \
+         added 16 s, more volume in Tech Support added 16 s, less volume in Billing added 13 s."
     );
     assert!(r["chart_svg"].as_str().unwrap().starts_with("<svg"));
     // The text shows the same split.
@@ -121,6 +121,129 @@ fn drivers_split_the_hand_worked_two_queue_case_exactly() {
     assert!(
         text.contains("change +45.0 s = rate +16.5 s + mix +28.5 s"),
         "{text}"
+    );
+}
+
+fn aht_drivers(csv_rows: &str) -> Value {
+    let (_d, ws) = workspace(&format!("{HEADER}{csv_rows}"));
+    ok_json(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q2",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "queue",
+        "--json",
+    ])
+}
+
+#[test]
+fn the_drivers_sentence_says_which_way_each_part_moved() {
+    // Q2: Billing 600 at 300 s, Tech Support 400 at 600 s → 420 s. Q3: Billing 700 at 260 s,
+    // Tech Support 300 at 620 s → 368 s: a fall of 52 s although Tech Support's own AHT rose.
+    // Rate: Billing 0.65 × −40 = −26, Tech Support 0.35 × 20 = +7. Mix (R̄ 394): Billing
+    // (280 − 394) × 0.1 = −11.4, Tech Support (610 − 394) × −0.1 = −21.6.
+    let r = aht_drivers(
+        "2026-05-01 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-05-01 09:00,Tech Support,voice,400,400,0,300,10,600\n\
+         2026-08-03 09:00,Billing,voice,700,700,0,400,10,260\n\
+         2026-08-03 09:00,Tech Support,voice,300,300,0,250,10,620\n",
+    );
+    assert!(close(f(&r["change"]), -52.0, 1e-9));
+    assert_eq!(
+        r["sentence"],
+        "Average handle time fell 52 s from 2026-Q2 to 2026-Q3: Billing's own average handle time \
+         took off 26 s, less volume in Tech Support took off 22 s, more volume in Billing took \
+         off 11 s; everything else added 7 s."
+    );
+    // Nothing moved: no "0 s" parts, and the value it stayed at.
+    let r = aht_drivers(
+        "2026-05-01 09:00,Billing,voice,500,500,0,400,10,300\n\
+         2026-08-03 09:00,Billing,voice,500,500,0,400,10,300\n",
+    );
+    assert_eq!(
+        r["sentence"],
+        "Average handle time did not move from 2026-Q2 to 2026-Q3 (at 300 s)."
+    );
+    // A part that rounds to nothing is not ranked as a part: Tech Support's AHT moves by 0.2 s
+    // on a tiny volume, Billing's by 30 s.
+    let r = aht_drivers(
+        "2026-05-01 09:00,Billing,voice,1000,1000,0,800,10,300\n\
+         2026-05-01 09:00,Tech Support,voice,1,1,0,1,10,300\n\
+         2026-08-03 09:00,Billing,voice,1000,1000,0,800,10,330\n\
+         2026-08-03 09:00,Tech Support,voice,1,1,0,1,10,300.2\n",
+    );
+    let sentence = r["sentence"].as_str().unwrap();
+    assert!(
+        sentence.starts_with(
+            "Average handle time rose 30 s from 2026-Q2 to 2026-Q3: Billing's own average \
+             handle time added 30 s"
+        ) && !sentence.contains("Tech Support")
+            && !sentence.contains(" 0 s"),
+        "{sentence}"
+    );
+}
+
+#[test]
+fn control_and_drivers_say_why_there_is_nothing_to_show() {
+    let (_d, ws) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-07-08 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-08-03 09:00,Billing,voice,500,500,0,400,10,330\n"
+    ));
+    let fails = |args: &[&str]| -> String {
+        let out = qbr(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let control = |metric: &str, extra: &[&str]| {
+        let mut a = vec![
+            "control",
+            arg(&ws),
+            "--metric",
+            metric,
+            "--grain",
+            "week",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-08-31",
+        ];
+        a.extend_from_slice(extra);
+        fails(&a)
+    };
+    // The file has no survey columns: the reason is the metric's own, not a count of points.
+    let err = control("csat", &[]);
+    assert!(
+        err.contains("Customer satisfaction has no chart for the baseline 2026-07-01..2026-08-31")
+            && err.contains(": no survey responses"),
+        "{err}"
+    );
+    let err = control("aht", &["--filter", "queue=Bilingg"]);
+    assert!(
+        err.contains("there is no queue named \"Bilingg\" in this workspace"),
+        "{err}"
+    );
+    // Drivers name the empty period and why it is empty.
+    let err = fails(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q1",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "queue",
+    ]);
+    assert!(
+        err.contains("Average handle time has no value by queue in 2026-Q1: no contacts handled"),
+        "{err}"
     );
 }
 

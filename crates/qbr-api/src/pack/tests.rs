@@ -412,7 +412,7 @@ fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
     ));
     assert!(all
         .iter()
-        .any(|s| s.starts_with("No control chart:") && s.contains("attrition")));
+        .any(|s| s.starts_with("No control chart: Attrition") && s.contains("baseline")));
 }
 
 #[test]

@@ -69,6 +69,7 @@ impl Workspace {
         if !matches!(req.grain, Grain::Day | Grain::Week) {
             return Err(invalid("grain", "a control chart is by day or by week"));
         }
+        self.check_members(&req.filters)?;
         let series = self.series(&SeriesRequest {
             range: req.range.clone(),
             grain: req.grain,
@@ -140,7 +141,37 @@ impl Workspace {
             ChartMethod::Xmr => control::xmr(&points, first..last),
             ChartMethod::P => control::p_chart(&points, first..last),
         }
-        .map_err(|m| invalid("baseline", format!("{}: {m}", metric.id)))?;
+        .map_err(|m| {
+            // Say why the baseline is empty (the metric's own reason, the commonest among its
+            // buckets without a value), not only that it is.
+            let mut reasons: Vec<(usize, String)> = Vec::new();
+            for p in series
+                .lines
+                .first()
+                .map(|l| &l.points[first.min(l.points.len())..last.min(l.points.len())])
+                .unwrap_or(&[])
+            {
+                if let (None, Some(r)) = (p.value.value, &p.value.reason) {
+                    match reasons.iter_mut().find(|(_, x)| x == r) {
+                        Some(e) => e.0 += 1,
+                        None => reasons.push((1, r.clone())),
+                    }
+                }
+            }
+            reasons.sort_by_key(|r| std::cmp::Reverse(r.0));
+            let why = match reasons.first() {
+                Some((_, r)) => format!(": {r}"),
+                None if series.lines.is_empty() => ": no data in this scope".to_string(),
+                None => String::new(),
+            };
+            invalid(
+                "baseline",
+                format!(
+                    "{} has no chart for the baseline {}..{} ({m}){why}",
+                    metric.name, baseline.start, baseline.end
+                ),
+            )
+        })?;
         Ok(ControlSeries {
             metric,
             buckets: series.buckets,

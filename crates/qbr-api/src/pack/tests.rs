@@ -410,9 +410,9 @@ fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
         |s| s.starts_with("The change from 2026-Q2 cannot be split:")
             && s.contains("offered is a count")
     ));
-    assert!(all
-        .iter()
-        .any(|s| s.starts_with("No control chart: Attrition") && s.contains("baseline")));
+    assert!(all.iter().any(|s| s.starts_with("No control chart:")
+        && s.contains("Attrition (annualised) has no chart for the baseline")
+        && s.ends_with(": no headcount")));
 }
 
 #[test]

@@ -1031,6 +1031,8 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             save_mapping_as: None,
             csat_column: None,
             ces_column: None,
+            earliest: None,
+            latest: None,
         },
         &mut |_| {},
         &never,

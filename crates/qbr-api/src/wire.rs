@@ -624,6 +624,12 @@ pub struct ImportRequest {
     /// The column of the CES question, likewise.
     #[serde(default)]
     pub ces_column: Option<String>,
+    /// Rows dated before this day are refused as misread (1990-01-01 by default).
+    #[serde(default)]
+    pub earliest: Option<String>,
+    /// Rows dated after this day are refused as misread (a year after today by default).
+    #[serde(default)]
+    pub latest: Option<String>,
 }
 
 /// Where a running import is.

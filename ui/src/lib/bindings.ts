@@ -374,7 +374,15 @@ csat_column: string | null,
 /**
  * The column of the CES question, likewise.
  */
-ces_column: string | null, };
+ces_column: string | null, 
+/**
+ * Rows dated before this day are refused as misread (1990-01-01 by default).
+ */
+earliest: string | null, 
+/**
+ * Rows dated after this day are refused as misread (a year after today by default).
+ */
+latest: string | null, };
 
 export type ImportProgressView = { file_name: string, 
 /**

@@ -137,6 +137,10 @@ pub struct ImportOptions {
     pub ces_column: Option<String>,
     /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
     pub program_aliases: ProgramAliases,
+    /// Rows dated before `earliest` or after `latest` are refused as misread; by default from
+    /// 1990-01-01 to a year after today.
+    pub earliest: Option<NaiveDate>,
+    pub latest: Option<NaiveDate>,
 }
 
 /// Saved mappings that give a row its program: a row whose program column names a campaign takes
@@ -687,6 +691,13 @@ pub fn run_into(
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
         aliases: opts.program_aliases.clone(),
+        window: {
+            let default = record::DateWindow::around(now.date_naive());
+            record::DateWindow {
+                earliest: opts.earliest.unwrap_or(default.earliest),
+                latest: opts.latest.unwrap_or(default.latest),
+            }
+        },
     };
     let mut counts = Counts::default();
     let mut counts_linked = 0u64;

@@ -251,7 +251,12 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
     }
     let t = trim(text);
     if let Some(n) = whole_number(t) {
-        return Ok(Some(n * unit.unwrap_or(DurationUnit::Seconds).seconds()));
+        let v = n * unit.unwrap_or(DurationUnit::Seconds).seconds();
+        return if v > MAX_DURATION_S {
+            Err(EXPECT_FINITE_DURATION)
+        } else {
+            Ok(Some(v))
+        };
     }
     let v = if t.contains(':') {
         parse_clock(t).ok_or(EXPECT_DURATION)?
@@ -264,8 +269,18 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
     if v < 0.0 {
         return Err("a duration that is not negative");
     }
+    if !v.is_finite() || v > MAX_DURATION_S {
+        return Err(EXPECT_FINITE_DURATION);
+    }
     Ok(Some(v))
 }
+
+/// The longest duration any cell may hold (about 31,700 years): a total of paid time over a
+/// large program's year fits; `1` followed by 307 zeros, or a clock form that multiplies into
+/// infinity, does not.
+pub const MAX_DURATION_S: f64 = 1e12;
+pub const EXPECT_FINITE_DURATION: &str =
+    "a duration of a real length (under 10^12 seconds); this one overflows";
 
 /// `hh:mm:ss`, `h:mm:ss.fff`, `mm:ss`, and `d.hh:mm:ss` as some tools print over a day.
 fn parse_clock(t: &str) -> Option<f64> {

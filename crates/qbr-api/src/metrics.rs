@@ -149,6 +149,8 @@ pub(crate) fn metrics_report_in(
                                 change_year_ago: e.change_year_ago.map(change_view),
                                 flags: e.value.flags.iter().map(|f| f.as_str().into()).collect(),
                                 reason: e.value.reason.clone(),
+                                coverage: e.value.coverage.as_ref().map(coverage_view),
+                                notes: e.value.notes.clone(),
                             },
                         )
                     })
@@ -816,5 +818,16 @@ fn change_view(c: Change) -> ChangeView {
         absolute: c.absolute,
         points: c.points,
         relative: c.relative,
+    }
+}
+
+/// A value's coverage as the wire carries it.
+pub(crate) fn coverage_view(c: &qbr_core::metrics::engine::Coverage) -> CoverageView {
+    CoverageView {
+        covered: c.covered,
+        total: c.total,
+        share: c.share(),
+        lacking: c.lacking.clone(),
+        text: c.text(),
     }
 }

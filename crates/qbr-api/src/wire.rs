@@ -253,6 +253,25 @@ pub struct MetricEntryView {
     /// e.g. low_sample.
     pub flags: Vec<String>,
     pub reason: Option<String>,
+    /// Set when part of the scope lacks the numerator's measures: the value is over the rest.
+    pub coverage: Option<CoverageView>,
+    /// What else a reader must know to read the value right, in words.
+    pub notes: Vec<String>,
+}
+
+/// How much of a ratio's denominator carries its numerator (metrics.md, "Unknown is not zero").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CoverageView {
+    /// The denominator the value is computed over.
+    pub covered: f64,
+    /// The denominator of the whole scope.
+    pub total: f64,
+    /// covered / total.
+    pub share: f64,
+    /// What the rest lacks: "queue B has no waits".
+    pub lacking: Vec<String>,
+    /// "computed over 1,200 of 1,500 (80%): queue B has no waits".
+    pub text: String,
 }
 
 /// One group of a scorecard; `key` is `{}` without grouping, `{"program": "Billing"}` with it,
@@ -464,6 +483,7 @@ pub fn typescript_bindings() -> String {
         ScopeView::decl(&cfg),
         TargetView::decl(&cfg),
         ChangeView::decl(&cfg),
+        CoverageView::decl(&cfg),
         MetricEntryView::decl(&cfg),
         GroupView::decl(&cfg),
         MetricsReport::decl(&cfg),

@@ -134,6 +134,28 @@ points: number | null,
  */
 relative: number | null, };
 
+export type CoverageView = { 
+/**
+ * The denominator the value is computed over.
+ */
+covered: number, 
+/**
+ * The denominator of the whole scope.
+ */
+total: number, 
+/**
+ * covered / total.
+ */
+share: number, 
+/**
+ * What the rest lacks: "queue B has no waits".
+ */
+lacking: Array<string>, 
+/**
+ * "computed over 1,200 of 1,500 (80%): queue B has no waits".
+ */
+text: string, };
+
 export type MetricEntryView = { 
 /**
  * Null when there is no value; `reason` says why.
@@ -158,7 +180,15 @@ year_ago: number | null, change_previous: ChangeView | null, change_year_ago: Ch
 /**
  * e.g. low_sample.
  */
-flags: Array<string>, reason: string | null, };
+flags: Array<string>, reason: string | null, 
+/**
+ * Set when part of the scope lacks the numerator's measures: the value is over the rest.
+ */
+coverage: CoverageView | null, 
+/**
+ * What else a reader must know to read the value right, in words.
+ */
+notes: Array<string>, };
 
 export type GroupView = { key: { [key in string]: string | null }, label: string, metrics: { [key in string]: MetricEntryView }, };
 

@@ -1315,10 +1315,9 @@ fn a_file_without_waits_or_durations_leaves_those_metrics_without_value() {
     // Unknown waits and durations are not zero waits and durations.
     // Each says which measure the file lacks, not a misleading "no contacts".
     for (id, missing) in [
-        ("service_level", "short_abandoned"),
+        ("service_level", "answered_in_threshold"),
         ("asa", "answer_wait_s"),
         ("aht", "handle_s"),
-        ("abandon_rate", "short_abandoned"),
     ] {
         let e = g.metric(id).unwrap();
         assert_eq!(
@@ -1331,6 +1330,14 @@ fn a_file_without_waits_or_durations_leaves_those_metrics_without_value() {
             "{id}"
         );
     }
+    // Abandonment needs no waits: 1 of the 4 offered, with short abandons (which need waits)
+    // taken as none and said so.
+    let ab = &g.metric("abandon_rate").unwrap().value;
+    assert_eq!(ab.value, Some(0.25));
+    assert_eq!(
+        ab.notes,
+        vec!["short abandons are not in the data, so none could be excluded".to_string()]
+    );
 }
 
 #[test]

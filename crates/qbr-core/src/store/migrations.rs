@@ -31,7 +31,18 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_contact_blocks.sql"),
         then: Some(super::contacts::move_rows_into_blocks),
     },
+    Migration {
+        sql: include_str!("migrations/0008_rollup_by_known_measures.sql"),
+        then: Some(roll_up_again),
+    },
 ];
+
+/// Rolls every dirty day up again (format 8: rollup rows split by the measures their facts
+/// carry).
+fn roll_up_again(conn: &Connection) -> Result<()> {
+    super::rollup::refresh(conn, &super::write::InsertedRollup::default())?;
+    Ok(())
+}
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {

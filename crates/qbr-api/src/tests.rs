@@ -112,9 +112,9 @@ fn create_and_patch_settings() {
         now(),
     )
     .unwrap();
-    assert_eq!(patched.fiscal_year_start_month, 7);
-    assert_eq!(patched.thresholds.email_s, 14_400);
-    assert_eq!(patched.currency, "USD", "untouched fields stay");
+    assert_eq!(patched.settings.fiscal_year_start_month, 7);
+    assert_eq!(patched.settings.thresholds.email_s, 14_400);
+    assert_eq!(patched.settings.currency, "USD", "untouched fields stay");
 
     let err = update_settings(
         &path,

@@ -60,6 +60,26 @@ pub struct SettingsView {
     pub short_abandon_s: u32,
 }
 
+/// The settings after a change, and what the change recomputed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SettingsSaved {
+    #[serde(flatten)]
+    pub settings: SettingsView,
+    /// Days of imported contacts whose figures were recomputed under the new thresholds.
+    pub days_recomputed: u64,
+    /// Interval files whose service-level counts keep their source's own threshold.
+    pub kept_by_source: Vec<String>,
+    /// What the change did, in words; null when it recomputed nothing.
+    pub message: Option<String>,
+}
+
+/// How far a threshold change's recompute has got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecomputeProgressView {
+    pub done: u64,
+    pub total: u64,
+}
+
 /// What a new workspace asks for; the rest takes defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NewWorkspaceRequest {
@@ -469,6 +489,8 @@ pub fn typescript_bindings() -> String {
         ErrorView::decl(&cfg),
         ThresholdsView::decl(&cfg),
         SettingsView::decl(&cfg),
+        SettingsSaved::decl(&cfg),
+        RecomputeProgressView::decl(&cfg),
         NewWorkspaceRequest::decl(&cfg),
         SettingsPatch::decl(&cfg),
         DataRangeView::decl(&cfg),

@@ -286,6 +286,8 @@ fn store_sql_splices_only_names_from_closed_enums() {
         "cp",    // "f.program_id" or "NULL"
         "cq",    // "f.queue_id" or "NULL"
         "split", // ", known, cp_id, cq_id" or ""
+        "group_by", // " GROUP BY g0, g1, …": positions
+        "live",  // a constant condition on import_batch (settings.rs affected_days)
     ];
     let sql_words = [
         "SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE ", "VALUES",

@@ -10,7 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod format;
 mod metrics;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -245,15 +245,32 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 email_threshold_s: email_threshold,
                 short_abandon_s: short_abandon,
             };
-            let settings = if patch == SettingsPatch::default() {
-                qbr_api::workspace_info(&workspace)?.settings
-            } else {
-                qbr_api::update_settings(&workspace, &patch, now)?
-            };
+            if patch == SettingsPatch::default() {
+                let settings = qbr_api::workspace_info(&workspace)?.settings;
+                return if json {
+                    print_json(&settings)
+                } else {
+                    print_settings(&settings);
+                    Ok(())
+                };
+            }
+            let terminal = std::io::stderr().is_terminal() && !json;
+            let saved = qbr_api::update_settings_with(&workspace, &patch, now, &mut |p| {
+                if terminal && p.total > 0 {
+                    eprint!("\rRecomputing {} of {} days…", p.done, p.total);
+                }
+                true
+            })?;
+            if terminal && saved.days_recomputed > 0 {
+                eprintln!();
+            }
             if json {
-                print_json(&settings)
+                print_json(&saved)
             } else {
-                print_settings(&settings);
+                print_settings(&saved.settings);
+                if let Some(m) = &saved.message {
+                    println!("{m}");
+                }
                 Ok(())
             }
         }

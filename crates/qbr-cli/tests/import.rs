@@ -598,3 +598,61 @@ fn overflowing_durations_and_implausible_dates_are_refused_by_row_and_column() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_threshold_change_recomputes_imported_days_and_names_what_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("t.qbr");
+    ok_json(&["init", arg(&ws), "--timezone", "UTC", "--json"]);
+    let contacts = dir.path().join("chats.csv");
+    std::fs::write(
+        &contacts,
+        "contact_id,started_at,channel,outcome,wait_s,talk_s\n\
+         C1,2026-07-01T10:00:00Z,chat,handled,10,100\n\
+         C2,2026-07-01T10:05:00Z,chat,handled,30,100\n\
+         C3,2026-07-02T10:00:00Z,chat,handled,45,100\n\
+         C4,2026-07-02T10:05:00Z,chat,handled,70,100\n",
+    )
+    .unwrap();
+    let intervals = dir.path().join("intervals.csv");
+    std::fs::write(
+        &intervals,
+        "interval_start,queue,channel,offered,handled,abandoned,short_abandoned,answered_in_threshold\n\
+         2026-07-03 09:00,Web,chat,10,10,0,0,5\n",
+    )
+    .unwrap();
+    ok_json(&[
+        "import",
+        arg(&ws),
+        arg(&contacts),
+        arg(&intervals),
+        "--json",
+    ]);
+    let sl = || {
+        ok_json(&[
+            "metrics",
+            arg(&ws),
+            "--period",
+            "2026-07-01..2026-07-02",
+            "--metric",
+            "service_level",
+            "--json",
+        ])["groups"][0]["metrics"]["service_level"]["value"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(sl(), 0.75, "chat at 60 s: 3 of 4");
+    let out = qbr(&["settings", arg(&ws), "--chat-threshold", "20"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Recomputed 2 day(s) of imported contacts under the new thresholds.")
+            && text.contains("intervals.csv (import 2)"),
+        "{text}"
+    );
+    assert_eq!(sl(), 0.25, "chat at 20 s: 1 of 4, from the stored contacts");
+    let saved = ok_json(&["settings", arg(&ws), "--chat-threshold", "60", "--json"]);
+    assert_eq!(saved["thresholds"]["chat_s"], 60);
+    assert_eq!(saved["days_recomputed"], 2);
+    assert_eq!(sl(), 0.75, "and back");
+}

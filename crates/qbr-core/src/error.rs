@@ -62,6 +62,9 @@ pub enum Error {
 
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+
+    #[error("{0} was cancelled; nothing was changed")]
+    Cancelled(String),
 }
 
 impl Error {

@@ -21,6 +21,34 @@ fiscal_year_start_month: number,
  */
 currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
 
+export type SettingsSaved = { 
+/**
+ * Days of imported contacts whose figures were recomputed under the new thresholds.
+ */
+days_recomputed: number, 
+/**
+ * Interval files whose service-level counts keep their source's own threshold.
+ */
+kept_by_source: Array<string>, 
+/**
+ * What the change did, in words; null when it recomputed nothing.
+ */
+message: string | null, client_name: string, 
+/**
+ * IANA name, e.g. `Europe/Dublin`.
+ */
+timezone: string, 
+/**
+ * 1 = January.
+ */
+fiscal_year_start_month: number, 
+/**
+ * ISO 4217 code.
+ */
+currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
+
+export type RecomputeProgressView = { done: number, total: number, };
+
 export type NewWorkspaceRequest = { client_name: string, timezone: string, fiscal_year_start_month: number, currency: string, };
 
 export type SettingsPatch = { client_name: string | null, timezone: string | null, 

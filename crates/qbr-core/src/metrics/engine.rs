@@ -836,13 +836,46 @@ impl Workspace {
             evaluate(m, groups.get(key)?, p.months()).value
         };
 
+        // Service levels over interval data keep their source's threshold: say so, per group.
+        let source_counted: HashMap<Vec<Option<String>>, f64> = if metrics.iter().any(|m| {
+            m.formula
+                .measures()
+                .any(|x| x == Measure::AnsweredInThreshold)
+        }) {
+            self.source_counted_offered(&FactScope {
+                start: req.period.start,
+                end: req.period.end,
+                group_by: &req.group_by,
+                filters: &req.filters,
+                split: TimeSplit::Month,
+                measures: &[],
+            })?
+            .into_iter()
+            .filter(|(_, n)| *n > 0.0)
+            .collect()
+        } else {
+            HashMap::new()
+        };
         let mut out_groups = Vec::with_capacity(current.len());
         for (names, agg) in &current {
             let key = GroupKey::from_parts(&req.group_by, names);
             let entries = metrics
                 .iter()
                 .map(|m| {
-                    let value = evaluate(m, agg, req.period.months());
+                    let mut value = evaluate(m, agg, req.period.months());
+                    if let (Some(n), true, Some(_)) = (
+                        source_counted.get(names),
+                        m.formula
+                            .measures()
+                            .any(|x| x == Measure::AnsweredInThreshold),
+                        value.value,
+                    ) {
+                        value.notes.push(format!(
+                            "{} of the contacts come from interval files, counted by their \
+                             source at its own threshold",
+                            crate::diagnose::format_count(n.round())
+                        ));
+                    }
                     let target =
                         select_target(&targets, &m.id, &key, &req.filters, req.period.end).cloned();
                     let status = status(target.as_ref(), value.value);

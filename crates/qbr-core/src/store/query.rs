@@ -307,6 +307,68 @@ impl Workspace {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Per group of `scope`: the contacts offered whose service-level counts come from interval
+    /// imports, counted by their source at its own threshold (a threshold change cannot reach
+    /// them). Empty, without a query over the facts, when no such import exists.
+    pub(crate) fn source_counted_offered(
+        &self,
+        scope: &FactScope<'_>,
+    ) -> Result<Vec<(MemberNames, f64)>> {
+        let batches: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM import_batch WHERE kind = 'intervals' AND undone_at IS NULL",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if batches.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params: Vec<Value> = vec![
+            Value::Text(day_text(scope.start)),
+            Value::Text(day_text(scope.end)),
+        ];
+        let marks: Vec<String> = batches
+            .iter()
+            .map(|b| {
+                params.push(Value::Integer(*b));
+                format!("?{}", params.len())
+            })
+            .collect();
+        let filters = filter_sql("f", scope.filters, &mut params);
+        let groups: String = scope
+            .group_by
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("f.{} AS g{i}, ", super::member_id_column(*d)))
+            .collect();
+        let group_by: String = if scope.group_by.is_empty() {
+            String::new()
+        } else {
+            let cols: Vec<String> = (0..scope.group_by.len()).map(|i| format!("g{i}")).collect();
+            format!(" GROUP BY {}", cols.join(", "))
+        };
+        let (name_cols, joins) = name_joins(scope.group_by);
+        let sql = format!(
+            "SELECT {name_cols}a.offered FROM (
+                 SELECT {groups}sum(f.offered) AS offered
+                   FROM fact f
+                  WHERE f.day BETWEEN ?1 AND ?2 AND f.grain = 'day'
+                    AND f.batch_id IN ({marks}) AND f.answered_in_threshold IS NOT NULL{filters}{group_by}
+             ) a{joins}",
+            marks = marks.join(", "),
+        );
+        let n = scope.group_by.len();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), |r| {
+            let key = (0..n)
+                .map(|i| r.get::<_, Option<String>>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((key, r.get::<_, Option<f64>>(n)?.unwrap_or(0.0)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// First-contact resolution from repeat contacts: a handled contact with a customer key is
     /// resolved when the same customer has no other interaction (any channel, any outcome) within
     /// `window_days` after it. Contacts less than `window_days` before the last interaction in

@@ -686,6 +686,35 @@ fn an_upgrade_that_frees_most_pages_gives_them_back() {
 impl Workspace {
     /// Rows of `fact_rollup` that differ from the facts of batches not undone grouped in SQL,
     /// both ways, every measure compared exactly.
+    /// A digest of the live facts (what figures are computed from), independent of row ids.
+    pub(crate) fn test_fact_digest(&self) -> String {
+        let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT day, grain, program_id, queue_id, channel_id, site_id, team_id, agent_id, {}
+                   FROM fact
+                  WHERE batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)
+                  ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
+                names.join(", ")
+            ))
+            .unwrap();
+        let n = 8 + names.len();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut out = String::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    out.push_str(&format!("{v:?}|"));
+                }
+                Ok(out)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        rows.join("\n")
+    }
+
     pub(crate) fn test_rollup_differences(&self) -> i64 {
         let cols = "day, grain, program_id, queue_id, channel_id, site_id";
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();

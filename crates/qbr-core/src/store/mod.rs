@@ -10,6 +10,15 @@
 //!   appears under the chosen name.
 //! - Writers take the lock up front (`BEGIN IMMEDIATE`) and wait `BUSY_TIMEOUT`; after that they
 //!   fail with [`Error::Busy`] instead of corrupting or blocking forever.
+//! - A file is untrusted input: it is read in SQLite's defensive mode with `trusted_schema` off,
+//!   and its schema must be exactly what the migrations build for its format (`schema`), or it
+//!   is refused before anything reads or writes it.
+//! - A file that cannot be written (a read-only disk or share, an immutable or read-only file)
+//!   is opened read-only, so it can still be read; every write is refused with
+//!   [`Error::ReadOnly`] naming the file and what to do.
+//! - Committed changes do not stay in the write-ahead log: every commit is followed by a
+//!   checkpoint (`wal_autocheckpoint` of one page), and closing a workspace checkpoints and
+//!   empties the log, so a copy of the `.qbr` file alone holds everything committed.
 
 mod actions;
 mod aliases;
@@ -24,6 +33,7 @@ mod overview;
 mod pack;
 pub(crate) mod query;
 mod rollup;
+mod schema;
 mod settings;
 mod targets;
 mod variants;
@@ -35,7 +45,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 
 use crate::error::{Error, Result};
 use crate::measure::Dimension;
@@ -66,6 +77,23 @@ pub const EXTENSION: &str = "qbr";
 pub struct Workspace {
     conn: Connection,
     path: PathBuf,
+    /// Why the file was opened read-only (it cannot be written), if it was.
+    read_only: Option<String>,
+}
+
+impl Drop for Workspace {
+    /// Copies what the write-ahead log holds into the file and empties the log, so that the
+    /// `.qbr` file alone is the whole workspace (SQLite does so itself only when the last
+    /// connection to the file closes). It never waits: another program reading or writing the
+    /// file leaves the rest to the next checkpoint.
+    fn drop(&mut self) {
+        if self.read_only.is_none() {
+            let _ = self.conn.busy_timeout(Duration::ZERO);
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -130,17 +158,26 @@ impl Workspace {
     ) -> Result<Workspace> {
         let format_version = migrations_list.len() as i64;
         check_header(path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        configure(&conn).map_err(|e| classify_err(path, e))?;
+        let (mut conn, read_only) = open_connection(path)?;
 
         let (app_id, version) = read_identity(&conn).map_err(|e| classify(path, e))?;
         if app_id != APPLICATION_ID {
             return Err(Error::NotAWorkspace {
                 path: path.into(),
                 reason: "it is an SQLite database made by another program".into(),
+            });
+        }
+        if version == 0
+            && !schema::read(&conn)
+                .map_err(|e| classify(path, e))?
+                .is_empty()
+        {
+            // QBR Desk writes the format before the file gets its name: a file with the mark,
+            // tables and no format was made by something else. (With no tables it is format 0,
+            // an empty workspace, and is upgraded.)
+            return Err(Error::NotAWorkspace {
+                path: path.into(),
+                reason: "it carries QBR Desk's mark and holds tables but no workspace format, so QBR Desk did not make it; the file was not changed".into(),
             });
         }
         if version > format_version {
@@ -150,7 +187,23 @@ impl Workspace {
                 supported: format_version,
             });
         }
+        if let Some(diff) = schema::differences(&conn, migrations_list, version)? {
+            return Err(Error::NotAWorkspace {
+                path: path.into(),
+                reason: format!(
+                    "its tables are not those of a workspace of format {version} ({diff}): it was changed by another program, and what it would do is unknown; the file was not changed"
+                ),
+            });
+        }
         if version < format_version {
+            if let Some(why) = &read_only {
+                return Err(Error::ReadOnly {
+                    path: path.into(),
+                    reason: format!(
+                        "its format ({version}) must be upgraded to {format_version} before this version of QBR Desk can read it, and {why}"
+                    ),
+                });
+            }
             let backup = backup_path(path, version);
             write_backup(&conn, path, &backup)?;
             migrations::migrate_with(&mut conn, version, migrations_list).map_err(|e| {
@@ -174,13 +227,22 @@ impl Workspace {
                 let _ = conn.execute_batch("VACUUM");
             }
         }
-        // Persistent in the file; a no-op when already WAL.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| classify(path, e))?;
+        if read_only.is_none() {
+            // Persistent in the file; a no-op when already WAL.
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| classify(path, e))?;
+        }
         Ok(Workspace {
             conn,
             path: path.into(),
+            read_only,
         })
+    }
+
+    /// Why the workspace was opened read-only, when it was (its file or folder cannot be
+    /// written); every write then fails with [`Error::ReadOnly`].
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -218,6 +280,12 @@ impl Workspace {
     /// enums: SQLite evaluates a CHECK like `outcome IN (…4 values…)` by building a temporary
     /// B-tree for every row written.
     pub(crate) fn write_with_foreign_keys(&mut self, checked: bool) -> Result<WriteTx<'_>> {
+        if let Some(why) = &self.read_only {
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+                reason: format!("{why}; nothing was changed: copy it to a folder you can write to and open the copy to change it"),
+            });
+        }
         self.conn.pragma_update(None, "foreign_keys", checked)?;
         self.conn
             .pragma_update(None, "ignore_check_constraints", !checked)?;
@@ -285,7 +353,16 @@ const READ_CACHE_KIB: i64 = 16 * 1024;
 pub(crate) const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // A received file is untrusted: nothing in it may change the schema behind SQLite's back,
+    // and its triggers and views may call only functions that are harmless anywhere (the
+    // schema is checked against the migrations' as well, on open).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Every commit is followed by a checkpoint, so committed changes do not wait in the
+    // write-ahead log where a copy of the `.qbr` file alone would miss them. A passive one:
+    // it never waits for a reader (what a reader still needs stays for the next one).
+    conn.pragma_update(None, "wal_autocheckpoint", 1)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // 16 MiB of page cache (the default is 2 MiB): the rollup pages a scorecard or a weekly
@@ -304,6 +381,69 @@ fn read_identity(conn: &Connection) -> rusqlite::Result<(i32, i64)> {
     Ok((app_id, version))
 }
 
+/// Opens the file read-write, or read-only when it cannot be written (a read-only disk or share,
+/// an immutable or read-only file, a folder where the write-ahead log cannot be made), with the
+/// reason. The first read happens here, so that a file SQLite cannot read in WAL mode without
+/// writing beside it is found now.
+fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
+    let flags = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let attempt = |uri: &str, flags: OpenFlags| -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(uri, flags)?;
+        configure(&conn)?;
+        read_identity(&conn)?;
+        Ok(conn)
+    };
+    let unwritable = |e: &rusqlite::Error| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+        )
+    };
+    let uri = file_uri(path);
+    match attempt(&uri, flags | OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        // SQLite opens a file it may not write read-only without saying so.
+        Ok(conn) if !conn.is_readonly(MAIN_DB).unwrap_or(true) => return Ok((conn, None)),
+        Ok(_) => {}
+        Err(e) if unwritable(&e) => {}
+        Err(e) => return Err(classify(path, e)),
+    }
+    let why = "the file or its folder cannot be written (a read-only disk or share, or a read-only or immutable file), so it was opened read-only".to_string();
+    let ro = flags | OpenFlags::SQLITE_OPEN_READ_ONLY;
+    match attempt(&format!("{uri}?mode=ro"), ro) {
+        Ok(conn) => return Ok((conn, Some(why))),
+        Err(e) if unwritable(&e) => {}
+        Err(e) => return Err(classify(path, e)),
+    }
+    // Nowhere to put the log's index: read the file as it is, which is all of it only when no
+    // write-ahead log is beside it (a closed workspace has none).
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::ReadOnly {
+            path: path.into(),
+            reason: format!(
+                "its latest changes are in {}, which cannot be read where neither file can be written; nothing was changed: copy both files to a folder you can write to and open the copy",
+                wal.display()
+            ),
+        });
+    }
+    let conn = attempt(&format!("{uri}?immutable=1"), ro).map_err(|e| classify(path, e))?;
+    Ok((conn, Some(why)))
+}
+
+/// `file:` URI of a path, every byte SQLite could read as part of the URI's syntax escaped.
+fn file_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
 /// Reads the 100-byte SQLite header so that text files, empty files and truncated copies are named
 /// for what they are, without SQLite touching them.
 fn check_header(path: &Path) -> Result<()> {
@@ -311,23 +451,25 @@ fn check_header(path: &Path) -> Result<()> {
         path: path.into(),
         reason: reason.into(),
     };
-    let mut file = match File::open(path) {
-        Ok(f) => f,
+    // Asked before opening: opening a named pipe waits for a writer, for ever.
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::NotFound { path: path.into() })
         }
         Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
     };
-    let len = file
-        .metadata()
-        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?
-        .len();
-    if len == 0 {
+    if !meta.is_file() {
+        return Err(not_workspace(
+            "it is not a regular file (a folder, a named pipe or a device)",
+        ));
+    }
+    if meta.len() == 0 {
         return Err(not_workspace("the file is empty"));
     }
-    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
-        return Err(not_workspace("it is not a regular file"));
-    }
+    let len = meta.len();
+    let mut file =
+        File::open(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     let mut header = [0u8; 100];
     let mut read = 0;
     while read < header.len() {

@@ -707,3 +707,225 @@ impl Workspace {
             .unwrap()
     }
 }
+
+/// Plants `sql` in a closed copy of a fresh workspace with another SQLite connection (as a
+/// received file would carry it) and returns the refusal of opening it; the file must be byte
+/// for byte as it was after the attempt, and no backup made.
+fn open_planted(dir: &Path, name: &str, sql: &str) -> String {
+    let path = dir.join(format!("{name}.qbr"));
+    Workspace::create(&path, &sample_settings(), now()).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(sql).unwrap();
+    }
+    let before = file_sha(&path);
+    let err = match Workspace::open(&path) {
+        Ok(_) => panic!("{name}: a file with a changed schema was opened"),
+        Err(e) => e,
+    };
+    assert!(matches!(err, Error::NotAWorkspace { .. }), "{name}: {err}");
+    assert_eq!(file_sha(&path), before, "{name}: the file was not changed");
+    assert!(
+        std::fs::read_dir(dir).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".bak")),
+        "{name}: no backup was written"
+    );
+    err.to_string()
+}
+
+#[test]
+fn a_file_whose_schema_is_not_the_formats_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    // The issue's trigger: runs on the next `cause add`, empties the targets and copies the
+    // cause's text into a table that travels back with the file.
+    let message = open_planted(
+        dir.path(),
+        "trigger",
+        "CREATE TABLE loot (t TEXT);
+         CREATE TRIGGER steal AFTER INSERT ON root_cause BEGIN
+           DELETE FROM target; INSERT INTO loot SELECT NEW.title;
+         END;",
+    );
+    for words in [
+        "trigger.qbr",
+        "format 7",
+        "trigger \"steal\"",
+        "table \"loot\"",
+        "not changed",
+    ] {
+        assert!(message.contains(words), "{words:?} in {message}");
+    }
+    // A view in place of the rollup table, doubling every figure.
+    let message = open_planted(
+        dir.path(),
+        "view",
+        "ALTER TABLE fact_rollup RENAME TO fact_rollup_real;
+         CREATE VIEW fact_rollup AS SELECT * FROM fact_rollup_real
+           UNION ALL SELECT * FROM fact_rollup_real;",
+    );
+    assert!(
+        message.contains("\"fact_rollup\" is a view where the format has a table"),
+        "{message}"
+    );
+    // One of the format's own triggers, rewritten under its own name.
+    let sql: String = {
+        let path = new_workspace(dir.path());
+        let conn = Connection::open(&path).unwrap();
+        let sql = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'fact_rollup_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        drop(conn);
+        std::fs::remove_file(&path).unwrap();
+        sql
+    };
+    let message = open_planted(
+        dir.path(),
+        "rewritten",
+        &format!(
+            "DROP TRIGGER fact_rollup_insert; {}",
+            sql.replace("BEGIN", "BEGIN DELETE FROM target;")
+        ),
+    );
+    assert!(
+        message
+            .contains("the trigger \"fact_rollup_insert\" is not defined as the format defines it"),
+        "{message}"
+    );
+    // Statistics SQLite would keep (ANALYZE) are a table the format does not have, too.
+    let message = open_planted(dir.path(), "analyzed", "ANALYZE;");
+    assert!(message.contains("sqlite_stat1"), "{message}");
+    // A message is a sentence, not a dump of SQL.
+    assert!(
+        !message.contains("CREATE") && message.len() < 400,
+        "{message}"
+    );
+}
+
+#[test]
+fn an_older_file_is_checked_against_its_own_formats_schema_before_its_upgrade() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/workspaces/format-1.qbr");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("client.qbr");
+    std::fs::copy(&fixture, &copy).unwrap();
+    {
+        let conn = Connection::open(&copy).unwrap();
+        conn.execute_batch("CREATE TRIGGER t AFTER INSERT ON fact BEGIN DELETE FROM target; END;")
+            .unwrap();
+    }
+    let before = file_sha(&copy);
+    let message = Workspace::open(&copy).unwrap_err().to_string();
+    assert!(
+        message.contains("format 1") && message.contains("trigger \"t\""),
+        "{message}"
+    );
+    assert_eq!(file_sha(&copy), before, "not upgraded, not changed");
+    assert!(!super::backup_path(&copy, 1).exists(), "no backup either");
+    // The fixture itself, as committed, has exactly format 1's schema and upgrades.
+    std::fs::copy(&fixture, &copy).unwrap();
+    assert_eq!(
+        Workspace::open(&copy).unwrap().format_version().unwrap(),
+        FORMAT_VERSION
+    );
+}
+
+#[test]
+fn a_workspace_is_read_in_defensive_mode_with_an_untrusted_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(&new_workspace(dir.path())).unwrap();
+    let trusted: i64 = ws
+        .conn
+        .pragma_query_value(None, "trusted_schema", |r| r.get(0))
+        .unwrap();
+    assert_eq!(trusted, 0, "trusted_schema is off");
+    // Defensive mode: the schema cannot be written behind SQLite's back.
+    ws.conn
+        .execute_batch("PRAGMA writable_schema = ON")
+        .unwrap();
+    let planted = ws.conn.execute(
+        "UPDATE sqlite_schema SET sql = 'CREATE TABLE x (y)' WHERE name = 'target'",
+        [],
+    );
+    assert!(
+        planted.is_err(),
+        "sqlite_schema is not writable: {planted:?}"
+    );
+}
+
+#[test]
+fn a_file_with_the_mark_tables_and_no_format_is_refused_in_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.qbr");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute_batch("CREATE TABLE fact (x); CREATE TABLE target (y);")
+            .unwrap();
+    }
+    let before = file_sha(&path);
+    let message = Workspace::open(&path).unwrap_err().to_string();
+    assert!(
+        message.contains("odd.qbr") && message.contains("no workspace format"),
+        "{message}"
+    );
+    assert!(
+        message.len() < 250 && !message.contains("CREATE"),
+        "one short sentence: {message}"
+    );
+    assert_eq!(file_sha(&path), before, "not changed");
+    assert!(
+        !super::backup_path(&path, 0).exists(),
+        "no .bak-format0 left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_the_workspace_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.qbr");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap()
+        .success());
+    // Opening a pipe waits for a writer; the refusal must come without one.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let p = pipe.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(Workspace::open(&p).map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let result = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("opening a named pipe as a workspace returns, without a writer");
+    let message = result.unwrap_err();
+    assert!(
+        message.contains("pipe.qbr") && message.contains("not a regular file"),
+        "{message}"
+    );
+    // Unblock the thread if it is still waiting (it is not, when the test passes).
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags_nonblock()
+        .open(&pipe);
+}
+
+trait NonBlock {
+    fn custom_flags_nonblock(&mut self) -> &mut Self;
+}
+
+impl NonBlock for std::fs::OpenOptions {
+    fn custom_flags_nonblock(&mut self) -> &mut Self {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK on Linux.
+        self.custom_flags(0o4000)
+    }
+}

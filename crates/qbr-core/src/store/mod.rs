@@ -200,7 +200,7 @@ impl Workspace {
                 return Err(Error::ReadOnly {
                     path: path.into(),
                     reason: format!(
-                        "its format ({version}) must be upgraded to {format_version} before this version of QBR Desk can read it, and {why}"
+                        "its format ({version}) must be upgraded to {format_version} before this version of QBR Desk can read it, and {why}; the file was not changed: copy it to a folder you can write to and open the copy"
                     ),
                 });
             }
@@ -283,7 +283,7 @@ impl Workspace {
         if let Some(why) = &self.read_only {
             return Err(Error::ReadOnly {
                 path: self.path.clone(),
-                reason: format!("{why}; nothing was changed: copy it to a folder you can write to and open the copy to change it"),
+                reason: format!("{why}; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy"),
             });
         }
         self.conn.pragma_update(None, "foreign_keys", checked)?;
@@ -407,7 +407,7 @@ fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
         Err(e) if unwritable(&e) => {}
         Err(e) => return Err(classify(path, e)),
     }
-    let why = "the file or its folder cannot be written (a read-only disk or share, or a read-only or immutable file), so it was opened read-only".to_string();
+    let why = "it was opened read-only because the file or its folder is read-only (a read-only disk or share, or a read-only or immutable file)".to_string();
     let ro = flags | OpenFlags::SQLITE_OPEN_READ_ONLY;
     match attempt(&format!("{uri}?mode=ro"), ro) {
         Ok(conn) => return Ok((conn, Some(why))),

@@ -31,7 +31,11 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_contact_blocks.sql"),
         then: Some(super::contacts::move_rows_into_blocks),
     },
+    Migration::sql(include_str!("migrations/0008_page_checksums.sql")),
 ];
+
+/// The first format whose pages carry checksums (`checksum`).
+pub(super) const CHECKSUMS_FROM: i64 = 8;
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {

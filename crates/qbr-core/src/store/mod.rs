@@ -24,6 +24,7 @@ mod actions;
 mod aliases;
 mod baseline;
 mod causes;
+mod checksum;
 mod contacts;
 mod custom_metrics;
 mod digest;
@@ -120,9 +121,18 @@ impl Workspace {
         }
         let tmp = tempfile_in(&dir, path)?;
         let result = (|| -> Result<()> {
-            let mut conn = Connection::open(&tmp)?;
-            // Before the first page is written: the size is the file's for good.
+            checksum::register()?;
+            let mut conn = Connection::open_with_flags(
+                format!("{}?vfs={}", file_uri(&tmp), checksum::VFS_NAME),
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            // Before the first page is written: the size and the checksum room are the file's
+            // for good.
             conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+            reserve_checksum_bytes(&conn)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             configure(&conn)?;
@@ -223,9 +233,19 @@ impl Workspace {
             // fails (a full disk), the upgraded file is whole and merely larger.
             let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
             let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
-            if free * 4 > pages {
+            if free * 4 > pages && version >= migrations::CHECKSUMS_FROM {
                 let _ = conn.execute_batch("VACUUM");
             }
+        }
+        // Format 8 gives every page its checksum: a VACUUM writes each page again, with the
+        // room reserved. Done after the upgrade's transaction (a VACUUM is its own); if it
+        // fails (a full disk), the file is whole and unchecked, and the next open tries again.
+        if read_only.is_none()
+            && format_version >= migrations::CHECKSUMS_FROM
+            && reserved_bytes(&conn)? != checksum::RESERVED_BYTES as i64
+        {
+            reserve_checksum_bytes(&conn)?;
+            let _ = conn.execute_batch("VACUUM");
         }
         if read_only.is_none() {
             // Persistent in the file; a no-op when already WAL.
@@ -352,6 +372,48 @@ const READ_CACHE_KIB: i64 = 16 * 1024;
 /// memory instead of being read back from the file page by page.
 pub(crate) const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
+/// The bytes the file reserves at the end of each page (8 when its pages carry checksums).
+fn reserved_bytes(conn: &Connection) -> rusqlite::Result<i64> {
+    let mut n: std::ffi::c_int = -1;
+    // SQLite answers this file control itself (a negative value asks without changing).
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
+            (&mut n as *mut std::ffi::c_int).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        ));
+    }
+    Ok(n as i64)
+}
+
+/// Asks for the checksum's room at the end of every page: in effect before the first page of a
+/// new file is written, or for the next VACUUM of an existing one.
+fn reserve_checksum_bytes(conn: &Connection) -> rusqlite::Result<()> {
+    let mut n = checksum::RESERVED_BYTES as std::ffi::c_int;
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
+            (&mut n as *mut std::ffi::c_int).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        ));
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // A received file is untrusted: nothing in it may change the schema behind SQLite's back,
     // and its triggers and views may call only functions that are harmless anywhere (the
@@ -399,7 +461,8 @@ fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
         )
     };
-    let uri = file_uri(path);
+    checksum::register().map_err(|e| classify(path, e))?;
+    let uri = format!("{}?vfs={}", file_uri(path), checksum::VFS_NAME);
     match attempt(&uri, flags | OpenFlags::SQLITE_OPEN_READ_WRITE) {
         // SQLite opens a file it may not write read-only without saying so.
         Ok(conn) if !conn.is_readonly(MAIN_DB).unwrap_or(true) => return Ok((conn, None)),
@@ -409,7 +472,7 @@ fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
     }
     let why = "it was opened read-only because the file or its folder is read-only (a read-only disk or share, or a read-only or immutable file)".to_string();
     let ro = flags | OpenFlags::SQLITE_OPEN_READ_ONLY;
-    match attempt(&format!("{uri}?mode=ro"), ro) {
+    match attempt(&format!("{uri}&mode=ro"), ro) {
         Ok(conn) => return Ok((conn, Some(why))),
         Err(e) if unwritable(&e) => {}
         Err(e) => return Err(classify(path, e)),
@@ -426,7 +489,7 @@ fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
             ),
         });
     }
-    let conn = attempt(&format!("{uri}?immutable=1"), ro).map_err(|e| classify(path, e))?;
+    let conn = attempt(&format!("{uri}&immutable=1"), ro).map_err(|e| classify(path, e))?;
     Ok((conn, Some(why)))
 }
 
@@ -490,6 +553,14 @@ fn check_header(path: &Path) -> Result<()> {
         1 => 65536u64,
         n => n as u64,
     };
+    // The room for page checksums is 8 bytes or none (formats before 8); anything else is a
+    // damaged header.
+    if header[20] != 0 && header[20] != checksum::RESERVED_BYTES {
+        return Err(not_workspace(&format!(
+            "the file is damaged (its header reserves {} bytes per page)",
+            header[20]
+        )));
+    }
     let change_counter = be32(24);
     let pages = be32(28) as u64;
     let valid_for = be32(92);
@@ -529,6 +600,10 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
             path: path.into(),
             reason: "the file or its folder is read-only, or access was denied; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy".into(),
         },
+        Some(ErrorCode::SystemIoFailure) if checksum_failed(&e) => Error::NotAWorkspace {
+            path: path.into(),
+            reason: DAMAGED.into(),
+        },
         // On a full disk a write into the WAL or its index often fails as an I/O error.
         Some(ErrorCode::SystemIoFailure) => Error::ReadOnly {
             path: path.into(),
@@ -541,6 +616,14 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
         },
         _ => Error::Sqlite(e),
     }
+}
+
+/// What a page failing its checksum means for a user.
+pub(crate) const DAMAGED: &str = "the file is damaged: a page of it does not match its checksum (a disk, copy or transfer error changed it), so no figure from it can be trusted; nothing was changed: use the copy it came from, or a backup";
+
+/// Whether SQLite stopped because a page failed its checksum (`checksum`).
+pub(crate) fn checksum_failed(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_IOERR_DATA)
 }
 
 pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {

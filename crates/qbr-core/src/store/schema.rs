@@ -138,7 +138,10 @@ mod tests {
         assert_eq!(all.len(), migrations::MIGRATIONS.len() + 1);
         assert!(all[0].is_empty(), "an empty file has no schema");
         for v in 1..all.len() {
-            assert_ne!(all[v - 1], all[v], "migration {v} changes the schema");
+            // Format 8 changes the pages (checksums), not the tables.
+            if v as i64 != migrations::CHECKSUMS_FROM {
+                assert_ne!(all[v - 1], all[v], "migration {v} changes the schema");
+            }
         }
         assert_eq!(
             all[migrations::MIGRATIONS.len()]["fact_rollup"].kind,

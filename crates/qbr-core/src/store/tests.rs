@@ -35,6 +35,21 @@ fn new_workspace(dir: &Path) -> PathBuf {
     path
 }
 
+/// A connection to a workspace file with no checks of ours, writing pages with their checksums
+/// as QBR Desk does (another program's writes would leave them stale: the file reads as damaged).
+fn raw_connection(path: &Path) -> Connection {
+    super::checksum::register().unwrap();
+    Connection::open_with_flags(
+        format!(
+            "{}?vfs={}",
+            super::file_uri(path),
+            super::checksum::VFS_NAME
+        ),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .unwrap()
+}
+
 fn expect_not_workspace(path: &Path, reason_part: &str) {
     let before = std::fs::read(path).unwrap();
     match Workspace::open(path) {
@@ -157,7 +172,7 @@ fn refuses_a_newer_format_and_leaves_it_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = new_workspace(dir.path());
     {
-        let conn = Connection::open(&path).unwrap();
+        let conn = raw_connection(&path);
         conn.pragma_update(None, "user_version", FORMAT_VERSION + 1)
             .unwrap();
         conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
@@ -715,7 +730,7 @@ fn open_planted(dir: &Path, name: &str, sql: &str) -> String {
     let path = dir.join(format!("{name}.qbr"));
     Workspace::create(&path, &sample_settings(), now()).unwrap();
     {
-        let conn = Connection::open(&path).unwrap();
+        let conn = raw_connection(&path);
         conn.execute_batch(sql).unwrap();
     }
     let before = file_sha(&path);
@@ -751,7 +766,7 @@ fn a_file_whose_schema_is_not_the_formats_is_refused_unchanged() {
     );
     for words in [
         "trigger.qbr",
-        "format 7",
+        "format 8",
         "trigger \"steal\"",
         "table \"loot\"",
         "not changed",
@@ -773,7 +788,7 @@ fn a_file_whose_schema_is_not_the_formats_is_refused_unchanged() {
     // One of the format's own triggers, rewritten under its own name.
     let sql: String = {
         let path = new_workspace(dir.path());
-        let conn = Connection::open(&path).unwrap();
+        let conn = raw_connection(&path);
         let sql = conn
             .query_row(
                 "SELECT sql FROM sqlite_schema WHERE name = 'fact_rollup_insert'",
@@ -928,4 +943,122 @@ impl NonBlock for std::fs::OpenOptions {
         // O_NONBLOCK on Linux.
         self.custom_flags(0o4000)
     }
+}
+
+/// A user copies the `.qbr` file alone while QBR Desk holds the workspace open: committed
+/// changes must be in the file itself, not waiting in the write-ahead log beside it. Another
+/// connection (the app's next command, a `qbr` reading it) keeps SQLite from checkpointing when
+/// the writer closes, so the checkpoint must come after the commit.
+#[test]
+fn a_copy_of_the_file_alone_holds_every_committed_change_while_it_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    let held = Workspace::open(&path).unwrap();
+    assert_eq!(held.settings().unwrap().client_name, "Contoso Energy");
+    let changed = Settings {
+        client_name: "Contoso Power".into(),
+        ..sample_settings()
+    };
+    for (round, name) in ["Contoso Power", "Contoso Gas"].iter().enumerate() {
+        let mut ws = Workspace::open(&path).unwrap();
+        ws.update_settings(
+            &Settings {
+                client_name: name.to_string(),
+                ..changed.clone()
+            },
+            later(),
+        )
+        .unwrap();
+        // The first round copies while the writer is still open, the second after it closed.
+        if round == 1 {
+            drop(ws);
+        }
+        let copy = dir.path().join(format!("copy{round}.qbr"));
+        std::fs::copy(&path, &copy).unwrap();
+        assert_eq!(
+            Workspace::open(&copy)
+                .unwrap()
+                .settings()
+                .unwrap()
+                .client_name,
+            *name,
+            "round {round}: the copied file alone holds the change"
+        );
+    }
+    drop(held);
+}
+
+/// Copies of a workspace with one bit flipped at seeded positions all over the file: each copy
+/// either reads exactly as the original (a bit in a part no read touches) or is refused as
+/// damaged, never different figures without an error. And another program writing the file
+/// without the checksums leaves pages that read as damaged.
+#[test]
+fn a_flipped_bit_anywhere_is_refused_as_damage_or_changes_nothing() {
+    use rand::{RngExt, SeedableRng};
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    {
+        let mut ws = Workspace::open(&path).unwrap();
+        let mut tx = ws.write().unwrap();
+        let batch = tx
+            .new_batch(&NewBatch::test("interactions", "flips.csv"))
+            .unwrap();
+        for d in 1..=60u32 {
+            let mut m = Measures::default();
+            m.set(Measure::Offered, (100 + d) as f64);
+            m.set(Measure::Handled, (90 + d % 7) as f64);
+            tx.insert_fact(
+                batch,
+                &FactKey {
+                    day: NaiveDate::from_ymd_opt(2026, 7, 1)
+                        .map(|s| s + chrono::Days::new(d as u64)),
+                    monthly: false,
+                    members: vec![(Dimension::Queue, format!("Queue {}", d % 5))],
+                },
+                &m,
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let original = std::fs::read(&path).unwrap();
+    let digest = Workspace::open(&path).unwrap().content_digest().unwrap();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(26);
+    let (mut refused, mut same) = (0, 0);
+    for i in 0..120 {
+        let mut bytes = original.clone();
+        // Past the 100-byte header, whose fields are checked on their own.
+        let at = rng.random_range(100..bytes.len());
+        bytes[at] ^= 1 << rng.random_range(0..8);
+        let copy = dir.path().join(format!("flipped{i}.qbr"));
+        std::fs::write(&copy, &bytes).unwrap();
+        match Workspace::open(&copy).and_then(|ws| ws.content_digest()) {
+            Ok(d) => {
+                assert_eq!(
+                    d, digest,
+                    "copy {i} (byte {at}): read differently without an error"
+                );
+                same += 1;
+            }
+            Err(e) => {
+                let m = e.to_string();
+                assert!(m.contains("damaged"), "copy {i} (byte {at}): {m}");
+                refused += 1;
+            }
+        }
+    }
+    eprintln!("flipped bits: {refused} refused as damaged, {same} read as the original");
+    assert!(refused > 0 && same + refused == 120);
+
+    // Another program changes a value in place without the checksums.
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute("UPDATE fact SET offered = offered * 2", [])
+            .unwrap();
+    }
+    let err = Workspace::open(&path)
+        .and_then(|ws| ws.content_digest())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("damaged") && err.contains("checksum"), "{err}");
 }

@@ -319,6 +319,18 @@ impl Workspace {
     }
 }
 
+/// A connection to a workspace file with none of [`Workspace::open`]'s checks, whose writes give
+/// pages their checksums: for tests and tools that plant content in a file as another program
+/// would, and then check that QBR Desk refuses it. Never for the app's own reading or writing.
+#[doc(hidden)]
+pub fn unchecked_connection(path: &Path) -> Result<Connection> {
+    checksum::register()?;
+    Ok(Connection::open_with_flags(
+        format!("{}?vfs={}", file_uri(path), checksum::VFS_NAME),
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI,
+    )?)
+}
+
 /// Where the copy made before upgrading `path` from format `version` goes: beside it, named
 /// `<file name>.bak-format<version>`.
 pub fn backup_path(path: &Path, version: i64) -> PathBuf {

@@ -399,11 +399,19 @@ unsafe extern "C" fn f_sector_size(file: *mut ffi::sqlite3_file) -> c_int {
     real_methods(f).xSectorSize.map_or(4096, |x| x(f.real))
 }
 
+/// SQLite reads overflow pages (the rest of a long value, such as a contact block) directly,
+/// in parts, when the VFS says it may read less than a page; such a read could not be checked.
+/// Without that capability it reads them whole, through the page cache, and each is checked.
 unsafe extern "C" fn f_device_characteristics(file: *mut ffi::sqlite3_file) -> c_int {
     let f = me(file);
-    real_methods(f)
+    let caps = real_methods(f)
         .xDeviceCharacteristics
-        .map_or(0, |x| x(f.real))
+        .map_or(0, |x| x(f.real));
+    if f.main_db {
+        caps & !ffi::SQLITE_IOCAP_SUBPAGE_READ
+    } else {
+        caps
+    }
 }
 
 unsafe extern "C" fn f_shm_map(

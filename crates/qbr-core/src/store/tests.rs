@@ -1062,3 +1062,44 @@ fn a_flipped_bit_anywhere_is_refused_as_damage_or_changes_nothing() {
         .to_string();
     assert!(err.contains("damaged") && err.contains("checksum"), "{err}");
 }
+
+/// A long value spans overflow pages, which SQLite would read directly and in parts: those
+/// pages are checked too (the VFS does not offer reads of less than a page).
+#[test]
+fn damage_in_an_overflow_page_of_a_long_value_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    // A value of 300 kB: five 64 KiB pages, four of them overflow pages.
+    let marker = "overflow-marker-";
+    let long: String = (0..20_000).map(|i| format!("{marker}{i:05}")).collect();
+    let definition = format!("{{\"note\":\"{long}\"}}");
+    {
+        let mut ws = Workspace::open(&path).unwrap();
+        ws.save_pack_template("Long", &definition, None, now())
+            .unwrap();
+    }
+    let read = |p: &Path| -> Result<String> {
+        let ws = Workspace::open(p)?;
+        Ok(ws.pack_template("Long")?.unwrap().definition)
+    };
+    assert_eq!(read(&path).unwrap(), definition);
+    let bytes = std::fs::read(&path).unwrap();
+    // A byte of the value far into it: on an overflow page, not the table's leaf page.
+    let needle = format!("{marker}15000");
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .unwrap();
+    let mut damaged = bytes.clone();
+    damaged[at + 3] ^= 0x01;
+    let copy = dir.path().join("damaged.qbr");
+    std::fs::write(&copy, &damaged).unwrap();
+    let err = match read(&copy) {
+        Ok(v) => panic!(
+            "the damaged value was read without an error ({} bytes)",
+            v.len()
+        ),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("damaged") && err.contains("checksum"), "{err}");
+}

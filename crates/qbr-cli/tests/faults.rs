@@ -259,9 +259,18 @@ fn a_workspace_on_a_read_only_disk_can_be_read_but_not_written() {
     );
     succeeding(&["imports", arg(&ws)]);
     let qbr = env!("CARGO_BIN_EXE_qbr");
+    let pdf = dir.path().join("pack.pdf");
     for args in [
         vec!["settings", arg(&ws), "--client", "Changed"],
         vec!["import", arg(&ws), &fixture("interactions_overlap_a.csv")],
+        vec![
+            "export",
+            arg(&ws),
+            "--period",
+            "2026-07",
+            "--out",
+            arg(&pdf),
+        ],
         vec![
             "cause",
             arg(&ws),
@@ -288,6 +297,7 @@ fn a_workspace_on_a_read_only_disk_can_be_read_but_not_written() {
         }
         assert!(!message.contains("database error"), "{message}");
     }
+    assert!(!pdf.exists(), "no PDF without its snapshot");
     remount("rw");
     assert_eq!(state(&ws), before, "nothing was changed");
 }

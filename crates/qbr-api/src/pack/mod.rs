@@ -410,6 +410,9 @@ pub fn export_pack(
     };
     progress(step("building", 1));
     let mut ws = Workspace::open(path)?;
+    // The snapshot is stored after the PDF is written: a workspace that cannot take it is
+    // refused before there is a PDF without its snapshot.
+    ws.check_writable()?;
     let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
     let (from, to) = facts_range(&report)?;
     let fingerprint = ws.pack_fingerprint(from, to, APP_VERSION)?;

@@ -259,6 +259,18 @@ impl Workspace {
         })
     }
 
+    /// [`Error::ReadOnly`] when the workspace was opened read-only: for an operation that would
+    /// write to it at its end (a pack export stores its snapshot) to refuse before it starts.
+    pub fn check_writable(&self) -> Result<()> {
+        match &self.read_only {
+            Some(why) => Err(Error::ReadOnly {
+                path: self.path.clone(),
+                reason: format!("{why}; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy"),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Why the workspace was opened read-only, when it was (its file or folder cannot be
     /// written); every write then fails with [`Error::ReadOnly`].
     pub fn read_only(&self) -> Option<&str> {
@@ -300,12 +312,7 @@ impl Workspace {
     /// enums: SQLite evaluates a CHECK like `outcome IN (…4 values…)` by building a temporary
     /// B-tree for every row written.
     pub(crate) fn write_with_foreign_keys(&mut self, checked: bool) -> Result<WriteTx<'_>> {
-        if let Some(why) = &self.read_only {
-            return Err(Error::ReadOnly {
-                path: self.path.clone(),
-                reason: format!("{why}; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy"),
-            });
-        }
+        self.check_writable()?;
         self.conn.pragma_update(None, "foreign_keys", checked)?;
         self.conn
             .pragma_update(None, "ignore_check_constraints", !checked)?;

@@ -503,7 +503,7 @@ fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
         return Err(Error::ReadOnly {
             path: path.into(),
             reason: format!(
-                "its latest changes are in {}, which cannot be read where neither file can be written; nothing was changed: copy both files to a folder you can write to and open the copy",
+                "its latest changes are in {}, and neither file can be written in this place, so those changes cannot be read; nothing was changed: copy both files to a folder you can write to and open the copy",
                 wal.display()
             ),
         });

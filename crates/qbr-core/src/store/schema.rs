@@ -91,10 +91,9 @@ pub(super) fn differences(
     for (name, w) in &want {
         match found.get(name) {
             None => diffs.push(format!("the {} {name:?} is missing", w.kind)),
-            Some(f) if f.kind != w.kind => diffs.push(format!(
-                "{name:?} is a {} where the format has a {}",
-                f.kind, w.kind
-            )),
+            Some(f) if f.kind != w.kind => {
+                diffs.push(format!("{name:?} is a {} instead of a {}", f.kind, w.kind))
+            }
             Some(f) if f != w => diffs.push(format!(
                 "the {} {name:?} is not defined as the format defines it",
                 w.kind

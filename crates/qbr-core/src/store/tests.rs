@@ -782,7 +782,7 @@ fn a_file_whose_schema_is_not_the_formats_is_refused_unchanged() {
            UNION ALL SELECT * FROM fact_rollup_real;",
     );
     assert!(
-        message.contains("\"fact_rollup\" is a view where the format has a table"),
+        message.contains("\"fact_rollup\" is a view instead of a table"),
         "{message}"
     );
     // One of the format's own triggers, rewritten under its own name.

@@ -27,6 +27,14 @@ const VFS_NAME_C: &CStr = c"qbr-checksum";
 /// The bytes kept at the end of every page for its checksum.
 pub(crate) const RESERVED_BYTES: u8 = 8;
 
+/// Our file control (`sqlite3_file_control`, an opcode SQLite does not use): with a non-zero
+/// `int`, every whole page written to the main file gets its checksum and no page read is
+/// checked, until it is called again with 0. For the VACUUM that gives an older file its
+/// checksums: SQLite may write pages of the new layout before page 1, whose header tells the
+/// VFS the layout (pages spilled from a full cache), and reads pages of the old layout, which
+/// have no checksums, after it.
+pub(crate) const FCNTL_REWRITING: c_int = 0x5142_5201;
+
 /// The checksum of a page's content (every byte but the last 8): two 32-bit sums over its
 /// little-endian words, each feeding the other (the scheme of SQLite's WAL frames), so that a
 /// flipped bit anywhere, or two words swapped, changes it.
@@ -61,6 +69,8 @@ struct File {
     /// or written.
     page_size: u32,
     checksummed: bool,
+    /// Set by [`FCNTL_REWRITING`].
+    rewriting: bool,
 }
 
 /// Where the system VFS's file starts inside ours (8-byte aligned).
@@ -152,6 +162,7 @@ unsafe extern "C" fn x_open(
             main_db: flags & ffi::SQLITE_OPEN_MAIN_DB != 0,
             page_size: 0,
             checksummed: false,
+            rewriting: false,
         },
     );
     let p = parent(vfs);
@@ -266,13 +277,9 @@ fn read_header(f: &mut File, header: &[u8]) {
     f.checksummed = header[20] == RESERVED_BYTES;
 }
 
-/// Whether a read or write of `amt` bytes at `offset` is one whole page of a checksummed file.
+/// Whether a read or write of `amt` bytes at `offset` is one whole page of the main file.
 fn whole_page(f: &File, amt: c_int, offset: i64) -> bool {
-    f.main_db
-        && f.checksummed
-        && f.page_size >= 512
-        && amt as u32 == f.page_size
-        && offset % f.page_size as i64 == 0
+    f.main_db && f.page_size >= 512 && amt as u32 == f.page_size && offset % f.page_size as i64 == 0
 }
 
 unsafe extern "C" fn f_close(file: *mut ffi::sqlite3_file) -> c_int {
@@ -300,7 +307,7 @@ unsafe extern "C" fn f_read(
     if offset == 0 && amt >= 100 {
         read_header(f, data);
     }
-    if whole_page(f, amt, offset) && !page_is_intact(data) {
+    if f.checksummed && !f.rewriting && whole_page(f, amt, offset) && !page_is_intact(data) {
         return ffi::SQLITE_IOERR_DATA;
     }
     rc
@@ -326,7 +333,7 @@ unsafe extern "C" fn f_write(
         if offset == 0 && amt >= 100 {
             read_header(f, data);
         }
-        if whole_page(f, amt, offset) {
+        if (f.checksummed || f.rewriting) && whole_page(f, amt, offset) {
             return PAGE.with(|page| {
                 let mut page = page.borrow_mut();
                 page.clear();
@@ -383,7 +390,7 @@ unsafe extern "C" fn f_check_reserved_lock(file: *mut ffi::sqlite3_file, out: *m
         .map_or(ffi::SQLITE_IOERR_CHECKRESERVEDLOCK, |x| x(f.real, out))
 }
 
-unsafe extern "C" fn f_file_control(
+unsafe extern "C" fn f_file_control_forward(
     file: *mut ffi::sqlite3_file,
     op: c_int,
     arg: *mut c_void,
@@ -392,6 +399,22 @@ unsafe extern "C" fn f_file_control(
     real_methods(f)
         .xFileControl
         .map_or(ffi::SQLITE_NOTFOUND, |x| x(f.real, op, arg))
+}
+
+unsafe extern "C" fn f_file_control(
+    file: *mut ffi::sqlite3_file,
+    op: c_int,
+    arg: *mut c_void,
+) -> c_int {
+    if op == FCNTL_REWRITING {
+        let f = me(file);
+        if !f.main_db || arg.is_null() {
+            return ffi::SQLITE_NOTFOUND;
+        }
+        f.rewriting = *arg.cast::<c_int>() != 0;
+        return ffi::SQLITE_OK;
+    }
+    f_file_control_forward(file, op, arg)
 }
 
 unsafe extern "C" fn f_sector_size(file: *mut ffi::sqlite3_file) -> c_int {

@@ -245,7 +245,12 @@ impl Workspace {
             && reserved_bytes(&conn)? != checksum::RESERVED_BYTES as i64
         {
             reserve_checksum_bytes(&conn)?;
-            let _ = conn.execute_batch("VACUUM");
+            rewriting(&conn, true)?;
+            let vacuumed = conn.execute_batch("VACUUM");
+            // Also after a failed VACUUM (the file as it was, no checksums): no page of it may
+            // get one.
+            rewriting(&conn, false)?;
+            let _ = vacuumed;
         }
         if read_only.is_none() {
             // Persistent in the file; a no-op when already WAL.
@@ -410,6 +415,27 @@ fn reserved_bytes(conn: &Connection) -> rusqlite::Result<i64> {
         ));
     }
     Ok(n as i64)
+}
+
+/// Tells the checksum VFS that the whole file is being written again with checksums
+/// ([`checksum::FCNTL_REWRITING`]), or that it no longer is.
+fn rewriting(conn: &Connection, on: bool) -> rusqlite::Result<()> {
+    let mut flag: std::ffi::c_int = on.into();
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            checksum::FCNTL_REWRITING,
+            (&mut flag as *mut std::ffi::c_int).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        ));
+    }
+    Ok(())
 }
 
 /// Asks for the checksum's room at the end of every page: in effect before the first page of a

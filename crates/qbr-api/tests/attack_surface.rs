@@ -281,13 +281,13 @@ fn store_sql_splices_only_names_from_closed_enums() {
         "joins",            // LEFT JOIN member_table(d) ON member_id_column(d)
         "filters",          // filter_sql: member tables and columns, values as ?N parameters
         "SNAPSHOT_COLUMNS", // const column list of pack_snapshot
-        "list",  // quoted Preset::source() names: a closed enum's constants, no user text
-        "known", // known_mask_sql: `(alias.measure IS NOT NULL) << index` over Measure::as_str
-        "cp",    // "f.program_id" or "NULL"
-        "cq",    // "f.queue_id" or "NULL"
-        "split", // ", known, cp_id, cq_id" or ""
+        "list",     // quoted Preset::source() names: a closed enum's constants, no user text
+        "known",    // known_mask_sql: `(alias.measure IS NOT NULL) << index` over Measure::as_str
+        "cp",       // "f.program_id" or "NULL"
+        "cq",       // "f.queue_id" or "NULL"
+        "split",    // ", known, cp_id, cq_id" or ""
         "group_by", // " GROUP BY g0, g1, …": positions
-        "live",  // a constant condition on import_batch (settings.rs affected_days)
+        "live",     // a constant condition on import_batch (settings.rs affected_days)
     ];
     let sql_words = [
         "SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE ", "VALUES",

@@ -127,7 +127,7 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
             let _ = write!(
                 err,
                 "\r\x1b[2K{} ({}/{}): {} {} rows",
-                p.file_name,
+                crate::term::clean(&p.file_name),
                 p.file_index + 1,
                 p.file_count,
                 p.phase.replace('_', " "),

@@ -7,8 +7,28 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Every line the CLI prints goes through [`term`]: imported text may hold terminal control
+/// sequences, which are shown escaped and never sent to the terminal. These shadow the standard
+/// macros in this crate, so that no line of text output can skip it.
+macro_rules! println {
+    () => {
+        $crate::term::out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::term::out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// See [`println!`].
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        $crate::term::err(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod format;
 mod metrics;
+mod term;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -262,7 +282,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 true
             })?;
             if terminal && saved.days_recomputed > 0 {
-                eprintln!();
+                eprintln!("");
             }
             if json {
                 print_json(&saved)
@@ -294,10 +314,10 @@ fn run(command: Command) -> Result<(), ErrorView> {
     }
 }
 
-/// Prints text as it is; a closed pipe (`qbr metrics ws | head`) is not a failure worth a message.
+/// Prints text, control characters escaped ([`term::clean`]); a closed pipe
+/// (`qbr metrics ws | head`) is not a failure worth a message.
 fn print_text(text: &str) -> Result<(), ErrorView> {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
+    term::out(text);
     Ok(())
 }
 

@@ -457,7 +457,7 @@ fn intern(text: &str) -> Arc<str> {
         if names.len() >= MAX_NAMES {
             names.clear();
         }
-        let name: Arc<str> = Arc::from(text);
+        let name: Arc<str> = Arc::from(value::without_bidi_controls(text).as_ref());
         names.insert(Arc::clone(&name));
         name
     })

@@ -248,7 +248,7 @@ fn waiting_for_a_fingerprint_stops_at_a_cancel() {
     };
 
     // Cancelled while the file is still being read: the wait ends at once.
-    let mut f = Fingerprinting::start(&pipe, "export.csv");
+    let mut f = Fingerprinting::start(&pipe, "export.csv", u64::MAX);
     let err = f.wait(&AtomicBool::new(true)).unwrap_err();
     assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
     // Opening the pipe for writing lets the hashing thread's open return, so that it can stop.
@@ -258,7 +258,7 @@ fn waiting_for_a_fingerprint_stops_at_a_cancel() {
     let _ = writer.join().unwrap();
 
     // Not cancelled: the wait lasts until the last byte and gives the file's SHA-256.
-    let mut f = Fingerprinting::start(&pipe, "export.csv");
+    let mut f = Fingerprinting::start(&pipe, "export.csv", u64::MAX);
     let writer = feed(b"a,b\n1,2\n");
     let sha = f.wait(&AtomicBool::new(false)).unwrap();
     writer.join().unwrap().unwrap();
@@ -2270,4 +2270,146 @@ mod thresholds_property {
             }
         }
     }
+}
+
+/// Exports joined with `cat` carry a byte-order mark at the start of each part: the contact that
+/// both parts hold is one contact, not two.
+#[test]
+fn a_contact_after_a_byte_order_mark_inside_the_file_counts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let header = "contact_id,started_at,channel,queue,agent,outcome,wait_s,talk_s,hold_s,wrap_s\n";
+    let a = "C1,2026-07-01T13:00:00Z,voice,Billing,Ann,handled,12,300,20,60\n";
+    let b = "C2,2026-07-01T14:00:00Z,voice,Billing,Ann,handled,25,200,0,40\n";
+    // Part two repeats C1 (an overlapping export) behind its own mark, without a header.
+    let joined = format!("\u{feff}{header}{a}{b}\u{feff}{a}");
+    let p = dir.path().join("joined.csv");
+    std::fs::write(&p, joined).unwrap();
+    let r = import_file(&mut ws, &p).unwrap();
+    assert_eq!(
+        (r.rows_read, r.rows_taken, r.rows_duplicate, r.rows_refused),
+        (3, 2, 1, 0),
+        "the third row is C1 again: {:?}",
+        r.refusals
+    );
+    let t = ws.test_fact_totals();
+    expect(&t, &[(Measure::Offered, 2.0, "C1 and C2, once each")]);
+}
+
+/// Bidirectional controls in an imported name (here agent "\u{202e}nimda", which a screen shows
+/// as "admin") are left out of the stored name, whatever the kind of file.
+#[test]
+fn bidirectional_controls_are_left_out_of_imported_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let p = dir.path().join("bidi.csv");
+    std::fs::write(
+        &p,
+        "contact_id,started_at,channel,queue,agent,outcome,wait_s,talk_s,hold_s,wrap_s\n\
+         C1,2026-07-01T13:00:00Z,voice,Bill\u{2066}ing\u{2069},\u{202e}nimda,handled,12,300,20,60\n",
+    )
+    .unwrap();
+    import_file(&mut ws, &p).unwrap();
+    let p = dir.path().join("bidi_intervals.csv");
+    std::fs::write(
+        &p,
+        "interval_start,queue,offered,handled,abandoned\n2026-07-02,\u{202d}Sales\u{202c},10,9,1\n",
+    )
+    .unwrap();
+    import_file(&mut ws, &p).unwrap();
+    let names = |table: &str| {
+        ws.test_text(
+            &format!(
+                "SELECT group_concat(name, '|') FROM (SELECT name FROM {table} ORDER BY name)"
+            ),
+            [],
+        )
+        .unwrap_or_default()
+    };
+    assert_eq!(names("agent"), "nimda", "the override is gone");
+    assert_eq!(
+        names("queue"),
+        "Billing|Sales",
+        "isolates and embeddings are gone, from both kinds of file"
+    );
+}
+
+/// Rows `from..to` of a generated interactions export, a week of days.
+fn generated_rows(from: usize, to: usize) -> String {
+    (from..to)
+        .map(|i| {
+            format!(
+                "G{i},2026-07-0{}T{:02}:{:02}:00Z,voice,Billing,Ann,handled,{},200,0,30\n",
+                1 + i % 7,
+                i / 60 % 24,
+                i % 60,
+                i % 50
+            )
+        })
+        .collect()
+}
+
+const GENERATED_HEADER: &str =
+    "contact_id,started_at,channel,queue,agent,outcome,wait_s,talk_s,hold_s,wrap_s\n";
+
+/// Imports `p` while appending `extra` rows to it when the import reports `phase`; returns the
+/// refusal.
+fn import_while_it_grows(ws: &mut Workspace, p: &Path, phase: Phase, extra: usize) -> String {
+    let mut grown = false;
+    let never = AtomicBool::new(false);
+    let result = run(
+        ws,
+        p,
+        &ImportOptions::default(),
+        &mut |progress: Progress| {
+            // The exporting program is still writing.
+            if progress.phase == phase && !grown {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
+                f.write_all(generated_rows(5000, 5000 + extra).as_bytes())
+                    .unwrap();
+                grown = true;
+            }
+        },
+        &never,
+        now(),
+    );
+    assert!(grown, "the file grew during the import");
+    result.unwrap_err().to_string()
+}
+
+/// A file that grows while it is imported (an export still being written) is refused, whether
+/// its fingerprint is taken at the end or awaited before writing, and nothing is written; the
+/// finished file imports with the fingerprint of exactly its bytes.
+#[test]
+fn a_file_that_grows_while_it_is_imported_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    let p = dir.path().join("growing.csv");
+    let start = format!("{GENERATED_HEADER}{}", generated_rows(0, 2500));
+
+    // No earlier file has its size: fingerprinted beside the rows, taken at the end.
+    std::fs::write(&p, &start).unwrap();
+    let before = ws.test_dump(&[]);
+    let err = import_while_it_grows(&mut ws, &p, Phase::Reading, 100);
+    assert!(
+        err.contains("growing.csv") && err.contains("changed while it was being imported"),
+        "{err}"
+    );
+    assert_eq!(ws.test_dump(&[]), before, "nothing was written");
+
+    // An earlier import of the same size: the fingerprint is awaited before writing.
+    let same_size = dir.path().join("same_size.csv");
+    std::fs::write(&same_size, start.replace('G', "H")).unwrap();
+    import_file(&mut ws, &same_size).unwrap();
+    std::fs::write(&p, &start).unwrap();
+    let before = ws.test_dump(&[]);
+    let err = import_while_it_grows(&mut ws, &p, Phase::Fingerprint, 7);
+    assert!(err.contains("changed while it was being imported"), "{err}");
+    assert_eq!(ws.test_dump(&[]), before, "nothing was written");
+
+    // Finished, the file imports, fingerprinted over exactly its bytes.
+    let report = import_file(&mut ws, &p).unwrap();
+    assert_eq!(report.sha256, sha256_hex(&std::fs::read(&p).unwrap()));
+    assert_eq!(report.rows_read, 2507);
 }

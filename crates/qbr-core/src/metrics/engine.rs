@@ -769,6 +769,7 @@ impl Workspace {
             filters,
             split: TimeSplit::Month,
             measures,
+            by_queue: true,
         };
         let (facts, resolution) = self.cells(&scope, resolution_days)?;
         let mut groups = Groups::new();
@@ -849,6 +850,7 @@ impl Workspace {
                 filters: &req.filters,
                 split: TimeSplit::Month,
                 measures: &[],
+                by_queue: false,
             })?
             .into_iter()
             .filter(|(_, n)| *n > 0.0)

@@ -191,6 +191,7 @@ impl Workspace {
             filters: &req.filters,
             split,
             measures: &measures,
+            by_queue: false,
         };
         let (facts, resolution) = self.cells(&scope, resolution_days)?;
         let span = self.data_span()?;

@@ -42,6 +42,10 @@ pub(crate) struct FactScope<'a> {
     /// The measures to sum; the others come back unmeasured (`None`). Summing only what the
     /// metrics asked for read is most of the cost of a query over many rows.
     pub measures: &'a [Measure],
+    /// Split flow cells by queue too, so that coverage can name the queues that lack a
+    /// measure (scorecards). Series, which name nothing, split by program only: a day × queue
+    /// split multiplied their cells tenfold.
+    pub by_queue: bool,
 }
 
 /// One group × time slot × grain of summed measures.
@@ -254,8 +258,12 @@ impl Workspace {
             (
                 crate::measure::known_mask_sql("f.", measures),
                 "f.program_id",
-                "f.queue_id",
-                ", known, cp_id, cq_id",
+                if scope.by_queue { "f.queue_id" } else { "NULL" },
+                if scope.by_queue {
+                    ", known, cp_id, cq_id"
+                } else {
+                    ", known, cp_id"
+                },
             )
         } else {
             ("0".to_string(), "NULL", "NULL", "")
@@ -597,6 +605,7 @@ mod tests {
                 filters: &[],
                 split: TimeSplit::Month,
                 measures: Measure::ALL,
+                by_queue: true,
             })
             .unwrap();
         // Flows and stocks come from queries of their own: the flow query's cell of the
@@ -669,6 +678,7 @@ mod tests {
                 filters: &filters,
                 split: TimeSplit::Day,
                 measures: Measure::ALL,
+                by_queue: true,
             })
             .unwrap();
         let total: f64 = cells
@@ -722,6 +732,7 @@ mod tests {
                     filters: &[],
                     split: TimeSplit::Month,
                     measures: Measure::ALL,
+                    by_queue: true,
                 },
                 7,
             )

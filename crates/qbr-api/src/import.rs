@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, NaiveDate, Utc};
 use qbr_core::import::value::DurationUnit;
 use qbr_core::import::{
-    self, ColumnMapping, DateOrder, Detection, Format, ImportError, ImportOptions, ImportReport,
-    Kind, Mapping, MappingTemplate, OrderVerdict, Phase, Preset, Progress, Refusal,
+    self, ColumnMapping, DateOrder, Detection, Format, HeadlineFigure, ImportError, ImportOptions,
+    ImportReport, Kind, Mapping, MappingTemplate, OrderVerdict, Phase, Preset, Progress, Reading,
+    Refusal,
 };
 use qbr_core::settings::parse_timezone;
 use qbr_core::{Error, Workspace};
@@ -103,13 +104,13 @@ fn detection_view(d: Detection) -> DetectionView {
             .columns
             .into_iter()
             .map(|c| MappedColumnView {
-                field: c.field,
-                header: c.header,
-                unit: c.unit.map(|u| u.as_str().into()),
                 // Two decimals: an f32 0.8 should not reach the UI as 0.800000011920929.
                 confidence: (f64::from(c.confidence) * 100.0).round() / 100.0,
+                ..column_view(&c)
             })
             .collect(),
+        readings: d.readings.iter().map(reading_view).collect(),
+        encoding: d.encoding,
         unmapped: d.unmapped,
         preview: d.preview,
         date_order: match d.date_order {
@@ -166,6 +167,11 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
                 header: c.header.clone(),
                 unit: c.unit.as_deref().and_then(DurationUnit::parse),
                 confidence: 1.0,
+                values: c
+                    .values
+                    .iter()
+                    .map(|v| (v.value.clone(), v.means.clone()))
+                    .collect(),
             })
             .collect(),
     });
@@ -225,6 +231,8 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
         ces_column: chosen_question(&req.ces_column),
         // Read from the workspace by the import itself.
         program_aliases: Default::default(),
+        dry_run: req.dry_run,
+        variants: None,
     })
 }
 
@@ -266,7 +274,7 @@ pub fn import_files(
         match result {
             Ok(report) => {
                 let mut view = report_view(report);
-                if index == 0 {
+                if index == 0 && !req.dry_run {
                     if let Some(name) = req.save_mapping_as.as_deref().map(str::trim) {
                         if !name.is_empty() {
                             save_used_mapping(&mut ws, file, name, &opts, &view.kind, now)?;
@@ -342,6 +350,38 @@ fn column_view(c: &ColumnMapping) -> MappedColumnView {
         header: c.header.clone(),
         unit: c.unit.map(|u| u.as_str().to_string()),
         confidence: c.confidence as f64,
+        values: c
+            .values
+            .iter()
+            .map(|(value, means)| ValueMeaningView {
+                value: value.clone(),
+                means: means.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn reading_view(r: &Reading) -> ReadingView {
+    ReadingView {
+        topic: r.topic.as_str().into(),
+        columns: r.columns.clone(),
+        text: r.text.clone(),
+        inferred: r.inferred,
+    }
+}
+
+fn headline_view(h: HeadlineFigure) -> HeadlineFigureView {
+    HeadlineFigureView {
+        metric_id: h.metric_id,
+        name: h.name,
+        unit: h.unit.as_str().into(),
+        value: h.value.value,
+        numerator: h.value.numerator,
+        denominator: h.value.denominator,
+        n: h.value.n,
+        flags: h.value.flags.iter().map(|f| f.as_str().into()).collect(),
+        notes: h.value.flags.iter().map(|f| f.words().into()).collect(),
+        reason: h.value.reason,
     }
 }
 
@@ -391,6 +431,17 @@ fn report_view(r: ImportReport) -> ImportReportView {
         last_day: day(r.last_day),
         notes: r.notes,
         refusals: r.refusals.into_iter().map(refusal_view).collect(),
+        readings: r.readings.iter().map(reading_view).collect(),
+        headline: r.headline.into_iter().map(headline_view).collect(),
+        flags: r
+            .flags
+            .into_iter()
+            .map(|f| PlausibilityView {
+                code: f.code,
+                message: f.message,
+            })
+            .collect(),
+        dry_run: r.dry_run,
     }
 }
 

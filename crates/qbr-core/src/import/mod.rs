@@ -16,6 +16,7 @@ mod error;
 pub mod mapping;
 mod pipeline;
 pub mod read;
+mod readings;
 mod record;
 pub mod rollup;
 pub mod sink;
@@ -33,6 +34,7 @@ use sha2::{Digest, Sha256};
 pub use error::ImportError;
 pub use mapping::{ColumnMapping, FieldType, Kind, Mapping, Preset};
 pub use read::Format;
+pub use readings::{HeadlineFigure, Plausibility, Reading, ReadingTopic};
 pub use rollup::{DayKey, Facts, Interaction, Outcome};
 pub use sink::{Counts, Finished, MemorySink, NewContact, Sink, Taken};
 pub use value::{DateOrder, DurationUnit, OrderVerdict};
@@ -106,6 +108,12 @@ pub struct Detection {
     pub template: Option<String>,
     /// Survey questions the file does not make clear (Qualtrics): the user must choose.
     pub questions: Vec<QuestionChoice>,
+    /// How the figures' foundations would be read (contact key, handled or abandoned, wait,
+    /// handle time), each saying whether a preset or the user named it or it was inferred.
+    pub readings: Vec<Reading>,
+    /// The text encoding a delimited file was decoded from, when it had to be detected
+    /// (neither UTF-8 nor UTF-16): `Shift_JIS`, `windows-1252`…
+    pub encoding: Option<String>,
 }
 
 /// A rating (CSAT or CES) that more than one question of a survey export could be.
@@ -137,6 +145,10 @@ pub struct ImportOptions {
     pub ces_column: Option<String>,
     /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
     pub program_aliases: ProgramAliases,
+    /// Read and check the file, work out its figures, then roll everything back.
+    pub dry_run: bool,
+    /// The metric definitions the headline figures use; `run` reads the workspace's.
+    pub variants: Option<crate::metrics::MetricVariants>,
 }
 
 /// Saved mappings that give a row its program: a row whose program column names a campaign takes
@@ -214,6 +226,15 @@ pub struct ImportReport {
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     pub notes: Vec<String>,
+    /// How the file was read where it decides the figures.
+    pub readings: Vec<Reading>,
+    /// What the file itself brought, for its own span: offered, handled, abandonment, ASA, AHT,
+    /// service level, FCR and CSAT, so that a wrong reading shows at once.
+    pub headline: Vec<HeadlineFigure>,
+    /// What looks implausible in those figures; the app asks before committing when any is set.
+    pub flags: Vec<Plausibility>,
+    /// A dry run: everything was read and checked, and nothing was kept.
+    pub dry_run: bool,
 }
 
 /// A column mapping the user saved under a name, reused for next quarter's file.
@@ -268,7 +289,24 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         .filter(|h| !mapping.columns.iter().any(|c| &c.header == *h))
         .cloned()
         .collect();
+    let source = match (template, preset) {
+        (Some(_), _) => readings::Source::User,
+        (None, Some(p)) => readings::Source::Preset(p),
+        (None, None) => readings::Source::Guessed,
+    };
+    let readings = kind
+        .map(|k| {
+            readings::readings(
+                k,
+                source,
+                &mapping,
+                preset.is_some_and(Preset::every_contact_handled),
+            )
+        })
+        .unwrap_or_default();
     Ok(Detection {
+        readings,
+        encoding: table.encoding.clone(),
         file_name: label,
         format,
         sheet: table.sheet.clone(),
@@ -316,6 +354,7 @@ fn qualtrics_mapping(table: &Table, opts: &ImportOptions) -> Mapping {
                 header: header.into(),
                 unit: None,
                 confidence,
+                values: Vec::new(),
             });
         }
     };
@@ -472,6 +511,9 @@ pub fn run(
     if opts.program_aliases.is_empty() {
         opts.program_aliases = ProgramAliases::new(&ws.program_aliases()?);
     }
+    if opts.variants.is_none() {
+        opts.variants = Some(ws.metric_variants()?);
+    }
     // A saved mapping whose columns are all in the file reads it, as it did last quarter.
     if opts.mapping.is_none() && opts.preset.is_none() {
         let templates = ws.mapping_templates()?;
@@ -497,6 +539,14 @@ pub fn run(
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled {
             file: report.file_name,
+        });
+    }
+    if opts.dry_run {
+        // Dropping the sink rolls its transaction back: nothing of the file is kept.
+        drop(sink);
+        return Ok(ImportReport {
+            batch_id: None,
+            ..report
         });
     }
     sink.commit()
@@ -546,11 +596,21 @@ pub fn run_into(
             .map(|s| format!("sheet {s:?}"))
             .unwrap_or_else(|| "the file".into());
         let Some(kind) = kind else {
-            first_problem.get_or_insert_with(|| {
-                format!(
+            let counts = match_columns(Kind::Intervals, &table.header);
+            let named: Vec<&str> = ["offered", "handled", "abandoned"]
+                .iter()
+                .filter_map(|f| counts.get(f).map(|c| c.header.as_str()))
+                .collect();
+            first_problem.get_or_insert_with(|| match named.is_empty() {
+                false => format!(
+                    "{where_} has contact counts ({}) but no date or interval column, so its rows cannot be placed in time (headers: {}); export it with the date of each row",
+                    named.join(", "),
+                    headers_text(&table.header)
+                ),
+                true => format!(
                     "no column of {where_} matches a known field (headers: {}); map the columns by hand",
                     headers_text(&table.header)
-                )
+                ),
             });
             continue;
         };
@@ -592,6 +652,19 @@ pub fn run_into(
     for (table, _, _, mapping) in &plans {
         check_averages(&label, kind, mapping)?;
         check_duplicate_columns(&label, &table.header, mapping)?;
+        readings::check_flag_headings(&label, mapping)?;
+    }
+    let source = match (&opts.mapping, preset) {
+        (Some(_), _) => readings::Source::User,
+        (None, Some(p)) => readings::Source::Preset(p),
+        (None, None) => readings::Source::Guessed,
+    };
+    let every_contact_handled = preset.is_some_and(Preset::every_contact_handled);
+    let file_readings = readings::readings(kind, source, &plans[0].3, every_contact_handled);
+    if let Some(encoding) = &plans[0].0.encoding {
+        notes.push(format!(
+            "the text is not UTF-8: it was read as {encoding}, the encoding its bytes show"
+        ));
     }
     if let Some(note) = threshold_note(kind, &plans[0].3, settings) {
         notes.push(note);
@@ -621,6 +694,10 @@ pub fn run_into(
                 notes: vec![format!(
                     "this exact file was imported before (import {batch}); nothing was changed"
                 )],
+                readings: file_readings,
+                headline: Vec::new(),
+                flags: Vec::new(),
+                dry_run: opts.dry_run,
             });
         }
         sha256 = Some(sha);
@@ -687,6 +764,8 @@ pub fn run_into(
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
         aliases: opts.program_aliases.clone(),
+        every_contact_handled,
+        zero_ratings: Default::default(),
     };
     let mut counts = Counts::default();
     let mut counts_linked = 0u64;
@@ -836,6 +915,28 @@ pub fn run_into(
         }
     };
     let finished = sink.finish(&counts, now)?;
+    let variants = opts.variants.unwrap_or_default();
+    let headline = match sink.batch_measures()? {
+        Some(sums) => readings::headline(&sums, &variants),
+        None => Vec::new(),
+    };
+    let flags = readings::plausibility(
+        &headline,
+        &readings::Spread {
+            kind,
+            counts,
+            first_day: finished.first_day,
+            last_day: finished.last_day,
+            today: now.with_timezone(&settings.timezone).date_naive(),
+            redelivers: preset == Some(Preset::AmazonConnectContacts),
+        },
+    );
+    let zero_ratings = ctx.zero_ratings.load(Ordering::Relaxed);
+    if zero_ratings > 0 {
+        notes.push(format!(
+            "{zero_ratings} ratings of 0 on a scale that starts at 1 were read as no rating"
+        ));
+    }
 
     if counts_linked > 0 {
         notes.push(format!(
@@ -863,6 +964,10 @@ pub fn run_into(
         first_day: finished.first_day,
         last_day: finished.last_day,
         notes,
+        readings: file_readings,
+        headline,
+        flags,
+        dry_run: opts.dry_run,
     })
 }
 
@@ -1126,5 +1231,7 @@ fn date_order(
     }
 }
 
+#[cfg(test)]
+mod real_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! Readers: a file on disk to tables of text cells (a header and rows), whatever its format.
 //! Delimited text streams record by record through the `csv` crate after decoding (UTF-8 with or
-//! without BOM, UTF-16 with BOM, Windows-1252 otherwise); spreadsheets come sheet by sheet through
+//! without BOM, UTF-16 with BOM or by its NULs, otherwise the encoding `chardetng` (Firefox's
+//! detector) finds in the first 64 KB, decoded streaming by `encoding_rs_io`); spreadsheets come sheet by sheet through
 //! `calamine` after a size check of the zip (declared sizes, then actual inflated bytes); JSON arrays, JSON Lines and concatenated objects come
 //! through `serde_json`, nested objects flattened to dotted names (`Queue.Duration`).
 //!
@@ -13,7 +14,7 @@ use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader};
-use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::error::ImportError;
 use super::mapping::{detect_preset, normalise, Kind};
@@ -164,6 +165,9 @@ pub struct Table {
     /// Extra header rows under the names (Qualtrics' question text), kept for mapping.
     pub header_notes: Vec<Vec<String>>,
     pub rows: Rows,
+    /// The encoding delimited text was decoded from when it is not UTF-8 (`Shift_JIS`,
+    /// `UTF-16LE`, `windows-1252`…), for the report to say.
+    pub encoding: Option<String>,
 }
 
 impl std::fmt::Debug for Table {
@@ -259,49 +263,10 @@ pub fn open_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
 // ---------------------------------------------------------------------------------------------
 // Delimited text
 
-/// Decodes a byte stream to UTF-8 as it is read, so that a large UTF-16 or Windows-1252 file
-/// never has to be converted whole.
-struct Utf8Reader<R> {
-    inner: R,
-    decoder: Option<Decoder>,
-    input: Vec<u8>,
-    output: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl<R: Read> Read for Utf8Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let Some(decoder) = self.decoder.as_mut() else {
-            return self.inner.read(buf);
-        };
-        while self.pos >= self.output.len() {
-            if self.done {
-                return Ok(0);
-            }
-            let n = self.inner.read(&mut self.input)?;
-            let last = n == 0;
-            let cap = decoder
-                .max_utf8_buffer_length(n)
-                .unwrap_or(n * 3 + 16)
-                .max(16);
-            self.output.resize(cap, 0);
-            let (_, _, written, _) =
-                decoder.decode_to_utf8(&self.input[..n], &mut self.output, last);
-            self.output.truncate(written);
-            self.pos = 0;
-            self.done = last;
-        }
-        let k = buf.len().min(self.output.len() - self.pos);
-        buf[..k].copy_from_slice(&self.output[self.pos..self.pos + k]);
-        self.pos += k;
-        Ok(k)
-    }
-}
-
 /// The encoding of a text file: a BOM says so; otherwise valid UTF-8 is UTF-8, text with NULs
-/// in every other byte is BOM-less UTF-16, and anything else is taken as Windows-1252.
-fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
+/// in every other byte is BOM-less UTF-16, and anything else is what `chardetng` finds in the
+/// sample (Shift_JIS, GBK, windows-1252…). `complete` says the sample is the whole file.
+fn sniff_encoding(sample: &[u8], complete: bool) -> (&'static Encoding, usize) {
     if let Some((enc, bom)) = Encoding::for_bom(sample) {
         return (enc, bom);
     }
@@ -325,7 +290,11 @@ fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
         Ok(_) => (UTF_8, 0),
         // A multi-byte character cut by the end of the sample is still UTF-8.
         Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => (UTF_8, 0),
-        Err(_) => (WINDOWS_1252, 0),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(sample, complete);
+            (detector.guess(None, false), 0)
+        }
     }
 }
 
@@ -364,7 +333,10 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// A buffered peek at the start of a text file: its encoding and delimiter.
-fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
+/// A text file decoded to UTF-8, its delimiter, and the encoding it was decoded from when not UTF-8.
+type OpenText = (Box<dyn Read + Send>, u8, Option<String>);
+
+fn open_text(path: &Path) -> Result<OpenText, ImportError> {
     let label = file_label(path);
     let (mut file, _) = open_file(path)?;
     let mut sample = vec![0u8; 64 * 1024];
@@ -377,8 +349,9 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
             "the file is UTF-32 text, which no export uses; save it as UTF-8, UTF-16 or Windows-1252 text and import it again",
         ));
     }
-    let (encoding, bom) = sniff_encoding(&sample);
-    if encoding == UTF_8 || encoding == WINDOWS_1252 {
+    let complete = sample.len() < 64 * 1024;
+    let (encoding, bom) = sniff_encoding(&sample, complete);
+    if encoding != UTF_16LE && encoding != UTF_16BE {
         if let Some(at) = sample.iter().position(|&b| b == 0) {
             let line = sample[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(ImportError::unreadable(
@@ -401,21 +374,21 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
     let reader: Box<dyn Read + Send> = if encoding == UTF_8 {
         Box::new(rest)
     } else {
-        Box::new(Utf8Reader {
-            inner: rest,
-            decoder: Some(encoding.new_decoder_without_bom_handling()),
-            input: vec![0u8; 64 * 1024],
-            output: Vec::new(),
-            pos: 0,
-            done: false,
-        })
+        // Decoded as it is read, so that a large file is never converted whole.
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_override(false)
+                .build(rest),
+        )
     };
-    Ok((reader, delimiter))
+    let used = (encoding != UTF_8).then(|| encoding.name().to_string());
+    Ok((reader, delimiter, used))
 }
 
 fn open_delimited(path: &Path) -> Result<Table, ImportError> {
     let label = file_label(path);
-    let (reader, delimiter) = open_text(path)?;
+    let (reader, delimiter, encoding) = open_text(path)?;
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -483,7 +456,9 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
             (other, _) => Some(other),
         }
     });
-    table_from(&label, None, lead, Box::new(rest))
+    let mut table = table_from(&label, None, lead, Box::new(rest))?;
+    table.encoding = encoding;
+    Ok(table)
 }
 
 fn check_width(label: &str, line: u64, width: usize) -> Result<(), ImportError> {
@@ -653,6 +628,7 @@ fn table_from(
         header,
         header_notes,
         rows,
+        encoding: None,
     })
 }
 
@@ -841,7 +817,9 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::DateTime(d) if d.is_duration() => {
+        // A duration cell, or a time cell with no date part (`h:mm:ss` formats of a fraction of
+        // a day): a clock time, which reads as a duration or as a time of day.
+        Data::DateTime(d) if d.is_duration() || (0.0..1.0).contains(&d.as_f64()) => {
             let secs = (d.as_f64() * 86_400.0).round() as i64;
             format!(
                 "{:02}:{:02}:{:02}",
@@ -1095,6 +1073,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         rows: checked(&label, &header, Box::new(rows)),
         header,
         header_notes: Vec::new(),
+        encoding: None,
     })
 }
 
@@ -1140,7 +1119,7 @@ mod tests {
         le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
-        let (cp1252, _, _) = WINDOWS_1252.encode(text);
+        let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(text);
         for (name, bytes) in [
             ("utf8.csv", text.as_bytes().to_vec()),
             ("utf8bom.csv", bom8),

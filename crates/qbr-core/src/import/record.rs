@@ -73,6 +73,9 @@ fields! {
     Ces = "ces",
     AnsweredAt = "answered_at",
     AbandonedFlag = "abandoned_flag",
+    AnsweredFlag = "answered_flag",
+    StartedTime = "started_time",
+    TransferredAt = "transferred_at",
     NonAcd = "non_acd",
     UpdatedAt = "updated_at",
     IntervalStart = "interval_start",
@@ -88,6 +91,7 @@ fields! {
     AvgTalk = "avg_talk",
     AvgHold = "avg_hold",
     AvgWrap = "avg_wrap",
+    ServiceLevelPct = "service_level_pct",
     RespondedAt = "responded_at",
     EvaluatedAt = "evaluated_at",
     Score = "score",
@@ -116,6 +120,8 @@ pub(crate) struct Col {
     pub index: usize,
     pub header: String,
     pub unit: Option<DurationUnit>,
+    /// The mapping's value translation (file's word → meaning).
+    pub values: Vec<(String, String)>,
 }
 
 /// The mapping resolved against one table's header.
@@ -147,6 +153,7 @@ impl Columns {
                             index,
                             header: header[index].clone(),
                             unit: c.unit,
+                            values: c.values.clone(),
                         });
                     }
                 }
@@ -177,6 +184,10 @@ pub(crate) struct RecordContext {
     pub program: Option<String>,
     /// Saved queue- and campaign-to-program mappings.
     pub aliases: super::ProgramAliases,
+    /// Every contact is handled (ticket exports: a ticket is never abandoned).
+    pub every_contact_handled: bool,
+    /// Ratings of 0 on a 1-based scale, read as "no rating" (unanswered calls in some exports).
+    pub zero_ratings: std::sync::atomic::AtomicU64,
 }
 
 /// What one row yields.
@@ -201,9 +212,21 @@ struct Cells<'a> {
 }
 
 impl<'a> Cells<'a> {
+    /// The cell of `field`, through the column's value translation when it names the value.
     fn raw(&self, field: Field) -> Option<&'a str> {
         let col = self.cols.get(field)?;
-        Some(self.row.cells.get(col.index).unwrap_or(""))
+        let cell = self.row.cells.get(col.index).unwrap_or("");
+        if !col.values.is_empty() {
+            let t = cell.trim();
+            if let Some((_, to)) = col
+                .values
+                .iter()
+                .find(|(from, _)| from.trim().eq_ignore_ascii_case(t))
+            {
+                return Some(to.as_str());
+            }
+        }
+        Some(cell)
     }
 
     fn refuse(&mut self, field: Field, value: &str, expected: impl Into<String>) {
@@ -269,6 +292,24 @@ impl<'a> Cells<'a> {
         self.check(field, parsed)
     }
 
+    /// A date in one column and its time of day in another, in the source's zone.
+    fn date_and_time(&mut self, date: Field, time: Field) -> Option<DateTime<Utc>> {
+        let raw = self.raw(date)?;
+        let as_written = TimeContext {
+            zone: Tz::UTC,
+            ..self.ctx.time
+        };
+        let day = value::parse_timestamp(raw, &as_written).map(|d| d.map(|d| d.date_naive()));
+        let day = self.check(date, day)?;
+        let raw_time = self.raw(time)?;
+        let secs = value::parse_time_of_day(raw_time);
+        let secs = self.check(time, secs)?;
+        let naive = day.and_time(chrono::NaiveTime::MIN)
+            + chrono::TimeDelta::milliseconds((secs * 1000.0).round() as i64);
+        let at = value::localise(naive, self.ctx.time.zone).map(Some);
+        self.check(time, at)
+    }
+
     /// A calendar day: a bare date is that day as written; a date and time is converted to the
     /// workspace zone first.
     fn day(&mut self, field: Field) -> Option<NaiveDate> {
@@ -301,11 +342,18 @@ impl<'a> Cells<'a> {
         self.check(field, parsed)
     }
 
-    /// A whole-number score within `lo..=hi`.
+    /// A whole-number score within `lo..=hi`. A 0 on a scale that starts at 1 is "no rating"
+    /// (some exports write 0 for calls that were never rated), counted for the report's note.
     fn score(&mut self, field: Field, lo: i64, hi: i64, what: &str) -> Option<i64> {
         let raw = self.raw(field)?;
         match value::parse_number(raw) {
             Ok(None) => None,
+            Ok(Some(v)) if v == 0.0 && lo == 1 => {
+                self.ctx
+                    .zero_ratings
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                None
+            }
             Ok(Some(v)) if v.fract() == 0.0 && (lo as f64..=hi as f64).contains(&v) => {
                 Some(v as i64)
             }
@@ -480,7 +528,10 @@ pub(crate) fn parse_row(
 fn interaction(c: &mut Cells) -> Option<Interaction> {
     let contact_key = c.text(F::ContactId);
     let contact_key = c.require(F::ContactId, contact_key, "a contact id");
-    let started = c.timestamp(F::StartedAt);
+    let started = match c.cols.has(F::StartedTime) {
+        true => c.date_and_time(F::StartedAt, F::StartedTime),
+        false => c.timestamp(F::StartedAt),
+    };
     let started = c.require(F::StartedAt, started, value::EXPECT_TIMESTAMP);
     let channel = c.channel(F::Channel);
     let direction = c.name(F::Direction);
@@ -506,6 +557,12 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
     let updated = c.timestamp(F::UpdatedAt);
     let answered_at = c.timestamp(F::AnsweredAt);
     let abandoned_flag = c.boolean(F::AbandonedFlag);
+    let answered_flag = c.boolean(F::AnsweredFlag);
+    let transferred_at = c.timestamp(F::TransferredAt);
+    let transferred = match (transferred, c.cols.has(F::TransferredAt)) {
+        (None, true) => Some(transferred_at.is_some()),
+        (t, _) => t,
+    };
     let non_acd = c.boolean(F::NonAcd);
     let outcome_text = c.raw(F::Outcome).map(parse_outcome);
     let outcome_col = match outcome_text {
@@ -530,6 +587,16 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         } else {
             Outcome::Handled
         }
+    } else if let Some(answered) = answered_flag {
+        // Answered (Y/N) decides, whatever else the row names: unanswered calls may still name
+        // the agent they were routed to.
+        if answered {
+            Outcome::Handled
+        } else {
+            Outcome::Abandoned
+        }
+    } else if c.ctx.every_contact_handled {
+        Outcome::Handled
     } else if c.cols.has(F::AnsweredAt) {
         // Amazon Connect: a queued contact never connected to an agent was abandoned.
         match (answered_at, &queue) {
@@ -645,6 +712,32 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
                     );
                 }
             }
+        }
+    }
+    // Handle time is talk + hold + wrap where the source gives no total (as for contacts).
+    if m.get(Measure::HandleS).is_none() {
+        let parts = [Measure::TalkS, Measure::HoldS, Measure::WrapS].map(|p| m.get(p));
+        if parts.iter().any(Option::is_some) {
+            m.set(Measure::HandleS, parts.iter().flatten().sum());
+        }
+    }
+    // A service level the source reports as a share, kept as the share of offered (else
+    // handled) contacts it speaks of, so that it adds up as a ratio of sums.
+    if let Some(pct) = c.raw(F::ServiceLevelPct).map(str::to_string) {
+        match value::parse_share(&pct) {
+            Ok(None) => {}
+            Ok(Some(share)) => match m.get(Measure::Offered).or(m.get(Measure::Handled)) {
+                Some(base) => {
+                    m.set(Measure::SlReportedMet, share * base);
+                    m.set(Measure::SlReportedBase, base);
+                }
+                None => c.refuse(
+                    F::ServiceLevelPct,
+                    &pct,
+                    "a service level with the offered or handled count on the same row",
+                ),
+            },
+            Err(expected) => c.refuse(F::ServiceLevelPct, &pct, expected),
         }
     }
     let channel = c.channel(F::Channel);

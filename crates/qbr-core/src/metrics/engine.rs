@@ -122,7 +122,58 @@ fn not_in_data(m: Measure) -> String {
 }
 
 /// Evaluates `metric` over `agg`, a scope of `months` months (used only by annualised metrics).
+///
+/// Two fallbacks, each flagged on the value: a service level with no answered-in-threshold
+/// counts in the scope is the source's reported percentage where one was imported
+/// ([`Flag::ReportedBySource`]); a formula that takes short abandons out, over data that never
+/// counted them, is computed with none taken out ([`Flag::ShortAbandonsNotExcluded`]).
 pub fn evaluate(metric: &Metric, agg: &Aggregate, months: f64) -> MetricValue {
+    if metric.id == "service_level" && agg.value(Measure::AnsweredInThreshold).is_none() {
+        if let (Some(met), Some(base)) = (
+            agg.value(Measure::SlReportedMet),
+            agg.value(Measure::SlReportedBase),
+        ) {
+            let mut out = MetricValue::missing(metric.empty_reason.clone());
+            if base > 0.0 {
+                out = MetricValue {
+                    value: Some(met / base),
+                    numerator: Some(met),
+                    denominator: Some(base),
+                    n: Some(base.round().max(0.0) as u64),
+                    flags: vec![Flag::ReportedBySource],
+                    reason: None,
+                };
+            }
+            return out;
+        }
+    }
+    let short = Measure::ShortAbandoned;
+    if metric.formula.measures().any(|m| m == short)
+        && agg.value(short).is_none()
+        && agg.value(Measure::Abandoned).is_some()
+    {
+        let mut counted = agg.clone();
+        counted.flows.set(short, 0.0);
+        let mut out = evaluate_sums(metric, &counted, months);
+        if out.value.is_some() {
+            out.flags.push(Flag::ShortAbandonsNotExcluded);
+        }
+        return out;
+    }
+    evaluate_sums(metric, agg, months)
+}
+
+impl Aggregate {
+    /// An aggregate of flows only (an import's own sums, before they are stored).
+    pub fn from_flows(flows: Measures) -> Aggregate {
+        Aggregate {
+            flows,
+            stocks: BTreeMap::new(),
+        }
+    }
+}
+
+fn evaluate_sums(metric: &Metric, agg: &Aggregate, months: f64) -> MetricValue {
     let n = metric
         .sample
         .and_then(|m| agg.value(m))
@@ -325,6 +376,10 @@ pub(crate) fn needed_measures(metrics: &[Metric]) -> Vec<Measure> {
     }
     if out.contains(&Measure::AgentHandleS) && !out.contains(&Measure::HandleS) {
         out.push(Measure::HandleS);
+    }
+    // The service level falls back to the source's reported share (see `evaluate`).
+    if metrics.iter().any(|m| m.id == "service_level") {
+        out.extend([Measure::SlReportedMet, Measure::SlReportedBase]);
     }
     out
 }

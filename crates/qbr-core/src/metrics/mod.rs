@@ -149,12 +149,29 @@ impl FromStr for Direction {
 pub enum Flag {
     /// Fewer responses or evaluations than the metric's minimum sample.
     LowSample,
+    /// The service level is the source's own percentage (no answered-in-threshold counts in
+    /// the scope), weighted by the contacts it speaks of: the source's definition, not ours.
+    ReportedBySource,
+    /// The data have no short-abandon count, so short abandons could not be excluded: they are
+    /// counted as abandons (and as offered).
+    ShortAbandonsNotExcluded,
 }
 
 impl Flag {
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::LowSample => "low_sample",
+            Flag::ReportedBySource => "reported_by_source",
+            Flag::ShortAbandonsNotExcluded => "short_abandons_not_excluded",
+        }
+    }
+
+    /// The flag as a reader is told it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Flag::LowSample => "low sample",
+            Flag::ReportedBySource => "reported by the source",
+            Flag::ShortAbandonsNotExcluded => "short abandons could not be excluded",
         }
     }
 }

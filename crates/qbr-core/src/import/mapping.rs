@@ -833,6 +833,8 @@ impl Preset {
     pub fn left_out(self) -> &'static [&'static str] {
         match self {
             Preset::TalkdeskCalls => &["Contact ID", "contact_id", "Abandon Time", "abandon_time"],
+            // A ticket's status is where it stands today, not whether it was handled.
+            Preset::FreshdeskTickets => &["Status", "Resolution status"],
             _ => &[],
         }
     }
@@ -1080,13 +1082,10 @@ pub struct ColumnMapping {
 }
 
 impl ColumnMapping {
-    /// What `raw` means under this column's value translation, if it names it.
+    /// What `raw` means under this column's value translation, if it names it (any case,
+    /// surrounding spaces ignored).
     pub fn translate<'a>(&'a self, raw: &str) -> Option<&'a str> {
-        let raw = raw.trim();
-        self.values
-            .iter()
-            .find(|(from, _)| from.trim().eq_ignore_ascii_case(raw) || from.trim() == raw)
-            .map(|(_, to)| to.as_str())
+        translate(&self.values, raw)
     }
 }
 
@@ -1205,6 +1204,18 @@ impl Mapping {
             .copied()
             .find(|group| !group.iter().any(|f| self.has(f)))
     }
+}
+
+/// What `raw` means under a value translation, compared in any case, trimmed.
+pub(crate) fn translate<'a>(values: &'a [(String, String)], raw: &str) -> Option<&'a str> {
+    let raw = raw.trim();
+    values
+        .iter()
+        .find(|(from, _)| {
+            let from = from.trim();
+            from.eq_ignore_ascii_case(raw) || from.to_lowercase() == raw.to_lowercase()
+        })
+        .map(|(_, to)| to.as_str())
 }
 
 /// Lower-case letters and digits only, accents dropped: `Users - Interacted` →
@@ -1470,6 +1481,94 @@ mod tests {
         assert_eq!(get("talk").unit, Some(DurationUnit::Seconds));
         assert_eq!(get("wrap").header, "ACW");
         assert_eq!(get("outcome").header, "Outcome");
+    }
+
+    #[test]
+    fn a_saved_mapping_keeps_units_and_value_translations() {
+        let m = Mapping {
+            columns: vec![
+                ColumnMapping {
+                    field: "answered_flag".into(),
+                    header: "Atendida".into(),
+                    values: vec![("Sí".into(), "yes".into()), ("No".into(), "no".into())],
+                    ..ColumnMapping::default()
+                },
+                ColumnMapping {
+                    field: "outcome".into(),
+                    header: "Result".into(),
+                    values: vec![("Completed".into(), "handled".into())],
+                    ..ColumnMapping::default()
+                },
+                ColumnMapping {
+                    field: "started_time".into(),
+                    header: "Hora".into(),
+                    ..ColumnMapping::default()
+                },
+                ColumnMapping {
+                    field: "wait".into(),
+                    header: "Espera".into(),
+                    unit: Some(DurationUnit::Millis),
+                    ..ColumnMapping::default()
+                },
+            ],
+        };
+        let back = Mapping::from_json(&m.to_json()).unwrap();
+        let want = Mapping {
+            columns: m
+                .columns
+                .iter()
+                .map(|c| ColumnMapping {
+                    confidence: 1.0,
+                    ..c.clone()
+                })
+                .collect(),
+        };
+        assert_eq!(back, want, "every part survives the JSON round trip");
+        assert_eq!(
+            back.columns[0].translate(" SÍ "),
+            Some("yes"),
+            "any case, trimmed"
+        );
+        assert_eq!(
+            back.columns[0].translate("Si"),
+            None,
+            "an accent is part of the word"
+        );
+        assert_eq!(back.columns[1].translate("completed"), Some("handled"));
+        assert!(Mapping::from_json(
+            r#"{"columns":[{"field":"x","header":"y","values":[{"value":1}]}]}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn spanish_and_portuguese_headings_map_with_or_without_accents() {
+        let h = headers(&[
+            "Fecha",
+            "Llamadas entrantes",
+            "Llamadas atendidas",
+            "Llamadas abandonadas",
+            "Nível de serviço",
+        ]);
+        let m = match_columns(Kind::Intervals, &h);
+        assert_eq!(m.get("interval_start").unwrap().header, "Fecha");
+        assert_eq!(m.get("offered").unwrap().header, "Llamadas entrantes");
+        assert_eq!(m.get("handled").unwrap().header, "Llamadas atendidas");
+        assert_eq!(m.get("abandoned").unwrap().header, "Llamadas abandonadas");
+        assert_eq!(
+            m.get("service_level_pct").unwrap().header,
+            "Nível de serviço"
+        );
+        let pt = headers(&[
+            "Data",
+            "Chamadas recebidas",
+            "Chamadas atendidas",
+            "Chamadas abandonadas",
+            "TMA",
+        ]);
+        let m = match_columns(Kind::Intervals, &pt);
+        assert_eq!(m.get("offered").unwrap().header, "Chamadas recebidas");
+        assert_eq!(m.get("aht").unwrap().header, "TMA");
     }
 
     #[test]

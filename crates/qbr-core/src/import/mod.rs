@@ -13,6 +13,7 @@
 //! - The clock and the zones are passed in; nothing is read from the environment.
 
 mod error;
+mod genesys;
 pub mod mapping;
 mod pipeline;
 pub mod read;
@@ -765,6 +766,10 @@ pub fn run_into(
         program: opts.program.clone(),
         aliases: opts.program_aliases.clone(),
         every_contact_handled,
+        default_channel: match every_contact_handled {
+            true => crate::settings::Channel::Email,
+            false => crate::settings::Channel::Voice,
+        },
         zero_ratings: Default::default(),
     };
     let mut counts = Counts::default();

@@ -939,6 +939,17 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
 
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
 
+/// One JSON record as (column, text) pairs: a Genesys Cloud conversation as its contact's row
+/// (`genesys.rs`), anything else flattened.
+fn record(v: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match super::genesys::is_conversation(v) {
+        true => super::genesys::flatten(v, &mut out),
+        false => flatten("", v, &mut out),
+    }
+    out
+}
+
 /// The file positioned after a UTF-8 BOM, which JSON parsers do not accept.
 fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>, ImportError> {
     let (mut file, _) = open_file(path)?;
@@ -994,24 +1005,25 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
                 "the JSON is not an array of records",
             ));
         };
-        Box::new(items.into_iter().map(|v| {
-            let mut out = Vec::new();
-            flatten("", &v, &mut out);
-            Ok(out)
-        }))
+        Box::new(items.into_iter().map(|v| Ok(record(&v))))
     } else {
         let file = open_without_bom(path)?;
         let stream =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
                 .into_iter::<serde_json::Value>();
-        Box::new(stream.map(move |r| {
-            r.map(|v| {
-                let mut out = Vec::new();
-                flatten("", &v, &mut out);
-                out
-            })
-            .map_err(bad)
-        }))
+        // A Genesys Cloud query response (`{"conversations": [...]}`) is one value holding
+        // many records.
+        Box::new(
+            stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
+                match r {
+                    Ok(v) => match super::genesys::conversations(v) {
+                        Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
+                        Err(v) => vec![Ok(record(&v))],
+                    },
+                    Err(e) => vec![Err(bad(e))],
+                }
+            }),
+        )
     };
     let mut records = records;
     let mut sample: VecDeque<Vec<(String, String)>> = VecDeque::new();

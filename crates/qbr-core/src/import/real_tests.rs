@@ -390,3 +390,78 @@ fn amazon_connect_transfers_and_hierarchy_groups_are_read() {
         );
     }
 }
+
+// expected_figures.py, genesys_*.json:
+// chat:       {"abandoned": 0, "aht": 918.737, "answer_wait_s": 11.179, "handled": 1, ...}
+// bad dates:  {"abandoned": 0, "aht": 923.484, "answer_wait_s": 6.384, "handled": 1, ...}
+// 2016 slice: {"abandoned": 0, "aht": 2931.30504, "answer_wait_s": 320.663, "handled": 25,
+//              "in_20s": 20, "offered": 25, "with_wait": 21}
+#[test]
+fn genesys_conversation_details_are_recognised_in_every_shape() {
+    for (name, offered, aht, wait_sum) in [
+        // One bare conversation object, with metrics (tAcd, tTalk, tHeld, tHandle).
+        (
+            "genesys_conversation_detail_chat.json",
+            1.0,
+            918.737,
+            11.179,
+        ),
+        // Segment times with a one-digit day and no tHandle: handle is tTalk.
+        (
+            "genesys_conversation_detail_chat_bad_dates.json",
+            1.0,
+            923.484,
+            6.384,
+        ),
+        // The API's query response ({"conversations": [...]}) from 2016, with no metrics at all:
+        // every time comes from segments. Four chats never queued, so their wait is unknown
+        // and Σwait is over 21 contacts while ASA divides by the 25 handled.
+        (
+            "genesys_conversations_details_query_response_2016_slice.json",
+            25.0,
+            2931.30504,
+            320.663,
+        ),
+    ] {
+        let d = detect(&real(name)).unwrap();
+        assert_eq!(d.preset, Some(Preset::GenesysConversations), "{name}");
+        let r = import(name);
+        assert_eq!(r.rows_refused, 0, "{name}: {:?}", r.refusals);
+        let close = |id: &str, want: f64| {
+            let got = figure(&r, id).unwrap();
+            assert!((got - want).abs() < 1e-6, "{name}: {id} {got} != {want}");
+        };
+        close("offered", offered);
+        close("handled", offered);
+        close("abandon_rate", 0.0);
+        close("aht", aht);
+        close("asa", wait_sum / offered);
+    }
+    let r = import("genesys_conversations_details_query_response_2016_slice.json");
+    expect(&r, &[("service_level", 20.0 / 25.0)]);
+}
+
+#[test]
+fn a_freshdesk_ticket_export_counts_every_ticket_and_keys_on_the_ticket() {
+    // 45 tickets (ID 4 is missing in the export); `Contact ID` repeats the requester's email.
+    let r = import("freshdesk_ticket_export.csv");
+    assert_eq!(r.preset, Some(Preset::FreshdeskTickets));
+    assert_eq!((r.rows_read, r.rows_taken, r.rows_refused), (45, 45, 0));
+    assert_eq!(
+        r.rows_duplicate, 0,
+        "the ticket is the key, not the contact"
+    );
+    expect(
+        &r,
+        &[("offered", 45.0), ("handled", 45.0), ("abandon_rate", 0.0)],
+    );
+    let outcome = r
+        .readings
+        .iter()
+        .find(|x| x.topic == ReadingTopic::Outcome)
+        .unwrap();
+    assert!(
+        outcome.text.contains("every ticket") && !outcome.inferred,
+        "{outcome:?}"
+    );
+}

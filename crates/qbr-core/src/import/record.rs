@@ -186,6 +186,8 @@ pub(crate) struct RecordContext {
     pub aliases: super::ProgramAliases,
     /// Every contact is handled (ticket exports: a ticket is never abandoned).
     pub every_contact_handled: bool,
+    /// The channel of rows that name none: voice, or email for ticket exports.
+    pub default_channel: Channel,
     /// Ratings of 0 on a 1-based scale, read as "no rating" (unanswered calls in some exports).
     pub zero_ratings: std::sync::atomic::AtomicU64,
 }
@@ -217,13 +219,8 @@ impl<'a> Cells<'a> {
         let col = self.cols.get(field)?;
         let cell = self.row.cells.get(col.index).unwrap_or("");
         if !col.values.is_empty() {
-            let t = cell.trim();
-            if let Some((_, to)) = col
-                .values
-                .iter()
-                .find(|(from, _)| from.trim().eq_ignore_ascii_case(t))
-            {
-                return Some(to.as_str());
+            if let Some(to) = super::mapping::translate(&col.values, cell) {
+                return Some(to);
             }
         }
         Some(cell)
@@ -627,7 +624,7 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         contact_key: contact_key?,
         started_at: started.timestamp(),
         day,
-        channel: channel.or(Some(Channel::Voice)),
+        channel: channel.or(Some(c.ctx.default_channel)),
         program: c.program_name(),
         queue,
         site: c.name(F::Site),

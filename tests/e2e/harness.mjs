@@ -182,3 +182,10 @@ export async function screenshot(browser, name) {
   await browser.saveScreenshot(file);
   return file;
 }
+
+/** Ticks every "is this right?" box of the import review (readings inferred from the headings). */
+export async function confirmReadings(browser) {
+  for (const box of await browser.$$('[data-testid^="confirm-"]')) {
+    if (!(await box.isSelected())) await box.click();
+  }
+}

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, NaiveDate, Utc};
 use qbr_core::import::value::DurationUnit;
 use qbr_core::import::{
-    self, ColumnMapping, DateOrder, Detection, Format, HeadlineFigure, ImportError, ImportOptions,
-    ImportReport, Kind, Mapping, MappingTemplate, OrderVerdict, Phase, Preset, Progress, Reading,
-    Refusal,
+    self, ColumnMapping, DateOrder, DecimalMark, Detection, Format, HeadlineFigure, ImportError,
+    ImportOptions, ImportReport, Kind, Mapping, MappingTemplate, MarkVerdict, OrderVerdict, Phase,
+    Preset, Progress, Reading, Refusal,
 };
 use qbr_core::settings::parse_timezone;
 use qbr_core::{Error, Workspace};
@@ -29,6 +29,7 @@ impl From<ImportError> for ErrorView {
             ImportError::Mapping { .. } => ErrorCode::MappingNeeded,
             ImportError::MappingProbablyWrong { .. } => ErrorCode::MappingProbablyWrong,
             ImportError::AmbiguousDates { .. } => ErrorCode::AmbiguousDates,
+            ImportError::AmbiguousNumbers { .. } => ErrorCode::AmbiguousNumbers,
             ImportError::UnclearQuestion { .. } => ErrorCode::UnclearQuestion,
             ImportError::Cancelled { .. } => ErrorCode::Cancelled,
             ImportError::Unreadable { .. } | ImportError::Strict { .. } => ErrorCode::InvalidInput,
@@ -72,6 +73,18 @@ pub fn parse_date_order(text: &str) -> ApiResult<DateOrder> {
         other => Err(invalid(
             "date_order",
             format!("{other:?} is not a date order; expected dmy (25/07/2026) or mdy (07/25/2026)"),
+        )),
+    }
+}
+
+/// Parses a decimal mark: `point` (1,234.5) or `comma` (1.234,5).
+pub fn parse_decimal_mark(text: &str) -> ApiResult<DecimalMark> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "point" | "dot" | "." => Ok(DecimalMark::Point),
+        "comma" | "," => Ok(DecimalMark::Comma),
+        other => Err(invalid(
+            "decimal_mark",
+            format!("{other:?} is not a decimal mark; expected point (1,234.5) or comma (1.234,5)"),
         )),
     }
 }
@@ -122,6 +135,13 @@ fn detection_view(d: Detection) -> DetectionView {
         }
         .into(),
         template: d.template,
+        decimal_mark: match d.decimal_mark {
+            MarkVerdict::NotNeeded => "not_needed",
+            MarkVerdict::Known(m) => m.as_str(),
+            MarkVerdict::Ambiguous => "ambiguous",
+            MarkVerdict::Mixed => "mixed",
+        }
+        .into(),
         questions: d
             .questions
             .into_iter()
@@ -233,6 +253,13 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
         program_aliases: Default::default(),
         dry_run: req.dry_run,
         variants: None,
+        decimal_mark: req
+            .decimal_mark
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(parse_decimal_mark)
+            .transpose()?,
+        probe_numbers: false,
     })
 }
 

@@ -1032,6 +1032,7 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             csat_column: None,
             ces_column: None,
             dry_run: false,
+            decimal_mark: None,
         },
         &mut |_| {},
         &never,

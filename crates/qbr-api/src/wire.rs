@@ -35,6 +35,9 @@ pub enum ErrorCode {
     MappingProbablyWrong,
     /// A survey export where more than one question could be CSAT (or CES): ask which one.
     UnclearQuestion,
+    /// An import whose numbers such as `1.234` read as thousands or decimals and whose column
+    /// cannot tell: ask for the decimal mark and import again.
+    AmbiguousNumbers,
 }
 
 /// Service thresholds T per channel, in seconds.
@@ -654,6 +657,10 @@ pub struct DetectionView {
     /// How the figures' foundations would be read; the inferred ones need the user's consent.
     #[serde(default)]
     pub readings: Vec<ReadingView>,
+    /// What the first rows' numbers say about the decimal mark: not_needed, point, comma,
+    /// ambiguous (the user may have to choose) or mixed.
+    #[serde(default)]
+    pub decimal_mark: String,
     /// The text encoding of a delimited file that is not UTF-8 (Shift_JIS, windows-1252…).
     #[serde(default)]
     pub encoding: Option<String>,
@@ -690,6 +697,10 @@ pub struct ImportRequest {
     /// Read and check every file and work out its figures, then keep nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// point (1,234.5) or comma (1.234,5), for numbers such as `1.234` that their column cannot
+    /// tell; each column decides from its own values by default.
+    #[serde(default)]
+    pub decimal_mark: Option<String>,
 }
 
 /// Where a running import is.

@@ -60,6 +60,9 @@ pub struct ImportArgs {
     /// Read and check the files and show their figures, then keep nothing.
     #[arg(long)]
     dry_run: bool,
+    /// point (1,234.5) or comma (1.234,5), for numbers such as 1.234 that a column cannot tell.
+    #[arg(long, value_name = "point|comma")]
+    decimal_mark: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -114,6 +117,7 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         csat_column: args.csat_column,
         ces_column: args.ces_column,
         dry_run: args.dry_run,
+        decimal_mark: args.decimal_mark,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
@@ -146,6 +150,9 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         eprint!("\r\x1b[2K");
     }
     let reports = result.map_err(|mut e| {
+        if e.code == ErrorCode::AmbiguousNumbers {
+            e.message.push_str(" (give --decimal-mark point or comma)");
+        }
         if e.code == ErrorCode::UnclearQuestion {
             e.message.push_str(
                 " (give --csat-column COLUMN or --ces-column COLUMN, or none; qbr detect lists the questions)",
@@ -396,6 +403,15 @@ fn print_detection(d: &DetectionView) {
             _ => "not needed",
         }
     );
+    match d.decimal_mark.as_str() {
+        "point" => println!("Decimals    point (1,234.5)"),
+        "comma" => println!("Decimals    comma (1.234,5)"),
+        "ambiguous" => println!(
+            "Decimals    not clear from the first rows (1.234?): give --decimal-mark if asked"
+        ),
+        "mixed" => println!("Decimals    mixed: the columns disagree"),
+        _ => {}
+    }
     for q in &d.questions {
         println!(
             "Question    unclear which is {}: give --{}-column with one of",

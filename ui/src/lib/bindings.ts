@@ -1,7 +1,7 @@
 // Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.
 // Do not edit by hand; a test fails when this file and the Rust types disagree.
 
-export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question";
+export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question" | "ambiguous_numbers";
 
 export type ErrorView = { code: ErrorCode, message: string, };
 
@@ -394,6 +394,11 @@ questions: Array<QuestionChoiceView>,
  */
 readings: Array<ReadingView>, 
 /**
+ * What the first rows' numbers say about the decimal mark: not_needed, point, comma,
+ * ambiguous (the user may have to choose) or mixed.
+ */
+decimal_mark: string, 
+/**
  * The text encoding of a delimited file that is not UTF-8 (Shift_JIS, windows-1252…).
  */
 encoding: string | null, };
@@ -439,7 +444,12 @@ ces_column: string | null,
 /**
  * Read and check every file and work out its figures, then keep nothing.
  */
-dry_run: boolean, };
+dry_run: boolean, 
+/**
+ * point (1,234.5) or comma (1.234,5), for numbers such as `1.234` that their column cannot
+ * tell; each column decides from its own values by default.
+ */
+decimal_mark: string | null, };
 
 export type ImportProgressView = { file_name: string, 
 /**

@@ -783,18 +783,20 @@ pub enum Preset {
     GenesysConversations,
     Five9CallLog,
     TalkdeskCalls,
+    NiceCxoneCallDetail,
     FreshdeskTickets,
     Qualtrics,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 8] = [
+    pub const ALL: [Preset; 9] = [
         Preset::AmazonConnectContacts,
         Preset::AmazonConnectHistorical,
         Preset::GenesysInteractions,
         Preset::GenesysConversations,
         Preset::Five9CallLog,
         Preset::TalkdeskCalls,
+        Preset::NiceCxoneCallDetail,
         Preset::FreshdeskTickets,
         Preset::Qualtrics,
     ];
@@ -808,6 +810,7 @@ impl Preset {
             Preset::GenesysConversations => "genesys_cloud_conversations",
             Preset::Five9CallLog => "five9_call_log",
             Preset::TalkdeskCalls => "talkdesk_calls",
+            Preset::NiceCxoneCallDetail => "nice_cxone_call_detail",
             Preset::FreshdeskTickets => "freshdesk_tickets",
             Preset::Qualtrics => "qualtrics_survey",
         }
@@ -824,6 +827,7 @@ impl Preset {
             }
             Preset::Five9CallLog => "Five9 Call Log report",
             Preset::TalkdeskCalls => "Talkdesk Calls report",
+            Preset::NiceCxoneCallDetail => "NICE CXone Call Detail data download",
             Preset::FreshdeskTickets => "Freshdesk ticket export",
             Preset::Qualtrics => "Qualtrics survey responses export",
         }
@@ -835,7 +839,18 @@ impl Preset {
             Preset::TalkdeskCalls => &["Contact ID", "contact_id", "Abandon Time", "abandon_time"],
             // A ticket's status is where it stands today, not whether it was handled.
             Preset::FreshdeskTickets => &["Status", "Resolution status"],
+            // Hold is inside Agent_Time (the total is PreQueue + InQueue + Agent_Time +
+            // PostQueue + ACW_Time): read as hold too it would count twice in handle time.
+            Preset::NiceCxoneCallDetail => &["Hold_Time", "Abandon_Time"],
             _ => &[],
+        }
+    }
+
+    /// The date order a vendor documents for its slashed dates.
+    pub fn date_order(self) -> Option<super::value::DateOrder> {
+        match self {
+            Preset::NiceCxoneCallDetail => Some(super::value::DateOrder::MonthFirst),
+            _ => None,
         }
     }
 
@@ -858,6 +873,15 @@ impl Preset {
                 ("outbound", "other"),
                 ("outbound_missed", "other"),
             ],
+            (Preset::NiceCxoneCallDetail, "channel") => &[
+                ("phone call", "voice"),
+                ("call", "voice"),
+                ("voice mail", "voice"),
+                ("chat", "chat"),
+                ("email", "email"),
+                ("work item", "email"),
+                ("sms", "messaging"),
+            ],
             (Preset::FreshdeskTickets, "channel") => &[
                 ("email", "email"),
                 ("portal", "email"),
@@ -878,6 +902,7 @@ impl Preset {
             | Preset::GenesysConversations
             | Preset::Five9CallLog
             | Preset::TalkdeskCalls
+            | Preset::NiceCxoneCallDetail
             | Preset::FreshdeskTickets => Kind::Interactions,
             Preset::AmazonConnectHistorical => Kind::Intervals,
             Preset::Qualtrics => Kind::Surveys,
@@ -891,6 +916,7 @@ impl Preset {
             Preset::GenesysInteractions | Preset::GenesysConversations => "genesys_cloud",
             Preset::Five9CallLog => "five9",
             Preset::TalkdeskCalls => "talkdesk",
+            Preset::NiceCxoneCallDetail => "nice_cxone",
             Preset::FreshdeskTickets => "freshdesk",
             Preset::Qualtrics => "qualtrics",
         }
@@ -905,6 +931,7 @@ impl Preset {
             Preset::GenesysConversations => &["conversationid", "genesysoutcome"],
             Preset::Five9CallLog => &["callid", "queuewaittime", "aftercallworktime"],
             Preset::TalkdeskCalls => &["talkdeskphonenumber"],
+            Preset::NiceCxoneCallDetail => &["contactid", "mastercontactid", "skillname"],
             Preset::FreshdeskTickets => &["ticketid", "createdtime"],
             Preset::Qualtrics => &["responseid", "recordeddate"],
         }
@@ -989,6 +1016,23 @@ impl Preset {
                 ("Transfer?", "transferred", None),
                 ("csat_score", "csat", None),
                 ("CSAT Score", "csat", None),
+            ],
+            // NICE CXone's Call Detail data download (docs/vendor-formats-research.md, 2a): times
+            // in the exporting user's zone without DST, dates month-first, durations seconds.
+            Preset::NiceCxoneCallDetail => &[
+                ("Contact_ID", "contact_id", None),
+                ("Start_Date", "started_at", None),
+                ("start_time", "started_time", None),
+                ("Media_Name", "channel", None),
+                ("Skill_Name", "queue", None),
+                ("Campaign_Name", "program", None),
+                ("Agent_Name", "agent", None),
+                ("Team_Name", "team", None),
+                ("ANI_Dialnum", "customer_id", None),
+                ("Abandon", "abandoned_flag", None),
+                ("InQueue", "wait", S),
+                ("Agent_Time", "talk", S),
+                ("ACW_Time", "wrap", S),
             ],
             // Freshdesk's ticket export labels (Tickets::Export); `Contact ID` is the customer.
             Preset::FreshdeskTickets => &[

@@ -38,7 +38,7 @@ pub use read::Format;
 pub use readings::{HeadlineFigure, Plausibility, Reading, ReadingTopic};
 pub use rollup::{DayKey, Facts, Interaction, Outcome};
 pub use sink::{Counts, Finished, MemorySink, NewContact, Sink, Taken};
-pub use value::{DateOrder, DurationUnit, OrderVerdict};
+pub use value::{DateOrder, DecimalMark, DurationUnit, MarkVerdict, OrderVerdict};
 
 use crate::settings::Settings;
 use crate::store::{NewBatch, Workspace};
@@ -105,6 +105,9 @@ pub struct Detection {
     pub preview: Vec<Vec<String>>,
     /// What the preview says about slashed dates; `Ambiguous` means the user must choose.
     pub date_order: OrderVerdict,
+    /// What the preview's numbers say about the decimal mark (all columns together);
+    /// `Ambiguous` means the user may have to choose.
+    pub decimal_mark: MarkVerdict,
     /// The saved template the mapping comes from, if one fits.
     pub template: Option<String>,
     /// Survey questions the file does not make clear (Qualtrics): the user must choose.
@@ -148,6 +151,12 @@ pub struct ImportOptions {
     pub program_aliases: ProgramAliases,
     /// Read and check the file, work out its figures, then roll everything back.
     pub dry_run: bool,
+    /// The decimal mark of every numeric column, for numbers such as `1.234` that the columns
+    /// cannot tell; by default each column decides from its own values.
+    pub decimal_mark: Option<DecimalMark>,
+    /// Read every numeric column before importing, even when its first rows show no
+    /// separator (`run` sets it when a value further down needs it).
+    pub probe_numbers: bool,
     /// The metric definitions the headline figures use; `run` reads the workspace's.
     pub variants: Option<crate::metrics::MetricVariants>,
 }
@@ -279,9 +288,11 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
     };
     let mut preview = Vec::new();
     let mut probe = DateOrderProbe::default();
+    let mut numbers = NumberProbes::default();
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
         let row = row?;
         feed_probe(&mut probe, &row, &mapping, &table.header, kind);
+        numbers.feed(&row, &mapping, &table.header, kind, None);
         preview.push(row.cells.to_vec());
     }
     let unmapped = table
@@ -318,6 +329,7 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         unmapped,
         preview,
         date_order: probe.verdict(),
+        decimal_mark: numbers.overall(),
         template: template.map(|t| t.name.clone()),
         questions,
     })
@@ -535,8 +547,21 @@ pub fn run(
         other => other,
     };
     let mut sink = ws.import_sink(settings.clone())?;
-    let report =
-        run_into(&mut sink, &settings, path, &opts, progress, cancel, now).map_err(in_workspace)?;
+    let report = match run_into(&mut sink, &settings, path, &opts, progress, cancel, now) {
+        // A number late in the file that its column's first rows could not decide: read every
+        // numeric column first and import again (the first try's writes are rolled back).
+        Err(ImportError::AmbiguousNumbers {
+            whole_column: false,
+            ..
+        }) if !opts.probe_numbers => {
+            drop(sink);
+            opts.probe_numbers = true;
+            sink = ws.import_sink(settings.clone())?;
+            run_into(&mut sink, &settings, path, &opts, progress, cancel, now)
+        }
+        other => other,
+    }
+    .map_err(in_workspace)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled {
             file: report.file_name,
@@ -602,7 +627,8 @@ pub fn run_into(
                 .iter()
                 .filter_map(|f| counts.get(f).map(|c| c.header.as_str()))
                 .collect();
-            first_problem.get_or_insert_with(|| match named.is_empty() {
+            // Two or more count columns make it a totals file (one may be a stray word).
+            first_problem.get_or_insert_with(|| match named.len() < 2 {
                 false => format!(
                     "{where_} has contact counts ({}) but no date or interval column, so its rows cannot be placed in time (headers: {}); export it with the date of each row",
                     named.join(", "),
@@ -736,10 +762,11 @@ pub fn run_into(
         ));
     }
     let zone = opts.timezone.or(stated_zone).unwrap_or(settings.timezone);
-    let order = match opts.date_order {
+    let order = match opts.date_order.or(preset.and_then(Preset::date_order)) {
         Some(o) => Some(o),
         None => date_order(path, &label, opts, &plans, cancel, progress, file_size)?,
     };
+    let marks = number_marks(path, &label, opts, &plans, cancel)?;
     let mapping_text = plans
         .iter()
         .map(|(_, _, _, m)| m.describe())
@@ -765,6 +792,7 @@ pub fn run_into(
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
         aliases: opts.program_aliases.clone(),
+        label: label.clone(),
         every_contact_handled,
         default_channel: match every_contact_handled {
             true => crate::settings::Channel::Email,
@@ -777,7 +805,12 @@ pub fn run_into(
     let mut refusals = Vec::new();
     let mut facts = Facts::new();
     for (table, _, _, mapping) in plans {
-        let (cols, missing) = Columns::resolve(&mapping, &table.header);
+        let sheet = table.sheet.clone();
+        let mark_of = |header: &str| {
+            opts.decimal_mark
+                .or_else(|| marks.get(&(sheet.clone(), header.to_string())).copied())
+        };
+        let (cols, missing) = Columns::resolve_marked(&mapping, &table.header, &mark_of);
         if !missing.is_empty() {
             return Err(ImportError::mapping(
                 &label,
@@ -799,7 +832,7 @@ pub fn run_into(
             PARSE_WORKERS,
             cancel,
             |row| row.is_err(),
-            |row| row.map(|row| parse_row(&row, cols, ctx_ref)),
+            |row| row.and_then(|row| parse_row(&row, cols, ctx_ref)),
             |chunk: Vec<ParsedRow>| -> Result<Vec<Box<NewContact>>, ImportError> {
                 for item in chunk {
                     if cancel.load(Ordering::Relaxed) {
@@ -1165,6 +1198,150 @@ fn fingerprint(
     }
     let digest = hasher.finalize();
     Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
+}
+
+/// Numeric columns' decimal-mark probes, by (sheet, header).
+#[derive(Default)]
+struct NumberProbes {
+    by_column: std::collections::HashMap<(Option<String>, String), value::NumberProbe>,
+}
+
+impl NumberProbes {
+    fn feed(
+        &mut self,
+        row: &read::Row,
+        mapping: &Mapping,
+        header: &[String],
+        kind: Option<Kind>,
+        sheet: Option<&String>,
+    ) {
+        let Some(kind) = kind else {
+            return;
+        };
+        for c in &mapping.columns {
+            let Some(spec) = kind.field(&c.field) else {
+                continue;
+            };
+            let count = match spec.ty {
+                FieldType::Count => true,
+                FieldType::Duration | FieldType::Number => false,
+                _ => continue,
+            };
+            let Some(i) = header
+                .iter()
+                .position(|h| normalise(h) == normalise(&c.header))
+            else {
+                continue;
+            };
+            if let Some(v) = row.cells.get(i) {
+                self.by_column
+                    .entry((sheet.cloned(), header[i].clone()))
+                    .or_default()
+                    .feed(v, count);
+            }
+        }
+    }
+
+    fn any_separator(&self) -> bool {
+        self.by_column
+            .values()
+            .any(|p| p.point + p.comma + p.ambiguous > 0)
+    }
+
+    /// All columns together: known when they agree, ambiguous when one cannot tell.
+    fn overall(&self) -> MarkVerdict {
+        let verdicts: Vec<MarkVerdict> = self.by_column.values().map(|p| p.verdict()).collect();
+        if verdicts.contains(&MarkVerdict::Mixed) {
+            return MarkVerdict::Mixed;
+        }
+        if verdicts.contains(&MarkVerdict::Ambiguous) {
+            return MarkVerdict::Ambiguous;
+        }
+        let known: Vec<DecimalMark> = verdicts
+            .iter()
+            .filter_map(|v| match v {
+                MarkVerdict::Known(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        match known.as_slice() {
+            [] => MarkVerdict::NotNeeded,
+            [first, rest @ ..] if rest.iter().all(|m| m == first) => MarkVerdict::Known(*first),
+            _ => MarkVerdict::Mixed,
+        }
+    }
+}
+
+/// Decides each numeric column's decimal mark from all its values, as date order is decided:
+/// `3,5` or `1.234,5` says comma, `12.75` or `1,234.5` says point, and `1.234` alone cannot
+/// tell. Files whose first rows show no separator skip the pass (unless `probe_numbers`).
+fn number_marks(
+    path: &Path,
+    label: &str,
+    opts: &ImportOptions,
+    plans: &[(Table, Kind, Option<Preset>, Mapping)],
+    cancel: &AtomicBool,
+) -> Result<std::collections::HashMap<(Option<String>, String), DecimalMark>, ImportError> {
+    let mut out = std::collections::HashMap::new();
+    if opts.decimal_mark.is_some() {
+        return Ok(out);
+    }
+    if !opts.probe_numbers {
+        let mut first = NumberProbes::default();
+        for mut t in open_tables(path)? {
+            let Some((_, kind, _, mapping)) = plans.iter().find(|(p, ..)| p.sheet == t.sheet)
+            else {
+                continue;
+            };
+            let header = t.header.clone();
+            for row in t.rows.by_ref().take(200) {
+                first.feed(&row?, mapping, &header, Some(*kind), t.sheet.as_ref());
+            }
+        }
+        if !first.any_separator() {
+            return Ok(out);
+        }
+    }
+    let mut probes = NumberProbes::default();
+    for t in open_tables(path)? {
+        let Some((_, kind, _, mapping)) = plans.iter().find(|(p, ..)| p.sheet == t.sheet) else {
+            continue;
+        };
+        let header = t.header.clone();
+        let sheet = t.sheet.clone();
+        for row in t.rows {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ImportError::Cancelled { file: label.into() });
+            }
+            probes.feed(&row?, mapping, &header, Some(*kind), sheet.as_ref());
+        }
+    }
+    for ((sheet, column), probe) in probes.by_column {
+        match probe.verdict() {
+            MarkVerdict::NotNeeded => {}
+            MarkVerdict::Known(m) => {
+                out.insert((sheet, column), m);
+            }
+            MarkVerdict::Ambiguous => {
+                return Err(ImportError::AmbiguousNumbers {
+                    file: label.into(),
+                    column,
+                    example: probe.example.unwrap_or_default(),
+                    whole_column: true,
+                })
+            }
+            MarkVerdict::Mixed => {
+                return Err(ImportError::mapping(
+                    label,
+                    format!(
+                        "column {column:?} mixes decimal points and decimal commas ({} values read one way, {} the other), so no single reading is right",
+                        probe.point, probe.comma
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Reads every date column of the file once to learn whether `01/02/2026` is month-first or

@@ -465,3 +465,102 @@ fn a_freshdesk_ticket_export_counts_every_ticket_and_keys_on_the_ticket() {
         "{outcome:?}"
     );
 }
+
+/// A semicolon file whose waits are `wait` cells, one per contact (made up for these tests).
+fn waits_file(dir: &Path, waits: &[&str]) -> PathBuf {
+    let path = dir.join("decimal_commas.csv");
+    let mut text = String::from("contact_id;started_at;outcome;wait_s\n");
+    for (i, w) in waits.iter().enumerate() {
+        text.push_str(&format!(
+            "K{i};2026-07-01 09:{:02}:00;handled;{w}\n",
+            i % 60
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn answer_wait(_dir: &Path, path: &Path, opts: &ImportOptions) -> Result<f64, ImportError> {
+    let fresh = tempfile::tempdir().unwrap();
+    let mut ws = workspace(fresh.path());
+    let never = AtomicBool::new(false);
+    let r = run(&mut ws, path, opts, &mut |_| {}, &never, now())?;
+    Ok(figure(&r, "asa").unwrap() * figure(&r, "handled").unwrap())
+}
+
+#[test]
+fn a_columns_decimal_mark_is_decided_by_the_whole_column_or_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    // `3,5` says the column's decimals are commas, so `1.234` is 1234 s, not 1.234 s.
+    let path = waits_file(dir.path(), &["3,5", "1.234", "10"]);
+    let sum = answer_wait(dir.path(), &path, &ImportOptions::default()).unwrap();
+    assert!((sum - 1247.5).abs() < 1e-9, "3.5 + 1234 + 10 = {sum}");
+    // Nothing in the column tells: the import stops and asks.
+    let path = waits_file(dir.path(), &["1.234", "10"]);
+    let err = answer_wait(dir.path(), &path, &ImportOptions::default()).unwrap_err();
+    assert_eq!(err.code(), "ambiguous_numbers", "{err}");
+    assert!(err.to_string().contains("1.234"), "{err}");
+    // The user's answer reads it.
+    let comma = ImportOptions {
+        decimal_mark: Some(DecimalMark::Comma),
+        ..ImportOptions::default()
+    };
+    let sum = answer_wait(dir.path(), &path, &comma).unwrap();
+    assert!((sum - 1244.0).abs() < 1e-9, "{sum}");
+    // The deciding value far down the column: 300 plain rows, then `1.234`, then `2,5`.
+    let mut waits = vec!["7"; 300];
+    waits.extend(["1.234", "2,5"]);
+    let path = waits_file(dir.path(), &waits);
+    let sum = answer_wait(dir.path(), &path, &ImportOptions::default()).unwrap();
+    assert!((sum - (2100.0 + 1234.0 + 2.5)).abs() < 1e-9, "{sum}");
+}
+
+#[test]
+fn a_nice_cxone_call_detail_download_is_read_as_documented() {
+    // The Call Detail data download's columns (docs/vendor-formats-research.md, 2a, from public
+    // loaders of real files); the rows are made up for this test. Start_Date is MM/DD/YYYY.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cdr.csv");
+    std::fs::write(
+        &path,
+        "Contact_ID,Master_Contact_ID,Media_Name,Skill_Name,Campaign_Name,Agent_Name,Team_Name,Start_Date,start_time,PreQueue,InQueue,Agent_Time,PostQueue,ACW_Time,Abandon,Abandon_Time,Hold_Time,ANI_Dialnum\n\
+         101,101,Phone Call,Billing,Care,Ann,Red,07/02/2026,09:00:00,5,15,300,0,30,N,0,20,3531\n\
+         102,102,Phone Call,Billing,Care,,Red,07/02/2026,09:05:00,5,40,0,0,0,Y,45,0,3532\n\
+         103,103,Chat,Billing,Care,Bob,Red,07/03/2026,10:00:00,0,10,200,0,10,N,0,0,3533\n",
+    )
+    .unwrap();
+    let d = detect(&path).unwrap();
+    assert_eq!(d.preset, Some(Preset::NiceCxoneCallDetail));
+    assert!(!d.mapping.has("hold"), "hold is inside Agent_Time");
+    let mut ws = workspace(dir.path());
+    let never = AtomicBool::new(false);
+    let r = run(
+        &mut ws,
+        &path,
+        &ImportOptions::default(),
+        &mut |_| {},
+        &never,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(r.rows_refused, 0, "{:?}", r.refusals);
+    expect(
+        &r,
+        &[
+            ("offered", 3.0),
+            ("handled", 2.0),
+            ("abandon_rate", 1.0 / 3.0),
+            // (15 + 10) / 2 handled; handle (300 + 30 + 200 + 10) / 2.
+            ("asa", 12.5),
+            ("aht", 270.0),
+        ],
+    );
+    assert_eq!(
+        (r.first_day, r.last_day),
+        (
+            NaiveDate::from_ymd_opt(2026, 7, 2),
+            NaiveDate::from_ymd_opt(2026, 7, 3)
+        ),
+        "month-first, as documented, without asking"
+    );
+}

@@ -14,7 +14,7 @@ use super::mapping::{normalise, Kind, Mapping};
 use super::read::Row;
 use super::rollup::{add_scores, DayKey, Interaction, Outcome};
 use super::sink::NewContact;
-use super::value::{self, DurationUnit, TimeContext};
+use super::value::{self, DecimalMark, DurationUnit, Separators, TimeContext};
 use super::Refusal;
 use crate::measure::{Dimension, Measure, Measures};
 use crate::settings::Channel;
@@ -122,6 +122,8 @@ pub(crate) struct Col {
     pub unit: Option<DurationUnit>,
     /// The mapping's value translation (file's word → meaning).
     pub values: Vec<(String, String)>,
+    /// The decimal mark of the column's numbers, as the whole column (or the user) decided it.
+    pub mark: Option<DecimalMark>,
 }
 
 /// The mapping resolved against one table's header.
@@ -135,7 +137,12 @@ impl Columns {
     /// Finds each mapped header in `header` (exactly, else ignoring case and punctuation).
     /// Returns the columns and the headers that were not found. A mapped field no parser reads
     /// is left out.
-    pub fn resolve(mapping: &Mapping, header: &[String]) -> (Columns, Vec<String>) {
+    /// Each column takes the decimal mark `mark_of` its header gives.
+    pub fn resolve_marked(
+        mapping: &Mapping,
+        header: &[String],
+        mark_of: &dyn Fn(&str) -> Option<DecimalMark>,
+    ) -> (Columns, Vec<String>) {
         let mut cols = Columns {
             by_field: vec![None; Field::ALL.len()],
         };
@@ -154,6 +161,7 @@ impl Columns {
                             header: header[index].clone(),
                             unit: c.unit,
                             values: c.values.clone(),
+                            mark: mark_of(&header[index]),
                         });
                     }
                 }
@@ -188,6 +196,8 @@ pub(crate) struct RecordContext {
     pub every_contact_handled: bool,
     /// The channel of rows that name none: voice, or email for ticket exports.
     pub default_channel: Channel,
+    /// The file's name, for an error that stops the import.
+    pub label: String,
     /// Ratings of 0 on a 1-based scale, read as "no rating" (unanswered calls in some exports).
     pub zero_ratings: std::sync::atomic::AtomicU64,
 }
@@ -211,6 +221,9 @@ struct Cells<'a> {
     cols: &'a Columns,
     ctx: &'a RecordContext,
     problems: Vec<Refusal>,
+    /// A number whose decimal mark its column has not decided (`1.234` with nothing else to
+    /// tell): the import stops and asks rather than guess.
+    undecided: Option<(String, String)>,
 }
 
 impl<'a> Cells<'a> {
@@ -258,22 +271,38 @@ impl<'a> Cells<'a> {
         self.raw(field).and_then(value::parse_text)
     }
 
+    /// The column's decimal mark; notes a value the column cannot read without one.
+    fn mark(&mut self, field: Field, raw: &str) -> Option<DecimalMark> {
+        let col = self.cols.get(field)?;
+        if col.mark.is_none()
+            && self.undecided.is_none()
+            && raw.contains([',', '.'])
+            && value::separators(raw) == Separators::Ambiguous
+        {
+            self.undecided = Some((col.header.clone(), raw.trim().to_string()));
+        }
+        col.mark
+    }
+
     fn duration(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
         let unit = self.cols.get(field).and_then(|c| c.unit);
-        let parsed = value::parse_duration(raw, unit);
+        let mark = self.mark(field, raw);
+        let parsed = value::parse_duration_marked(raw, unit, mark);
         self.check(field, parsed)
     }
 
     fn number(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
-        let parsed = value::parse_number(raw);
+        let mark = self.mark(field, raw);
+        let parsed = value::parse_number_marked(raw, mark);
         self.check(field, parsed)
     }
 
     fn count(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
-        let parsed = value::parse_count(raw);
+        let mark = self.cols.get(field).and_then(|c| c.mark);
+        let parsed = value::parse_count_marked(raw, mark);
         self.check(field, parsed)
     }
 
@@ -493,17 +522,19 @@ fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
     }))
 }
 
-/// Reads one row. `Err` holds every refusal of the row.
+/// Reads one row. The inner `Err` holds every refusal of the row; the outer one stops the
+/// import (a number its column cannot read without being told the decimal mark).
 pub(crate) fn parse_row(
     row: &Row,
     cols: &Columns,
     ctx: &RecordContext,
-) -> Result<Option<Parsed>, Vec<Refusal>> {
+) -> Result<Result<Option<Parsed>, Vec<Refusal>>, super::ImportError> {
     let mut c = Cells {
         row,
         cols,
         ctx,
         problems: Vec::new(),
+        undecided: None,
     };
     let parsed = match ctx.kind {
         Kind::Interactions => {
@@ -515,11 +546,19 @@ pub(crate) fn parse_row(
         Kind::Workforce => workforce(&mut c),
         Kind::Finance => finance(&mut c),
     };
-    if c.problems.is_empty() {
+    if let Some((column, example)) = c.undecided {
+        return Err(super::ImportError::AmbiguousNumbers {
+            file: ctx.label.clone(),
+            column,
+            example,
+            whole_column: false,
+        });
+    }
+    Ok(if c.problems.is_empty() {
         Ok(parsed)
     } else {
         Err(c.problems)
-    }
+    })
 }
 
 fn interaction(c: &mut Cells) -> Option<Interaction> {

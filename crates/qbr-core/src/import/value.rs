@@ -239,6 +239,196 @@ pub fn parse_share(text: &str) -> Result<Option<f64>, &'static str> {
     Ok(Some(share))
 }
 
+/// Which character marks the decimals of a column's numbers; the other groups thousands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecimalMark {
+    /// `1,234.5`
+    Point,
+    /// `1.234,5`
+    Comma,
+}
+
+impl DecimalMark {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecimalMark::Point => "point",
+            DecimalMark::Comma => "comma",
+        }
+    }
+
+    fn char(self) -> char {
+        match self {
+            DecimalMark::Point => '.',
+            DecimalMark::Comma => ',',
+        }
+    }
+
+    fn other(self) -> char {
+        match self {
+            DecimalMark::Point => ',',
+            DecimalMark::Comma => '.',
+        }
+    }
+}
+
+/// What one value says about its column's decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separators {
+    /// No `,` or `.` (or not a number at all).
+    None,
+    /// `3,5`, `12.75`, `1.234,5`, `1,234,567`: only one reading.
+    Decides(DecimalMark),
+    /// `1,234` or `1.234`: a thousands group or three decimals, the value cannot tell.
+    Ambiguous,
+}
+
+/// What `text` says about the decimal mark of its column.
+pub fn separators(text: &str) -> Separators {
+    let t: String = trim(text)
+        .trim_end_matches('%')
+        .trim_start_matches(['-', '+'])
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+    {
+        return Separators::None;
+    }
+    let (commas, dots) = (t.matches(',').count(), t.matches('.').count());
+    match (commas, dots) {
+        (0, 0) => Separators::None,
+        (c, d) if c > 0 && d > 0 => match t.rfind(',') > t.rfind('.') {
+            true => Separators::Decides(DecimalMark::Comma),
+            false => Separators::Decides(DecimalMark::Point),
+        },
+        // The same separator twice groups thousands: the other one is the decimal mark.
+        (c, 0) if c > 1 => Separators::Decides(DecimalMark::Point),
+        (0, d) if d > 1 => Separators::Decides(DecimalMark::Comma),
+        _ => {
+            let sep = if commas == 1 { ',' } else { '.' };
+            let (before, after) = t.split_once(sep).unwrap_or((&t, ""));
+            let decimal = if sep == ',' {
+                DecimalMark::Comma
+            } else {
+                DecimalMark::Point
+            };
+            if after.len() == 3 && (1..=3).contains(&before.len()) && !before.starts_with('0') {
+                Separators::Ambiguous
+            } else {
+                Separators::Decides(decimal)
+            }
+        }
+    }
+}
+
+/// Reads a number whose column uses `mark` for decimals (the other separator groups thousands,
+/// in threes); without a mark, as [`parse_number`] guesses.
+pub fn parse_number_marked(
+    text: &str,
+    mark: Option<DecimalMark>,
+) -> Result<Option<f64>, &'static str> {
+    let Some(mark) = mark else {
+        return parse_number(text);
+    };
+    if is_missing(text) {
+        return Ok(None);
+    }
+    let plain = trim(text);
+    if let Some(n) = whole_number(plain) {
+        return Ok(Some(n));
+    }
+    let mut t: String = plain
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    if let Some(stripped) = t.strip_suffix('%') {
+        t = stripped.to_string();
+    }
+    if t.matches(mark.char()).count() > 1
+        || (t.contains(mark.other()) && !thousands_groups(&t, mark.other()))
+    {
+        return Err(EXPECT_NUMBER);
+    }
+    let normalised = t.replace(mark.other(), "").replace(mark.char(), ".");
+    match normalised.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(EXPECT_NUMBER),
+    }
+}
+
+/// A count: `1,234` and `1.234` are both 1234 whatever the column's mark, since a count is
+/// never written with three decimals.
+pub fn parse_count_marked(
+    text: &str,
+    mark: Option<DecimalMark>,
+) -> Result<Option<f64>, &'static str> {
+    let mark = match (mark, separators(text)) {
+        (None, Separators::Ambiguous) => Some(match trim(text).contains(',') {
+            true => DecimalMark::Point,
+            false => DecimalMark::Comma,
+        }),
+        (m, _) => m,
+    };
+    const EXPECT: &str = "a whole number";
+    match parse_number_marked(text, mark) {
+        Ok(Some(v)) if v >= 0.0 && (v - v.round()).abs() < 1e-9 => Ok(Some(v.round())),
+        Ok(Some(_)) | Err(_) => Err(EXPECT),
+        Ok(None) => Ok(None),
+    }
+}
+
+/// Reads a whole column of numbers and says which decimal mark it uses, as
+/// [`DateOrderProbe`] does for dates.
+#[derive(Debug, Clone, Default)]
+pub struct NumberProbe {
+    pub point: u64,
+    pub comma: u64,
+    pub ambiguous: u64,
+    pub example: Option<String>,
+}
+
+/// What a column of numbers says about its decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkVerdict {
+    NotNeeded,
+    Known(DecimalMark),
+    /// Every value with a separator could be either: the user must say.
+    Ambiguous,
+    /// Some values prove a decimal point, others a decimal comma.
+    Mixed,
+}
+
+impl NumberProbe {
+    /// `count`: the column holds counts, whose `1,234` is never ambiguous.
+    pub fn feed(&mut self, text: &str, count: bool) {
+        match separators(text) {
+            Separators::None => {}
+            Separators::Decides(DecimalMark::Point) => self.point += 1,
+            Separators::Decides(DecimalMark::Comma) => self.comma += 1,
+            Separators::Ambiguous if count => {}
+            Separators::Ambiguous => {
+                self.ambiguous += 1;
+                if self.example.is_none() {
+                    self.example = Some(trim(text).to_string());
+                }
+            }
+        }
+    }
+
+    pub fn verdict(&self) -> MarkVerdict {
+        match (self.point, self.comma, self.ambiguous) {
+            (0, 0, 0) => MarkVerdict::NotNeeded,
+            (0, 0, _) => MarkVerdict::Ambiguous,
+            (p, 0, _) if p > 0 => MarkVerdict::Known(DecimalMark::Point),
+            (0, c, _) if c > 0 => MarkVerdict::Known(DecimalMark::Comma),
+            _ => MarkVerdict::Mixed,
+        }
+    }
+}
+
 /// Plain digits (at most 15, so exactly an `f64`), as `str::parse::<f64>` would read them.
 fn whole_number(t: &str) -> Option<f64> {
     if t.is_empty() || t.len() > 15 {
@@ -292,6 +482,15 @@ pub fn parse_bool(text: &str) -> Result<Option<bool>, &'static str> {
 /// Parses a duration to seconds. `unit` applies to bare numbers only; clock forms (`hh:mm:ss`,
 /// `mm:ss`) and lettered forms (`00d 00h 02m 31s`, `2m 31s`) carry their own units.
 pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f64>, &'static str> {
+    parse_duration_marked(text, unit, None)
+}
+
+/// [`parse_duration`] in a column whose numbers use `mark` for decimals.
+pub fn parse_duration_marked(
+    text: &str,
+    unit: Option<DurationUnit>,
+    mark: Option<DecimalMark>,
+) -> Result<Option<f64>, &'static str> {
     if is_missing(text) {
         return Ok(None);
     }
@@ -309,7 +508,9 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
     } else if t.chars().any(|c| c.is_ascii_alphabetic()) {
         parse_lettered(t).ok_or(EXPECT_DURATION)?
     } else {
-        let n = parse_number(t).map_err(|_| EXPECT_DURATION)?.unwrap_or(0.0);
+        let n = parse_number_marked(t, mark)
+            .map_err(|_| EXPECT_DURATION)?
+            .unwrap_or(0.0);
         n * unit.unwrap_or(DurationUnit::Seconds).seconds()
     };
     if v < 0.0 {
@@ -1085,6 +1286,74 @@ mod tests {
             "Genesys Cloud's segment times"
         );
         assert_eq!(ts("2021-4-02 15:30:51", &utc), "2021-04-02T15:30:51+00:00");
+    }
+
+    #[test]
+    fn a_value_says_what_it_can_about_its_decimal_mark() {
+        use DecimalMark::*;
+        let cases: &[(&str, Separators)] = &[
+            ("12", Separators::None),
+            ("3,5", Separators::Decides(Comma)),
+            ("12.75", Separators::Decides(Point)),
+            ("0,125", Separators::Decides(Comma)),
+            ("1.234,5", Separators::Decides(Comma)),
+            ("1,234.5", Separators::Decides(Point)),
+            ("1,234,567", Separators::Decides(Point)),
+            ("1.234.567", Separators::Decides(Comma)),
+            ("1.234", Separators::Ambiguous),
+            ("1,234", Separators::Ambiguous),
+            ("94.01%", Separators::Decides(Point)),
+            ("0:02:14", Separators::None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(separators(text), *want, "{text:?}");
+        }
+        assert_eq!(
+            parse_number_marked("1.234", Some(Comma)).unwrap(),
+            Some(1234.0)
+        );
+        assert_eq!(
+            parse_number_marked("1.234", Some(Point)).unwrap(),
+            Some(1.234)
+        );
+        assert_eq!(
+            parse_number_marked("1.234,5", Some(Comma)).unwrap(),
+            Some(1234.5)
+        );
+        assert!(
+            parse_number_marked("1.5", Some(Comma)).is_err(),
+            "1.5 is no thousands group"
+        );
+        assert!(parse_number_marked("1,2,3", Some(Comma)).is_err());
+        assert_eq!(
+            parse_count_marked("1,190", None).unwrap(),
+            Some(1190.0),
+            "a count"
+        );
+        assert_eq!(
+            parse_count_marked("1.190", None).unwrap(),
+            Some(1190.0),
+            "a count"
+        );
+        assert_eq!(
+            parse_duration_marked("1.234", None, Some(Comma)).unwrap(),
+            Some(1234.0),
+            "1.234 in a decimal-comma column is 1234 s, never 1.234 s"
+        );
+        let mut probe = NumberProbe::default();
+        probe.feed("1.234", false);
+        assert_eq!(probe.verdict(), MarkVerdict::Ambiguous);
+        probe.feed("3,5", false);
+        assert_eq!(probe.verdict(), MarkVerdict::Known(Comma));
+        probe.feed("2.5", false);
+        assert_eq!(probe.verdict(), MarkVerdict::Mixed);
+        let mut counts = NumberProbe::default();
+        counts.feed("1,190", true);
+        assert_eq!(
+            counts.verdict(),
+            MarkVerdict::NotNeeded,
+            "a count never asks"
+        );
     }
 
     #[test]

@@ -185,7 +185,10 @@ export async function screenshot(browser, name) {
 
 /** Ticks every "is this right?" box of the import review (readings inferred from the headings). */
 export async function confirmReadings(browser) {
-  for (const box of await browser.$$('[data-testid^="confirm-"]')) {
+  const boxes = await browser.$$('[data-testid^="confirm-reading-"]');
+  for (let i = 0; i < boxes.length; i++) {
+    // Found again each time: ticking a box re-renders the list.
+    const box = (await browser.$$('[data-testid^="confirm-reading-"]'))[i];
     if (!(await box.isSelected())) await box.click();
   }
 }

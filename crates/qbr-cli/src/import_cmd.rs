@@ -238,12 +238,12 @@ fn print_report(r: &ImportReportView, ws: &str) {
 /// How the file was read, inferred readings marked for the reader to check.
 fn print_readings(readings: &[ReadingView]) {
     for r in readings {
-        let mark = if r.inferred {
-            " (inferred: check it)"
+        let label = if r.inferred {
+            "reading (check it)"
         } else {
-            ""
+            "reading"
         };
-        println!("  reading: {}{mark}", r.text);
+        println!("  {label}: {}", r.text);
     }
 }
 

@@ -172,24 +172,30 @@ pub(crate) fn readings(
             );
         }
         Kind::Intervals => {
-            let counts: Vec<String> = ["offered", "handled", "abandoned"]
+            let named: Vec<(&str, String)> = ["offered", "handled", "abandoned"]
                 .iter()
-                .filter_map(|f| col(f))
+                .filter_map(|f| col(f).map(|c| (*f, c)))
                 .collect();
+            let counts: Vec<String> = named.iter().map(|(_, c)| c.clone()).collect();
             let inferred = ["offered", "handled", "abandoned"]
                 .iter()
                 .any(|f| mapping.has(f) && !stated(source, mapping, f));
             let text = format!(
-                "handled and abandoned are the counts in {}{}",
-                counts
+                "the counts are {}{}{}",
+                named
                     .iter()
-                    .map(|c| format!("{c:?}"))
+                    .map(|(f, c)| format!("{f} = {c:?}"))
                     .collect::<Vec<_>>()
                     .join(", "),
                 if mapping.has("offered") || !(mapping.has("handled") && mapping.has("abandoned")) {
                     String::new()
                 } else {
                     "; offered is handled + abandoned".into()
+                },
+                if inferred && source == Source::Guessed {
+                    " (inferred from the headings)"
+                } else {
+                    ""
                 }
             );
             out.push(reading(ReadingTopic::Outcome, counts, text, inferred));

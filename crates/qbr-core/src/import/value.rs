@@ -365,8 +365,10 @@ pub fn parse_count_marked(
     text: &str,
     mark: Option<DecimalMark>,
 ) -> Result<Option<f64>, &'static str> {
-    let mark = match (mark, separators(text)) {
-        (None, Separators::Ambiguous) => Some(match trim(text).contains(',') {
+    // Most counts are plain digits: only a value with a separator is looked at closely.
+    let separated = text.contains([',', '.']);
+    let mark = match (mark, separated && separators(text) == Separators::Ambiguous) {
+        (None, true) => Some(match trim(text).contains(',') {
             true => DecimalMark::Point,
             false => DecimalMark::Comma,
         }),

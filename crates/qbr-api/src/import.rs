@@ -260,6 +260,16 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
             .map(parse_decimal_mark)
             .transpose()?,
         probe_numbers: false,
+        earliest: req
+            .earliest
+            .as_deref()
+            .map(|d| crate::metrics::parse_date(d, "earliest"))
+            .transpose()?,
+        latest: req
+            .latest
+            .as_deref()
+            .map(|d| crate::metrics::parse_date(d, "latest"))
+            .transpose()?,
     })
 }
 
@@ -407,7 +417,14 @@ fn headline_view(h: HeadlineFigure) -> HeadlineFigureView {
         denominator: h.value.denominator,
         n: h.value.n,
         flags: h.value.flags.iter().map(|f| f.as_str().into()).collect(),
-        notes: h.value.flags.iter().map(|f| f.words().into()).collect(),
+        notes: h
+            .value
+            .flags
+            .iter()
+            .map(|f| f.words().to_string())
+            .chain(h.value.coverage.as_ref().map(|c| c.text()))
+            .chain(h.value.notes.iter().cloned())
+            .collect(),
         reason: h.value.reason,
     }
 }

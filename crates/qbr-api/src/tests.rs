@@ -1033,6 +1033,8 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             ces_column: None,
             dry_run: false,
             decimal_mark: None,
+            earliest: None,
+            latest: None,
         },
         &mut |_| {},
         &never,

@@ -63,6 +63,12 @@ pub struct ImportArgs {
     /// point (1,234.5) or comma (1.234,5), for numbers such as 1.234 that a column cannot tell.
     #[arg(long, value_name = "point|comma")]
     decimal_mark: Option<String>,
+    /// Refuse rows dated before this day as misread (default 1990-01-01).
+    #[arg(long, value_name = "DATE")]
+    earliest: Option<String>,
+    /// Refuse rows dated after this day as misread (default: a year after today).
+    #[arg(long, value_name = "DATE")]
+    latest: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -118,6 +124,8 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         ces_column: args.ces_column,
         dry_run: args.dry_run,
         decimal_mark: args.decimal_mark,
+        earliest: args.earliest,
+        latest: args.latest,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;

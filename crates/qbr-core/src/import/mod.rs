@@ -159,6 +159,10 @@ pub struct ImportOptions {
     pub probe_numbers: bool,
     /// The metric definitions the headline figures use; `run` reads the workspace's.
     pub variants: Option<crate::metrics::MetricVariants>,
+    /// Rows dated before `earliest` or after `latest` are refused as misread; by default from
+    /// 1990-01-01 to a year after today.
+    pub earliest: Option<NaiveDate>,
+    pub latest: Option<NaiveDate>,
 }
 
 /// Saved mappings that give a row its program: a row whose program column names a campaign takes
@@ -799,6 +803,13 @@ pub fn run_into(
             false => crate::settings::Channel::Voice,
         },
         zero_ratings: Default::default(),
+        window: {
+            let default = record::DateWindow::around(now.date_naive());
+            record::DateWindow {
+                earliest: opts.earliest.unwrap_or(default.earliest),
+                latest: opts.latest.unwrap_or(default.latest),
+            }
+        },
     };
     let mut counts = Counts::default();
     let mut counts_linked = 0u64;

@@ -498,7 +498,12 @@ pub fn parse_duration_marked(
     }
     let t = trim(text);
     if let Some(n) = whole_number(t) {
-        return Ok(Some(n * unit.unwrap_or(DurationUnit::Seconds).seconds()));
+        let v = n * unit.unwrap_or(DurationUnit::Seconds).seconds();
+        return if v > MAX_DURATION_S {
+            Err(EXPECT_FINITE_DURATION)
+        } else {
+            Ok(Some(v))
+        };
     }
     if let Some(v) = spreadsheet_time(t).or_else(|| dotted_clock(t)) {
         return Ok(Some(v));
@@ -517,6 +522,9 @@ pub fn parse_duration_marked(
     };
     if v < 0.0 {
         return Err("a duration that is not negative");
+    }
+    if !v.is_finite() || v > MAX_DURATION_S {
+        return Err(EXPECT_FINITE_DURATION);
     }
     Ok(Some(v))
 }
@@ -598,6 +606,12 @@ pub fn parse_time_of_day(text: &str) -> Result<Option<f64>, &'static str> {
     }
     Ok(Some(secs))
 }
+/// The longest duration any cell may hold (about 31,700 years): a total of paid time over a
+/// large program's year fits; `1` followed by 307 zeros, or a clock form that multiplies into
+/// infinity, does not.
+pub const MAX_DURATION_S: f64 = 1e12;
+pub const EXPECT_FINITE_DURATION: &str =
+    "a duration of a real length (under 10^12 seconds); this one overflows";
 
 /// `hh:mm:ss`, `h:mm:ss.fff`, `mm:ss`, and `d.hh:mm:ss` as some tools print over a day.
 fn parse_clock(t: &str) -> Option<f64> {

@@ -152,9 +152,6 @@ pub enum Flag {
     /// The service level is the source's own percentage (no answered-in-threshold counts in
     /// the scope), weighted by the contacts it speaks of: the source's definition, not ours.
     ReportedBySource,
-    /// The data have no short-abandon count, so short abandons could not be excluded: they are
-    /// counted as abandons (and as offered).
-    ShortAbandonsNotExcluded,
 }
 
 impl Flag {
@@ -162,7 +159,6 @@ impl Flag {
         match self {
             Flag::LowSample => "low_sample",
             Flag::ReportedBySource => "reported_by_source",
-            Flag::ShortAbandonsNotExcluded => "short_abandons_not_excluded",
         }
     }
 
@@ -171,7 +167,6 @@ impl Flag {
         match self {
             Flag::LowSample => "low sample",
             Flag::ReportedBySource => "reported by the source",
-            Flag::ShortAbandonsNotExcluded => "short abandons could not be excluded",
         }
     }
 }
@@ -189,6 +184,13 @@ pub struct MetricValue {
     pub n: Option<u64>,
     pub flags: Vec<Flag>,
     pub reason: Option<String>,
+    /// Set when part of the scope's denominator lacks the numerator's measures: the value is
+    /// computed over the rest, and this says how much and what lacks (metrics.md, "Unknown is
+    /// not zero").
+    pub coverage: Option<engine::Coverage>,
+    /// What else a reader must know to read the value right ("short abandons are not in the
+    /// data, so none could be excluded").
+    pub notes: Vec<String>,
 }
 
 impl MetricValue {
@@ -201,6 +203,8 @@ impl MetricValue {
             n: None,
             flags: Vec::new(),
             reason: Some(reason.into()),
+            coverage: None,
+            notes: Vec::new(),
         }
     }
 

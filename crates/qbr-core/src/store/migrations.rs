@@ -31,8 +31,21 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_contact_blocks.sql"),
         then: Some(super::contacts::move_rows_into_blocks),
     },
-    Migration::sql(include_str!("migrations/0008_reported_service_level.sql")),
+    // Format 8's roll-up runs after format 9's columns exist: the rollup's SQL names every
+    // measure this build knows, the reported service level's among them.
+    Migration::sql(include_str!("migrations/0008_rollup_by_known_measures.sql")),
+    Migration {
+        sql: include_str!("migrations/0009_reported_service_level.sql"),
+        then: Some(roll_up_again),
+    },
 ];
+
+/// Rolls every dirty day up again (format 8: rollup rows split by the measures their facts
+/// carry; run with format 9, whose new measure columns the roll-up names).
+fn roll_up_again(conn: &Connection) -> Result<()> {
+    super::rollup::refresh(conn, &super::write::InsertedRollup::default())?;
+    Ok(())
+}
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {

@@ -1,4 +1,4 @@
--- Format 8: a service level a source reports only as a percentage (a daily totals file with
+-- Format 9: a service level a source reports only as a percentage (a daily totals file with
 -- "Service Level (20 Seconds)" and no counts), kept as two additive measures so that it adds up
 -- as a ratio of sums: `sl_reported_met` is the share times the contacts it speaks of (offered,
 -- else handled), `sl_reported_base` those contacts. The service level metric falls back to

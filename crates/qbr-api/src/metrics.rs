@@ -299,15 +299,25 @@ pub fn import_targets_file(
     file: &Path,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<TargetView>> {
-    let text = std::fs::read_to_string(file).map_err(|e| ErrorView {
-        code: if e.kind() == std::io::ErrorKind::NotFound {
-            ErrorCode::NotFound
-        } else {
-            ErrorCode::InvalidInput
-        },
-        message: format!("cannot read {} as UTF-8 text: {e}", file.display()),
+    if !file.is_file() {
+        return Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("cannot read {}: there is no such file", file.display()),
+        });
+    }
+    let mut ws = Workspace::open(path)?;
+    let known: Vec<String> = ws.metric_catalog()?.into_iter().map(|m| m.id).collect();
+    // The same reader as every import: any encoding and delimiter an export may have.
+    let rows = qbr_core::metrics::target::read_targets_file(file, &|id: &str| {
+        known.iter().any(|k| k == id)
     })?;
-    import_targets(path, &text, now)
+    let ids = ws.add_targets(&rows, now)?;
+    Ok(ws
+        .targets()?
+        .iter()
+        .filter(|t| ids.contains(&t.id))
+        .map(target_view)
+        .collect())
 }
 
 /// Imports targets from CSV text (columns documented in the README); all or nothing.

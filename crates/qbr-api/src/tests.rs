@@ -1031,6 +1031,8 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             save_mapping_as: None,
             csat_column: None,
             ces_column: None,
+            dry_run: false,
+            decimal_mark: None,
             earliest: None,
             latest: None,
         },
@@ -1489,6 +1491,7 @@ fn a_mapping_chosen_by_hand_is_saved_and_reads_next_quarters_file() {
     let detected = import::detect_file(&path, &q3).unwrap();
     assert_eq!(detected.kind, None, "no template knows these headers");
     let col = |field: &str, header: &str, unit: Option<&str>| MappedColumnView {
+        values: Vec::new(),
         field: field.into(),
         header: header.into(),
         unit: unit.map(str::to_string),

@@ -35,6 +35,9 @@ pub enum ErrorCode {
     MappingProbablyWrong,
     /// A survey export where more than one question could be CSAT (or CES): ask which one.
     UnclearQuestion,
+    /// An import whose numbers such as `1.234` read as thousands or decimals and whose column
+    /// cannot tell: ask for the decimal mark and import again.
+    AmbiguousNumbers,
 }
 
 /// Service thresholds T per channel, in seconds.
@@ -524,6 +527,10 @@ pub fn typescript_bindings() -> String {
         ProgramAliasView::decl(&cfg),
         SavedMappingView::decl(&cfg),
         MappedColumnView::decl(&cfg),
+        ValueMeaningView::decl(&cfg),
+        ReadingView::decl(&cfg),
+        HeadlineFigureView::decl(&cfg),
+        PlausibilityView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),
         ImportProgressView::decl(&cfg),
@@ -607,6 +614,65 @@ pub struct MappedColumnView {
     pub unit: Option<String>,
     /// 1 for an exact name or a preset's documented column; lower for synonyms and guesses.
     pub confidence: f64,
+    /// What the file's words in this column mean (an outcome's `Completed` → `handled`, a
+    /// channel's `Portal` → `email`, a yes/no column's `Sí` → `yes`); empty when none is needed.
+    #[serde(default)]
+    pub values: Vec<ValueMeaningView>,
+}
+
+/// One value of a column and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ValueMeaningView {
+    /// As the file writes it.
+    pub value: String,
+    /// handled, abandoned, callback or other (outcome); voice, chat, messaging or email
+    /// (channel); yes or no (yes/no columns).
+    pub means: String,
+}
+
+/// How one foundation of the figures is read: the contact key, handled or abandoned, the
+/// wait, the handle time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadingView {
+    /// contact_key, handled_or_abandoned, wait or handle_time.
+    pub topic: String,
+    /// The columns it is read from.
+    pub columns: Vec<String>,
+    /// The reading in a sentence, with why.
+    pub text: String,
+    /// Inferred from the headings rather than named by a preset or the user: the app asks the
+    /// user to confirm it before importing.
+    pub inferred: bool,
+}
+
+/// One headline figure an import produced for its own span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HeadlineFigureView {
+    /// offered, handled, abandon_rate, asa, aht, service_level, fcr or csat.
+    pub metric_id: String,
+    pub name: String,
+    /// count, ratio or seconds.
+    pub unit: String,
+    /// Null when the file has no value for it; `reason` says why.
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub n: Option<u64>,
+    /// low_sample or reported_by_source (the source's own percentage).
+    pub flags: Vec<String>,
+    /// The flags and the value's notes in words ("short abandons are not in the data, so none
+    /// could be excluded", "computed over 1,200 of 1,500 (80%): …").
+    pub notes: Vec<String>,
+    pub reason: Option<String>,
+}
+
+/// A figure that looks implausible, with what would explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PlausibilityView {
+    /// abandonment_zero, abandonment_high, handled_above_offered, aht_short, aht_long,
+    /// one_day, future or repeated_keys.
+    pub code: String,
+    pub message: String,
 }
 
 /// `qbr detect --json` and the app's import preview: what an import of the file would read.
@@ -636,6 +702,16 @@ pub struct DetectionView {
     /// which column is which and pass it as `csat_column` / `ces_column`.
     #[serde(default)]
     pub questions: Vec<QuestionChoiceView>,
+    /// How the figures' foundations would be read; the inferred ones need the user's consent.
+    #[serde(default)]
+    pub readings: Vec<ReadingView>,
+    /// What the first rows' numbers say about the decimal mark: not_needed, point, comma,
+    /// ambiguous (the user may have to choose) or mixed.
+    #[serde(default)]
+    pub decimal_mark: String,
+    /// The text encoding of a delimited file that is not UTF-8 (Shift_JIS, windows-1252…).
+    #[serde(default)]
+    pub encoding: Option<String>,
 }
 
 /// How to import files; everything left null is detected.
@@ -666,6 +742,13 @@ pub struct ImportRequest {
     /// The column of the CES question, likewise.
     #[serde(default)]
     pub ces_column: Option<String>,
+    /// Read and check every file and work out its figures, then keep nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// point (1,234.5) or comma (1.234,5), for numbers such as `1.234` that their column cannot
+    /// tell; each column decides from its own values by default.
+    #[serde(default)]
+    pub decimal_mark: Option<String>,
     /// Rows dated before this day are refused as misread (1990-01-01 by default).
     #[serde(default)]
     pub earliest: Option<String>,
@@ -700,7 +783,7 @@ pub struct RefusalView {
 }
 
 /// What importing one file did: `qbr import --json` prints a list of these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ImportReportView {
     pub file_name: String,
     pub sha256: String,
@@ -721,6 +804,15 @@ pub struct ImportReportView {
     pub notes: Vec<String>,
     /// The first 200 refusals; `qbr import-report` has them all.
     pub refusals: Vec<RefusalView>,
+    /// How the file was read where it decides the figures.
+    pub readings: Vec<ReadingView>,
+    /// Offered, handled, abandonment, ASA, AHT, service level, FCR and CSAT of what this file
+    /// brought, for its own span.
+    pub headline: Vec<HeadlineFigureView>,
+    /// Figures that look implausible; the app asks before keeping such an import.
+    pub flags: Vec<PlausibilityView>,
+    /// A dry run: nothing was kept (`batch_id` is then null).
+    pub dry_run: bool,
 }
 
 /// What undoing an import did.

@@ -120,6 +120,8 @@ measures! {
     Revenue => "revenue", false;
     Cost => "cost", false;
     Investment => "investment", false;
+    SlReportedMet => "sl_reported_met", false;
+    SlReportedBase => "sl_reported_base", false;
 }
 
 impl Measure {
@@ -252,8 +254,9 @@ mod tests {
         for &m in Measure::ALL {
             assert_eq!(m.as_str().parse::<Measure>().unwrap(), m);
         }
-        // The catalog lists 37 base measures; a missing one would silently drop a column.
-        assert_eq!(Measure::COUNT, 37);
+        // The catalog lists 37 base measures, and format 8 adds the source's reported service
+        // level as two more; a missing one would silently drop a column.
+        assert_eq!(Measure::COUNT, 39);
         assert!(Measure::Headcount.is_stock() && !Measure::Handled.is_stock());
     }
 

@@ -266,6 +266,7 @@ const CODES = new Set([
   "mapping_needed",
   "mapping_probably_wrong",
   "unclear_question",
+  "ambiguous_numbers",
 ]);
 
 /** Whatever was thrown, as `{code, message}` with a message a person can read. */
@@ -302,6 +303,8 @@ export function adviceFor(error: ErrorView): string | null {
       return "Choose whether the dates are day-first or month-first, then import again.";
     case "unclear_question":
       return "Choose which survey question is the rating (or none), then import again.";
+    case "ambiguous_numbers":
+      return "Choose the decimal mark of the file's numbers (point: 1,234.5; comma: 1.234,5), then import again.";
     case "mapping_needed":
     case "mapping_probably_wrong":
       return "Check the detected kind and columns: choose the kind or preset of the file, then import again.";

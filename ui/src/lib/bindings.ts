@@ -1,7 +1,7 @@
 // Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.
 // Do not edit by hand; a test fails when this file and the Rust types disagree.
 
-export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question";
+export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question" | "ambiguous_numbers";
 
 export type ErrorView = { code: ErrorCode, message: string, };
 
@@ -354,7 +354,72 @@ unit: string | null,
 /**
  * 1 for an exact name or a preset's documented column; lower for synonyms and guesses.
  */
-confidence: number, };
+confidence: number, 
+/**
+ * What the file's words in this column mean (an outcome's `Completed` → `handled`, a
+ * channel's `Portal` → `email`, a yes/no column's `Sí` → `yes`); empty when none is needed.
+ */
+values: Array<ValueMeaningView>, };
+
+export type ValueMeaningView = { 
+/**
+ * As the file writes it.
+ */
+value: string, 
+/**
+ * handled, abandoned, callback or other (outcome); voice, chat, messaging or email
+ * (channel); yes or no (yes/no columns).
+ */
+means: string, };
+
+export type ReadingView = { 
+/**
+ * contact_key, handled_or_abandoned, wait or handle_time.
+ */
+topic: string, 
+/**
+ * The columns it is read from.
+ */
+columns: Array<string>, 
+/**
+ * The reading in a sentence, with why.
+ */
+text: string, 
+/**
+ * Inferred from the headings rather than named by a preset or the user: the app asks the
+ * user to confirm it before importing.
+ */
+inferred: boolean, };
+
+export type HeadlineFigureView = { 
+/**
+ * offered, handled, abandon_rate, asa, aht, service_level, fcr or csat.
+ */
+metric_id: string, name: string, 
+/**
+ * count, ratio or seconds.
+ */
+unit: string, 
+/**
+ * Null when the file has no value for it; `reason` says why.
+ */
+value: number | null, numerator: number | null, denominator: number | null, n: number | null, 
+/**
+ * low_sample or reported_by_source (the source's own percentage).
+ */
+flags: Array<string>, 
+/**
+ * The flags and the value's notes in words ("short abandons are not in the data, so none
+ * could be excluded", "computed over 1,200 of 1,500 (80%): …").
+ */
+notes: Array<string>, reason: string | null, };
+
+export type PlausibilityView = { 
+/**
+ * abandonment_zero, abandonment_high, handled_above_offered, aht_short, aht_long,
+ * one_day, future or repeated_keys.
+ */
+code: string, message: string, };
 
 export type DetectionView = { file_name: string, 
 /**
@@ -393,7 +458,20 @@ fields_by_kind: { [key in string]: Array<string> },
  * Ratings the file leaves unclear (Qualtrics: two questions read as satisfaction): ask
  * which column is which and pass it as `csat_column` / `ces_column`.
  */
-questions: Array<QuestionChoiceView>, };
+questions: Array<QuestionChoiceView>, 
+/**
+ * How the figures' foundations would be read; the inferred ones need the user's consent.
+ */
+readings: Array<ReadingView>, 
+/**
+ * What the first rows' numbers say about the decimal mark: not_needed, point, comma,
+ * ambiguous (the user may have to choose) or mixed.
+ */
+decimal_mark: string, 
+/**
+ * The text encoding of a delimited file that is not UTF-8 (Shift_JIS, windows-1252…).
+ */
+encoding: string | null, };
 
 export type ImportRequest = { kind: string | null, preset: string | null, 
 /**
@@ -433,6 +511,15 @@ csat_column: string | null,
  * The column of the CES question, likewise.
  */
 ces_column: string | null, 
+/**
+ * Read and check every file and work out its figures, then keep nothing.
+ */
+dry_run: boolean, 
+/**
+ * point (1,234.5) or comma (1.234,5), for numbers such as `1.234` that their column cannot
+ * tell; each column decides from its own values by default.
+ */
+decimal_mark: string | null, 
 /**
  * Rows dated before this day are refused as misread (1990-01-01 by default).
  */
@@ -486,7 +573,24 @@ first_day: string | null, last_day: string | null, notes: Array<string>,
 /**
  * The first 200 refusals; `qbr import-report` has them all.
  */
-refusals: Array<RefusalView>, };
+refusals: Array<RefusalView>, 
+/**
+ * How the file was read where it decides the figures.
+ */
+readings: Array<ReadingView>, 
+/**
+ * Offered, handled, abandonment, ASA, AHT, service level, FCR and CSAT of what this file
+ * brought, for its own span.
+ */
+headline: Array<HeadlineFigureView>, 
+/**
+ * Figures that look implausible; the app asks before keeping such an import.
+ */
+flags: Array<PlausibilityView>, 
+/**
+ * A dry run: nothing was kept (`batch_id` is then null).
+ */
+dry_run: boolean, };
 
 export type UndoReportView = { batch_id: number, facts_removed: number, contacts_removed: number, 
 /**

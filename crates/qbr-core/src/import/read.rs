@@ -1,6 +1,7 @@
 //! Readers: a file on disk to tables of text cells (a header and rows), whatever its format.
 //! Delimited text streams record by record through the `csv` crate after decoding (UTF-8 with or
-//! without BOM, UTF-16 with BOM, Windows-1252 otherwise); spreadsheets come sheet by sheet through
+//! without BOM, UTF-16 with BOM or by its NULs, otherwise the encoding `chardetng` (Firefox's
+//! detector) finds in the first 64 KB, decoded streaming by `encoding_rs_io`); spreadsheets come sheet by sheet through
 //! `calamine` after a size check of the zip (declared sizes, then actual inflated bytes); JSON arrays, JSON Lines and concatenated objects come
 //! through `serde_json`, nested objects flattened to dotted names (`Queue.Duration`).
 //!
@@ -13,7 +14,7 @@ use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader};
-use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::error::ImportError;
 use super::mapping::{detect_preset, normalise, Kind};
@@ -177,6 +178,9 @@ pub struct Table {
     /// Extra header rows under the names (Qualtrics' question text), kept for mapping.
     pub header_notes: Vec<Vec<String>>,
     pub rows: Rows,
+    /// The encoding delimited text was decoded from when it is not UTF-8 (`Shift_JIS`,
+    /// `UTF-16LE`, `windows-1252`…), for the report to say.
+    pub encoding: Option<String>,
 }
 
 impl std::fmt::Debug for Table {
@@ -290,49 +294,10 @@ pub fn open_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
 // ---------------------------------------------------------------------------------------------
 // Delimited text
 
-/// Decodes a byte stream to UTF-8 as it is read, so that a large UTF-16 or Windows-1252 file
-/// never has to be converted whole.
-struct Utf8Reader<R> {
-    inner: R,
-    decoder: Option<Decoder>,
-    input: Vec<u8>,
-    output: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl<R: Read> Read for Utf8Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let Some(decoder) = self.decoder.as_mut() else {
-            return self.inner.read(buf);
-        };
-        while self.pos >= self.output.len() {
-            if self.done {
-                return Ok(0);
-            }
-            let n = self.inner.read(&mut self.input)?;
-            let last = n == 0;
-            let cap = decoder
-                .max_utf8_buffer_length(n)
-                .unwrap_or(n * 3 + 16)
-                .max(16);
-            self.output.resize(cap, 0);
-            let (_, _, written, _) =
-                decoder.decode_to_utf8(&self.input[..n], &mut self.output, last);
-            self.output.truncate(written);
-            self.pos = 0;
-            self.done = last;
-        }
-        let k = buf.len().min(self.output.len() - self.pos);
-        buf[..k].copy_from_slice(&self.output[self.pos..self.pos + k]);
-        self.pos += k;
-        Ok(k)
-    }
-}
-
 /// The encoding of a text file: a BOM says so; otherwise valid UTF-8 is UTF-8, text with NULs
-/// in every other byte is BOM-less UTF-16, and anything else is taken as Windows-1252.
-fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
+/// in every other byte is BOM-less UTF-16, and anything else is what `chardetng` finds in the
+/// sample (Shift_JIS, GBK, windows-1252…). `complete` says the sample is the whole file.
+fn sniff_encoding(sample: &[u8], complete: bool) -> (&'static Encoding, usize) {
     if let Some((enc, bom)) = Encoding::for_bom(sample) {
         return (enc, bom);
     }
@@ -356,7 +321,11 @@ fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
         Ok(_) => (UTF_8, 0),
         // A multi-byte character cut by the end of the sample is still UTF-8.
         Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => (UTF_8, 0),
-        Err(_) => (WINDOWS_1252, 0),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(sample, complete);
+            (detector.guess(None, false), 0)
+        }
     }
 }
 
@@ -395,7 +364,10 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// A buffered peek at the start of a text file: its encoding and delimiter.
-fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
+/// A text file decoded to UTF-8, its delimiter, and the encoding it was decoded from when not UTF-8.
+type OpenText = (Box<dyn Read + Send>, u8, Option<String>);
+
+fn open_text(path: &Path) -> Result<OpenText, ImportError> {
     let label = file_label(path);
     let (mut file, _) = open_file(path)?;
     let mut sample = vec![0u8; 64 * 1024];
@@ -408,8 +380,9 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
             "the file is UTF-32 text, which no export uses; save it as UTF-8, UTF-16 or Windows-1252 text and import it again",
         ));
     }
-    let (encoding, bom) = sniff_encoding(&sample);
-    if encoding == UTF_8 || encoding == WINDOWS_1252 {
+    let complete = sample.len() < 64 * 1024;
+    let (encoding, bom) = sniff_encoding(&sample, complete);
+    if encoding != UTF_16LE && encoding != UTF_16BE {
         if let Some(at) = sample.iter().position(|&b| b == 0) {
             let line = sample[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(ImportError::unreadable(
@@ -432,21 +405,21 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
     let reader: Box<dyn Read + Send> = if encoding == UTF_8 {
         Box::new(rest)
     } else {
-        Box::new(Utf8Reader {
-            inner: rest,
-            decoder: Some(encoding.new_decoder_without_bom_handling()),
-            input: vec![0u8; 64 * 1024],
-            output: Vec::new(),
-            pos: 0,
-            done: false,
-        })
+        // Decoded as it is read, so that a large file is never converted whole.
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_override(false)
+                .build(rest),
+        )
     };
-    Ok((reader, delimiter))
+    let used = (encoding != UTF_8).then(|| encoding.name().to_string());
+    Ok((reader, delimiter, used))
 }
 
 fn open_delimited(path: &Path) -> Result<Table, ImportError> {
     let label = file_label(path);
-    let (reader, delimiter) = open_text(path)?;
+    let (reader, delimiter, encoding) = open_text(path)?;
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -514,7 +487,9 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
             (other, _) => Some(other),
         }
     });
-    table_from(&label, None, lead, Box::new(rest))
+    let mut table = table_from(&label, None, lead, Box::new(rest))?;
+    table.encoding = encoding;
+    Ok(table)
 }
 
 fn check_width(label: &str, line: u64, width: usize) -> Result<(), ImportError> {
@@ -684,6 +659,7 @@ fn table_from(
         header,
         header_notes,
         rows,
+        encoding: None,
     })
 }
 
@@ -877,7 +853,9 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::DateTime(d) if d.is_duration() => {
+        // A duration cell, or a time cell with no date part (`h:mm:ss` formats of a fraction of
+        // a day): a clock time, which reads as a duration or as a time of day.
+        Data::DateTime(d) if d.is_duration() || (0.0..1.0).contains(&d.as_f64()) => {
             let secs = (d.as_f64() * 86_400.0).round() as i64;
             format!(
                 "{:02}:{:02}:{:02}",
@@ -973,34 +951,24 @@ fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-/// One JSON record flattened to dotted field names (`Queue.Duration`) as it is parsed, the keys
-/// of each object in order (as a `serde_json::Value` map had them); arrays stay as JSON text.
-/// Stricter than a `Value`: an object naming a field twice is refused (a map keeps the last one
-/// silently, and which one the export meant cannot be told), and so is a NUL character in a key
-/// or a value (text in an export never holds one; CSV refuses it too).
-struct FlatRecord(Vec<(String, String)>);
+/// One JSON value read strictly: an object naming a field twice is refused (a map keeps the
+/// last one silently, and which one the export meant cannot be told), and so is a NUL character
+/// in a key or a string (text in an export never holds one; CSV refuses it too). Otherwise the
+/// `serde_json::Value` it would be, so that a Genesys Cloud response can be read as a tree.
+struct StrictValue(serde_json::Value);
 
-impl<'de> serde::Deserialize<'de> for FlatRecord {
+impl<'de> serde::Deserialize<'de> for StrictValue {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut out = Vec::new();
-        d.deserialize_any(Flatten {
-            prefix: String::new(),
-            out: &mut out,
-        })?;
-        Ok(FlatRecord(out))
+        d.deserialize_any(Strict {
+            path: String::new(),
+        })
+        .map(StrictValue)
     }
 }
 
-/// Flattens one value under `prefix` into `out`.
-struct Flatten<'a> {
-    prefix: String,
-    out: &'a mut Vec<(String, String)>,
-}
-
-impl Flatten<'_> {
-    fn push(self, text: String) {
-        self.out.push((self.prefix, text));
-    }
+/// Builds a value, knowing its dotted path for messages.
+struct Strict {
+    path: String,
 }
 
 fn no_nul<E: serde::de::Error>(field: &str, text: &str) -> Result<(), E> {
@@ -1012,103 +980,72 @@ fn no_nul<E: serde::de::Error>(field: &str, text: &str) -> Result<(), E> {
     Ok(())
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+impl<'de> serde::de::DeserializeSeed<'de> for Strict {
+    type Value = serde_json::Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
-    type Value = ();
+impl<'de> serde::de::Visitor<'de> for Strict {
+    type Value = serde_json::Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        self.push(v.to_string());
-        Ok(())
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        self.push(v.to_string());
-        Ok(())
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        self.push(v.to_string());
-        Ok(())
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
     }
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        // As `serde_json::Value` writes it (`12.0`, not `12`).
-        let text = serde_json::Number::from_f64(v)
-            .map(|n| n.to_string())
-            .unwrap_or_default();
-        self.push(text);
-        Ok(())
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
     }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        no_nul(&self.prefix, v)?;
-        self.push(v.to_string());
-        Ok(())
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        no_nul(&self.path, v)?;
+        Ok(v.into())
     }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(), E> {
-        no_nul(&self.prefix, &v)?;
-        self.push(v);
-        Ok(())
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        no_nul(&self.path, &v)?;
+        Ok(v.into())
     }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.push(String::new());
-        Ok(())
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
     }
-    fn visit_none<E>(self) -> Result<(), E> {
-        self.push(String::new());
-        Ok(())
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+        while let Some(v) = seq.next_element_seed(Strict {
+            path: self.path.clone(),
+        })? {
             items.push(v);
         }
-        let text = serde_json::Value::Array(items).to_string();
-        no_nul(&self.prefix, &text)?;
-        self.push(text);
-        Ok(())
+        Ok(serde_json::Value::Array(items))
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Flatten { prefix, out } = self;
-        let start = out.len();
-        // Each key with where its fields start in `out`.
-        let mut keys: Vec<(String, usize)> = Vec::new();
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
         while let Some(k) = map.next_key::<String>()? {
-            let key = if prefix.is_empty() {
+            let key = if self.path.is_empty() {
                 k.clone()
             } else {
-                format!("{prefix}.{k}")
+                format!("{}.{k}", self.path)
             };
             no_nul(&key, &key)?;
-            if keys.iter().any(|(seen, _)| *seen == k) {
+            if out.contains_key(&k) {
                 return Err(serde::de::Error::custom(format!(
                     "the field {key:?} is given twice in one object, and which value the export meant cannot be told: the file is damaged or was not written by a JSON library"
                 )));
             }
-            keys.push((k, out.len()));
-            map.next_value_seed(Flatten {
-                prefix: key,
-                out: &mut *out,
-            })?;
+            let v = map.next_value_seed(Strict { path: key })?;
+            out.insert(k, v);
         }
-        // Keys in order, as a `serde_json::Value` map holds them.
-        if !keys.windows(2).all(|w| w[0].0 <= w[1].0) {
-            let mut parts: Vec<(String, Vec<(String, String)>)> = Vec::new();
-            let mut fields = out.split_off(start);
-            for (k, at) in keys.into_iter().rev() {
-                parts.push((k, fields.split_off(at - start)));
-            }
-            parts.sort_by(|a, b| a.0.cmp(&b.0));
-            for (_, p) in parts {
-                out.extend(p);
-            }
-        }
-        Ok(())
+        Ok(serde_json::Value::Object(out))
     }
 }
 
@@ -1116,20 +1053,20 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
 struct RecordArray<'a>(&'a std::cell::Cell<usize>);
 
 impl<'de> serde::de::DeserializeSeed<'de> for RecordArray<'_> {
-    type Value = Vec<Vec<(String, String)>>;
+    type Value = Vec<serde_json::Value>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
 impl<'de> serde::de::Visitor<'de> for RecordArray<'_> {
-    type Value = Vec<Vec<(String, String)>>;
+    type Value = Vec<serde_json::Value>;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an array of records")
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut records = Vec::new();
-        while let Some(r) = seq.next_element::<FlatRecord>()? {
+        while let Some(r) = seq.next_element::<StrictValue>()? {
             records.push(r.0);
             self.0.set(records.len());
         }
@@ -1137,7 +1074,40 @@ impl<'de> serde::de::Visitor<'de> for RecordArray<'_> {
     }
 }
 
+/// Flattens nested objects to dotted keys; arrays stay as JSON text.
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Null => out.push((prefix.to_string(), String::new())),
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Bool(b) => out.push((prefix.to_string(), b.to_string())),
+        Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
+        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
+    }
+}
+
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
+
+/// One JSON record as (column, text) pairs: a Genesys Cloud conversation as its contact's row
+/// (`genesys.rs`), anything else flattened.
+fn record(v: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match super::genesys::is_conversation(v) {
+        true => super::genesys::flatten(v, &mut out),
+        false => flatten("", v, &mut out),
+    }
+    out
+}
 
 /// The file positioned after a UTF-8 BOM, which JSON parsers do not accept.
 fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>, ImportError> {
@@ -1200,13 +1170,25 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
                 };
                 ImportError::unreadable(&label, message)
             })?;
-        Box::new(items.into_iter().map(Ok))
+        Box::new(items.into_iter().map(|v| Ok(record(&v))))
     } else {
         let file = open_without_bom(path)?;
         let stream =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
-                .into_iter::<FlatRecord>();
-        Box::new(stream.map(move |r| r.map(|r| r.0).map_err(bad)))
+                .into_iter::<StrictValue>();
+        // A Genesys Cloud query response (`{"conversations": [...]}`) is one value holding
+        // many records.
+        Box::new(
+            stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
+                match r {
+                    Ok(StrictValue(v)) => match super::genesys::conversations(v) {
+                        Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
+                        Err(v) => vec![Ok(record(&v))],
+                    },
+                    Err(e) => vec![Err(bad(e))],
+                }
+            }),
+        )
     };
     let mut records = records;
     let mut sample: VecDeque<Vec<(String, String)>> = VecDeque::new();
@@ -1268,6 +1250,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         rows: checked(&label, &header, Box::new(rows)),
         header,
         header_notes: Vec::new(),
+        encoding: None,
     })
 }
 
@@ -1313,7 +1296,7 @@ mod tests {
         le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
-        let (cp1252, _, _) = WINDOWS_1252.encode(text);
+        let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(text);
         for (name, bytes) in [
             ("utf8.csv", text.as_bytes().to_vec()),
             ("utf8bom.csv", bom8),

@@ -113,6 +113,11 @@ pub trait Sink {
     ) -> Result<Option<[Option<String>; 6]>, ImportError>;
     /// Derives contact facts and closes the batch with its counts.
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
+    /// After `finish`: the sums of every measure of the batch's own facts, for the headline
+    /// figures of the report (`None` when the sink cannot tell).
+    fn batch_measures(&mut self) -> Result<Option<Measures>, ImportError> {
+        Ok(None)
+    }
 }
 
 /// A sink that keeps everything in memory, with the same duplicate rules as the store.
@@ -248,6 +253,32 @@ impl Sink for MemorySink {
             .iter()
             .find(|((_, key), _)| key == contact_key)
             .map(|(_, (_, i))| super::rollup::contact_key(i).members))
+    }
+
+    fn batch_measures(&mut self) -> Result<Option<Measures>, ImportError> {
+        // The batch just finished is the last one recorded.
+        let id = self.batches.len() as i64;
+        let contacts = self
+            .contacts
+            .values()
+            .filter(|(b, _)| *b == id)
+            .map(|(_, i)| i);
+        let mut facts = rollup(contacts, &self.settings, &|_| None);
+        if self
+            .batches
+            .last()
+            .is_some_and(|(_, k, _)| *k != Kind::Interactions)
+        {
+            for (k, m) in &self.kind_facts {
+                accumulate(&mut facts, k.clone(), m);
+            }
+        }
+        for ((_, k), (b, m)) in &self.intervals {
+            if *b == id {
+                accumulate(&mut facts, k.clone(), m);
+            }
+        }
+        Ok(Some(super::rollup::totals(facts.values())))
     }
 
     fn finish(&mut self, _counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {

@@ -376,7 +376,59 @@ fn not_in_data(m: Measure) -> String {
 }
 
 /// Evaluates `metric` over `agg`, a scope of `months` months (used only by annualised metrics).
+///
+/// A service level with no answered-in-threshold counts in the scope is the source's reported
+/// percentage where one was imported, weighted by the contacts it speaks of and flagged
+/// [`Flag::ReportedBySource`].
 pub fn evaluate(metric: &Metric, agg: &Aggregate, months: f64) -> MetricValue {
+    if metric.id == "service_level" && agg.value(Measure::AnsweredInThreshold).is_none() {
+        if let (Some(met), Some(base)) = (
+            agg.value(Measure::SlReportedMet),
+            agg.value(Measure::SlReportedBase),
+        ) {
+            let mut out = MetricValue::missing(metric.empty_reason.clone());
+            if base > 0.0 {
+                out = MetricValue {
+                    value: Some(met / base),
+                    numerator: Some(met),
+                    denominator: Some(base),
+                    n: Some(base.round().max(0.0) as u64),
+                    flags: vec![Flag::ReportedBySource],
+                    reason: None,
+                    coverage: None,
+                    notes: vec![
+                        "reported by the source: its own percentage and definition, weighted by the contacts it speaks of"
+                            .into(),
+                    ],
+                };
+            }
+            return out;
+        }
+    }
+    evaluate_sums(metric, agg, months)
+}
+
+impl Aggregate {
+    /// An aggregate of one part of flows (an import's own sums, before they are stored).
+    pub fn from_flows(flows: Measures) -> Aggregate {
+        let mut parts = BTreeMap::new();
+        parts.insert(
+            PartKey {
+                known: 0,
+                program: None,
+                queue: None,
+                month: (0, 0),
+            },
+            flows,
+        );
+        Aggregate {
+            parts,
+            stocks: BTreeMap::new(),
+        }
+    }
+}
+
+fn evaluate_sums(metric: &Metric, agg: &Aggregate, months: f64) -> MetricValue {
     let n = metric
         .sample
         .and_then(|m| agg.value(m))
@@ -670,6 +722,10 @@ pub(crate) fn needed_measures(metrics: &[Metric]) -> Vec<Measure> {
     }
     if out.contains(&Measure::AgentHandleS) && !out.contains(&Measure::HandleS) {
         out.push(Measure::HandleS);
+    }
+    // The service level falls back to the source's reported share (see `evaluate`).
+    if metrics.iter().any(|m| m.id == "service_level") {
+        out.extend([Measure::SlReportedMet, Measure::SlReportedBase]);
     }
     out
 }

@@ -149,12 +149,24 @@ impl FromStr for Direction {
 pub enum Flag {
     /// Fewer responses or evaluations than the metric's minimum sample.
     LowSample,
+    /// The service level is the source's own percentage (no answered-in-threshold counts in
+    /// the scope), weighted by the contacts it speaks of: the source's definition, not ours.
+    ReportedBySource,
 }
 
 impl Flag {
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::LowSample => "low_sample",
+            Flag::ReportedBySource => "reported_by_source",
+        }
+    }
+
+    /// The flag as a reader is told it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Flag::LowSample => "low sample",
+            Flag::ReportedBySource => "reported by the source",
         }
     }
 }

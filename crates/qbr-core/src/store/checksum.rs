@@ -1,7 +1,7 @@
 //! Page checksums: damage to a workspace file (a flipped bit on a disk, a bad copy, a mail
 //! gateway) is found when the damaged page is read, before a figure is computed from it.
 //!
-//! A workspace of format 9 or later keeps 8 bytes at the end of every page (SQLite's "reserved
+//! A workspace of format 10 or later keeps 8 bytes at the end of every page (SQLite's "reserved
 //! bytes", which SQLite itself leaves alone) for a checksum of the rest of the page. This module
 //! is an SQLite VFS, `qbr-checksum`, wrapped around the system's: every full page written to a
 //! workspace file gets its checksum, and every full page read from it is checked, a mismatch

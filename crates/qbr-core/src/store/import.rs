@@ -963,6 +963,11 @@ impl Sink for StoreSink<'_> {
         })))
     }
 
+    fn batch_measures(&mut self) -> Result<Option<Measures>, ImportError> {
+        let batch = self.batch()?;
+        Ok(Some(batch_sums(self.tx.conn(), batch)?))
+    }
+
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
         // The blocks still being filled are compressed on the helper thread while this one
@@ -1164,4 +1169,24 @@ impl Workspace {
         }
         out
     }
+}
+
+/// Every measure summed over one batch's facts (`None` where none of its facts measures it).
+fn batch_sums(conn: &Connection, batch: i64) -> Result<Measures> {
+    use crate::measure::Measure;
+    let sums = Measure::ALL
+        .iter()
+        .map(|m| format!("sum({})", m.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT {sums} FROM fact WHERE batch_id = ?1");
+    Ok(conn.query_row(&sql, [batch], |r| {
+        let mut m = Measures::default();
+        for (i, &measure) in Measure::ALL.iter().enumerate() {
+            if let Some(v) = r.get::<_, Option<f64>>(i)? {
+                m.set(measure, v);
+            }
+        }
+        Ok(m)
+    })?)
 }

@@ -237,7 +237,7 @@ impl Workspace {
                 let _ = conn.execute_batch("VACUUM");
             }
         }
-        // Format 9 gives every page its checksum: a VACUUM writes each page again, with the
+        // Format 10 gives every page its checksum: a VACUUM writes each page again, with the
         // room reserved. Done after the upgrade's transaction (a VACUUM is its own); if it
         // fails (a full disk), the file is whole and unchecked, and the next open tries again.
         if read_only.is_none()

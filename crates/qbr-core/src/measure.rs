@@ -211,8 +211,18 @@ impl Measures {
             .iter()
             .zip(Measure::ALL)
             .enumerate()
-            .filter(|(_, (v, m))| v.is_some() && m.is_coverage())
+            .filter(|(_, (v, m))| v.is_some_and(|v| !v.is_nan()) && m.is_coverage())
             .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
+    /// Turns measures marked unknown (NaN: a contact of the sum lacked them) into "not
+    /// measured", as a fact stores them.
+    pub fn forget_unknown(&mut self) {
+        for slot in self.0.iter_mut() {
+            if slot.is_some_and(f64::is_nan) {
+                *slot = None;
+            }
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Measure, Option<f64>)> + '_ {

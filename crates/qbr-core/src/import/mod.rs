@@ -966,7 +966,7 @@ pub fn run_into(
     let finished = sink.finish(&counts, now)?;
     let variants = opts.variants.unwrap_or_default();
     let headline = match sink.batch_measures()? {
-        Some(sums) => readings::headline(&sums, &variants),
+        Some(parts) => readings::headline(&parts, &variants),
         None => Vec::new(),
     };
     let flags = readings::plausibility(

@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use super::error::ImportError;
 use super::mapping::{normalise, Kind, Mapping, Preset};
 use super::sink::Counts;
-use crate::measure::Measures;
 use crate::metrics::engine::{evaluate, Aggregate};
 use crate::metrics::{Metric, MetricId, MetricValue, MetricVariants, Unit};
 
@@ -393,8 +392,11 @@ const HEADLINE: [MetricId; 8] = [
 ];
 
 /// The headline figures of `sums` (an import's own facts) under `variants`.
-pub(crate) fn headline(sums: &Measures, variants: &MetricVariants) -> Vec<HeadlineFigure> {
-    let agg = Aggregate::from_flows(sums.clone());
+pub(crate) fn headline(
+    parts: &[super::sink::BatchPart],
+    variants: &MetricVariants,
+) -> Vec<HeadlineFigure> {
+    let agg = Aggregate::from_parts(parts);
     HEADLINE
         .iter()
         .map(|&id| {

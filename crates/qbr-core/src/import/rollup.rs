@@ -153,15 +153,15 @@ pub fn contact_measures(
 ) -> Measures {
     let mut m = Measures::default();
     let t = threshold_s(settings, i.channel, queue_threshold);
-    // Counts every contact settles. The threshold counts (answered, short or abandoned within T)
-    // are only known when the wait is: a contact without one leaves them unmeasured, so a file
-    // without waits shows "no value" for service level and ASA, never 0.
+    // Counts every contact settles.
     let counts = [Measure::Offered, Measure::Handled, Measure::Abandoned];
-    let wait_counts = [
-        Measure::ShortAbandoned,
-        Measure::AnsweredInThreshold,
-        Measure::AbandonedInThreshold,
-    ];
+    // A measure that applies to a contact but is not known for it (a handled contact without a
+    // wait has no answered-in-threshold count) is marked unknown with NaN, which survives every
+    // sum: a fact holding such a contact leaves the measure NULL ("not measured") rather than
+    // counting the contact as 0, so coverage leaves the fact out. Measures that a contact's
+    // outcome settles whatever its wait are known: an abandoned contact was not answered within
+    // the threshold, a handled one is no abandon.
+    const UNKNOWN: f64 = f64::NAN;
     match i.outcome {
         Outcome::Handled => {
             for c in counts {
@@ -169,14 +169,17 @@ pub fn contact_measures(
             }
             m.add(Measure::Offered, 1.0);
             m.add(Measure::Handled, 1.0);
-            if let Some(w) = i.wait_s {
-                for c in wait_counts {
-                    m.add(c, 0.0);
+            m.add(Measure::ShortAbandoned, 0.0);
+            m.add(Measure::AbandonedInThreshold, 0.0);
+            match i.wait_s {
+                Some(w) => {
+                    m.add(Measure::AnsweredInThreshold, if w <= t { 1.0 } else { 0.0 });
+                    m.add(Measure::AnswerWaitS, w);
                 }
-                if w <= t {
-                    m.add(Measure::AnsweredInThreshold, 1.0);
+                None => {
+                    m.add(Measure::AnsweredInThreshold, UNKNOWN);
+                    m.add(Measure::AnswerWaitS, UNKNOWN);
                 }
-                m.add(Measure::AnswerWaitS, w);
             }
             for (measure, v) in [
                 (Measure::TalkS, i.talk_s),
@@ -187,9 +190,7 @@ pub fn contact_measures(
                     m.add(measure, v);
                 }
             }
-            if let Some(h) = i.handle_s {
-                m.add(Measure::HandleS, h);
-            }
+            m.add(Measure::HandleS, i.handle_s.unwrap_or(UNKNOWN));
             if let Some(t) = i.transferred {
                 m.add(Measure::Transferred, if t { 1.0 } else { 0.0 });
             }
@@ -204,15 +205,25 @@ pub fn contact_measures(
             }
             m.add(Measure::Offered, 1.0);
             m.add(Measure::Abandoned, 1.0);
-            if let Some(w) = i.wait_s {
-                for c in wait_counts {
-                    m.add(c, 0.0);
+            m.add(Measure::AnsweredInThreshold, 0.0);
+            match i.wait_s {
+                Some(w) => {
+                    m.add(
+                        Measure::ShortAbandoned,
+                        if w <= settings.short_abandon_s as f64 {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                    );
+                    m.add(
+                        Measure::AbandonedInThreshold,
+                        if w <= t { 1.0 } else { 0.0 },
+                    );
                 }
-                if w <= settings.short_abandon_s as f64 {
-                    m.add(Measure::ShortAbandoned, 1.0);
-                }
-                if w <= t {
-                    m.add(Measure::AbandonedInThreshold, 1.0);
+                None => {
+                    m.add(Measure::ShortAbandoned, UNKNOWN);
+                    m.add(Measure::AbandonedInThreshold, UNKNOWN);
                 }
             }
         }
@@ -263,6 +274,9 @@ pub fn rollup<'a>(
         if m.iter().any(|(_, v)| v.is_some()) {
             accumulate(&mut facts, contact_key(i), &m);
         }
+    }
+    for m in facts.values_mut() {
+        m.forget_unknown();
     }
     facts
 }

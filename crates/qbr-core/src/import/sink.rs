@@ -113,11 +113,23 @@ pub trait Sink {
     ) -> Result<Option<[Option<String>; 6]>, ImportError>;
     /// Derives contact facts and closes the batch with its counts.
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
-    /// After `finish`: the sums of every measure of the batch's own facts, for the headline
+    /// After `finish`: the batch's own facts, summed per coverage cell, for the headline
     /// figures of the report (`None` when the sink cannot tell).
-    fn batch_measures(&mut self) -> Result<Option<Measures>, ImportError> {
+    fn batch_measures(&mut self) -> Result<Option<Vec<BatchPart>>, ImportError> {
         Ok(None)
     }
+}
+
+/// A batch's facts summed over those that carry the same measures in one program, queue and
+/// month: what the headline figures are computed from, with the scorecard's coverage rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchPart {
+    /// [`Measures::known`] of the facts.
+    pub known: u64,
+    pub program: Option<String>,
+    pub queue: Option<String>,
+    pub month: (i32, u32),
+    pub sums: Measures,
 }
 
 /// A sink that keeps everything in memory, with the same duplicate rules as the store.
@@ -255,7 +267,7 @@ impl Sink for MemorySink {
             .map(|(_, (_, i))| super::rollup::contact_key(i).members))
     }
 
-    fn batch_measures(&mut self) -> Result<Option<Measures>, ImportError> {
+    fn batch_measures(&mut self) -> Result<Option<Vec<BatchPart>>, ImportError> {
         // The batch just finished is the last one recorded.
         let id = self.batches.len() as i64;
         let contacts = self
@@ -278,7 +290,29 @@ impl Sink for MemorySink {
                 accumulate(&mut facts, k.clone(), m);
             }
         }
-        Ok(Some(super::rollup::totals(facts.values())))
+        type Cell = (u64, Option<String>, Option<String>, (i32, u32));
+        let mut parts: BTreeMap<Cell, Measures> = BTreeMap::new();
+        for (k, m) in &facts {
+            use chrono::Datelike;
+            let program = k.members[crate::measure::Dimension::Program.index()].clone();
+            let queue = k.members[crate::measure::Dimension::Queue.index()].clone();
+            parts
+                .entry((m.known(), program, queue, (k.day.year(), k.day.month())))
+                .or_default()
+                .add_all(m);
+        }
+        Ok(Some(
+            parts
+                .into_iter()
+                .map(|((known, program, queue, month), sums)| BatchPart {
+                    known,
+                    program,
+                    queue,
+                    month,
+                    sums,
+                })
+                .collect(),
+        ))
     }
 
     fn finish(&mut self, _counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {

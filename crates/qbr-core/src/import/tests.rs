@@ -2222,7 +2222,7 @@ mod thresholds_property {
             let abandoned_all = count(&|c| !c.handled);
             let handled_all = count(&|c| c.handled);
             let w: Vec<&Contact> = contacts.iter().filter(waited).collect();
-            let offered_w = w.len() as f64;
+            let _offered_w = w.len() as f64;
             let handled_w = w.iter().filter(|c| c.handled).count() as f64;
             let abandoned_w = w.iter().filter(|c| !c.handled).count() as f64;
             let ait = w.iter().filter(|c| c.handled && f64::from(c.wait) <= t(c)).count() as f64;
@@ -2231,13 +2231,44 @@ mod thresholds_property {
                 .iter()
                 .filter(|c| !c.handled && c.wait <= s.short_abandon_s)
                 .count() as f64;
-            let sl = match variant {
-                V::ShortAbandonsExcluded => ratio(ait, offered_w - short),
-                V::AbandonsIgnored => ratio(ait, offered_w - abandoned_w),
-                V::AbandonsCountAgainst => ratio(ait, offered_w),
-                V::AbandonsInThresholdExcluded => ratio(ait, offered_w - abt),
-                V::AbandonsInThresholdMet => ratio(ait + abt, offered_w),
-            };
+            let _ = (ait, abt, abandoned_w);
+            // Service level, fact by fact (a day's contacts of one channel): a fact counts when
+            // every contact in it knows the variant's measures. An abandoned contact was not
+            // answered within the threshold whatever its wait; a handled contact without a wait
+            // leaves its fact out; an abandoned one without a wait leaves out the variants that
+            // need its short or in-threshold abandon (short abandons alone are optional).
+            let (mut num, mut den) = (0.0, 0.0);
+            for day in 1..5 {
+                for ch in [Channel::Voice, Channel::Chat, Channel::Email] {
+                    let f: Vec<&Contact> = contacts
+                        .iter()
+                        .filter(|c| c.day == day && c.channel == ch)
+                        .collect();
+                    if f.is_empty() {
+                        continue;
+                    }
+                    let no_wait = ch == Channel::Email;
+                    let ait_known = !(no_wait && f.iter().any(|c| c.handled));
+                    let ab_known = !(no_wait && f.iter().any(|c| !c.handled));
+                    let n = f.len() as f64;
+                    let ait = f.iter().filter(|c| c.handled && !no_wait && f64::from(c.wait) <= t(c)).count() as f64;
+                    let ab = f.iter().filter(|c| !c.handled).count() as f64;
+                    let abt = f.iter().filter(|c| !c.handled && !no_wait && f64::from(c.wait) <= t(c)).count() as f64;
+                    let short = f.iter().filter(|c| !c.handled && !no_wait && c.wait <= s.short_abandon_s).count() as f64;
+                    let (counts, fnum, fden) = match variant {
+                        V::ShortAbandonsExcluded => (ait_known, ait, n - short),
+                        V::AbandonsIgnored => (ait_known, ait, n - ab),
+                        V::AbandonsCountAgainst => (ait_known, ait, n),
+                        V::AbandonsInThresholdExcluded => (ait_known && ab_known, ait, n - abt),
+                        V::AbandonsInThresholdMet => (ait_known && ab_known, ait + abt, n),
+                    };
+                    if counts {
+                        num += fnum;
+                        den += fden;
+                    }
+                }
+            }
+            let sl = ratio(num, den);
             // Abandonment needs no waits; short abandons are known only where waits are.
             let abandon = ratio(abandoned_all - short, offered_all - short);
             let asa = ratio(

@@ -353,7 +353,14 @@ fn covered(metric: &Metric, agg: &Aggregate) -> Option<Covered> {
     let mut words: Vec<String> = lacking
         .iter()
         .take(shown)
-        .map(|(who, m)| format!("{who} has no {}", measure_words(*m)))
+        .map(|(who, m)| {
+            let verb = if who.starts_with("contacts ") {
+                "have"
+            } else {
+                "has"
+            };
+            format!("{who} {verb} no {}", measure_words(*m))
+        })
         .collect();
     if lacking.len() > shown {
         words.push(format!("and {} more", lacking.len() - shown));
@@ -409,22 +416,25 @@ pub fn evaluate(metric: &Metric, agg: &Aggregate, months: f64) -> MetricValue {
 }
 
 impl Aggregate {
-    /// An aggregate of one part of flows (an import's own sums, before they are stored).
-    pub fn from_flows(flows: Measures) -> Aggregate {
-        let mut parts = BTreeMap::new();
-        parts.insert(
-            PartKey {
-                known: 0,
-                program: None,
-                queue: None,
-                month: (0, 0),
-            },
-            flows,
-        );
-        Aggregate {
-            parts,
-            stocks: BTreeMap::new(),
+    /// An aggregate of a batch's own facts, kept per coverage cell as the scorecard keeps them.
+    pub(crate) fn from_parts(parts: &[crate::import::sink::BatchPart]) -> Aggregate {
+        let mut out = Aggregate::default();
+        for p in parts {
+            let key = PartKey {
+                known: p.known,
+                program: p.program.clone(),
+                queue: p.queue.clone(),
+                month: p.month,
+            };
+            let mut flows = Measures::default();
+            for (m, v) in p.sums.iter() {
+                if let (Some(v), false) = (v, m.is_stock()) {
+                    flows.set(m, v);
+                }
+            }
+            out.parts.entry(key).or_default().add_all(&flows);
         }
+        out
     }
 }
 

@@ -963,7 +963,9 @@ impl Sink for StoreSink<'_> {
         })))
     }
 
-    fn batch_measures(&mut self) -> Result<Option<Measures>, ImportError> {
+    fn batch_measures(
+        &mut self,
+    ) -> Result<Option<Vec<crate::import::sink::BatchPart>>, ImportError> {
         let batch = self.batch()?;
         Ok(Some(batch_sums(self.tx.conn(), batch)?))
     }
@@ -1171,22 +1173,42 @@ impl Workspace {
     }
 }
 
-/// Every measure summed over one batch's facts (`None` where none of its facts measures it).
-fn batch_sums(conn: &Connection, batch: i64) -> Result<Measures> {
+/// One batch's facts summed per coverage cell: the facts carrying the same measures in one
+/// program, queue and month (`None` where none of a cell's facts measures it).
+fn batch_sums(conn: &Connection, batch: i64) -> Result<Vec<crate::import::sink::BatchPart>> {
     use crate::measure::Measure;
     let sums = Measure::ALL
         .iter()
-        .map(|m| format!("sum({})", m.as_str()))
+        .map(|m| format!("sum(f.{})", m.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!("SELECT {sums} FROM fact WHERE batch_id = ?1");
-    Ok(conn.query_row(&sql, [batch], |r| {
+    let known = crate::measure::known_mask_sql("f.", Measure::ALL);
+    let sql = format!(
+        "SELECT {known} AS known, p.name, q.name, substr(f.day, 1, 7) AS month, {sums}
+           FROM fact f
+           LEFT JOIN program p ON p.id = f.program_id
+           LEFT JOIN queue q ON q.id = f.queue_id
+          WHERE f.batch_id = ?1
+          GROUP BY known, f.program_id, f.queue_id, month"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([batch], |r| {
         let mut m = Measures::default();
         for (i, &measure) in Measure::ALL.iter().enumerate() {
-            if let Some(v) = r.get::<_, Option<f64>>(i)? {
+            if let Some(v) = r.get::<_, Option<f64>>(4 + i)? {
                 m.set(measure, v);
             }
         }
-        Ok(m)
-    })?)
+        let month: String = r.get(3)?;
+        let year = month.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        let mon = month.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
+        Ok(crate::import::sink::BatchPart {
+            known: r.get::<_, i64>(0)? as u64,
+            program: r.get(1)?,
+            queue: r.get(2)?,
+            month: (year, mon),
+            sums: m,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

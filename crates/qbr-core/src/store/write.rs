@@ -91,7 +91,7 @@ impl InsertedRollup {
             }
         };
         for (measure, value) in m.iter() {
-            if let Some(v) = value {
+            if let Some(v) = value.filter(|v| !v.is_nan()) {
                 sums.add(measure, if measure.is_count() { v.round() } else { v });
             }
         }
@@ -251,7 +251,9 @@ pub(super) fn bind_measures(
     for (i, (measure, value)) in m.iter().enumerate() {
         let at = first + i;
         match value {
+            // NaN marks a measure some contact of the sum did not know: not measured.
             None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+            Some(v) if v.is_nan() => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
             Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
             Some(v) => stmt.raw_bind_parameter(at, v)?,
         }

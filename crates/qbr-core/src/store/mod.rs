@@ -398,65 +398,25 @@ pub(crate) const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// The bytes the file reserves at the end of each page (8 when its pages carry checksums).
 fn reserved_bytes(conn: &Connection) -> rusqlite::Result<i64> {
-    let mut n: std::ffi::c_int = -1;
     // SQLite answers this file control itself (a negative value asks without changing).
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
-            (&mut n as *mut std::ffi::c_int).cast(),
-        )
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rc),
-            None,
-        ));
-    }
-    Ok(n as i64)
+    checksum::file_control(conn, rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES, -1).map(i64::from)
 }
 
 /// Tells the checksum VFS that the whole file is being written again with checksums
 /// ([`checksum::FCNTL_REWRITING`]), or that it no longer is.
 fn rewriting(conn: &Connection, on: bool) -> rusqlite::Result<()> {
-    let mut flag: std::ffi::c_int = on.into();
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            checksum::FCNTL_REWRITING,
-            (&mut flag as *mut std::ffi::c_int).cast(),
-        )
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rc),
-            None,
-        ));
-    }
-    Ok(())
+    checksum::file_control(conn, checksum::FCNTL_REWRITING, on.into()).map(drop)
 }
 
 /// Asks for the checksum's room at the end of every page: in effect before the first page of a
 /// new file is written, or for the next VACUUM of an existing one.
 fn reserve_checksum_bytes(conn: &Connection) -> rusqlite::Result<()> {
-    let mut n = checksum::RESERVED_BYTES as std::ffi::c_int;
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
-            (&mut n as *mut std::ffi::c_int).cast(),
-        )
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rc),
-            None,
-        ));
-    }
-    Ok(())
+    checksum::file_control(
+        conn,
+        rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
+        checksum::RESERVED_BYTES.into(),
+    )
+    .map(drop)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

@@ -92,7 +92,7 @@ pub(crate) struct Run {
 /// Splits `**bold**` markup into runs. An unmatched `**` is kept as text.
 pub(crate) fn parse_runs(text: &str, bold: bool) -> Vec<Run> {
     let parts: Vec<&str> = text.split("**").collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // Unbalanced markers: show the text as written.
         return vec![Run {
             text: text.to_string(),

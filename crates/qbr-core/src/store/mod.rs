@@ -119,37 +119,44 @@ impl Workspace {
         if !dir.is_dir() {
             return Err(Error::NotFound { path: dir });
         }
-        let tmp = tempfile_in(&dir, path)?;
-        let result = (|| -> Result<()> {
-            checksum::register()?;
-            let mut conn = Connection::open_with_flags(
-                format!("{}?vfs={}", file_uri(&tmp), checksum::VFS_NAME),
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_CREATE
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            // Before the first page is written: the size and the checksum room are the file's
-            // for good.
-            conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-            reserve_checksum_bytes(&conn)?;
-            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            configure(&conn)?;
-            migrations::migrate(&mut conn, 0)?;
-            settings::write_initial(&conn, settings, now)?;
-            // Closing checkpoints the WAL into the main file, so the renamed file stands alone.
-            conn.close().map_err(|(_, e)| Error::from(e))?;
-            std::fs::rename(&tmp, path)
-                .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
-            Ok(())
-        })();
-        if result.is_err() {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        let folder_error = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => Error::ReadOnly {
+                path: dir.clone(),
+                reason: "the folder is read-only".into(),
+            },
+            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists { path: path.into() },
+            _ => Error::io(format!("cannot create {}", path.display()), e),
+        };
+        let build = |tmp: &Path| -> Result<()> {
+            let result = (|| -> Result<()> {
+                checksum::register()?;
+                let mut conn = Connection::open_with_flags(
+                    format!("{}?vfs={}", file_uri(tmp), checksum::VFS_NAME),
+                    OpenFlags::SQLITE_OPEN_READ_WRITE
+                        | OpenFlags::SQLITE_OPEN_CREATE
+                        | OpenFlags::SQLITE_OPEN_URI
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                // Before the first page is written: the size and the checksum room are the
+                // file's for good.
+                conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+                reserve_checksum_bytes(&conn)?;
+                conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                configure(&conn)?;
+                migrations::migrate(&mut conn, 0)?;
+                settings::write_initial(&conn, settings, now)?;
+                // Closing checkpoints the WAL into the main file, so the moved file stands alone.
+                conn.close().map_err(|(_, e)| Error::from(e))
+            })();
+            if result.is_err() {
+                for suffix in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+                }
             }
-        }
-        result?;
+            result
+        };
+        crate::atomic::build(path, crate::atomic::Existing::Keep, build, folder_error)?;
         Workspace::open(path)
     }
 
@@ -354,13 +361,9 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Writes a consistent copy of the open database to `backup` (through a temporary sibling and a
-/// rename, so a half-written copy never carries the name). Without it, no upgrade runs.
+/// Writes a consistent copy of the open database to `backup` (`crate::atomic`: a half-written
+/// copy never carries the name). Without it, no upgrade runs.
 fn write_backup(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
-    let mut tmp = backup.as_os_str().to_os_string();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let _ = std::fs::remove_file(&tmp);
     let failed = |reason: String| {
         Error::ReadOnly {
         path: path.into(),
@@ -370,15 +373,18 @@ fn write_backup(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
         ),
     }
     };
-    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            failed(e.to_string())
-        })?;
-    std::fs::rename(&tmp, backup).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        failed(e.to_string())
-    })
+    crate::atomic::build(
+        backup,
+        crate::atomic::Existing::Replace,
+        |tmp| {
+            // VACUUM INTO wants a file that does not exist, or an empty one: the temporary
+            // file is empty.
+            conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])
+                .map(drop)
+                .map_err(|e| failed(e.to_string()))
+        },
+        |e| failed(e.to_string()),
+    )
 }
 
 /// Page size of a new workspace, in bytes: SQLite's largest. Contacts are stored as compressed
@@ -636,38 +642,6 @@ pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {
         Error::Sqlite(inner) => classify(path, inner),
         other => other,
     }
-}
-
-/// A sibling temporary path for `target`, so that the final rename stays on one file system.
-fn tempfile_in(dir: &Path, target: &Path) -> Result<PathBuf> {
-    let stem = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "workspace".into());
-    for attempt in 0..100u32 {
-        let candidate = dir.join(format!(".{stem}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(_) => return Ok(candidate),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => Error::ReadOnly {
-                        path: dir.into(),
-                        reason: "the folder is read-only".into(),
-                    },
-                    _ => Error::io(format!("cannot write in {}", dir.display()), e),
-                })
-            }
-        }
-    }
-    Err(Error::io(
-        format!("cannot create a temporary file in {}", dir.display()),
-        std::io::Error::other("too many leftover temporary files"),
-    ))
 }
 
 /// The table holding a dimension's members. Table names in SQL come only from here.

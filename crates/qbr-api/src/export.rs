@@ -203,6 +203,7 @@ pub fn export_scorecard(
     out: &Path,
     today: NaiveDate,
 ) -> ApiResult<()> {
+    let _span = tracing::info_span!("export_scorecard").entered();
     let bytes = match extension(out).as_str() {
         "csv" => scorecard_csv(path, period, today)?.into_bytes(),
         "xlsx" => scorecard_xlsx(path, period, today)?,
@@ -225,6 +226,7 @@ pub fn export_chart(
     out: &Path,
     today: NaiveDate,
 ) -> ApiResult<()> {
+    let _span = tracing::info_span!("export_chart", metric = metric_id).entered();
     let ws = Workspace::open(path)?;
     let t = metric_trend(&ws, path, metric_id, period, today, |_| true)?;
     let bytes = match extension(out).as_str() {

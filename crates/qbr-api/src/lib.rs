@@ -3,6 +3,7 @@
 //! [`ErrorView`]. Shells only parse arguments, pick files and print; no logic lives in them.
 
 pub mod annotate;
+pub mod crash;
 pub mod diagnose;
 pub mod export;
 pub mod import;

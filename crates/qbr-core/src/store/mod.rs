@@ -222,7 +222,13 @@ impl Workspace {
                 });
             }
             let backup = backup_path(path, version);
+            let started = std::time::Instant::now();
             write_backup(&conn, path, &backup)?;
+            tracing::info!(
+                from = version,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "backup written before the upgrade"
+            );
             migrations::migrate_with(&mut conn, version, migrations_list).map_err(|e| {
                 match classify_err(path, e) {
                     Error::Sqlite(e) => Error::UpgradeFailed {
@@ -241,7 +247,15 @@ impl Workspace {
             let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
             let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
             if free * 4 > pages && version >= migrations::CHECKSUMS_FROM {
-                let _ = conn.execute_batch("VACUUM");
+                let started = std::time::Instant::now();
+                let vacuumed = conn.execute_batch("VACUUM");
+                tracing::info!(
+                    free_pages = free,
+                    pages,
+                    ok = vacuumed.is_ok(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "free pages given back after the upgrade"
+                );
             }
         }
         // Format 10 gives every page its checksum: a VACUUM writes each page again, with the
@@ -253,11 +267,16 @@ impl Workspace {
         {
             reserve_checksum_bytes(&conn)?;
             rewriting(&conn, true)?;
+            let started = std::time::Instant::now();
             let vacuumed = conn.execute_batch("VACUUM");
             // Also after a failed VACUUM (the file as it was, no checksums): no page of it may
             // get one.
             rewriting(&conn, false)?;
-            let _ = vacuumed;
+            tracing::info!(
+                ok = vacuumed.is_ok(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "page checksums written"
+            );
         }
         if read_only.is_none() {
             // Persistent in the file; a no-op when already WAL.

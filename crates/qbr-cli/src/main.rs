@@ -69,6 +69,9 @@ enum Command {
         /// Replace an existing demo workspace.
         #[arg(long)]
         force: bool,
+        /// The data only, without the account team's causes, actions and notes on 2026-Q3.
+        #[arg(long)]
+        bare: bool,
         #[arg(long)]
         json: bool,
     },
@@ -211,8 +214,13 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 Ok(())
             }
         }
-        Command::Demo { dir, force, json } => {
-            let path = qbr_api::create_demo(&dir, force, now)?;
+        Command::Demo {
+            dir,
+            force,
+            bare,
+            json,
+        } => {
+            let path = qbr_api::create_demo_with(&dir, force, !bare, now)?;
             let info = qbr_api::workspace_info(&path)?;
             if json {
                 print_json(&info)

@@ -789,6 +789,9 @@ fn effect_chart(
         windows,
         control: None,
         width: 960,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 340,
     };
     let svg = qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {

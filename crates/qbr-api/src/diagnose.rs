@@ -226,6 +226,9 @@ pub(crate) fn control_in(
             signals: rings,
         }),
         width: 960,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 360,
     };
     let report = ControlReport {

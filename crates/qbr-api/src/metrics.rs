@@ -625,6 +625,9 @@ pub(crate) fn metric_trend(
         windows: Vec::new(),
         control: None,
         width: 960,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 360,
     };
     Ok(MetricTrend {

@@ -79,6 +79,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
         control: None,
         width: 720,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 360,
     };
     let months = [
@@ -122,6 +125,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         windows: vec![],
         control: None,
         width: 560,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 300,
     };
     let weekly: Vec<String> = (1..=52).map(|w| format!("2026-W{w:02}")).collect();
@@ -148,6 +154,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         windows: vec![],
         control: None,
         width: 720,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 300,
     };
     for (name, chart) in [

@@ -669,4 +669,40 @@ mod tests {
             "the seed drives the volumes"
         );
     }
+
+    #[test]
+    fn the_story_is_there_unless_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, _) = create(&dir.path().join("a.qbr"), &DemoSpec::default(), now()).unwrap();
+        let causes = ws.causes(&crate::annotate::CauseFilter::default()).unwrap();
+        let titles: Vec<(&str, Visibility)> = causes
+            .iter()
+            .map(|c| (c.cause.title.as_str(), c.cause.visibility))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("Firmware 12.4 roll-out", Visibility::Client),
+                ("Manila new starters still nesting", Visibility::Internal)
+            ]
+        );
+        let actions = ws
+            .actions(&crate::annotate::ActionFilter::default())
+            .unwrap();
+        assert_eq!(actions.len(), 3);
+        assert_eq!(actions.iter().map(|a| a.notes.len()).sum::<usize>(), 2);
+        let bare = DemoSpec {
+            story: false,
+            ..DemoSpec::default()
+        };
+        let (ws, _) = create(&dir.path().join("b.qbr"), &bare, now()).unwrap();
+        assert!(ws
+            .causes(&crate::annotate::CauseFilter::default())
+            .unwrap()
+            .is_empty());
+        assert!(ws
+            .actions(&crate::annotate::ActionFilter::default())
+            .unwrap()
+            .is_empty());
+    }
 }

@@ -515,17 +515,22 @@ fn at_end(a: &ActionView, end: NaiveDate) -> AtEnd {
     }
 }
 
-/// Whether an action belongs in the period's plan: it ran during the period or was still open
-/// at its end (started by then).
+/// Whether an action belongs in the period's plan: it ran during the period or was still open at
+/// its end (started by then), or it is open and has no date yet (planned without one).
 fn in_plan(a: &ActionView, start: NaiveDate, end: NaiveDate) -> bool {
     let d = |s: &Option<String>| s.as_deref().and_then(day);
-    let began = d(&a.start_date).or(d(&a.due_date));
     let finished = d(&a.completed_on);
-    began.is_some_and(|b| b <= end)
-        && finished.is_none_or(|f| f >= start)
-        && !(a.status == "cancelled"
-            && finished.is_none()
-            && d(&a.due_date).is_some_and(|x| x < start))
+    let not_before = finished.is_none_or(|f| f >= start);
+    match d(&a.start_date).or(d(&a.due_date)) {
+        Some(began) => {
+            began <= end
+                && not_before
+                && !(a.status == "cancelled"
+                    && finished.is_none()
+                    && d(&a.due_date).is_some_and(|x| x < start))
+        }
+        None => a.status != "cancelled" && not_before,
+    }
 }
 
 /// What the pack's pages share for `plan` over the period of `report`.
@@ -1114,6 +1119,17 @@ fn trend_chart(
                 others.join(" and ")
             );
         }
+    }
+    // An account younger than the trend's 52 weeks starts where its data does.
+    let first_value = lines
+        .iter()
+        .filter_map(|(_, l)| l.points.iter().position(|p| p.value.is_some()))
+        .min();
+    let Some(skip) = first_value else {
+        return Ok(None);
+    };
+    for (_, l) in &mut lines {
+        l.points.drain(..skip.min(l.points.len()));
     }
     let Some((_, first)) = lines.first() else {
         return Ok(None);

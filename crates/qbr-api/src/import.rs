@@ -225,6 +225,16 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
         ces_column: chosen_question(&req.ces_column),
         // Read from the workspace by the import itself.
         program_aliases: Default::default(),
+        earliest: req
+            .earliest
+            .as_deref()
+            .map(|d| crate::metrics::parse_date(d, "earliest"))
+            .transpose()?,
+        latest: req
+            .latest
+            .as_deref()
+            .map(|d| crate::metrics::parse_date(d, "latest"))
+            .transpose()?,
     })
 }
 

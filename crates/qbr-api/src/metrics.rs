@@ -149,6 +149,8 @@ pub(crate) fn metrics_report_in(
                                 change_year_ago: e.change_year_ago.map(change_view),
                                 flags: e.value.flags.iter().map(|f| f.as_str().into()).collect(),
                                 reason: e.value.reason.clone(),
+                                coverage: e.value.coverage.as_ref().map(coverage_view),
+                                notes: e.value.notes.clone(),
                             },
                         )
                     })
@@ -227,12 +229,15 @@ pub(crate) fn series_report_in(ws: &Workspace, q: &SeriesQuery) -> ApiResult<Ser
                         n: p.value.n,
                         moving_average: p.moving_average,
                         reason: p.value.reason.clone(),
+                        partial: p.partial,
+                        days: p.days,
                     })
                     .collect(),
                 trend: l.trend.map(|t| TrendView {
                     slope_per_period: t.slope_per_period,
                     improving: t.improving,
                     points: t.points as u64,
+                    partial_left_out: t.partial_left_out as u64,
                 }),
             })
             .collect(),
@@ -624,6 +629,13 @@ pub(crate) fn metric_trend(
         markers: chart_markers,
         windows: Vec::new(),
         control: None,
+        partial: trend
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.partial)
+            .map(|(i, _)| i)
+            .collect(),
         width: 960,
         currency: String::new(),
         target_steps: Vec::new(),
@@ -809,5 +821,16 @@ fn change_view(c: Change) -> ChangeView {
         absolute: c.absolute,
         points: c.points,
         relative: c.relative,
+    }
+}
+
+/// A value's coverage as the wire carries it.
+pub(crate) fn coverage_view(c: &qbr_core::metrics::engine::Coverage) -> CoverageView {
+    CoverageView {
+        covered: c.covered,
+        total: c.total,
+        share: c.share(),
+        lacking: c.lacking.clone(),
+        text: c.text(),
     }
 }

@@ -124,9 +124,9 @@ fn create_and_patch_settings() {
         now(),
     )
     .unwrap();
-    assert_eq!(patched.fiscal_year_start_month, 7);
-    assert_eq!(patched.thresholds.email_s, 14_400);
-    assert_eq!(patched.currency, "USD", "untouched fields stay");
+    assert_eq!(patched.settings.fiscal_year_start_month, 7);
+    assert_eq!(patched.settings.thresholds.email_s, 14_400);
+    assert_eq!(patched.settings.currency, "USD", "untouched fields stay");
 
     let err = update_settings(
         &path,
@@ -1043,6 +1043,8 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             save_mapping_as: None,
             csat_column: None,
             ces_column: None,
+            earliest: None,
+            latest: None,
         },
         &mut |_| {},
         &never,

@@ -60,6 +60,26 @@ pub struct SettingsView {
     pub short_abandon_s: u32,
 }
 
+/// The settings after a change, and what the change recomputed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SettingsSaved {
+    #[serde(flatten)]
+    pub settings: SettingsView,
+    /// Days of imported contacts whose figures were recomputed under the new thresholds.
+    pub days_recomputed: u64,
+    /// Interval files whose service-level counts keep their source's own threshold.
+    pub kept_by_source: Vec<String>,
+    /// What the change did, in words; null when it recomputed nothing.
+    pub message: Option<String>,
+}
+
+/// How far a threshold change's recompute has got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecomputeProgressView {
+    pub done: u64,
+    pub total: u64,
+}
+
 /// What a new workspace asks for; the rest takes defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NewWorkspaceRequest {
@@ -253,6 +273,25 @@ pub struct MetricEntryView {
     /// e.g. low_sample.
     pub flags: Vec<String>,
     pub reason: Option<String>,
+    /// Set when part of the scope lacks the numerator's measures: the value is over the rest.
+    pub coverage: Option<CoverageView>,
+    /// What else a reader must know to read the value right, in words.
+    pub notes: Vec<String>,
+}
+
+/// How much of a ratio's denominator carries its numerator (metrics.md, "Unknown is not zero").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CoverageView {
+    /// The denominator the value is computed over.
+    pub covered: f64,
+    /// The denominator of the whole scope.
+    pub total: f64,
+    /// covered / total.
+    pub share: f64,
+    /// What the rest lacks: "queue B has no waits".
+    pub lacking: Vec<String>,
+    /// "computed over 1,200 of 1,500 (80%): queue B has no waits".
+    pub text: String,
 }
 
 /// One group of a scorecard; `key` is `{}` without grouping, `{"program": "Billing"}` with it,
@@ -284,6 +323,10 @@ pub struct SeriesPointView {
     pub n: Option<u64>,
     pub moving_average: Option<f64>,
     pub reason: Option<String>,
+    /// Fewer days than its grain (cut by the range or by the data's first or last day).
+    pub partial: bool,
+    /// Days of the bucket that hold data.
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -293,6 +336,8 @@ pub struct TrendView {
     /// Whether the slope moves the metric the better way; null for volumes and bands.
     pub improving: Option<bool>,
     pub points: u64,
+    /// Partial buckets left out of a count's trend.
+    pub partial_left_out: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -444,6 +489,8 @@ pub fn typescript_bindings() -> String {
         ErrorView::decl(&cfg),
         ThresholdsView::decl(&cfg),
         SettingsView::decl(&cfg),
+        SettingsSaved::decl(&cfg),
+        RecomputeProgressView::decl(&cfg),
         NewWorkspaceRequest::decl(&cfg),
         SettingsPatch::decl(&cfg),
         DataRangeView::decl(&cfg),
@@ -458,6 +505,7 @@ pub fn typescript_bindings() -> String {
         ScopeView::decl(&cfg),
         TargetView::decl(&cfg),
         ChangeView::decl(&cfg),
+        CoverageView::decl(&cfg),
         MetricEntryView::decl(&cfg),
         GroupView::decl(&cfg),
         MetricsReport::decl(&cfg),
@@ -621,6 +669,12 @@ pub struct ImportRequest {
     /// The column of the CES question, likewise.
     #[serde(default)]
     pub ces_column: Option<String>,
+    /// Rows dated before this day are refused as misread (1990-01-01 by default).
+    #[serde(default)]
+    pub earliest: Option<String>,
+    /// Rows dated after this day are refused as misread (a year after today by default).
+    #[serde(default)]
+    pub latest: Option<String>,
 }
 
 /// Where a running import is.
@@ -911,6 +965,9 @@ pub struct EffectWindowView {
     pub n: Option<u64>,
     pub reason: Option<String>,
     pub weekly: Vec<EffectWeekView>,
+    /// Weeks of the window holding data for the action's scope; fewer than three in four and
+    /// the window is not compared.
+    pub weeks_with_data: u32,
 }
 
 /// The test behind a verdict.
@@ -1096,6 +1153,9 @@ pub struct ControlPointView {
     /// XmR: |this − previous value|.
     pub moving_range: Option<f64>,
     pub in_baseline: bool,
+    /// Cut by the range or by the data's first or last day: drawn, but left out of the limits
+    /// and the run rules.
+    pub partial: bool,
     /// Rules whose signal covers this bucket.
     pub signals: Vec<String>,
 }
@@ -1127,6 +1187,8 @@ pub struct ControlReport {
     pub moving_range_ucl: Option<f64>,
     pub points: Vec<ControlPointView>,
     pub signals: Vec<ControlSignalView>,
+    /// A count charted per day, because the buckets differ in length.
+    pub per_day: bool,
     /// The trend chart with the limits and signals.
     pub chart_svg: String,
 }
@@ -1228,6 +1290,8 @@ pub struct StaffingRowView {
     pub service_level_with_agents: Option<f64>,
     pub asa_with_agents_s: Option<f64>,
     pub occupancy_with_agents: Option<f64>,
+    /// Why there is no staffing figure for this row (a load beyond what is computed, say).
+    pub reason: Option<String>,
 }
 
 /// `qbr staffing --json` and the staffing calculator.
@@ -1245,6 +1309,12 @@ pub struct StaffingReport {
     pub average: Option<StaffingRowView>,
     pub busiest: Option<StaffingRowView>,
     pub days: Vec<StaffingRowView>,
+    /// The channels staffed (Erlang C is for contacts answered as they come: voice by default).
+    pub channels: Vec<String>,
+    /// Contacts of other channels in the scope that were left out, and why; null when none.
+    pub channel_note: Option<String>,
+    /// Why there are no rows (an empty period, say); null when there are.
+    pub empty_reason: Option<String>,
     /// The assumptions, in words.
     pub note: String,
 }

@@ -21,6 +21,10 @@ fn notes(e: &MetricEntryView) -> String {
     for f in &e.flags {
         parts.push(f.replace('_', " "));
     }
+    if let Some(c) = &e.coverage {
+        parts.push(c.text.clone());
+    }
+    parts.extend(e.notes.iter().cloned());
     parts.join("; ")
 }
 
@@ -430,6 +434,8 @@ mod tests {
             change_year_ago: None,
             flags: vec![],
             reason: None,
+            coverage: None,
+            notes: vec![],
         }
     }
 

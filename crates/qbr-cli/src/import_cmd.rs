@@ -57,6 +57,12 @@ pub struct ImportArgs {
     /// the same columns is then read the same way.
     #[arg(long, value_name = "NAME")]
     save_mapping: Option<String>,
+    /// Refuse rows dated before this day as misread (default 1990-01-01).
+    #[arg(long, value_name = "DATE")]
+    earliest: Option<String>,
+    /// Refuse rows dated after this day as misread (default: a year after today).
+    #[arg(long, value_name = "DATE")]
+    latest: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -110,6 +116,8 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         save_mapping_as: args.save_mapping,
         csat_column: args.csat_column,
         ces_column: args.ces_column,
+        earliest: args.earliest,
+        latest: args.latest,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
@@ -119,7 +127,7 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
             let _ = write!(
                 err,
                 "\r\x1b[2K{} ({}/{}): {} {} rows",
-                p.file_name,
+                crate::term::clean(&p.file_name),
                 p.file_index + 1,
                 p.file_count,
                 p.phase.replace('_', " "),

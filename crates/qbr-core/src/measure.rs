@@ -128,7 +128,33 @@ impl Measure {
         matches!(self, Measure::Headcount | Measure::Fte)
     }
 
-    fn index(self) -> usize {
+    /// Whether a fact's lacking this measure means its source does not carry it, so that a
+    /// ratio must leave the fact out rather than count it as 0 (coverage). Ratings, evaluations,
+    /// resolution and the stocks are not: their counts are their own denominators, and a day
+    /// without a survey response simply has none.
+    pub fn is_coverage(self) -> bool {
+        use Measure as M;
+        !matches!(
+            self,
+            M::CsatResponses
+                | M::CsatSatisfied
+                | M::CsatSum
+                | M::NpsResponses
+                | M::NpsPromoters
+                | M::NpsDetractors
+                | M::CesResponses
+                | M::CesSum
+                | M::QaEvaluations
+                | M::QaScoreSum
+                | M::FcrResolved
+                | M::FcrEligible
+                | M::Leavers
+                | M::Headcount
+                | M::Fte
+        )
+    }
+
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -175,6 +201,18 @@ impl Measures {
         *slot = Some(slot.unwrap_or(0.0) + value);
     }
 
+    /// One bit per measure the row carries: bit `i` for `Measure::ALL[i]` (see
+    /// [`known_mask_sql`]). Measures are only ever appended to [`Measure::ALL`], so a bit keeps
+    /// its meaning.
+    pub fn known(&self) -> u64 {
+        self.0
+            .iter()
+            .zip(Measure::ALL)
+            .enumerate()
+            .filter(|(_, (v, m))| v.is_some() && m.is_coverage())
+            .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (Measure, Option<f64>)> + '_ {
         Measure::ALL.iter().map(|&m| (m, self.get(m)))
     }
@@ -188,6 +226,21 @@ impl Measures {
             }
         }
     }
+}
+
+/// SQL for [`Measures::known`] of a row of `fact` or `fact_rollup` (aliased `alias`) over the
+/// coverage measures among `measures`: `((a.offered IS NOT NULL) << 0) | …`. SQLite gives `<<`
+/// and `|` one precedence, so every term is bracketed.
+pub(crate) fn known_mask_sql(alias: &str, measures: &[Measure]) -> String {
+    let measures: Vec<&Measure> = measures.iter().filter(|m| m.is_coverage()).collect();
+    if measures.is_empty() {
+        return "0".into();
+    }
+    measures
+        .iter()
+        .map(|m| format!("(({alias}{} IS NOT NULL) << {})", m.as_str(), m.index()))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 #[cfg(test)]

@@ -83,6 +83,7 @@ fn weekly_chart(k: usize) -> TrendChart {
         ],
         windows: Vec::new(),
         control: None,
+        partial: Vec::new(),
         currency: String::new(),
         target_steps: (0..52)
             .map(|i| Some(Target::AtLeast(if i < 13 { 0.80 } else { 0.82 })))

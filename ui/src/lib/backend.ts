@@ -8,17 +8,17 @@ import type {
   ActionQuery,
   ActionView,
   ActionsPage,
+  AttentionReport,
   CauseDetailView,
   CauseInput,
   CausePatchInput,
   CauseQuery,
   CauseView,
-  AttentionReport,
   ControlReport,
   CorrelationReport,
-  DriversReport,
-  StaffingReport,
   DetectionView,
+  DriversReport,
+  DropEventView,
   ErrorView,
   ImportDetailView,
   ImportProgressView,
@@ -28,15 +28,6 @@ import type {
   MetricDefInput,
   MetricDefinitionView,
   MetricDetailPage,
-  ProgramAliasView,
-  SettingsPage,
-  SettingsPatch,
-  SettingsView,
-  TargetInput,
-  TargetView,
-  UndoReportView,
-  VariantsPatch,
-  VariantsView,
   NewWorkspaceRequest,
   ClientMetricsView,
   PackBuilderPage,
@@ -47,10 +38,21 @@ import type {
   PackProgressView,
   PackSnapshotView,
   PackTemplateView,
+  ProgramAliasView,
+  RecomputeProgressView,
   ScorecardPage,
+  SettingsPage,
+  SettingsPatch,
+  SettingsSaved,
+  SettingsView,
+  StaffingReport,
   StartState,
+  TargetInput,
+  TargetView,
+  UndoReportView,
+  VariantsPatch,
+  VariantsView,
   WorkspacePage,
-  DropEventView,
 } from "./bindings";
 
 export interface Backend {
@@ -85,7 +87,10 @@ export interface Backend {
   importDetail(batchId: number): Promise<ImportDetailView>;
   metricDetail(metric: string, period: string | null, by: string | null): Promise<MetricDetailPage>;
   settingsPage(): Promise<SettingsPage>;
-  saveSettings(patch: SettingsPatch): Promise<SettingsView>;
+  saveSettings(
+    patch: SettingsPatch,
+    onProgress: (p: RecomputeProgressView) => void,
+  ): Promise<SettingsSaved>;
   saveVariants(patch: VariantsPatch): Promise<VariantsView>;
   addTarget(target: TargetInput): Promise<TargetView>;
   removeTarget(id: number): Promise<void>;
@@ -194,7 +199,11 @@ export const tauriBackend: Backend = {
   importDetail: (batchId) => invoke("import_detail", { batchId }),
   metricDetail: (metric, period, by) => invoke("metric_detail", { metric, period, by }),
   settingsPage: () => invoke("settings_page"),
-  saveSettings: (patch) => invoke("save_settings", { patch }),
+  saveSettings: (patch, onProgress) => {
+    const channel = new Channel<RecomputeProgressView>();
+    channel.onmessage = onProgress;
+    return invoke("save_settings", { patch, onProgress: channel });
+  },
   saveVariants: (patch) => invoke("save_variants", { patch }),
   addTarget: (target) => invoke("add_target", { target }),
   removeTarget: (id) => invoke("remove_target", { id }),

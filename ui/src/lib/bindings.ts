@@ -21,6 +21,34 @@ fiscal_year_start_month: number,
  */
 currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
 
+export type SettingsSaved = { 
+/**
+ * Days of imported contacts whose figures were recomputed under the new thresholds.
+ */
+days_recomputed: number, 
+/**
+ * Interval files whose service-level counts keep their source's own threshold.
+ */
+kept_by_source: Array<string>, 
+/**
+ * What the change did, in words; null when it recomputed nothing.
+ */
+message: string | null, client_name: string, 
+/**
+ * IANA name, e.g. `Europe/Dublin`.
+ */
+timezone: string, 
+/**
+ * 1 = January.
+ */
+fiscal_year_start_month: number, 
+/**
+ * ISO 4217 code.
+ */
+currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
+
+export type RecomputeProgressView = { done: number, total: number, };
+
 export type NewWorkspaceRequest = { client_name: string, timezone: string, fiscal_year_start_month: number, currency: string, };
 
 export type SettingsPatch = { client_name: string | null, timezone: string | null, 
@@ -134,6 +162,28 @@ points: number | null,
  */
 relative: number | null, };
 
+export type CoverageView = { 
+/**
+ * The denominator the value is computed over.
+ */
+covered: number, 
+/**
+ * The denominator of the whole scope.
+ */
+total: number, 
+/**
+ * covered / total.
+ */
+share: number, 
+/**
+ * What the rest lacks: "queue B has no waits".
+ */
+lacking: Array<string>, 
+/**
+ * "computed over 1,200 of 1,500 (80%): queue B has no waits".
+ */
+text: string, };
+
 export type MetricEntryView = { 
 /**
  * Null when there is no value; `reason` says why.
@@ -158,7 +208,15 @@ year_ago: number | null, change_previous: ChangeView | null, change_year_ago: Ch
 /**
  * e.g. low_sample.
  */
-flags: Array<string>, reason: string | null, };
+flags: Array<string>, reason: string | null, 
+/**
+ * Set when part of the scope lacks the numerator's measures: the value is over the rest.
+ */
+coverage: CoverageView | null, 
+/**
+ * What else a reader must know to read the value right, in words.
+ */
+notes: Array<string>, };
 
 export type GroupView = { key: { [key in string]: string | null }, label: string, metrics: { [key in string]: MetricEntryView }, };
 
@@ -168,7 +226,15 @@ export type MetricsReport = { period: PeriodView, previous_period: PeriodView | 
  */
 definitions: Array<MetricDefinitionView>, groups: Array<GroupView>, };
 
-export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, };
+export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, 
+/**
+ * Fewer days than its grain (cut by the range or by the data's first or last day).
+ */
+partial: boolean, 
+/**
+ * Days of the bucket that hold data.
+ */
+days: number, };
 
 export type TrendView = { 
 /**
@@ -178,7 +244,11 @@ slope_per_period: number,
 /**
  * Whether the slope moves the metric the better way; null for volumes and bands.
  */
-improving: boolean | null, points: number, };
+improving: boolean | null, points: number, 
+/**
+ * Partial buckets left out of a count's trend.
+ */
+partial_left_out: number, };
 
 export type SeriesLineView = { key: { [key in string]: string | null }, label: string, metric_id: string, unit: string, points: Array<SeriesPointView>, trend: TrendView | null, };
 
@@ -362,7 +432,15 @@ csat_column: string | null,
 /**
  * The column of the CES question, likewise.
  */
-ces_column: string | null, };
+ces_column: string | null, 
+/**
+ * Rows dated before this day are refused as misread (1990-01-01 by default).
+ */
+earliest: string | null, 
+/**
+ * Rows dated after this day are refused as misread (a year after today by default).
+ */
+latest: string | null, };
 
 export type ImportProgressView = { file_name: string, 
 /**
@@ -536,7 +614,12 @@ causes: Array<CauseView>, };
 
 export type EffectWeekView = { period: PeriodView, value: number | null, };
 
-export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, };
+export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, 
+/**
+ * Weeks of the window holding data for the action's scope; fewer than three in four and
+ * the window is not compared.
+ */
+weeks_with_data: number, };
 
 export type EffectTestView = { 
 /**
@@ -673,6 +756,11 @@ lower: number | null, upper: number | null, sigma: number | null,
  */
 moving_range: number | null, in_baseline: boolean, 
 /**
+ * Cut by the range or by the data's first or last day: drawn, but left out of the limits
+ * and the run rules.
+ */
+partial: boolean, 
+/**
  * Rules whose signal covers this bucket.
  */
 signals: Array<string>, };
@@ -692,6 +780,10 @@ export type ControlReport = { definition: MetricDefinitionView, grain: string,
  * xmr, p or laney_p (Laney's p′: p-chart limits widened by the observed variation).
  */
 method: string, range: PeriodView, baseline: PeriodView, baseline_points: number, centre: number, mean_moving_range: number | null, moving_range_ucl: number | null, points: Array<ControlPointView>, signals: Array<ControlSignalView>, 
+/**
+ * A count charted per day, because the buckets differ in length.
+ */
+per_day: boolean, 
 /**
  * The trend chart with the limits and signals.
  */
@@ -755,13 +847,29 @@ rostered: number | null,
 /**
  * With the agents asked for: null when none were asked or they cannot keep up (N ≤ A).
  */
-service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, };
+service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, 
+/**
+ * Why there is no staffing figure for this row (a load beyond what is computed, say).
+ */
+reason: string | null, };
 
 export type StaffingReport = { period: PeriodView, interval_minutes: number, hours_open: number, threshold_s: number, target_service_level: number, shrinkage: number, 
 /**
  * given, measured (the period's shrinkage metric) or none.
  */
 shrinkage_source: string, agents: number | null, average: StaffingRowView | null, busiest: StaffingRowView | null, days: Array<StaffingRowView>, 
+/**
+ * The channels staffed (Erlang C is for contacts answered as they come: voice by default).
+ */
+channels: Array<string>, 
+/**
+ * Contacts of other channels in the scope that were left out, and why; null when none.
+ */
+channel_note: string | null, 
+/**
+ * Why there are no rows (an empty period, say); null when there are.
+ */
+empty_reason: string | null, 
 /**
  * The assumptions, in words.
  */

@@ -1177,6 +1177,13 @@ fn trend_chart(
         markers,
         windows: Vec::new(),
         control: None,
+        // Weeks cut by the quarter's ends or the data's are drawn hollow, as in the app.
+        partial: buckets
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.partial)
+            .map(|(i, _)| i)
+            .collect(),
         currency: cx.report.currency.clone(),
         target_steps: if steps.iter().any(Option::is_some) {
             steps

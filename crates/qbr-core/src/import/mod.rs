@@ -137,6 +137,10 @@ pub struct ImportOptions {
     pub ces_column: Option<String>,
     /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
     pub program_aliases: ProgramAliases,
+    /// Rows dated before `earliest` or after `latest` are refused as misread; by default from
+    /// 1990-01-01 to a year after today.
+    pub earliest: Option<NaiveDate>,
+    pub latest: Option<NaiveDate>,
 }
 
 /// Saved mappings that give a row its program: a row whose program column names a campaign takes
@@ -521,13 +525,11 @@ pub fn run_into(
     if cancel.load(Ordering::Relaxed) {
         return Err(cancelled());
     }
-    let file_size = std::fs::metadata(path)
-        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?
-        .len();
-    if file_size == 0 {
-        return Err(ImportError::unreadable(&label, "the file is empty"));
-    }
-    let mut fingerprinting = Fingerprinting::start(path, &label);
+    let file_size = read::regular_file_len(path)?;
+    // What the file is now: if it is anything else at the end, the rows read and the bytes
+    // fingerprinted may not be one file.
+    let as_read = FileState::of(path, &label)?;
+    let mut fingerprinting = Fingerprinting::start(path, &label, file_size);
     progress(Progress {
         phase: Phase::Fingerprint,
         rows_read: 0,
@@ -604,6 +606,7 @@ pub fn run_into(
     if sink.imported_size(file_size, kind)? {
         let sha = fingerprinting.wait(cancel)?;
         if let Some(batch) = sink.already_imported(&sha, kind)? {
+            as_read.unchanged(path, &label)?;
             return Ok(ImportReport {
                 file_name: label,
                 sha256: sha,
@@ -687,6 +690,13 @@ pub fn run_into(
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
         aliases: opts.program_aliases.clone(),
+        window: {
+            let default = record::DateWindow::around(now.date_naive());
+            record::DateWindow {
+                earliest: opts.earliest.unwrap_or(default.earliest),
+                latest: opts.latest.unwrap_or(default.latest),
+            }
+        },
     };
     let mut counts = Counts::default();
     let mut counts_linked = 0u64;
@@ -835,6 +845,7 @@ pub fn run_into(
             sha
         }
     };
+    as_read.unchanged(path, &label)?;
     let finished = sink.finish(&counts, now)?;
 
     if counts_linked > 0 {
@@ -969,24 +980,74 @@ fn threshold_note(kind: Kind, mapping: &Mapping, settings: &Settings) -> Option<
 
 /// The file's fingerprint, computed on a thread of its own while the import goes on; the
 /// thread stops when this is dropped (the import ended, failed or was cancelled).
+/// What an import file is on disk: its size, last change and identity (device and inode), so
+/// that a file growing, rewritten or replaced while it is imported is noticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileState {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    dev: u64,
+    ino: u64,
+}
+
+impl FileState {
+    fn of(path: &Path, label: &str) -> Result<FileState, ImportError> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).map_err(|e| {
+            ImportError::unreadable(label, format!("the file cannot be read ({e})"))
+        })?;
+        Ok(FileState {
+            len: m.len(),
+            modified: m.modified().ok(),
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+
+    /// Refuses the import when the file is no longer what it was when the import began: what
+    /// was read and what was fingerprinted may then be parts of different files.
+    fn unchanged(&self, path: &Path, label: &str) -> Result<(), ImportError> {
+        let now = FileState::of(path, label)?;
+        if now == *self {
+            return Ok(());
+        }
+        let how = if now.dev != self.dev || now.ino != self.ino {
+            "was replaced by another file".to_string()
+        } else if now.len != self.len {
+            format!("went from {} to {} bytes", self.len, now.len)
+        } else {
+            "was rewritten".to_string()
+        };
+        Err(ImportError::unreadable(
+            label,
+            format!("the file changed while it was being imported (it {how}), so what was read is not one version of it; nothing was imported: import it again once whatever writes it has finished"),
+        ))
+    }
+}
+
 struct Fingerprinting {
     path: std::path::PathBuf,
     label: String,
+    /// How many bytes are fingerprinted: the file's size when the import began.
+    len: u64,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<Result<(String, u64), ImportError>>>,
 }
 
 impl Fingerprinting {
-    fn start(path: &Path, label: &str) -> Fingerprinting {
+    /// Fingerprints the first `len` bytes of `path` (its size when the import began) on a
+    /// thread of its own.
+    fn start(path: &Path, label: &str, len: u64) -> Fingerprinting {
         let stop = Arc::new(AtomicBool::new(false));
         let (file, name, flag) = (path.to_path_buf(), label.to_string(), Arc::clone(&stop));
         let thread = std::thread::Builder::new()
             .name("qbr-fingerprint".into())
-            .spawn(move || fingerprint(&file, &name, &flag))
+            .spawn(move || fingerprint(&file, &name, &flag, len))
             .ok();
         Fingerprinting {
             path: path.to_path_buf(),
             label: label.to_string(),
+            len,
             stop,
             thread,
         }
@@ -1011,7 +1072,7 @@ impl Fingerprinting {
                     ImportError::unreadable(&self.label, "the file's fingerprint was not computed")
                 })?
             }
-            None => fingerprint(&self.path, &self.label, cancel),
+            None => fingerprint(&self.path, &self.label, cancel, self.len),
         };
         fingerprinted.map(|(sha, _)| sha)
     }
@@ -1026,14 +1087,16 @@ impl Drop for Fingerprinting {
     }
 }
 
-/// SHA-256 and size of the file, read in chunks.
+/// SHA-256 and size of the file's first `len` bytes, read in chunks.
 fn fingerprint(
     path: &Path,
     label: &str,
     cancel: &AtomicBool,
+    len: u64,
 ) -> Result<(String, u64), ImportError> {
     let mut file = std::fs::File::open(path)
-        .map_err(|e| ImportError::unreadable(label, format!("the file cannot be opened ({e})")))?;
+        .map_err(|e| ImportError::unreadable(label, format!("the file cannot be opened ({e})")))?
+        .take(len);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;

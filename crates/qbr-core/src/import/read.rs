@@ -80,18 +80,17 @@ impl Cells {
             }
             cells.ends.clear();
             let mut start = 0;
-            for field in rec.iter() {
+            for (i, field) in rec.iter().enumerate() {
                 let end = start + field.len();
-                cells.push(all.get(start..end).unwrap_or(""));
+                let text = all.get(start..end).unwrap_or("");
+                cells.push(if i == 0 { without_bom(text) } else { text });
                 start = end;
             }
             return cells;
         }
-        for f in rec.iter() {
-            match std::str::from_utf8(f) {
-                Ok(text) => cells.push(text),
-                Err(_) => cells.push(&String::from_utf8_lossy(f)),
-            }
+        for (i, f) in rec.iter().enumerate() {
+            let text = String::from_utf8_lossy(f);
+            cells.push(if i == 0 { without_bom(&text) } else { &text });
         }
         cells
     }
@@ -131,6 +130,20 @@ impl Cells {
 
     pub fn to_vec(&self) -> Vec<String> {
         self.iter().map(str::to_string).collect()
+    }
+}
+
+/// A row's first cell without the byte-order mark that starts a file: exports joined with `cat`
+/// carry one at the start of each part, which would otherwise stay in a contact id (and count
+/// the contact twice). A quoted value after the mark (`\u{feff}"C1"`, which the CSV reader did
+/// not see as quoted) loses its quotes as it would have without the mark.
+fn without_bom(cell: &str) -> &str {
+    let Some(rest) = cell.strip_prefix('\u{feff}') else {
+        return cell;
+    };
+    match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if !inner.contains('"') => inner,
+        _ => rest,
     }
 }
 
@@ -193,16 +206,34 @@ pub fn file_label(path: &Path) -> String {
 
 fn open_file(path: &Path) -> Result<(File, u64), ImportError> {
     let label = file_label(path);
+    let len = regular_file_len(path)?;
     let file = File::open(path)
         .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?;
-    let len = file
-        .metadata()
-        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?
-        .len();
-    if len == 0 {
+    Ok((file, len))
+}
+
+/// The size of `path`, refusing what is not a regular file before opening it: opening a named
+/// pipe waits for a writer for ever, and a device (`/dev/zero`, `/dev/urandom`) never ends.
+/// Both report a size of 0, which is not "empty".
+pub fn regular_file_len(path: &Path) -> Result<u64, ImportError> {
+    let label = file_label(path);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a named pipe, a device or a socket"
+        };
+        return Err(ImportError::unreadable(
+            &label,
+            format!("it is not a regular file but {what}, which has no end to read to; save the export as a file and import that"),
+        ));
+    }
+    if meta.len() == 0 {
         return Err(ImportError::unreadable(&label, "the file is empty"));
     }
-    Ok((file, len))
+    Ok(meta.len())
 }
 
 /// Tells the format from the first bytes, then the extension.
@@ -662,14 +693,16 @@ fn checked(label: &str, header: &[String], rows: Rows) -> Rows {
     Box::new(rows.map(move |r| r.and_then(|row| check_cells(&label, &header, &row).map(|_| row))))
 }
 
-/// How much a row looks like a header: named cells that map to known fields count most.
-fn header_strength(cells: &[String]) -> f32 {
+/// How much a row looks like a header: named cells that map to known fields count most. A row
+/// with one named cell is a header only in a table of one column (`one_column`); elsewhere it is
+/// a title.
+fn header_strength(cells: &[String], one_column: bool) -> f32 {
     // Column names are short; a row with a long value is data (and matching it would be slow).
     if cells.iter().any(|c| c.len() > 1000) {
         return 0.0;
     }
     let named: Vec<String> = cells.iter().filter(|c| !c.is_empty()).cloned().collect();
-    if named.len() < 2 {
+    if named.is_empty() || (named.len() < 2 && !one_column) {
         return 0.0;
     }
     let textual = named
@@ -693,10 +726,13 @@ fn header_strength(cells: &[String]) -> f32 {
     known * 3.0 + textual
 }
 
-fn best_header_row<'a>(rows: impl Iterator<Item = &'a [String]>) -> Option<usize> {
+fn best_header_row<'a>(rows: impl Iterator<Item = &'a [String]> + Clone) -> Option<usize> {
+    let one_column = rows
+        .clone()
+        .all(|cells| cells.iter().filter(|c| !c.is_empty()).count() <= 1);
     let mut best: Option<(usize, f32)> = None;
     for (i, cells) in rows.enumerate() {
-        let s = header_strength(cells);
+        let s = header_strength(cells, one_column);
         if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
             best = Some((i, s));
         }
@@ -937,25 +973,167 @@ fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-/// Flattens nested objects to dotted keys; arrays stay as JSON text.
-fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
+/// One JSON record flattened to dotted field names (`Queue.Duration`) as it is parsed, the keys
+/// of each object in order (as a `serde_json::Value` map had them); arrays stay as JSON text.
+/// Stricter than a `Value`: an object naming a field twice is refused (a map keeps the last one
+/// silently, and which one the export meant cannot be told), and so is a NUL character in a key
+/// or a value (text in an export never holds one; CSV refuses it too).
+struct FlatRecord(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for FlatRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut out = Vec::new();
+        d.deserialize_any(Flatten {
+            prefix: String::new(),
+            out: &mut out,
+        })?;
+        Ok(FlatRecord(out))
+    }
+}
+
+/// Flattens one value under `prefix` into `out`.
+struct Flatten<'a> {
+    prefix: String,
+    out: &'a mut Vec<(String, String)>,
+}
+
+impl Flatten<'_> {
+    fn push(self, text: String) {
+        self.out.push((self.prefix, text));
+    }
+}
+
+fn no_nul<E: serde::de::Error>(field: &str, text: &str) -> Result<(), E> {
+    if text.contains('\0') {
+        return Err(E::custom(format!(
+            "the field {field:?} holds a NUL character (\\u0000), which text in an export never does: the file is damaged or is not an export"
+        )));
+    }
+    Ok(())
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.push(v.to_string());
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.push(v.to_string());
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.push(v.to_string());
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        // As `serde_json::Value` writes it (`12.0`, not `12`).
+        let text = serde_json::Number::from_f64(v)
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        self.push(text);
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        no_nul(&self.prefix, v)?;
+        self.push(v.to_string());
+        Ok(())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<(), E> {
+        no_nul(&self.prefix, &v)?;
+        self.push(v);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.push(String::new());
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.push(String::new());
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+            items.push(v);
+        }
+        let text = serde_json::Value::Array(items).to_string();
+        no_nul(&self.prefix, &text)?;
+        self.push(text);
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Flatten { prefix, out } = self;
+        let start = out.len();
+        // Each key with where its fields start in `out`.
+        let mut keys: Vec<(String, usize)> = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            no_nul(&key, &key)?;
+            if keys.iter().any(|(seen, _)| *seen == k) {
+                return Err(serde::de::Error::custom(format!(
+                    "the field {key:?} is given twice in one object, and which value the export meant cannot be told: the file is damaged or was not written by a JSON library"
+                )));
+            }
+            keys.push((k, out.len()));
+            map.next_value_seed(Flatten {
+                prefix: key,
+                out: &mut *out,
+            })?;
+        }
+        // Keys in order, as a `serde_json::Value` map holds them.
+        if !keys.windows(2).all(|w| w[0].0 <= w[1].0) {
+            let mut parts: Vec<(String, Vec<(String, String)>)> = Vec::new();
+            let mut fields = out.split_off(start);
+            for (k, at) in keys.into_iter().rev() {
+                parts.push((k, fields.split_off(at - start)));
+            }
+            parts.sort_by(|a, b| a.0.cmp(&b.0));
+            for (_, p) in parts {
+                out.extend(p);
             }
         }
-        Value::Null => out.push((prefix.to_string(), String::new())),
-        Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        Value::Bool(b) => out.push((prefix.to_string(), b.to_string())),
-        Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
-        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
+        Ok(())
+    }
+}
+
+/// A JSON array of records, counting those read so that a refusal can name its record.
+struct RecordArray<'a>(&'a std::cell::Cell<usize>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordArray<'_> {
+    type Value = Vec<Vec<(String, String)>>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordArray<'_> {
+    type Value = Vec<Vec<(String, String)>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut records = Vec::new();
+        while let Some(r) = seq.next_element::<FlatRecord>()? {
+            records.push(r.0);
+            self.0.set(records.len());
+        }
+        Ok(records)
     }
 }
 
@@ -994,6 +1172,8 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
             Some(at) => format!(
                 "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
             ),
+            // Refused by `FlatRecord`: the message names the field.
+            None if e.is_data() => text,
             None => format!("the JSON is not valid ({e})"),
         }
     };
@@ -1008,32 +1188,25 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
             ));
         }
         let file = open_without_bom(path)?;
-        let value: serde_json::Value = serde_json::from_reader(BufReader::new(file))
-            .map_err(|e| ImportError::unreadable(&label, bad(e)))?;
-        let serde_json::Value::Array(items) = value else {
-            return Err(ImportError::unreadable(
-                &label,
-                "the JSON is not an array of records",
-            ));
-        };
-        Box::new(items.into_iter().map(|v| {
-            let mut out = Vec::new();
-            flatten("", &v, &mut out);
-            Ok(out)
-        }))
+        let read = std::cell::Cell::new(0);
+        let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
+        let items = serde::de::DeserializeSeed::deserialize(RecordArray(&read), &mut de)
+            .and_then(|items| de.end().map(|_| items))
+            .map_err(|e| {
+                let message = if e.is_data() {
+                    format!("record {}: {}", read.get() + 1, bad(e))
+                } else {
+                    bad(e)
+                };
+                ImportError::unreadable(&label, message)
+            })?;
+        Box::new(items.into_iter().map(Ok))
     } else {
         let file = open_without_bom(path)?;
         let stream =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
-                .into_iter::<serde_json::Value>();
-        Box::new(stream.map(move |r| {
-            r.map(|v| {
-                let mut out = Vec::new();
-                flatten("", &v, &mut out);
-                out
-            })
-            .map_err(bad)
-        }))
+                .into_iter::<FlatRecord>();
+        Box::new(stream.map(move |r| r.map(|r| r.0).map_err(bad)))
     };
     let mut records = records;
     let mut sample: VecDeque<Vec<(String, String)>> = VecDeque::new();
@@ -1160,6 +1333,49 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_inside_the_file_leaves_the_first_cell() {
+        // Two UTF-8 exports with BOMs joined by `cat`: the second part's rows start with the
+        // mark, wherever the join put it, plain or before a quoted value.
+        let dir = tempfile::tempdir().unwrap();
+        let bom = "\u{feff}";
+        let text = format!(
+            "{bom}contact_id,queue\nC1,Billing\n{bom}C2,Billing\n{bom}\"C3\",Sales\n{bom}  C4 ,Sales\nC5,{bom}Sales\n"
+        );
+        let p = write(dir.path(), "joined.csv", text.as_bytes());
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["contact_id", "queue"]);
+        assert_eq!(
+            all_rows(t),
+            [
+                ["C1", "Billing"],
+                ["C2", "Billing"],
+                ["C3", "Sales"],
+                ["C4", "Sales"],
+                // Only a row's start is a file's start: a mark elsewhere is the data's.
+                ["C5", "\u{feff}Sales"],
+            ],
+            "the mark is not part of a contact id"
+        );
+    }
+
+    #[test]
+    fn a_table_of_one_column_has_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "ids.csv", b"contact_id\nC1\nC2\n");
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["contact_id"], "the one name is the header");
+        assert_eq!(all_rows(t), [["C1"], ["C2"]]);
+        // Above a wider header, one named cell is still a title.
+        let p = write(
+            dir.path(),
+            "titled.csv",
+            b"Queue report\nqueue,offered\nBilling,3\n",
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["queue", "offered"]);
+    }
+
+    #[test]
     fn title_rows_and_totals_are_left_out() {
         let dir = tempfile::tempdir().unwrap();
         let text = "Weekly queue report\nGenerated 2026-07-08\n\ninterval_start,queue,offered,handled\n2026-07-01,Billing,10,9\n2026-07-02,Billing,12,11\nTotal,,22,20\n";
@@ -1217,6 +1433,96 @@ mod tests {
         let t = open_tables(&p).unwrap().remove(0);
         assert_eq!(t.header, ["id", "x"]);
         assert_eq!(all_rows(t), [vec!["1", "y"], vec!["2", ""]]);
+    }
+
+    #[test]
+    fn json_refuses_a_nul_or_a_field_given_twice_and_names_the_record_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = r#"{"ContactId":"a","Queue":{"Name":"Q"}}"#;
+        for (name, second, record, field, what) in [
+            (
+                "nul_value",
+                r#"{"ContactId":"b","Queue":{"Name":"Q\u0000x"}}"#,
+                2,
+                "Queue.Name",
+                "NUL",
+            ),
+            (
+                "nul_key",
+                r#"{"ContactId":"b","Qu\u0000eue":1}"#,
+                2,
+                "Qu\0eue",
+                "NUL",
+            ),
+            (
+                "twice",
+                r#"{"ContactId":"b","Agent":"x","ContactId":"c"}"#,
+                2,
+                "ContactId",
+                "twice",
+            ),
+            (
+                "twice_nested",
+                r#"{"ContactId":"b","Queue":{"Name":"Q","Name":"R"}}"#,
+                2,
+                "Queue.Name",
+                "twice",
+            ),
+        ] {
+            for array in [false, true] {
+                let text = if array {
+                    format!("[{ok},\n{ok},\n{second}]")
+                } else {
+                    format!("{ok}\n{ok}\n{second}\n")
+                };
+                let record = record + 1;
+                let file = format!("{name}.{}", if array { "json" } else { "jsonl" });
+                let p = write(dir.path(), &file, text.as_bytes());
+                let err = match open_tables(&p) {
+                    Ok(mut t) => t
+                        .remove(0)
+                        .rows
+                        .find_map(Result::err)
+                        .unwrap_or_else(|| panic!("{file}: taken"))
+                        .to_string(),
+                    Err(e) => e.to_string(),
+                };
+                assert!(
+                    err.contains(&file)
+                        && err.contains(&format!("record {record}:"))
+                        && err.contains(&format!("{field:?}"))
+                        && err.contains(what),
+                    "{file}: the refusal names the file, record {record}, the field {field:?} and {what}: {err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn json_fields_keep_the_order_of_a_parsed_object() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "order.jsonl",
+            br#"{"b":1.5,"Queue-A":true,"Queue":{"z":null,"y":[1,"a"]},"a":10.0}"#,
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(
+            t.header,
+            ["Queue", "Queue-A", "a", "b"]
+                .iter()
+                .flat_map(|k| match *k {
+                    "Queue" => vec!["Queue.y", "Queue.z"],
+                    k => vec![k],
+                })
+                .collect::<Vec<_>>(),
+            "each object's keys sorted, nested ones under their parent (as serde_json's map)"
+        );
+        assert_eq!(
+            all_rows(t),
+            [["[1,\"a\"]", "", "true", "10.0", "1.5"]],
+            "values written as serde_json::Value wrote them"
+        );
     }
 
     #[test]

@@ -177,7 +177,45 @@ pub(crate) struct RecordContext {
     pub program: Option<String>,
     /// Saved queue- and campaign-to-program mappings.
     pub aliases: super::ProgramAliases,
+    /// Dates outside this window (inclusive) are refused as implausible: year 0 or 9999 would
+    /// stretch the workspace's data over millennia.
+    pub window: DateWindow,
 }
+
+/// The dates an import takes, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateWindow {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+impl DateWindow {
+    /// The default: from 1990 to a year after `today`.
+    pub fn around(today: NaiveDate) -> DateWindow {
+        DateWindow {
+            earliest: NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date"),
+            latest: today
+                .checked_add_days(chrono::Days::new(366))
+                .unwrap_or(today),
+        }
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.earliest <= d && d <= self.latest
+    }
+
+    /// What a refusal says was expected.
+    pub fn expected(&self) -> String {
+        format!(
+            "a date from {} to {} (dates outside this window are taken as misread; \
+             change it with --earliest and --latest)",
+            self.earliest, self.latest
+        )
+    }
+}
+
+/// The longest a single contact's wait, talk, hold, wrap or handle time can be: 31 days.
+pub const MAX_CONTACT_DURATION_S: f64 = 31.0 * 86_400.0;
 
 /// What one row yields.
 #[derive(Debug)]
@@ -266,7 +304,35 @@ impl<'a> Cells<'a> {
     fn timestamp(&mut self, field: Field) -> Option<DateTime<Utc>> {
         let raw = self.raw(field)?;
         let parsed = value::parse_timestamp(raw, &self.ctx.time);
-        self.check(field, parsed)
+        let at = self.check(field, parsed)?;
+        self.within_window(field, at.date_naive())?;
+        Some(at)
+    }
+
+    /// `Some(())` when `d` is a plausible date; else a refusal naming the window.
+    fn within_window(&mut self, field: Field, d: NaiveDate) -> Option<()> {
+        if self.ctx.window.contains(d) {
+            return Some(());
+        }
+        let raw = self.raw(field).unwrap_or("").to_string();
+        let expected = self.ctx.window.expected();
+        self.refuse(field, &raw, expected);
+        None
+    }
+
+    /// A duration of one contact: as [`Self::duration`], and at most 31 days.
+    fn contact_duration(&mut self, field: Field) -> Option<f64> {
+        let v = self.duration(field)?;
+        if v > MAX_CONTACT_DURATION_S {
+            let raw = self.raw(field).unwrap_or("").to_string();
+            self.refuse(
+                field,
+                &raw,
+                "a duration of at most 31 days for one contact (check the column's unit)",
+            );
+            return None;
+        }
+        Some(v)
     }
 
     /// A calendar day: a bare date is that day as written; a date and time is converted to the
@@ -276,6 +342,7 @@ impl<'a> Cells<'a> {
         if raw.len() <= 10 {
             for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
                 if let Ok(d) = NaiveDate::parse_from_str(raw, fmt) {
+                    self.within_window(field, d)?;
                     return Some(d);
                 }
             }
@@ -287,7 +354,9 @@ impl<'a> Cells<'a> {
                         ..self.ctx.time
                     },
                 );
-                return self.check(field, parsed).map(|d| d.date_naive());
+                let d = self.check(field, parsed)?.date_naive();
+                self.within_window(field, d)?;
+                return Some(d);
             }
         }
         let zone = self.ctx.workspace_zone;
@@ -298,7 +367,9 @@ impl<'a> Cells<'a> {
     fn month(&mut self, field: Field) -> Option<NaiveDate> {
         let raw = self.raw(field)?;
         let parsed = value::parse_month(raw, &self.ctx.time);
-        self.check(field, parsed)
+        let m = self.check(field, parsed)?;
+        self.within_window(field, m)?;
+        Some(m)
     }
 
     /// A whole-number score within `lo..=hi`.
@@ -386,7 +457,7 @@ fn intern(text: &str) -> Arc<str> {
         if names.len() >= MAX_NAMES {
             names.clear();
         }
-        let name: Arc<str> = Arc::from(text);
+        let name: Arc<str> = Arc::from(value::without_bidi_controls(text).as_ref());
         names.insert(Arc::clone(&name));
         name
     })
@@ -484,11 +555,11 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
     let started = c.require(F::StartedAt, started, value::EXPECT_TIMESTAMP);
     let channel = c.channel(F::Channel);
     let direction = c.name(F::Direction);
-    let wait_s = c.duration(F::Wait);
-    let talk_s = c.duration(F::Talk);
-    let hold_s = c.duration(F::Hold);
-    let wrap_s = c.duration(F::Wrap);
-    let handle = c.duration(F::Handle);
+    let wait_s = c.contact_duration(F::Wait);
+    let talk_s = c.contact_duration(F::Talk);
+    let hold_s = c.contact_duration(F::Hold);
+    let wrap_s = c.contact_duration(F::Wrap);
+    let handle = c.contact_duration(F::Handle);
     let transferred = match c.raw(F::Transferred) {
         // Five9 counts transfers; any transfer means "transferred".
         Some(raw)

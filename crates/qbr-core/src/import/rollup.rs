@@ -104,7 +104,7 @@ impl DayKey {
 
     pub fn with(mut self, dim: Dimension, name: Option<&str>) -> Self {
         let slot = dim.index();
-        self.members[slot] = name.map(str::to_string);
+        self.members[slot] = name.map(|n| super::value::without_bidi_controls(n).into_owned());
         self
     }
 

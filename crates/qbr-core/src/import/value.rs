@@ -98,6 +98,21 @@ pub(crate) fn trim(text: &str) -> &str {
     }
 }
 
+/// Whether `c` is one of Unicode's bidirectional embedding, override or isolate controls
+/// (U+202A–U+202E, U+2066–U+2069): in a name they reorder the text around them when it is shown
+/// (an agent called "\u{202e}nimda" reads "admin"), and no export means one.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name without bidirectional controls ([`is_bidi_control`]), borrowed when it has none.
+pub(crate) fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().filter(|&c| !is_bidi_control(c)).collect())
+}
+
 /// How sources write "no value".
 const MARKERS: [&str; 12] = [
     "-",
@@ -251,7 +266,12 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
     }
     let t = trim(text);
     if let Some(n) = whole_number(t) {
-        return Ok(Some(n * unit.unwrap_or(DurationUnit::Seconds).seconds()));
+        let v = n * unit.unwrap_or(DurationUnit::Seconds).seconds();
+        return if v > MAX_DURATION_S {
+            Err(EXPECT_FINITE_DURATION)
+        } else {
+            Ok(Some(v))
+        };
     }
     let v = if t.contains(':') {
         parse_clock(t).ok_or(EXPECT_DURATION)?
@@ -264,8 +284,18 @@ pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f
     if v < 0.0 {
         return Err("a duration that is not negative");
     }
+    if !v.is_finite() || v > MAX_DURATION_S {
+        return Err(EXPECT_FINITE_DURATION);
+    }
     Ok(Some(v))
 }
+
+/// The longest duration any cell may hold (about 31,700 years): a total of paid time over a
+/// large program's year fits; `1` followed by 307 zeros, or a clock form that multiplies into
+/// infinity, does not.
+pub const MAX_DURATION_S: f64 = 1e12;
+pub const EXPECT_FINITE_DURATION: &str =
+    "a duration of a real length (under 10^12 seconds); this one overflows";
 
 /// `hh:mm:ss`, `h:mm:ss.fff`, `mm:ss`, and `d.hh:mm:ss` as some tools print over a day.
 fn parse_clock(t: &str) -> Option<f64> {

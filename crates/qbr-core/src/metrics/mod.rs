@@ -172,6 +172,13 @@ pub struct MetricValue {
     pub n: Option<u64>,
     pub flags: Vec<Flag>,
     pub reason: Option<String>,
+    /// Set when part of the scope's denominator lacks the numerator's measures: the value is
+    /// computed over the rest, and this says how much and what lacks (metrics.md, "Unknown is
+    /// not zero").
+    pub coverage: Option<engine::Coverage>,
+    /// What else a reader must know to read the value right ("short abandons are not in the
+    /// data, so none could be excluded").
+    pub notes: Vec<String>,
 }
 
 impl MetricValue {
@@ -184,6 +191,8 @@ impl MetricValue {
             n: None,
             flags: Vec::new(),
             reason: Some(reason.into()),
+            coverage: None,
+            notes: Vec::new(),
         }
     }
 

@@ -451,11 +451,25 @@ fn recompute(
     settings: &Settings,
     affected: &BTreeSet<(i64, String)>,
 ) -> Result<()> {
+    recompute_with(tx, settings, affected, &mut |_| true)
+}
+
+/// [`recompute`], calling `each` after every (batch, day) with the number done; it returns
+/// false to stop, and the caller then rolls the transaction back.
+pub(super) fn recompute_with(
+    tx: &mut WriteTx<'_>,
+    settings: &Settings,
+    affected: &BTreeSet<(i64, String)>,
+    each: &mut dyn FnMut(usize) -> bool,
+) -> Result<()> {
     if affected.is_empty() {
         return Ok(());
     }
     let names = Names::load(tx.conn())?;
-    for (batch, day) in affected {
+    for (done, (batch, day)) in affected.iter().enumerate() {
+        if !each(done) {
+            return Err(Error::Cancelled("recomputing the days".into()));
+        }
         tx.conn().execute(
             "DELETE FROM fact WHERE batch_id = ?1 AND day = ?2",
             params![batch, day],

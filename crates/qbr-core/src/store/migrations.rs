@@ -31,7 +31,22 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_contact_blocks.sql"),
         then: Some(super::contacts::move_rows_into_blocks),
     },
+    Migration {
+        sql: include_str!("migrations/0008_rollup_by_known_measures.sql"),
+        then: Some(roll_up_again),
+    },
+    Migration::sql(include_str!("migrations/0009_page_checksums.sql")),
 ];
+
+/// Rolls every dirty day up again (format 8: rollup rows split by the measures their facts
+/// carry).
+fn roll_up_again(conn: &Connection) -> Result<()> {
+    super::rollup::refresh(conn, &super::write::InsertedRollup::default())?;
+    Ok(())
+}
+
+/// The first format whose pages carry checksums (`checksum`).
+pub(super) const CHECKSUMS_FROM: i64 = 9;
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {

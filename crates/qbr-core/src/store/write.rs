@@ -43,8 +43,9 @@ pub(super) struct InsertedRollup {
 pub(super) struct InsertedDay {
     /// Fact rows inserted on the day.
     pub(super) facts: u64,
-    /// Measures by month grain and program, queue, channel and site ids (the rollup's key).
-    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4]), Measures>,
+    /// Measures by month grain, program, queue, channel and site ids, and the measures the
+    /// facts carry (the rollup's key: rows carrying different measures are kept apart).
+    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4], u64), Measures>,
 }
 
 /// Rollup groups held in memory at most (about 700 bytes each); a quarter of a large program has
@@ -73,6 +74,7 @@ impl InsertedRollup {
         let key = (
             monthly,
             super::rollup::ROLLUP_DIMENSIONS.map(|d| ids[d.index()]),
+            m.known(),
         );
         let sums = match entry.groups.get_mut(&key) {
             Some(sums) => sums,

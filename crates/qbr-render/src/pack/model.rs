@@ -325,6 +325,8 @@ pub struct ChartBlock {
     pub alt: Option<String>,
 }
 
+// A document holds a few dozen charts, built once and serialised: the trend's size is no cost.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Chart {

@@ -2,7 +2,8 @@
 """Writes the licence notices of everything the app ships (THIRD-PARTY-NOTICES.txt): every crate
 compiled into qbr-desk on Linux (from `cargo metadata`: its normal dependencies, transitively;
 build and dev dependencies are not shipped and not listed, procedural macros are listed too),
-the npm packages bundled into the web view, and the Lato font. For each: name, version, licence
+the npm packages bundled into the web view, and the bundled fonts (Lato, Noto Sans Arabic and
+Hebrew, Droid Sans Fallback). For each: name, version, licence
 expression, where it comes from, and the licence files it ships (LICENSE*, LICENCE*, COPYING*,
 NOTICE*, or the manifest's license-file). A crate that ships no licence file is listed with its
 licence expression and says so.
@@ -115,11 +116,17 @@ def main():
         section(out, f"{name} {pkg.get('version')} (npm package, in the web view)",
                 pkg.get("license"), repo, licence_files(folder))
     fonts = os.path.join(ROOT, "crates", "qbr-render", "fonts")
+    font = lambda name: [os.path.join(fonts, name)]
     section(out, "Lato (font, in the PDF pack and charts)", "OFL-1.1",
-            "https://www.latofonts.com/", licence_files(fonts, "OFL.txt"))
+            "https://www.latofonts.com/", font("OFL.txt"))
+    section(out, "Noto Sans Arabic and Noto Sans Hebrew (fonts, in the PDF pack)", "OFL-1.1",
+            "https://github.com/notofonts", font("OFL-Noto.txt"))
+    section(out, "Droid Sans Fallback (font, CJK text in the PDF pack)", "Apache-2.0",
+            "the Android Open Source Project (as Debian 12 fonts-droid-fallback ships it)",
+            font("Apache-2.0.txt"))
     with open(sys.argv[1], "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
-    print(f"{sys.argv[1]}: {len(crates)} crates, the web view's npm packages and the font")
+    print(f"{sys.argv[1]}: {len(crates)} crates, the web view's npm packages and the fonts")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,18 @@ pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
 
 /// Creates the demo workspace in `dir` and returns its path. An existing demo file is kept unless
 /// `replace` is set; a new one is built beside it and renamed into place, so it is never half made.
+/// It holds the account team's causes and actions on 2026-Q3 (see [`create_demo_with`]).
 pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<PathBuf> {
+    create_demo_with(dir, replace, true, now)
+}
+
+/// [`create_demo`], with the account team's causes and actions (`story`) or the data alone.
+pub fn create_demo_with(
+    dir: &Path,
+    replace: bool,
+    story: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<PathBuf> {
     if !dir.is_dir() {
         std::fs::create_dir_all(dir).map_err(|e| ErrorView {
             code: ErrorCode::ReadOnly,
@@ -116,7 +127,11 @@ pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<P
         // `Workspace::create` makes its file itself (atomically, from a name that does not
         // exist yet): the empty placeholder goes, and the finished workspace takes its name.
         std::fs::remove_file(tmp).map_err(|e| cannot_write(&target, e))?;
-        let made = demo::create(tmp, &demo::DemoSpec::default(), now).map(drop);
+        let spec = demo::DemoSpec {
+            story,
+            ..demo::DemoSpec::default()
+        };
+        let made = demo::create(tmp, &spec, now).map(drop);
         if made.is_err() {
             for suffix in ["-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));

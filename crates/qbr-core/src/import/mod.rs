@@ -22,6 +22,7 @@ mod record;
 pub mod rollup;
 pub mod sink;
 pub mod value;
+mod zendesk;
 
 use std::io::Read;
 use std::path::Path;

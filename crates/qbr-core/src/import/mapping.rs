@@ -849,12 +849,8 @@ impl Preset {
             // PostQueue + ACW_Time): read as hold too it would count twice in handle time.
             Preset::NiceCxoneCallDetail => &["Hold_Time", "Abandon_Time"],
             // The business-hours first reply is the user's choice, never taken beside the
-            // calendar one; the ticket's own update time is not a redelivery marker.
-            Preset::ZendeskTickets => &[
-                "metric_set.reply_time_in_minutes.business",
-                "updated_at",
-                "via.channel",
-            ],
+            // calendar one.
+            Preset::ZendeskTickets => &["metric_set.reply_time_in_minutes.business", "via.channel"],
             _ => &[],
         }
     }
@@ -1095,6 +1091,9 @@ impl Preset {
                     Some(DurationUnit::Minutes),
                 ),
                 ("satisfaction_rating.score", "csat", None),
+                // A ticket comes again in later exports as it changes (open, then solved): the
+                // latest update wins, within a file and across imports.
+                ("updated_at", "updated_at", None),
             ],
             Preset::GenesysInteractions => &[
                 ("Conversation ID", "contact_id", None),

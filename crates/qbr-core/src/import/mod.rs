@@ -978,7 +978,10 @@ pub fn run_into(
             first_day: finished.first_day,
             last_day: finished.last_day,
             today: now.with_timezone(&settings.timezone).date_naive(),
-            redelivers: preset == Some(Preset::AmazonConnectContacts),
+            redelivers: matches!(
+                preset,
+                Some(Preset::AmazonConnectContacts | Preset::ZendeskTickets)
+            ),
         },
     );
     let zero_ratings = ctx.zero_ratings.load(Ordering::Relaxed);

@@ -541,6 +541,42 @@ fn a_zendesk_export_edited_by_hand_with_a_key_given_twice_is_refused_with_its_re
     );
 }
 
+/// The real closed ticket as an earlier export would have shown it (edited by the test, and said
+/// so): still open, last updated 2015-07-20, before its real `updated_at` of 2015-07-23.
+fn zendesk_earlier_state(dir: &Path) -> PathBuf {
+    let text =
+        std::fs::read_to_string(real("zendesk_incremental_tickets_cursor_closed.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["tickets"][0]["status"] = "open".into();
+    v["tickets"][0]["updated_at"] = "2015-07-20T10:00:00Z".into();
+    let path = dir.join("zendesk_earlier.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn a_zendesk_ticket_exported_again_takes_its_latest_state_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let earlier = zendesk_earlier_state(dir.path());
+    let closed = real("zendesk_incremental_tickets_cursor_closed.json");
+    let never = AtomicBool::new(false);
+    let opts = ImportOptions::default();
+    // Earlier state first: the closed ticket replaces it, so the ticket counts as handled.
+    let ws_dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(ws_dir.path());
+    let r1 = run(&mut ws, &earlier, &opts, &mut |_| {}, &never, now()).unwrap();
+    expect(&r1, &[("offered", 1.0), ("handled", 0.0)]);
+    let r2 = run(&mut ws, &closed, &opts, &mut |_| {}, &never, now()).unwrap();
+    assert_eq!((r2.rows_taken, r2.rows_duplicate), (1, 0), "{:?}", r2.notes);
+    expect(&r2, &[("offered", 1.0), ("handled", 1.0)]);
+    // Closed first: the older open state is a duplicate and changes nothing.
+    let ws_dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(ws_dir.path());
+    run(&mut ws, &closed, &opts, &mut |_| {}, &never, now()).unwrap();
+    let r = run(&mut ws, &earlier, &opts, &mut |_| {}, &never, now()).unwrap();
+    assert_eq!((r.rows_taken, r.rows_duplicate), (0, 1), "{:?}", r.notes);
+}
+
 /// The real metric-sets export with values written into it by the test (made up, and said so):
 /// the second ticket solved with a first reply of 90 calendar (45 business) minutes and rated
 /// good, the third closed with 30 (30) minutes and rated bad; the first stays open. The

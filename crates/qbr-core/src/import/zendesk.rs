@@ -5,7 +5,8 @@
 //! `zendesk_support_tickets` preset maps one row per ticket.
 //!
 //! Readings, each from the vendor's model:
-//! - the contact is the ticket (`id`), started at `created_at` (UTC);
+//! - the contact is the ticket (`id`), started at `created_at` (UTC); a ticket exported again
+//!   (the incremental export returns it each time it changes) takes its latest `updated_at`;
 //! - the channel is email, whatever web form, API or mobile SDK created it (`via.channel`),
 //!   except tickets that came in by voice, chat or messaging;
 //! - handled means `status` solved or closed; new, open, pending and hold tickets are offered

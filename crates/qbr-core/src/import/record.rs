@@ -589,6 +589,8 @@ fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
         "abandoned" | "abandon" | "abandonedinqueue" | "aban" | "hungup" => Outcome::Abandoned,
         "callback" | "callbackrequested" => Outcome::Callback,
         "other" | "voicemail" | "deflected" | "outbound" => Outcome::Other,
+        "ticketsolved" => Outcome::TicketSolved,
+        "ticketopen" => Outcome::TicketOpen,
         _ => return Err("an outcome: handled, abandoned or callback"),
     }))
 }

@@ -863,7 +863,8 @@ impl Preset {
         }
     }
 
-    /// Tickets are never abandoned: every ticket of such an export is offered and handled.
+    /// Ticket exports: email unless a row says otherwise; a ticket is never abandoned (with no
+    /// status column every ticket counts as offered and solved, abandonment having no value).
     pub fn every_contact_handled(self) -> bool {
         matches!(self, Preset::FreshdeskTickets)
     }
@@ -909,6 +910,14 @@ impl Preset {
                 ("bad", "1"),
                 ("offered", ""),
                 ("unoffered", ""),
+            ],
+            // Freshdesk's statuses (support.freshdesk.com, "Understanding ticket fields"):
+            // Resolved and Closed end a ticket; Open, Pending and every custom status
+            // (Waiting on Customer, Waiting on Third Party, an account's own) leave it unsolved.
+            (Preset::FreshdeskTickets, "outcome") => &[
+                ("resolved", "ticket_solved"),
+                ("closed", "ticket_solved"),
+                ("*", "ticket_open"),
             ],
             (Preset::FreshdeskTickets, "channel") => &[
                 ("email", "email"),
@@ -1069,6 +1078,7 @@ impl Preset {
             // Freshdesk's ticket export labels (Tickets::Export); `Contact ID` is the customer.
             Preset::FreshdeskTickets => &[
                 ("Ticket ID", "contact_id", None),
+                ("Status", "outcome", None),
                 ("Created time", "started_at", None),
                 ("Agent", "agent", None),
                 ("Group", "queue", None),
@@ -1302,14 +1312,21 @@ impl Mapping {
     }
 }
 
-/// What `raw` means under a value translation, compared in any case, trimmed.
+/// What `raw` means under a value translation, compared in any case, trimmed; a `*` entry is
+/// what every value not listed means (a vendor's custom ticket statuses).
 pub(crate) fn translate<'a>(values: &'a [(String, String)], raw: &str) -> Option<&'a str> {
     let raw = raw.trim();
     values
         .iter()
         .find(|(from, _)| {
             let from = from.trim();
-            from.eq_ignore_ascii_case(raw) || from.to_lowercase() == raw.to_lowercase()
+            from != "*"
+                && (from.eq_ignore_ascii_case(raw) || from.to_lowercase() == raw.to_lowercase())
+        })
+        .or_else(|| {
+            values
+                .iter()
+                .find(|(from, _)| from.trim() == "*" && !raw.is_empty())
         })
         .map(|(_, to)| to.as_str())
 }

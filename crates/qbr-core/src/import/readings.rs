@@ -120,6 +120,14 @@ pub(crate) fn readings(
                     ),
                     "outcome",
                 )
+            } else if let Some(h) = col("outcome").filter(|_| every_contact_handled) {
+                (
+                    vec![h.clone()],
+                    format!(
+                        "every ticket is offered; it is handled when {h:?} is Resolved or Closed, and Open, Pending and any other status leave it unsolved; a ticket cannot be abandoned, so abandonment has no value"
+                    ),
+                    "outcome",
+                )
             } else if let Some(h) = col("outcome") {
                 (
                     vec![h.clone()],
@@ -143,7 +151,7 @@ pub(crate) fn readings(
             } else if every_contact_handled {
                 (
                     Vec::new(),
-                    "every ticket counts as offered and handled: a ticket cannot be abandoned"
+                    "no status column: every ticket counts as offered and solved; a ticket cannot be abandoned, so abandonment has no value"
                         .into(),
                     "",
                 )

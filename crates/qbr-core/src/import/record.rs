@@ -705,7 +705,7 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
             Outcome::Abandoned
         }
     } else if c.ctx.every_contact_handled {
-        Outcome::Handled
+        Outcome::TicketSolved
     } else if c.cols.has(F::AnsweredAt) {
         // Amazon Connect: a queued contact never connected to an agent was abandoned.
         match (answered_at, &queue) {

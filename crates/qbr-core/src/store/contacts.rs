@@ -83,11 +83,13 @@ pub(crate) struct StoredContact {
     pub source_updated_at: Option<i64>,
 }
 
-const OUTCOMES: [Outcome; 4] = [
+const OUTCOMES: [Outcome; 6] = [
     Outcome::Handled,
     Outcome::Abandoned,
     Outcome::Callback,
     Outcome::Other,
+    Outcome::TicketSolved,
+    Outcome::TicketOpen,
 ];
 
 fn outcome_code(o: Outcome) -> u8 {

@@ -86,6 +86,10 @@ pub fn on_drag_drop(app: &AppHandle, event: &DragDropEvent) {
             if let Ok(mut dropped) = imports.dropped.lock() {
                 *dropped = files;
             }
+            // A drop is newer than a second launch the UI could not take (it was busy).
+            if let Ok(mut launched) = imports.launched.lock() {
+                *launched = None;
+            }
             DropEventView {
                 kind: kind.as_str().into(),
                 file_names: names,

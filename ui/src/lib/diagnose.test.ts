@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AttentionItemView } from "./bindings";
 import {
+  attentionBadge,
   attentionKindLabel,
+  groupAttention,
   attentionLink,
   controlWindow,
   previousQuarter,
@@ -24,10 +26,25 @@ function item(scope: AttentionItemView["scope"]): AttentionItemView {
     newly: true,
     rules: [],
     weeks: [],
+    status: "red",
   };
 }
 
 describe("attention", () => {
+  it("colours a target missed by its status: amber is near the target, not off it", () => {
+    expect(attentionBadge({ ...item(null), status: "amber" })).toEqual({ status: "amber", symbol: "!", word: "Near target" });
+    expect(attentionBadge(item(null))).toEqual({ status: "red", symbol: "✕", word: "Off target" });
+    expect(attentionBadge({ ...item(null), kind: "signal", status: "none" }).status).toBe("none");
+  });
+  it("groups items by scope in the order the scopes first appear, keeping their rank", () => {
+    const tech = { ...item({ dimension: "program", value: "Tech Support" }), scope_label: "Tech Support" };
+    const a = { ...tech, message: "a" };
+    const b = { ...item(null), message: "b" };
+    const c = { ...tech, message: "c" };
+    const g = groupAttention([a, b, c]);
+    expect(g.map((x) => x.scope)).toEqual(["Tech Support", "Whole account"]);
+    expect(g[0]?.items.map((x) => x.message)).toEqual(["a", "c"]);
+  });
   it("links to the metric, broken down by the item's dimension", () => {
     expect(attentionLink(item({ dimension: "program", value: "Tech Support" }))).toEqual({
       metric: "service_level",

@@ -18,6 +18,41 @@ export function attentionKindLabel(kind: string): string {
   }
 }
 
+/** An attention item's badge: a target missed in its status's colour and words (amber is near
+ * the target, not a miss in red), the other kinds in neutral. */
+export function attentionBadge(item: AttentionItemView): { status: string; symbol: string; word: string } {
+  if (item.kind === "target_missed") {
+    return item.status === "amber"
+      ? { status: "amber", symbol: "!", word: "Near target" }
+      : { status: "red", symbol: "✕", word: "Off target" };
+  }
+  switch (item.kind) {
+    case "signal":
+      return { status: "none", symbol: "◆", word: "Chart signal" };
+    case "large_move":
+      return { status: "none", symbol: "↕", word: "Large move" };
+    case "low_sample":
+      return { status: "none", symbol: "·", word: "Low sample" };
+    default:
+      return { status: "none", symbol: "·", word: item.kind };
+  }
+}
+
+/** Items grouped by scope, in the order the scopes first appear (so the most important scope
+ * comes first); items keep their rank within a scope. */
+export function groupAttention(items: AttentionItemView[]): { scope: string; items: AttentionItemView[] }[] {
+  const out: { scope: string; items: AttentionItemView[] }[] = [];
+  for (const item of items) {
+    let g = out.find((x) => x.scope === item.scope_label);
+    if (!g) {
+      g = { scope: item.scope_label, items: [] };
+      out.push(g);
+    }
+    g.items.push(item);
+  }
+  return out;
+}
+
 /** Where an attention item leads: the metric's detail, broken down by the item's dimension. */
 export function attentionLink(item: AttentionItemView): { metric: string; by: string | null } {
   return { metric: item.metric_id, by: item.scope?.dimension ?? null };

@@ -116,6 +116,9 @@ fn monthly_volume_svg(daily: &[(String, u64)]) -> ApiResult<String> {
             .collect(),
         width: 900,
         height: 240,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
     };
     qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {
         code: ErrorCode::Internal,
@@ -183,7 +186,18 @@ fn monthly_totals(daily: &[(String, u64)]) -> Vec<MonthTotal> {
 
 /// Creates the demo workspace in `dir` and returns its path. An existing demo file is kept unless
 /// `replace` is set; a new one is built beside it and renamed into place, so it is never half made.
+/// It holds the account team's causes and actions on 2026-Q3 (see [`create_demo_with`]).
 pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<PathBuf> {
+    create_demo_with(dir, replace, true, now)
+}
+
+/// [`create_demo`], with the account team's causes and actions (`story`) or the data alone.
+pub fn create_demo_with(
+    dir: &Path,
+    replace: bool,
+    story: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<PathBuf> {
     if !dir.is_dir() {
         std::fs::create_dir_all(dir).map_err(|e| ErrorView {
             code: ErrorCode::ReadOnly,
@@ -200,7 +214,11 @@ pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<P
         std::process::id()
     ));
     let _ = std::fs::remove_file(&building);
-    let result = demo::create(&building, &demo::DemoSpec::default(), now);
+    let spec = demo::DemoSpec {
+        story,
+        ..demo::DemoSpec::default()
+    };
+    let result = demo::create(&building, &spec, now);
     if let Err(e) = result {
         let _ = std::fs::remove_file(&building);
         return Err(e.into());

@@ -579,3 +579,46 @@ fn a_nice_cxone_call_detail_download_is_read_as_documented() {
         "month-first, as documented, without asking"
     );
 }
+
+/// Real Qualtrics exports (fixtures/real/SOURCES.md) whose surveys ask no rating question: the
+/// modern layout with German labels, the pre-2017 layout, a 2016 insights export and one re-saved
+/// by Excel. Each is refused by name with what it lacks, and nothing is imported, rather than
+/// read as something it is not.
+#[test]
+fn qualtrics_exports_without_a_rating_question_are_refused_saying_so() {
+    for (name, says) in [
+        (
+            "qualtrics_sample_german_labels.csv",
+            "no usable column for csat or nps or ces or resolved",
+        ),
+        (
+            "qualtrics_excel_resaved_us_dates.csv",
+            "no usable column for csat or nps or ces or resolved",
+        ),
+        (
+            "qualtrics_sample_legacy_v_headers.csv",
+            "no column of the file matches a known field",
+        ),
+        (
+            "qualtrics_2016_insights_single_quoted_importids.csv",
+            "no column of the file matches a known field",
+        ),
+    ] {
+        let err = import_with(name, &ImportOptions::default())
+            .err()
+            .unwrap_or_else(|| panic!("{name} has no rating question to import"));
+        let text = err.to_string();
+        assert!(text.contains(name) && text.contains(says), "{name}: {text}");
+    }
+    // The modern layouts are recognised as Qualtrics from their headers all the same.
+    for name in [
+        "qualtrics_sample_german_labels.csv",
+        "qualtrics_excel_resaved_us_dates.csv",
+    ] {
+        assert_eq!(
+            detect(&real(name)).unwrap().preset,
+            Some(Preset::Qualtrics),
+            "{name}"
+        );
+    }
+}

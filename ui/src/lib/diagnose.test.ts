@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AttentionItemView } from "./bindings";
 import {
+  signalRuns,
   attentionBadge,
   attentionKindLabel,
   groupAttention,
@@ -92,5 +93,27 @@ describe("figures", () => {
     expect(pText(0.0004)).toBe("p < 0.001");
     expect(pText(0.124027)).toBe("p = 0.124");
     expect(pText(null)).toBe("p not available");
+  });
+});
+
+describe("control-chart signals", () => {
+  const weeks = ["2026-W28", "2026-W29", "2026-W30", "2026-W31", "2026-W32", "2026-W33", "2026-W34"];
+  const beyond = (w: string, direction = "below") => ({ rule: "beyond_limits", label: "Point beyond the limits", start: w, end: w, direction });
+  it("reads neighbouring weeks of one rule as one run", () => {
+    const runs = signalRuns([beyond("2026-W31"), beyond("2026-W29"), beyond("2026-W30"), beyond("2026-W33")], weeks);
+    expect(runs.map((r) => [r.start, r.end, r.signals])).toEqual([
+      ["2026-W29", "2026-W31", 3],
+      ["2026-W33", "2026-W33", 1],
+    ]);
+  });
+  it("keeps other rules and directions apart, and merges overlapping windows", () => {
+    const run8 = { rule: "run_of_8", label: "Run of 8", start: "2026-W28", end: "2026-W32", direction: "above" };
+    const run8b = { ...run8, start: "2026-W29", end: "2026-W33" };
+    const runs = signalRuns([beyond("2026-W30", "above"), run8, run8b, beyond("2026-W31")], weeks);
+    expect(runs.map((r) => [r.rule, r.direction, r.start, r.end, r.signals])).toEqual([
+      ["run_of_8", "above", "2026-W28", "2026-W33", 2],
+      ["beyond_limits", "above", "2026-W30", "2026-W30", 1],
+      ["beyond_limits", "below", "2026-W31", "2026-W31", 1],
+    ]);
   });
 });

@@ -124,3 +124,28 @@ export function pText(p: number | null): string {
   if (p === null) return "p not available";
   return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
 }
+
+/** Control-chart signals as runs: signals of the same rule and direction whose weeks touch or
+ * overlap (`labels` are the chart's buckets in order) read as one stretch, "2026-W30 to
+ * 2026-W33", not a line per week. Runs keep the order of their first week. */
+export function signalRuns(
+  signals: { rule: string; label: string; start: string; end: string; direction: string }[],
+  labels: string[],
+): { rule: string; label: string; direction: string; start: string; end: string; signals: number }[] {
+  const at = (l: string) => {
+    const i = labels.indexOf(l);
+    return i < 0 ? Number.NaN : i;
+  };
+  const sorted = [...signals].sort((a, b) => at(a.start) - at(b.start) || at(a.end) - at(b.end));
+  const runs: { rule: string; label: string; direction: string; start: string; end: string; signals: number }[] = [];
+  for (const s of sorted) {
+    const prev = [...runs].reverse().find((r) => r.rule === s.rule && r.direction === s.direction);
+    if (prev && at(s.start) <= at(prev.end) + 1) {
+      if (at(s.end) > at(prev.end)) prev.end = s.end;
+      prev.signals += 1;
+    } else {
+      runs.push({ rule: s.rule, label: s.label, direction: s.direction, start: s.start, end: s.end, signals: 1 });
+    }
+  }
+  return runs;
+}

@@ -877,7 +877,7 @@ kind: string, metric_id: string, metric_name: string, unit: string,
  */
 scope: ScopeView | null, scope_label: string, 
 /**
- * Higher first; see the README for the scale.
+ * Higher first; see docs/reference.md for the scale.
  */
 score: number, message: string, value: number | null, 
 /**

@@ -292,7 +292,7 @@ pub fn add_target(path: &Path, t: &TargetInput, now: DateTime<Utc>) -> ApiResult
     Ok(target_view(&stored))
 }
 
-/// Imports targets from a CSV file chosen by the user (columns documented in the README); all
+/// Imports targets from a CSV file chosen by the user (columns documented in docs/reference.md); all
 /// rows or none.
 pub fn import_targets_file(
     path: &Path,
@@ -320,7 +320,7 @@ pub fn import_targets_file(
         .collect())
 }
 
-/// Imports targets from CSV text (columns documented in the README); all or nothing.
+/// Imports targets from CSV text (columns documented in docs/reference.md); all or nothing.
 pub fn import_targets(
     path: &Path,
     csv_text: &str,

@@ -1,5 +1,5 @@
 //! Wire types: what crosses to the web view and what `--json` prints. Field names are a contract
-//! (snake_case, documented in the README); TypeScript declarations are generated from these types
+//! (snake_case, documented in docs/reference.md); TypeScript declarations are generated from these types
 //! into `ui/src/lib/bindings.ts`, and a test fails when the committed file drifts.
 
 use std::collections::BTreeMap;
@@ -1243,7 +1243,7 @@ pub struct AttentionItemView {
     /// Null for the whole account.
     pub scope: Option<ScopeView>,
     pub scope_label: String,
-    /// Higher first; see the README for the scale.
+    /// Higher first; see docs/reference.md for the scale.
     pub score: f64,
     pub message: String,
     pub value: Option<f64>,

@@ -5,7 +5,7 @@
 #   packages/qbr-desk_VERSION_amd64.AppImage   chmod +x, then run it
 #
 # Usage: scripts/package.sh [--deb-only] [--install]
-#   --deb-only  skip the AppImage (its bundler needs linuxdeploy, see README "Install")
+#   --deb-only  skip the AppImage (its bundler needs linuxdeploy, see docs/reference.md "Install")
 #   --install   also install the .deb with apt, check the installed app, file type and menu entry,
 #               then remove it again (needs root or sudo; for a throwaway machine or container)
 set -euo pipefail

@@ -2,12 +2,13 @@
 # Installs what is missing, builds QBR Desk, creates the demo workspace and opens it in the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# The build folder test.sh uses too (scripts/env.sh): run one after the other, they build once.
+source scripts/env.sh
 
 scripts/setup.sh
-(cd ui && npm run --silent build)
-cargo build --locked -p qbr-desk -p qbr-cli
-target_dir="${CARGO_TARGET_DIR:-target}"
+build_ui
+build_app_and_cli
+target_dir="$QBR_TARGET_DIR"
 "$target_dir/debug/qbr" demo "$target_dir/demo" --force
 workspace="$target_dir/demo/northwind-mobile.qbr"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -3,12 +3,8 @@
 # and the end-to-end tests that drive the real app under Xvfb. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-
-# CI clones afresh each time; keep Rust build output outside the clone so runs reuse it.
-if [ -z "${CARGO_TARGET_DIR:-}" ] && [ "${CI:-}" = "true" ]; then
-  export CARGO_TARGET_DIR="$HOME/.cache/qbr-desk/target"
-fi
+# The build folder run-demo.sh uses too (scripts/env.sh).
+source scripts/env.sh
 export CARGO_TERM_COLOR=never
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -33,7 +29,8 @@ else
 fi
 
 say "UI: type check, unit tests, build"
-(cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
+(cd ui && npm run --silent check && npm run --silent test)
+build_ui
 
 say "Lints (cargo clippy --all-targets -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -42,7 +39,7 @@ say "Rust tests"
 cargo test --workspace --locked
 
 say "End-to-end tests (real app, tauri-driver, WebKitWebDriver, Xvfb)"
-cargo build --locked -p qbr-desk -p qbr-cli
+build_app_and_cli
 rm -rf tests/e2e/artifacts
-(cd tests/e2e && xvfb-run -a -s "-screen 0 1280x800x24" npm test)
+(cd tests/e2e && xvfb-run -a -s "-screen 0 1920x1080x24" npm test)
 echo "Screenshots: tests/e2e/artifacts/"

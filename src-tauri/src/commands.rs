@@ -79,6 +79,7 @@ pub async fn start_state(app: AppHandle) -> CmdResult<StartState> {
             })
             .collect(),
         timezones: qbr_api::timezones(),
+        currencies: qbr_api::currencies(),
         default_timezone: "UTC".into(),
         app_version: env!("CARGO_PKG_VERSION").into(),
     })

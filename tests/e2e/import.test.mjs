@@ -20,7 +20,8 @@ test("import a file through the wizard, then undo it", async () => {
 
     await (await browser.$('[data-testid="tab-import"]')).click();
     await (await browser.$('[data-testid="choose-files"]')).click();
-    assert.equal(await textOf(browser, "detected-kind"), "interactions", "recognised by its headers");
+    assert.equal(await textOf(browser, "detected-kind"), "Contacts, one row each", "recognised by its headers, named in words");
+    assert.equal(await (await browser.$('[data-testid="detected-kind"]')).getAttribute("data-kind"), "interactions");
     await screenshot(browser, "import-review.png");
     await confirmReadings(browser);
     await (await browser.$('[data-testid="start-import"]')).click();
@@ -63,7 +64,7 @@ test("map an unknown export by hand in the wizard and save the mapping for next 
 
     await (await browser.$('[data-testid="tab-import"]')).click();
     await (await browser.$('[data-testid="choose-files"]')).click();
-    assert.equal(await textOf(browser, "detected-kind"), "kind not recognised");
+    assert.equal(await textOf(browser, "detected-kind"), "Kind not recognised");
     await (await browser.$('[data-testid="kind-picker"]')).selectByAttribute("value", "interactions");
     const pick = async (field, header) =>
       (await browser.$(`[data-testid="column-${field}"]`)).selectByAttribute("value", header);

@@ -13,6 +13,33 @@ import { ROOT, makeHome, qbrJson, screenshot, startApp, textOf, confirmReadings 
 const FIXTURE = path.join(ROOT, "fixtures", "journey", "contoso_2026q3_interactions.csv");
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 
+/** Types `text` into a searchable picker and chooses the option it names. */
+async function pick(browser, testId, text) {
+  const input = await browser.$(`[data-testid="${testId}"]`);
+  await input.waitForDisplayed({ timeout: 30000 });
+  await input.click();
+  await input.clearValue();
+  await input.setValue(text);
+  let option = null;
+  await browser.waitUntil(
+    async () => {
+      for (const o of await browser.$$(`[data-testid="${testId}-list"] [role="option"]`)) {
+        if ((await o.getText()).includes(text)) {
+          option = o;
+          return true;
+        }
+      }
+      return false;
+    },
+    { timeout: 20000, timeoutMsg: `${text} is offered by ${testId}` },
+  );
+  await option.click();
+  await browser.waitUntil(async () => (await browser.$$(`[data-testid="${testId}-list"]`)).length === 0, {
+    timeout: 10000,
+    timeoutMsg: `the ${testId} list closes once ${text} is chosen`,
+  });
+}
+
 async function click(browser, testId) {
   const el = await browser.$(`[data-testid="${testId}"]`);
   await el.waitForClickable({ timeout: 30000 });
@@ -31,13 +58,9 @@ test("a first QBR: create, import, scorecard, cause and action, pack", async () 
     // 1. The welcome page offers the demo and a new workspace; creating asks for four things.
     await click(browser, "new-workspace");
     await (await browser.$('[data-testid="new-client"]')).setValue("Contoso Energy");
-    const zone = await browser.$('[data-testid="new-timezone"]');
-    await zone.clearValue();
-    await zone.setValue("Europe/London");
+    await pick(browser, "new-timezone", "Europe/London");
     await (await browser.$('[data-testid="new-fiscal"]')).selectByAttribute("value", "1");
-    const currency = await browser.$('[data-testid="new-currency"]');
-    await currency.clearValue();
-    await currency.setValue("GBP");
+    await pick(browser, "new-currency", "GBP");
     await screenshot(browser, "journey-1-welcome.png");
     await click(browser, "new-create");
 
@@ -52,7 +75,7 @@ test("a first QBR: create, import, scorecard, cause and action, pack", async () 
     // 2. Import the quarter from the summary's call to action.
     await click(browser, "summary-import");
     await click(browser, "choose-files");
-    assert.equal(await textOf(browser, "detected-kind"), "interactions");
+    assert.equal(await (await browser.$('[data-testid="detected-kind"]')).getAttribute("data-kind"), "interactions");
     await screenshot(browser, "journey-2-import-review.png");
     await confirmReadings(browser);
     await click(browser, "start-import");

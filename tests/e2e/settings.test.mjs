@@ -17,9 +17,14 @@ test("a service-level definition chosen in Settings is the one the CLI computes"
     const before = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "service_level");
 
     await (await browser.$('[data-testid="tab-settings"]')).click();
-    const select = await browser.$('[data-testid="variant-service-level"]');
-    await select.waitForDisplayed({ timeout: 20000 });
-    await select.selectByAttribute("value", "abandons_count_against");
+    // Each definition is a card with its sentence; choose one by clicking it.
+    const card = await browser.$('[data-testid="variant-service-level-abandons_count_against"]');
+    await card.waitForClickable({ timeout: 20000 });
+    await card.click();
+    await browser.waitUntil(async () => (await card.getAttribute("aria-checked")) === "true", {
+      timeout: 10000,
+      timeoutMsg: "the card is chosen",
+    });
     await (await browser.$('[data-testid="save-variants"]')).click();
     await browser.waitUntil(
       async () =>

@@ -473,15 +473,7 @@ pub fn restore_action(path: &Path, id: i64, today: NaiveDate) -> ApiResult<Actio
 }
 
 fn definition(m: &Metric) -> MetricDefinitionView {
-    MetricDefinitionView {
-        id: m.id.clone(),
-        name: m.name.clone(),
-        unit: m.unit.as_str().into(),
-        direction: m.direction.as_str().into(),
-        formula: m.formula_text(),
-        builtin: m.builtin.is_some(),
-        min_sample: m.min_sample,
-    }
+    crate::metrics::definition_view(m)
 }
 
 fn window_view(w: &core::EffectWindow) -> EffectWindowView {

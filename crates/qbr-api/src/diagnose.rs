@@ -55,6 +55,7 @@ pub fn attention(
                 newly: i.newly,
                 rules: i.rules.iter().map(|r| r.as_str().into()).collect(),
                 weeks: i.weeks.clone(),
+                status: i.status.map_or("none", |s| s.as_str()).into(),
             })
             .collect(),
     })

@@ -12,6 +12,7 @@ pub mod pack;
 pub mod text;
 pub mod wire;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -77,21 +78,113 @@ pub fn workspace_info(path: &Path) -> ApiResult<WorkspaceInfo> {
     info_of(&Workspace::open(path)?)
 }
 
-/// The app's summary page for a workspace.
+/// The app's overview page for a workspace: its facts and contacts offered month by month.
 pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
     let ws = Workspace::open(path)?;
     let overview = ws.overview()?;
-    let values = weekly_totals(&overview.daily_offered);
-    let volume_svg = qbr_render::chart::sparkline_svg(&values, 640, 96, (0x1f, 0x5f, 0xa8))
-        .map_err(|e| ErrorView {
-            code: ErrorCode::Internal,
-            message: e.to_string(),
-        })?;
+    let volume_svg = monthly_volume_svg(&overview.daily_offered)?;
     Ok(WorkspacePage {
         info: to_info(&ws, overview)?,
         volume_svg,
         remembered_period: None,
     })
+}
+
+/// Contacts offered per calendar month as a chart with axes; a month the data cover only in part
+/// (the first and last, usually) is drawn hollow and named in the legend, so a short month does
+/// not read as a fall. Empty when there are no days.
+fn monthly_volume_svg(daily: &[(String, u64)]) -> ApiResult<String> {
+    let months = monthly_totals(daily);
+    if months.is_empty() {
+        return Ok(String::new());
+    }
+    let chart = qbr_render::chart::TrendChart {
+        title: String::new(),
+        unit: qbr_render::chart::UnitKind::Count,
+        buckets: months.iter().map(|m| m.label.clone()).collect(),
+        series: vec![qbr_render::chart::TrendSeries {
+            name: "Contacts offered".into(),
+            values: months.iter().map(|m| Some(m.total)).collect(),
+            moving_average: None,
+        }],
+        target: None,
+        markers: Vec::new(),
+        windows: Vec::new(),
+        control: None,
+        partial: months
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.partial)
+            .map(|(i, _)| i)
+            .collect(),
+        width: 900,
+        height: 240,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
+    };
+    qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {
+        code: ErrorCode::Internal,
+        message: e.to_string(),
+    })
+}
+
+/// One calendar month of daily counts.
+#[derive(Debug, Clone, PartialEq)]
+struct MonthTotal {
+    /// `Jul 2026`.
+    label: String,
+    total: f64,
+    /// The days hold data for only part of the month (cut by the data's first or last day).
+    partial: bool,
+}
+
+/// Sums daily counts into calendar months (days are already the workspace's local days). The
+/// first month is partial when the data start after its first day, the last when they end before
+/// its last day. Days that do not parse are skipped (the store only writes `YYYY-MM-DD`).
+fn monthly_totals(daily: &[(String, u64)]) -> Vec<MonthTotal> {
+    use chrono::{Datelike, NaiveDate};
+    let dates: Vec<(NaiveDate, u64)> = daily
+        .iter()
+        .filter_map(|(d, n)| Some((NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?, *n)))
+        .collect();
+    let (Some(first), Some(last)) = (
+        dates.iter().map(|d| d.0).min(),
+        dates.iter().map(|d| d.0).max(),
+    ) else {
+        return Vec::new();
+    };
+    let mut out: Vec<((i32, u32), MonthTotal)> = Vec::new();
+    for (date, n) in &dates {
+        let key = (date.year(), date.month());
+        match out.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, m)) => m.total += *n as f64,
+            None => out.push((
+                key,
+                MonthTotal {
+                    label: date.format("%b %Y").to_string(),
+                    total: *n as f64,
+                    partial: false,
+                },
+            )),
+        }
+    }
+    out.sort_by_key(|(k, _)| *k);
+    let next_month_first = |d: NaiveDate| {
+        let (y, m) = if d.month() == 12 {
+            (d.year() + 1, 1)
+        } else {
+            (d.year(), d.month() + 1)
+        };
+        NaiveDate::from_ymd_opt(y, m, 1).expect("a first of the month")
+    };
+    if let Some((_, m)) = out.first_mut() {
+        m.partial |= first.day() != 1;
+    }
+    if let Some((_, m)) = out.last_mut() {
+        m.partial |= last.succ_opt() != Some(next_month_first(last));
+    }
+    out.into_iter().map(|(_, m)| m).collect()
 }
 
 /// Creates the demo workspace in `dir` and returns its path. An existing demo file is kept unless
@@ -240,7 +333,85 @@ pub fn settings_page(path: &Path) -> ApiResult<SettingsPage> {
         targets: metrics::list_targets(path)?,
         definitions: metrics::metric_definitions(path)?,
         program_aliases: import::list_program_aliases(path)?,
+        members: scope_members(path)?,
+        timezones: timezones(),
+        currencies: currencies(),
     })
+}
+
+/// The dimensions a target or a cause can be scoped to, each with its members (agents are left
+/// out: a contract target names a program, queue, channel, site or team).
+const SCOPE_DIMENSIONS: [qbr_core::Dimension; 5] = [
+    qbr_core::Dimension::Program,
+    qbr_core::Dimension::Queue,
+    qbr_core::Dimension::Channel,
+    qbr_core::Dimension::Site,
+    qbr_core::Dimension::Team,
+];
+
+/// At most this many members per dimension are offered by a picker.
+const MAX_PICKER_MEMBERS: usize = 2_000;
+
+fn scope_members(path: &Path) -> ApiResult<BTreeMap<String, Vec<String>>> {
+    let ws = Workspace::open(path)?;
+    let mut out = BTreeMap::new();
+    for d in SCOPE_DIMENSIONS {
+        out.insert(d.as_str().to_string(), ws.members(d, MAX_PICKER_MEMBERS)?);
+    }
+    Ok(out)
+}
+
+/// The currencies pickers offer: ISO 4217 codes with their English names, the most used first
+/// in contact-center contracts, then by code. Any other three-letter code can still be typed.
+pub fn currencies() -> Vec<CurrencyView> {
+    const LIST: [(&str, &str); 40] = [
+        ("USD", "US dollar"),
+        ("EUR", "Euro"),
+        ("GBP", "Pound sterling"),
+        ("AED", "UAE dirham"),
+        ("ARS", "Argentine peso"),
+        ("AUD", "Australian dollar"),
+        ("BRL", "Brazilian real"),
+        ("CAD", "Canadian dollar"),
+        ("CHF", "Swiss franc"),
+        ("CLP", "Chilean peso"),
+        ("CNY", "Chinese yuan"),
+        ("COP", "Colombian peso"),
+        ("CZK", "Czech koruna"),
+        ("DKK", "Danish krone"),
+        ("EGP", "Egyptian pound"),
+        ("HKD", "Hong Kong dollar"),
+        ("HUF", "Hungarian forint"),
+        ("IDR", "Indonesian rupiah"),
+        ("ILS", "Israeli new shekel"),
+        ("INR", "Indian rupee"),
+        ("JPY", "Japanese yen"),
+        ("KES", "Kenyan shilling"),
+        ("KRW", "South Korean won"),
+        ("MAD", "Moroccan dirham"),
+        ("MXN", "Mexican peso"),
+        ("MYR", "Malaysian ringgit"),
+        ("NOK", "Norwegian krone"),
+        ("NZD", "New Zealand dollar"),
+        ("PEN", "Peruvian sol"),
+        ("PHP", "Philippine peso"),
+        ("PLN", "Polish złoty"),
+        ("RON", "Romanian leu"),
+        ("SAR", "Saudi riyal"),
+        ("SEK", "Swedish krona"),
+        ("SGD", "Singapore dollar"),
+        ("THB", "Thai baht"),
+        ("TRY", "Turkish lira"),
+        ("TWD", "New Taiwan dollar"),
+        ("VND", "Vietnamese dong"),
+        ("ZAR", "South African rand"),
+    ];
+    LIST.iter()
+        .map(|(code, name)| CurrencyView {
+            code: (*code).into(),
+            name: (*name).into(),
+        })
+        .collect()
 }
 
 /// Parses a fiscal-year start month typed by a user (a number or a month name).
@@ -256,25 +427,6 @@ pub fn timezones() -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Sums daily counts into ISO weeks, so the weekly rhythm of contact centers does not drown the
-/// trend. Days that do not parse are skipped (the store only writes `YYYY-MM-DD`).
-fn weekly_totals(daily: &[(String, u64)]) -> Vec<f64> {
-    use chrono::{Datelike, NaiveDate};
-    let mut weeks: Vec<((i32, u32), f64)> = Vec::new();
-    for (day, n) in daily {
-        let Ok(date) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
-            continue;
-        };
-        let w = date.iso_week();
-        let key = (w.year(), w.week());
-        match weeks.last_mut() {
-            Some((k, total)) if *k == key => *total += *n as f64,
-            _ => weeks.push((key, *n as f64)),
-        }
-    }
-    weeks.into_iter().map(|(_, total)| total).collect()
 }
 
 fn info_of(ws: &Workspace) -> ApiResult<WorkspaceInfo> {

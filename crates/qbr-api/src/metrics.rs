@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use qbr_core::metrics::catalog::Metric;
+use qbr_core::metrics::catalog::{Metric, MetricId};
 use qbr_core::metrics::engine::GroupKey;
 use qbr_core::metrics::formula::CustomMetric;
 use qbr_core::metrics::target::{parse_targets_csv, Target};
@@ -292,7 +292,7 @@ pub fn add_target(path: &Path, t: &TargetInput, now: DateTime<Utc>) -> ApiResult
     Ok(target_view(&stored))
 }
 
-/// Imports targets from a CSV file chosen by the user (columns documented in the README); all
+/// Imports targets from a CSV file chosen by the user (columns documented in docs/reference.md); all
 /// rows or none.
 pub fn import_targets_file(
     path: &Path,
@@ -320,7 +320,7 @@ pub fn import_targets_file(
         .collect())
 }
 
-/// Imports targets from CSV text (columns documented in the README); all or nothing.
+/// Imports targets from CSV text (columns documented in docs/reference.md); all or nothing.
 pub fn import_targets(
     path: &Path,
     csv_text: &str,
@@ -428,8 +428,10 @@ pub fn scorecard_page(
             moving_average: None,
         },
     )?;
+    let grouped = by.is_some();
     let mut sparklines = BTreeMap::new();
-    for line in &weekly.lines {
+    // Tiles carry sparklines; a grouped table shows none, so none are drawn for it.
+    for line in weekly.lines.iter().filter(|_| !grouped) {
         // Weeks without a value are left out rather than drawn as 0.
         let values: Vec<f64> = line.points.iter().filter_map(|p| p.value).collect();
         let svg = qbr_render::chart::sparkline_svg(&values, 160, 36, (0x1f, 0x5f, 0xa8)).map_err(
@@ -440,6 +442,21 @@ pub fn scorecard_page(
         )?;
         sparklines.insert(line.metric_id.clone(), svg);
     }
+    let by_channel = if grouped {
+        Vec::new()
+    } else {
+        metrics_report_in(
+            &ws,
+            &MetricsQuery {
+                period: Some(report.period.label.clone()),
+                by: vec!["channel".into()],
+                metrics: PER_CHANNEL.map(String::from).to_vec(),
+                ..MetricsQuery::default()
+            },
+            today,
+        )?
+        .groups
+    };
     Ok(ScorecardPage {
         report,
         sparklines,
@@ -447,8 +464,13 @@ pub fn scorecard_page(
         dimensions: ["program", "queue", "channel", "site", "team"]
             .map(String::from)
             .to_vec(),
+        by_channel,
     })
 }
+
+/// The metrics the scorecard also shows per channel: a speed of answer or a service level across
+/// channels blends an email answered in hours with a call answered in seconds.
+pub const PER_CHANNEL: [&str; 2] = ["service_level", "asa"];
 
 /// The metric detail page: the metric for the period, its weekly trend over the 52 weeks ending
 /// with the period (4-week moving average, the target in force), and a breakdown by `by`.
@@ -798,8 +820,32 @@ pub(crate) fn definition_view(m: &Metric) -> MetricDefinitionView {
         unit: m.unit.as_str().into(),
         direction: m.direction.as_str().into(),
         formula: m.formula_text(),
+        formula_words: match &m.note {
+            Some(note) => format!("{} ({note})", m.formula.words()),
+            None => m.formula.words(),
+        },
+        sample_words: m.sample.map(|s| s.words().to_string()),
+        family: family(m.builtin).into(),
         builtin: m.builtin.is_some(),
         min_sample: m.min_sample,
+    }
+}
+
+/// The family a metric is shown in on the scorecard: what the service gave, what customers said,
+/// how efficiently it was run, the people who ran it, and what it cost and earned.
+fn family(id: Option<MetricId>) -> &'static str {
+    use MetricId as M;
+    match id {
+        Some(M::Offered | M::Handled | M::ServiceLevel | M::Asa | M::AbandonRate) => "service",
+        Some(M::Fcr | M::Csat | M::Nps | M::Ces) => "customer",
+        Some(M::Aht | M::Occupancy | M::Utilization | M::QualityScore | M::ErrorRate) => {
+            "efficiency"
+        }
+        Some(M::Adherence | M::Shrinkage | M::Attrition) => "people",
+        Some(
+            M::CostPerContact | M::RevenuePerEmployee | M::RevenuePerFte | M::ProfitMargin | M::Roi,
+        ) => "money",
+        None => "other",
     }
 }
 

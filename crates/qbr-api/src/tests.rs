@@ -163,15 +163,34 @@ fn errors_carry_codes_the_ui_branches_on() {
 }
 
 #[test]
-fn weekly_totals_follow_iso_weeks() {
-    // 2026-06-28 is a Sunday (week 26); 2026-06-29 and 2026-07-05 are Monday and Sunday of week 27.
+fn monthly_totals_mark_the_months_the_data_cut() {
+    // Data from 28 Jun to 1 Aug 2026: June and August are partial, July (1 to 31) is whole.
     let daily = vec![
         ("2026-06-28".to_string(), 5),
-        ("2026-06-29".to_string(), 10),
-        ("2026-07-05".to_string(), 20),
-        ("2026-07-06".to_string(), 1),
+        ("2026-06-30".to_string(), 10),
+        ("2026-07-01".to_string(), 20),
+        ("2026-07-31".to_string(), 30),
+        ("2026-08-01".to_string(), 1),
     ];
-    assert_eq!(weekly_totals(&daily), vec![5.0, 30.0, 1.0]);
+    let months = monthly_totals(&daily);
+    let got: Vec<(&str, f64, bool)> = months
+        .iter()
+        .map(|m| (m.label.as_str(), m.total, m.partial))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Jun 2026", 15.0, true),
+            ("Jul 2026", 50.0, false),
+            ("Aug 2026", 1.0, true)
+        ]
+    );
+    // Whole months at both ends (1 Jan to 28 Feb 2026) are not partial.
+    let whole = monthly_totals(&[("2026-01-01".to_string(), 1), ("2026-02-28".to_string(), 2)]);
+    assert!(whole.iter().all(|m| !m.partial), "{whole:?}");
+    // December ends on the 31st and the next month is in the next year.
+    let dec = monthly_totals(&[("2026-12-01".to_string(), 1), ("2026-12-31".to_string(), 2)]);
+    assert!(!dec[0].partial, "{dec:?}");
 }
 
 mod metrics_wiring {
@@ -463,6 +482,64 @@ fn scorecard_page_of_the_demo() {
             .all(|n| names.contains(&n.to_string())),
         "{names:?}"
     );
+    assert!(grouped.by_channel.is_empty() && grouped.sparklines.is_empty());
+
+    // Service level and ASA per channel: the account's ASA is the ratio of the channels' sums
+    // (never a mean of their ASAs), and email's is in hours where voice's is in seconds.
+    let asa = &page.report.groups[0].metrics["asa"];
+    // Rows with no channel (workforce and finance data) have no contacts and say so.
+    for g in &page.by_channel {
+        let e = &g.metrics["asa"];
+        assert!(
+            e.value.is_some() || e.reason.as_deref() == Some("no contacts handled"),
+            "{}: {e:?}",
+            g.label
+        );
+    }
+    let channels: Vec<(String, f64, f64)> = page
+        .by_channel
+        .iter()
+        .filter(|g| g.metrics["asa"].value.is_some())
+        .map(|g| {
+            let e = &g.metrics["asa"];
+            (
+                g.label.clone(),
+                e.numerator.unwrap(),
+                e.denominator.unwrap(),
+            )
+        })
+        .collect();
+    let labels: Vec<&str> = channels.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(labels, ["chat", "email", "voice"]);
+    let (num, den) = channels
+        .iter()
+        .fold((0.0, 0.0), |(n, d), c| (n + c.1, d + c.2));
+    assert!((num - asa.numerator.unwrap()).abs() < 1e-6 * num);
+    assert!((den - asa.denominator.unwrap()).abs() < 1e-9);
+    assert!((num / den - asa.value.unwrap()).abs() < 1e-9);
+    let asa_of = |c: &str| {
+        let x = channels.iter().find(|x| x.0 == c).unwrap();
+        x.1 / x.2
+    };
+    assert!(
+        asa_of("email") > 3600.0 && asa_of("voice") < 300.0,
+        "email {} s, voice {} s",
+        asa_of("email"),
+        asa_of("voice")
+    );
+    assert_eq!(
+        page.by_channel[0].metrics.len(),
+        2,
+        "service level and ASA only"
+    );
+
+    // Definitions say their family and their formula in words.
+    let def = |id: &str| page.report.definitions.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(def("service_level").family, "service");
+    assert_eq!(def("csat").family, "customer");
+    assert_eq!(def("cost_per_contact").family, "money");
+    assert_eq!(def("aht").formula_words, "handle time ÷ contacts handled");
+    assert_eq!(def("aht").sample_words.as_deref(), Some("contacts handled"));
 }
 
 mod import_wiring {
@@ -952,6 +1029,23 @@ fn variants_change_every_view_and_are_recorded() {
         sl.formula, "Σanswered_in_threshold / (Σoffered − Σabandoned)",
         "the formula text follows the variant"
     );
+    assert_eq!(
+        sl.formula_words,
+        "contacts answered within the threshold ÷ (contacts offered − contacts abandoned)",
+        "the words follow the variant too"
+    );
+    // The pickers: the demo's programs and channels as members, zones and currencies to choose.
+    assert_eq!(
+        page.members["program"],
+        ["Billing", "Sales", "Tech Support"]
+    );
+    assert!(page.members["channel"].contains(&"voice".to_string()));
+    assert!(
+        !page.members.contains_key("agent"),
+        "targets are not set per agent"
+    );
+    assert!(page.timezones.contains(&"Europe/Dublin".to_string()));
+    assert_eq!(page.currencies[1].code, "EUR");
     let bad = metrics::set_variants(
         &path,
         &VariantsPatch {

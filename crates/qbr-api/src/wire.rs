@@ -1,5 +1,5 @@
 //! Wire types: what crosses to the web view and what `--json` prints. Field names are a contract
-//! (snake_case, documented in the README); TypeScript declarations are generated from these types
+//! (snake_case, documented in docs/reference.md); TypeScript declarations are generated from these types
 //! into `ui/src/lib/bindings.ts`, and a test fails when the committed file drifts.
 
 use std::collections::BTreeMap;
@@ -191,6 +191,8 @@ pub struct StartState {
     pub timezones: Vec<String>,
     pub default_timezone: String,
     pub app_version: String,
+    /// Currencies to pick from, by ISO code.
+    pub currencies: Vec<CurrencyView>,
 }
 
 /// A period as resolved from a label such as `2026-Q3`.
@@ -216,6 +218,14 @@ pub struct MetricDefinitionView {
     pub direction: String,
     /// The formula with the variant in force, as printed in the pack's appendix.
     pub formula: String,
+    /// The same formula in words, for a person: `handle time ÷ contacts handled`.
+    pub formula_words: String,
+    /// What the sample size `n` counts (`contacts handled`, `satisfaction responses`); null when
+    /// the metric has no sample.
+    pub sample_words: Option<String>,
+    /// The family the scorecard groups it in: service, customer, efficiency, people, money or
+    /// other (custom metrics).
+    pub family: String,
     pub builtin: bool,
     pub min_sample: Option<u64>,
 }
@@ -372,6 +382,9 @@ pub struct ScorecardPage {
     pub periods: Vec<PeriodView>,
     /// Dimensions the scorecard can be grouped by.
     pub dimensions: Vec<String>,
+    /// Service level and ASA per channel (whole account only; empty when grouped): a figure
+    /// across channels mixes an email answered in hours with a call answered in seconds.
+    pub by_channel: Vec<GroupView>,
 }
 
 /// A target as entered: `scope` is `DIM=VALUE` or null for the whole account; dates `YYYY-MM-DD`.
@@ -430,6 +443,21 @@ pub struct SettingsPage {
     pub definitions: Vec<MetricDefinitionView>,
     /// Saved queue- and campaign-to-program mappings used by imports.
     pub program_aliases: Vec<ProgramAliasView>,
+    /// The members a target can apply to, by dimension (program, queue, channel, site, team).
+    pub members: BTreeMap<String, Vec<String>>,
+    /// Every IANA zone name, for the time zone picker.
+    pub timezones: Vec<String>,
+    /// Currencies to pick from, by ISO code.
+    pub currencies: Vec<CurrencyView>,
+}
+
+/// A currency as a picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CurrencyView {
+    /// ISO 4217 code, `EUR`.
+    pub code: String,
+    /// `Euro`.
+    pub name: String,
 }
 
 /// The app's metric detail page.
@@ -521,6 +549,7 @@ pub fn typescript_bindings() -> String {
         VariantOptionView::decl(&cfg),
         VariantsView::decl(&cfg),
         VariantsPatch::decl(&cfg),
+        CurrencyView::decl(&cfg),
         SettingsPage::decl(&cfg),
         MetricDetailPage::decl(&cfg),
         MetricDefInput::decl(&cfg),
@@ -1214,7 +1243,7 @@ pub struct AttentionItemView {
     /// Null for the whole account.
     pub scope: Option<ScopeView>,
     pub scope_label: String,
-    /// Higher first; see the README for the scale.
+    /// Higher first; see docs/reference.md for the scale.
     pub score: f64,
     pub message: String,
     pub value: Option<f64>,
@@ -1224,6 +1253,8 @@ pub struct AttentionItemView {
     pub rules: Vec<String>,
     /// Signals: the weeks where a signal ended.
     pub weeks: Vec<String>,
+    /// Target missed: red (off target) or amber (near target); none for other kinds.
+    pub status: String,
 }
 
 /// `qbr attention --json` and the scorecard's attention list.

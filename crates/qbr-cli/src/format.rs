@@ -446,6 +446,9 @@ mod tests {
             unit: unit.into(),
             direction: "higher".into(),
             formula: String::new(),
+            formula_words: String::new(),
+            sample_words: None,
+            family: "service".into(),
             builtin: true,
             min_sample: None,
         }

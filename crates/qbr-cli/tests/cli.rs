@@ -80,7 +80,7 @@ fn demo_then_info_json_has_the_documented_shape() {
             "path",
             "settings"
         ],
-        "the --json contract documented in the README"
+        "the --json contract documented in docs/reference.md"
     );
     assert_eq!(info["data_range"]["first_day"], "2025-01-01");
     assert_eq!(info["data_range"]["last_day"], "2026-09-30");

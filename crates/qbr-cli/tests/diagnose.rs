@@ -587,6 +587,15 @@ fn attention_on_the_demo_names_tech_support() {
         })
         .expect("Tech Support's service level is listed");
     assert_eq!(sl["newly"], true);
+    // A program is named by its name alone; a target missed carries the scorecard's status.
+    assert_eq!(sl["scope_label"], "Tech Support");
+    assert_eq!(
+        sl["status"],
+        m_status(ws, "program=Tech Support", "service_level")
+    );
+    assert!(items
+        .iter()
+        .all(|i| (i["kind"] == "target_missed") == (i["status"] != "none")));
     // The item's value is the scorecard's.
     let m = ok_json(&[
         "metrics",
@@ -613,4 +622,20 @@ fn attention_on_the_demo_names_tech_support() {
             .all(|w| f(&w[0]["score"]) >= f(&w[1]["score"])),
         "ranked"
     );
+}
+
+/// The scorecard's status of `metric` for the demo's 2026-Q3 within `filter`.
+fn m_status(ws: &Path, filter: &str, metric: &str) -> Value {
+    let m = ok_json(&[
+        "metrics",
+        arg(ws),
+        "--period",
+        "2026-Q3",
+        "--filter",
+        filter,
+        "--metric",
+        metric,
+        "--json",
+    ]);
+    m["groups"][0]["metrics"][metric]["status"].clone()
 }

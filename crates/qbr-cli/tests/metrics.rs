@@ -227,7 +227,7 @@ fn metrics_json_has_the_documented_shape() {
             "value",
             "year_ago"
         ],
-        "the entry fields documented in the README"
+        "the entry fields documented in docs/reference.md"
     );
     assert_eq!(entry["unit"], "ratio");
     assert!(entry["flags"].is_array(), "flags is always a list");

@@ -125,6 +125,53 @@ measures! {
 }
 
 impl Measure {
+    /// The measure in words, for a formula a person reads ("contacts answered within the
+    /// threshold"), never the column name.
+    pub fn words(self) -> &'static str {
+        use Measure as M;
+        match self {
+            M::Offered => "contacts offered",
+            M::Handled => "contacts handled",
+            M::Abandoned => "contacts abandoned",
+            M::ShortAbandoned => "short abandons",
+            M::AnsweredInThreshold => "contacts answered within the threshold",
+            M::AbandonedInThreshold => "abandons within the threshold",
+            M::AnswerWaitS => "time waited before an answer",
+            M::TalkS => "talk time",
+            M::HoldS => "hold time",
+            M::WrapS => "wrap-up time",
+            M::HandleS => "handle time",
+            M::Transferred => "contacts transferred",
+            M::FcrResolved => "resolved at first contact",
+            M::FcrEligible => "contacts that could be resolved",
+            M::CsatResponses => "satisfaction responses",
+            M::CsatSatisfied => "satisfied responses",
+            M::CsatSum => "satisfaction ratings added up",
+            M::NpsResponses => "NPS responses",
+            M::NpsPromoters => "promoters",
+            M::NpsDetractors => "detractors",
+            M::CesResponses => "effort responses",
+            M::CesSum => "effort ratings added up",
+            M::QaEvaluations => "quality evaluations",
+            M::QaScoreSum => "quality scores added up",
+            M::QaFailed => "failed evaluations",
+            M::PaidS => "paid time",
+            M::ScheduledS => "scheduled time",
+            M::AdherentS => "time in adherence",
+            M::LoggedInS => "logged-in time",
+            M::AvailableS => "available time",
+            M::AgentHandleS => "agents' handle time",
+            M::Leavers => "leavers",
+            M::Headcount => "headcount",
+            M::Fte => "full-time equivalents",
+            M::Revenue => "revenue",
+            M::Cost => "cost",
+            M::Investment => "investment",
+            M::SlReportedMet => "answered in threshold (as the source reports)",
+            M::SlReportedBase => "offered (as the source reports)",
+        }
+    }
+
     /// Stocks are levels: added across dimensions, averaged across time.
     pub fn is_stock(self) -> bool {
         matches!(self, Measure::Headcount | Measure::Fte)

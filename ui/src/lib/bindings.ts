@@ -106,7 +106,11 @@ export type StartState = { recent: Array<RecentWorkspace>,
 /**
  * IANA zone names for the new-workspace form, the system's own first when known.
  */
-timezones: Array<string>, default_timezone: string, app_version: string, };
+timezones: Array<string>, default_timezone: string, app_version: string, 
+/**
+ * Currencies to pick from, by ISO code.
+ */
+currencies: Array<CurrencyView>, };
 
 export type PeriodView = { label: string, 
 /**
@@ -134,7 +138,21 @@ direction: string,
 /**
  * The formula with the variant in force, as printed in the pack's appendix.
  */
-formula: string, builtin: boolean, min_sample: number | null, };
+formula: string, 
+/**
+ * The same formula in words, for a person: `handle time ÷ contacts handled`.
+ */
+formula_words: string, 
+/**
+ * What the sample size `n` counts (`contacts handled`, `satisfaction responses`); null when
+ * the metric has no sample.
+ */
+sample_words: string | null, 
+/**
+ * The family the scorecard groups it in: service, customer, efficiency, people, money or
+ * other (custom metrics).
+ */
+family: string, builtin: boolean, min_sample: number | null, };
 
 export type ScopeView = { dimension: string, value: string, };
 
@@ -266,7 +284,12 @@ periods: Array<PeriodView>,
 /**
  * Dimensions the scorecard can be grouped by.
  */
-dimensions: Array<string>, };
+dimensions: Array<string>, 
+/**
+ * Service level and ASA per channel (whole account only; empty when grouped): a figure
+ * across channels mixes an email answered in hours with a call answered in seconds.
+ */
+by_channel: Array<GroupView>, };
 
 export type TargetInput = { metric_id: string, scope: string | null, 
 /**
@@ -288,11 +311,33 @@ fcr_repeat_days: number | null, attrition: string, service_level_options: Array<
 
 export type VariantsPatch = { service_level: string | null, csat: string | null, fcr: string | null, fcr_repeat_days: number | null, attrition: string | null, };
 
+export type CurrencyView = { 
+/**
+ * ISO 4217 code, `EUR`.
+ */
+code: string, 
+/**
+ * `Euro`.
+ */
+name: string, };
+
 export type SettingsPage = { settings: SettingsView, variants: VariantsView, targets: Array<TargetView>, definitions: Array<MetricDefinitionView>, 
 /**
  * Saved queue- and campaign-to-program mappings used by imports.
  */
-program_aliases: Array<ProgramAliasView>, };
+program_aliases: Array<ProgramAliasView>, 
+/**
+ * The members a target can apply to, by dimension (program, queue, channel, site, team).
+ */
+members: { [key in string]: Array<string> }, 
+/**
+ * Every IANA zone name, for the time zone picker.
+ */
+timezones: Array<string>, 
+/**
+ * Currencies to pick from, by ISO code.
+ */
+currencies: Array<CurrencyView>, };
 
 export type MetricDetailPage = { definition: MetricDefinitionView, period: PeriodView, currency: string, 
 /**
@@ -832,7 +877,7 @@ kind: string, metric_id: string, metric_name: string, unit: string,
  */
 scope: ScopeView | null, scope_label: string, 
 /**
- * Higher first; see the README for the scale.
+ * Higher first; see docs/reference.md for the scale.
  */
 score: number, message: string, value: number | null, 
 /**
@@ -846,7 +891,11 @@ rules: Array<string>,
 /**
  * Signals: the weeks where a signal ended.
  */
-weeks: Array<string>, };
+weeks: Array<string>, 
+/**
+ * Target missed: red (off target) or amber (near target); none for other kinds.
+ */
+status: string, };
 
 export type AttentionReport = { period: PeriodView, items: Array<AttentionItemView>, };
 

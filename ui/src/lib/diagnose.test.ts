@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { AttentionItemView } from "./bindings";
 import {
+  signalRuns,
+  attentionBadge,
   attentionKindLabel,
+  groupAttention,
   attentionLink,
   controlWindow,
   previousQuarter,
@@ -24,10 +27,25 @@ function item(scope: AttentionItemView["scope"]): AttentionItemView {
     newly: true,
     rules: [],
     weeks: [],
+    status: "red",
   };
 }
 
 describe("attention", () => {
+  it("colours a target missed by its status: amber is near the target, not off it", () => {
+    expect(attentionBadge({ ...item(null), status: "amber" })).toEqual({ status: "amber", symbol: "!", word: "Near target" });
+    expect(attentionBadge(item(null))).toEqual({ status: "red", symbol: "✕", word: "Off target" });
+    expect(attentionBadge({ ...item(null), kind: "signal", status: "none" }).status).toBe("none");
+  });
+  it("groups items by scope in the order the scopes first appear, keeping their rank", () => {
+    const tech = { ...item({ dimension: "program", value: "Tech Support" }), scope_label: "Tech Support" };
+    const a = { ...tech, message: "a" };
+    const b = { ...item(null), message: "b" };
+    const c = { ...tech, message: "c" };
+    const g = groupAttention([a, b, c]);
+    expect(g.map((x) => x.scope)).toEqual(["Tech Support", "Whole account"]);
+    expect(g[0]?.items.map((x) => x.message)).toEqual(["a", "c"]);
+  });
   it("links to the metric, broken down by the item's dimension", () => {
     expect(attentionLink(item({ dimension: "program", value: "Tech Support" }))).toEqual({
       metric: "service_level",
@@ -75,5 +93,27 @@ describe("figures", () => {
     expect(pText(0.0004)).toBe("p < 0.001");
     expect(pText(0.124027)).toBe("p = 0.124");
     expect(pText(null)).toBe("p not available");
+  });
+});
+
+describe("control-chart signals", () => {
+  const weeks = ["2026-W28", "2026-W29", "2026-W30", "2026-W31", "2026-W32", "2026-W33", "2026-W34"];
+  const beyond = (w: string, direction = "below") => ({ rule: "beyond_limits", label: "Point beyond the limits", start: w, end: w, direction });
+  it("reads neighbouring weeks of one rule as one run", () => {
+    const runs = signalRuns([beyond("2026-W31"), beyond("2026-W29"), beyond("2026-W30"), beyond("2026-W33")], weeks);
+    expect(runs.map((r) => [r.start, r.end, r.signals])).toEqual([
+      ["2026-W29", "2026-W31", 3],
+      ["2026-W33", "2026-W33", 1],
+    ]);
+  });
+  it("keeps other rules and directions apart, and merges overlapping windows", () => {
+    const run8 = { rule: "run_of_8", label: "Run of 8", start: "2026-W28", end: "2026-W32", direction: "above" };
+    const run8b = { ...run8, start: "2026-W29", end: "2026-W33" };
+    const runs = signalRuns([beyond("2026-W30", "above"), run8, run8b, beyond("2026-W31")], weeks);
+    expect(runs.map((r) => [r.rule, r.direction, r.start, r.end, r.signals])).toEqual([
+      ["run_of_8", "above", "2026-W28", "2026-W33", 2],
+      ["beyond_limits", "above", "2026-W30", "2026-W30", 1],
+      ["beyond_limits", "below", "2026-W31", "2026-W31", 1],
+    ]);
   });
 });

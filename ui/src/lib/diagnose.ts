@@ -18,6 +18,41 @@ export function attentionKindLabel(kind: string): string {
   }
 }
 
+/** An attention item's badge: a target missed in its status's colour and words (amber is near
+ * the target, not a miss in red), the other kinds in neutral. */
+export function attentionBadge(item: AttentionItemView): { status: string; symbol: string; word: string } {
+  if (item.kind === "target_missed") {
+    return item.status === "amber"
+      ? { status: "amber", symbol: "!", word: "Near target" }
+      : { status: "red", symbol: "✕", word: "Off target" };
+  }
+  switch (item.kind) {
+    case "signal":
+      return { status: "none", symbol: "◆", word: "Chart signal" };
+    case "large_move":
+      return { status: "none", symbol: "↕", word: "Large move" };
+    case "low_sample":
+      return { status: "none", symbol: "·", word: "Low sample" };
+    default:
+      return { status: "none", symbol: "·", word: item.kind };
+  }
+}
+
+/** Items grouped by scope, in the order the scopes first appear (so the most important scope
+ * comes first); items keep their rank within a scope. */
+export function groupAttention(items: AttentionItemView[]): { scope: string; items: AttentionItemView[] }[] {
+  const out: { scope: string; items: AttentionItemView[] }[] = [];
+  for (const item of items) {
+    let g = out.find((x) => x.scope === item.scope_label);
+    if (!g) {
+      g = { scope: item.scope_label, items: [] };
+      out.push(g);
+    }
+    g.items.push(item);
+  }
+  return out;
+}
+
 /** Where an attention item leads: the metric's detail, broken down by the item's dimension. */
 export function attentionLink(item: AttentionItemView): { metric: string; by: string | null } {
   return { metric: item.metric_id, by: item.scope?.dimension ?? null };
@@ -88,4 +123,29 @@ export function strength(r: number): string {
 export function pText(p: number | null): string {
   if (p === null) return "p not available";
   return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
+}
+
+/** Control-chart signals as runs: signals of the same rule and direction whose weeks touch or
+ * overlap (`labels` are the chart's buckets in order) read as one stretch, "2026-W30 to
+ * 2026-W33", not a line per week. Runs keep the order of their first week. */
+export function signalRuns(
+  signals: { rule: string; label: string; start: string; end: string; direction: string }[],
+  labels: string[],
+): { rule: string; label: string; direction: string; start: string; end: string; signals: number }[] {
+  const at = (l: string) => {
+    const i = labels.indexOf(l);
+    return i < 0 ? Number.NaN : i;
+  };
+  const sorted = [...signals].sort((a, b) => at(a.start) - at(b.start) || at(a.end) - at(b.end));
+  const runs: { rule: string; label: string; direction: string; start: string; end: string; signals: number }[] = [];
+  for (const s of sorted) {
+    const prev = [...runs].reverse().find((r) => r.rule === s.rule && r.direction === s.direction);
+    if (prev && at(s.start) <= at(prev.end) + 1) {
+      if (at(s.end) > at(prev.end)) prev.end = s.end;
+      prev.signals += 1;
+    } else {
+      runs.push({ rule: s.rule, label: s.label, direction: s.direction, start: s.start, end: s.end, signals: 1 });
+    }
+  }
+  return runs;
 }

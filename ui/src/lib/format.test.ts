@@ -104,3 +104,24 @@ describe("the app's texts equal the CLI's and the pack's", () => {
     }
   });
 });
+
+import { durationParts, longDate, memberText } from "./format";
+
+describe("durations, dates and members as people say them", () => {
+  it("types a threshold in the largest whole unit", () => {
+    expect(durationParts(86400)).toEqual({ amount: 24, unit: "h" });
+    expect(durationParts(300)).toEqual({ amount: 5, unit: "min" });
+    expect(durationParts(90)).toEqual({ amount: 90, unit: "s" });
+    expect(durationParts(20)).toEqual({ amount: 20, unit: "s" });
+  });
+  it("names the weekday of a date", () => {
+    // 27 July 2026 is a Monday.
+    expect(longDate("2026-07-27")).toBe("Mon 27 Jul 2026");
+    expect(longDate("soon")).toBe("soon");
+  });
+  it("names a member without the dimension where the name says it", () => {
+    expect(memberText("program", "Tech Support")).toBe("Tech Support");
+    expect(memberText("channel", "email")).toBe("Email");
+    expect(memberText("queue", "Payments")).toBe("queue Payments");
+  });
+});

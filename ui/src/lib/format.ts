@@ -220,3 +220,39 @@ export function targetText(
   if (direction === "band") return `${v}–${metricValue(high ?? value, unit, currency)}`;
   return `${direction} ${v}`;
 }
+
+// ---- Dates in forms and durations typed in their own unit (issue 27) ----
+
+/** Forms show dates day first, as pages do ("27 Jul 2026"): the date picker's locale. */
+export const DATE_LOCALE = "en-GB";
+
+/** The units a duration can be typed in. */
+export const DURATION_UNITS = [
+  { id: "s", label: "seconds", seconds: 1 },
+  { id: "min", label: "minutes", seconds: 60 },
+  { id: "h", label: "hours", seconds: 3600 },
+] as const;
+
+/** A duration in the largest unit it is a whole number of: 86400 → 24 h, 300 → 5 min, 20 → 20 s. */
+export function durationParts(seconds: number): { amount: number; unit: "s" | "min" | "h" } {
+  if (seconds >= 3600 && seconds % 3600 === 0) return { amount: seconds / 3600, unit: "h" };
+  if (seconds >= 60 && seconds % 60 === 0) return { amount: seconds / 60, unit: "min" };
+  return { amount: seconds, unit: "s" };
+}
+
+/** "2026-07-27" → "Mon 27 Jul 2026"; unparseable input is shown as given. */
+export function longDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
+  return `${day} ${shortDate(iso)}`;
+}
+
+/** A dimension member as a person names it: a program or site by its name alone, a channel
+ * capitalised ("Voice"), a queue or team with its kind ("queue Payments"). */
+export function memberText(dimension: string, value: string): string {
+  if (dimension === "program" || dimension === "site") return value;
+  if (dimension === "channel") return value.charAt(0).toUpperCase() + value.slice(1);
+  return `${dimension} ${value}`;
+}

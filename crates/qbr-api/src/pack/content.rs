@@ -34,8 +34,8 @@ use crate::text;
 use crate::wire::*;
 use crate::ApiResult;
 
-/// Metrics whose meaning changes with the channel: shown per channel.
-pub(crate) const PER_CHANNEL: [&str; 2] = ["service_level", "asa"];
+/// Metrics whose meaning changes with the channel: shown per channel, as on the app's scorecard.
+pub(crate) use crate::metrics::PER_CHANNEL;
 
 /// Never shown to a client unless chosen: the BPO's own money and its attrition.
 pub(crate) const INTERNAL_BY_DEFAULT: [&str; 6] = [

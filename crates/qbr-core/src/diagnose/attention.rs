@@ -67,12 +67,24 @@ pub struct AttentionItem {
     pub rules: Vec<Rule>,
     /// Signals: the labels of the weeks where a signal ended.
     pub weeks: Vec<String>,
+    /// Target missed: red (off target) or amber (near it); `None` for other kinds.
+    pub status: Option<Status>,
 }
 
 impl AttentionItem {
+    /// The scope as a person names it: a program or a site by its name ("Tech Support"), a
+    /// channel capitalised ("Email"), a queue, team or agent with its kind ("queue Payments").
     pub fn scope_label(&self) -> String {
         match &self.scope {
             None => "Whole account".into(),
+            Some((Dimension::Program | Dimension::Site, v)) => v.clone(),
+            Some((Dimension::Channel, v)) => {
+                let mut c = v.chars();
+                match c.next() {
+                    Some(first) => first.to_uppercase().chain(c).collect(),
+                    None => String::new(),
+                }
+            }
             Some((d, v)) => format!("{} {v}", d.as_str()),
         }
     }
@@ -265,6 +277,7 @@ impl Workspace {
                     newly: false,
                     rules,
                     weeks,
+                    status: None,
                 });
             }
         }
@@ -299,6 +312,7 @@ fn scorecard_items(
             newly: false,
             rules: Vec::new(),
             weeks: Vec::new(),
+            status: None,
         };
         if let (Status::Red | Status::Amber, Some(t)) = (e.status, &e.target) {
             let newly = status(Some(t), e.previous) == Status::Green;
@@ -329,6 +343,7 @@ fn scorecard_items(
                 ),
             );
             item.newly = newly;
+            item.status = Some(e.status);
             items.push(item);
         }
         let mut moves = Vec::new();

@@ -121,6 +121,41 @@ impl Formula {
         }
     }
 
+    /// The formula in words, for a person rather than a column list: `contacts answered within
+    /// the threshold ÷ (contacts offered − short abandons)`. Sums are implied; a stock reads
+    /// "average headcount".
+    pub fn words(&self) -> String {
+        let side = |terms: &[Term], bracket: bool| -> String {
+            let mut s = String::new();
+            for (i, t) in terms.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(if t.negative { " − " } else { " + " });
+                } else if t.negative {
+                    s.push('−');
+                }
+                if t.measure.is_stock() {
+                    s.push_str("average ");
+                }
+                s.push_str(t.measure.words());
+            }
+            if bracket && terms.len() > 1 {
+                format!("({s})")
+            } else {
+                s
+            }
+        };
+        let ratio = self.denominator.is_some();
+        let mut out = side(&self.numerator, ratio);
+        if let Some(den) = &self.denominator {
+            out = format!("{out} ÷ {}", side(den, true));
+        }
+        match self.scale {
+            Scale::One => out,
+            Scale::Hundred => format!("100 × {out}"),
+            Scale::Annualised => format!("{out}, annualised"),
+        }
+    }
+
     /// Parses a user formula. See the module documentation for the grammar.
     pub fn parse(text: &str) -> std::result::Result<Formula, FormulaError> {
         Parser::new(text)?.formula()
@@ -494,6 +529,20 @@ mod tests {
             e.message.contains(message_part),
             "{text:?}: {e} should mention {message_part:?}"
         );
+    }
+
+    #[test]
+    fn formulas_read_in_words() {
+        // What a tooltip says instead of column names: sums implied, stocks averaged.
+        let f = Formula::parse("answered_in_threshold / (offered - short_abandoned)").unwrap();
+        assert_eq!(
+            f.words(),
+            "contacts answered within the threshold ÷ (contacts offered − short abandons)"
+        );
+        let f = Formula::parse("leavers / headcount").unwrap();
+        assert_eq!(f.words(), "leavers ÷ average headcount");
+        let f = Formula::parse("handle_s / handled").unwrap();
+        assert_eq!(f.words(), "handle time ÷ contacts handled");
     }
 
     #[test]

@@ -62,6 +62,16 @@ impl Workspace {
         Ok(self.conn.query_row(&sql, params![name], |r| r.get(0))?)
     }
 
+    /// The names of `d`'s members, sorted, at most `limit` of them: what a scope picker offers.
+    pub fn members(&self, d: crate::measure::Dimension, limit: usize) -> Result<Vec<String>> {
+        // `table` is member_table(d): a name from the closed `Dimension` enum.
+        let table = super::member_table(d);
+        let sql = format!("SELECT name FROM {table} ORDER BY name LIMIT ?1");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![limit as i64], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// Refuses filters naming a member the workspace does not have ("no queue named …"), so a
     /// typo reads as one rather than as an empty chart.
     pub fn check_members(&self, filters: &[(crate::measure::Dimension, String)]) -> Result<()> {

@@ -31,6 +31,10 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_contact_blocks.sql"),
         then: Some(super::contacts::move_rows_into_blocks),
     },
+    Migration {
+        sql: include_str!("migrations/0008_duplicate_blocks.sql"),
+        then: Some(super::contacts::move_duplicates_into_blocks),
+    },
 ];
 
 /// Applies every migration after `from`, and records the new version, in one transaction.

@@ -13,6 +13,7 @@
 
 mod actions;
 mod aliases;
+mod backlog;
 mod baseline;
 mod causes;
 mod contacts;
@@ -42,6 +43,8 @@ use crate::measure::Dimension;
 use crate::settings::Settings;
 
 pub use aliases::{AliasSource, ProgramAlias};
+#[cfg(test)]
+pub(crate) use backlog::SPILLS;
 pub(crate) use contacts::EncodedContact;
 #[cfg(test)]
 pub(crate) use contacts::SMALL_BLOCKS;

@@ -128,6 +128,22 @@ fn generated(dir: &Path) -> Vec<Case> {
         file: p,
         words: &["nested", "levels", "record 1"],
     });
+
+    // A JSON Lines record of 20 MB (one value): refused when its first 8 MB are read.
+    let p = dir.join("record_20mb.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+    writeln!(f, "{{\"ContactId\": \"c-1\", \"Channel\": \"VOICE\"}}").unwrap();
+    writeln!(
+        f,
+        "{{\"ContactId\": \"c-2\", \"Channel\": \"{}\"}}",
+        "V".repeat(20_000_000)
+    )
+    .unwrap();
+    drop(f);
+    cases.push(Case {
+        file: p,
+        words: &["record 2", "larger than 8 MB"],
+    });
     cases
 }
 

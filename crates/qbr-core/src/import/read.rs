@@ -25,6 +25,11 @@ pub const MAX_XLSX_UNCOMPRESSED: u64 = 512 * 1024 * 1024;
 pub const MAX_XLSX_RATIO: u64 = 200;
 /// JSON arrays are parsed whole; larger ones should be exported as JSON Lines.
 pub const MAX_JSON_ARRAY: u64 = 256 * 1024 * 1024;
+/// A JSON Lines record (or one of a file of objects one after the other) longer than this many
+/// bytes is refused as soon as this many are read, before it is parsed whole: a record of an
+/// export is a few KB (an Amazon Connect contact record) to some hundreds of KB (a Genesys
+/// conversation with many segments). A 500 MB line took 2.5 GB before the value limit refused it.
+pub const MAX_JSON_RECORD: usize = 8 << 20;
 /// How many records of a JSON file are read to learn its field names.
 const JSON_HEADER_SAMPLE: usize = 1000;
 /// How many leading rows are searched for the header.
@@ -961,6 +966,133 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
 
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
 
+/// What a person reads when a JSON file cannot be parsed.
+fn json_error(e: serde_json::Error) -> String {
+    if e.io_error_kind() == Some(std::io::ErrorKind::InvalidData) {
+        // The reader's own words, without the parser's position in the file.
+        let text = std::io::Error::from(e).to_string();
+        return match text.strip_prefix(RECORD_TOO_LARGE) {
+            Some(rest) => format!("it is {}", rest.trim()),
+            None => format!("the JSON cannot be read ({text})"),
+        };
+    }
+    let text = e.to_string();
+    match text.strip_prefix("recursion limit exceeded") {
+        Some(at) => format!(
+            "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
+        ),
+        None => format!("the JSON is not valid ({e})"),
+    }
+}
+
+/// The records of JSON Lines (or objects one after the other), read one at a time, each
+/// refused as soon as it passes [`MAX_JSON_RECORD`] bytes.
+fn json_lines(reader: impl Read + Send + 'static) -> JsonRecords {
+    let limited = RecordLimit::new(reader, MAX_JSON_RECORD);
+    let stream =
+        serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited))
+            .into_iter::<serde_json::Value>();
+    Box::new(stream.map(move |r| {
+        r.map(|v| {
+            let mut out = Vec::new();
+            flatten("", &v, &mut out);
+            out
+        })
+        .map_err(json_error)
+    }))
+}
+
+/// How the error of a record too large starts (`json_error` finds it by this).
+const RECORD_TOO_LARGE: &str = "a JSON record too large:";
+
+/// Reads a stream of JSON values and fails as soon as one of them (a record) has taken more
+/// than `limit` bytes, following strings and nesting on the way: the parser above never holds
+/// more of one record than the limit and a buffer's worth. Whitespace between records, where
+/// one record ends and the next begins, is not counted.
+struct RecordLimit<R> {
+    inner: R,
+    limit: usize,
+    /// Bytes of the record being read so far.
+    bytes: usize,
+    depth: u64,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl<R: Read> RecordLimit<R> {
+    fn new(inner: R, limit: usize) -> RecordLimit<R> {
+        RecordLimit {
+            inner,
+            limit,
+            bytes: 0,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        }
+    }
+
+    /// Follows one byte; `true` when the record it belongs to passed the limit.
+    fn follow(&mut self, b: u8) -> bool {
+        let ends = if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            !self.in_string && self.depth == 0
+        } else {
+            match b {
+                b'"' => {
+                    self.in_string = true;
+                    false
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    false
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.depth == 0
+                }
+                b' ' | b'\n' | b'\r' | b'\t' if self.depth == 0 => {
+                    // Between records (or right after a bare value).
+                    self.bytes = 0;
+                    return false;
+                }
+                _ => false,
+            }
+        };
+        self.bytes += 1;
+        if self.bytes > self.limit {
+            return true;
+        }
+        if ends {
+            self.bytes = 0;
+        }
+        false
+    }
+}
+
+impl<R: Read> Read for RecordLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if self.follow(b) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "{RECORD_TOO_LARGE} larger than {} MB, which no record of an export is: the file is damaged or is not an export",
+                        self.limit >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// The file positioned after a UTF-8 BOM, which JSON parsers do not accept.
 fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>, ImportError> {
     let (mut file, _) = open_file(path)?;
@@ -988,15 +1120,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'[');
-    let bad = |e: serde_json::Error| {
-        let text = e.to_string();
-        match text.strip_prefix("recursion limit exceeded") {
-            Some(at) => format!(
-                "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
-            ),
-            None => format!("the JSON is not valid ({e})"),
-        }
-    };
+    let bad = json_error;
     let records: JsonRecords = if is_array {
         if len > MAX_JSON_ARRAY {
             return Err(ImportError::unreadable(
@@ -1022,18 +1146,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
             Ok(out)
         }))
     } else {
-        let file = open_without_bom(path)?;
-        let stream =
-            serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
-                .into_iter::<serde_json::Value>();
-        Box::new(stream.map(move |r| {
-            r.map(|v| {
-                let mut out = Vec::new();
-                flatten("", &v, &mut out);
-                out
-            })
-            .map_err(bad)
-        }))
+        json_lines(open_without_bom(path)?)
     };
     let mut records = records;
     let mut sample: VecDeque<Vec<(String, String)>> = VecDeque::new();
@@ -1182,6 +1295,99 @@ mod tests {
         let p = write(dir.path(), "blank.csv", b"\n\n  \n");
         let err = open_tables(&p).unwrap_err().to_string();
         assert!(err.contains("blank.csv"), "{err}");
+    }
+
+    /// Counts the bytes taken from `inner`, and ends after `cap` of them.
+    struct Counted<R> {
+        inner: R,
+        taken: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        cap: u64,
+    }
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            use std::sync::atomic::Ordering;
+            let taken = self.taken.load(Ordering::Relaxed);
+            let room = (self.cap - taken).min(buf.len() as u64) as usize;
+            let n = self.inner.read(&mut buf[..room])?;
+            self.taken.fetch_add(n as u64, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_json_lines_record_is_refused_before_it_is_read_whole() {
+        // A first record, then one whose string never ends: a reader that read a record whole
+        // before looking at its size would read all 64 MB the source gives and fail for want of
+        // an end instead.
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let source = Counted {
+            inner: Cursor::new(b"{\"id\": \"C1\"}\n{\"id\": \"".to_vec())
+                .chain(std::io::repeat(b'x')),
+            taken: std::sync::Arc::clone(&taken),
+            cap: 64 << 20,
+        };
+        let mut records = json_lines(source);
+        assert_eq!(
+            records.next().unwrap().unwrap(),
+            vec![("id".to_string(), "C1".to_string())],
+            "the first record is read"
+        );
+        let err = records.next().unwrap().unwrap_err();
+        assert_eq!(
+            err,
+            "it is larger than 8 MB, which no record of an export is: the file is damaged or is not an export"
+        );
+        let read = taken.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            read <= MAX_JSON_RECORD as u64 + (512 << 10),
+            "{read} bytes read: the limit and a buffer or two, not the record"
+        );
+    }
+
+    #[test]
+    fn a_record_is_measured_through_strings_nesting_and_escapes() {
+        // Records of exactly 64 bytes pass a 64-byte limit, whatever they hold; whitespace
+        // between records is not counted; 65 bytes do not pass.
+        let check = |input: &str| {
+            let mut limit = RecordLimit::new(input.as_bytes(), 64);
+            let mut out = Vec::new();
+            limit.read_to_end(&mut out).map(|_| ())
+        };
+        // Braces and brackets in strings, escaped quotes, nesting: each padded to `len` bytes.
+        let shapes = [
+            (r#"{"a":"}}}}]]]]{{{{[[[[","b":[1,2],"p":""#, r#""}"#),
+            (r#"{"a":"\"{\"{\"{\"{\"{\"","b":"\\","p":""#, r#""}"#),
+            (r#"[{"a":1},{"b":2},{"c":""#, r#""}]"#),
+        ];
+        let padded = |(head, tail): (&str, &str), len: usize| {
+            format!("{head}{}{tail}", "x".repeat(len - head.len() - tail.len()))
+        };
+        for shape in shapes {
+            let r = padded(shape, 64);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&r).is_ok(),
+                "{r} is JSON"
+            );
+            assert!(check(&r).is_ok(), "64 bytes: {r}");
+            let many = format!("{r}\n  {r}\r\n\t{r}{r}\n");
+            assert!(check(&many).is_ok(), "records one after the other: {many}");
+            let longer = padded(shape, 65);
+            assert!(check(&longer).is_err(), "65 bytes: {longer}");
+            let unended = format!("{} {r}", &r[..r.len() - 1]);
+            assert!(
+                check(&unended).is_err(),
+                "a record without its last bracket runs on into the next: {unended}"
+            );
+        }
+        assert!(
+            check(&format!("\"{}\"", "x".repeat(63))).is_err(),
+            "a bare string of 65 bytes"
+        );
+        assert!(
+            check(&"1".repeat(65)).is_err(),
+            "a bare number of 65 digits"
+        );
     }
 
     #[test]

@@ -238,17 +238,14 @@ impl StoredContact {
     }
 }
 
-/// A stored contact read in place from its encoding: [`StoredContact`]'s fields in the same
-/// order, texts borrowed, so that a contact waiting as bytes (the import's backlog) is looked at
-/// without allocating.
-#[derive(Debug, Clone, Copy, Deserialize)]
+/// A stored contact read in place from its encoding: [`StoredContact`]'s fields, texts borrowed,
+/// so that a contact waiting as bytes (the import's backlog) is looked at without allocating.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct ContactView<'a> {
     pub contact_key: &'a str,
     pub started_at: i64,
     pub ids: [Option<i64>; 6],
-    #[serde(borrow)]
     pub customer_key: Option<&'a str>,
-    #[serde(borrow)]
     pub direction: Option<&'a str>,
     pub outcome: u8,
     pub wait_s: Option<f64>,
@@ -265,15 +262,44 @@ pub(crate) struct ContactView<'a> {
 }
 
 impl<'a> ContactView<'a> {
-    /// Reads the encoding of `Some(contact)`, all of `bytes` (what [`EncodedContact`] writes).
+    /// Reads the encoding of `Some(contact)`, all of `bytes` (what [`EncodedContact`] writes):
+    /// postcard's layout of [`StoredContact`] read by hand, field by field, which took a sixth
+    /// of the time the import spends taking its backlog when done through serde.
     pub(crate) fn read(bytes: &'a [u8]) -> Result<ContactView<'a>> {
-        match postcard::from_bytes::<Option<ContactView<'a>>>(bytes) {
-            Ok(Some(c)) => Ok(c),
-            Ok(None) => Err(Error::Corrupt("a waiting contact is empty".into())),
-            Err(e) => Err(Error::Corrupt(format!(
-                "a waiting contact could not be read: {e}"
-            ))),
+        let mut r = Postcard { rest: bytes };
+        let bad = || Error::Corrupt("a waiting contact could not be read".into());
+        if r.byte().ok_or_else(bad)? != 1 {
+            return Err(bad());
         }
+        let contact_key = r.text().ok_or_else(bad)?;
+        let started_at = r.signed().ok_or_else(bad)?;
+        let mut ids = [None; 6];
+        for id in &mut ids {
+            *id = r.option(Postcard::signed).ok_or_else(bad)?;
+        }
+        let c = ContactView {
+            contact_key,
+            started_at,
+            ids,
+            customer_key: r.option(Postcard::text).ok_or_else(bad)?,
+            direction: r.option(Postcard::text).ok_or_else(bad)?,
+            outcome: r.byte().ok_or_else(bad)?,
+            wait_s: r.option(Postcard::real).ok_or_else(bad)?,
+            talk_s: r.option(Postcard::real).ok_or_else(bad)?,
+            hold_s: r.option(Postcard::real).ok_or_else(bad)?,
+            wrap_s: r.option(Postcard::real).ok_or_else(bad)?,
+            handle_s: r.option(Postcard::real).ok_or_else(bad)?,
+            transferred: r.option(Postcard::flag).ok_or_else(bad)?,
+            resolved: r.option(Postcard::flag).ok_or_else(bad)?,
+            csat: r.option(Postcard::signed).ok_or_else(bad)?,
+            nps: r.option(Postcard::signed).ok_or_else(bad)?,
+            ces: r.option(Postcard::signed).ok_or_else(bad)?,
+            source_updated_at: r.option(Postcard::signed).ok_or_else(bad)?,
+        };
+        if !r.rest.is_empty() {
+            return Err(bad());
+        }
+        Ok(c)
     }
 
     pub(crate) fn to_stored(self) -> StoredContact {
@@ -444,6 +470,70 @@ impl EncodedContact {
         match (c, rest.is_empty()) {
             (Some(c), true) => Ok(c),
             _ => Err(Error::Corrupt("a contact was encoded wrongly".into())),
+        }
+    }
+}
+
+/// Reads what postcard writes: varints, zigzag integers, options, little-endian floats. Each
+/// read is `None` when the bytes do not hold one.
+struct Postcard<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Postcard<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn signed(&mut self) -> Option<i64> {
+        let v = self.varint()?;
+        Some((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let len = usize::try_from(self.varint()?).ok()?;
+        if len > self.rest.len() {
+            return None;
+        }
+        let (text, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        std::str::from_utf8(text).ok()
+    }
+
+    fn real(&mut self) -> Option<f64> {
+        let (b, rest) = self.rest.split_first_chunk::<8>()?;
+        self.rest = rest;
+        Some(f64::from_le_bytes(*b))
+    }
+
+    fn flag(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// An `Option` of what `read` reads: `Some(None)` for a missing value.
+    fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => read(self).map(Some),
+            _ => None,
         }
     }
 }
@@ -2529,6 +2619,83 @@ mod tests {
         whole.extend_from_slice(&raw);
         assert_eq!(decode(&compress(&whole)).unwrap(), slots);
         assert!(decode_slots(&raw[..raw.len() - 1], 3).is_err());
+    }
+
+    mod read_in_place {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn contact() -> impl Strategy<Value = StoredContact> {
+            let text = "\\PC{0,40}";
+            let real = prop_oneof![Just(None), any::<f64>().prop_map(Some)];
+            let int = prop_oneof![Just(None), any::<i64>().prop_map(Some)];
+            let flag = prop_oneof![Just(None), any::<bool>().prop_map(Some)];
+            (
+                (text, any::<i64>(), proptest::array::uniform6(int.clone())),
+                (
+                    proptest::option::of(text),
+                    proptest::option::of(text),
+                    any::<u8>(),
+                ),
+                (real.clone(), real.clone(), real.clone(), real.clone(), real),
+                (
+                    flag.clone(),
+                    flag,
+                    int.clone(),
+                    int.clone(),
+                    int.clone(),
+                    int,
+                ),
+            )
+                .prop_map(
+                    |((key, at, ids), (customer, direction, outcome), r, (t, s, cs, n, ce, up))| {
+                        StoredContact {
+                            contact_key: key,
+                            started_at: at,
+                            ids,
+                            customer_key: customer,
+                            direction,
+                            outcome,
+                            wait_s: r.0,
+                            talk_s: r.1,
+                            hold_s: r.2,
+                            wrap_s: r.3,
+                            handle_s: r.4,
+                            transferred: t,
+                            resolved: s,
+                            csat: cs,
+                            nps: n,
+                            ces: ce,
+                            source_updated_at: up,
+                        }
+                    },
+                )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+            /// Whatever a contact holds (any text, extreme numbers, NaN and infinities, missing
+            /// values), reading its postcard encoding by hand gives it back bit for bit, and a
+            /// cut or lengthened encoding is an error, never a wrong contact.
+            #[test]
+            fn a_contact_read_in_place_is_the_contact_postcard_wrote(c in contact()) {
+                let bytes = postcard::to_allocvec(&Some(&c)).unwrap();
+                let view = ContactView::read(&bytes).unwrap();
+                let back = view.to_stored();
+                prop_assert_eq!(
+                    postcard::to_allocvec(&Some(&back)).unwrap(),
+                    bytes.clone(),
+                    "the same bytes again (floats compared bit for bit)"
+                );
+                prop_assert_eq!(view.contact_key, c.contact_key.as_str());
+                prop_assert_eq!(view.ids, c.ids);
+                prop_assert!(ContactView::read(&bytes[..bytes.len() - 1]).is_err());
+                let mut longer = bytes.clone();
+                longer.push(0);
+                prop_assert!(ContactView::read(&longer).is_err());
+            }
+        }
     }
 
     #[test]

@@ -82,9 +82,11 @@ fn bench_size(dir: &Path, contacts: u64, orders: &[String], runs: usize, keep: b
     let time_csv = dir.join(format!("interactions_{contacts}.csv"));
     let first_day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
     let size = write_interactions(&time_csv, first_day, 92, contacts, 1, 20260701).expect("csv");
-    let mut made = vec![time_csv.clone()];
     let mut rows: Vec<Row> = Vec::new();
     for order in orders {
+        // Files made for this order only, removed after its runs (10M-contact files are
+        // 1.2 GB each).
+        let mut made = Vec::new();
         let (csv, before) = match order.as_str() {
             "time" => (time_csv.clone(), None),
             "shuffled" => {
@@ -123,12 +125,15 @@ fn bench_size(dir: &Path, contacts: u64, orders: &[String], runs: usize, keep: b
         if let Some(base) = before {
             remove_db(&base);
         }
+        if !keep {
+            for p in made {
+                let _ = std::fs::remove_file(p);
+            }
+        }
     }
     print_rows(contacts, size, t.elapsed().as_secs_f64(), runs, &rows);
     if !keep {
-        for p in made {
-            let _ = std::fs::remove_file(p);
-        }
+        let _ = std::fs::remove_file(&time_csv);
     }
 }
 

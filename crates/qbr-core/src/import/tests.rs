@@ -2325,3 +2325,57 @@ fn first_difference(a: &str, b: &str) -> String {
         b.lines().count()
     )
 }
+
+#[test]
+fn an_import_cancelled_while_sorting_days_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), Tz::UTC);
+    import_ok(&mut ws, "interactions_generic.csv");
+    let before = ws.test_dump(&[]);
+    let mut rows = quarter_rows(3_000, false);
+    rows.reverse();
+    rows.swap(0, 1_500);
+    // Not in time order: the rows wait and are taken day by day once the file is read.
+    let file = dir.path().join("q3_shuffled.csv");
+    let (time, rest) = rows.split_at_mut(1_500);
+    time.sort();
+    rest.sort_by(|a, b| b.1.cmp(&a.1));
+    write_rows(&file, &rows);
+    let cancel = AtomicBool::new(false);
+    let mut phases = Vec::new();
+    let err = run(
+        &mut ws,
+        &file,
+        &ImportOptions::default(),
+        &mut |p| {
+            if p.phase == Phase::SortingDays {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            phases.push(p.phase);
+        },
+        &cancel,
+        now(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    assert!(
+        phases.contains(&Phase::SortingDays) && !phases.contains(&Phase::Writing),
+        "cancelled while sorting days, before writing: {phases:?}"
+    );
+    assert_eq!(ws.test_dump(&[]), before, "the workspace is as it was");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "client.qbr",
+            "client.qbr-shm",
+            "client.qbr-wal",
+            "q3_shuffled.csv"
+        ],
+        "nothing left beside the workspace but its own files"
+    );
+}

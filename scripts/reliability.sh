@@ -4,6 +4,8 @@
 #   2. the kill harness in long mode: QBR_KILLS_PER_OP kills (default 200) per operation
 #   3. the hostile-file corpus, the fault tests (full disk, read-only) and the fuzz regressions
 #   4. imported text in the PDF pack and the preview SVG (escaping) and the app's attack surface
+#   5. the ways in of issue #26 with inputs generated from a seed: QBR_WAYS_ROUNDS rounds per case
+#      (default 10; QBR_WAYS_SEED picks the seed, by default a new one each run, printed)
 # Usage: scripts/reliability.sh [FUZZ_SECONDS]      (QBR_SKIP_FUZZ=1 skips step 1)
 # Exit status 0 only when every row of the table shows zero failures.
 set -uo pipefail
@@ -48,6 +50,14 @@ cargo test -p qbr-api --test attack_surface 2>&1 | tee "$logs/attack" >&2
 attack_ok=${PIPESTATUS[0]}
 attack_checks=$(grep -oE 'test result: [a-z]+\. [0-9]+ passed' "$logs/attack" | grep -oE '[0-9]+ passed' | cut -d' ' -f1)
 attack_fail=$([ "$attack_ok" = 0 ] && echo 0 || echo 1)
+ways_rounds=${QBR_WAYS_ROUNDS:-10}
+ways_seed=${QBR_WAYS_SEED:-$(date +%s)}
+QBR_WAYS_ROUNDS=$ways_rounds QBR_WAYS_SEED=$ways_seed cargo test -p qbr-cli --test ways_in -- --nocapture 2>&1 | tee "$logs/ways" >&2
+ways_ok=${PIPESTATUS[0]}
+line=$(grep '^ways-in total' "$logs/ways" || true)
+ways_inputs=$(sed -E 's/.*inputs ([0-9]+).*/\1/' <<<"$line")
+ways_fail=$(sed -E 's/.*failures ([0-9]+).*/\1/' <<<"$line")
+if [ -z "$line" ] || [ "$ways_ok" != 0 ]; then [ "${ways_fail:-0}" != 0 ] || ways_fail=1; fi
 
 echo
 printf '%-22s %-40s %s\n' check measured failures
@@ -66,7 +76,12 @@ printf '%-22s %-40s %s\n' "faults" "full disk, read-only" "$faults_fail"
 printf '%-22s %-40s %s\n' "fuzz regressions" "replayed" "$regress_fail"
 printf '%-22s %-40s %s\n' "escaping" "PDF (2 audiences) and preview SVG" "$escaping_fail"
 printf '%-22s %-40s %s\n' "attack surface" "checks ${attack_checks:-?}" "$attack_fail"
-for f in "$fuzz_fail" "${kill_fail:-1}" "$hostile_fail" "$faults_fail" "$regress_fail" "$escaping_fail" "$attack_fail"; do
+printf '%-22s %-40s %s\n' "ways in (#26)" "seed $ways_seed, $ways_rounds rounds, inputs ${ways_inputs:-?}" "${ways_fail:-1}"
+# One row per way in (its failures are in the total above).
+grep -E '^ways-in [a-z]' "$logs/ways" | grep -v '^ways-in total' | while read -r _ name rest; do
+    printf '%-22s %-40s %s\n' "  $name" "$(sed -E 's/ failures [0-9]+//' <<<"$rest")" "$(sed -E 's/.*failures ([0-9]+).*/\1/' <<<"$rest")"
+done
+for f in "$fuzz_fail" "${kill_fail:-1}" "$hostile_fail" "$faults_fail" "$regress_fail" "$escaping_fail" "$attack_fail" "${ways_fail:-1}"; do
     [ "$f" = 0 ] || status=1
 done
 rm -rf "$logs"

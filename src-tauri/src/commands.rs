@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use chrono::Utc;
 use qbr_api::{
     ErrorCode, ErrorView, MetricDefinitionView, MetricDetailPage, NewWorkspaceRequest,
-    RecentWorkspace, ScorecardPage, SettingsPage, SettingsPatch, SettingsView, StartState,
-    TargetInput, TargetView, VariantsPatch, VariantsView, WorkspacePage,
+    RecentWorkspace, RecomputeProgressView, ScorecardPage, SettingsPage, SettingsPatch,
+    SettingsSaved, StartState, TargetInput, TargetView, VariantsPatch, VariantsView, WorkspacePage,
 };
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -303,12 +303,26 @@ pub async fn settings_page(state: State<'_, AppState>) -> CmdResult<SettingsPage
     qbr_api::settings_page(&current_path(&state)?)
 }
 
+/// Saves settings; a threshold change recomputes the days it touches, streaming progress.
 #[tauri::command]
 pub async fn save_settings(
     state: State<'_, AppState>,
     patch: SettingsPatch,
-) -> CmdResult<SettingsView> {
-    qbr_api::update_settings(&current_path(&state)?, &patch, Utc::now())
+    on_progress: tauri::ipc::Channel<RecomputeProgressView>,
+) -> CmdResult<SettingsSaved> {
+    let path = current_path(&state)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::update_settings_with(&path, &patch, Utc::now(), &mut |p| {
+            // A closed window drops the channel; the recompute carries on to its end.
+            let _ = on_progress.send(p);
+            true
+        })
+    })
+    .await
+    .map_err(|e| ErrorView {
+        code: ErrorCode::Internal,
+        message: e.to_string(),
+    })?
 }
 
 #[tauri::command]

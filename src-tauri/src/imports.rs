@@ -213,7 +213,11 @@ pub async fn import_picked(
     on_progress: Channel<ImportProgressView>,
 ) -> CmdResult<Vec<ImportReportView>> {
     let workspace = current_path(&state)?;
-    let files = std::mem::take(&mut *imports.picked.lock().map_err(internal)?);
+    // A dry run leaves the files picked, for the import that follows it.
+    let files = match request.dry_run {
+        true => imports.picked.lock().map_err(internal)?.clone(),
+        false => std::mem::take(&mut *imports.picked.lock().map_err(internal)?),
+    };
     if files.is_empty() {
         return Err(ErrorView {
             code: ErrorCode::InvalidInput,

@@ -82,6 +82,8 @@ test("attention list, control chart, drivers, correlation and staffing on the de
     await (await browser.$('[data-testid="tab-staffing"]')).click();
     await (await browser.$('[data-testid="staff-run"]')).click();
     const s = qbrJson("staffing", file, "--period", "2026-Q3");
+    // The table is drawn once the calculation returns: wait for it rather than read at once.
+    await (await browser.$('[data-testid="staff-table"]')).waitForDisplayed({ timeout: 30000 });
     const cells = await browser.$$('[data-testid="staff-table"] tbody tr:first-child td');
     assert.equal(await cells[0].getText(), "average day");
     assert.equal(await cells[5].getText(), String(s.average.agents_needed), "agents needed for 80%");

@@ -182,3 +182,13 @@ export async function screenshot(browser, name) {
   await browser.saveScreenshot(file);
   return file;
 }
+
+/** Ticks every "is this right?" box of the import review (readings inferred from the headings). */
+export async function confirmReadings(browser) {
+  const boxes = await browser.$$('[data-testid^="confirm-reading-"]');
+  for (let i = 0; i < boxes.length; i++) {
+    // Found again each time: ticking a box re-renders the list.
+    const box = (await browser.$$('[data-testid^="confirm-reading-"]'))[i];
+    if (!(await box.isSelected())) await box.click();
+  }
+}

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { ROOT, confirmReadings, dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 const FIXTURE = path.join(ROOT, "fixtures", "import", "interactions_generic.csv");
 
@@ -22,6 +22,7 @@ test("import a file through the wizard, then undo it", async () => {
     await (await browser.$('[data-testid="choose-files"]')).click();
     assert.equal(await textOf(browser, "detected-kind"), "interactions", "recognised by its headers");
     await screenshot(browser, "import-review.png");
+    await confirmReadings(browser);
     await (await browser.$('[data-testid="start-import"]')).click();
 
     const line = await textOf(browser, "report-line");
@@ -86,6 +87,51 @@ test("map an unknown export by hand in the wizard and save the mapping for next 
       ["channel=Media", "contact_id=Ticket Ref", "outcome=Result", "queue=Line", "started_at=Opened On", "talk=Talked", "wait=Waited"],
       "the mapping chosen by hand is the one saved",
     );
+  } finally {
+    await stop();
+  }
+});
+
+test("a real per-call export: the inferred readings are confirmed, the figures shown, an implausible reading asked about", async () => {
+  const home = makeHome();
+  const pwc = path.join(ROOT, "fixtures", "real", "pwc_call_center.csv");
+  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: pwc });
+  try {
+    const demo = await browser.$('[data-testid="open-demo"]');
+    await demo.waitForClickable({ timeout: 30000 });
+    await demo.click();
+    await textOf(browser, "client-name");
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+    const before = qbrJson("info", file);
+
+    await (await browser.$('[data-testid="tab-import"]')).click();
+    await (await browser.$('[data-testid="choose-files"]')).click();
+    const readings = await textOf(browser, "readings");
+    assert.match(readings, /Answered \(Y\/N\)/, "handled or abandoned is read from the answered column");
+    const start = await browser.$('[data-testid="start-import"]');
+    assert.equal(await start.isEnabled(), false, "inferred readings must be confirmed first");
+    await screenshot(browser, "import-real-readings.png");
+
+    // Read without the answered column, every call names an agent: abandonment 0% over 5,000
+    // calls. The dry run shows it and asks; nothing is imported.
+    await (await browser.$('[data-testid="column-answered_flag"]')).selectByAttribute("value", "");
+    await start.click();
+    const flag = await textOf(browser, "plausibility-abandonment_zero");
+    assert.match(flag, /abandonment is 0% over 5000 contacts/, flag);
+    assert.equal(await textOf(browser, "figure-abandon_rate"), "0.0%");
+    await screenshot(browser, "import-real-check.png");
+    assert.equal(qbrJson("info", file).imports.length, before.imports.length, "a dry run keeps nothing");
+    await (await browser.$('[data-testid="back-to-review"]')).click();
+
+    // Put the answered column back: now the figures are the file's.
+    await (await browser.$('[data-testid="column-answered_flag"]')).selectByAttribute("value", "Answered (Y/N)");
+    await start.click();
+    assert.match(await textOf(browser, "report-line"), /5,000 rows taken, 0 refused/);
+    assert.equal(await textOf(browser, "figure-abandon_rate"), "18.9%");
+    assert.equal(await textOf(browser, "figure-fcr"), "89.9%");
+    await screenshot(browser, "import-real-result.png");
+    const batch = qbrJson("info", file).imports.find((b) => b.file_name === "pwc_call_center.csv");
+    assert.equal(batch.rows_taken, 5000, "the CLI sees the import the app made");
   } finally {
     await stop();
   }

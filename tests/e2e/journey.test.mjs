@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { ROOT, makeHome, qbrJson, screenshot, startApp, textOf, confirmReadings } from "./harness.mjs";
 
 const FIXTURE = path.join(ROOT, "fixtures", "journey", "contoso_2026q3_interactions.csv");
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
@@ -54,6 +54,7 @@ test("a first QBR: create, import, scorecard, cause and action, pack", async () 
     await click(browser, "choose-files");
     assert.equal(await textOf(browser, "detected-kind"), "interactions");
     await screenshot(browser, "journey-2-import-review.png");
+    await confirmReadings(browser);
     await click(browser, "start-import");
     assert.match(await textOf(browser, "report-line"), /383 rows taken, 0 refused/);
     await screenshot(browser, "journey-3-import-result.png");

@@ -500,6 +500,7 @@ fn window_view(w: &core::EffectWindow) -> EffectWindowView {
                 value: *v,
             })
             .collect(),
+        weeks_with_data: w.weeks_with_data,
     }
 }
 
@@ -788,6 +789,7 @@ fn effect_chart(
         markers,
         windows,
         control: None,
+        partial: Vec::new(),
         width: 960,
         height: 340,
     };

@@ -166,6 +166,7 @@ pub(crate) fn control_in(
             sigma: c.limits[i].map(|l| l.sigma),
             moving_range: c.moving_ranges[i],
             in_baseline: b.end >= cs.baseline.start && b.start <= cs.baseline.end,
+            partial: cs.points[i].partial,
             signals: c
                 .signals
                 .iter()
@@ -197,8 +198,9 @@ pub(crate) fn control_in(
     rings.dedup();
     let chart = qbr_render::chart::TrendChart {
         title: format!(
-            "{}, {} by {} ({} chart)",
+            "{}{}, {} by {} ({} chart)",
             cs.metric.name,
+            if cs.per_day { " per day" } else { "" },
             if c.method == ChartMethod::P {
                 "p"
             } else {
@@ -227,6 +229,13 @@ pub(crate) fn control_in(
             upper: c.limits.iter().map(|l| l.map(|l| l.upper)).collect(),
             signals: rings,
         }),
+        partial: cs
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.partial)
+            .map(|(i, _)| i)
+            .collect(),
         width: 960,
         height: 360,
     };
@@ -242,6 +251,7 @@ pub(crate) fn control_in(
         moving_range_ucl: c.moving_range_ucl,
         points,
         signals,
+        per_day: cs.per_day,
         chart_svg: qbr_render::chart::trend_svg(&chart).map_err(chart_error)?,
     };
     Ok((report, chart))
@@ -328,18 +338,30 @@ pub fn drivers(path: &Path, q: &DriversQuery) -> ApiResult<DriversReport> {
     })
 }
 
-/// "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: 40 s from Tech Support's own value,
-/// 6 s from more volume in Tech Support, …; the rest 1 s." The three largest parts are named.
+/// "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: Billing's own average handle time
+/// added 16 s, more volume in Tech Support added 16 s, less volume in Billing added 13 s." Each
+/// part says which way it moved the metric (added / took off), whatever the whole change did; the
+/// three largest parts are named, parts that round to nothing are not, and the rest is one
+/// clause when it does not round to nothing. A change that rounds to nothing "did not move".
 pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
     let s = &d.split;
     let unit = d.metric.unit;
-    let verb = if s.change > 0.0 {
-        "rose"
-    } else if s.change < 0.0 {
-        "fell"
-    } else {
-        "did not move"
+    let zero = format_change(unit, 0.0);
+    let rounds_away = |v: f64| format_change(unit, v) == zero;
+    let head = |verb: &str, by: String| {
+        format!(
+            "{} {verb}{by} from {} to {}",
+            d.metric.name, d.from.label, d.to.label
+        )
     };
+    if rounds_away(s.change) {
+        return format!(
+            "{} (at {}).",
+            head("did not move", String::new()),
+            qbr_core::diagnose::format_value(unit, s.value_to)
+        );
+    }
+    let verb = if s.change > 0.0 { "rose" } else { "fell" };
     let mut parts: Vec<(String, f64)> = Vec::new();
     for x in &s.segments {
         parts.push((
@@ -355,34 +377,25 @@ pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
         parts.push((shift, x.mix_effect));
     }
     parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-    let signed = |v: f64| {
-        let sign = if (v > 0.0) == (s.change >= 0.0) {
-            ""
-        } else {
-            "\u{2212}"
-        };
-        format!("{sign}{}", format_change(unit, v))
+    let moved = |v: f64| {
+        format!(
+            "{} {}",
+            if v > 0.0 { "added" } else { "took off" },
+            format_change(unit, v)
+        )
     };
-    let named: Vec<String> = parts
-        .iter()
-        .take(3)
-        .filter(|p| p.1.abs() > 0.0)
-        .map(|(what, v)| format!("{} from {what}", signed(*v)))
-        .collect();
-    let rest: f64 = parts.iter().skip(3).map(|p| p.1).sum();
-    let mut out = format!(
-        "{} {verb} {} from {} to {}",
-        d.metric.name,
-        format_change(unit, s.change),
-        d.from.label,
-        d.to.label
-    );
-    if !named.is_empty() && s.change != 0.0 {
+    let named: Vec<&(String, f64)> = parts.iter().filter(|p| !rounds_away(p.1)).take(3).collect();
+    let rest: f64 = parts.iter().map(|p| p.1).sum::<f64>() - named.iter().map(|p| p.1).sum::<f64>();
+    let mut out = head(verb, format!(" {}", format_change(unit, s.change)));
+    if !named.is_empty() {
         out.push_str(": ");
-        out.push_str(&named.join(", "));
-        // A rest that rounds to nothing is not worth a clause ("the rest −0 s").
-        if parts.len() > 3 && format_change(unit, rest) != format_change(unit, 0.0) {
-            out.push_str(&format!("; the rest {}", signed(rest)));
+        let clauses: Vec<String> = named
+            .iter()
+            .map(|(what, v)| format!("{what} {}", moved(*v)))
+            .collect();
+        out.push_str(&clauses.join(", "));
+        if !rounds_away(rest) {
+            out.push_str(&format!("; everything else {}", moved(rest)));
         }
     }
     out.push('.');
@@ -501,6 +514,90 @@ impl Default for StaffingQuery {
     }
 }
 
+/// The channels to staff: those the filters name, else voice alone when the period's offered
+/// contacts span several channels (the filter is added), else the one channel there is. The
+/// note says what was left out or that a queued-call model fits the channel poorly.
+fn staffing_channels(
+    ws: &Workspace,
+    period: &Period,
+    filters: &mut Vec<(qbr_core::measure::Dimension, String)>,
+) -> ApiResult<(Vec<String>, Option<String>)> {
+    use qbr_core::measure::Dimension;
+    let chosen: Vec<String> = filters
+        .iter()
+        .filter(|(d, _)| *d == Dimension::Channel)
+        .map(|(_, v)| v.clone())
+        .collect();
+    let asynchronous = |c: &str| matches!(c, "email" | "messaging");
+    if !chosen.is_empty() {
+        let note = chosen.iter().any(|c| asynchronous(c)).then(|| {
+            "Erlang C assumes contacts are answered as they arrive, one at a time; it overstates \
+             the agents needed for email and messaging, which wait in a backlog and are worked \
+             several at once."
+                .to_string()
+        });
+        return Ok((chosen, note));
+    }
+    let card = ws.scorecard(&ScorecardRequest {
+        period: period.clone(),
+        metrics: vec!["offered".into()],
+        group_by: vec![Dimension::Channel],
+        filters: filters.clone(),
+        compare: false,
+    })?;
+    let present: Vec<(String, f64)> = card
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let name = g.key.get(Dimension::Channel)??.to_string();
+            let offered = g.metric("offered")?.value.value?;
+            (offered > 0.0).then_some((name, offered))
+        })
+        .collect();
+    match present.as_slice() {
+        [] => Ok((vec!["voice".into()], None)),
+        [(only, _)] => {
+            let note = asynchronous(only).then(|| {
+                format!(
+                    "The contacts are {only}: Erlang C assumes contacts answered as they arrive, \
+                     so it overstates the agents needed for a backlog worked several at once."
+                )
+            });
+            Ok((vec![only.clone()], note))
+        }
+        several => {
+            let left: Vec<String> = several
+                .iter()
+                .filter(|(c, _)| c != "voice")
+                .map(|(c, n)| format!("{c} ({})", qbr_core::diagnose::format_count(*n)))
+                .collect();
+            let has_voice = several.iter().any(|(c, _)| c == "voice");
+            let staffed = if has_voice {
+                "voice".to_string()
+            } else {
+                several[0].0.clone()
+            };
+            let left: Vec<String> = if has_voice {
+                left
+            } else {
+                several[1..]
+                    .iter()
+                    .map(|(c, n)| format!("{c} ({})", qbr_core::diagnose::format_count(*n)))
+                    .collect()
+            };
+            filters.push((Dimension::Channel, staffed.clone()));
+            Ok((
+                vec![staffed.clone()],
+                Some(format!(
+                    "Staffed for {staffed} only; left out: {} contacts offered. Erlang C is for \
+                     contacts answered as they arrive; choose a channel to staff another.",
+                    left.join(", ")
+                )),
+            ))
+        }
+    }
+}
+
 /// Erlang C per day of the period, from its actual volumes and AHT.
 pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<StaffingReport> {
     if !(q.target_sl > 0.0 && q.target_sl < 1.0) {
@@ -529,16 +626,40 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
             ));
         }
     }
+    if let Some(t) = q.threshold_s {
+        if !(t.is_finite() && (0.0..=86_400.0 * 7.0).contains(&t)) {
+            return Err(invalid(
+                "threshold",
+                "the service threshold is a number of seconds from 0 to 604,800 (a week), such as 20",
+            ));
+        }
+    }
+    if let Some(n) = q.agents {
+        if n == 0 || n > erlang::MAX_AGENTS {
+            return Err(invalid(
+                "agents",
+                format!("agents are a whole number from 1 to {}", erlang::MAX_AGENTS),
+            ));
+        }
+    }
     let ws = Workspace::open(path)?;
     let period = resolve_period(&ws, q.period.as_deref(), today)?;
-    let filters = q
+    let mut filters = q
         .filters
         .iter()
         .map(|f| parse_filter(f))
         .collect::<ApiResult<Vec<_>>>()?;
-    let threshold = q
-        .threshold_s
-        .unwrap_or(f64::from(ws.settings()?.thresholds.voice_s));
+    // Erlang C models contacts answered as they arrive. Unless the user chose channels, staff
+    // voice alone and say what was left out, rather than blending email's hours into a call load.
+    let (channels, channel_note) = staffing_channels(&ws, &period, &mut filters)?;
+    let settings = ws.settings()?;
+    let threshold = q.threshold_s.unwrap_or_else(|| {
+        let ch = channels
+            .first()
+            .and_then(|c| c.parse::<qbr_core::settings::Channel>().ok())
+            .unwrap_or(qbr_core::settings::Channel::Voice);
+        f64::from(settings.thresholds.get(ch))
+    });
     let (shrinkage, source) = match q.shrinkage {
         Some(s) => (s, "given"),
         None => {
@@ -569,6 +690,7 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
         };
         let need = erlang::agents_for(load, q.target_sl, threshold);
         let with = q.agents.and_then(|n| erlang::staffed(load, n, threshold));
+        let reason = erlang::load_problem(load);
         StaffingRowView {
             label,
             offered,
@@ -582,6 +704,7 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
             service_level_with_agents: with.map(|s| s.service_level),
             asa_with_agents_s: with.map(|s| s.asa_s),
             occupancy_with_agents: with.map(|s| s.occupancy),
+            reason,
         }
     };
     let loads = ws.daily_load(&period, &filters)?;
@@ -612,6 +735,20 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
             label: format!("busiest day ({})", d.label),
             ..d.clone()
         });
+    let empty_reason = days.is_empty().then(|| {
+        let range = ws.data_span().ok().flatten();
+        match range {
+            Some((first, last)) if period.end < first || period.start > last => format!(
+                "no contacts were offered in {}: the data runs from {first} to {last}",
+                period.label
+            ),
+            _ => format!(
+                "no contacts were offered in {} in this scope ({})",
+                period.label,
+                channels.join(", ")
+            ),
+        }
+    });
     Ok(StaffingReport {
         period: period_view(&period),
         interval_minutes: q.interval_minutes,
@@ -624,6 +761,9 @@ pub fn staffing(path: &Path, q: &StaffingQuery, today: NaiveDate) -> ApiResult<S
         average,
         busiest,
         days,
+        channels,
+        channel_note,
+        empty_reason,
         note: format!(
             "Each day's contacts are spread evenly over {} open hours ({} intervals of {} minutes); \
              real intraday peaks need more agents than this. Erlang C ignores abandonment, so it \

@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, NaiveDate, Utc};
 use qbr_core::import::value::DurationUnit;
 use qbr_core::import::{
-    self, ColumnMapping, DateOrder, Detection, Format, ImportError, ImportOptions, ImportReport,
-    Kind, Mapping, MappingTemplate, OrderVerdict, Phase, Preset, Progress, Refusal,
+    self, ColumnMapping, DateOrder, DecimalMark, Detection, Format, HeadlineFigure, ImportError,
+    ImportOptions, ImportReport, Kind, Mapping, MappingTemplate, MarkVerdict, OrderVerdict, Phase,
+    Preset, Progress, Reading, Refusal,
 };
 use qbr_core::settings::parse_timezone;
 use qbr_core::{Error, Workspace};
@@ -28,6 +29,7 @@ impl From<ImportError> for ErrorView {
             ImportError::Mapping { .. } => ErrorCode::MappingNeeded,
             ImportError::MappingProbablyWrong { .. } => ErrorCode::MappingProbablyWrong,
             ImportError::AmbiguousDates { .. } => ErrorCode::AmbiguousDates,
+            ImportError::AmbiguousNumbers { .. } => ErrorCode::AmbiguousNumbers,
             ImportError::UnclearQuestion { .. } => ErrorCode::UnclearQuestion,
             ImportError::Cancelled { .. } => ErrorCode::Cancelled,
             ImportError::Unreadable { .. } | ImportError::Strict { .. } => ErrorCode::InvalidInput,
@@ -75,6 +77,18 @@ pub fn parse_date_order(text: &str) -> ApiResult<DateOrder> {
     }
 }
 
+/// Parses a decimal mark: `point` (1,234.5) or `comma` (1.234,5).
+pub fn parse_decimal_mark(text: &str) -> ApiResult<DecimalMark> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "point" | "dot" | "." => Ok(DecimalMark::Point),
+        "comma" | "," => Ok(DecimalMark::Comma),
+        other => Err(invalid(
+            "decimal_mark",
+            format!("{other:?} is not a decimal mark; expected point (1,234.5) or comma (1.234,5)"),
+        )),
+    }
+}
+
 /// Looks at a file and says what an import would read: kind, preset, mapping with confidences,
 /// and the first rows. A saved mapping whose columns are all in the file wins over guessing.
 pub fn detect_file(workspace: &Path, file: &Path) -> ApiResult<DetectionView> {
@@ -103,13 +117,13 @@ fn detection_view(d: Detection) -> DetectionView {
             .columns
             .into_iter()
             .map(|c| MappedColumnView {
-                field: c.field,
-                header: c.header,
-                unit: c.unit.map(|u| u.as_str().into()),
                 // Two decimals: an f32 0.8 should not reach the UI as 0.800000011920929.
                 confidence: (f64::from(c.confidence) * 100.0).round() / 100.0,
+                ..column_view(&c)
             })
             .collect(),
+        readings: d.readings.iter().map(reading_view).collect(),
+        encoding: d.encoding,
         unmapped: d.unmapped,
         preview: d.preview,
         date_order: match d.date_order {
@@ -121,6 +135,13 @@ fn detection_view(d: Detection) -> DetectionView {
         }
         .into(),
         template: d.template,
+        decimal_mark: match d.decimal_mark {
+            MarkVerdict::NotNeeded => "not_needed",
+            MarkVerdict::Known(m) => m.as_str(),
+            MarkVerdict::Ambiguous => "ambiguous",
+            MarkVerdict::Mixed => "mixed",
+        }
+        .into(),
         questions: d
             .questions
             .into_iter()
@@ -166,6 +187,11 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
                 header: c.header.clone(),
                 unit: c.unit.as_deref().and_then(DurationUnit::parse),
                 confidence: 1.0,
+                values: c
+                    .values
+                    .iter()
+                    .map(|v| (v.value.clone(), v.means.clone()))
+                    .collect(),
             })
             .collect(),
     });
@@ -225,6 +251,25 @@ fn options(ws: &Workspace, req: &ImportRequest) -> ApiResult<ImportOptions> {
         ces_column: chosen_question(&req.ces_column),
         // Read from the workspace by the import itself.
         program_aliases: Default::default(),
+        dry_run: req.dry_run,
+        variants: None,
+        decimal_mark: req
+            .decimal_mark
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(parse_decimal_mark)
+            .transpose()?,
+        probe_numbers: false,
+        earliest: req
+            .earliest
+            .as_deref()
+            .map(|d| crate::metrics::parse_date(d, "earliest"))
+            .transpose()?,
+        latest: req
+            .latest
+            .as_deref()
+            .map(|d| crate::metrics::parse_date(d, "latest"))
+            .transpose()?,
     })
 }
 
@@ -266,7 +311,7 @@ pub fn import_files(
         match result {
             Ok(report) => {
                 let mut view = report_view(report);
-                if index == 0 {
+                if index == 0 && !req.dry_run {
                     if let Some(name) = req.save_mapping_as.as_deref().map(str::trim) {
                         if !name.is_empty() {
                             save_used_mapping(&mut ws, file, name, &opts, &view.kind, now)?;
@@ -342,6 +387,45 @@ fn column_view(c: &ColumnMapping) -> MappedColumnView {
         header: c.header.clone(),
         unit: c.unit.map(|u| u.as_str().to_string()),
         confidence: c.confidence as f64,
+        values: c
+            .values
+            .iter()
+            .map(|(value, means)| ValueMeaningView {
+                value: value.clone(),
+                means: means.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn reading_view(r: &Reading) -> ReadingView {
+    ReadingView {
+        topic: r.topic.as_str().into(),
+        columns: r.columns.clone(),
+        text: r.text.clone(),
+        inferred: r.inferred,
+    }
+}
+
+fn headline_view(h: HeadlineFigure) -> HeadlineFigureView {
+    HeadlineFigureView {
+        metric_id: h.metric_id,
+        name: h.name,
+        unit: h.unit.as_str().into(),
+        value: h.value.value,
+        numerator: h.value.numerator,
+        denominator: h.value.denominator,
+        n: h.value.n,
+        flags: h.value.flags.iter().map(|f| f.as_str().into()).collect(),
+        notes: h
+            .value
+            .flags
+            .iter()
+            .map(|f| f.words().to_string())
+            .chain(h.value.coverage.as_ref().map(|c| c.text()))
+            .chain(h.value.notes.iter().cloned())
+            .collect(),
+        reason: h.value.reason,
     }
 }
 
@@ -392,6 +476,17 @@ fn report_view(r: ImportReport) -> ImportReportView {
         last_day: day(r.last_day),
         notes: r.notes,
         refusals: r.refusals.into_iter().map(refusal_view).collect(),
+        readings: r.readings.iter().map(reading_view).collect(),
+        headline: r.headline.into_iter().map(headline_view).collect(),
+        flags: r
+            .flags
+            .into_iter()
+            .map(|f| PlausibilityView {
+                code: f.code,
+                message: f.message,
+            })
+            .collect(),
+        dry_run: r.dry_run,
     }
 }
 

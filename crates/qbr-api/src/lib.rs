@@ -32,6 +32,7 @@ impl From<Error> for ErrorView {
             Error::Busy { .. } => ErrorCode::Busy,
             Error::ReadOnly { .. } => ErrorCode::ReadOnly,
             Error::InvalidSetting { .. } => ErrorCode::InvalidInput,
+            Error::Cancelled(_) => ErrorCode::Cancelled,
             Error::Io { .. } | Error::Sqlite(_) | Error::UpgradeFailed { .. } => {
                 ErrorCode::Internal
             }
@@ -130,7 +131,18 @@ pub fn update_settings(
     path: &Path,
     patch: &SettingsPatch,
     now: DateTime<Utc>,
-) -> ApiResult<SettingsView> {
+) -> ApiResult<SettingsSaved> {
+    update_settings_with(path, patch, now, &mut |_| true)
+}
+
+/// [`update_settings`], reporting the recompute a threshold change sets off; `progress`
+/// returns false to cancel it, which leaves settings and figures as they were.
+pub fn update_settings_with(
+    path: &Path,
+    patch: &SettingsPatch,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(RecomputeProgressView) -> bool,
+) -> ApiResult<SettingsSaved> {
     let mut ws = Workspace::open(path)?;
     let mut s = ws.settings()?;
     if let Some(name) = &patch.client_name {
@@ -158,8 +170,32 @@ pub fn update_settings(
     if let Some(v) = patch.short_abandon_s {
         s.short_abandon_s = v;
     }
-    ws.update_settings(&s, now)?;
-    Ok(settings_view(&ws.settings()?))
+    let changed = ws.change_settings(&s, now, &mut |done, total| {
+        progress(RecomputeProgressView {
+            done: done as u64,
+            total: total as u64,
+        })
+    })?;
+    let message = (changed.days_recomputed > 0).then(|| {
+        let mut m = format!(
+            "Recomputed {} day(s) of imported contacts under the new thresholds.",
+            changed.days_recomputed
+        );
+        if !changed.kept_by_source.is_empty() {
+            m.push_str(&format!(
+                " Interval files keep the threshold their source counted at and cannot be \
+                 recomputed: {}; their service levels say so.",
+                changed.kept_by_source.join(", ")
+            ));
+        }
+        m
+    });
+    Ok(SettingsSaved {
+        settings: settings_view(&ws.settings()?),
+        days_recomputed: changed.days_recomputed as u64,
+        kept_by_source: changed.kept_by_source,
+        message,
+    })
 }
 
 /// The app's settings page: settings, metric definitions in force, and contract targets.

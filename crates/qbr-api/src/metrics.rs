@@ -149,6 +149,8 @@ pub(crate) fn metrics_report_in(
                                 change_year_ago: e.change_year_ago.map(change_view),
                                 flags: e.value.flags.iter().map(|f| f.as_str().into()).collect(),
                                 reason: e.value.reason.clone(),
+                                coverage: e.value.coverage.as_ref().map(coverage_view),
+                                notes: e.value.notes.clone(),
                             },
                         )
                     })
@@ -227,12 +229,15 @@ pub(crate) fn series_report_in(ws: &Workspace, q: &SeriesQuery) -> ApiResult<Ser
                         n: p.value.n,
                         moving_average: p.moving_average,
                         reason: p.value.reason.clone(),
+                        partial: p.partial,
+                        days: p.days,
                     })
                     .collect(),
                 trend: l.trend.map(|t| TrendView {
                     slope_per_period: t.slope_per_period,
                     improving: t.improving,
                     points: t.points as u64,
+                    partial_left_out: t.partial_left_out as u64,
                 }),
             })
             .collect(),
@@ -294,15 +299,25 @@ pub fn import_targets_file(
     file: &Path,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<TargetView>> {
-    let text = std::fs::read_to_string(file).map_err(|e| ErrorView {
-        code: if e.kind() == std::io::ErrorKind::NotFound {
-            ErrorCode::NotFound
-        } else {
-            ErrorCode::InvalidInput
-        },
-        message: format!("cannot read {} as UTF-8 text: {e}", file.display()),
+    if !file.is_file() {
+        return Err(ErrorView {
+            code: ErrorCode::NotFound,
+            message: format!("cannot read {}: there is no such file", file.display()),
+        });
+    }
+    let mut ws = Workspace::open(path)?;
+    let known: Vec<String> = ws.metric_catalog()?.into_iter().map(|m| m.id).collect();
+    // The same reader as every import: any encoding and delimiter an export may have.
+    let rows = qbr_core::metrics::target::read_targets_file(file, &|id: &str| {
+        known.iter().any(|k| k == id)
     })?;
-    import_targets(path, &text, now)
+    let ids = ws.add_targets(&rows, now)?;
+    Ok(ws
+        .targets()?
+        .iter()
+        .filter(|t| ids.contains(&t.id))
+        .map(target_view)
+        .collect())
 }
 
 /// Imports targets from CSV text (columns documented in the README); all or nothing.
@@ -624,6 +639,13 @@ pub(crate) fn metric_trend(
         markers: chart_markers,
         windows: Vec::new(),
         control: None,
+        partial: trend
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.partial)
+            .map(|(i, _)| i)
+            .collect(),
         width: 960,
         height: 360,
     };
@@ -806,5 +828,16 @@ fn change_view(c: Change) -> ChangeView {
         absolute: c.absolute,
         points: c.points,
         relative: c.relative,
+    }
+}
+
+/// A value's coverage as the wire carries it.
+pub(crate) fn coverage_view(c: &qbr_core::metrics::engine::Coverage) -> CoverageView {
+    CoverageView {
+        covered: c.covered,
+        total: c.total,
+        share: c.share(),
+        lacking: c.lacking.clone(),
+        text: c.text(),
     }
 }

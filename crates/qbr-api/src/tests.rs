@@ -112,9 +112,9 @@ fn create_and_patch_settings() {
         now(),
     )
     .unwrap();
-    assert_eq!(patched.fiscal_year_start_month, 7);
-    assert_eq!(patched.thresholds.email_s, 14_400);
-    assert_eq!(patched.currency, "USD", "untouched fields stay");
+    assert_eq!(patched.settings.fiscal_year_start_month, 7);
+    assert_eq!(patched.settings.thresholds.email_s, 14_400);
+    assert_eq!(patched.settings.currency, "USD", "untouched fields stay");
 
     let err = update_settings(
         &path,
@@ -1031,6 +1031,10 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             save_mapping_as: None,
             csat_column: None,
             ces_column: None,
+            dry_run: false,
+            decimal_mark: None,
+            earliest: None,
+            latest: None,
         },
         &mut |_| {},
         &never,
@@ -1487,6 +1491,7 @@ fn a_mapping_chosen_by_hand_is_saved_and_reads_next_quarters_file() {
     let detected = import::detect_file(&path, &q3).unwrap();
     assert_eq!(detected.kind, None, "no template knows these headers");
     let col = |field: &str, header: &str, unit: Option<&str>| MappedColumnView {
+        values: Vec::new(),
         field: field.into(),
         header: header.into(),
         unit: unit.map(str::to_string),

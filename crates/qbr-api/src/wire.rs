@@ -35,6 +35,9 @@ pub enum ErrorCode {
     MappingProbablyWrong,
     /// A survey export where more than one question could be CSAT (or CES): ask which one.
     UnclearQuestion,
+    /// An import whose numbers such as `1.234` read as thousands or decimals and whose column
+    /// cannot tell: ask for the decimal mark and import again.
+    AmbiguousNumbers,
 }
 
 /// Service thresholds T per channel, in seconds.
@@ -58,6 +61,26 @@ pub struct SettingsView {
     pub currency: String,
     pub thresholds: ThresholdsView,
     pub short_abandon_s: u32,
+}
+
+/// The settings after a change, and what the change recomputed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SettingsSaved {
+    #[serde(flatten)]
+    pub settings: SettingsView,
+    /// Days of imported contacts whose figures were recomputed under the new thresholds.
+    pub days_recomputed: u64,
+    /// Interval files whose service-level counts keep their source's own threshold.
+    pub kept_by_source: Vec<String>,
+    /// What the change did, in words; null when it recomputed nothing.
+    pub message: Option<String>,
+}
+
+/// How far a threshold change's recompute has got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecomputeProgressView {
+    pub done: u64,
+    pub total: u64,
 }
 
 /// What a new workspace asks for; the rest takes defaults.
@@ -253,6 +276,25 @@ pub struct MetricEntryView {
     /// e.g. low_sample.
     pub flags: Vec<String>,
     pub reason: Option<String>,
+    /// Set when part of the scope lacks the numerator's measures: the value is over the rest.
+    pub coverage: Option<CoverageView>,
+    /// What else a reader must know to read the value right, in words.
+    pub notes: Vec<String>,
+}
+
+/// How much of a ratio's denominator carries its numerator (metrics.md, "Unknown is not zero").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CoverageView {
+    /// The denominator the value is computed over.
+    pub covered: f64,
+    /// The denominator of the whole scope.
+    pub total: f64,
+    /// covered / total.
+    pub share: f64,
+    /// What the rest lacks: "queue B has no waits".
+    pub lacking: Vec<String>,
+    /// "computed over 1,200 of 1,500 (80%): queue B has no waits".
+    pub text: String,
 }
 
 /// One group of a scorecard; `key` is `{}` without grouping, `{"program": "Billing"}` with it,
@@ -284,6 +326,10 @@ pub struct SeriesPointView {
     pub n: Option<u64>,
     pub moving_average: Option<f64>,
     pub reason: Option<String>,
+    /// Fewer days than its grain (cut by the range or by the data's first or last day).
+    pub partial: bool,
+    /// Days of the bucket that hold data.
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -293,6 +339,8 @@ pub struct TrendView {
     /// Whether the slope moves the metric the better way; null for volumes and bands.
     pub improving: Option<bool>,
     pub points: u64,
+    /// Partial buckets left out of a count's trend.
+    pub partial_left_out: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -444,6 +492,8 @@ pub fn typescript_bindings() -> String {
         ErrorView::decl(&cfg),
         ThresholdsView::decl(&cfg),
         SettingsView::decl(&cfg),
+        SettingsSaved::decl(&cfg),
+        RecomputeProgressView::decl(&cfg),
         NewWorkspaceRequest::decl(&cfg),
         SettingsPatch::decl(&cfg),
         DataRangeView::decl(&cfg),
@@ -458,6 +508,7 @@ pub fn typescript_bindings() -> String {
         ScopeView::decl(&cfg),
         TargetView::decl(&cfg),
         ChangeView::decl(&cfg),
+        CoverageView::decl(&cfg),
         MetricEntryView::decl(&cfg),
         GroupView::decl(&cfg),
         MetricsReport::decl(&cfg),
@@ -476,6 +527,10 @@ pub fn typescript_bindings() -> String {
         ProgramAliasView::decl(&cfg),
         SavedMappingView::decl(&cfg),
         MappedColumnView::decl(&cfg),
+        ValueMeaningView::decl(&cfg),
+        ReadingView::decl(&cfg),
+        HeadlineFigureView::decl(&cfg),
+        PlausibilityView::decl(&cfg),
         DetectionView::decl(&cfg),
         ImportRequest::decl(&cfg),
         ImportProgressView::decl(&cfg),
@@ -559,6 +614,65 @@ pub struct MappedColumnView {
     pub unit: Option<String>,
     /// 1 for an exact name or a preset's documented column; lower for synonyms and guesses.
     pub confidence: f64,
+    /// What the file's words in this column mean (an outcome's `Completed` → `handled`, a
+    /// channel's `Portal` → `email`, a yes/no column's `Sí` → `yes`); empty when none is needed.
+    #[serde(default)]
+    pub values: Vec<ValueMeaningView>,
+}
+
+/// One value of a column and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ValueMeaningView {
+    /// As the file writes it.
+    pub value: String,
+    /// handled, abandoned, callback or other (outcome); voice, chat, messaging or email
+    /// (channel); yes or no (yes/no columns).
+    pub means: String,
+}
+
+/// How one foundation of the figures is read: the contact key, handled or abandoned, the
+/// wait, the handle time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReadingView {
+    /// contact_key, handled_or_abandoned, wait or handle_time.
+    pub topic: String,
+    /// The columns it is read from.
+    pub columns: Vec<String>,
+    /// The reading in a sentence, with why.
+    pub text: String,
+    /// Inferred from the headings rather than named by a preset or the user: the app asks the
+    /// user to confirm it before importing.
+    pub inferred: bool,
+}
+
+/// One headline figure an import produced for its own span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HeadlineFigureView {
+    /// offered, handled, abandon_rate, asa, aht, service_level, fcr or csat.
+    pub metric_id: String,
+    pub name: String,
+    /// count, ratio or seconds.
+    pub unit: String,
+    /// Null when the file has no value for it; `reason` says why.
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub n: Option<u64>,
+    /// low_sample or reported_by_source (the source's own percentage).
+    pub flags: Vec<String>,
+    /// The flags and the value's notes in words ("short abandons are not in the data, so none
+    /// could be excluded", "computed over 1,200 of 1,500 (80%): …").
+    pub notes: Vec<String>,
+    pub reason: Option<String>,
+}
+
+/// A figure that looks implausible, with what would explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PlausibilityView {
+    /// abandonment_zero, abandonment_high, handled_above_offered, aht_short, aht_long,
+    /// one_day, future or repeated_keys.
+    pub code: String,
+    pub message: String,
 }
 
 /// `qbr detect --json` and the app's import preview: what an import of the file would read.
@@ -588,6 +702,16 @@ pub struct DetectionView {
     /// which column is which and pass it as `csat_column` / `ces_column`.
     #[serde(default)]
     pub questions: Vec<QuestionChoiceView>,
+    /// How the figures' foundations would be read; the inferred ones need the user's consent.
+    #[serde(default)]
+    pub readings: Vec<ReadingView>,
+    /// What the first rows' numbers say about the decimal mark: not_needed, point, comma,
+    /// ambiguous (the user may have to choose) or mixed.
+    #[serde(default)]
+    pub decimal_mark: String,
+    /// The text encoding of a delimited file that is not UTF-8 (Shift_JIS, windows-1252…).
+    #[serde(default)]
+    pub encoding: Option<String>,
 }
 
 /// How to import files; everything left null is detected.
@@ -618,6 +742,19 @@ pub struct ImportRequest {
     /// The column of the CES question, likewise.
     #[serde(default)]
     pub ces_column: Option<String>,
+    /// Read and check every file and work out its figures, then keep nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// point (1,234.5) or comma (1.234,5), for numbers such as `1.234` that their column cannot
+    /// tell; each column decides from its own values by default.
+    #[serde(default)]
+    pub decimal_mark: Option<String>,
+    /// Rows dated before this day are refused as misread (1990-01-01 by default).
+    #[serde(default)]
+    pub earliest: Option<String>,
+    /// Rows dated after this day are refused as misread (a year after today by default).
+    #[serde(default)]
+    pub latest: Option<String>,
 }
 
 /// Where a running import is.
@@ -647,7 +784,7 @@ pub struct RefusalView {
 }
 
 /// What importing one file did: `qbr import --json` prints a list of these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ImportReportView {
     pub file_name: String,
     pub sha256: String,
@@ -668,6 +805,15 @@ pub struct ImportReportView {
     pub notes: Vec<String>,
     /// The first 200 refusals; `qbr import-report` has them all.
     pub refusals: Vec<RefusalView>,
+    /// How the file was read where it decides the figures.
+    pub readings: Vec<ReadingView>,
+    /// Offered, handled, abandonment, ASA, AHT, service level, FCR and CSAT of what this file
+    /// brought, for its own span.
+    pub headline: Vec<HeadlineFigureView>,
+    /// Figures that look implausible; the app asks before keeping such an import.
+    pub flags: Vec<PlausibilityView>,
+    /// A dry run: nothing was kept (`batch_id` is then null).
+    pub dry_run: bool,
 }
 
 /// What undoing an import did.
@@ -909,6 +1055,9 @@ pub struct EffectWindowView {
     pub n: Option<u64>,
     pub reason: Option<String>,
     pub weekly: Vec<EffectWeekView>,
+    /// Weeks of the window holding data for the action's scope; fewer than three in four and
+    /// the window is not compared.
+    pub weeks_with_data: u32,
 }
 
 /// The test behind a verdict.
@@ -1094,6 +1243,9 @@ pub struct ControlPointView {
     /// XmR: |this − previous value|.
     pub moving_range: Option<f64>,
     pub in_baseline: bool,
+    /// Cut by the range or by the data's first or last day: drawn, but left out of the limits
+    /// and the run rules.
+    pub partial: bool,
     /// Rules whose signal covers this bucket.
     pub signals: Vec<String>,
 }
@@ -1125,6 +1277,8 @@ pub struct ControlReport {
     pub moving_range_ucl: Option<f64>,
     pub points: Vec<ControlPointView>,
     pub signals: Vec<ControlSignalView>,
+    /// A count charted per day, because the buckets differ in length.
+    pub per_day: bool,
     /// The trend chart with the limits and signals.
     pub chart_svg: String,
 }
@@ -1226,6 +1380,8 @@ pub struct StaffingRowView {
     pub service_level_with_agents: Option<f64>,
     pub asa_with_agents_s: Option<f64>,
     pub occupancy_with_agents: Option<f64>,
+    /// Why there is no staffing figure for this row (a load beyond what is computed, say).
+    pub reason: Option<String>,
 }
 
 /// `qbr staffing --json` and the staffing calculator.
@@ -1243,6 +1399,12 @@ pub struct StaffingReport {
     pub average: Option<StaffingRowView>,
     pub busiest: Option<StaffingRowView>,
     pub days: Vec<StaffingRowView>,
+    /// The channels staffed (Erlang C is for contacts answered as they come: voice by default).
+    pub channels: Vec<String>,
+    /// Contacts of other channels in the scope that were left out, and why; null when none.
+    pub channel_note: Option<String>,
+    /// Why there are no rows (an empty period, say); null when there are.
+    pub empty_reason: Option<String>,
     /// The assumptions, in words.
     pub note: String,
 }

@@ -144,6 +144,48 @@ fn generated(dir: &Path) -> Vec<Case> {
         file: p,
         words: &["record 2", "larger than 8 MB"],
     });
+
+    // JSON a CSV would refuse: a NUL character in a value, a field given twice in one object.
+    let record = |i: usize, agent: &str| {
+        format!(
+            "{{\"ContactId\":\"c{i}\",\"Channel\":\"VOICE\",\"InitiationTimestamp\":\"2026-08-03T13:00:00Z\",\"Agent\":{{\"Username\":\"{agent}\"}}}}"
+        )
+    };
+    let p = dir.join("nul.jsonl");
+    let lines: Vec<String> = (0..40)
+        .map(|i| record(i, if i == 17 { "Ann\\u0000x" } else { "Ann" }))
+        .collect();
+    std::fs::write(&p, lines.join("\n")).unwrap();
+    cases.push(Case {
+        file: p,
+        words: &["record 18", "\"Agent.Username\"", "NUL"],
+    });
+    let p = dir.join("twice.json");
+    let mut items: Vec<String> = (0..40).map(|i| record(i, "Ann")).collect();
+    items[29] = items[29].replacen("{", "{\"ContactId\":\"other\",", 1);
+    std::fs::write(&p, format!("[{}]", items.join(",\n"))).unwrap();
+    cases.push(Case {
+        file: p,
+        words: &["record 30", "\"ContactId\"", "twice"],
+    });
+
+    // What is not a file: a named pipe (waits for a writer for ever) and devices that never end.
+    let p = dir.join("export.csv");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&p)
+        .status()
+        .unwrap()
+        .success());
+    cases.push(Case {
+        file: p,
+        words: &["not a regular file", "named pipe"],
+    });
+    for device in ["/dev/zero", "/dev/urandom"] {
+        cases.push(Case {
+            file: PathBuf::from(device),
+            words: &["not a regular file", "device"],
+        });
+    }
     cases
 }
 
@@ -281,4 +323,34 @@ fn every_hostile_file_is_refused_clearly_and_changes_nothing() {
         "{} hostile files refused; peak memory {peak} MB",
         cases.len()
     );
+}
+
+/// A workbook of one column under a header is read as a table with that header (it was refused
+/// as having no header row).
+#[test]
+fn a_one_column_workbook_is_read_with_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let p = dir.path().join("ids.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "contact_id").unwrap();
+    for i in 1..=5u32 {
+        sheet.write_string(i, 0, format!("C{i}")).unwrap();
+    }
+    book.save(&p).unwrap();
+    let d = qbr_api::import::detect_file(&ws, &p).unwrap();
+    assert_eq!(d.header, ["contact_id"]);
+    assert_eq!(d.preview.len(), 5, "{:?}", d.preview);
+    // Importing it says what is missing for a kind, not that there is no header.
+    let err = import_files(
+        &ws,
+        &[p],
+        &ImportRequest::default(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+        now(),
+    )
+    .unwrap_err();
+    assert!(!err.message.contains("no header"), "{}", err.message);
 }

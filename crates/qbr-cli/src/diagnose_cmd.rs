@@ -406,6 +406,13 @@ pub fn staffing(a: StaffingArgs) -> Result<(), ErrorView> {
         format::grouped(r.shrinkage * 100.0, 1),
         r.shrinkage_source
     );
+    if let Some(note) = &r.channel_note {
+        out.push_str(&format!("{note}\n\n"));
+    }
+    if let Some(why) = &r.empty_reason {
+        out.push_str(&format!("No staffing figures: {why}.\n"));
+        return print_text(&out);
+    }
     let row = |s: &StaffingRowView| {
         let mut cells = vec![
             s.label.clone(),
@@ -459,6 +466,17 @@ pub fn staffing(a: StaffingArgs) -> Result<(), ErrorView> {
         .map(|(i, _)| if i == 0 { Align::Left } else { Align::Right })
         .collect();
     out.push_str(&format::table(&headers, &align, &rows));
+    let shown = r.average.iter().chain(r.busiest.iter());
+    let shown: Vec<&StaffingRowView> = if a.days {
+        shown.chain(r.days.iter()).collect()
+    } else {
+        shown.collect()
+    };
+    for s in shown {
+        if let Some(why) = &s.reason {
+            out.push_str(&format!("{}: {why}\n", s.label));
+        }
+    }
     out.push_str(&format!("\n{}\n", r.note));
     print_text(&out)
 }

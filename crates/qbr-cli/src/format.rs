@@ -19,6 +19,10 @@ fn notes(e: &MetricEntryView) -> String {
     for f in &e.flags {
         parts.push(f.replace('_', " "));
     }
+    if let Some(c) = &e.coverage {
+        parts.push(c.text.clone());
+    }
+    parts.extend(e.notes.iter().cloned());
     parts.join("; ")
 }
 
@@ -428,6 +432,8 @@ mod tests {
             change_year_ago: None,
             flags: vec![],
             reason: None,
+            coverage: None,
+            notes: vec![],
         }
     }
 

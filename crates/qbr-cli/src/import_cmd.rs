@@ -10,11 +10,11 @@ use std::sync::atomic::AtomicBool;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use qbr_api::{
-    DetectionView, ErrorCode, ErrorView, ImportProgressView, ImportReportView, ImportRequest,
-    ImportView, RefusalView,
+    DetectionView, ErrorCode, ErrorView, HeadlineFigureView, ImportProgressView, ImportReportView,
+    ImportRequest, ImportView, ReadingView, RefusalView,
 };
 
-use crate::format::thousands;
+use crate::format::{thousands, value};
 use crate::print_json;
 
 /// How many refusals the text output lists before pointing at `qbr import-report`.
@@ -57,6 +57,18 @@ pub struct ImportArgs {
     /// the same columns is then read the same way.
     #[arg(long, value_name = "NAME")]
     save_mapping: Option<String>,
+    /// Read and check the files and show their figures, then keep nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// point (1,234.5) or comma (1.234,5), for numbers such as 1.234 that a column cannot tell.
+    #[arg(long, value_name = "point|comma")]
+    decimal_mark: Option<String>,
+    /// Refuse rows dated before this day as misread (default 1990-01-01).
+    #[arg(long, value_name = "DATE")]
+    earliest: Option<String>,
+    /// Refuse rows dated after this day as misread (default: a year after today).
+    #[arg(long, value_name = "DATE")]
+    latest: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -110,6 +122,10 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         save_mapping_as: args.save_mapping,
         csat_column: args.csat_column,
         ces_column: args.ces_column,
+        dry_run: args.dry_run,
+        decimal_mark: args.decimal_mark,
+        earliest: args.earliest,
+        latest: args.latest,
     };
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
@@ -119,7 +135,7 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
             let _ = write!(
                 err,
                 "\r\x1b[2K{} ({}/{}): {} {} rows",
-                p.file_name,
+                crate::term::clean(&p.file_name),
                 p.file_index + 1,
                 p.file_count,
                 p.phase.replace('_', " "),
@@ -142,6 +158,9 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
         eprint!("\r\x1b[2K");
     }
     let reports = result.map_err(|mut e| {
+        if e.code == ErrorCode::AmbiguousNumbers {
+            e.message.push_str(" (give --decimal-mark point or comma)");
+        }
         if e.code == ErrorCode::UnclearQuestion {
             e.message.push_str(
                 " (give --csat-column COLUMN or --ces-column COLUMN, or none; qbr detect lists the questions)",
@@ -168,6 +187,15 @@ fn period(first: &Option<String>, last: &Option<String>) -> String {
 
 fn print_report(r: &ImportReportView, ws: &str) {
     match (r.batch_id, r.already_imported) {
+        (_, None) if r.dry_run => println!(
+            "Checked {} ({}{}): a dry run, nothing was kept",
+            r.file_name,
+            r.kind,
+            r.preset
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default()
+        ),
         (_, Some(earlier)) => {
             println!(
                 "{} was imported before (import {earlier}); nothing was changed",
@@ -197,12 +225,63 @@ fn print_report(r: &ImportReportView, ws: &str) {
     for note in &r.notes {
         println!("  note: {note}");
     }
+    print_readings(&r.readings);
+    if !r.headline.is_empty() {
+        println!("  figures of this file:");
+        for h in &r.headline {
+            println!("    {}", headline_line(h));
+        }
+    }
+    for f in &r.flags {
+        println!("  CHECK: {}", f.message);
+    }
     print_refusals(&r.refusals, r.rows_refused);
     if r.rows_refused > 0 {
         if let Some(id) = r.batch_id {
             println!("  every refused row: qbr import-report {ws} {id} --csv refused.csv");
         }
     }
+}
+
+/// How the file was read, inferred readings marked for the reader to check.
+fn print_readings(readings: &[ReadingView]) {
+    for r in readings {
+        let label = if r.inferred {
+            "reading (check it)"
+        } else {
+            "reading"
+        };
+        println!("  {label}: {}", r.text);
+    }
+}
+
+/// `Abandonment rate  18.9%  (946 of 5,000; short abandons could not be excluded)`.
+fn headline_line(h: &HeadlineFigureView) -> String {
+    let shown = match h.value {
+        Some(v) => value(&h.unit, v, ""),
+        None => "–".into(),
+    };
+    let mut notes = Vec::new();
+    match (h.value, h.numerator, h.denominator) {
+        (None, _, _) => notes.push(h.reason.clone().unwrap_or_else(|| "no value".into())),
+        (Some(_), Some(num), Some(den)) if h.unit == "ratio" => {
+            notes.push(format!("{} of {}", grouped0(num), grouped0(den)))
+        }
+        (Some(_), _, Some(den)) if h.unit == "seconds" => {
+            notes.push(format!("over {} contacts", grouped0(den)))
+        }
+        _ => {}
+    }
+    notes.extend(h.notes.iter().cloned());
+    let notes = match notes.is_empty() {
+        true => String::new(),
+        false => format!("  ({})", notes.join("; ")),
+    };
+    format!("{:<26} {shown}{notes}", h.name)
+}
+
+fn grouped0(v: f64) -> String {
+    crate::format::grouped(v, 0)
 }
 
 fn print_refusals(refusals: &[RefusalView], total: u64) {
@@ -316,6 +395,9 @@ fn print_detection(d: &DetectionView) {
             .unwrap_or("not recognised: give --kind and --mapping")
     );
     println!("Preset      {}", d.preset.as_deref().unwrap_or("none"));
+    if let Some(e) = &d.encoding {
+        println!("Encoding    {e} (not UTF-8, detected from the bytes)");
+    }
     if let Some(t) = &d.template {
         println!("Mapping     saved mapping {t:?}");
     }
@@ -329,6 +411,15 @@ fn print_detection(d: &DetectionView) {
             _ => "not needed",
         }
     );
+    match d.decimal_mark.as_str() {
+        "point" => println!("Decimals    point (1,234.5)"),
+        "comma" => println!("Decimals    comma (1.234,5)"),
+        "ambiguous" => println!(
+            "Decimals    not clear from the first rows (1.234?): give --decimal-mark if asked"
+        ),
+        "mixed" => println!("Decimals    mixed: the columns disagree"),
+        _ => {}
+    }
     for q in &d.questions {
         println!(
             "Question    unclear which is {}: give --{}-column with one of",
@@ -339,6 +430,17 @@ fn print_detection(d: &DetectionView) {
             println!("              {} {:?}", c.header, c.text);
         }
     }
+    if !d.readings.is_empty() {
+        println!("Readings");
+        for r in &d.readings {
+            let mark = if r.inferred {
+                "  [inferred: check it]"
+            } else {
+                ""
+            };
+            println!("  {}{mark}", r.text);
+        }
+    }
     println!("Columns");
     let width = d.mapping.iter().map(|c| c.field.len()).max().unwrap_or(0);
     for c in &d.mapping {
@@ -347,8 +449,19 @@ fn print_detection(d: &DetectionView) {
             .as_deref()
             .map(|u| format!(" [{u}]"))
             .unwrap_or_default();
+        let values = match c.values.is_empty() {
+            true => String::new(),
+            false => format!(
+                "  values {}",
+                c.values
+                    .iter()
+                    .map(|v| format!("{}={}", v.value, v.means))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         println!(
-            "  {:<width$} <- {:?}{unit}  confidence {:.2}",
+            "  {:<width$} <- {:?}{unit}  confidence {:.2}{values}",
             c.field, c.header, c.confidence
         );
     }

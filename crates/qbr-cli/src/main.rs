@@ -7,10 +7,30 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Every line the CLI prints goes through [`term`]: imported text may hold terminal control
+/// sequences, which are shown escaped and never sent to the terminal. These shadow the standard
+/// macros in this crate, so that no line of text output can skip it.
+macro_rules! println {
+    () => {
+        $crate::term::out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::term::out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// See [`println!`].
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        $crate::term::err(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod format;
 mod metrics;
+mod term;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -245,15 +265,32 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 email_threshold_s: email_threshold,
                 short_abandon_s: short_abandon,
             };
-            let settings = if patch == SettingsPatch::default() {
-                qbr_api::workspace_info(&workspace)?.settings
-            } else {
-                qbr_api::update_settings(&workspace, &patch, now)?
-            };
+            if patch == SettingsPatch::default() {
+                let settings = qbr_api::workspace_info(&workspace)?.settings;
+                return if json {
+                    print_json(&settings)
+                } else {
+                    print_settings(&settings);
+                    Ok(())
+                };
+            }
+            let terminal = std::io::stderr().is_terminal() && !json;
+            let saved = qbr_api::update_settings_with(&workspace, &patch, now, &mut |p| {
+                if terminal && p.total > 0 {
+                    eprint!("\rRecomputing {} of {} days…", p.done, p.total);
+                }
+                true
+            })?;
+            if terminal && saved.days_recomputed > 0 {
+                eprintln!("");
+            }
             if json {
-                print_json(&settings)
+                print_json(&saved)
             } else {
-                print_settings(&settings);
+                print_settings(&saved.settings);
+                if let Some(m) = &saved.message {
+                    println!("{m}");
+                }
                 Ok(())
             }
         }
@@ -277,10 +314,10 @@ fn run(command: Command) -> Result<(), ErrorView> {
     }
 }
 
-/// Prints text as it is; a closed pipe (`qbr metrics ws | head`) is not a failure worth a message.
+/// Prints text, control characters escaped ([`term::clean`]); a closed pipe
+/// (`qbr metrics ws | head`) is not a failure worth a message.
 fn print_text(text: &str) -> Result<(), ErrorView> {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
+    term::out(text);
     Ok(())
 }
 

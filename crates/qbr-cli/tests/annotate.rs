@@ -287,7 +287,10 @@ fn actions_show_overdue_take_notes_and_restore() {
     let effect = ok_json(&["action", w, "effect", &id, "--json"]);
     assert_eq!(effect["verdict"], "no_clear_change", "{}", effect["reason"]);
     assert!(
-        effect["reason"].as_str().unwrap().contains("no value"),
+        effect["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not enough data before the action"),
         "2020 predates the demo's data: {}",
         effect["reason"]
     );

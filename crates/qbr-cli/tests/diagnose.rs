@@ -100,8 +100,8 @@ fn drivers_split_the_hand_worked_two_queue_case_exactly() {
     assert!(close(f(&t["mix_effect"]), 15.75, 1e-9), "{t}");
     assert_eq!(
         r["sentence"],
-        "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: 16 s from Billing's own average \
-         handle time, 16 s from more volume in Tech Support, 13 s from less volume in Billing."
+        "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: Billing's own average handle time \
+         added 16 s, more volume in Tech Support added 16 s, less volume in Billing added 13 s."
     );
     assert!(r["chart_svg"].as_str().unwrap().starts_with("<svg"));
     // The text shows the same split.
@@ -121,6 +121,129 @@ fn drivers_split_the_hand_worked_two_queue_case_exactly() {
     assert!(
         text.contains("change +45.0 s = rate +16.5 s + mix +28.5 s"),
         "{text}"
+    );
+}
+
+fn aht_drivers(csv_rows: &str) -> Value {
+    let (_d, ws) = workspace(&format!("{HEADER}{csv_rows}"));
+    ok_json(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q2",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "queue",
+        "--json",
+    ])
+}
+
+#[test]
+fn the_drivers_sentence_says_which_way_each_part_moved() {
+    // Q2: Billing 600 at 300 s, Tech Support 400 at 600 s → 420 s. Q3: Billing 700 at 260 s,
+    // Tech Support 300 at 620 s → 368 s: a fall of 52 s although Tech Support's own AHT rose.
+    // Rate: Billing 0.65 × −40 = −26, Tech Support 0.35 × 20 = +7. Mix (R̄ 394): Billing
+    // (280 − 394) × 0.1 = −11.4, Tech Support (610 − 394) × −0.1 = −21.6.
+    let r = aht_drivers(
+        "2026-05-01 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-05-01 09:00,Tech Support,voice,400,400,0,300,10,600\n\
+         2026-08-03 09:00,Billing,voice,700,700,0,400,10,260\n\
+         2026-08-03 09:00,Tech Support,voice,300,300,0,250,10,620\n",
+    );
+    assert!(close(f(&r["change"]), -52.0, 1e-9));
+    assert_eq!(
+        r["sentence"],
+        "Average handle time fell 52 s from 2026-Q2 to 2026-Q3: Billing's own average handle time \
+         took off 26 s, less volume in Tech Support took off 22 s, more volume in Billing took \
+         off 11 s; everything else added 7 s."
+    );
+    // Nothing moved: no "0 s" parts, and the value it stayed at.
+    let r = aht_drivers(
+        "2026-05-01 09:00,Billing,voice,500,500,0,400,10,300\n\
+         2026-08-03 09:00,Billing,voice,500,500,0,400,10,300\n",
+    );
+    assert_eq!(
+        r["sentence"],
+        "Average handle time did not move from 2026-Q2 to 2026-Q3 (at 300 s)."
+    );
+    // A part that rounds to nothing is not ranked as a part: Tech Support's AHT moves by 0.2 s
+    // on a tiny volume, Billing's by 30 s.
+    let r = aht_drivers(
+        "2026-05-01 09:00,Billing,voice,1000,1000,0,800,10,300\n\
+         2026-05-01 09:00,Tech Support,voice,1,1,0,1,10,300\n\
+         2026-08-03 09:00,Billing,voice,1000,1000,0,800,10,330\n\
+         2026-08-03 09:00,Tech Support,voice,1,1,0,1,10,300.2\n",
+    );
+    let sentence = r["sentence"].as_str().unwrap();
+    assert!(
+        sentence.starts_with(
+            "Average handle time rose 30 s from 2026-Q2 to 2026-Q3: Billing's own average \
+             handle time added 30 s"
+        ) && !sentence.contains("Tech Support")
+            && !sentence.contains(" 0 s"),
+        "{sentence}"
+    );
+}
+
+#[test]
+fn control_and_drivers_say_why_there_is_nothing_to_show() {
+    let (_d, ws) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-07-08 09:00,Billing,voice,600,600,0,500,10,300\n\
+         2026-08-03 09:00,Billing,voice,500,500,0,400,10,330\n"
+    ));
+    let fails = |args: &[&str]| -> String {
+        let out = qbr(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let control = |metric: &str, extra: &[&str]| {
+        let mut a = vec![
+            "control",
+            arg(&ws),
+            "--metric",
+            metric,
+            "--grain",
+            "week",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-08-31",
+        ];
+        a.extend_from_slice(extra);
+        fails(&a)
+    };
+    // The file has no survey columns: the reason is the metric's own, not a count of points.
+    let err = control("csat", &[]);
+    assert!(
+        err.contains("Customer satisfaction has no chart for the baseline 2026-07-01..2026-08-31")
+            && err.contains(": no survey responses"),
+        "{err}"
+    );
+    let err = control("aht", &["--filter", "queue=Bilingg"]);
+    assert!(
+        err.contains("there is no queue named \"Bilingg\" in this workspace"),
+        "{err}"
+    );
+    // Drivers name the empty period and why it is empty.
+    let err = fails(&[
+        "drivers",
+        arg(&ws),
+        "--metric",
+        "aht",
+        "--from",
+        "2026-Q1",
+        "--to",
+        "2026-Q3",
+        "--by",
+        "queue",
+    ]);
+    assert!(
+        err.contains("Average handle time has no value by queue in 2026-Q1: no contacts handled"),
+        "{err}"
     );
 }
 
@@ -174,6 +297,85 @@ fn staffing_reproduces_the_erlang_c_vectors() {
         few["shrinkage_source"], "none",
         "no paid or logged-in time in this workspace"
     );
+}
+
+#[test]
+fn staffing_refuses_what_it_cannot_compute_and_says_why() {
+    // Voice: 2,400 calls at 180 s (10 Erlangs); email: 500 at 600 s on the same day.
+    let (_d, ws) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,2400,2400,0,2000,10,180\n\
+         2026-07-01 09:00,Mail,email,500,500,0,500,3600,600\n"
+    ));
+    let staff = |extra: &[&str]| {
+        let mut args = vec!["staffing", arg(&ws), "--period", "2026-07-01"];
+        args.extend_from_slice(extra);
+        qbr(&args)
+    };
+    for (bad, field) in [
+        (vec!["--threshold", "nan"], "threshold"),
+        (vec!["--threshold=-5"], "threshold"),
+        (vec!["--agents", "4294967295"], "agents"),
+    ] {
+        let out = staff(&bad);
+        assert_eq!(out.status.code(), Some(1), "{bad:?} is refused, at once");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(field), "{bad:?}: {err}");
+    }
+    // Voice and email are not blended: voice alone is staffed (the Erlang C vector), and the
+    // note names what was left out.
+    let r = ok_json(&["staffing", arg(&ws), "--period", "2026-07-01", "--json"]);
+    assert_eq!(r["channels"], serde_json::json!(["voice"]));
+    assert_eq!(r["average"]["agents_needed"], 14, "{r}");
+    assert!(close(f(&r["average"]["offered"]), 2400.0, 1e-9));
+    let note = r["channel_note"].as_str().unwrap();
+    assert!(note.contains("email (500)"), "{note}");
+    // Email chosen on purpose: staffed with the email threshold (24 h by default), with a caution.
+    let e = ok_json(&[
+        "staffing",
+        arg(&ws),
+        "--period",
+        "2026-07-01",
+        "--filter",
+        "channel=email",
+        "--json",
+    ]);
+    assert_eq!(e["threshold_s"], 86400.0);
+    assert!(e["channel_note"].as_str().unwrap().contains("overstates"));
+    // A period with no contacts says so, naming the data's range.
+    let empty = ok_json(&["staffing", arg(&ws), "--period", "2026-Q4", "--json"]);
+    assert_eq!(empty["days"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        empty["empty_reason"],
+        "no contacts were offered in 2026-Q4: the data runs from 2026-07-01 to 2026-07-01"
+    );
+    let text = String::from_utf8(staff_text(&ws, "2026-Q4")).unwrap();
+    assert!(
+        text.contains("No staffing figures: no contacts were offered in 2026-Q4"),
+        "{text}"
+    );
+    // A load beyond what is computed: a row with its reason, not a null without one.
+    let (_d2, big) = workspace(&format!(
+        "{HEADER}2026-07-01 09:00,Billing,voice,2000000000,2000000000,0,0,10,180\n"
+    ));
+    let r = ok_json(&["staffing", arg(&big), "--period", "2026-07-01", "--json"]);
+    assert_eq!(r["average"]["agents_needed"], Value::Null);
+    assert!(
+        r["average"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("needs more than 100000 agents"),
+        "{r}"
+    );
+}
+
+fn staff_text(ws: &Path, period: &str) -> Vec<u8> {
+    let out = qbr(&["staffing", arg(ws), "--period", period]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 #[test]

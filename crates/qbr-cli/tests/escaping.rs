@@ -351,3 +351,88 @@ fn imported_text_is_escaped_in_the_preview_svg() {
         }
     }
 }
+
+/// Terminal control sequences in imported names and values (clear screen, a window title, an
+/// OSC 8 link, a carriage return that prints over the line, a right-to-left override) never
+/// reach the terminal through the text output: every command that shows imported text prints
+/// them escaped.
+#[test]
+fn terminal_control_sequences_in_imported_text_are_printed_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("client.qbr");
+    ok_json(&[
+        "init",
+        arg(&ws),
+        "--client",
+        "Esc\x1b]0;title\x07 Co",
+        "--json",
+    ]);
+    let clear = "\x1b[2J\x1b[HAnn";
+    let link = "\x1b]8;;http://example.invalid\x1b\\Bob\x1b]8;;\x1b\\";
+    let over = "Cara\rDAVE";
+    let p = dir.path().join("esc\x1b[31m.csv");
+    let mut text = String::from("contact_id,started_at,channel,queue,agent,outcome,wait_s\n");
+    for (i, agent) in [clear, link, over, "\u{9b}31mEve"].iter().enumerate() {
+        for k in 0..30 {
+            text.push_str(&format!(
+                "E{i}-{k},2026-07-{:02}T10:00:00Z,voice,Q\x1b]0;x\x07ueue,\"{agent}\",handled,{}\n",
+                1 + k % 28,
+                10 + k
+            ));
+        }
+    }
+    // One refused row whose bad value is an escape sequence.
+    text.push_str("R1,2026-07-03T10:00:00Z,voice,Billing,Ann,handled,\x1b[2Jx\n");
+    std::fs::write(&p, text).unwrap();
+    let qbr = env!("CARGO_BIN_EXE_qbr");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(qbr).args(args).output().unwrap();
+        let mut all = out.stdout.clone();
+        all.extend_from_slice(&out.stderr);
+        (out.status.success(), all)
+    };
+    let mut shown = 0;
+    for args in [
+        vec!["import", arg(&ws), arg(&p)],
+        vec!["detect", arg(&ws), arg(&p)],
+        vec!["info", arg(&ws)],
+        vec!["imports", arg(&ws)],
+        vec!["import-report", arg(&ws), "1"],
+        vec!["metrics", arg(&ws), "--period", "2026-07", "--by", "agent"],
+        vec!["metrics", arg(&ws), "--period", "2026-07", "--by", "queue"],
+        vec!["settings", arg(&ws)],
+    ] {
+        let (ok, bytes) = run(&args);
+        assert!(ok, "qbr {args:?}: {}", String::from_utf8_lossy(&bytes));
+        let text = String::from_utf8_lossy(&bytes);
+        for (c, name) in [
+            ('\x1b', "ESC"),
+            ('\x07', "BEL"),
+            ('\r', "CR"),
+            ('\u{9b}', "CSI"),
+        ] {
+            assert!(
+                !text.contains(c),
+                "qbr {}: a raw {name} reached the terminal: {text:?}",
+                args[0]
+            );
+        }
+        shown += text.matches("\\x1b").count();
+    }
+    assert!(
+        shown > 10,
+        "the sequences are shown, escaped ({shown} times)"
+    );
+    // A message on stderr is escaped too.
+    let (ok, bytes) = run(&[
+        "import",
+        arg(&ws),
+        arg(&dir.path().join("no\x1b[2Jsuch.csv")),
+    ]);
+    assert!(!ok);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        !text.contains('\x1b') && text.contains("no\\x1b[2Jsuch.csv"),
+        "{text:?}"
+    );
+}

@@ -197,3 +197,159 @@ fn a_read_only_workspace_gives_a_clear_message_and_no_damage() {
     set(&ws, 0o644);
     assert_eq!(state(&ws), before, "the read-only workspace is as it was");
 }
+
+fn succeeding(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_qbr"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "qbr {args:?} should succeed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A workspace archived on a read-only disk (a tmpfs remounted read-only): reading works
+/// (`info`, `metrics`, `imports`), every write is refused naming the file and what to do, and
+/// nothing is changed.
+#[test]
+fn a_workspace_on_a_read_only_disk_can_be_read_but_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("archive");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = is_root()
+        && Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+            .arg(&mnt)
+            .status()
+            .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("note: cannot mount a tmpfs here (not root); the read-only disk test is skipped");
+        return;
+    }
+    let _unmount = Mount(mnt.clone());
+    let ws = mnt.join("client.qbr");
+    init(&ws);
+    ok_json(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_generic.csv"),
+        "--json",
+    ]);
+    let before = state(&ws);
+    let metrics_args = ["metrics", arg(&ws), "--period", "2026-07", "--json"];
+    let figures = succeeding(&metrics_args);
+    let remount = |mode: &str| {
+        assert!(Command::new("mount")
+            .args(["-o", &format!("remount,{mode}")])
+            .arg(&mnt)
+            .status()
+            .unwrap()
+            .success());
+    };
+    remount("ro");
+    let info = succeeding(&["info", arg(&ws), "--json"]);
+    assert!(info.contains("\"Fault Test\""), "{info}");
+    assert_eq!(
+        succeeding(&metrics_args),
+        figures,
+        "the same figures from the read-only disk"
+    );
+    succeeding(&["imports", arg(&ws)]);
+    let qbr = env!("CARGO_BIN_EXE_qbr");
+    let pdf = dir.path().join("pack.pdf");
+    for args in [
+        vec!["settings", arg(&ws), "--client", "Changed"],
+        vec!["import", arg(&ws), &fixture("interactions_overlap_a.csv")],
+        vec![
+            "export",
+            arg(&ws),
+            "--period",
+            "2026-07",
+            "--out",
+            arg(&pdf),
+        ],
+        vec![
+            "cause",
+            arg(&ws),
+            "add",
+            "--metric",
+            "aht",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-07-31",
+            "--category",
+            "people",
+            "--title",
+            "x",
+        ],
+    ] {
+        let message = failing(Command::new(qbr).args(&args));
+        for words in ["client.qbr", "read-only", "nothing was changed", "copy"] {
+            assert!(
+                message.contains(words),
+                "qbr {}: {words:?} in: {message}",
+                args[0]
+            );
+        }
+        assert!(!message.contains("database error"), "{message}");
+    }
+    assert!(!pdf.exists(), "no PDF without its snapshot");
+    remount("rw");
+    assert_eq!(state(&ws), before, "nothing was changed");
+}
+
+/// An immutable file (`chattr +i`): read, and a write refused naming the file and what to do
+/// (it was "database error: attempt to write a readonly database").
+#[test]
+fn an_immutable_workspace_is_read_and_a_write_is_refused_with_a_remedy() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let ws = dir.path().join("client.qbr");
+    init(&ws);
+    ok_json(&[
+        "import",
+        arg(&ws),
+        &fixture("interactions_generic.csv"),
+        "--json",
+    ]);
+    let before = state(&ws);
+    let made_immutable = Command::new("chattr")
+        .arg("+i")
+        .arg(&ws)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made_immutable {
+        eprintln!("note: chattr +i is not possible here (not root, or the file system has no such attribute); the immutable-file test is skipped");
+        return;
+    }
+    struct Mutable<'a>(&'a Path);
+    impl Drop for Mutable<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("chattr").arg("-i").arg(self.0).status();
+        }
+    }
+    let _mutable = Mutable(&ws);
+    succeeding(&["info", arg(&ws)]);
+    succeeding(&["metrics", arg(&ws), "--period", "2026-07"]);
+    let message = failing(Command::new(env!("CARGO_BIN_EXE_qbr")).args([
+        "settings",
+        arg(&ws),
+        "--client",
+        "Changed",
+    ]));
+    for words in [
+        "client.qbr",
+        "read-only",
+        "immutable",
+        "nothing was changed",
+        "writable",
+    ] {
+        assert!(message.contains(words), "{words:?} in: {message}");
+    }
+    assert!(!message.contains("database error"), "{message}");
+    drop(_mutable);
+    assert_eq!(state(&ws), before, "nothing was changed");
+}

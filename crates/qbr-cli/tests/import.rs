@@ -499,3 +499,160 @@ fn a_survey_with_two_satisfaction_questions_is_refused_until_the_csat_column_is_
         "CSAT from Q3: {report}"
     );
 }
+
+#[test]
+fn overflowing_durations_and_implausible_dates_are_refused_by_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let file = dir.path().join("hostile_values.csv");
+    let huge = format!("1{}", "0".repeat(307));
+    let infinite = format!("1{}h", "0".repeat(400));
+    // Twenty good rows first (talk 150 s each), so the bad ones read as bad rows rather than as a
+    // wrong mapping.
+    let good: String = (0..20)
+        .map(|i| format!("G{i},2026-07-01T12:{i:02}:00Z,handled,10,150\n"))
+        .collect();
+    std::fs::write(
+        &file,
+        format!(
+            "contact_id,started_at,outcome,wait_s,talk_s\n{good}\
+             C1,2026-07-01T13:00:00Z,handled,10,100\n\
+             C2,2026-07-01T14:00:00Z,handled,10,{huge}\n\
+             C3,2026-07-01T15:00:00Z,handled,10,{infinite}\n\
+             C4,2026-07-01T16:00:00Z,handled,10,40d\n\
+             C5,0000-01-01T13:00:00Z,handled,10,100\n\
+             C6,9999-12-31T13:00:00Z,handled,10,100\n\
+             C7,2026-07-01T17:00:00Z,handled,10,200\n"
+        ),
+    )
+    .unwrap();
+    let r = &ok_json(&["import", arg(&ws), arg(&file), "--json"])[0];
+    assert_eq!(
+        (&r["rows_taken"], &r["rows_refused"]),
+        (&Value::from(22), &Value::from(5))
+    );
+    let refusals = r["refusals"].as_array().unwrap();
+    let by_row = |row: u64| {
+        refusals
+            .iter()
+            .find(|x| x["row"] == row)
+            .unwrap_or_else(|| panic!("row {row} refused: {refusals:?}"))
+    };
+    // Line 1 is the header, lines 2–21 the good rows, C1 line 22.
+    for row in [23, 24] {
+        assert_eq!(by_row(row)["column"], "talk_s");
+        assert!(
+            by_row(row)["expected"]
+                .as_str()
+                .unwrap()
+                .contains("overflows"),
+            "{}",
+            by_row(row)
+        );
+    }
+    assert!(by_row(25)["expected"]
+        .as_str()
+        .unwrap()
+        .starts_with("a duration of at most 31 days for one contact"));
+    for row in [26, 27] {
+        assert_eq!(by_row(row)["column"], "started_at");
+    }
+    assert!(
+        by_row(27)["expected"]
+            .as_str()
+            .unwrap()
+            .starts_with("a date from 1990-01-01 to "),
+        "{}",
+        by_row(27)
+    );
+    // The workspace holds 1 July only, and AHT is (20 × 150 + 100 + 200) / 22 = 150.
+    assert_eq!(
+        (&r["first_day"], &r["last_day"]),
+        (&Value::from("2026-07-01"), &Value::from("2026-07-01"))
+    );
+    let m = ok_json(&[
+        "metrics",
+        arg(&ws),
+        "--period",
+        "2026-07-01",
+        "--metric",
+        "aht",
+        "--json",
+    ]);
+    assert_eq!(m["groups"][0]["metrics"]["aht"]["value"], 150.0, "{m}");
+    // The window can be narrowed: a latest day before the data refuses every row.
+    let other = dir.path().join("other.qbr");
+    ok_json(&["init", arg(&other), "--timezone", "UTC", "--json"]);
+    let out = qbr(&[
+        "import",
+        arg(&other),
+        arg(&file),
+        "--latest",
+        "2026-06-30",
+        "--strict",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a date from 1990-01-01 to 2026-06-30"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_threshold_change_recomputes_imported_days_and_names_what_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("t.qbr");
+    ok_json(&["init", arg(&ws), "--timezone", "UTC", "--json"]);
+    let contacts = dir.path().join("chats.csv");
+    std::fs::write(
+        &contacts,
+        "contact_id,started_at,channel,outcome,wait_s,talk_s\n\
+         C1,2026-07-01T10:00:00Z,chat,handled,10,100\n\
+         C2,2026-07-01T10:05:00Z,chat,handled,30,100\n\
+         C3,2026-07-02T10:00:00Z,chat,handled,45,100\n\
+         C4,2026-07-02T10:05:00Z,chat,handled,70,100\n",
+    )
+    .unwrap();
+    let intervals = dir.path().join("intervals.csv");
+    std::fs::write(
+        &intervals,
+        "interval_start,queue,channel,offered,handled,abandoned,short_abandoned,answered_in_threshold\n\
+         2026-07-03 09:00,Web,chat,10,10,0,0,5\n",
+    )
+    .unwrap();
+    ok_json(&[
+        "import",
+        arg(&ws),
+        arg(&contacts),
+        arg(&intervals),
+        "--json",
+    ]);
+    let sl = || {
+        ok_json(&[
+            "metrics",
+            arg(&ws),
+            "--period",
+            "2026-07-01..2026-07-02",
+            "--metric",
+            "service_level",
+            "--json",
+        ])["groups"][0]["metrics"]["service_level"]["value"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(sl(), 0.75, "chat at 60 s: 3 of 4");
+    let out = qbr(&["settings", arg(&ws), "--chat-threshold", "20"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Recomputed 2 day(s) of imported contacts under the new thresholds.")
+            && text.contains("intervals.csv (import 2)"),
+        "{text}"
+    );
+    assert_eq!(sl(), 0.25, "chat at 20 s: 1 of 4, from the stored contacts");
+    let saved = ok_json(&["settings", arg(&ws), "--chat-threshold", "60", "--json"]);
+    assert_eq!(saved["thresholds"]["chat_s"], 60);
+    assert_eq!(saved["days_recomputed"], 2);
+    assert_eq!(sl(), 0.75, "and back");
+}

@@ -213,9 +213,11 @@ fn metrics_json_has_the_documented_shape() {
         [
             "change_previous",
             "change_year_ago",
+            "coverage",
             "denominator",
             "flags",
             "n",
+            "notes",
             "numerator",
             "previous",
             "reason",

@@ -566,7 +566,7 @@ fn a_metric_page_with_its_control_chart_and_drivers() {
     assert!(text.contains("Tech Support 9:18 10:03 52.9% 56.3% +24.5 s +2.2 s +26.6 s"));
     assert!(text.contains("All 8:23 8:52 +24.3 s +4.9 s +29.1 s"));
     assert!(text.contains("Control chart"));
-    assert!(text.contains("Point beyond the limits (above) — 2026-W27 to 2026-W40"));
+    assert!(text.contains("Point beyond the limits (above) — 2026-W27 to 2026-W39"));
 
     // A page without the views has neither; an unknown view is refused.
     let plain = dir.path().join("plain.pdf");

@@ -61,7 +61,30 @@ pub enum Error {
     },
 
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+
+    #[error("{0} was cancelled; nothing was changed")]
+    Cancelled(String),
+}
+
+impl From<rusqlite::Error> for Error {
+    /// A page failing its checksum, or a structure SQLite finds malformed, is damage to the
+    /// file, said so, wherever it is met (on open, or in a query long after).
+    fn from(e: rusqlite::Error) -> Self {
+        if crate::store::checksum_failed(&e) {
+            return Error::Corrupt(
+                crate::store::DAMAGED
+                    .trim_start_matches("the file is damaged: ")
+                    .into(),
+            );
+        }
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) {
+            return Error::Corrupt(format!(
+                "SQLite finds its structure malformed ({e}), so no figure from it can be trusted; use the copy it came from, or a backup"
+            ));
+        }
+        Error::Sqlite(e)
+    }
 }
 
 impl Error {

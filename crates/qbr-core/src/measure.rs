@@ -120,6 +120,8 @@ measures! {
     Revenue => "revenue", false;
     Cost => "cost", false;
     Investment => "investment", false;
+    SlReportedMet => "sl_reported_met", false;
+    SlReportedBase => "sl_reported_base", false;
 }
 
 impl Measure {
@@ -128,7 +130,33 @@ impl Measure {
         matches!(self, Measure::Headcount | Measure::Fte)
     }
 
-    fn index(self) -> usize {
+    /// Whether a fact's lacking this measure means its source does not carry it, so that a
+    /// ratio must leave the fact out rather than count it as 0 (coverage). Ratings, evaluations,
+    /// resolution and the stocks are not: their counts are their own denominators, and a day
+    /// without a survey response simply has none.
+    pub fn is_coverage(self) -> bool {
+        use Measure as M;
+        !matches!(
+            self,
+            M::CsatResponses
+                | M::CsatSatisfied
+                | M::CsatSum
+                | M::NpsResponses
+                | M::NpsPromoters
+                | M::NpsDetractors
+                | M::CesResponses
+                | M::CesSum
+                | M::QaEvaluations
+                | M::QaScoreSum
+                | M::FcrResolved
+                | M::FcrEligible
+                | M::Leavers
+                | M::Headcount
+                | M::Fte
+        )
+    }
+
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -175,6 +203,28 @@ impl Measures {
         *slot = Some(slot.unwrap_or(0.0) + value);
     }
 
+    /// One bit per measure the row carries: bit `i` for `Measure::ALL[i]` (see
+    /// [`known_mask_sql`]). Measures are only ever appended to [`Measure::ALL`], so a bit keeps
+    /// its meaning.
+    pub fn known(&self) -> u64 {
+        self.0
+            .iter()
+            .zip(Measure::ALL)
+            .enumerate()
+            .filter(|(_, (v, m))| v.is_some_and(|v| !v.is_nan()) && m.is_coverage())
+            .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
+    /// Turns measures marked unknown (NaN: a contact of the sum lacked them) into "not
+    /// measured", as a fact stores them.
+    pub fn forget_unknown(&mut self) {
+        for slot in self.0.iter_mut() {
+            if slot.is_some_and(f64::is_nan) {
+                *slot = None;
+            }
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (Measure, Option<f64>)> + '_ {
         Measure::ALL.iter().map(|&m| (m, self.get(m)))
     }
@@ -207,7 +257,7 @@ impl AddMeasure for Measures {
 pub const CONTACT_MEASURES: usize = Measure::CesSum as usize + 1;
 
 /// The measures contacts add to ([`CONTACT_MEASURES`]), summed as [`Measures`] sums them but in
-/// 184 bytes instead of 592: an import keeps one per day and members for every day it has open.
+/// 184 bytes instead of 624: an import keeps one per day and members for every day it has open.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ContactSums {
     values: [f64; CONTACT_MEASURES],
@@ -261,6 +311,21 @@ impl AddMeasure for ContactSums {
     }
 }
 
+/// SQL for [`Measures::known`] of a row of `fact` or `fact_rollup` (aliased `alias`) over the
+/// coverage measures among `measures`: `((a.offered IS NOT NULL) << 0) | …`. SQLite gives `<<`
+/// and `|` one precedence, so every term is bracketed.
+pub(crate) fn known_mask_sql(alias: &str, measures: &[Measure]) -> String {
+    let measures: Vec<&Measure> = measures.iter().filter(|m| m.is_coverage()).collect();
+    if measures.is_empty() {
+        return "0".into();
+    }
+    measures
+        .iter()
+        .map(|m| format!("(({alias}{} IS NOT NULL) << {})", m.as_str(), m.index()))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,8 +335,9 @@ mod tests {
         for &m in Measure::ALL {
             assert_eq!(m.as_str().parse::<Measure>().unwrap(), m);
         }
-        // The catalog lists 37 base measures; a missing one would silently drop a column.
-        assert_eq!(Measure::COUNT, 37);
+        // The catalog lists 37 base measures, and format 8 adds the source's reported service
+        // level as two more; a missing one would silently drop a column.
+        assert_eq!(Measure::COUNT, 39);
         assert!(Measure::Headcount.is_stock() && !Measure::Handled.is_stock());
     }
 

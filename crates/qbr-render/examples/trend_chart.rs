@@ -78,6 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         ],
         control: None,
+        partial: Vec::new(),
         width: 720,
         height: 360,
     };
@@ -121,6 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         markers: vec![],
         windows: vec![],
         control: None,
+        partial: Vec::new(),
         width: 560,
         height: 300,
     };
@@ -147,6 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }],
         windows: vec![],
         control: None,
+        partial: Vec::new(),
         width: 720,
         height: 300,
     };

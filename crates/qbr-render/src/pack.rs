@@ -13,6 +13,7 @@ mod subset;
 mod svg;
 mod text;
 
+pub use image::{logo_size, MAX_LOGO_PIXELS, MAX_LOGO_SIDE};
 pub use model::*;
 
 /// Why a pack could not be rendered.

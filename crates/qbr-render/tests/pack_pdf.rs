@@ -524,3 +524,105 @@ fn overlong_text_is_wrapped_or_truncated_inside_its_box() {
     let pdf = write(dir.path(), "w.pdf", &render_pdf(&d).unwrap());
     assert!(page_text(&pdf, 1).contains("never-ends"));
 }
+
+/// Peak resident memory of this process so far, in MB (Linux).
+fn peak_rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| kb / 1024)
+        .unwrap_or(0)
+}
+
+/// A real PNG of `w` × `h` one-bit grey pixels, all black: a few kilobytes per million pixels,
+/// which a decoder expanding to RGBA turns into 4 bytes each (a decompression bomb).
+fn black_png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Grayscale);
+        e.set_depth(png::BitDepth::One);
+        let mut writer = e.write_header().unwrap();
+        let mut stream = writer.stream_writer().unwrap();
+        let row = vec![0u8; w.div_ceil(8) as usize];
+        for _ in 0..h {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+    }
+    out
+}
+
+/// A JPEG's start: SOI, a JFIF APP0 segment, then a baseline frame header claiming `w` × `h`
+/// (what a bomb needs to be read as one; the rest of the image is never reached).
+fn jpeg_header(w: u16, h: u16) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
+    b.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    b.extend_from_slice(&[0xFF, 0xC0, 0, 17, 8]);
+    b.extend_from_slice(&h.to_be_bytes());
+    b.extend_from_slice(&w.to_be_bytes());
+    b.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    b.extend_from_slice(&[0xFF, 0xD9]);
+    b
+}
+
+#[test]
+fn a_logo_is_measured_from_its_header_and_a_bomb_refused_before_decoding() {
+    // Sizes read from the header, without decoding.
+    let small = black_png(600, 200);
+    assert_eq!(logo_size(&small, ImageFormat::Png).unwrap(), (600, 200));
+    assert_eq!(
+        logo_size(&jpeg_header(1200, 300), ImageFormat::Jpeg).unwrap(),
+        (1200, 300)
+    );
+    // The largest allowed logo, and one pixel row over.
+    assert!(logo_size(&black_png(2000, 2000), ImageFormat::Png).is_ok());
+    assert!(logo_size(&black_png(2000, 2001), ImageFormat::Png).is_err());
+    assert!(logo_size(&jpeg_header(8001, 10), ImageFormat::Jpeg).is_err());
+
+    // A real bomb: 12,000 × 9,000 black pixels in a PNG of a few dozen kilobytes (432 MB as
+    // RGBA), and a JPEG header claiming 60,000 × 60,000. Refused with the size and what to do,
+    // whether the document goes to the PDF or to the preview, within bounded memory.
+    let bomb = black_png(12_000, 9_000);
+    assert!(bomb.len() < 200_000, "{} bytes", bomb.len());
+    for (img, size) in [
+        (
+            Image {
+                bytes: bomb,
+                format: ImageFormat::Png,
+            },
+            "12000 × 9000 pixels",
+        ),
+        (
+            Image {
+                bytes: jpeg_header(60_000, 60_000),
+                format: ImageFormat::Jpeg,
+            },
+            "60000 × 60000 pixels",
+        ),
+    ] {
+        let mut d = sample_pack::document(1);
+        d.brand.logo = Some(img);
+        for message in [
+            render_pdf(&d).unwrap_err().to_string(),
+            render_preview_svgs(&d).unwrap_err().to_string(),
+        ] {
+            assert!(
+                message.contains(size) && message.contains("scale it down"),
+                "{message}"
+            );
+        }
+    }
+    assert!(
+        peak_rss_mb() < 300,
+        "nothing was decoded: peak {} MB",
+        peak_rss_mb()
+    );
+
+    // Not a PNG at all where one is claimed.
+    assert!(logo_size(b"GIF89a", ImageFormat::Png).is_err());
+    // A JPEG whose segments end before any frame header.
+    assert!(logo_size(&[0xFF, 0xD8, 0xFF, 0xDA, 0, 2], ImageFormat::Jpeg).is_err());
+}

@@ -8,17 +8,17 @@ import type {
   ActionQuery,
   ActionView,
   ActionsPage,
+  AttentionReport,
   CauseDetailView,
   CauseInput,
   CausePatchInput,
   CauseQuery,
   CauseView,
-  AttentionReport,
   ControlReport,
   CorrelationReport,
-  DriversReport,
-  StaffingReport,
   DetectionView,
+  DriversReport,
+  DropEventView,
   ErrorView,
   ImportDetailView,
   ImportProgressView,
@@ -28,15 +28,6 @@ import type {
   MetricDefInput,
   MetricDefinitionView,
   MetricDetailPage,
-  ProgramAliasView,
-  SettingsPage,
-  SettingsPatch,
-  SettingsView,
-  TargetInput,
-  TargetView,
-  UndoReportView,
-  VariantsPatch,
-  VariantsView,
   NewWorkspaceRequest,
   PackBuilderPage,
   PackDefinition,
@@ -46,10 +37,21 @@ import type {
   PackProgressView,
   PackSnapshotView,
   PackTemplateView,
+  ProgramAliasView,
+  RecomputeProgressView,
   ScorecardPage,
+  SettingsPage,
+  SettingsPatch,
+  SettingsSaved,
+  SettingsView,
+  StaffingReport,
   StartState,
+  TargetInput,
+  TargetView,
+  UndoReportView,
+  VariantsPatch,
+  VariantsView,
   WorkspacePage,
-  DropEventView,
 } from "./bindings";
 
 export interface Backend {
@@ -84,7 +86,10 @@ export interface Backend {
   importDetail(batchId: number): Promise<ImportDetailView>;
   metricDetail(metric: string, period: string | null, by: string | null): Promise<MetricDetailPage>;
   settingsPage(): Promise<SettingsPage>;
-  saveSettings(patch: SettingsPatch): Promise<SettingsView>;
+  saveSettings(
+    patch: SettingsPatch,
+    onProgress: (p: RecomputeProgressView) => void,
+  ): Promise<SettingsSaved>;
   saveVariants(patch: VariantsPatch): Promise<VariantsView>;
   addTarget(target: TargetInput): Promise<TargetView>;
   removeTarget(id: number): Promise<void>;
@@ -191,7 +196,11 @@ export const tauriBackend: Backend = {
   importDetail: (batchId) => invoke("import_detail", { batchId }),
   metricDetail: (metric, period, by) => invoke("metric_detail", { metric, period, by }),
   settingsPage: () => invoke("settings_page"),
-  saveSettings: (patch) => invoke("save_settings", { patch }),
+  saveSettings: (patch, onProgress) => {
+    const channel = new Channel<RecomputeProgressView>();
+    channel.onmessage = onProgress;
+    return invoke("save_settings", { patch, onProgress: channel });
+  },
   saveVariants: (patch) => invoke("save_variants", { patch }),
   addTarget: (target) => invoke("add_target", { target }),
   removeTarget: (id) => invoke("remove_target", { id }),
@@ -257,6 +266,7 @@ const CODES = new Set([
   "mapping_needed",
   "mapping_probably_wrong",
   "unclear_question",
+  "ambiguous_numbers",
 ]);
 
 /** Whatever was thrown, as `{code, message}` with a message a person can read. */
@@ -293,6 +303,8 @@ export function adviceFor(error: ErrorView): string | null {
       return "Choose whether the dates are day-first or month-first, then import again.";
     case "unclear_question":
       return "Choose which survey question is the rating (or none), then import again.";
+    case "ambiguous_numbers":
+      return "Choose the decimal mark of the file's numbers (point: 1,234.5; comma: 1.234,5), then import again.";
     case "mapping_needed":
     case "mapping_probably_wrong":
       return "Check the detected kind and columns: choose the kind or preset of the file, then import again.";

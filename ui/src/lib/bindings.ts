@@ -1,7 +1,7 @@
 // Generated from crates/qbr-api/src/wire.rs by `UPDATE_BINDINGS=1 cargo test -p qbr-api`.
 // Do not edit by hand; a test fails when this file and the Rust types disagree.
 
-export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question";
+export type ErrorCode = "not_found" | "already_exists" | "not_a_workspace" | "newer_version" | "busy" | "read_only" | "invalid_input" | "cancelled" | "internal" | "ambiguous_dates" | "mapping_needed" | "mapping_probably_wrong" | "unclear_question" | "ambiguous_numbers";
 
 export type ErrorView = { code: ErrorCode, message: string, };
 
@@ -20,6 +20,34 @@ fiscal_year_start_month: number,
  * ISO 4217 code.
  */
 currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
+
+export type SettingsSaved = { 
+/**
+ * Days of imported contacts whose figures were recomputed under the new thresholds.
+ */
+days_recomputed: number, 
+/**
+ * Interval files whose service-level counts keep their source's own threshold.
+ */
+kept_by_source: Array<string>, 
+/**
+ * What the change did, in words; null when it recomputed nothing.
+ */
+message: string | null, client_name: string, 
+/**
+ * IANA name, e.g. `Europe/Dublin`.
+ */
+timezone: string, 
+/**
+ * 1 = January.
+ */
+fiscal_year_start_month: number, 
+/**
+ * ISO 4217 code.
+ */
+currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
+
+export type RecomputeProgressView = { done: number, total: number, };
 
 export type NewWorkspaceRequest = { client_name: string, timezone: string, fiscal_year_start_month: number, currency: string, };
 
@@ -134,6 +162,28 @@ points: number | null,
  */
 relative: number | null, };
 
+export type CoverageView = { 
+/**
+ * The denominator the value is computed over.
+ */
+covered: number, 
+/**
+ * The denominator of the whole scope.
+ */
+total: number, 
+/**
+ * covered / total.
+ */
+share: number, 
+/**
+ * What the rest lacks: "queue B has no waits".
+ */
+lacking: Array<string>, 
+/**
+ * "computed over 1,200 of 1,500 (80%): queue B has no waits".
+ */
+text: string, };
+
 export type MetricEntryView = { 
 /**
  * Null when there is no value; `reason` says why.
@@ -158,7 +208,15 @@ year_ago: number | null, change_previous: ChangeView | null, change_year_ago: Ch
 /**
  * e.g. low_sample.
  */
-flags: Array<string>, reason: string | null, };
+flags: Array<string>, reason: string | null, 
+/**
+ * Set when part of the scope lacks the numerator's measures: the value is over the rest.
+ */
+coverage: CoverageView | null, 
+/**
+ * What else a reader must know to read the value right, in words.
+ */
+notes: Array<string>, };
 
 export type GroupView = { key: { [key in string]: string | null }, label: string, metrics: { [key in string]: MetricEntryView }, };
 
@@ -168,7 +226,15 @@ export type MetricsReport = { period: PeriodView, previous_period: PeriodView | 
  */
 definitions: Array<MetricDefinitionView>, groups: Array<GroupView>, };
 
-export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, };
+export type SeriesPointView = { period: PeriodView, value: number | null, n: number | null, moving_average: number | null, reason: string | null, 
+/**
+ * Fewer days than its grain (cut by the range or by the data's first or last day).
+ */
+partial: boolean, 
+/**
+ * Days of the bucket that hold data.
+ */
+days: number, };
 
 export type TrendView = { 
 /**
@@ -178,7 +244,11 @@ slope_per_period: number,
 /**
  * Whether the slope moves the metric the better way; null for volumes and bands.
  */
-improving: boolean | null, points: number, };
+improving: boolean | null, points: number, 
+/**
+ * Partial buckets left out of a count's trend.
+ */
+partial_left_out: number, };
 
 export type SeriesLineView = { key: { [key in string]: string | null }, label: string, metric_id: string, unit: string, points: Array<SeriesPointView>, trend: TrendView | null, };
 
@@ -284,7 +354,72 @@ unit: string | null,
 /**
  * 1 for an exact name or a preset's documented column; lower for synonyms and guesses.
  */
-confidence: number, };
+confidence: number, 
+/**
+ * What the file's words in this column mean (an outcome's `Completed` → `handled`, a
+ * channel's `Portal` → `email`, a yes/no column's `Sí` → `yes`); empty when none is needed.
+ */
+values: Array<ValueMeaningView>, };
+
+export type ValueMeaningView = { 
+/**
+ * As the file writes it.
+ */
+value: string, 
+/**
+ * handled, abandoned, callback or other (outcome); voice, chat, messaging or email
+ * (channel); yes or no (yes/no columns).
+ */
+means: string, };
+
+export type ReadingView = { 
+/**
+ * contact_key, handled_or_abandoned, wait or handle_time.
+ */
+topic: string, 
+/**
+ * The columns it is read from.
+ */
+columns: Array<string>, 
+/**
+ * The reading in a sentence, with why.
+ */
+text: string, 
+/**
+ * Inferred from the headings rather than named by a preset or the user: the app asks the
+ * user to confirm it before importing.
+ */
+inferred: boolean, };
+
+export type HeadlineFigureView = { 
+/**
+ * offered, handled, abandon_rate, asa, aht, service_level, fcr or csat.
+ */
+metric_id: string, name: string, 
+/**
+ * count, ratio or seconds.
+ */
+unit: string, 
+/**
+ * Null when the file has no value for it; `reason` says why.
+ */
+value: number | null, numerator: number | null, denominator: number | null, n: number | null, 
+/**
+ * low_sample or reported_by_source (the source's own percentage).
+ */
+flags: Array<string>, 
+/**
+ * The flags and the value's notes in words ("short abandons are not in the data, so none
+ * could be excluded", "computed over 1,200 of 1,500 (80%): …").
+ */
+notes: Array<string>, reason: string | null, };
+
+export type PlausibilityView = { 
+/**
+ * abandonment_zero, abandonment_high, handled_above_offered, aht_short, aht_long,
+ * one_day, future or repeated_keys.
+ */
+code: string, message: string, };
 
 export type DetectionView = { file_name: string, 
 /**
@@ -323,7 +458,20 @@ fields_by_kind: { [key in string]: Array<string> },
  * Ratings the file leaves unclear (Qualtrics: two questions read as satisfaction): ask
  * which column is which and pass it as `csat_column` / `ces_column`.
  */
-questions: Array<QuestionChoiceView>, };
+questions: Array<QuestionChoiceView>, 
+/**
+ * How the figures' foundations would be read; the inferred ones need the user's consent.
+ */
+readings: Array<ReadingView>, 
+/**
+ * What the first rows' numbers say about the decimal mark: not_needed, point, comma,
+ * ambiguous (the user may have to choose) or mixed.
+ */
+decimal_mark: string, 
+/**
+ * The text encoding of a delimited file that is not UTF-8 (Shift_JIS, windows-1252…).
+ */
+encoding: string | null, };
 
 export type ImportRequest = { kind: string | null, preset: string | null, 
 /**
@@ -362,7 +510,24 @@ csat_column: string | null,
 /**
  * The column of the CES question, likewise.
  */
-ces_column: string | null, };
+ces_column: string | null, 
+/**
+ * Read and check every file and work out its figures, then keep nothing.
+ */
+dry_run: boolean, 
+/**
+ * point (1,234.5) or comma (1.234,5), for numbers such as `1.234` that their column cannot
+ * tell; each column decides from its own values by default.
+ */
+decimal_mark: string | null, 
+/**
+ * Rows dated before this day are refused as misread (1990-01-01 by default).
+ */
+earliest: string | null, 
+/**
+ * Rows dated after this day are refused as misread (a year after today by default).
+ */
+latest: string | null, };
 
 export type ImportProgressView = { file_name: string, 
 /**
@@ -409,7 +574,24 @@ first_day: string | null, last_day: string | null, notes: Array<string>,
 /**
  * The first 200 refusals; `qbr import-report` has them all.
  */
-refusals: Array<RefusalView>, };
+refusals: Array<RefusalView>, 
+/**
+ * How the file was read where it decides the figures.
+ */
+readings: Array<ReadingView>, 
+/**
+ * Offered, handled, abandonment, ASA, AHT, service level, FCR and CSAT of what this file
+ * brought, for its own span.
+ */
+headline: Array<HeadlineFigureView>, 
+/**
+ * Figures that look implausible; the app asks before keeping such an import.
+ */
+flags: Array<PlausibilityView>, 
+/**
+ * A dry run: nothing was kept (`batch_id` is then null).
+ */
+dry_run: boolean, };
 
 export type UndoReportView = { batch_id: number, facts_removed: number, contacts_removed: number, 
 /**
@@ -537,7 +719,12 @@ causes: Array<CauseView>, };
 
 export type EffectWeekView = { period: PeriodView, value: number | null, };
 
-export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, };
+export type EffectWindowView = { period: PeriodView, value: number | null, numerator: number | null, denominator: number | null, n: number | null, reason: string | null, weekly: Array<EffectWeekView>, 
+/**
+ * Weeks of the window holding data for the action's scope; fewer than three in four and
+ * the window is not compared.
+ */
+weeks_with_data: number, };
 
 export type EffectTestView = { 
 /**
@@ -674,6 +861,11 @@ lower: number | null, upper: number | null, sigma: number | null,
  */
 moving_range: number | null, in_baseline: boolean, 
 /**
+ * Cut by the range or by the data's first or last day: drawn, but left out of the limits
+ * and the run rules.
+ */
+partial: boolean, 
+/**
  * Rules whose signal covers this bucket.
  */
 signals: Array<string>, };
@@ -693,6 +885,10 @@ export type ControlReport = { definition: MetricDefinitionView, grain: string,
  * xmr or p.
  */
 method: string, range: PeriodView, baseline: PeriodView, baseline_points: number, centre: number, mean_moving_range: number | null, moving_range_ucl: number | null, points: Array<ControlPointView>, signals: Array<ControlSignalView>, 
+/**
+ * A count charted per day, because the buckets differ in length.
+ */
+per_day: boolean, 
 /**
  * The trend chart with the limits and signals.
  */
@@ -756,13 +952,29 @@ rostered: number | null,
 /**
  * With the agents asked for: null when none were asked or they cannot keep up (N ≤ A).
  */
-service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, };
+service_level_with_agents: number | null, asa_with_agents_s: number | null, occupancy_with_agents: number | null, 
+/**
+ * Why there is no staffing figure for this row (a load beyond what is computed, say).
+ */
+reason: string | null, };
 
 export type StaffingReport = { period: PeriodView, interval_minutes: number, hours_open: number, threshold_s: number, target_service_level: number, shrinkage: number, 
 /**
  * given, measured (the period's shrinkage metric) or none.
  */
 shrinkage_source: string, agents: number | null, average: StaffingRowView | null, busiest: StaffingRowView | null, days: Array<StaffingRowView>, 
+/**
+ * The channels staffed (Erlang C is for contacts answered as they come: voice by default).
+ */
+channels: Array<string>, 
+/**
+ * Contacts of other channels in the scope that were left out, and why; null when none.
+ */
+channel_note: string | null, 
+/**
+ * Why there are no rows (an empty period, say); null when there are.
+ */
+empty_reason: string | null, 
 /**
  * The assumptions, in words.
  */

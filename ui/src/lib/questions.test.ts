@@ -17,6 +17,9 @@ function detection(file: string, questions: DetectionView["questions"]): Detecti
     template: null,
     fields_by_kind: {},
     questions,
+    readings: [],
+    decimal_mark: "not_needed",
+    encoding: null,
   };
 }
 

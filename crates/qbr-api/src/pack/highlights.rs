@@ -171,6 +171,8 @@ mod tests {
             change_year_ago: None,
             flags: vec![],
             reason: None,
+            coverage: None,
+            notes: vec![],
         }
     }
 

@@ -50,6 +50,18 @@ fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
     }
 }
 
+/// A document the renderer refuses (a logo larger than a logo may be, stored in a snapshot) is
+/// the input's fault, said as such; anything else is ours.
+fn render_error(e: qbr_render::pack::RenderError) -> ErrorView {
+    match e {
+        qbr_render::pack::RenderError::Invalid(m) => ErrorView {
+            code: ErrorCode::InvalidInput,
+            message: m,
+        },
+        other => internal(other),
+    }
+}
+
 fn internal(message: impl std::fmt::Display) -> ErrorView {
     ErrorView {
         code: ErrorCode::Internal,
@@ -88,13 +100,38 @@ fn parse_accent(text: &str) -> ApiResult<(u8, u8, u8)> {
     Ok((byte(0)?, byte(2)?, byte(4)?))
 }
 
+/// The most bytes a logo file may have.
+const MAX_LOGO_BYTES: usize = 5 * 1024 * 1024;
+
 fn decode_logo(logo: &PackLogo) -> ApiResult<(Vec<u8>, LogoFormat)> {
+    // Base64 of the largest logo allowed, and a little room for line ends.
+    if logo.base64.len() > MAX_LOGO_BYTES / 3 * 4 + 1024 {
+        return Err(invalid("logo", "the logo is larger than 5 MB"));
+    }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(logo.base64.trim())
         .map_err(|e| invalid("logo", format!("not base64: {e}")))?;
     let format = LogoFormat::sniff(&bytes)
         .ok_or_else(|| invalid("logo", "the logo must be a PNG or JPEG image"))?;
+    check_logo(&bytes, format)?;
     Ok((bytes, format))
+}
+
+/// Refuses a logo whose header says it is larger than a logo may be (a few kilobytes can claim
+/// gigabytes of pixels), from the header alone: wherever the logo comes from (a file chosen
+/// now, the web view, a template or a snapshot stored in a received workspace), it is checked
+/// here before anything decodes it, the web view's thumbnail and preview included.
+fn check_logo(bytes: &[u8], format: LogoFormat) -> ApiResult<()> {
+    let format = match format {
+        LogoFormat::Png => qbr_render::pack::ImageFormat::Png,
+        LogoFormat::Jpeg => qbr_render::pack::ImageFormat::Jpeg,
+    };
+    qbr_render::pack::logo_size(bytes, format)
+        .map(|_| ())
+        .map_err(|e| match e {
+            qbr_render::pack::RenderError::Invalid(m) => invalid("logo", m),
+            other => invalid("logo", other.to_string()),
+        })
 }
 
 /// A logo as the wire carries it.
@@ -111,7 +148,7 @@ pub fn read_logo(file: &Path) -> ApiResult<PackLogo> {
         code: ErrorCode::NotFound,
         message: format!("cannot read {}: {e}", file.display()),
     })?;
-    if bytes.len() > 5 * 1024 * 1024 {
+    if bytes.len() > MAX_LOGO_BYTES {
         return Err(invalid("logo", "the logo is larger than 5 MB"));
     }
     let format = LogoFormat::sniff(&bytes).ok_or_else(|| {
@@ -119,6 +156,10 @@ pub fn read_logo(file: &Path) -> ApiResult<PackLogo> {
             "logo",
             format!("{} is not a PNG or JPEG image", file.display()),
         )
+    })?;
+    check_logo(&bytes, format).map_err(|e| ErrorView {
+        message: format!("{}: {}", file.display(), e.message),
+        ..e
     })?;
     Ok(logo_view(&bytes, format))
 }
@@ -298,7 +339,7 @@ pub fn preview_pack(
 ) -> ApiResult<PackPreview> {
     let mut ws = Workspace::open(path)?;
     let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
-    let pages = qbr_render::pack::render_preview_svgs(&doc).map_err(internal)?;
+    let pages = qbr_render::pack::render_preview_svgs(&doc).map_err(render_error)?;
     Ok(PackPreview {
         period: report.period.clone(),
         pages,
@@ -369,11 +410,14 @@ pub fn export_pack(
     };
     progress(step("building", 1));
     let mut ws = Workspace::open(path)?;
+    // The snapshot is stored after the PDF is written: a workspace that cannot take it is
+    // refused before there is a PDF without its snapshot.
+    ws.check_writable()?;
     let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
     let (from, to) = facts_range(&report)?;
     let fingerprint = ws.pack_fingerprint(from, to, APP_VERSION)?;
     progress(step("rendering", 2));
-    let pdf = qbr_render::pack::render_pdf(&doc).map_err(internal)?;
+    let pdf = qbr_render::pack::render_pdf(&doc).map_err(render_error)?;
     progress(step("writing", 3));
     write_atomically(out, &pdf)?;
     let plan = plan(&ws, def)?;
@@ -410,7 +454,7 @@ pub fn export_snapshot(path: &Path, id: i64, out: &Path) -> ApiResult<PackExport
     })?;
     let doc: Document = serde_json::from_str(&stored.snapshot.document)
         .map_err(|e| internal(format!("snapshot {id} holds an unreadable document: {e}")))?;
-    let pdf = qbr_render::pack::render_pdf(&doc).map_err(internal)?;
+    let pdf = qbr_render::pack::render_pdf(&doc).map_err(render_error)?;
     write_atomically(out, &pdf)?;
     Ok(PackExportView {
         path: out.display().to_string(),
@@ -459,13 +503,30 @@ pub fn snapshot_definition(path: &Path, id: i64) -> ApiResult<(String, PackDefin
         code: ErrorCode::NotFound,
         message: format!("there is no pack snapshot {id}"),
     })?;
-    let def = serde_json::from_str(&s.snapshot.definition).map_err(internal)?;
+    let def: PackDefinition = serde_json::from_str(&s.snapshot.definition).map_err(internal)?;
+    // The web view shows the logo: a stored one is checked as a chosen one is.
+    if let Some(logo) = &def.logo {
+        decode_logo(logo).map_err(|e| ErrorView {
+            message: format!("pack snapshot {id}: {}", e.message),
+            ..e
+        })?;
+    }
     Ok((s.snapshot.period_label, def))
 }
 
 fn template_view(t: &qbr_core::pack::PackTemplate) -> ApiResult<PackTemplateView> {
     let mut definition: PackDefinition = serde_json::from_str(&t.definition)
         .map_err(|e| internal(format!("template {:?} is unreadable: {e}", t.name)))?;
+    // The web view shows the logo: a stored one is checked as a chosen one is.
+    if let Some((bytes, format)) = &t.logo {
+        check_logo(bytes, *format).map_err(|e| ErrorView {
+            message: format!(
+                "pack template {:?}: {}; remove the template or save it again with another logo",
+                t.name, e.message
+            ),
+            ..e
+        })?;
+    }
     definition.logo = t.logo.as_ref().map(|(b, f)| logo_view(b, *f));
     Ok(PackTemplateView {
         name: t.name.clone(),
@@ -504,11 +565,21 @@ pub fn save_pack_template(
     template_view(&t)
 }
 
+/// Every template; one whose stored logo is refused is listed without it (loading it by name
+/// says why), so that one bad template does not hide the others.
 pub fn list_pack_templates(path: &Path) -> ApiResult<Vec<PackTemplateView>> {
     Workspace::open(path)?
         .pack_templates()?
-        .iter()
-        .map(template_view)
+        .into_iter()
+        .map(|mut t| {
+            if t.logo
+                .as_ref()
+                .is_some_and(|(b, f)| check_logo(b, *f).is_err())
+            {
+                t.logo = None;
+            }
+            template_view(&t)
+        })
         .collect()
 }
 

@@ -362,12 +362,14 @@ fn a_metric_page_can_carry_the_control_chart_and_the_drivers() {
     assert_eq!(band.0.buckets.len(), c.points.len());
     let upper: Vec<Option<f64>> = c.points.iter().map(|p| p.upper).collect();
     assert_eq!(band.1.upper, upper);
-    // The demo's Q3 AHT jump: every week from W27 on is above the limits.
+    // The demo's Q3 AHT jump: every whole week from W27 on is above the limits; W40 holds only
+    // 28–30 September, so it is drawn but judged by no rule.
     assert!(c
         .signals
         .iter()
         .any(|s| s.label == "Point beyond the limits" && s.direction == "above"));
-    assert!(page.contains("**Point beyond the limits** (above) — 2026-W27 to 2026-W40"));
+    assert!(c.points.last().unwrap().partial && c.points[0].partial);
+    assert!(page.contains("**Point beyond the limits** (above) — 2026-W27 to 2026-W39"));
 
     // The page without the flags has neither.
     let sl = doc
@@ -408,9 +410,9 @@ fn a_view_that_cannot_be_made_is_a_note_not_a_failed_pack() {
         |s| s.starts_with("The change from 2026-Q2 cannot be split:")
             && s.contains("offered is a count")
     ));
-    assert!(all
-        .iter()
-        .any(|s| s.starts_with("No control chart:") && s.contains("attrition")));
+    assert!(all.iter().any(|s| s.starts_with("No control chart:")
+        && s.contains("Attrition (annualised) has no chart for the baseline")
+        && s.ends_with(": no headcount")));
 }
 
 #[test]
@@ -475,4 +477,71 @@ fn a_new_pack_gives_a_page_to_each_metric_with_a_target_or_a_cause_in_the_period
             .any(|s| s.starts_with(&format!("**Why {} moved** — process", untargeted[0]))),
         "the cause is on its metric's page"
     );
+}
+
+/// The start of a PNG (signature and IHDR chunk) claiming `w` × `h` pixels: all a logo bomb
+/// needs to be measured, and all these checks may read of it.
+fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    b.extend_from_slice(&w.to_be_bytes());
+    b.extend_from_slice(&h.to_be_bytes());
+    b.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b
+}
+
+#[test]
+fn a_logo_bomb_is_refused_wherever_it_comes_from() {
+    let (dir, path) = demo();
+    let bomb = png_claiming(100_000, 100_000);
+    // A file the user chooses (CLI --logo, the app's picker).
+    let file = dir.path().join("logo.png");
+    std::fs::write(&file, &bomb).unwrap();
+    let err = read_logo(&file).unwrap_err();
+    assert!(
+        err.message.contains("logo.png") && err.message.contains("100000 × 100000 pixels"),
+        "{}",
+        err.message
+    );
+    // Bytes the web view sends to the preview or the export.
+    let mut def = definition("client", &[("aht", "program")]);
+    def.logo = Some(logo_view(&bomb, LogoFormat::Png));
+    let err = preview_pack(&path, Some("2026-Q3"), &def, today(), now()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("pixels"), "{}", err.message);
+    let out = dir.path().join("pack.pdf");
+    let err = export_pack(
+        &path,
+        Some("2026-Q3"),
+        &def,
+        None,
+        &out,
+        today(),
+        now(),
+        |_| {},
+    )
+    .unwrap_err();
+    assert!(err.message.contains("pixels"), "{}", err.message);
+    assert!(!out.exists(), "no PDF");
+    // A template stored in a received workspace, carrying the bomb without ever decoding it.
+    {
+        let mut ws = Workspace::open(&path).unwrap();
+        let kept = serde_json::to_string(&definition("client", &[])).unwrap();
+        ws.save_pack_template("Mailed", &kept, Some((&bomb, LogoFormat::Png)), now())
+            .unwrap();
+    }
+    let err = pack_template(&path, "Mailed").unwrap_err();
+    assert!(
+        err.message.contains("\"Mailed\"") && err.message.contains("pixels"),
+        "loading it names the template and the logo: {}",
+        err.message
+    );
+    let listed = list_pack_templates(&path).unwrap();
+    let mailed = listed.iter().find(|t| t.name == "Mailed").unwrap();
+    assert!(
+        mailed.definition.logo.is_none(),
+        "the list shows the template without its logo (the web view would decode it)"
+    );
+    // A logo of a sensible size still goes through.
+    def.logo = Some(logo_view(&png_claiming(600, 200), LogoFormat::Png));
+    assert!(plan(&Workspace::open(&path).unwrap(), &def).is_ok());
 }

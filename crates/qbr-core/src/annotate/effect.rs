@@ -15,6 +15,11 @@
 //!   use a two-proportion z-test on the windows' numerator and denominator; every other metric a
 //!   Welch t-test on the weekly values (two or more weeks on each side).
 //! - A saving is an estimate and says how it was computed; it is never shown without its text.
+//! - Each window must be covered: at least [`MIN_COVERAGE`] of its 7-day spans hold data for the
+//!   action's scope (a span whose metric has a denominator, or a value for a total). A window
+//!   holding one day of data in 28 is not tested as if full: the verdict is "not enough data
+//!   before" (or after), with the count of weeks. (Weeks rather than days, so that a source
+//!   delivering one row a week is covered.)
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -32,6 +37,9 @@ use crate::store::Workspace;
 
 /// The default length of each window, in weeks.
 pub const DEFAULT_WEEKS: u32 = 4;
+
+/// The share of a window's 7-day spans that must hold data before the window is compared.
+pub const MIN_COVERAGE: f64 = 0.75;
 
 /// What the comparison says about the action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,6 +64,25 @@ pub struct EffectWindow {
     pub value: MetricValue,
     /// Consecutive 7-day spans from the window's first day, each with its value.
     pub weekly: Vec<(Period, Option<f64>)>,
+    /// 7-day spans of the window that hold data for the scope.
+    pub weeks_with_data: u32,
+}
+
+impl EffectWindow {
+    /// Whether enough of the window's weeks hold data to compare it ([`MIN_COVERAGE`]).
+    pub fn is_covered(&self) -> bool {
+        f64::from(self.weeks_with_data) >= MIN_COVERAGE * self.weekly.len() as f64
+    }
+
+    /// "1 of its 4 weeks hold data", for a reason.
+    fn coverage_text(&self) -> String {
+        format!(
+            "only {} of its {} weeks hold data (at least {} needed)",
+            self.weeks_with_data,
+            self.weekly.len(),
+            (MIN_COVERAGE * self.weekly.len() as f64).ceil()
+        )
+    }
 }
 
 /// An estimated saving and ROI, with how they were computed.
@@ -296,16 +323,25 @@ impl Workspace {
     ) -> Result<EffectWindow> {
         let value = self.metric_over(metric, &period, scope)?;
         let mut weekly = Vec::with_capacity(weeks as usize);
+        let mut weeks_with_data = 0;
         for w in 0..weeks {
             let start = period.start + Days::new(7 * u64::from(w));
             let week = Period::range(start, start + Days::new(6));
-            let v = self.metric_over(metric, &week, scope)?.value;
-            weekly.push((week, v));
+            let v = self.metric_over(metric, &week, scope)?;
+            let has_data = match v.denominator {
+                Some(d) => d > 0.0,
+                None => v.value.is_some(),
+            };
+            if has_data {
+                weeks_with_data += 1;
+            }
+            weekly.push((week, v.value));
         }
         Ok(EffectWindow {
             period,
             value,
             weekly,
+            weeks_with_data,
         })
     }
 
@@ -392,6 +428,23 @@ impl Workspace {
         let (b, af) = (effect.before.value.value, after.value.value);
         effect.change = change(af, b, metric.unit);
         effect.verdict = Verdict::NoClearChange;
+        let short = [("before", &effect.before), ("after", &after)]
+            .into_iter()
+            .find(|(_, w)| !w.is_covered())
+            .map(|(which, w)| {
+                format!(
+                    "not enough data {which} the action for {}: the {which} window ({}) is short, {}",
+                    scope_text(&scope),
+                    w.period.label,
+                    w.coverage_text()
+                )
+            });
+        if let Some(why) = short {
+            effect.reason = why;
+            effect.change = None;
+            effect.after = Some(after);
+            return Ok(Some(effect));
+        }
         if b.is_none() || af.is_none() {
             let (which, v) = if b.is_none() {
                 ("before", &effect.before.value)

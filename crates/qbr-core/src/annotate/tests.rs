@@ -216,9 +216,9 @@ fn completion_dates_follow_the_status() {
 ///
 /// | day | handled | AHT | offered | answered in T | abandoned | cost |
 /// |---|---|---|---|---|---|---|
-/// | 02-04, 02-11, 02-18, 02-25 | 100 each | 600, 610, 590, 605 | 500 on 02-04 | 420 | 40 | |
+/// | 02-04, 02-11, 02-18, 02-25 | 100 each | 600, 610, 590, 605 | 125 each (500) | 105 each (420) | 10 each (40) | |
 /// | 03-11 (between the windows) | 100 | 700 | | | | |
-/// | 04-01, 04-08, 04-15, 04-22 | 100 each | 570, 575, 565, 580 | 500 on 04-01 | 380 | 45 | |
+/// | 04-01, 04-08, 04-15, 04-22 | 100 each | 570, 575, 565, 580 | 125 each (500) | 95 each (380) | 12, 11, 11, 11 (45) | |
 /// | 05-06 (after both) | 100 | 650 | | | | |
 /// | March, April (monthly) | | | | | | 990, 2,000 |
 fn small_workspace(dir: &std::path::Path) -> crate::Workspace {
@@ -255,12 +255,13 @@ fn small_workspace(dir: &std::path::Path) -> crate::Workspace {
             .with(Measure::Handled, 100.0)
             .with(Measure::HandleS, 100.0 * aht);
         let counts = match day {
-            "2026-02-04" => Some((420.0, 40.0)),
-            "2026-04-01" => Some((380.0, 45.0)),
+            "2026-02-04" | "2026-02-11" | "2026-02-18" | "2026-02-25" => Some((105.0, 10.0)),
+            "2026-04-01" => Some((95.0, 12.0)),
+            "2026-04-08" | "2026-04-15" | "2026-04-22" => Some((95.0, 11.0)),
             _ => None,
         };
         if let Some((answered, abandoned)) = counts {
-            m.set(Measure::Offered, 500.0);
+            m.set(Measure::Offered, 125.0);
             m.set(Measure::ShortAbandoned, 0.0);
             m.set(Measure::AnsweredInThreshold, answered);
             m.set(Measure::Abandoned, abandoned);
@@ -423,6 +424,42 @@ fn too_early_until_the_after_window_is_over_and_in_the_data() {
     let err = ws.action_effect(n.id, 4, d("2026-06-01")).unwrap_err();
     assert!(err.to_string().contains("names no metric"), "{err}");
     assert!(ws.action_effect(999, 4, d("2026-06-01")).unwrap().is_none());
+}
+
+#[test]
+fn a_window_mostly_without_data_is_not_tested_as_if_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = small_workspace(dir.path());
+    // Started and done on 04-01: the before window 03-04..03-31 holds one fact (03-11), one week
+    // of four; the after window 04-01..04-28 holds four.
+    let mut late = action_on("aht", None);
+    late.start_date = Some(d("2026-04-01"));
+    late.due_date = Some(d("2026-04-01"));
+    late.completed_on = Some(d("2026-04-01"));
+    let a = ws.add_action(&late, d("2026-06-01"), now()).unwrap();
+    let e = ws.action_effect(a.id, 4, d("2026-06-01")).unwrap().unwrap();
+    assert_eq!(e.before.weeks_with_data, 1);
+    assert_eq!(e.after.as_ref().unwrap().weeks_with_data, 4);
+    assert_eq!(e.verdict, Verdict::NoClearChange);
+    assert!(e.test.is_none() && e.change.is_none(), "{e:?}");
+    assert!(
+        e.reason
+            .starts_with("not enough data before the action for ")
+            && e.reason.ends_with(
+                ": the before window (2026-03-04..2026-03-31) is short, only 1 of its 4 weeks \
+                 hold data (at least 3 needed)"
+            ),
+        "{}",
+        e.reason
+    );
+    // The same action judged over two-week windows: 03-18..03-31 holds nothing at all.
+    let e = ws.action_effect(a.id, 2, d("2026-06-01")).unwrap().unwrap();
+    assert_eq!(e.before.weeks_with_data, 0);
+    assert!(
+        e.reason.starts_with("not enough data before"),
+        "{}",
+        e.reason
+    );
 }
 
 fn sample_cause() -> CauseInput {

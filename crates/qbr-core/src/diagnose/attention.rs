@@ -194,11 +194,11 @@ impl Workspace {
                 let points: Vec<ChartInput> = line
                     .points
                     .iter()
-                    .map(|p| ChartInput::value(p.value.value))
+                    .map(|p| ChartInput::value(p.value.value).partial(p.partial))
                     .collect();
                 if points[..in_period]
                     .iter()
-                    .filter(|p| p.value.is_some())
+                    .filter(|p| p.value.is_some() && !p.partial)
                     .count()
                     < MIN_BASELINE
                 {
@@ -426,5 +426,49 @@ mod tests {
             items.windows(2).all(|w| w[0].score >= w[1].score),
             "ranked by score"
         );
+    }
+
+    #[test]
+    fn a_short_last_week_is_no_signal() {
+        // 400 days of 100 contacts a day, every one answered in the threshold, ending on Wednesday
+        // 30 September 2026. The quarter's last week holds 3 days (300 contacts) beside weeks
+        // of 700: as a whole week it would sit far beyond the limits (the weeks before are all
+        // exactly 700, so the limits have no width) and fire on offered.
+        use crate::measure::{Measure, Measures};
+        use crate::store::{FactKey, NewBatch};
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut ws = Workspace::create(
+            &dir.path().join("a.qbr"),
+            &crate::settings::Settings::default(),
+            now,
+        )
+        .unwrap();
+        let mut tx = ws.write().unwrap();
+        let b = tx.new_batch(&NewBatch::test("intervals", "a.csv")).unwrap();
+        let last = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        for back in 0..400 {
+            let day = last - chrono::Days::new(back);
+            let key = FactKey {
+                day: Some(day),
+                monthly: false,
+                members: vec![(Dimension::Program, "Billing".into())],
+            };
+            let m = Measures::default()
+                .with(Measure::Offered, 100.0)
+                .with(Measure::Handled, 100.0)
+                .with(Measure::ShortAbandoned, 0.0)
+                .with(Measure::AnsweredInThreshold, 100.0);
+            tx.insert_fact(b, &key, &m).unwrap();
+        }
+        tx.commit().unwrap();
+        let items = ws.attention(&Period::parse("2026-Q3", 1).unwrap()).unwrap();
+        let signals: Vec<&AttentionItem> = items
+            .iter()
+            .filter(|i| i.kind == AttentionKind::Signal)
+            .collect();
+        assert!(signals.is_empty(), "{signals:#?}");
     }
 }

@@ -9,7 +9,13 @@
 //! - p-chart: p̄ = Σnumerator / Σdenominator over the baseline, σᵢ = √(p̄(1 − p̄) / nᵢ) for each
 //!   point's own denominator nᵢ, limits p̄ ± 3σᵢ clipped to [0, 1].
 //! - Missing points (no value) are skipped: they neither break nor extend a run.
+//! - Partial points (a week cut by the range or by the data's first or last day) are drawn but
+//!   neither set the limits nor take part in a run rule: a 3-day week beside 7-day ones is not a
+//!   signal.
 //! - All six rules are implemented, each named ([`Rule`]); a run that keeps going is one signal.
+//!   The zone rules (2 of 3 beyond 2σ, 4 of 5 beyond 1σ) look at every window of 3 (or 5)
+//!   consecutive points, and at the shorter windows that start the series, so a pattern in the
+//!   first points counts; the signal spans its first to its last point beyond the zone.
 
 /// How the limits are computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +92,8 @@ pub struct ChartInput {
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    /// A bucket shorter than its grain: drawn, but left out of the limits and the run rules.
+    pub partial: bool,
 }
 
 impl ChartInput {
@@ -94,7 +102,13 @@ impl ChartInput {
             value: v,
             numerator: None,
             denominator: None,
+            partial: false,
         }
+    }
+
+    /// The same point, marked partial or not.
+    pub fn partial(self, partial: bool) -> ChartInput {
+        ChartInput { partial, ..self }
     }
 }
 
@@ -146,6 +160,7 @@ pub fn xmr(
 ) -> Result<ControlChart, String> {
     let base: Vec<f64> = points[clip(&baseline, points.len())]
         .iter()
+        .filter(|p| !p.partial)
         .filter_map(|p| p.value)
         .collect();
     if base.len() < 2 {
@@ -200,7 +215,10 @@ pub fn p_chart(
     let mut num = 0.0;
     let mut den = 0.0;
     let mut used = 0;
-    for p in &points[clip(&baseline, points.len())] {
+    for p in points[clip(&baseline, points.len())]
+        .iter()
+        .filter(|p| !p.partial)
+    {
         if let (Some(_), Some(n), Some(d)) = (p.value, p.numerator, p.denominator) {
             if d > 0.0 {
                 num += n;
@@ -246,13 +264,14 @@ fn clip(r: &std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {
     r.start.min(len)..r.end.min(len)
 }
 
-/// Applies every rule to the points that have a value and limits.
+/// Applies every rule to the whole points that have a value and limits.
 fn run_rules(points: &[ChartInput], centre: f64, limits: &[Option<PointLimits>]) -> Vec<Signal> {
     // (input index, value, limits)
     let present: Vec<(usize, f64, PointLimits)> = points
         .iter()
         .zip(limits)
         .enumerate()
+        .filter(|(_, (p, _))| !p.partial)
         .filter_map(|(i, (p, l))| Some((i, p.value?, (*l)?)))
         .collect();
     let mut out: Vec<Signal> = Vec::new();
@@ -276,10 +295,13 @@ fn run_rules(points: &[ChartInput], centre: f64, limits: &[Option<PointLimits>])
             side,
         });
     };
+    // Rounding is no signal: a flat series (every value the centre, up to the last bits of a
+    // mean or a per-day division) has limits of no width and must stay quiet.
+    let eps = 1e-9 * centre.abs().max(1.0);
     let side = |v: f64| -> i8 {
-        if v > centre {
+        if v > centre + eps {
             1
-        } else if v < centre {
+        } else if v < centre - eps {
             -1
         } else {
             0
@@ -287,9 +309,9 @@ fn run_rules(points: &[ChartInput], centre: f64, limits: &[Option<PointLimits>])
     };
     // Beyond the limits.
     for (k, (_, v, l)) in present.iter().enumerate() {
-        if *v > l.upper {
+        if *v > l.upper + eps {
             push(Rule::BeyondLimits, k, k, 1, &mut out);
-        } else if *v < l.lower {
+        } else if *v < l.lower - eps {
             push(Rule::BeyondLimits, k, k, -1, &mut out);
         }
     }
@@ -309,19 +331,24 @@ fn run_rules(points: &[ChartInput], centre: f64, limits: &[Option<PointLimits>])
             push(Rule::SixTrending, k - 5, k, -1, &mut out);
         }
     }
-    // Zone rules: m of n beyond z·σ on one side.
+    // Zone rules: m of n beyond z·σ on one side, in every window of n consecutive points and in
+    // the shorter windows that open the series (the first m points may already be the pattern).
     for (rule, m, n, z) in [
         (Rule::TwoOfThreeBeyond2Sigma, 2, 3, 2.0),
         (Rule::FourOfFiveBeyond1Sigma, 4, 5, 1.0),
     ] {
-        for k in (n - 1)..present.len() {
-            let w = &present[k + 1 - n..=k];
+        for k in 0..present.len() {
+            let from = (k + 1).saturating_sub(n);
+            let w = &present[from..=k];
             for s in [1i8, -1] {
-                let beyond =
-                    |p: &(usize, f64, PointLimits)| f64::from(s) * (p.1 - centre) > z * p.2.sigma;
-                // The window must end on a point beyond, so that a signal is dated by it.
-                if beyond(&w[n - 1]) && w.iter().filter(|p| beyond(p)).count() >= m {
-                    push(rule, k + 1 - n, k, s, &mut out);
+                let beyond = |p: &(usize, f64, PointLimits)| {
+                    f64::from(s) * (p.1 - centre) > z * p.2.sigma + eps
+                };
+                if w.iter().filter(|p| beyond(p)).count() >= m {
+                    // The signal runs from the window's first point beyond to its last.
+                    let first = from + w.iter().position(beyond).expect("m ≥ 1 beyond");
+                    let last = from + w.iter().rposition(beyond).expect("m ≥ 1 beyond");
+                    push(rule, first, last, s, &mut out);
                 }
             }
         }
@@ -459,6 +486,65 @@ mod tests {
     }
 
     #[test]
+    fn zone_rules_see_a_pattern_at_the_very_start() {
+        // Limits from the base series (centre 10, σ = 1 / 1.128 ≈ 0.887, 2σ ≈ 1.773); the judged
+        // series opens with two points beyond 2σ above and then returns to normal. Windows that
+        // only counted when they ended beyond the zone missed this: the first full window
+        // (12.0, 11.95, 10.0) ends inside it.
+        let mut judged = vec![12.0, 11.95, 10.0];
+        judged.extend(base());
+        let c = xmr(&vals(&judged), 3..13).unwrap();
+        assert!((c.centre - 10.0).abs() < 1e-12);
+        assert_eq!(rules(&c), vec![(Rule::TwoOfThreeBeyond2Sigma, 0, 1)]);
+        assert_eq!(c.signals[0].side, 1);
+        // Four of the first five beyond 1σ below (9.11), the third point not: signalled from
+        // the first point to the fifth.
+        let mut judged = vec![8.9, 8.95, 9.6, 8.9, 8.95];
+        judged.extend(base());
+        let c = xmr(&vals(&judged), 5..15).unwrap();
+        assert!(
+            rules(&c).contains(&(Rule::FourOfFiveBeyond1Sigma, 0, 4)),
+            "{:?}",
+            c.signals
+        );
+        // A series of just two points, both beyond 2σ: the pattern needs no third point.
+        let mut two = base();
+        two.extend([12.0, 12.1]);
+        let c = xmr(&vals(&two), 0..10).unwrap();
+        assert_eq!(rules(&c), vec![(Rule::TwoOfThreeBeyond2Sigma, 10, 11)]);
+    }
+
+    #[test]
+    fn partial_points_set_no_limits_and_fire_no_rule() {
+        // Weekly counts of about 1,000 (7-day weeks) with a 3-day week of 430 at each end. As full
+        // points the ends pull the limits apart and sit beyond them; as partial points they are
+        // drawn but neither set the limits nor signal.
+        let weeks = [1000.0, 990.0, 1010.0, 1005.0, 995.0, 1000.0, 1010.0, 990.0];
+        let mut points = vec![ChartInput::value(Some(430.0)).partial(true)];
+        points.extend(vals(&weeks));
+        points.push(ChartInput::value(Some(430.0)).partial(true));
+        let c = xmr(&points, 0..points.len()).unwrap();
+        // Mean of the eight full weeks: 1,000; moving ranges 10, 20, 5, 10, 5, 10, 20 → 80 / 7.
+        assert!((c.centre - 1000.0).abs() < 1e-9, "{}", c.centre);
+        assert!((c.mean_moving_range.unwrap() - 80.0 / 7.0).abs() < 1e-9);
+        assert_eq!(c.baseline_points, 8);
+        assert!(c.signals.is_empty(), "{:?}", c.signals);
+        assert!(
+            c.limits[0].is_some(),
+            "a partial point is still drawn with the limits"
+        );
+        // The same ends as whole weeks fire "beyond the limits" on both.
+        let mut whole = vec![ChartInput::value(Some(430.0))];
+        whole.extend(vals(&weeks));
+        whole.push(ChartInput::value(Some(430.0)));
+        let c = xmr(&whole, 1..9).unwrap();
+        assert_eq!(
+            rules(&c),
+            vec![(Rule::BeyondLimits, 0, 0), (Rule::BeyondLimits, 9, 9)]
+        );
+    }
+
+    #[test]
     fn rule_fourteen_alternating() {
         // Baseline 10 ± 0.5 for 13 points is quiet; the 14th alternating point fires.
         let s: Vec<f64> = (0..14)
@@ -494,21 +580,25 @@ mod tests {
                 value: Some(0.8),
                 numerator: Some(80.0),
                 denominator: Some(100.0),
+                partial: false,
             },
             ChartInput {
                 value: Some(0.85),
                 numerator: Some(170.0),
                 denominator: Some(200.0),
+                partial: false,
             },
             ChartInput {
                 value: Some(0.6),
                 numerator: Some(240.0),
                 denominator: Some(400.0),
+                partial: false,
             },
             ChartInput {
                 value: Some(0.7),
                 numerator: Some(7.0),
                 denominator: Some(10.0),
+                partial: false,
             },
         ];
         let c = p_chart(&pts, 0..2).unwrap();

@@ -191,6 +191,7 @@ impl Workspace {
         by: Dimension,
         filters: &[(Dimension, String)],
     ) -> Result<Drivers> {
+        self.check_members(filters)?;
         let segments = |period: Period| -> Result<(Metric, Vec<SegmentInput>)> {
             let card = self.scorecard(&ScorecardRequest {
                 period,
@@ -230,6 +231,36 @@ impl Workspace {
             });
         }
         let (_, b) = segments(to.clone())?;
+        // A period with nothing to split is named, with the metric's own reason.
+        for (side, period) in [(&a, &from), (&b, &to)] {
+            let usable = side
+                .iter()
+                .any(|s| s.value.is_some() && s.volume.is_some_and(|v| v > 0.0));
+            if !usable {
+                let why = self
+                    .scorecard(&ScorecardRequest {
+                        period: period.clone(),
+                        metrics: vec![metric_id.to_string()],
+                        group_by: Vec::new(),
+                        filters: filters.to_vec(),
+                        compare: false,
+                    })?
+                    .groups
+                    .first()
+                    .and_then(|g| g.metric(metric_id))
+                    .and_then(|e| e.value.reason.clone())
+                    .unwrap_or_else(|| "no data in this scope".into());
+                return Err(Error::InvalidSetting {
+                    field: "period".into(),
+                    message: format!(
+                        "{} has no value by {} in {}: {why}",
+                        metric.name,
+                        by.as_str(),
+                        period.label
+                    ),
+                });
+            }
+        }
         let split = split(&a, &b).map_err(|m| Error::InvalidSetting {
             field: "period".into(),
             message: format!("{}: {m}", metric.id),

@@ -6,6 +6,10 @@
 //! C is computed through the Erlang B recursion B(k) = A·B(k−1) / (k + A·B(k−1)),
 //! C = N·B / (N − A·(1 − B)), which stays stable for thousands of agents (no factorials).
 
+/// The most agents a staffing question is computed for; a load needing more is refused with that
+/// reason rather than computed for minutes.
+pub const MAX_AGENTS: u32 = 100_000;
+
 /// The load of one interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Load {
@@ -52,33 +56,74 @@ pub fn erlang_c(n: u32, a: f64) -> Option<f64> {
     Some(nf * b / (nf - a * (1.0 - b)))
 }
 
-/// Service level, ASA and occupancy with `n` agents and threshold `t_s`; `None` when n ≤ A.
+/// Service level, ASA and occupancy with `n` agents and threshold `t_s`; `None` when n ≤ A,
+/// n > [`MAX_AGENTS`], or the load or threshold is not a finite number.
 pub fn staffed(load: Load, n: u32, t_s: f64) -> Option<Staffed> {
+    if n > MAX_AGENTS || !(t_s.is_finite() && t_s >= 0.0) || load_problem(load).is_some() {
+        return None;
+    }
     let a = load.erlangs();
-    let c = erlang_c(n, a)?;
-    let spare = f64::from(n) - a;
-    Some(Staffed {
+    if f64::from(n) <= a {
+        return None;
+    }
+    Some(from_erlang_b(load, n, erlang_b(n, a), t_s))
+}
+
+/// What N agents give, from Erlang B with N servers (`b`).
+fn from_erlang_b(load: Load, n: u32, b: f64, t_s: f64) -> Staffed {
+    let a = load.erlangs();
+    let nf = f64::from(n);
+    let c = nf * b / (nf - a * (1.0 - b));
+    let spare = nf - a;
+    Staffed {
         agents: n,
         p_wait: c,
         service_level: 1.0 - c * (-spare * t_s / load.aht_s).exp(),
         asa_s: c * load.aht_s / spare,
-        occupancy: a / f64::from(n),
-    })
+        occupancy: a / nf,
+    }
 }
 
-/// The fewest agents reaching `target_sl` within `t_s`; `None` for a target of 1 or more.
+/// Why a load cannot be staffed: not a finite, positive number of Erlangs, or more than
+/// [`MAX_AGENTS`] would be needed.
+pub fn load_problem(load: Load) -> Option<String> {
+    let a = load.erlangs();
+    if !(load.calls.is_finite() && load.aht_s.is_finite() && a.is_finite()) || a < 0.0 {
+        return Some("the load is not a finite number of Erlangs".into());
+    }
+    if a >= f64::from(MAX_AGENTS) {
+        return Some(format!(
+            "a load of {a:.0} Erlangs needs more than {MAX_AGENTS} agents; staffing is computed up \
+             to {MAX_AGENTS}"
+        ));
+    }
+    None
+}
+
+/// The fewest agents reaching `target_sl` within `t_s`; `None` for a target outside (0, 1), no
+/// calls, a threshold that is not a finite number of seconds ≥ 0, or a load beyond
+/// [`MAX_AGENTS`] ([`load_problem`] says which). Erlang B is carried from N to N + 1, so the
+/// search costs one step per agent.
 pub fn agents_for(load: Load, target_sl: f64, t_s: f64) -> Option<Staffed> {
-    if !(0.0..1.0).contains(&target_sl) || load.calls <= 0.0 {
+    let target_ok = target_sl > 0.0 && target_sl < 1.0;
+    let calls_ok = load.calls > 0.0;
+    let threshold_ok = t_s.is_finite() && t_s >= 0.0;
+    if !(target_ok && calls_ok && threshold_ok) || load_problem(load).is_some() {
         return None;
     }
     let a = load.erlangs();
     let mut n = (a.floor() as u32) + 1;
+    let mut b = erlang_b(n, a);
     loop {
-        let s = staffed(load, n, t_s)?;
+        let s = from_erlang_b(load, n, b, t_s);
         if s.service_level >= target_sl {
             return Some(s);
         }
+        if n >= MAX_AGENTS {
+            return None;
+        }
         n += 1;
+        b = a * b / (f64::from(n) + a * b);
     }
 }
 
@@ -135,6 +180,52 @@ mod tests {
         assert!((rostered(14.0, 0.30).unwrap() - 20.0).abs() < 1e-12);
         assert_eq!(rostered(14.0, 1.0), None);
         assert_eq!(staffed(load, 10, 20.0), None, "N = A is unstable");
+    }
+
+    #[test]
+    fn hostile_inputs_end_quickly_with_no_value() {
+        let load = Load {
+            calls: 100.0,
+            aht_s: 180.0,
+            interval_s: 1800.0,
+        };
+        assert_eq!(agents_for(load, 0.8, f64::NAN), None, "a NaN threshold");
+        assert_eq!(agents_for(load, 0.8, -5.0), None, "a negative threshold");
+        assert_eq!(staffed(load, 14, f64::NAN), None);
+        assert_eq!(
+            staffed(load, u32::MAX, 20.0),
+            None,
+            "4,294,967,295 agents is refused, not iterated"
+        );
+        // 33 million Erlangs and 3.3e13 Erlangs: refused with the reason, at once.
+        for calls in [330_000_000.0, 3.3e14] {
+            let huge = Load { calls, ..load };
+            assert_eq!(agents_for(huge, 0.8, 20.0), None);
+            let why = load_problem(huge).expect("a reason");
+            assert!(why.contains("more than 100000 agents"), "{why}");
+        }
+        let inf = Load {
+            calls: f64::INFINITY,
+            ..load
+        };
+        assert_eq!(
+            load_problem(inf).as_deref(),
+            Some("the load is not a finite number of Erlangs")
+        );
+    }
+
+    #[test]
+    fn the_step_from_n_to_n_plus_1_matches_the_recursion() {
+        // agents_for carries Erlang B from N to N + 1; staffed recomputes it from 0. The metrics.md
+        // vector: 10 Erlangs need 14 agents for 80% in 20 s, with P(wait) 0.1741319.
+        let load = Load {
+            calls: 100.0,
+            aht_s: 180.0,
+            interval_s: 1800.0,
+        };
+        let s = agents_for(load, 0.8, 20.0).unwrap();
+        assert_eq!(s, staffed(load, 14, 20.0).unwrap());
+        assert!((s.p_wait - 0.1741319).abs() < 5e-8);
     }
 
     #[test]

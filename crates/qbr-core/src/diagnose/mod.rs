@@ -59,6 +59,8 @@ pub struct ControlSeries {
     pub points: Vec<ChartInput>,
     pub baseline: Period,
     pub chart: ControlChart,
+    /// A count charted per day (buckets of different lengths are compared per day).
+    pub per_day: bool,
 }
 
 impl Workspace {
@@ -67,6 +69,7 @@ impl Workspace {
         if !matches!(req.grain, Grain::Day | Grain::Week) {
             return Err(invalid("grain", "a control chart is by day or by week"));
         }
+        self.check_members(&req.filters)?;
         let series = self.series(&SeriesRequest {
             range: req.range.clone(),
             grain: req.grain,
@@ -80,16 +83,31 @@ impl Workspace {
             .first()
             .cloned()
             .ok_or_else(|| invalid("metric", format!("unknown metric {:?}", req.metric)))?;
+        // A count over buckets of different lengths (a partial first or last week) is compared
+        // per day; a ratio is comparable as it is.
+        let per_day = crate::metrics::series::is_flow_total(&metric)
+            && series
+                .lines
+                .first()
+                .is_some_and(|l| l.points.iter().any(|p| p.partial));
         let points: Vec<ChartInput> = series
             .lines
             .first()
             .map(|l| {
                 l.points
                     .iter()
-                    .map(|p| ChartInput {
-                        value: p.value.value,
-                        numerator: p.value.numerator,
-                        denominator: p.value.denominator,
+                    .map(|p| {
+                        let scale = |v: Option<f64>| match (per_day, p.days) {
+                            (false, _) => v,
+                            (true, 0) => None,
+                            (true, d) => v.map(|v| v / f64::from(d)),
+                        };
+                        ChartInput {
+                            value: scale(p.value.value),
+                            numerator: p.value.numerator,
+                            denominator: p.value.denominator,
+                            partial: p.partial,
+                        }
                     })
                     .collect()
             })
@@ -123,13 +141,44 @@ impl Workspace {
             ChartMethod::Xmr => control::xmr(&points, first..last),
             ChartMethod::P => control::p_chart(&points, first..last),
         }
-        .map_err(|m| invalid("baseline", format!("{}: {m}", metric.id)))?;
+        .map_err(|m| {
+            // Say why the baseline is empty (the metric's own reason, the commonest among its
+            // buckets without a value), not only that it is.
+            let mut reasons: Vec<(usize, String)> = Vec::new();
+            for p in series
+                .lines
+                .first()
+                .map(|l| &l.points[first.min(l.points.len())..last.min(l.points.len())])
+                .unwrap_or(&[])
+            {
+                if let (None, Some(r)) = (p.value.value, &p.value.reason) {
+                    match reasons.iter_mut().find(|(_, x)| x == r) {
+                        Some(e) => e.0 += 1,
+                        None => reasons.push((1, r.clone())),
+                    }
+                }
+            }
+            reasons.sort_by_key(|r| std::cmp::Reverse(r.0));
+            let why = match reasons.first() {
+                Some((_, r)) => format!(": {r}"),
+                None if series.lines.is_empty() => ": no data in this scope".to_string(),
+                None => String::new(),
+            };
+            invalid(
+                "baseline",
+                format!(
+                    "{} has no chart for the baseline {}..{} ({m}){why}",
+                    metric.name, baseline.start, baseline.end
+                ),
+            )
+        })?;
         Ok(ControlSeries {
             metric,
             buckets: series.buckets,
             points,
             baseline,
             chart,
+            per_day,
         })
     }
 
@@ -264,7 +313,7 @@ pub fn format_value(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Ratio => format!("{:.1}%", v * 100.0),
         Unit::Seconds => format!("{v:.0} s"),
-        Unit::Count => group_thousands(v.round()),
+        Unit::Count => format_count(v.round()),
         Unit::Money => format!("{v:.2}"),
         Unit::Score | Unit::Points => format!("{v:.1}"),
         Unit::Scale7 => format!("{v:.2}"),
@@ -280,7 +329,8 @@ pub fn format_change(unit: Unit, d: f64) -> String {
     }
 }
 
-fn group_thousands(v: f64) -> String {
+/// A whole count with thousands separators: 1,234,567.
+pub fn format_count(v: f64) -> String {
     let s = format!("{}", v.abs() as u64);
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -299,6 +349,68 @@ fn group_thousands(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_over_weeks_of_different_lengths_is_charted_per_day() {
+        use crate::measure::{Measure, Measures};
+        use crate::store::{FactKey, NewBatch};
+        // 100 contacts a day from Wednesday 1 July to Wednesday 30 September 2026, 200 on
+        // Mondays: the quarter's first week holds 5 days, its last 3.
+        let dir = tempfile::tempdir().unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut ws = Workspace::create(
+            &dir.path().join("c.qbr"),
+            &crate::settings::Settings::default(),
+            now,
+        )
+        .unwrap();
+        let mut tx = ws.write().unwrap();
+        let b = tx.new_batch(&NewBatch::test("intervals", "c.csv")).unwrap();
+        let q3 = Period::parse("2026-Q3", 1).unwrap();
+        let mut day = q3.start;
+        while day <= q3.end {
+            use chrono::Datelike;
+            let n = if day.weekday() == chrono::Weekday::Mon {
+                200.0
+            } else {
+                100.0
+            };
+            let key = FactKey {
+                day: Some(day),
+                monthly: false,
+                members: vec![],
+            };
+            tx.insert_fact(b, &key, &Measures::default().with(Measure::Offered, n))
+                .unwrap();
+            day = day.succ_opt().unwrap();
+        }
+        tx.commit().unwrap();
+        let cs = ws
+            .control_chart(&ControlRequest {
+                metric: "offered".into(),
+                grain: Grain::Week,
+                range: q3,
+                baseline: None,
+                filters: vec![],
+                method: None,
+            })
+            .unwrap();
+        assert!(cs.per_day);
+        let values: Vec<Option<f64>> = cs.points.iter().map(|p| p.value).collect();
+        // W27: Wed–Sun, 500 over 5 days; a whole week: 800 over 7; W40: Mon–Wed, 400 over 3.
+        assert_eq!(values[0], Some(100.0));
+        assert_eq!(values[1], Some(800.0 / 7.0));
+        assert_eq!(values[13], Some(400.0 / 3.0));
+        assert!(cs.points[0].partial && cs.points[13].partial);
+        assert_eq!(
+            cs.chart.baseline_points, 12,
+            "the two partial weeks set no limits"
+        );
+        assert!((cs.chart.centre - 800.0 / 7.0).abs() < 1e-9);
+        assert!(cs.chart.signals.is_empty(), "{:?}", cs.chart.signals);
+    }
 
     #[test]
     fn formats() {

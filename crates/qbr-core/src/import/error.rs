@@ -20,6 +20,17 @@ pub enum ImportError {
     },
 
     #[error(
+        "{file}: column {column:?} has numbers such as {example:?} that read as thousands or as decimals; choose the decimal mark (point: 1,234.5; comma: 1.234,5) and import again; nothing was imported"
+    )]
+    AmbiguousNumbers {
+        file: String,
+        column: String,
+        example: String,
+        /// The whole column was read and still cannot tell (else `run` reads it first).
+        whole_column: bool,
+    },
+
+    #[error(
         "{file}: strict mode refused the file at row {row}, column {column:?}: {value:?} is not {expected}; nothing was imported"
     )]
     Strict {
@@ -71,6 +82,7 @@ impl ImportError {
             ImportError::Unreadable { .. } => "unreadable",
             ImportError::Mapping { .. } => "mapping",
             ImportError::AmbiguousDates { .. } => "ambiguous_dates",
+            ImportError::AmbiguousNumbers { .. } => "ambiguous_numbers",
             ImportError::UnclearQuestion { .. } => "unclear_question",
             ImportError::Strict { .. } => "strict",
             ImportError::MappingProbablyWrong { .. } => "mapping_probably_wrong",

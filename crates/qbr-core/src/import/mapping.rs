@@ -108,6 +108,8 @@ impl FromStr for Kind {
 pub enum FieldType {
     Text,
     Timestamp,
+    /// A time of day whose date is in another column.
+    Time,
     Month,
     Duration,
     Count,
@@ -145,6 +147,10 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
             "caseid",
             "recordid",
             "contactkey",
+            "idllamada",
+            "iddellamada",
+            "idchamada",
+            "idligacao",
         ],
     ),
     f(
@@ -164,6 +170,15 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
             "contactstart",
             "arrivaltime",
             "begintime",
+            "fecha",
+            "fechahora",
+            "fechayhora",
+            "data",
+            "datahora",
+            "dataehora",
+            "受付年月日",
+            "年月日",
+            "日付",
         ],
     ),
     f(
@@ -191,7 +206,15 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
     f(
         "queue",
         Text,
-        &["queuename", "skill", "skillname", "split", "workgroup"],
+        &[
+            "queuename",
+            "skill",
+            "skillname",
+            "split",
+            "workgroup",
+            "cola",
+            "fila",
+        ],
     ),
     f("site", Text, &["location", "centre", "center", "sitename"]),
     f("team", Text, &["teamname", "supervisor", "group"]),
@@ -208,6 +231,10 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
             "advisor",
             "handledby",
             "agentid",
+            "agente",
+            "atendente",
+            "operador",
+            "asesor",
         ],
     ),
     f(
@@ -241,6 +268,9 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
             "timeinqueue",
             "answerwait",
             "speedofanswer",
+            "tiempodeespera",
+            "tempodeespera",
+            "tiempoderespuesta",
         ],
     ),
     f(
@@ -251,6 +281,12 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
             "totaltalk",
             "agentinteractionduration",
             "conversationtime",
+            "talkduration",
+            "avgtalkduration",
+            "tiempodeconversacion",
+            "duraciondelallamada",
+            "tempodeconversa",
+            "tempodefalado",
         ],
     ),
     f(
@@ -294,12 +330,23 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
             "firstcontactresolution",
             "issueresolved",
             "resolution",
+            "resuelto",
+            "resuelta",
+            "resolvido",
+            "resolvida",
         ],
     ),
     f(
         "csat",
         Number,
-        &["satisfaction", "csatscore", "customersatisfaction"],
+        &[
+            "satisfaction",
+            "csatscore",
+            "customersatisfaction",
+            "satisfactionrating",
+            "satisfaccion",
+            "satisfacao",
+        ],
     ),
     f(
         "nps",
@@ -321,8 +368,46 @@ static INTERACTION_FIELDS: &[FieldSpec] = &[
     f(
         "abandoned_flag",
         Bool,
-        &["abandoned", "isabandoned", "abandon"],
+        &[
+            "abandoned",
+            "isabandoned",
+            "abandon",
+            "abandonada",
+            "abandonado",
+        ],
     ),
+    // A yes/no column saying the contact was answered: Y means handled, N abandoned.
+    f(
+        "answered_flag",
+        Bool,
+        &[
+            "answeredyn",
+            "answered",
+            "isanswered",
+            "wasanswered",
+            "callanswered",
+            "atendida",
+            "atendido",
+            "contestada",
+            "respondida",
+        ],
+    ),
+    // The time of day, when the date is in a column of its own (`Date` and `Time`).
+    f(
+        "started_time",
+        Time,
+        &[
+            "time",
+            "calltime",
+            "hora",
+            "horario",
+            "horadellamada",
+            "horadeinicio",
+            "timeofday",
+        ],
+    ),
+    // A transfer's time (Amazon Connect's TransferCompletedTimestamp): present means transferred.
+    f("transferred_at", Timestamp, &["transfercompletedtimestamp"]),
     f("non_acd", Bool, &["nonacd"]),
     f(
         "updated_at",
@@ -345,6 +430,12 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "starttime",
             "day",
             "intervaldate",
+            "fecha",
+            "data",
+            "dia",
+            "受付年月日",
+            "年月日",
+            "日付",
         ],
     ),
     f(
@@ -365,6 +456,16 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "queued",
             "calls",
             "offeredcontacts",
+            "incomingcalls",
+            "incoming",
+            "callsreceived",
+            "receivedcalls",
+            "inboundcalls",
+            "llamadasentrantes",
+            "llamadasrecibidas",
+            "chamadasrecebidas",
+            "chamadasentrantes",
+            "入電数",
         ],
     ),
     f(
@@ -376,12 +477,28 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "answered",
             "callsanswered",
             "handledcontacts",
+            "answeredcalls",
+            "llamadasatendidas",
+            "llamadascontestadas",
+            "chamadasatendidas",
+            "応答数",
+            // "Consultations" (相談件数): calls an agent took, in Japanese public call-centre data.
+            "相談件数",
         ],
     ),
     f(
         "abandoned",
         Count,
-        &["contactsabandoned", "callsabandoned", "aban", "abandons"],
+        &[
+            "contactsabandoned",
+            "callsabandoned",
+            "aban",
+            "abandons",
+            "abandonedcalls",
+            "llamadasabandonadas",
+            "chamadasabandonadas",
+            "放棄呼数",
+        ],
     ),
     f(
         "short_abandoned",
@@ -425,6 +542,12 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "avgwait",
             "avgspeedofanswer",
             "averagewait",
+            "answerspeedavg",
+            "averageanswerspeed",
+            "avganswerspeed",
+            "velocidadmediaderespuesta",
+            "tiempomediodeespera",
+            "tempomediodeespera",
         ],
     ),
     f(
@@ -440,6 +563,9 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "avghandletime",
             "avghandle",
             "averagehandle",
+            "tma",
+            "tempomediodeatendimento",
+            "tiempomediodeatencion",
         ],
     ),
     f(
@@ -466,6 +592,12 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "avgtalktime",
             "averageagentinteractiontime",
             "averagetalk",
+            "talkdurationavg",
+            "averagetalkduration",
+            "avgtalkduration",
+            "tiempomediodeconversacion",
+            "duracionmediadeconversacion",
+            "tempomediodeconversa",
         ],
     ),
     f(
@@ -489,6 +621,19 @@ static INTERVAL_FIELDS: &[FieldSpec] = &[
             "averageaftercontactworktime",
             "averageacw",
             "averagewrap",
+        ],
+    ),
+    // A service level the source reports as a percentage (or fraction), where it gives no
+    // counts: kept as "reported by the source", weighted by the offered (else handled) count.
+    f(
+        "service_level_pct",
+        Number,
+        &[
+            "servicelevel",
+            "servicelevelpct",
+            "slpercent",
+            "niveldeservicio",
+            "niveldeservico",
         ],
     ),
 ];
@@ -635,16 +780,24 @@ pub enum Preset {
     AmazonConnectContacts,
     AmazonConnectHistorical,
     GenesysInteractions,
+    GenesysConversations,
     Five9CallLog,
+    TalkdeskCalls,
+    NiceCxoneCallDetail,
+    FreshdeskTickets,
     Qualtrics,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [
+    pub const ALL: [Preset; 9] = [
         Preset::AmazonConnectContacts,
         Preset::AmazonConnectHistorical,
         Preset::GenesysInteractions,
+        Preset::GenesysConversations,
         Preset::Five9CallLog,
+        Preset::TalkdeskCalls,
+        Preset::NiceCxoneCallDetail,
+        Preset::FreshdeskTickets,
         Preset::Qualtrics,
     ];
 
@@ -654,16 +807,103 @@ impl Preset {
             Preset::AmazonConnectContacts => "amazon_connect_contacts",
             Preset::AmazonConnectHistorical => "amazon_connect_historical",
             Preset::GenesysInteractions => "genesys_cloud_interactions",
+            Preset::GenesysConversations => "genesys_cloud_conversations",
             Preset::Five9CallLog => "five9_call_log",
+            Preset::TalkdeskCalls => "talkdesk_calls",
+            Preset::NiceCxoneCallDetail => "nice_cxone_call_detail",
+            Preset::FreshdeskTickets => "freshdesk_tickets",
             Preset::Qualtrics => "qualtrics_survey",
+        }
+    }
+
+    /// The vendor's own name for the report or export, as the README lists it.
+    pub fn report_name(self) -> &'static str {
+        match self {
+            Preset::AmazonConnectContacts => "Amazon Connect contact records (CTR)",
+            Preset::AmazonConnectHistorical => "Amazon Connect historical metrics report",
+            Preset::GenesysInteractions => "Genesys Cloud Interactions view export",
+            Preset::GenesysConversations => {
+                "Genesys Cloud analytics conversation details (API query or bulk job)"
+            }
+            Preset::Five9CallLog => "Five9 Call Log report",
+            Preset::TalkdeskCalls => "Talkdesk Calls report",
+            Preset::NiceCxoneCallDetail => "NICE CXone Call Detail data download",
+            Preset::FreshdeskTickets => "Freshdesk ticket export",
+            Preset::Qualtrics => "Qualtrics survey responses export",
+        }
+    }
+
+    /// Columns the preset leaves unread on purpose, which the generic synonyms would take.
+    pub fn left_out(self) -> &'static [&'static str] {
+        match self {
+            Preset::TalkdeskCalls => &["Contact ID", "contact_id", "Abandon Time", "abandon_time"],
+            // A ticket's status is where it stands today, not whether it was handled.
+            Preset::FreshdeskTickets => &["Status", "Resolution status"],
+            // Hold is inside Agent_Time (the total is PreQueue + InQueue + Agent_Time +
+            // PostQueue + ACW_Time): read as hold too it would count twice in handle time.
+            Preset::NiceCxoneCallDetail => &["Hold_Time", "Abandon_Time"],
+            _ => &[],
+        }
+    }
+
+    /// The date order a vendor documents for its slashed dates.
+    pub fn date_order(self) -> Option<super::value::DateOrder> {
+        match self {
+            Preset::NiceCxoneCallDetail => Some(super::value::DateOrder::MonthFirst),
+            _ => None,
+        }
+    }
+
+    /// Tickets are never abandoned: every ticket of such an export is offered and handled.
+    pub fn every_contact_handled(self) -> bool {
+        matches!(self, Preset::FreshdeskTickets)
+    }
+
+    /// What the vendor's words in a column mean (outcome, channel), for columns that need it.
+    pub fn values(self, field: &str) -> &'static [(&'static str, &'static str)] {
+        match (self, field) {
+            // Talkdesk's call `type` (docs.talkdesk.com, Calls report): missed is a caller who
+            // hung up while an agent's phone rang; voicemail and outbound did not queue.
+            (Preset::TalkdeskCalls, "outcome") => &[
+                ("inbound", "handled"),
+                ("abandoned", "abandoned"),
+                ("short_abandoned", "abandoned"),
+                ("missed", "abandoned"),
+                ("voicemail", "other"),
+                ("outbound", "other"),
+                ("outbound_missed", "other"),
+            ],
+            (Preset::NiceCxoneCallDetail, "channel") => &[
+                ("phone call", "voice"),
+                ("call", "voice"),
+                ("voice mail", "voice"),
+                ("chat", "chat"),
+                ("email", "email"),
+                ("work item", "email"),
+                ("sms", "messaging"),
+            ],
+            (Preset::FreshdeskTickets, "channel") => &[
+                ("email", "email"),
+                ("portal", "email"),
+                ("feedback widget", "email"),
+                ("outbound email", "email"),
+                ("phone", "voice"),
+                ("chat", "chat"),
+                ("mobihelp", "messaging"),
+            ],
+            _ => &[],
         }
     }
 
     pub fn kind(self) -> Kind {
         match self {
-            Preset::AmazonConnectContacts | Preset::GenesysInteractions | Preset::Five9CallLog => {
-                Kind::Interactions
-            }
+            Preset::AmazonConnectContacts
+            | Preset::GenesysInteractions
+            | Preset::GenesysConversations
+            | Preset::Five9CallLog
+            | Preset::TalkdeskCalls
+            | Preset::NiceCxoneCallDetail
+            | Preset::FreshdeskTickets => Kind::Interactions,
             Preset::AmazonConnectHistorical => Kind::Intervals,
             Preset::Qualtrics => Kind::Surveys,
         }
@@ -673,8 +913,11 @@ impl Preset {
     pub fn source(self) -> &'static str {
         match self {
             Preset::AmazonConnectContacts | Preset::AmazonConnectHistorical => "amazon_connect",
-            Preset::GenesysInteractions => "genesys_cloud",
+            Preset::GenesysInteractions | Preset::GenesysConversations => "genesys_cloud",
             Preset::Five9CallLog => "five9",
+            Preset::TalkdeskCalls => "talkdesk",
+            Preset::NiceCxoneCallDetail => "nice_cxone",
+            Preset::FreshdeskTickets => "freshdesk",
             Preset::Qualtrics => "qualtrics",
         }
     }
@@ -685,7 +928,11 @@ impl Preset {
             Preset::AmazonConnectContacts => &["contactid", "initiationtimestamp"],
             Preset::AmazonConnectHistorical => &["contactsqueued", "contactshandled"],
             Preset::GenesysInteractions => &["conversationid", "mediatype", "totalqueue"],
+            Preset::GenesysConversations => &["conversationid", "genesysoutcome"],
             Preset::Five9CallLog => &["callid", "queuewaittime", "aftercallworktime"],
+            Preset::TalkdeskCalls => &["talkdeskphonenumber"],
+            Preset::NiceCxoneCallDetail => &["contactid", "mastercontactid", "skillname"],
+            Preset::FreshdeskTickets => &["ticketid", "createdtime"],
             Preset::Qualtrics => &["responseid", "recordeddate"],
         }
     }
@@ -710,6 +957,91 @@ impl Preset {
                 ("Agent.AfterContactWorkDuration", "wrap", S),
                 ("CustomerEndpoint.Address", "customer_id", None),
                 ("LastUpdateTimestamp", "updated_at", None),
+                ("TransferCompletedTimestamp", "transferred_at", None),
+                // Hierarchy levels are the client's own; the first names the site, the deepest
+                // named level below it the team (see `record::hierarchy`).
+                ("Agent.HierarchyGroups.Level1.GroupName", "site", None),
+                ("Agent.HierarchyGroups.Level2.GroupName", "team", None),
+            ],
+            Preset::GenesysConversations => &[
+                ("conversationId", "contact_id", None),
+                ("conversationStart", "started_at", None),
+                ("genesys.mediaType", "channel", None),
+                ("originatingDirection", "direction", None),
+                ("genesys.queue", "queue", None),
+                ("genesys.agent", "agent", None),
+                ("genesys.customer", "customer_id", None),
+                ("genesys.outcome", "outcome", None),
+                ("genesys.wait", "wait", MS),
+                ("genesys.talk", "talk", MS),
+                ("genesys.hold", "hold", MS),
+                ("genesys.acw", "wrap", MS),
+                ("genesys.handle", "handle", MS),
+                ("genesys.transferred", "transferred", None),
+            ],
+            // Calls report (API fields and their title-cased forms) and the Explore UI's CSV.
+            // `Contact ID` is a leg of the call in Talkdesk, never the key; `Abandon Time` is a
+            // duration, not whether the call was abandoned (`Type` says that).
+            Preset::TalkdeskCalls => &[
+                ("call_id", "contact_id", None),
+                ("Call ID", "contact_id", None),
+                ("Interaction ID", "contact_id", None),
+                ("start_at", "started_at", None),
+                ("Start Time", "started_at", None),
+                ("Start At", "started_at", None),
+                ("type", "outcome", None),
+                ("Type", "outcome", None),
+                ("Call Type", "outcome", None),
+                ("handling_user_name", "agent", None),
+                ("Handling User Name", "agent", None),
+                ("user_name", "agent", None),
+                ("User Name", "agent", None),
+                ("Agent Name", "agent", None),
+                ("team_name", "team", None),
+                ("Team Name", "team", None),
+                ("Team", "team", None),
+                ("ring_groups", "queue", None),
+                ("Ring Groups", "queue", None),
+                ("contact_phone_number", "customer_id", None),
+                ("Contact Phone Number", "customer_id", None),
+                ("Customer Phone Number", "customer_id", None),
+                ("wait_time", "wait", S),
+                ("Wait Time", "wait", S),
+                ("talk_time", "talk", S),
+                ("Talk Time", "talk", S),
+                ("hold_time", "hold", S),
+                ("Hold Time", "hold", S),
+                ("is_transfer", "transferred", None),
+                ("Is Transfer", "transferred", None),
+                ("Transfer?", "transferred", None),
+                ("csat_score", "csat", None),
+                ("CSAT Score", "csat", None),
+            ],
+            // NICE CXone's Call Detail data download (docs/vendor-formats-research.md, 2a): times
+            // in the exporting user's zone without DST, dates month-first, durations seconds.
+            Preset::NiceCxoneCallDetail => &[
+                ("Contact_ID", "contact_id", None),
+                ("Start_Date", "started_at", None),
+                ("start_time", "started_time", None),
+                ("Media_Name", "channel", None),
+                ("Skill_Name", "queue", None),
+                ("Campaign_Name", "program", None),
+                ("Agent_Name", "agent", None),
+                ("Team_Name", "team", None),
+                ("ANI_Dialnum", "customer_id", None),
+                ("Abandon", "abandoned_flag", None),
+                ("InQueue", "wait", S),
+                ("Agent_Time", "talk", S),
+                ("ACW_Time", "wrap", S),
+            ],
+            // Freshdesk's ticket export labels (Tickets::Export); `Contact ID` is the customer.
+            Preset::FreshdeskTickets => &[
+                ("Ticket ID", "contact_id", None),
+                ("Created time", "started_at", None),
+                ("Agent", "agent", None),
+                ("Group", "queue", None),
+                ("Source", "channel", None),
+                ("Contact ID", "customer_id", None),
             ],
             Preset::GenesysInteractions => &[
                 ("Conversation ID", "contact_id", None),
@@ -778,7 +1110,7 @@ impl FromStr for Preset {
 }
 
 /// One mapped column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ColumnMapping {
     pub field: String,
     /// The header as the file spells it.
@@ -787,6 +1119,18 @@ pub struct ColumnMapping {
     pub unit: Option<DurationUnit>,
     /// 1.0 for an exact name or a preset's documented column; lower for synonyms and guesses.
     pub confidence: f32,
+    /// What the file's words mean, as (value in the file, meaning): an outcome column's
+    /// `Completed` → `handled`, a channel's `Portal` → `email`, a yes/no column's `Ja` → `yes`.
+    /// Compared ignoring case and surrounding spaces; values not listed are read as usual.
+    pub values: Vec<(String, String)>,
+}
+
+impl ColumnMapping {
+    /// What `raw` means under this column's value translation, if it names it (any case,
+    /// surrounding spaces ignored).
+    pub fn translate<'a>(&'a self, raw: &str) -> Option<&'a str> {
+        translate(&self.values, raw)
+    }
 }
 
 /// Which header feeds which field.
@@ -808,9 +1152,17 @@ impl Mapping {
     pub fn describe(&self) -> String {
         self.columns
             .iter()
-            .map(|c| match c.unit {
-                Some(u) => format!("{}={} [{}]", c.field, c.header, u.as_str()),
-                None => format!("{}={}", c.field, c.header),
+            .map(|c| {
+                let mut text = match c.unit {
+                    Some(u) => format!("{}={} [{}]", c.field, c.header, u.as_str()),
+                    None => format!("{}={}", c.field, c.header),
+                };
+                if !c.values.is_empty() {
+                    let values: Vec<String> =
+                        c.values.iter().map(|(a, b)| format!("{a}→{b}")).collect();
+                    text.push_str(&format!(" {{{}}}", values.join(", ")));
+                }
+                text
             })
             .collect::<Vec<_>>()
             .join("; ")
@@ -822,11 +1174,19 @@ impl Mapping {
             .columns
             .iter()
             .map(|c| {
-                serde_json::json!({
+                let mut col = serde_json::json!({
                     "field": c.field,
                     "header": c.header,
                     "unit": c.unit.map(DurationUnit::as_str),
-                })
+                });
+                if !c.values.is_empty() {
+                    col["values"] = c
+                        .values
+                        .iter()
+                        .map(|(from, to)| serde_json::json!({"value": from, "means": to}))
+                        .collect();
+                }
+                col
             })
             .collect();
         serde_json::json!({ "columns": columns }).to_string()
@@ -850,11 +1210,22 @@ impl Mapping {
             let (Some(field), Some(header)) = (get("field"), get("header")) else {
                 return Err(bad());
             };
+            let mut values = Vec::new();
+            if let Some(list) = c.get("values") {
+                for v in list.as_array().ok_or_else(bad)? {
+                    let get = |k: &str| v.get(k).and_then(|x| x.as_str());
+                    let (Some(from), Some(to)) = (get("value"), get("means")) else {
+                        return Err(bad());
+                    };
+                    values.push((from.to_string(), to.to_string()));
+                }
+            }
             mapping.columns.push(ColumnMapping {
                 field: field.into(),
                 header: header.into(),
                 unit: get("unit").and_then(DurationUnit::parse),
                 confidence: 1.0,
+                values,
             });
         }
         Ok(mapping)
@@ -879,13 +1250,50 @@ impl Mapping {
     }
 }
 
-/// Lower-case letters and digits only: `Users - Interacted` → `usersinteracted`.
+/// What `raw` means under a value translation, compared in any case, trimmed.
+pub(crate) fn translate<'a>(values: &'a [(String, String)], raw: &str) -> Option<&'a str> {
+    let raw = raw.trim();
+    values
+        .iter()
+        .find(|(from, _)| {
+            let from = from.trim();
+            from.eq_ignore_ascii_case(raw) || from.to_lowercase() == raw.to_lowercase()
+        })
+        .map(|(_, to)| to.as_str())
+}
+
+/// Lower-case letters and digits only, accents dropped: `Users - Interacted` →
+/// `usersinteracted`, `Duración` → `duracion`, `Nível de serviço` → `niveldeservico`.
 pub fn normalise(header: &str) -> String {
     header
         .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(|c| c.to_lowercase())
+        .map(fold_accent)
         .collect()
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        other => other,
+    }
+}
+
+/// Words that make a header a time or a duration: such a column is never a yes/no flag
+/// (Talkdesk's `Abandon Time` is how long the caller waited, not whether they abandoned).
+fn names_a_time(base: &str) -> bool {
+    [
+        "time", "duration", "seconds", "secs", "tiempo", "tempo", "duracion", "duracao",
+    ]
+    .iter()
+    .any(|w| base.contains(w))
 }
 
 /// A header as [`score`] compares it, worked out once per header rather than once per field.
@@ -913,7 +1321,7 @@ impl HeaderForms {
 fn score(field: &FieldSpec, name: &str, header: &HeaderForms) -> (f32, Option<DurationUnit>) {
     let HeaderForms { base, unit, whole } = header;
     let unit = *unit;
-    if base.is_empty() {
+    if base.is_empty() || (field.ty == FieldType::Bool && names_a_time(whole)) {
         return (0.0, None);
     }
     if base == name {
@@ -938,6 +1346,14 @@ fn score(field: &FieldSpec, name: &str, header: &HeaderForms) -> (f32, Option<Du
         if whole.starts_with(prefix) {
             return (0.8, None);
         }
+    }
+    // "Service Level (20 Seconds)" and "Service level 80/20" carry their threshold too.
+    if field.name == "service_level_pct"
+        && ["servicelevel", "niveldeservicio", "niveldeservico"]
+            .iter()
+            .any(|p| whole.starts_with(p))
+    {
+        return (0.8, None);
     }
     // Loose: the header starts or ends with the name or a long synonym ("agent_full_name").
     let loose = std::iter::once(name)
@@ -964,6 +1380,26 @@ pub fn match_columns(kind: Kind, headers: &[String]) -> Mapping {
             }
         }
     }
+    // A call, ticket, interaction or conversation id is the contact key over a `Contact ID`,
+    // which in CRM and help-desk exports names the customer (Freshdesk) or a leg of the call
+    // (Talkdesk).
+    let key_field = kind.fields().iter().position(|f| f.name == "contact_id");
+    if let Some(kf) = key_field {
+        let strong_key = |hi: usize| {
+            [
+                "callid",
+                "ticketid",
+                "interactionid",
+                "conversationid",
+                "sessionid",
+                "caseid",
+            ]
+            .contains(&forms[hi].base.as_str())
+        };
+        if pairs.iter().any(|p| p.1 == kf && strong_key(p.2)) {
+            pairs.retain(|p| !(p.1 == kf && forms[p.2].base == "contactid"));
+        }
+    }
     // Best score first; ties go to the earlier field, then the earlier column.
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut field_taken = vec![false; kind.fields().len()];
@@ -982,6 +1418,7 @@ pub fn match_columns(kind: Kind, headers: &[String]) -> Mapping {
                 header: headers[hi].clone(),
                 unit,
                 confidence: s,
+                values: Vec::new(),
             },
         ));
     }
@@ -1008,19 +1445,31 @@ pub fn preset_headers(preset: Preset) -> impl Iterator<Item = &'static &'static 
 pub fn preset_mapping(preset: Preset, headers: &[String]) -> Mapping {
     let mut mapping = Mapping::default();
     for &(header, field, unit) in preset.columns() {
+        if mapping.has(field) {
+            continue;
+        }
         if let Some(h) = headers.iter().find(|h| normalise(h) == normalise(header)) {
             mapping.columns.push(ColumnMapping {
                 field: field.into(),
                 header: h.clone(),
                 unit,
                 confidence: 1.0,
+                values: preset
+                    .values(field)
+                    .iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect(),
             });
         }
     }
     let generic = match_columns(preset.kind(), headers);
     for c in generic.columns {
         let header_used = mapping.columns.iter().any(|m| m.header == c.header);
-        if !mapping.has(&c.field) && !header_used && c.confidence >= 0.8 {
+        let left_out = preset
+            .left_out()
+            .iter()
+            .any(|h| normalise(h) == normalise(&c.header));
+        if !mapping.has(&c.field) && !header_used && !left_out && c.confidence >= 0.8 {
             mapping.columns.push(c);
         }
     }
@@ -1076,6 +1525,94 @@ mod tests {
         assert_eq!(get("talk").unit, Some(DurationUnit::Seconds));
         assert_eq!(get("wrap").header, "ACW");
         assert_eq!(get("outcome").header, "Outcome");
+    }
+
+    #[test]
+    fn a_saved_mapping_keeps_units_and_value_translations() {
+        let m = Mapping {
+            columns: vec![
+                ColumnMapping {
+                    field: "answered_flag".into(),
+                    header: "Atendida".into(),
+                    values: vec![("Sí".into(), "yes".into()), ("No".into(), "no".into())],
+                    ..ColumnMapping::default()
+                },
+                ColumnMapping {
+                    field: "outcome".into(),
+                    header: "Result".into(),
+                    values: vec![("Completed".into(), "handled".into())],
+                    ..ColumnMapping::default()
+                },
+                ColumnMapping {
+                    field: "started_time".into(),
+                    header: "Hora".into(),
+                    ..ColumnMapping::default()
+                },
+                ColumnMapping {
+                    field: "wait".into(),
+                    header: "Espera".into(),
+                    unit: Some(DurationUnit::Millis),
+                    ..ColumnMapping::default()
+                },
+            ],
+        };
+        let back = Mapping::from_json(&m.to_json()).unwrap();
+        let want = Mapping {
+            columns: m
+                .columns
+                .iter()
+                .map(|c| ColumnMapping {
+                    confidence: 1.0,
+                    ..c.clone()
+                })
+                .collect(),
+        };
+        assert_eq!(back, want, "every part survives the JSON round trip");
+        assert_eq!(
+            back.columns[0].translate(" SÍ "),
+            Some("yes"),
+            "any case, trimmed"
+        );
+        assert_eq!(
+            back.columns[0].translate("Si"),
+            None,
+            "an accent is part of the word"
+        );
+        assert_eq!(back.columns[1].translate("completed"), Some("handled"));
+        assert!(Mapping::from_json(
+            r#"{"columns":[{"field":"x","header":"y","values":[{"value":1}]}]}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn spanish_and_portuguese_headings_map_with_or_without_accents() {
+        let h = headers(&[
+            "Fecha",
+            "Llamadas entrantes",
+            "Llamadas atendidas",
+            "Llamadas abandonadas",
+            "Nível de serviço",
+        ]);
+        let m = match_columns(Kind::Intervals, &h);
+        assert_eq!(m.get("interval_start").unwrap().header, "Fecha");
+        assert_eq!(m.get("offered").unwrap().header, "Llamadas entrantes");
+        assert_eq!(m.get("handled").unwrap().header, "Llamadas atendidas");
+        assert_eq!(m.get("abandoned").unwrap().header, "Llamadas abandonadas");
+        assert_eq!(
+            m.get("service_level_pct").unwrap().header,
+            "Nível de serviço"
+        );
+        let pt = headers(&[
+            "Data",
+            "Chamadas recebidas",
+            "Chamadas atendidas",
+            "Chamadas abandonadas",
+            "TMA",
+        ]);
+        let m = match_columns(Kind::Intervals, &pt);
+        assert_eq!(m.get("offered").unwrap().header, "Chamadas recebidas");
+        assert_eq!(m.get("aht").unwrap().header, "TMA");
     }
 
     #[test]

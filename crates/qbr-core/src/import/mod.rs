@@ -13,9 +13,11 @@
 //! - The clock and the zones are passed in; nothing is read from the environment.
 
 mod error;
+mod genesys;
 pub mod mapping;
 mod pipeline;
 pub mod read;
+mod readings;
 mod record;
 pub mod rollup;
 pub mod sink;
@@ -33,9 +35,10 @@ use sha2::{Digest, Sha256};
 pub use error::ImportError;
 pub use mapping::{ColumnMapping, FieldType, Kind, Mapping, Preset};
 pub use read::Format;
+pub use readings::{HeadlineFigure, Plausibility, Reading, ReadingTopic};
 pub use rollup::{DayKey, Facts, Interaction, Outcome};
 pub use sink::{Counts, Finished, MemorySink, NewContact, Sink};
-pub use value::{DateOrder, DurationUnit, OrderVerdict};
+pub use value::{DateOrder, DecimalMark, DurationUnit, MarkVerdict, OrderVerdict};
 
 use crate::settings::Settings;
 use crate::store::{NewBatch, Workspace};
@@ -102,10 +105,19 @@ pub struct Detection {
     pub preview: Vec<Vec<String>>,
     /// What the preview says about slashed dates; `Ambiguous` means the user must choose.
     pub date_order: OrderVerdict,
+    /// What the preview's numbers say about the decimal mark (all columns together);
+    /// `Ambiguous` means the user may have to choose.
+    pub decimal_mark: MarkVerdict,
     /// The saved template the mapping comes from, if one fits.
     pub template: Option<String>,
     /// Survey questions the file does not make clear (Qualtrics): the user must choose.
     pub questions: Vec<QuestionChoice>,
+    /// How the figures' foundations would be read (contact key, handled or abandoned, wait,
+    /// handle time), each saying whether a preset or the user named it or it was inferred.
+    pub readings: Vec<Reading>,
+    /// The text encoding a delimited file was decoded from, when it had to be detected
+    /// (neither UTF-8 nor UTF-16): `Shift_JIS`, `windows-1252`…
+    pub encoding: Option<String>,
 }
 
 /// A rating (CSAT or CES) that more than one question of a survey export could be.
@@ -137,6 +149,20 @@ pub struct ImportOptions {
     pub ces_column: Option<String>,
     /// Saved queue- and campaign-to-program mappings; `run` fills them from the workspace.
     pub program_aliases: ProgramAliases,
+    /// Read and check the file, work out its figures, then roll everything back.
+    pub dry_run: bool,
+    /// The decimal mark of every numeric column, for numbers such as `1.234` that the columns
+    /// cannot tell; by default each column decides from its own values.
+    pub decimal_mark: Option<DecimalMark>,
+    /// Read every numeric column before importing, even when its first rows show no
+    /// separator (`run` sets it when a value further down needs it).
+    pub probe_numbers: bool,
+    /// The metric definitions the headline figures use; `run` reads the workspace's.
+    pub variants: Option<crate::metrics::MetricVariants>,
+    /// Rows dated before `earliest` or after `latest` are refused as misread; by default from
+    /// 1990-01-01 to a year after today.
+    pub earliest: Option<NaiveDate>,
+    pub latest: Option<NaiveDate>,
 }
 
 /// Saved mappings that give a row its program: a row whose program column names a campaign takes
@@ -216,6 +242,15 @@ pub struct ImportReport {
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     pub notes: Vec<String>,
+    /// How the file was read where it decides the figures.
+    pub readings: Vec<Reading>,
+    /// What the file itself brought, for its own span: offered, handled, abandonment, ASA, AHT,
+    /// service level, FCR and CSAT, so that a wrong reading shows at once.
+    pub headline: Vec<HeadlineFigure>,
+    /// What looks implausible in those figures; the app asks before committing when any is set.
+    pub flags: Vec<Plausibility>,
+    /// A dry run: everything was read and checked, and nothing was kept.
+    pub dry_run: bool,
 }
 
 /// A column mapping the user saved under a name, reused for next quarter's file.
@@ -259,9 +294,11 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
     };
     let mut preview = Vec::new();
     let mut probe = DateOrderProbe::default();
+    let mut numbers = NumberProbes::default();
     for row in table.rows.by_ref().take(PREVIEW_ROWS) {
         let row = row?;
         feed_probe(&mut probe, &row, &mapping, &table.header, kind);
+        numbers.feed(&row, &mapping, &table.header, kind, None);
         preview.push(row.cells.to_vec());
     }
     let unmapped = table
@@ -270,7 +307,24 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         .filter(|h| !mapping.columns.iter().any(|c| &c.header == *h))
         .cloned()
         .collect();
+    let source = match (template, preset) {
+        (Some(_), _) => readings::Source::User,
+        (None, Some(p)) => readings::Source::Preset(p),
+        (None, None) => readings::Source::Guessed,
+    };
+    let readings = kind
+        .map(|k| {
+            readings::readings(
+                k,
+                source,
+                &mapping,
+                preset.is_some_and(Preset::every_contact_handled),
+            )
+        })
+        .unwrap_or_default();
     Ok(Detection {
+        readings,
+        encoding: table.encoding.clone(),
         file_name: label,
         format,
         sheet: table.sheet.clone(),
@@ -281,6 +335,7 @@ pub fn detect_with(path: &Path, templates: &[MappingTemplate]) -> Result<Detecti
         unmapped,
         preview,
         date_order: probe.verdict(),
+        decimal_mark: numbers.overall(),
         template: template.map(|t| t.name.clone()),
         questions,
     })
@@ -318,6 +373,7 @@ fn qualtrics_mapping(table: &Table, opts: &ImportOptions) -> Mapping {
                 header: header.into(),
                 unit: None,
                 confidence,
+                values: Vec::new(),
             });
         }
     };
@@ -474,6 +530,9 @@ pub fn run(
     if opts.program_aliases.is_empty() {
         opts.program_aliases = ProgramAliases::new(&ws.program_aliases()?);
     }
+    if opts.variants.is_none() {
+        opts.variants = Some(ws.metric_variants()?);
+    }
     // A saved mapping whose columns are all in the file reads it, as it did last quarter.
     if opts.mapping.is_none() && opts.preset.is_none() {
         let templates = ws.mapping_templates()?;
@@ -494,11 +553,32 @@ pub fn run(
         other => other,
     };
     let mut sink = ws.import_sink(settings.clone())?;
-    let report =
-        run_into(&mut sink, &settings, path, &opts, progress, cancel, now).map_err(in_workspace)?;
+    let report = match run_into(&mut sink, &settings, path, &opts, progress, cancel, now) {
+        // A number late in the file that its column's first rows could not decide: read every
+        // numeric column first and import again (the first try's writes are rolled back).
+        Err(ImportError::AmbiguousNumbers {
+            whole_column: false,
+            ..
+        }) if !opts.probe_numbers => {
+            drop(sink);
+            opts.probe_numbers = true;
+            sink = ws.import_sink(settings.clone())?;
+            run_into(&mut sink, &settings, path, &opts, progress, cancel, now)
+        }
+        other => other,
+    }
+    .map_err(in_workspace)?;
     if cancel.load(Ordering::Relaxed) {
         return Err(ImportError::Cancelled {
             file: report.file_name,
+        });
+    }
+    if opts.dry_run {
+        // Dropping the sink rolls its transaction back: nothing of the file is kept.
+        drop(sink);
+        return Ok(ImportReport {
+            batch_id: None,
+            ..report
         });
     }
     sink.commit()
@@ -523,13 +603,11 @@ pub fn run_into(
     if cancel.load(Ordering::Relaxed) {
         return Err(cancelled());
     }
-    let file_size = std::fs::metadata(path)
-        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?
-        .len();
-    if file_size == 0 {
-        return Err(ImportError::unreadable(&label, "the file is empty"));
-    }
-    let mut fingerprinting = Fingerprinting::start(path, &label);
+    let file_size = read::regular_file_len(path)?;
+    // What the file is now: if it is anything else at the end, the rows read and the bytes
+    // fingerprinted may not be one file.
+    let as_read = FileState::of(path, &label)?;
+    let mut fingerprinting = Fingerprinting::start(path, &label, file_size);
     progress(Progress {
         phase: Phase::Fingerprint,
         rows_read: 0,
@@ -548,11 +626,22 @@ pub fn run_into(
             .map(|s| format!("sheet {s:?}"))
             .unwrap_or_else(|| "the file".into());
         let Some(kind) = kind else {
-            first_problem.get_or_insert_with(|| {
-                format!(
+            let counts = match_columns(Kind::Intervals, &table.header);
+            let named: Vec<&str> = ["offered", "handled", "abandoned"]
+                .iter()
+                .filter_map(|f| counts.get(f).map(|c| c.header.as_str()))
+                .collect();
+            // Two or more count columns make it a totals file (one may be a stray word).
+            first_problem.get_or_insert_with(|| match named.len() < 2 {
+                false => format!(
+                    "{where_} has contact counts ({}) but no date or interval column, so its rows cannot be placed in time (headers: {}); export it with the date of each row",
+                    named.join(", "),
+                    headers_text(&table.header)
+                ),
+                true => format!(
                     "no column of {where_} matches a known field (headers: {}); map the columns by hand",
                     headers_text(&table.header)
-                )
+                ),
             });
             continue;
         };
@@ -594,6 +683,19 @@ pub fn run_into(
     for (table, _, _, mapping) in &plans {
         check_averages(&label, kind, mapping)?;
         check_duplicate_columns(&label, &table.header, mapping)?;
+        readings::check_flag_headings(&label, mapping)?;
+    }
+    let source = match (&opts.mapping, preset) {
+        (Some(_), _) => readings::Source::User,
+        (None, Some(p)) => readings::Source::Preset(p),
+        (None, None) => readings::Source::Guessed,
+    };
+    let every_contact_handled = preset.is_some_and(Preset::every_contact_handled);
+    let file_readings = readings::readings(kind, source, &plans[0].3, every_contact_handled);
+    if let Some(encoding) = &plans[0].0.encoding {
+        notes.push(format!(
+            "the text is not UTF-8: it was read as {encoding}, the encoding its bytes show"
+        ));
     }
     if let Some(note) = threshold_note(kind, &plans[0].3, settings) {
         notes.push(note);
@@ -606,6 +708,7 @@ pub fn run_into(
     if sink.imported_size(file_size, kind)? {
         let sha = fingerprinting.wait(cancel)?;
         if let Some(batch) = sink.already_imported(&sha, kind)? {
+            as_read.unchanged(path, &label)?;
             return Ok(ImportReport {
                 file_name: label,
                 sha256: sha,
@@ -623,6 +726,10 @@ pub fn run_into(
                 notes: vec![format!(
                     "this exact file was imported before (import {batch}); nothing was changed"
                 )],
+                readings: file_readings,
+                headline: Vec::new(),
+                flags: Vec::new(),
+                dry_run: opts.dry_run,
             });
         }
         sha256 = Some(sha);
@@ -660,10 +767,11 @@ pub fn run_into(
         ));
     }
     let zone = opts.timezone.or(stated_zone).unwrap_or(settings.timezone);
-    let order = match opts.date_order {
+    let order = match opts.date_order.or(preset.and_then(Preset::date_order)) {
         Some(o) => Some(o),
         None => date_order(path, &label, opts, &plans, cancel, progress, file_size)?,
     };
+    let marks = number_marks(path, &label, opts, &plans, cancel)?;
     let mapping_text = plans
         .iter()
         .map(|(_, _, _, m)| m.describe())
@@ -689,13 +797,32 @@ pub fn run_into(
         workspace_zone: settings.timezone,
         program: opts.program.clone(),
         aliases: opts.program_aliases.clone(),
+        label: label.clone(),
+        every_contact_handled,
+        default_channel: match every_contact_handled {
+            true => crate::settings::Channel::Email,
+            false => crate::settings::Channel::Voice,
+        },
+        zero_ratings: Default::default(),
+        window: {
+            let default = record::DateWindow::around(now.date_naive());
+            record::DateWindow {
+                earliest: opts.earliest.unwrap_or(default.earliest),
+                latest: opts.latest.unwrap_or(default.latest),
+            }
+        },
     };
     let mut counts = Counts::default();
     let mut counts_linked = 0u64;
     let mut refusals = Vec::new();
     let mut facts = Facts::new();
     for (table, _, _, mapping) in plans {
-        let (cols, missing) = Columns::resolve(&mapping, &table.header);
+        let sheet = table.sheet.clone();
+        let mark_of = |header: &str| {
+            opts.decimal_mark
+                .or_else(|| marks.get(&(sheet.clone(), header.to_string())).copied())
+        };
+        let (cols, missing) = Columns::resolve_marked(&mapping, &table.header, &mark_of);
         if !missing.is_empty() {
             return Err(ImportError::mapping(
                 &label,
@@ -716,7 +843,7 @@ pub fn run_into(
             PARSE_WORKERS,
             cancel,
             |row| row.is_err(),
-            |row| row.map(|row| parse_row(&row, cols, ctx_ref)),
+            |row| row.and_then(|row| parse_row(&row, cols, ctx_ref)),
             |chunk: Vec<ParsedRow>| -> Result<Vec<Box<NewContact>>, ImportError> {
                 for item in chunk {
                     if cancel.load(Ordering::Relaxed) {
@@ -842,8 +969,31 @@ pub fn run_into(
             sha
         }
     };
+    as_read.unchanged(path, &label)?;
     let finished = sink.finish(&counts, now)?;
     let counts = finished.counts;
+    let variants = opts.variants.unwrap_or_default();
+    let headline = match sink.batch_measures()? {
+        Some(parts) => readings::headline(&parts, &variants),
+        None => Vec::new(),
+    };
+    let flags = readings::plausibility(
+        &headline,
+        &readings::Spread {
+            kind,
+            counts,
+            first_day: finished.first_day,
+            last_day: finished.last_day,
+            today: now.with_timezone(&settings.timezone).date_naive(),
+            redelivers: preset == Some(Preset::AmazonConnectContacts),
+        },
+    );
+    let zero_ratings = ctx.zero_ratings.load(Ordering::Relaxed);
+    if zero_ratings > 0 {
+        notes.push(format!(
+            "{zero_ratings} ratings of 0 on a scale that starts at 1 were read as no rating"
+        ));
+    }
 
     if counts_linked > 0 {
         notes.push(format!(
@@ -871,6 +1021,10 @@ pub fn run_into(
         first_day: finished.first_day,
         last_day: finished.last_day,
         notes,
+        readings: file_readings,
+        headline,
+        flags,
+        dry_run: opts.dry_run,
     })
 }
 
@@ -977,24 +1131,74 @@ fn threshold_note(kind: Kind, mapping: &Mapping, settings: &Settings) -> Option<
 
 /// The file's fingerprint, computed on a thread of its own while the import goes on; the
 /// thread stops when this is dropped (the import ended, failed or was cancelled).
+/// What an import file is on disk: its size, last change and identity (device and inode), so
+/// that a file growing, rewritten or replaced while it is imported is noticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileState {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    dev: u64,
+    ino: u64,
+}
+
+impl FileState {
+    fn of(path: &Path, label: &str) -> Result<FileState, ImportError> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).map_err(|e| {
+            ImportError::unreadable(label, format!("the file cannot be read ({e})"))
+        })?;
+        Ok(FileState {
+            len: m.len(),
+            modified: m.modified().ok(),
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+
+    /// Refuses the import when the file is no longer what it was when the import began: what
+    /// was read and what was fingerprinted may then be parts of different files.
+    fn unchanged(&self, path: &Path, label: &str) -> Result<(), ImportError> {
+        let now = FileState::of(path, label)?;
+        if now == *self {
+            return Ok(());
+        }
+        let how = if now.dev != self.dev || now.ino != self.ino {
+            "was replaced by another file".to_string()
+        } else if now.len != self.len {
+            format!("went from {} to {} bytes", self.len, now.len)
+        } else {
+            "was rewritten".to_string()
+        };
+        Err(ImportError::unreadable(
+            label,
+            format!("the file changed while it was being imported (it {how}), so what was read is not one version of it; nothing was imported: import it again once whatever writes it has finished"),
+        ))
+    }
+}
+
 struct Fingerprinting {
     path: std::path::PathBuf,
     label: String,
+    /// How many bytes are fingerprinted: the file's size when the import began.
+    len: u64,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<Result<(String, u64), ImportError>>>,
 }
 
 impl Fingerprinting {
-    fn start(path: &Path, label: &str) -> Fingerprinting {
+    /// Fingerprints the first `len` bytes of `path` (its size when the import began) on a
+    /// thread of its own.
+    fn start(path: &Path, label: &str, len: u64) -> Fingerprinting {
         let stop = Arc::new(AtomicBool::new(false));
         let (file, name, flag) = (path.to_path_buf(), label.to_string(), Arc::clone(&stop));
         let thread = std::thread::Builder::new()
             .name("qbr-fingerprint".into())
-            .spawn(move || fingerprint(&file, &name, &flag))
+            .spawn(move || fingerprint(&file, &name, &flag, len))
             .ok();
         Fingerprinting {
             path: path.to_path_buf(),
             label: label.to_string(),
+            len,
             stop,
             thread,
         }
@@ -1019,7 +1223,7 @@ impl Fingerprinting {
                     ImportError::unreadable(&self.label, "the file's fingerprint was not computed")
                 })?
             }
-            None => fingerprint(&self.path, &self.label, cancel),
+            None => fingerprint(&self.path, &self.label, cancel, self.len),
         };
         fingerprinted.map(|(sha, _)| sha)
     }
@@ -1034,14 +1238,16 @@ impl Drop for Fingerprinting {
     }
 }
 
-/// SHA-256 and size of the file, read in chunks.
+/// SHA-256 and size of the file's first `len` bytes, read in chunks.
 fn fingerprint(
     path: &Path,
     label: &str,
     cancel: &AtomicBool,
+    len: u64,
 ) -> Result<(String, u64), ImportError> {
     let mut file = std::fs::File::open(path)
-        .map_err(|e| ImportError::unreadable(label, format!("the file cannot be opened ({e})")))?;
+        .map_err(|e| ImportError::unreadable(label, format!("the file cannot be opened ({e})")))?
+        .take(len);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
@@ -1063,6 +1269,150 @@ fn fingerprint(
     }
     let digest = hasher.finalize();
     Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
+}
+
+/// Numeric columns' decimal-mark probes, by (sheet, header).
+#[derive(Default)]
+struct NumberProbes {
+    by_column: std::collections::HashMap<(Option<String>, String), value::NumberProbe>,
+}
+
+impl NumberProbes {
+    fn feed(
+        &mut self,
+        row: &read::Row,
+        mapping: &Mapping,
+        header: &[String],
+        kind: Option<Kind>,
+        sheet: Option<&String>,
+    ) {
+        let Some(kind) = kind else {
+            return;
+        };
+        for c in &mapping.columns {
+            let Some(spec) = kind.field(&c.field) else {
+                continue;
+            };
+            let count = match spec.ty {
+                FieldType::Count => true,
+                FieldType::Duration | FieldType::Number => false,
+                _ => continue,
+            };
+            let Some(i) = header
+                .iter()
+                .position(|h| normalise(h) == normalise(&c.header))
+            else {
+                continue;
+            };
+            if let Some(v) = row.cells.get(i) {
+                self.by_column
+                    .entry((sheet.cloned(), header[i].clone()))
+                    .or_default()
+                    .feed(v, count);
+            }
+        }
+    }
+
+    fn any_separator(&self) -> bool {
+        self.by_column
+            .values()
+            .any(|p| p.point + p.comma + p.ambiguous > 0)
+    }
+
+    /// All columns together: known when they agree, ambiguous when one cannot tell.
+    fn overall(&self) -> MarkVerdict {
+        let verdicts: Vec<MarkVerdict> = self.by_column.values().map(|p| p.verdict()).collect();
+        if verdicts.contains(&MarkVerdict::Mixed) {
+            return MarkVerdict::Mixed;
+        }
+        if verdicts.contains(&MarkVerdict::Ambiguous) {
+            return MarkVerdict::Ambiguous;
+        }
+        let known: Vec<DecimalMark> = verdicts
+            .iter()
+            .filter_map(|v| match v {
+                MarkVerdict::Known(m) => Some(*m),
+                _ => None,
+            })
+            .collect();
+        match known.as_slice() {
+            [] => MarkVerdict::NotNeeded,
+            [first, rest @ ..] if rest.iter().all(|m| m == first) => MarkVerdict::Known(*first),
+            _ => MarkVerdict::Mixed,
+        }
+    }
+}
+
+/// Decides each numeric column's decimal mark from all its values, as date order is decided:
+/// `3,5` or `1.234,5` says comma, `12.75` or `1,234.5` says point, and `1.234` alone cannot
+/// tell. Files whose first rows show no separator skip the pass (unless `probe_numbers`).
+fn number_marks(
+    path: &Path,
+    label: &str,
+    opts: &ImportOptions,
+    plans: &[(Table, Kind, Option<Preset>, Mapping)],
+    cancel: &AtomicBool,
+) -> Result<std::collections::HashMap<(Option<String>, String), DecimalMark>, ImportError> {
+    let mut out = std::collections::HashMap::new();
+    if opts.decimal_mark.is_some() {
+        return Ok(out);
+    }
+    if !opts.probe_numbers {
+        let mut first = NumberProbes::default();
+        for mut t in open_tables(path)? {
+            let Some((_, kind, _, mapping)) = plans.iter().find(|(p, ..)| p.sheet == t.sheet)
+            else {
+                continue;
+            };
+            let header = t.header.clone();
+            for row in t.rows.by_ref().take(200) {
+                first.feed(&row?, mapping, &header, Some(*kind), t.sheet.as_ref());
+            }
+        }
+        if !first.any_separator() {
+            return Ok(out);
+        }
+    }
+    let mut probes = NumberProbes::default();
+    for t in open_tables(path)? {
+        let Some((_, kind, _, mapping)) = plans.iter().find(|(p, ..)| p.sheet == t.sheet) else {
+            continue;
+        };
+        let header = t.header.clone();
+        let sheet = t.sheet.clone();
+        for row in t.rows {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ImportError::Cancelled { file: label.into() });
+            }
+            probes.feed(&row?, mapping, &header, Some(*kind), sheet.as_ref());
+        }
+    }
+    for ((sheet, column), probe) in probes.by_column {
+        match probe.verdict() {
+            MarkVerdict::NotNeeded => {}
+            MarkVerdict::Known(m) => {
+                out.insert((sheet, column), m);
+            }
+            MarkVerdict::Ambiguous => {
+                return Err(ImportError::AmbiguousNumbers {
+                    file: label.into(),
+                    column,
+                    example: probe.example.unwrap_or_default(),
+                    whole_column: true,
+                })
+            }
+            MarkVerdict::Mixed => {
+                return Err(ImportError::mapping(
+                    label,
+                    format!(
+                        "column {column:?} mixes decimal points and decimal commas ({} values read one way, {} the other), so no single reading is right",
+                        probe.point, probe.comma
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Reads every date column of the file once to learn whether `01/02/2026` is month-first or
@@ -1134,5 +1484,7 @@ fn date_order(
     }
 }
 
+#[cfg(test)]
+mod real_tests;
 #[cfg(test)]
 mod tests;

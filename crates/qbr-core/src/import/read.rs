@@ -1,6 +1,7 @@
 //! Readers: a file on disk to tables of text cells (a header and rows), whatever its format.
 //! Delimited text streams record by record through the `csv` crate after decoding (UTF-8 with or
-//! without BOM, UTF-16 with BOM, Windows-1252 otherwise); spreadsheets come sheet by sheet through
+//! without BOM, UTF-16 with BOM or by its NULs, otherwise the encoding `chardetng` (Firefox's
+//! detector) finds in the first 64 KB, decoded streaming by `encoding_rs_io`); spreadsheets come sheet by sheet through
 //! `calamine` after a size check of the zip (declared sizes, then actual inflated bytes); JSON arrays, JSON Lines and concatenated objects come
 //! through `serde_json`, nested objects flattened to dotted names (`Queue.Duration`).
 //!
@@ -13,7 +14,7 @@ use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader};
-use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 use super::error::ImportError;
 use super::mapping::{detect_preset, normalise, Kind};
@@ -89,18 +90,17 @@ impl Cells {
             }
             cells.ends.clear();
             let mut start = 0;
-            for field in rec.iter() {
+            for (i, field) in rec.iter().enumerate() {
                 let end = start + field.len();
-                cells.push(all.get(start..end).unwrap_or(""));
+                let text = all.get(start..end).unwrap_or("");
+                cells.push(if i == 0 { without_bom(text) } else { text });
                 start = end;
             }
             return cells;
         }
-        for f in rec.iter() {
-            match std::str::from_utf8(f) {
-                Ok(text) => cells.push(text),
-                Err(_) => cells.push(&String::from_utf8_lossy(f)),
-            }
+        for (i, f) in rec.iter().enumerate() {
+            let text = String::from_utf8_lossy(f);
+            cells.push(if i == 0 { without_bom(&text) } else { &text });
         }
         cells
     }
@@ -143,6 +143,20 @@ impl Cells {
     }
 }
 
+/// A row's first cell without the byte-order mark that starts a file: exports joined with `cat`
+/// carry one at the start of each part, which would otherwise stay in a contact id (and count
+/// the contact twice). A quoted value after the mark (`\u{feff}"C1"`, which the CSV reader did
+/// not see as quoted) loses its quotes as it would have without the mark.
+fn without_bom(cell: &str) -> &str {
+    let Some(rest) = cell.strip_prefix('\u{feff}') else {
+        return cell;
+    };
+    match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if !inner.contains('"') => inner,
+        _ => rest,
+    }
+}
+
 impl From<Vec<String>> for Cells {
     /// Cells as given (spreadsheets and JSON keep their text untrimmed, as they did).
     fn from(cells: Vec<String>) -> Cells {
@@ -173,6 +187,9 @@ pub struct Table {
     /// Extra header rows under the names (Qualtrics' question text), kept for mapping.
     pub header_notes: Vec<Vec<String>>,
     pub rows: Rows,
+    /// The encoding delimited text was decoded from when it is not UTF-8 (`Shift_JIS`,
+    /// `UTF-16LE`, `windows-1252`…), for the report to say.
+    pub encoding: Option<String>,
 }
 
 impl std::fmt::Debug for Table {
@@ -202,16 +219,34 @@ pub fn file_label(path: &Path) -> String {
 
 fn open_file(path: &Path) -> Result<(File, u64), ImportError> {
     let label = file_label(path);
+    let len = regular_file_len(path)?;
     let file = File::open(path)
         .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?;
-    let len = file
-        .metadata()
-        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?
-        .len();
-    if len == 0 {
+    Ok((file, len))
+}
+
+/// The size of `path`, refusing what is not a regular file before opening it: opening a named
+/// pipe waits for a writer for ever, and a device (`/dev/zero`, `/dev/urandom`) never ends.
+/// Both report a size of 0, which is not "empty".
+pub fn regular_file_len(path: &Path) -> Result<u64, ImportError> {
+    let label = file_label(path);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be opened ({e})")))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a named pipe, a device or a socket"
+        };
+        return Err(ImportError::unreadable(
+            &label,
+            format!("it is not a regular file but {what}, which has no end to read to; save the export as a file and import that"),
+        ));
+    }
+    if meta.len() == 0 {
         return Err(ImportError::unreadable(&label, "the file is empty"));
     }
-    Ok((file, len))
+    Ok(meta.len())
 }
 
 /// Tells the format from the first bytes, then the extension.
@@ -268,49 +303,10 @@ pub fn open_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
 // ---------------------------------------------------------------------------------------------
 // Delimited text
 
-/// Decodes a byte stream to UTF-8 as it is read, so that a large UTF-16 or Windows-1252 file
-/// never has to be converted whole.
-struct Utf8Reader<R> {
-    inner: R,
-    decoder: Option<Decoder>,
-    input: Vec<u8>,
-    output: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl<R: Read> Read for Utf8Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let Some(decoder) = self.decoder.as_mut() else {
-            return self.inner.read(buf);
-        };
-        while self.pos >= self.output.len() {
-            if self.done {
-                return Ok(0);
-            }
-            let n = self.inner.read(&mut self.input)?;
-            let last = n == 0;
-            let cap = decoder
-                .max_utf8_buffer_length(n)
-                .unwrap_or(n * 3 + 16)
-                .max(16);
-            self.output.resize(cap, 0);
-            let (_, _, written, _) =
-                decoder.decode_to_utf8(&self.input[..n], &mut self.output, last);
-            self.output.truncate(written);
-            self.pos = 0;
-            self.done = last;
-        }
-        let k = buf.len().min(self.output.len() - self.pos);
-        buf[..k].copy_from_slice(&self.output[self.pos..self.pos + k]);
-        self.pos += k;
-        Ok(k)
-    }
-}
-
 /// The encoding of a text file: a BOM says so; otherwise valid UTF-8 is UTF-8, text with NULs
-/// in every other byte is BOM-less UTF-16, and anything else is taken as Windows-1252.
-fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
+/// in every other byte is BOM-less UTF-16, and anything else is what `chardetng` finds in the
+/// sample (Shift_JIS, GBK, windows-1252…). `complete` says the sample is the whole file.
+fn sniff_encoding(sample: &[u8], complete: bool) -> (&'static Encoding, usize) {
     if let Some((enc, bom)) = Encoding::for_bom(sample) {
         return (enc, bom);
     }
@@ -334,7 +330,11 @@ fn sniff_encoding(sample: &[u8]) -> (&'static Encoding, usize) {
         Ok(_) => (UTF_8, 0),
         // A multi-byte character cut by the end of the sample is still UTF-8.
         Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => (UTF_8, 0),
-        Err(_) => (WINDOWS_1252, 0),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(sample, complete);
+            (detector.guess(None, false), 0)
+        }
     }
 }
 
@@ -373,7 +373,10 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// A buffered peek at the start of a text file: its encoding and delimiter.
-fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
+/// A text file decoded to UTF-8, its delimiter, and the encoding it was decoded from when not UTF-8.
+type OpenText = (Box<dyn Read + Send>, u8, Option<String>);
+
+fn open_text(path: &Path) -> Result<OpenText, ImportError> {
     let label = file_label(path);
     let (mut file, _) = open_file(path)?;
     let mut sample = vec![0u8; 64 * 1024];
@@ -386,8 +389,9 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
             "the file is UTF-32 text, which no export uses; save it as UTF-8, UTF-16 or Windows-1252 text and import it again",
         ));
     }
-    let (encoding, bom) = sniff_encoding(&sample);
-    if encoding == UTF_8 || encoding == WINDOWS_1252 {
+    let complete = sample.len() < 64 * 1024;
+    let (encoding, bom) = sniff_encoding(&sample, complete);
+    if encoding != UTF_16LE && encoding != UTF_16BE {
         if let Some(at) = sample.iter().position(|&b| b == 0) {
             let line = sample[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(ImportError::unreadable(
@@ -410,21 +414,21 @@ fn open_text(path: &Path) -> Result<(Box<dyn Read + Send>, u8), ImportError> {
     let reader: Box<dyn Read + Send> = if encoding == UTF_8 {
         Box::new(rest)
     } else {
-        Box::new(Utf8Reader {
-            inner: rest,
-            decoder: Some(encoding.new_decoder_without_bom_handling()),
-            input: vec![0u8; 64 * 1024],
-            output: Vec::new(),
-            pos: 0,
-            done: false,
-        })
+        // Decoded as it is read, so that a large file is never converted whole.
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_override(false)
+                .build(rest),
+        )
     };
-    Ok((reader, delimiter))
+    let used = (encoding != UTF_8).then(|| encoding.name().to_string());
+    Ok((reader, delimiter, used))
 }
 
 fn open_delimited(path: &Path) -> Result<Table, ImportError> {
     let label = file_label(path);
-    let (reader, delimiter) = open_text(path)?;
+    let (reader, delimiter, encoding) = open_text(path)?;
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -492,7 +496,9 @@ fn open_delimited(path: &Path) -> Result<Table, ImportError> {
             (other, _) => Some(other),
         }
     });
-    table_from(&label, None, lead, Box::new(rest))
+    let mut table = table_from(&label, None, lead, Box::new(rest))?;
+    table.encoding = encoding;
+    Ok(table)
 }
 
 fn check_width(label: &str, line: u64, width: usize) -> Result<(), ImportError> {
@@ -662,6 +668,7 @@ fn table_from(
         header,
         header_notes,
         rows,
+        encoding: None,
     })
 }
 
@@ -671,14 +678,16 @@ fn checked(label: &str, header: &[String], rows: Rows) -> Rows {
     Box::new(rows.map(move |r| r.and_then(|row| check_cells(&label, &header, &row).map(|_| row))))
 }
 
-/// How much a row looks like a header: named cells that map to known fields count most.
-fn header_strength(cells: &[String]) -> f32 {
+/// How much a row looks like a header: named cells that map to known fields count most. A row
+/// with one named cell is a header only in a table of one column (`one_column`); elsewhere it is
+/// a title.
+fn header_strength(cells: &[String], one_column: bool) -> f32 {
     // Column names are short; a row with a long value is data (and matching it would be slow).
     if cells.iter().any(|c| c.len() > 1000) {
         return 0.0;
     }
     let named: Vec<String> = cells.iter().filter(|c| !c.is_empty()).cloned().collect();
-    if named.len() < 2 {
+    if named.is_empty() || (named.len() < 2 && !one_column) {
         return 0.0;
     }
     let textual = named
@@ -702,10 +711,13 @@ fn header_strength(cells: &[String]) -> f32 {
     known * 3.0 + textual
 }
 
-fn best_header_row<'a>(rows: impl Iterator<Item = &'a [String]>) -> Option<usize> {
+fn best_header_row<'a>(rows: impl Iterator<Item = &'a [String]> + Clone) -> Option<usize> {
+    let one_column = rows
+        .clone()
+        .all(|cells| cells.iter().filter(|c| !c.is_empty()).count() <= 1);
     let mut best: Option<(usize, f32)> = None;
     for (i, cells) in rows.enumerate() {
-        let s = header_strength(cells);
+        let s = header_strength(cells, one_column);
         if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
             best = Some((i, s));
         }
@@ -897,7 +909,9 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::DateTime(d) if d.is_duration() => {
+        // A duration cell, or a time cell with no date part (`h:mm:ss` formats of a fraction of
+        // a day): a clock time, which reads as a duration or as a time of day.
+        Data::DateTime(d) if d.is_duration() || (0.0..1.0).contains(&d.as_f64()) => {
             let secs = (d.as_f64() * 86_400.0).round() as i64;
             format!(
                 "{:02}:{:02}:{:02}",
@@ -1211,6 +1225,129 @@ impl Drop for SheetRows {
 // ---------------------------------------------------------------------------------------------
 // JSON
 
+/// One JSON value read strictly: an object naming a field twice is refused (a map keeps the
+/// last one silently, and which one the export meant cannot be told), and so is a NUL character
+/// in a key or a string (text in an export never holds one; CSV refuses it too). Otherwise the
+/// `serde_json::Value` it would be, so that a Genesys Cloud response can be read as a tree.
+struct StrictValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Strict {
+            path: String::new(),
+        })
+        .map(StrictValue)
+    }
+}
+
+/// Builds a value, knowing its dotted path for messages.
+struct Strict {
+    path: String,
+}
+
+fn no_nul<E: serde::de::Error>(field: &str, text: &str) -> Result<(), E> {
+    if text.contains('\0') {
+        return Err(E::custom(format!(
+            "the field {field:?} holds a NUL character (\\u0000), which text in an export never does: the file is damaged or is not an export"
+        )));
+    }
+    Ok(())
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict {
+    type Value = serde_json::Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        no_nul(&self.path, v)?;
+        Ok(v.into())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        no_nul(&self.path, &v)?;
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(Strict {
+            path: self.path.clone(),
+        })? {
+            items.push(v);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let key = if self.path.is_empty() {
+                k.clone()
+            } else {
+                format!("{}.{k}", self.path)
+            };
+            no_nul(&key, &key)?;
+            if out.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!(
+                    "the field {key:?} is given twice in one object, and which value the export meant cannot be told: the file is damaged or was not written by a JSON library"
+                )));
+            }
+            let v = map.next_value_seed(Strict { path: key })?;
+            out.insert(k, v);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}
+
+/// A JSON array of records, counting those read so that a refusal can name its record.
+struct RecordArray<'a>(&'a std::cell::Cell<usize>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordArray<'_> {
+    type Value = Vec<serde_json::Value>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordArray<'_> {
+    type Value = Vec<serde_json::Value>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut records = Vec::new();
+        while let Some(r) = seq.next_element::<StrictValue>()? {
+            records.push(r.0);
+            self.0.set(records.len());
+        }
+        Ok(records)
+    }
+}
+
 /// Flattens nested objects to dotted keys; arrays stay as JSON text.
 fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
     use serde_json::Value;
@@ -1235,6 +1372,17 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
 
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
 
+/// One JSON record as (column, text) pairs: a Genesys Cloud conversation as its contact's row
+/// (`genesys.rs`), anything else flattened.
+fn record(v: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match super::genesys::is_conversation(v) {
+        true => super::genesys::flatten(v, &mut out),
+        false => flatten("", v, &mut out),
+    }
+    out
+}
+
 /// What a person reads when a JSON file cannot be parsed.
 fn json_error(e: serde_json::Error) -> String {
     if e.io_error_kind() == Some(std::io::ErrorKind::InvalidData) {
@@ -1250,6 +1398,8 @@ fn json_error(e: serde_json::Error) -> String {
         Some(at) => format!(
             "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
         ),
+        // Refused by `StrictValue`: the message names the field.
+        None if e.is_data() => text,
         None => format!("the JSON is not valid ({e})"),
     }
 }
@@ -1260,15 +1410,20 @@ fn json_lines(reader: impl Read + Send + 'static) -> JsonRecords {
     let limited = RecordLimit::new(reader, MAX_JSON_RECORD);
     let stream =
         serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited))
-            .into_iter::<serde_json::Value>();
-    Box::new(stream.map(move |r| {
-        r.map(|v| {
-            let mut out = Vec::new();
-            flatten("", &v, &mut out);
-            out
-        })
-        .map_err(json_error)
-    }))
+            .into_iter::<StrictValue>();
+    // A Genesys Cloud query response (`{"conversations": [...]}`) is one value holding many
+    // records (and one record for the limit).
+    Box::new(
+        stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
+            match r {
+                Ok(StrictValue(v)) => match super::genesys::conversations(v) {
+                    Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
+                    Err(v) => vec![Ok(record(&v))],
+                },
+                Err(e) => vec![Err(json_error(e))],
+            }
+        }),
+    )
 }
 
 /// How the error of a record too large starts (`json_error` finds it by this).
@@ -1352,7 +1507,7 @@ impl<R: Read> Read for RecordLimit<R> {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     format!(
-                        "{RECORD_TOO_LARGE} larger than {} MB, which no record of an export is: the file is damaged or is not an export",
+                        "{RECORD_TOO_LARGE} larger than {} MB, which no record of an export is (a Genesys Cloud results page counts as one: export smaller pages): the file is damaged or is not an export",
                         self.limit >> 20
                     ),
                 ));
@@ -1401,19 +1556,19 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
             ));
         }
         let file = open_without_bom(path)?;
-        let value: serde_json::Value = serde_json::from_reader(BufReader::new(file))
-            .map_err(|e| ImportError::unreadable(&label, bad(e)))?;
-        let serde_json::Value::Array(items) = value else {
-            return Err(ImportError::unreadable(
-                &label,
-                "the JSON is not an array of records",
-            ));
-        };
-        Box::new(items.into_iter().map(|v| {
-            let mut out = Vec::new();
-            flatten("", &v, &mut out);
-            Ok(out)
-        }))
+        let read = std::cell::Cell::new(0);
+        let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
+        let items = serde::de::DeserializeSeed::deserialize(RecordArray(&read), &mut de)
+            .and_then(|items| de.end().map(|_| items))
+            .map_err(|e| {
+                let message = if e.is_data() {
+                    format!("record {}: {}", read.get() + 1, bad(e))
+                } else {
+                    bad(e)
+                };
+                ImportError::unreadable(&label, message)
+            })?;
+        Box::new(items.into_iter().map(|v| Ok(record(&v))))
     } else {
         json_lines(open_without_bom(path)?)
     };
@@ -1477,6 +1632,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         rows: checked(&label, &header, Box::new(rows)),
         header,
         header_notes: Vec::new(),
+        encoding: None,
     })
 }
 
@@ -1522,7 +1678,7 @@ mod tests {
         le.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
-        let (cp1252, _, _) = WINDOWS_1252.encode(text);
+        let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(text);
         for (name, bytes) in [
             ("utf8.csv", text.as_bytes().to_vec()),
             ("utf8bom.csv", bom8),
@@ -1539,6 +1695,49 @@ mod tests {
             );
             assert_eq!(all_rows(t), [["Zoë Ó Briain", "Café"]], "{name}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_inside_the_file_leaves_the_first_cell() {
+        // Two UTF-8 exports with BOMs joined by `cat`: the second part's rows start with the
+        // mark, wherever the join put it, plain or before a quoted value.
+        let dir = tempfile::tempdir().unwrap();
+        let bom = "\u{feff}";
+        let text = format!(
+            "{bom}contact_id,queue\nC1,Billing\n{bom}C2,Billing\n{bom}\"C3\",Sales\n{bom}  C4 ,Sales\nC5,{bom}Sales\n"
+        );
+        let p = write(dir.path(), "joined.csv", text.as_bytes());
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["contact_id", "queue"]);
+        assert_eq!(
+            all_rows(t),
+            [
+                ["C1", "Billing"],
+                ["C2", "Billing"],
+                ["C3", "Sales"],
+                ["C4", "Sales"],
+                // Only a row's start is a file's start: a mark elsewhere is the data's.
+                ["C5", "\u{feff}Sales"],
+            ],
+            "the mark is not part of a contact id"
+        );
+    }
+
+    #[test]
+    fn a_table_of_one_column_has_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "ids.csv", b"contact_id\nC1\nC2\n");
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["contact_id"], "the one name is the header");
+        assert_eq!(all_rows(t), [["C1"], ["C2"]]);
+        // Above a wider header, one named cell is still a title.
+        let p = write(
+            dir.path(),
+            "titled.csv",
+            b"Queue report\nqueue,offered\nBilling,3\n",
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["queue", "offered"]);
     }
 
     #[test]
@@ -1761,7 +1960,7 @@ mod tests {
         let err = records.next().unwrap().unwrap_err();
         assert_eq!(
             err,
-            "it is larger than 8 MB, which no record of an export is: the file is damaged or is not an export"
+            "it is larger than 8 MB, which no record of an export is (a Genesys Cloud results page counts as one: export smaller pages): the file is damaged or is not an export"
         );
         let read = taken.load(std::sync::atomic::Ordering::Relaxed);
         assert!(
@@ -1848,6 +2047,96 @@ mod tests {
         let t = open_tables(&p).unwrap().remove(0);
         assert_eq!(t.header, ["id", "x"]);
         assert_eq!(all_rows(t), [vec!["1", "y"], vec!["2", ""]]);
+    }
+
+    #[test]
+    fn json_refuses_a_nul_or_a_field_given_twice_and_names_the_record_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = r#"{"ContactId":"a","Queue":{"Name":"Q"}}"#;
+        for (name, second, record, field, what) in [
+            (
+                "nul_value",
+                r#"{"ContactId":"b","Queue":{"Name":"Q\u0000x"}}"#,
+                2,
+                "Queue.Name",
+                "NUL",
+            ),
+            (
+                "nul_key",
+                r#"{"ContactId":"b","Qu\u0000eue":1}"#,
+                2,
+                "Qu\0eue",
+                "NUL",
+            ),
+            (
+                "twice",
+                r#"{"ContactId":"b","Agent":"x","ContactId":"c"}"#,
+                2,
+                "ContactId",
+                "twice",
+            ),
+            (
+                "twice_nested",
+                r#"{"ContactId":"b","Queue":{"Name":"Q","Name":"R"}}"#,
+                2,
+                "Queue.Name",
+                "twice",
+            ),
+        ] {
+            for array in [false, true] {
+                let text = if array {
+                    format!("[{ok},\n{ok},\n{second}]")
+                } else {
+                    format!("{ok}\n{ok}\n{second}\n")
+                };
+                let record = record + 1;
+                let file = format!("{name}.{}", if array { "json" } else { "jsonl" });
+                let p = write(dir.path(), &file, text.as_bytes());
+                let err = match open_tables(&p) {
+                    Ok(mut t) => t
+                        .remove(0)
+                        .rows
+                        .find_map(Result::err)
+                        .unwrap_or_else(|| panic!("{file}: taken"))
+                        .to_string(),
+                    Err(e) => e.to_string(),
+                };
+                assert!(
+                    err.contains(&file)
+                        && err.contains(&format!("record {record}:"))
+                        && err.contains(&format!("{field:?}"))
+                        && err.contains(what),
+                    "{file}: the refusal names the file, record {record}, the field {field:?} and {what}: {err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn json_fields_keep_the_order_of_a_parsed_object() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "order.jsonl",
+            br#"{"b":1.5,"Queue-A":true,"Queue":{"z":null,"y":[1,"a"]},"a":10.0}"#,
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(
+            t.header,
+            ["Queue", "Queue-A", "a", "b"]
+                .iter()
+                .flat_map(|k| match *k {
+                    "Queue" => vec!["Queue.y", "Queue.z"],
+                    k => vec![k],
+                })
+                .collect::<Vec<_>>(),
+            "each object's keys sorted, nested ones under their parent (as serde_json's map)"
+        );
+        assert_eq!(
+            all_rows(t),
+            [["[1,\"a\"]", "", "true", "10.0", "1.5"]],
+            "values written as serde_json::Value wrote them"
+        );
     }
 
     #[test]

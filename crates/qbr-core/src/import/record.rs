@@ -14,7 +14,7 @@ use super::mapping::{normalise, Kind, Mapping};
 use super::read::Row;
 use super::rollup::{add_scores, DayKey, Interaction, Outcome};
 use super::sink::NewContact;
-use super::value::{self, DurationUnit, TimeContext};
+use super::value::{self, DecimalMark, DurationUnit, Separators, TimeContext};
 use super::Refusal;
 use crate::measure::{Dimension, Measure, Measures};
 use crate::settings::Channel;
@@ -73,6 +73,9 @@ fields! {
     Ces = "ces",
     AnsweredAt = "answered_at",
     AbandonedFlag = "abandoned_flag",
+    AnsweredFlag = "answered_flag",
+    StartedTime = "started_time",
+    TransferredAt = "transferred_at",
     NonAcd = "non_acd",
     UpdatedAt = "updated_at",
     IntervalStart = "interval_start",
@@ -88,6 +91,7 @@ fields! {
     AvgTalk = "avg_talk",
     AvgHold = "avg_hold",
     AvgWrap = "avg_wrap",
+    ServiceLevelPct = "service_level_pct",
     RespondedAt = "responded_at",
     EvaluatedAt = "evaluated_at",
     Score = "score",
@@ -116,6 +120,10 @@ pub(crate) struct Col {
     pub index: usize,
     pub header: String,
     pub unit: Option<DurationUnit>,
+    /// The mapping's value translation (file's word → meaning).
+    pub values: Vec<(String, String)>,
+    /// The decimal mark of the column's numbers, as the whole column (or the user) decided it.
+    pub mark: Option<DecimalMark>,
 }
 
 /// The mapping resolved against one table's header.
@@ -129,7 +137,12 @@ impl Columns {
     /// Finds each mapped header in `header` (exactly, else ignoring case and punctuation).
     /// Returns the columns and the headers that were not found. A mapped field no parser reads
     /// is left out.
-    pub fn resolve(mapping: &Mapping, header: &[String]) -> (Columns, Vec<String>) {
+    /// Each column takes the decimal mark `mark_of` its header gives.
+    pub fn resolve_marked(
+        mapping: &Mapping,
+        header: &[String],
+        mark_of: &dyn Fn(&str) -> Option<DecimalMark>,
+    ) -> (Columns, Vec<String>) {
         let mut cols = Columns {
             by_field: vec![None; Field::ALL.len()],
         };
@@ -147,6 +160,8 @@ impl Columns {
                             index,
                             header: header[index].clone(),
                             unit: c.unit,
+                            values: c.values.clone(),
+                            mark: mark_of(&header[index]),
                         });
                     }
                 }
@@ -177,7 +192,53 @@ pub(crate) struct RecordContext {
     pub program: Option<String>,
     /// Saved queue- and campaign-to-program mappings.
     pub aliases: super::ProgramAliases,
+    /// Every contact is handled (ticket exports: a ticket is never abandoned).
+    pub every_contact_handled: bool,
+    /// The channel of rows that name none: voice, or email for ticket exports.
+    pub default_channel: Channel,
+    /// The file's name, for an error that stops the import.
+    pub label: String,
+    /// Ratings of 0 on a 1-based scale, read as "no rating" (unanswered calls in some exports).
+    pub zero_ratings: std::sync::atomic::AtomicU64,
+    /// Dates outside this window (inclusive) are refused as implausible: year 0 or 9999 would
+    /// stretch the workspace's data over millennia.
+    pub window: DateWindow,
 }
+
+/// The dates an import takes, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateWindow {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+impl DateWindow {
+    /// The default: from 1990 to a year after `today`.
+    pub fn around(today: NaiveDate) -> DateWindow {
+        DateWindow {
+            earliest: NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date"),
+            latest: today
+                .checked_add_days(chrono::Days::new(366))
+                .unwrap_or(today),
+        }
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.earliest <= d && d <= self.latest
+    }
+
+    /// What a refusal says was expected.
+    pub fn expected(&self) -> String {
+        format!(
+            "a date from {} to {} (dates outside this window are taken as misread; \
+             change it with --earliest and --latest)",
+            self.earliest, self.latest
+        )
+    }
+}
+
+/// The longest a single contact's wait, talk, hold, wrap or handle time can be: 31 days.
+pub const MAX_CONTACT_DURATION_S: f64 = 31.0 * 86_400.0;
 
 /// What one row yields.
 #[derive(Debug)]
@@ -198,12 +259,22 @@ struct Cells<'a> {
     cols: &'a Columns,
     ctx: &'a RecordContext,
     problems: Vec<Refusal>,
+    /// A number whose decimal mark its column has not decided (`1.234` with nothing else to
+    /// tell): the import stops and asks rather than guess.
+    undecided: Option<(String, String)>,
 }
 
 impl<'a> Cells<'a> {
+    /// The cell of `field`, through the column's value translation when it names the value.
     fn raw(&self, field: Field) -> Option<&'a str> {
         let col = self.cols.get(field)?;
-        Some(self.row.cells.get(col.index).unwrap_or(""))
+        let cell = self.row.cells.get(col.index).unwrap_or("");
+        if !col.values.is_empty() {
+            if let Some(to) = super::mapping::translate(&col.values, cell) {
+                return Some(to);
+            }
+        }
+        Some(cell)
     }
 
     fn refuse(&mut self, field: Field, value: &str, expected: impl Into<String>) {
@@ -238,22 +309,38 @@ impl<'a> Cells<'a> {
         self.raw(field).and_then(value::parse_text)
     }
 
+    /// The column's decimal mark; notes a value the column cannot read without one.
+    fn mark(&mut self, field: Field, raw: &str) -> Option<DecimalMark> {
+        let col = self.cols.get(field)?;
+        if col.mark.is_none()
+            && self.undecided.is_none()
+            && raw.contains([',', '.'])
+            && value::separators(raw) == Separators::Ambiguous
+        {
+            self.undecided = Some((col.header.clone(), raw.trim().to_string()));
+        }
+        col.mark
+    }
+
     fn duration(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
         let unit = self.cols.get(field).and_then(|c| c.unit);
-        let parsed = value::parse_duration(raw, unit);
+        let mark = self.mark(field, raw);
+        let parsed = value::parse_duration_marked(raw, unit, mark);
         self.check(field, parsed)
     }
 
     fn number(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
-        let parsed = value::parse_number(raw);
+        let mark = self.mark(field, raw);
+        let parsed = value::parse_number_marked(raw, mark);
         self.check(field, parsed)
     }
 
     fn count(&mut self, field: Field) -> Option<f64> {
         let raw = self.raw(field)?;
-        let parsed = value::parse_count(raw);
+        let mark = self.cols.get(field).and_then(|c| c.mark);
+        let parsed = value::parse_count_marked(raw, mark);
         self.check(field, parsed)
     }
 
@@ -266,7 +353,53 @@ impl<'a> Cells<'a> {
     fn timestamp(&mut self, field: Field) -> Option<DateTime<Utc>> {
         let raw = self.raw(field)?;
         let parsed = value::parse_timestamp(raw, &self.ctx.time);
-        self.check(field, parsed)
+        let at = self.check(field, parsed)?;
+        self.within_window(field, at.date_naive())?;
+        Some(at)
+    }
+
+    /// `Some(())` when `d` is a plausible date; else a refusal naming the window.
+    fn within_window(&mut self, field: Field, d: NaiveDate) -> Option<()> {
+        if self.ctx.window.contains(d) {
+            return Some(());
+        }
+        let raw = self.raw(field).unwrap_or("").to_string();
+        let expected = self.ctx.window.expected();
+        self.refuse(field, &raw, expected);
+        None
+    }
+
+    /// A duration of one contact: as [`Self::duration`], and at most 31 days.
+    fn contact_duration(&mut self, field: Field) -> Option<f64> {
+        let v = self.duration(field)?;
+        if v > MAX_CONTACT_DURATION_S {
+            let raw = self.raw(field).unwrap_or("").to_string();
+            self.refuse(
+                field,
+                &raw,
+                "a duration of at most 31 days for one contact (check the column's unit)",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A date in one column and its time of day in another, in the source's zone.
+    fn date_and_time(&mut self, date: Field, time: Field) -> Option<DateTime<Utc>> {
+        let raw = self.raw(date)?;
+        let as_written = TimeContext {
+            zone: Tz::UTC,
+            ..self.ctx.time
+        };
+        let day = value::parse_timestamp(raw, &as_written).map(|d| d.map(|d| d.date_naive()));
+        let day = self.check(date, day)?;
+        let raw_time = self.raw(time)?;
+        let secs = value::parse_time_of_day(raw_time);
+        let secs = self.check(time, secs)?;
+        let naive = day.and_time(chrono::NaiveTime::MIN)
+            + chrono::TimeDelta::milliseconds((secs * 1000.0).round() as i64);
+        let at = value::localise(naive, self.ctx.time.zone).map(Some);
+        self.check(time, at)
     }
 
     /// A calendar day: a bare date is that day as written; a date and time is converted to the
@@ -276,6 +409,7 @@ impl<'a> Cells<'a> {
         if raw.len() <= 10 {
             for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
                 if let Ok(d) = NaiveDate::parse_from_str(raw, fmt) {
+                    self.within_window(field, d)?;
                     return Some(d);
                 }
             }
@@ -287,7 +421,9 @@ impl<'a> Cells<'a> {
                         ..self.ctx.time
                     },
                 );
-                return self.check(field, parsed).map(|d| d.date_naive());
+                let d = self.check(field, parsed)?.date_naive();
+                self.within_window(field, d)?;
+                return Some(d);
             }
         }
         let zone = self.ctx.workspace_zone;
@@ -298,14 +434,23 @@ impl<'a> Cells<'a> {
     fn month(&mut self, field: Field) -> Option<NaiveDate> {
         let raw = self.raw(field)?;
         let parsed = value::parse_month(raw, &self.ctx.time);
-        self.check(field, parsed)
+        let m = self.check(field, parsed)?;
+        self.within_window(field, m)?;
+        Some(m)
     }
 
-    /// A whole-number score within `lo..=hi`.
+    /// A whole-number score within `lo..=hi`. A 0 on a scale that starts at 1 is "no rating"
+    /// (some exports write 0 for calls that were never rated), counted for the report's note.
     fn score(&mut self, field: Field, lo: i64, hi: i64, what: &str) -> Option<i64> {
         let raw = self.raw(field)?;
         match value::parse_number(raw) {
             Ok(None) => None,
+            Ok(Some(v)) if v == 0.0 && lo == 1 => {
+                self.ctx
+                    .zero_ratings
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                None
+            }
             Ok(Some(v)) if v.fract() == 0.0 && (lo as f64..=hi as f64).contains(&v) => {
                 Some(v as i64)
             }
@@ -386,7 +531,7 @@ fn intern(text: &str) -> Arc<str> {
         if names.len() >= MAX_NAMES {
             names.clear();
         }
-        let name: Arc<str> = Arc::from(text);
+        let name: Arc<str> = Arc::from(value::without_bidi_controls(text).as_ref());
         names.insert(Arc::clone(&name));
         name
     })
@@ -448,17 +593,19 @@ fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
     }))
 }
 
-/// Reads one row. `Err` holds every refusal of the row.
+/// Reads one row. The inner `Err` holds every refusal of the row; the outer one stops the
+/// import (a number its column cannot read without being told the decimal mark).
 pub(crate) fn parse_row(
     row: &Row,
     cols: &Columns,
     ctx: &RecordContext,
-) -> Result<Option<Parsed>, Vec<Refusal>> {
+) -> Result<Result<Option<Parsed>, Vec<Refusal>>, super::ImportError> {
     let mut c = Cells {
         row,
         cols,
         ctx,
         problems: Vec::new(),
+        undecided: None,
     };
     let parsed = match ctx.kind {
         Kind::Interactions => {
@@ -470,25 +617,36 @@ pub(crate) fn parse_row(
         Kind::Workforce => workforce(&mut c),
         Kind::Finance => finance(&mut c),
     };
-    if c.problems.is_empty() {
+    if let Some((column, example)) = c.undecided {
+        return Err(super::ImportError::AmbiguousNumbers {
+            file: ctx.label.clone(),
+            column,
+            example,
+            whole_column: false,
+        });
+    }
+    Ok(if c.problems.is_empty() {
         Ok(parsed)
     } else {
         Err(c.problems)
-    }
+    })
 }
 
 fn interaction(c: &mut Cells) -> Option<Interaction> {
     let contact_key = c.text(F::ContactId);
     let contact_key = c.require(F::ContactId, contact_key, "a contact id");
-    let started = c.timestamp(F::StartedAt);
+    let started = match c.cols.has(F::StartedTime) {
+        true => c.date_and_time(F::StartedAt, F::StartedTime),
+        false => c.timestamp(F::StartedAt),
+    };
     let started = c.require(F::StartedAt, started, value::EXPECT_TIMESTAMP);
     let channel = c.channel(F::Channel);
     let direction = c.name(F::Direction);
-    let wait_s = c.duration(F::Wait);
-    let talk_s = c.duration(F::Talk);
-    let hold_s = c.duration(F::Hold);
-    let wrap_s = c.duration(F::Wrap);
-    let handle = c.duration(F::Handle);
+    let wait_s = c.contact_duration(F::Wait);
+    let talk_s = c.contact_duration(F::Talk);
+    let hold_s = c.contact_duration(F::Hold);
+    let wrap_s = c.contact_duration(F::Wrap);
+    let handle = c.contact_duration(F::Handle);
     let transferred = match c.raw(F::Transferred) {
         // Five9 counts transfers; any transfer means "transferred".
         Some(raw)
@@ -506,6 +664,12 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
     let updated = c.timestamp(F::UpdatedAt);
     let answered_at = c.timestamp(F::AnsweredAt);
     let abandoned_flag = c.boolean(F::AbandonedFlag);
+    let answered_flag = c.boolean(F::AnsweredFlag);
+    let transferred_at = c.timestamp(F::TransferredAt);
+    let transferred = match (transferred, c.cols.has(F::TransferredAt)) {
+        (None, true) => Some(transferred_at.is_some()),
+        (t, _) => t,
+    };
     let non_acd = c.boolean(F::NonAcd);
     let outcome_text = c.raw(F::Outcome).map(parse_outcome);
     let outcome_col = match outcome_text {
@@ -530,6 +694,16 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         } else {
             Outcome::Handled
         }
+    } else if let Some(answered) = answered_flag {
+        // Answered (Y/N) decides, whatever else the row names: unanswered calls may still name
+        // the agent they were routed to.
+        if answered {
+            Outcome::Handled
+        } else {
+            Outcome::Abandoned
+        }
+    } else if c.ctx.every_contact_handled {
+        Outcome::Handled
     } else if c.cols.has(F::AnsweredAt) {
         // Amazon Connect: a queued contact never connected to an agent was abandoned.
         match (answered_at, &queue) {
@@ -560,7 +734,7 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
         contact_key: contact_key?,
         started_at: started.timestamp(),
         day,
-        channel: channel.or(Some(Channel::Voice)),
+        channel: channel.or(Some(c.ctx.default_channel)),
         program: c.program_name(),
         queue,
         site: c.name(F::Site),
@@ -645,6 +819,32 @@ fn interval(c: &mut Cells) -> Option<Parsed> {
                     );
                 }
             }
+        }
+    }
+    // Handle time is talk + hold + wrap where the source gives no total (as for contacts).
+    if m.get(Measure::HandleS).is_none() {
+        let parts = [Measure::TalkS, Measure::HoldS, Measure::WrapS].map(|p| m.get(p));
+        if parts.iter().any(Option::is_some) {
+            m.set(Measure::HandleS, parts.iter().flatten().sum());
+        }
+    }
+    // A service level the source reports as a share, kept as the share of offered (else
+    // handled) contacts it speaks of, so that it adds up as a ratio of sums.
+    if let Some(pct) = c.raw(F::ServiceLevelPct).map(str::to_string) {
+        match value::parse_share(&pct) {
+            Ok(None) => {}
+            Ok(Some(share)) => match m.get(Measure::Offered).or(m.get(Measure::Handled)) {
+                Some(base) => {
+                    m.set(Measure::SlReportedMet, share * base);
+                    m.set(Measure::SlReportedBase, base);
+                }
+                None => c.refuse(
+                    F::ServiceLevelPct,
+                    &pct,
+                    "a service level with the offered or handled count on the same row",
+                ),
+            },
+            Err(expected) => c.refuse(F::ServiceLevelPct, &pct, expected),
         }
     }
     let channel = c.channel(F::Channel);

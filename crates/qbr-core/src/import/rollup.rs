@@ -104,7 +104,7 @@ impl DayKey {
 
     pub fn with(mut self, dim: Dimension, name: Option<&str>) -> Self {
         let slot = dim.index();
-        self.members[slot] = name.map(str::to_string);
+        self.members[slot] = name.map(|n| super::value::without_bidi_controls(n).into_owned());
         self
     }
 
@@ -202,15 +202,15 @@ pub(crate) fn add_contact_measures(
     queue_threshold: Option<u32>,
 ) {
     let t = threshold_s(settings, i.channel, queue_threshold);
-    // Counts every contact settles. The threshold counts (answered, short or abandoned within T)
-    // are only known when the wait is: a contact without one leaves them unmeasured, so a file
-    // without waits shows "no value" for service level and ASA, never 0.
+    // Counts every contact settles.
     let counts = [Measure::Offered, Measure::Handled, Measure::Abandoned];
-    let wait_counts = [
-        Measure::ShortAbandoned,
-        Measure::AnsweredInThreshold,
-        Measure::AbandonedInThreshold,
-    ];
+    // A measure that applies to a contact but is not known for it (a handled contact without a
+    // wait has no answered-in-threshold count) is marked unknown with NaN, which survives every
+    // sum: a fact holding such a contact leaves the measure NULL ("not measured") rather than
+    // counting the contact as 0, so coverage leaves the fact out. Measures that a contact's
+    // outcome settles whatever its wait are known: an abandoned contact was not answered within
+    // the threshold, a handled one is no abandon.
+    const UNKNOWN: f64 = f64::NAN;
     match i.outcome {
         Outcome::Handled => {
             for c in counts {
@@ -218,14 +218,17 @@ pub(crate) fn add_contact_measures(
             }
             m.add(Measure::Offered, 1.0);
             m.add(Measure::Handled, 1.0);
-            if let Some(w) = i.wait_s {
-                for c in wait_counts {
-                    m.add(c, 0.0);
+            m.add(Measure::ShortAbandoned, 0.0);
+            m.add(Measure::AbandonedInThreshold, 0.0);
+            match i.wait_s {
+                Some(w) => {
+                    m.add(Measure::AnsweredInThreshold, if w <= t { 1.0 } else { 0.0 });
+                    m.add(Measure::AnswerWaitS, w);
                 }
-                if w <= t {
-                    m.add(Measure::AnsweredInThreshold, 1.0);
+                None => {
+                    m.add(Measure::AnsweredInThreshold, UNKNOWN);
+                    m.add(Measure::AnswerWaitS, UNKNOWN);
                 }
-                m.add(Measure::AnswerWaitS, w);
             }
             for (measure, v) in [
                 (Measure::TalkS, i.talk_s),
@@ -236,9 +239,7 @@ pub(crate) fn add_contact_measures(
                     m.add(measure, v);
                 }
             }
-            if let Some(h) = i.handle_s {
-                m.add(Measure::HandleS, h);
-            }
+            m.add(Measure::HandleS, i.handle_s.unwrap_or(UNKNOWN));
             if let Some(t) = i.transferred {
                 m.add(Measure::Transferred, if t { 1.0 } else { 0.0 });
             }
@@ -253,15 +254,25 @@ pub(crate) fn add_contact_measures(
             }
             m.add(Measure::Offered, 1.0);
             m.add(Measure::Abandoned, 1.0);
-            if let Some(w) = i.wait_s {
-                for c in wait_counts {
-                    m.add(c, 0.0);
+            m.add(Measure::AnsweredInThreshold, 0.0);
+            match i.wait_s {
+                Some(w) => {
+                    m.add(
+                        Measure::ShortAbandoned,
+                        if w <= settings.short_abandon_s as f64 {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                    );
+                    m.add(
+                        Measure::AbandonedInThreshold,
+                        if w <= t { 1.0 } else { 0.0 },
+                    );
                 }
-                if w <= settings.short_abandon_s as f64 {
-                    m.add(Measure::ShortAbandoned, 1.0);
-                }
-                if w <= t {
-                    m.add(Measure::AbandonedInThreshold, 1.0);
+                None => {
+                    m.add(Measure::ShortAbandoned, UNKNOWN);
+                    m.add(Measure::AbandonedInThreshold, UNKNOWN);
                 }
             }
         }
@@ -311,6 +322,9 @@ pub fn rollup<'a>(
         if m.iter().any(|(_, v)| v.is_some()) {
             accumulate(&mut facts, contact_key(i), &m);
         }
+    }
+    for m in facts.values_mut() {
+        m.forget_unknown();
     }
     facts
 }
@@ -443,17 +457,49 @@ mod tests {
             compact.add_all(&one);
             full.add_all(&contact_measures(c, &s, None));
         }
+        let compact = compact.to_measures();
+        let unknown = |m: &Measures| {
+            m.iter()
+                .filter(|(_, v)| v.is_some_and(f64::is_nan))
+                .map(|(m, _)| m)
+                .collect::<Vec<_>>()
+        };
+        // A handled contact without a wait leaves the day's wait and in-threshold count unknown,
+        // an abandoned one its short and in-threshold abandons (NaN in both sums alike).
         assert_eq!(
-            compact.to_measures(),
-            full,
+            unknown(&full),
+            [
+                Measure::ShortAbandoned,
+                Measure::AnsweredInThreshold,
+                Measure::AbandonedInThreshold,
+                Measure::AnswerWaitS
+            ]
+        );
+        assert_eq!(unknown(&compact), unknown(&full));
+        let (mut compact, mut full) = (compact, full);
+        compact.forget_unknown();
+        full.forget_unknown();
+        assert_eq!(
+            compact, full,
             "every measure a contact can add, summed the same; the rest missing in both"
         );
-        assert!(full.get(Measure::TalkS).is_some() && full.get(Measure::QaEvaluations).is_none());
         assert_eq!(
-            full.get(Measure::AnswerWaitS),
-            Some(28.5),
-            "the handled contacts' waits: none, 3 s and 25.5 s"
+            full.get(Measure::Offered),
+            Some(6.0),
+            "3 handled, 3 abandoned"
         );
+        assert_eq!(
+            full.get(Measure::TalkS),
+            Some(600.0),
+            "3 handled contacts of 200 s"
+        );
+        assert_eq!(
+            full.get(Measure::CsatSum),
+            Some(30.0),
+            "(1 + 2 + 3 + 4) × 3"
+        );
+        assert_eq!(full.get(Measure::AnswerWaitS), None);
+        assert_eq!(full.get(Measure::QaEvaluations), None);
     }
 
     #[test]

@@ -127,6 +127,23 @@ pub trait Sink {
     /// Derives contact facts and closes the batch with its counts (`counts` without the
     /// contacts, which the sink adds).
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
+    /// After `finish`: the batch's own facts, summed per coverage cell, for the headline
+    /// figures of the report (`None` when the sink cannot tell).
+    fn batch_measures(&mut self) -> Result<Option<Vec<BatchPart>>, ImportError> {
+        Ok(None)
+    }
+}
+
+/// A batch's facts summed over those that carry the same measures in one program, queue and
+/// month: what the headline figures are computed from, with the scorecard's coverage rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchPart {
+    /// [`Measures::known`] of the facts.
+    pub known: u64,
+    pub program: Option<String>,
+    pub queue: Option<String>,
+    pub month: (i32, u32),
+    pub sums: Measures,
 }
 
 /// A sink that keeps everything in memory, with the same duplicate rules as the store.
@@ -246,6 +263,54 @@ impl Sink for MemorySink {
             .iter()
             .find(|((_, key), _)| key == contact_key)
             .map(|(_, (_, i))| super::rollup::contact_key(i).members))
+    }
+
+    fn batch_measures(&mut self) -> Result<Option<Vec<BatchPart>>, ImportError> {
+        // The batch just finished is the last one recorded.
+        let id = self.batches.len() as i64;
+        let contacts = self
+            .contacts
+            .values()
+            .filter(|(b, _)| *b == id)
+            .map(|(_, i)| i);
+        let mut facts = rollup(contacts, &self.settings, &|_| None);
+        if self
+            .batches
+            .last()
+            .is_some_and(|(_, k, _)| *k != Kind::Interactions)
+        {
+            for (k, m) in &self.kind_facts {
+                accumulate(&mut facts, k.clone(), m);
+            }
+        }
+        for ((_, k), (b, m)) in &self.intervals {
+            if *b == id {
+                accumulate(&mut facts, k.clone(), m);
+            }
+        }
+        type Cell = (u64, Option<String>, Option<String>, (i32, u32));
+        let mut parts: BTreeMap<Cell, Measures> = BTreeMap::new();
+        for (k, m) in &facts {
+            use chrono::Datelike;
+            let program = k.members[crate::measure::Dimension::Program.index()].clone();
+            let queue = k.members[crate::measure::Dimension::Queue.index()].clone();
+            parts
+                .entry((m.known(), program, queue, (k.day.year(), k.day.month())))
+                .or_default()
+                .add_all(m);
+        }
+        Ok(Some(
+            parts
+                .into_iter()
+                .map(|((known, program, queue, month), sums)| BatchPart {
+                    known,
+                    program,
+                    queue,
+                    month,
+                    sums,
+                })
+                .collect(),
+        ))
     }
 
     fn finish(&mut self, counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {

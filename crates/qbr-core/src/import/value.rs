@@ -98,6 +98,21 @@ pub(crate) fn trim(text: &str) -> &str {
     }
 }
 
+/// Whether `c` is one of Unicode's bidirectional embedding, override or isolate controls
+/// (U+202A–U+202E, U+2066–U+2069): in a name they reorder the text around them when it is shown
+/// (an agent called "\u{202e}nimda" reads "admin"), and no export means one.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name without bidirectional controls ([`is_bidi_control`]), borrowed when it has none.
+pub(crate) fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().filter(|&c| !is_bidi_control(c)).collect())
+}
+
 /// How sources write "no value".
 const MARKERS: [&str; 12] = [
     "-",
@@ -139,7 +154,7 @@ pub fn parse_text(text: &str) -> Option<String> {
 
 pub const EXPECT_DURATION: &str = "a duration: seconds, hh:mm:ss, mm:ss or like 00d 00h 02m 31s";
 pub const EXPECT_NUMBER: &str = "a number such as 1234.5, 1,234.5 or 1.234,5";
-pub const EXPECT_BOOL: &str = "yes or no: YES/NO, Y/N, TRUE/FALSE or 1/0";
+pub const EXPECT_BOOL: &str = "yes or no: YES/NO, Y/N, TRUE/FALSE, 1/0, SÍ/NO, SIM/NÃO or OUI/NON";
 
 /// Parses a number written with a decimal point or a decimal comma and optional thousands
 /// separators (`1,234.5`, `1.234,5`, `1 234,5`, `3,5`). A lone comma followed by exactly three
@@ -173,6 +188,13 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     }
     let commas = t.matches(',').count();
     let dots = t.matches('.').count();
+    // A separator used more than once groups thousands, so every group after the first has
+    // three digits: `0.02.23` is a clock time, not 223.
+    for (sep, n) in [(',', commas), ('.', dots)] {
+        if n > 1 && !thousands_groups(&t, sep) {
+            return Err(EXPECT_NUMBER);
+        }
+    }
     let normalised = match (commas, dots) {
         (0, _) if dots <= 1 => t.clone(),
         (0, _) => t.replace('.', ""),
@@ -198,6 +220,229 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     match normalised.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
         _ => Err(EXPECT_NUMBER),
+    }
+}
+
+/// True when `sep` splits the integer part of `t` into groups of three digits after the first.
+fn thousands_groups(t: &str, sep: char) -> bool {
+    let int_part = match sep {
+        ',' => t.split('.').next().unwrap_or(t),
+        _ => t.split(',').next().unwrap_or(t),
+    };
+    let mut groups = int_part.trim_start_matches('-').split(sep);
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3)
+}
+
+/// A share written as a percentage (`76.28%`, `76,28 %`) or a fraction (`0.76`): a value with a
+/// percent sign, or above 1, is a percentage. Returns the fraction (0.7628).
+pub fn parse_share(text: &str) -> Result<Option<f64>, &'static str> {
+    const EXPECT: &str = "a percentage such as 76.3% or a fraction such as 0.763";
+    if is_missing(text) {
+        return Ok(None);
+    }
+    let t = trim(text);
+    let percent = t.ends_with('%');
+    let v = match parse_number(t.trim_end_matches('%').trim()) {
+        Ok(Some(v)) => v,
+        _ => return Err(EXPECT),
+    };
+    let share = if percent || v > 1.0 { v / 100.0 } else { v };
+    if !(0.0..=1.0).contains(&share) {
+        return Err(EXPECT);
+    }
+    Ok(Some(share))
+}
+
+/// Which character marks the decimals of a column's numbers; the other groups thousands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecimalMark {
+    /// `1,234.5`
+    Point,
+    /// `1.234,5`
+    Comma,
+}
+
+impl DecimalMark {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecimalMark::Point => "point",
+            DecimalMark::Comma => "comma",
+        }
+    }
+
+    fn char(self) -> char {
+        match self {
+            DecimalMark::Point => '.',
+            DecimalMark::Comma => ',',
+        }
+    }
+
+    fn other(self) -> char {
+        match self {
+            DecimalMark::Point => ',',
+            DecimalMark::Comma => '.',
+        }
+    }
+}
+
+/// What one value says about its column's decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separators {
+    /// No `,` or `.` (or not a number at all).
+    None,
+    /// `3,5`, `12.75`, `1.234,5`, `1,234,567`: only one reading.
+    Decides(DecimalMark),
+    /// `1,234` or `1.234`: a thousands group or three decimals, the value cannot tell.
+    Ambiguous,
+}
+
+/// What `text` says about the decimal mark of its column.
+pub fn separators(text: &str) -> Separators {
+    let t: String = trim(text)
+        .trim_end_matches('%')
+        .trim_start_matches(['-', '+'])
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+    {
+        return Separators::None;
+    }
+    let (commas, dots) = (t.matches(',').count(), t.matches('.').count());
+    match (commas, dots) {
+        (0, 0) => Separators::None,
+        (c, d) if c > 0 && d > 0 => match t.rfind(',') > t.rfind('.') {
+            true => Separators::Decides(DecimalMark::Comma),
+            false => Separators::Decides(DecimalMark::Point),
+        },
+        // The same separator twice groups thousands: the other one is the decimal mark.
+        (c, 0) if c > 1 => Separators::Decides(DecimalMark::Point),
+        (0, d) if d > 1 => Separators::Decides(DecimalMark::Comma),
+        _ => {
+            let sep = if commas == 1 { ',' } else { '.' };
+            let (before, after) = t.split_once(sep).unwrap_or((&t, ""));
+            let decimal = if sep == ',' {
+                DecimalMark::Comma
+            } else {
+                DecimalMark::Point
+            };
+            if after.len() == 3 && (1..=3).contains(&before.len()) && !before.starts_with('0') {
+                Separators::Ambiguous
+            } else {
+                Separators::Decides(decimal)
+            }
+        }
+    }
+}
+
+/// Reads a number whose column uses `mark` for decimals (the other separator groups thousands,
+/// in threes); without a mark, as [`parse_number`] guesses.
+pub fn parse_number_marked(
+    text: &str,
+    mark: Option<DecimalMark>,
+) -> Result<Option<f64>, &'static str> {
+    let Some(mark) = mark else {
+        return parse_number(text);
+    };
+    if is_missing(text) {
+        return Ok(None);
+    }
+    let plain = trim(text);
+    if let Some(n) = whole_number(plain) {
+        return Ok(Some(n));
+    }
+    let mut t: String = plain
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    if let Some(stripped) = t.strip_suffix('%') {
+        t = stripped.to_string();
+    }
+    if t.matches(mark.char()).count() > 1
+        || (t.contains(mark.other()) && !thousands_groups(&t, mark.other()))
+    {
+        return Err(EXPECT_NUMBER);
+    }
+    let normalised = t.replace(mark.other(), "").replace(mark.char(), ".");
+    match normalised.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(EXPECT_NUMBER),
+    }
+}
+
+/// A count: `1,234` and `1.234` are both 1234 whatever the column's mark, since a count is
+/// never written with three decimals.
+pub fn parse_count_marked(
+    text: &str,
+    mark: Option<DecimalMark>,
+) -> Result<Option<f64>, &'static str> {
+    // Most counts are plain digits: only a value with a separator is looked at closely.
+    let separated = text.contains([',', '.']);
+    let mark = match (mark, separated && separators(text) == Separators::Ambiguous) {
+        (None, true) => Some(match trim(text).contains(',') {
+            true => DecimalMark::Point,
+            false => DecimalMark::Comma,
+        }),
+        (m, _) => m,
+    };
+    const EXPECT: &str = "a whole number";
+    match parse_number_marked(text, mark) {
+        Ok(Some(v)) if v >= 0.0 && (v - v.round()).abs() < 1e-9 => Ok(Some(v.round())),
+        Ok(Some(_)) | Err(_) => Err(EXPECT),
+        Ok(None) => Ok(None),
+    }
+}
+
+/// Reads a whole column of numbers and says which decimal mark it uses, as
+/// [`DateOrderProbe`] does for dates.
+#[derive(Debug, Clone, Default)]
+pub struct NumberProbe {
+    pub point: u64,
+    pub comma: u64,
+    pub ambiguous: u64,
+    pub example: Option<String>,
+}
+
+/// What a column of numbers says about its decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkVerdict {
+    NotNeeded,
+    Known(DecimalMark),
+    /// Every value with a separator could be either: the user must say.
+    Ambiguous,
+    /// Some values prove a decimal point, others a decimal comma.
+    Mixed,
+}
+
+impl NumberProbe {
+    /// `count`: the column holds counts, whose `1,234` is never ambiguous.
+    pub fn feed(&mut self, text: &str, count: bool) {
+        match separators(text) {
+            Separators::None => {}
+            Separators::Decides(DecimalMark::Point) => self.point += 1,
+            Separators::Decides(DecimalMark::Comma) => self.comma += 1,
+            Separators::Ambiguous if count => {}
+            Separators::Ambiguous => {
+                self.ambiguous += 1;
+                if self.example.is_none() {
+                    self.example = Some(trim(text).to_string());
+                }
+            }
+        }
+    }
+
+    pub fn verdict(&self) -> MarkVerdict {
+        match (self.point, self.comma, self.ambiguous) {
+            (0, 0, 0) => MarkVerdict::NotNeeded,
+            (0, 0, _) => MarkVerdict::Ambiguous,
+            (p, 0, _) if p > 0 => MarkVerdict::Known(DecimalMark::Point),
+            (0, c, _) if c > 0 => MarkVerdict::Known(DecimalMark::Comma),
+            _ => MarkVerdict::Mixed,
+        }
     }
 }
 
@@ -227,45 +472,161 @@ pub fn parse_count(text: &str) -> Result<Option<f64>, &'static str> {
     }
 }
 
-/// Parses YES/NO, Y/N, TRUE/FALSE, 1/0 (any case); blank is "not known".
+/// Parses YES/NO, Y/N, TRUE/FALSE, 1/0 and the Spanish, Portuguese and French words (Sí/No,
+/// Sim/Não, Oui/Non), in any case and with or without accents; blank is "not known".
 pub fn parse_bool(text: &str) -> Result<Option<bool>, &'static str> {
     if is_missing(text) {
         return Ok(None);
     }
     let t = trim(text);
     let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-    if is(&["yes", "y", "true", "t", "1", "1.0"]) {
-        Ok(Some(true))
-    } else if is(&["no", "n", "false", "f", "0", "0.0"]) {
-        Ok(Some(false))
-    } else {
-        Err(EXPECT_BOOL)
+    if is(&[
+        "yes", "y", "true", "t", "1", "1.0", "si", "s", "sim", "oui", "o", "ja",
+    ]) {
+        return Ok(Some(true));
+    }
+    if is(&["no", "n", "false", "f", "0", "0.0", "nao", "non", "nein"]) {
+        return Ok(Some(false));
+    }
+    // The accented spellings (Sí, SÍ, Não, NÃO), compared lower-cased.
+    match t.to_lowercase().as_str() {
+        "sí" => Ok(Some(true)),
+        "não" => Ok(Some(false)),
+        _ => Err(EXPECT_BOOL),
     }
 }
 
 /// Parses a duration to seconds. `unit` applies to bare numbers only; clock forms (`hh:mm:ss`,
 /// `mm:ss`) and lettered forms (`00d 00h 02m 31s`, `2m 31s`) carry their own units.
 pub fn parse_duration(text: &str, unit: Option<DurationUnit>) -> Result<Option<f64>, &'static str> {
+    parse_duration_marked(text, unit, None)
+}
+
+/// [`parse_duration`] in a column whose numbers use `mark` for decimals.
+pub fn parse_duration_marked(
+    text: &str,
+    unit: Option<DurationUnit>,
+    mark: Option<DecimalMark>,
+) -> Result<Option<f64>, &'static str> {
     if is_missing(text) {
         return Ok(None);
     }
     let t = trim(text);
     if let Some(n) = whole_number(t) {
-        return Ok(Some(n * unit.unwrap_or(DurationUnit::Seconds).seconds()));
+        let v = n * unit.unwrap_or(DurationUnit::Seconds).seconds();
+        return if v > MAX_DURATION_S {
+            Err(EXPECT_FINITE_DURATION)
+        } else {
+            Ok(Some(v))
+        };
     }
-    let v = if t.contains(':') {
+    if let Some(v) = spreadsheet_time(t).or_else(|| dotted_clock(t)) {
+        return Ok(Some(v));
+    }
+    let v = if let Some(v) = twelve_hour_clock(t) {
+        v
+    } else if t.contains(':') {
         parse_clock(t).ok_or(EXPECT_DURATION)?
     } else if t.chars().any(|c| c.is_ascii_alphabetic()) {
         parse_lettered(t).ok_or(EXPECT_DURATION)?
     } else {
-        let n = parse_number(t).map_err(|_| EXPECT_DURATION)?.unwrap_or(0.0);
+        let n = parse_number_marked(t, mark)
+            .map_err(|_| EXPECT_DURATION)?
+            .unwrap_or(0.0);
         n * unit.unwrap_or(DurationUnit::Seconds).seconds()
     };
     if v < 0.0 {
         return Err("a duration that is not negative");
     }
+    if !v.is_finite() || v > MAX_DURATION_S {
+        return Err(EXPECT_FINITE_DURATION);
+    }
     Ok(Some(v))
 }
+
+/// A spreadsheet time cell read as a date: day 0 of the 1900 system is shown as 1899-12-30 or
+/// 1899-12-31 (or 1900-01-00) by the tools that print it, so `1899-12-31 00:02:23` is 143 s.
+fn spreadsheet_time(t: &str) -> Option<f64> {
+    let rest = ["1899-12-30", "1899-12-31", "1900-01-00"]
+        .iter()
+        .find_map(|d| t.strip_prefix(d))?;
+    let rest = rest.strip_prefix([' ', 'T'])?;
+    parse_clock(rest.trim_end_matches('Z'))
+}
+
+/// `9.12.58` or `0.02.23`: a clock with dots for colons (a Finnish or Danish locale), told apart
+/// from a number by its two-digit minutes and seconds.
+fn dotted_clock(t: &str) -> Option<f64> {
+    let parts: Vec<&str> = t.split('.').collect();
+    match parts.as_slice() {
+        [h, m, s]
+            if (1..=2).contains(&h.len())
+                && m.len() == 2
+                && s.len() == 2
+                && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            parse_clock(&format!("{h}:{m}:{s}"))
+        }
+        _ => None,
+    }
+}
+
+/// A duration a spreadsheet printed as a 12-hour clock: `12:02:23 AM` is 2 min 23 s (12 AM is
+/// hour 0), `1:30:00 PM` is 13 h 30 min.
+fn twelve_hour_clock(t: &str) -> Option<f64> {
+    let (clock, pm) = if let Some(c) = t.strip_suffix("AM").or_else(|| t.strip_suffix("am")) {
+        (c, false)
+    } else if let Some(c) = t.strip_suffix("PM").or_else(|| t.strip_suffix("pm")) {
+        (c, true)
+    } else {
+        return None;
+    };
+    let secs = parse_clock(clock.trim())?;
+    let hours = (secs / 3600.0).floor();
+    if !(1.0..=12.0).contains(&hours) && hours != 0.0 {
+        return None;
+    }
+    let hour = hours % 12.0 + if pm { 12.0 } else { 0.0 };
+    Some(secs - hours * 3600.0 + hour * 3600.0)
+}
+
+/// A time of day: `9:12:58`, `09:12`, `9.12.58`, `10:00:29 AM`, a spreadsheet day fraction
+/// (`0.38400462962963` is 09:12:58) or a spreadsheet time cell printed as `1899-12-30 09:12:58`.
+/// Seconds after midnight.
+pub fn parse_time_of_day(text: &str) -> Result<Option<f64>, &'static str> {
+    const EXPECT: &str =
+        "a time of day such as 09:12:58, 9:12, 9.12.58, 10:00 AM or a spreadsheet time (0.384)";
+    if is_missing(text) {
+        return Ok(None);
+    }
+    let t = trim(text);
+    let secs = if let Some(v) = spreadsheet_time(t).or_else(|| dotted_clock(t)) {
+        v
+    } else if let Some(v) = twelve_hour_clock(t) {
+        v
+    } else if t.contains(':') {
+        match t.split(':').count() {
+            2 => parse_clock(&format!("{t}:00")).ok_or(EXPECT)?,
+            _ => parse_clock(t).ok_or(EXPECT)?,
+        }
+    } else {
+        match t.parse::<f64>() {
+            // A day fraction, to the nearest second as a spreadsheet shows it.
+            Ok(f) if (0.0..1.0).contains(&f) => (f * 86_400.0).round(),
+            _ => return Err(EXPECT),
+        }
+    };
+    if !(0.0..86_400.0).contains(&secs) {
+        return Err(EXPECT);
+    }
+    Ok(Some(secs))
+}
+/// The longest duration any cell may hold (about 31,700 years): a total of paid time over a
+/// large program's year fits; `1` followed by 307 zeros, or a clock form that multiplies into
+/// infinity, does not.
+pub const MAX_DURATION_S: f64 = 1e12;
+pub const EXPECT_FINITE_DURATION: &str =
+    "a duration of a real length (under 10^12 seconds); this one overflows";
 
 /// `hh:mm:ss`, `h:mm:ss.fff`, `mm:ss`, and `d.hh:mm:ss` as some tools print over a day.
 fn parse_clock(t: &str) -> Option<f64> {
@@ -467,6 +828,11 @@ fn parse_with_offset(t: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Some(d);
     }
+    // `2021-04-2T15:30:51Z` (Genesys Cloud writes some segment times with a one-digit day):
+    // the same instant once the day and month have two digits.
+    if let Some(padded) = pad_iso_date(t) {
+        return parse_with_offset(&padded);
+    }
     let spaced = t.replacen(' ', "T", 1);
     if let Ok(d) = DateTime::parse_from_rfc3339(&spaced) {
         return Some(d);
@@ -494,8 +860,33 @@ fn parse_with_offset(t: &str) -> Option<DateTime<FixedOffset>> {
     None
 }
 
+/// `2021-4-2T…` or `2021-04-2 …` with two-digit month and day, or `None` when nothing needs
+/// padding (or it is not such a date).
+fn pad_iso_date(t: &str) -> Option<String> {
+    let end = t.find(['T', ' ']).unwrap_or(t.len());
+    let (date, rest) = t.split_at(end);
+    let parts: Vec<&str> = date.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d]
+            if y.len() == 4
+                && (m.len() == 1 || d.len() == 1)
+                && m.len() <= 2
+                && d.len() <= 2
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            Some(format!("{y}-{m:0>2}-{d:0>2}{rest}"))
+        }
+        _ => None,
+    }
+}
+
 /// Offset-less forms. Slashed dates need `order` unless unambiguous on their own.
 fn parse_naive(t: &str, order: Option<DateOrder>) -> Result<Option<NaiveDateTime>, String> {
+    if let Some(padded) = pad_iso_date(t) {
+        return parse_naive(&padded, order);
+    }
     for fmt in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -851,6 +1242,149 @@ mod tests {
         for text in ["2026-07", "07/2026", "Jul 2026", "July 2026", "2026-07-15"] {
             assert_eq!(parse_month(text, &c).unwrap(), july, "{text:?}");
         }
+    }
+
+    #[test]
+    fn yes_and_no_in_spanish_portuguese_and_french() {
+        for yes in ["Sí", "SÍ", "si", "Sim", "SIM", "Oui", "oui"] {
+            assert_eq!(parse_bool(yes).unwrap(), Some(true), "{yes}");
+        }
+        for no in ["No", "Não", "NÃO", "nao", "Non", "NON"] {
+            assert_eq!(parse_bool(no).unwrap(), Some(false), "{no}");
+        }
+        assert!(parse_bool("peut-être").is_err());
+    }
+
+    #[test]
+    fn spreadsheet_and_locale_clock_times_read_as_durations() {
+        let cases: &[(&str, f64)] = &[
+            // Excel time cells printed as a date on day 0 of the 1900 system (issue #20).
+            ("1899-12-31 00:02:23", 143.0),
+            ("1899-12-30 00:04:02", 242.0),
+            ("1899-12-30T00:00:30", 30.0),
+            // Finnish/Danish clocks with dots.
+            ("0.02.23", 143.0),
+            ("1.00.05", 3605.0),
+            // A duration a spreadsheet printed as a 12-hour clock: 12 AM is hour 0.
+            ("12:02:23 AM", 143.0),
+            ("1:30:00 PM", 48_600.0),
+        ];
+        for &(text, want) in cases {
+            assert_eq!(dur(text, None), Some(want), "{text:?} is {want} s");
+        }
+        // Dots that are not a clock stay numbers; groups that are not thousands are refused.
+        assert_eq!(dur("12.75", None), Some(12.75));
+        assert!(parse_number("0.02.23").is_err(), "not thousands groups");
+        assert_eq!(parse_number("1.234.567").unwrap(), Some(1_234_567.0));
+    }
+
+    #[test]
+    fn times_of_day_in_every_spelling() {
+        let cases: &[(&str, f64)] = &[
+            ("9:12:58", 33_178.0),
+            ("09:12", 33_120.0),
+            ("9.12.58", 33_178.0),
+            ("10:00:29 AM", 36_029.0),
+            ("1:00:00 PM", 46_800.0),
+            // 0.38400462962963 of a day is 09:12:58 to the second.
+            ("0.38400462962963", 33_178.0),
+            ("1899-12-30 09:12:58", 33_178.0),
+        ];
+        for &(text, want) in cases {
+            assert_eq!(parse_time_of_day(text).unwrap(), Some(want), "{text:?}");
+        }
+        assert_eq!(parse_time_of_day("").unwrap(), None);
+        for bad in ["25:00:00", "1.5", "noon"] {
+            assert!(parse_time_of_day(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn shares_as_percentages_or_fractions() {
+        assert_eq!(parse_share("76.28%").unwrap(), Some(0.7628));
+        assert_eq!(parse_share("0.76").unwrap(), Some(0.76));
+        assert_eq!(parse_share("80").unwrap(), Some(0.8));
+        assert_eq!(parse_share("-").unwrap(), None);
+        assert!(parse_share("180%").is_err());
+    }
+
+    #[test]
+    fn iso_dates_with_one_digit_days_are_the_same_instant() {
+        let utc = ctx(Tz::UTC, None);
+        assert_eq!(
+            ts("2021-04-2T15:30:51.418Z", &utc),
+            "2021-04-02T15:30:51.418+00:00",
+            "Genesys Cloud's segment times"
+        );
+        assert_eq!(ts("2021-4-02 15:30:51", &utc), "2021-04-02T15:30:51+00:00");
+    }
+
+    #[test]
+    fn a_value_says_what_it_can_about_its_decimal_mark() {
+        use DecimalMark::*;
+        let cases: &[(&str, Separators)] = &[
+            ("12", Separators::None),
+            ("3,5", Separators::Decides(Comma)),
+            ("12.75", Separators::Decides(Point)),
+            ("0,125", Separators::Decides(Comma)),
+            ("1.234,5", Separators::Decides(Comma)),
+            ("1,234.5", Separators::Decides(Point)),
+            ("1,234,567", Separators::Decides(Point)),
+            ("1.234.567", Separators::Decides(Comma)),
+            ("1.234", Separators::Ambiguous),
+            ("1,234", Separators::Ambiguous),
+            ("94.01%", Separators::Decides(Point)),
+            ("0:02:14", Separators::None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(separators(text), *want, "{text:?}");
+        }
+        assert_eq!(
+            parse_number_marked("1.234", Some(Comma)).unwrap(),
+            Some(1234.0)
+        );
+        assert_eq!(
+            parse_number_marked("1.234", Some(Point)).unwrap(),
+            Some(1.234)
+        );
+        assert_eq!(
+            parse_number_marked("1.234,5", Some(Comma)).unwrap(),
+            Some(1234.5)
+        );
+        assert!(
+            parse_number_marked("1.5", Some(Comma)).is_err(),
+            "1.5 is no thousands group"
+        );
+        assert!(parse_number_marked("1,2,3", Some(Comma)).is_err());
+        assert_eq!(
+            parse_count_marked("1,190", None).unwrap(),
+            Some(1190.0),
+            "a count"
+        );
+        assert_eq!(
+            parse_count_marked("1.190", None).unwrap(),
+            Some(1190.0),
+            "a count"
+        );
+        assert_eq!(
+            parse_duration_marked("1.234", None, Some(Comma)).unwrap(),
+            Some(1234.0),
+            "1.234 in a decimal-comma column is 1234 s, never 1.234 s"
+        );
+        let mut probe = NumberProbe::default();
+        probe.feed("1.234", false);
+        assert_eq!(probe.verdict(), MarkVerdict::Ambiguous);
+        probe.feed("3,5", false);
+        assert_eq!(probe.verdict(), MarkVerdict::Known(Comma));
+        probe.feed("2.5", false);
+        assert_eq!(probe.verdict(), MarkVerdict::Mixed);
+        let mut counts = NumberProbe::default();
+        counts.feed("1,190", true);
+        assert_eq!(
+            counts.verdict(),
+            MarkVerdict::NotNeeded,
+            "a count never asks"
+        );
     }
 
     #[test]

@@ -149,12 +149,24 @@ impl FromStr for Direction {
 pub enum Flag {
     /// Fewer responses or evaluations than the metric's minimum sample.
     LowSample,
+    /// The service level is the source's own percentage (no answered-in-threshold counts in
+    /// the scope), weighted by the contacts it speaks of: the source's definition, not ours.
+    ReportedBySource,
 }
 
 impl Flag {
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::LowSample => "low_sample",
+            Flag::ReportedBySource => "reported_by_source",
+        }
+    }
+
+    /// The flag as a reader is told it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Flag::LowSample => "low sample",
+            Flag::ReportedBySource => "reported by the source",
         }
     }
 }
@@ -172,6 +184,13 @@ pub struct MetricValue {
     pub n: Option<u64>,
     pub flags: Vec<Flag>,
     pub reason: Option<String>,
+    /// Set when part of the scope's denominator lacks the numerator's measures: the value is
+    /// computed over the rest, and this says how much and what lacks (metrics.md, "Unknown is
+    /// not zero").
+    pub coverage: Option<engine::Coverage>,
+    /// What else a reader must know to read the value right ("short abandons are not in the
+    /// data, so none could be excluded").
+    pub notes: Vec<String>,
 }
 
 impl MetricValue {
@@ -184,6 +203,8 @@ impl MetricValue {
             n: None,
             flags: Vec::new(),
             reason: Some(reason.into()),
+            coverage: None,
+            notes: Vec::new(),
         }
     }
 

@@ -4,7 +4,13 @@
 //! Promises:
 //! - One aggregation query per series request, whatever the number of metrics and buckets.
 //! - The moving average of a ratio is the ratio of the sums over the window, not the mean of the
-//!   bucket values; it starts once a full window is available.
+//!   bucket values; of a count (a formula without a denominator), the mean of the window's
+//!   bucket values. It starts once a full window is available; a count's is left out where the
+//!   window holds a partial bucket.
+//! - A bucket is partial when the range or the data's first or last day cuts it (a quarter
+//!   starting on a Wednesday, data ending mid-week): [`SeriesPoint::partial`] says so and
+//!   [`SeriesPoint::days`] says how many of its days hold data. The trend of a count leaves
+//!   partial buckets out.
 //! - Buckets are clipped to the range (see [`Period::buckets`]); monthly figures (finance,
 //!   monthly headcount) count only in buckets that cover their whole month, so a weekly series
 //!   of revenue has no values rather than a spike on the 1st.
@@ -45,8 +51,13 @@ pub struct SeriesRequest {
 pub struct SeriesPoint {
     pub period: Period,
     pub value: MetricValue,
-    /// Ratio of sums over this bucket and the window − 1 before it.
+    /// Ratio of sums over this bucket and the window − 1 before it (mean of the buckets for a
+    /// count).
     pub moving_average: Option<f64>,
+    /// Fewer days than its grain: cut by the range or by the first or last day with data.
+    pub partial: bool,
+    /// Days of the bucket within the range and the data's span.
+    pub days: u32,
 }
 
 /// Where a line is heading.
@@ -58,6 +69,8 @@ pub struct Trend {
     pub improving: Option<bool>,
     /// How many buckets had a value.
     pub points: usize,
+    /// Partial buckets left out of the trend (counts only: their totals are short by nature).
+    pub partial_left_out: usize,
 }
 
 /// One metric for one group over the buckets.
@@ -107,6 +120,40 @@ fn month_end(first: NaiveDate) -> NaiveDate {
     (first + Months::new(1)).pred_opt().expect("in range")
 }
 
+/// The whole grain period `bucket` was cut from (a clipped week's whole ISO week).
+fn whole_bucket(bucket: &Period, grain: Grain) -> Period {
+    match grain {
+        Grain::Week => Period::week_of(bucket.start),
+        Grain::Month => Period::month_of(bucket.start),
+        _ => Period::day(bucket.start),
+    }
+}
+
+/// Days of `bucket` inside the data's span, and whether that is fewer than its grain holds.
+/// A bucket wholly outside the data is empty, not partial.
+pub(crate) fn bucket_days(
+    bucket: &Period,
+    grain: Grain,
+    span: Option<(NaiveDate, NaiveDate)>,
+) -> (u32, bool) {
+    let (start, end) = match span {
+        Some((first, last)) => (bucket.start.max(first), bucket.end.min(last)),
+        None => (bucket.start, bucket.end),
+    };
+    let days = if end < start {
+        0
+    } else {
+        (end - start).num_days() as u32 + 1
+    };
+    let whole = whole_bucket(bucket, grain).days() as u32;
+    (days, days > 0 && days < whole)
+}
+
+/// Whether a metric is a plain sum of flows (a count or total, no denominator, no stock).
+pub(crate) fn is_flow_total(m: &Metric) -> bool {
+    m.formula.denominator.is_none() && !m.formula.measures().any(|x| x.is_stock())
+}
+
 /// The bucket holding `slot`: by day, or by month when the query was split by month.
 fn bucket_of(buckets: &[Period], slot: NaiveDate, split: TimeSplit) -> Option<usize> {
     match split {
@@ -144,8 +191,14 @@ impl Workspace {
             filters: &req.filters,
             split,
             measures: &measures,
+            by_queue: false,
         };
         let (facts, resolution) = self.cells(&scope, resolution_days)?;
+        let span = self.data_span()?;
+        let shape: Vec<(u32, bool)> = buckets
+            .iter()
+            .map(|b| bucket_days(b, req.grain, span))
+            .collect();
 
         let mut per_key: BTreeMap<MemberNames, Vec<Aggregate>> = BTreeMap::new();
         let blank = || vec![Aggregate::default(); buckets.len()];
@@ -208,6 +261,7 @@ impl Workspace {
         let mut lines = Vec::new();
         for (key, aggs) in keyed {
             for m in &metrics {
+                let total = is_flow_total(m);
                 let points: Vec<SeriesPoint> = buckets
                     .iter()
                     .enumerate()
@@ -215,25 +269,46 @@ impl Workspace {
                         period: b.clone(),
                         value: evaluate(m, &aggs[i], b.months()),
                         moving_average: window.filter(|w| i + 1 >= *w).and_then(|w| {
+                            let from = i + 1 - w;
+                            if total {
+                                // A count's average over the window is the mean of its buckets,
+                                // and a partial bucket would pull it down.
+                                if shape[from..=i].iter().any(|s| s.1) {
+                                    return None;
+                                }
+                                let values: Option<Vec<f64>> = (from..=i)
+                                    .map(|j| evaluate(m, &aggs[j], buckets[j].months()).value)
+                                    .collect();
+                                return values.map(|v| v.iter().sum::<f64>() / w as f64);
+                            }
                             let mut merged = Aggregate::default();
                             let mut months = 0.0;
-                            for j in i + 1 - w..=i {
+                            for j in from..=i {
                                 merged.merge(&aggs[j]);
                                 months += buckets[j].months();
                             }
                             evaluate(m, &merged, months).value
                         }),
+                        partial: shape[i].1,
+                        days: shape[i].0,
                     })
                     .collect();
+                let left_out = |p: &SeriesPoint| total && p.partial;
                 let xy: Vec<(f64, f64)> = points
                     .iter()
                     .enumerate()
+                    .filter(|(_, p)| !left_out(p))
                     .filter_map(|(i, p)| p.value.value.map(|v| (i as f64, v)))
                     .collect();
+                let partial_left_out = points
+                    .iter()
+                    .filter(|p| left_out(p) && p.value.value.is_some())
+                    .count();
                 let trend = slope(&xy).map(|s| Trend {
                     slope_per_period: s,
                     improving: is_improvement(m.direction, s),
                     points: xy.len(),
+                    partial_left_out,
                 });
                 lines.push(SeriesLine {
                     key: key.clone(),
@@ -465,6 +540,85 @@ mod tests {
                 .is_err(),
             "a quarter is no series bucket"
         );
+    }
+
+    #[test]
+    fn partial_weeks_are_marked_and_counts_average_over_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let s = ws
+            .series(&SeriesRequest {
+                moving_average: Some(4),
+                ..request("2026-Q3", Grain::Week, &["offered", "service_level"])
+            })
+            .unwrap();
+        let offered = s.line(&GroupKey::default(), "offered").unwrap();
+        let got: Vec<(bool, u32, Option<f64>)> = offered
+            .points
+            .iter()
+            .map(|p| (p.partial, p.days, p.value.value))
+            .collect();
+        // 2026-07-01 is a Wednesday: W27 holds 5 days of July (100 a day); W40 holds 28–30
+        // September (200 a day). W33 has Sales' 1,000 on 15 August; W36 is 31 August (100) and
+        // 1–6 September (6 × 200).
+        let week = |v: f64| (false, 7, Some(v));
+        assert_eq!(
+            got,
+            vec![
+                (true, 5, Some(500.0)),
+                week(700.0),
+                week(700.0),
+                week(700.0),
+                week(700.0),
+                week(700.0),
+                week(1700.0),
+                week(700.0),
+                week(700.0),
+                week(1300.0),
+                week(1400.0),
+                week(1400.0),
+                week(1400.0),
+                (true, 3, Some(600.0)),
+            ]
+        );
+        let ma: Vec<Option<f64>> = offered.points.iter().map(|p| p.moving_average).collect();
+        assert_eq!(ma[3], None, "W27..W30 holds the partial W27");
+        close(
+            ma[4],
+            700.0,
+            "W28..W31: the mean of four weeks, not their sum 2,800",
+        );
+        close(ma[6], (700.0 * 3.0 + 1700.0) / 4.0, "W30..W33");
+        assert_eq!(ma[13], None, "W37..W40 holds the partial W40");
+        let trend = offered.trend.unwrap();
+        assert_eq!(
+            (trend.points, trend.partial_left_out),
+            (12, 2),
+            "a count's trend leaves the short weeks out"
+        );
+        // A ratio's moving average stays the ratio of the sums, partial weeks included: W27..W30
+        // is July alone, 70%.
+        let sl = s.line(&GroupKey::default(), "service_level").unwrap();
+        close(
+            sl.points[3].moving_average,
+            0.70,
+            "ratio of sums over W27..W30",
+        );
+        assert_eq!(sl.trend.unwrap().partial_left_out, 0);
+        // A range that starts on a Monday before the data: the data's first day cuts W27.
+        let s = ws
+            .series(&request(
+                "2026-06-29..2026-07-12",
+                Grain::Week,
+                &["offered"],
+            ))
+            .unwrap();
+        let p: Vec<(bool, u32)> = s.lines[0]
+            .points
+            .iter()
+            .map(|p| (p.partial, p.days))
+            .collect();
+        assert_eq!(p, vec![(true, 5), (false, 7)], "data from Wednesday 1 July");
     }
 
     #[test]

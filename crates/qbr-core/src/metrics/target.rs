@@ -12,6 +12,7 @@
 //!   tolerance of 1e-9 relative for floating-point noise.
 //! - CSV errors name the row (the header is row 1) and the column.
 
+use crate::import::value::DecimalMark;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -385,14 +386,75 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, TargetCsvError> 
     Ok(out)
 }
 
-fn parse_number(s: &str) -> Option<f64> {
+/// A target value: `0.8`, `80%`, and in a file whose numbers use decimal commas `0,8` or
+/// `80,5 %` (`mark`, decided from the file's numbers).
+fn parse_number(s: &str, mark: Option<DecimalMark>) -> Option<f64> {
     let s = s.trim();
     let (digits, percent) = match s.strip_suffix('%') {
         Some(d) => (d.trim(), true),
         None => (s, false),
     };
-    let v: f64 = digits.parse().ok().filter(|v: &f64| v.is_finite())?;
+    let v = match mark {
+        None => digits.parse().ok().filter(|v: &f64| v.is_finite())?,
+        Some(m) => crate::import::value::parse_number_marked(digits, Some(m)).ok()??,
+    };
     Some(if percent { v / 100.0 } else { v })
+}
+
+/// Reads a targets file through the importers' reader, so it may be any delimited text an
+/// export may be (UTF-8, UTF-16, Shift_JIS…, commas, semicolons, tabs): the columns of
+/// [`CSV_COLUMNS`], all rows or none. The file's numbers decide their decimal mark (`0,8` in a
+/// semicolon file is 0.8); a file whose numbers cannot tell is refused with the value.
+pub fn read_targets_file(
+    path: &std::path::Path,
+    known_metric: &dyn Fn(&str) -> bool,
+) -> crate::error::Result<Vec<NewTarget>> {
+    let refused = |message: String| Error::InvalidSetting {
+        field: "targets file".into(),
+        message,
+    };
+    let mut tables = crate::import::read::open_tables(path).map_err(|e| refused(e.to_string()))?;
+    if tables.is_empty() {
+        return Err(refused("the file holds no table".into()));
+    }
+    let table = tables.swap_remove(0);
+    let mut records = vec![(1usize, table.header.clone())];
+    let mut probe = crate::import::value::NumberProbe::default();
+    let numeric: Vec<usize> = table
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            ["value", "value_high", "tolerance"].contains(&h.trim().to_ascii_lowercase().as_str())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for row in table.rows {
+        let row = row.map_err(|e| refused(e.to_string()))?;
+        for &i in &numeric {
+            if let Some(v) = row.cells.get(i) {
+                probe.feed(v.trim_end_matches('%').trim(), false);
+            }
+        }
+        records.push((row.line as usize, row.cells.to_vec()));
+    }
+    use crate::import::value::MarkVerdict;
+    let mark = match probe.verdict() {
+        MarkVerdict::NotNeeded => None,
+        MarkVerdict::Known(m) => Some(m),
+        MarkVerdict::Ambiguous => {
+            return Err(refused(format!(
+                "a value such as {:?} reads as thousands or as decimals; write it without a thousands separator",
+                probe.example.unwrap_or_default()
+            )))
+        }
+        MarkVerdict::Mixed => {
+            return Err(refused(
+                "the values mix decimal points and decimal commas".into(),
+            ))
+        }
+    };
+    parse_target_records(&records, known_metric, mark).map_err(Error::from)
 }
 
 /// Parses a targets CSV with the columns of [`CSV_COLUMNS`] (any order, letter case ignored;
@@ -403,7 +465,16 @@ pub fn parse_targets_csv(
     text: &str,
     known_metric: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<NewTarget>, TargetCsvError> {
-    let records = csv_records(text)?;
+    parse_target_records(&csv_records(text)?, known_metric, None)
+}
+
+/// [`parse_targets_csv`] over records already split (the header first), numbers read with
+/// `mark` when the file decided one.
+fn parse_target_records(
+    records: &[(usize, Vec<String>)],
+    known_metric: &dyn Fn(&str) -> bool,
+    mark: Option<DecimalMark>,
+) -> Result<Vec<NewTarget>, TargetCsvError> {
     let Some((_, header)) = records.first() else {
         return Err(TargetCsvError {
             row: 1,
@@ -465,7 +536,7 @@ pub fn parse_targets_csv(
             if s.is_empty() {
                 return Ok(None);
             }
-            parse_number(s).map(Some).ok_or_else(|| {
+            parse_number(s, mark).map(Some).ok_or_else(|| {
                 fail(
                     column,
                     format!("{s:?} is not a number; expected e.g. 0.8 or 80%"),
@@ -744,6 +815,47 @@ mod tests {
         assert_eq!(rows[1].value_high, Some(0.88));
         assert_eq!(rows[2].direction, "at_most", "directions are normalised");
         assert_eq!(rows[2].tolerance, 0.02);
+    }
+
+    #[test]
+    fn a_targets_file_is_read_like_any_export() {
+        // UTF-16 with a BOM, semicolons, decimal commas and a percentage: what a European
+        // spreadsheet's "Unicode text" export gives.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("targets.txt");
+        let text = "metric;scope_dimension;scope_value;direction;value;value_high;tolerance;effective_from;effective_to\r\n\
+                    service_level;program;Facturación;at_least;0,8;;0,05;2026-01-01;\r\n\
+                    aht;;;at_most;312,5;;;2026-01-01;2026-12-31\r\n\
+                    abandon_rate;;;at_most;7,5%;;;2026-01-01;\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        std::fs::write(&path, bytes).unwrap();
+        let known = |id: &str| crate::metrics::MetricId::parse(id).is_some();
+        let rows = read_targets_file(&path, &known).unwrap();
+        let got: Vec<(&str, f64, f64)> = rows
+            .iter()
+            .map(|r| (r.metric_id.as_str(), r.value, r.tolerance))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("service_level", 0.8, 0.05),
+                ("aht", 312.5, DEFAULT_TOLERANCE),
+                ("abandon_rate", 0.075, DEFAULT_TOLERANCE)
+            ]
+        );
+        assert_eq!(
+            rows[0].scope,
+            Some((Dimension::Program, "Facturación".to_string()))
+        );
+        // A bad row is named with its line, as before.
+        std::fs::write(
+            &path,
+            "metric;direction;value;effective_from\nservice_level;at_least;0,8;2026-01-01\nservice_level;above;0,8;2026-01-01\n",
+        )
+        .unwrap();
+        let e = read_targets_file(&path, &known).unwrap_err().to_string();
+        assert!(e.contains("row 3") && e.contains("direction"), "{e}");
     }
 
     fn csv_err(body: &str) -> TargetCsvError {

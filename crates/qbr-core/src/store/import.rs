@@ -565,11 +565,25 @@ fn recompute(
     settings: &Settings,
     affected: &BTreeSet<(i64, String)>,
 ) -> Result<()> {
+    recompute_with(tx, settings, affected, &mut |_| true)
+}
+
+/// [`recompute`], calling `each` after every (batch, day) with the number done; it returns
+/// false to stop, and the caller then rolls the transaction back.
+pub(super) fn recompute_with(
+    tx: &mut WriteTx<'_>,
+    settings: &Settings,
+    affected: &BTreeSet<(i64, String)>,
+    each: &mut dyn FnMut(usize) -> bool,
+) -> Result<()> {
     if affected.is_empty() {
         return Ok(());
     }
     let names = Names::load(tx.conn())?;
-    for (batch, day) in affected {
+    for (done, (batch, day)) in affected.iter().enumerate() {
+        if !each(done) {
+            return Err(Error::Cancelled("recomputing the days".into()));
+        }
         tx.conn().execute(
             "DELETE FROM fact WHERE batch_id = ?1 AND day = ?2",
             params![batch, day],
@@ -1251,6 +1265,13 @@ impl Sink for StoreSink<'_> {
         })))
     }
 
+    fn batch_measures(
+        &mut self,
+    ) -> Result<Option<Vec<crate::import::sink::BatchPart>>, ImportError> {
+        let batch = self.batch()?;
+        Ok(Some(batch_sums(self.tx.conn(), batch)?))
+    }
+
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
         if self.backlog.len() > 0 {
@@ -1586,4 +1607,44 @@ impl Workspace {
         }
         out
     }
+}
+
+/// One batch's facts summed per coverage cell: the facts carrying the same measures in one
+/// program, queue and month (`None` where none of a cell's facts measures it).
+fn batch_sums(conn: &Connection, batch: i64) -> Result<Vec<crate::import::sink::BatchPart>> {
+    use crate::measure::Measure;
+    let sums = Measure::ALL
+        .iter()
+        .map(|m| format!("sum(f.{})", m.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let known = crate::measure::known_mask_sql("f.", Measure::ALL);
+    let sql = format!(
+        "SELECT {known} AS known, p.name, q.name, substr(f.day, 1, 7) AS month, {sums}
+           FROM fact f
+           LEFT JOIN program p ON p.id = f.program_id
+           LEFT JOIN queue q ON q.id = f.queue_id
+          WHERE f.batch_id = ?1
+          GROUP BY known, f.program_id, f.queue_id, month"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([batch], |r| {
+        let mut m = Measures::default();
+        for (i, &measure) in Measure::ALL.iter().enumerate() {
+            if let Some(v) = r.get::<_, Option<f64>>(4 + i)? {
+                m.set(measure, v);
+            }
+        }
+        let month: String = r.get(3)?;
+        let year = month.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        let mon = month.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
+        Ok(crate::import::sink::BatchPart {
+            known: r.get::<_, i64>(0)? as u64,
+            program: r.get(1)?,
+            queue: r.get(2)?,
+            month: (year, mon),
+            sums: m,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -31,11 +31,28 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_contact_blocks.sql"),
         then: Some(super::contacts::move_rows_into_blocks),
     },
+    Migration::sql(include_str!("migrations/0008_reported_service_level.sql")),
     Migration {
-        sql: include_str!("migrations/0008_duplicate_blocks.sql"),
+        sql: include_str!("migrations/0009_rollup_by_known_measures.sql"),
+        then: Some(roll_up_again),
+    },
+    Migration::sql(include_str!("migrations/0010_page_checksums.sql")),
+    Migration {
+        sql: include_str!("migrations/0011_duplicate_blocks.sql"),
         then: Some(super::contacts::move_duplicates_into_blocks),
     },
 ];
+
+/// Rolls every dirty day up again (format 9: rollup rows split by the measures their facts
+/// carry). It runs after format 8's columns exist: the rollup's SQL names every measure this
+/// build knows, the reported service level's among them.
+fn roll_up_again(conn: &Connection) -> Result<()> {
+    super::rollup::refresh(conn, &super::write::InsertedRollup::default())?;
+    Ok(())
+}
+
+/// The first format whose pages carry checksums (`checksum`).
+pub(super) const CHECKSUMS_FROM: i64 = 10;
 
 /// Applies every migration after `from`, and records the new version, in one transaction.
 pub(super) fn migrate(conn: &mut Connection, from: i64) -> Result<()> {

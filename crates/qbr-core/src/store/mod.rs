@@ -10,12 +10,22 @@
 //!   appears under the chosen name.
 //! - Writers take the lock up front (`BEGIN IMMEDIATE`) and wait `BUSY_TIMEOUT`; after that they
 //!   fail with [`Error::Busy`] instead of corrupting or blocking forever.
+//! - A file is untrusted input: it is read in SQLite's defensive mode with `trusted_schema` off,
+//!   and its schema must be exactly what the migrations build for its format (`schema`), or it
+//!   is refused before anything reads or writes it.
+//! - A file that cannot be written (a read-only disk or share, an immutable or read-only file)
+//!   is opened read-only, so it can still be read; every write is refused with
+//!   [`Error::ReadOnly`] naming the file and what to do.
+//! - Committed changes do not stay in the write-ahead log: every commit is followed by a
+//!   checkpoint (`wal_autocheckpoint` of one page), and closing a workspace checkpoints and
+//!   empties the log, so a copy of the `.qbr` file alone holds everything committed.
 
 mod actions;
 mod aliases;
 mod backlog;
 mod baseline;
 mod causes;
+mod checksum;
 mod contacts;
 mod custom_metrics;
 mod digest;
@@ -25,6 +35,7 @@ mod overview;
 mod pack;
 pub(crate) mod query;
 mod rollup;
+mod schema;
 mod settings;
 mod targets;
 mod variants;
@@ -36,7 +47,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 
 use crate::error::{Error, Result};
 use crate::measure::Dimension;
@@ -69,6 +81,23 @@ pub const EXTENSION: &str = "qbr";
 pub struct Workspace {
     conn: Connection,
     path: PathBuf,
+    /// Why the file was opened read-only (it cannot be written), if it was.
+    read_only: Option<String>,
+}
+
+impl Drop for Workspace {
+    /// Copies what the write-ahead log holds into the file and empties the log, so that the
+    /// `.qbr` file alone is the whole workspace (SQLite does so itself only when the last
+    /// connection to the file closes). It never waits: another program reading or writing the
+    /// file leaves the rest to the next checkpoint.
+    fn drop(&mut self) {
+        if self.read_only.is_none() {
+            let _ = self.conn.busy_timeout(Duration::ZERO);
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -95,9 +124,18 @@ impl Workspace {
         }
         let tmp = tempfile_in(&dir, path)?;
         let result = (|| -> Result<()> {
-            let mut conn = Connection::open(&tmp)?;
-            // Before the first page is written: the size is the file's for good.
+            checksum::register()?;
+            let mut conn = Connection::open_with_flags(
+                format!("{}?vfs={}", file_uri(&tmp), checksum::VFS_NAME),
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            // Before the first page is written: the size and the checksum room are the file's
+            // for good.
             conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+            reserve_checksum_bytes(&conn)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             configure(&conn)?;
@@ -133,17 +171,26 @@ impl Workspace {
     ) -> Result<Workspace> {
         let format_version = migrations_list.len() as i64;
         check_header(path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        configure(&conn).map_err(|e| classify_err(path, e))?;
+        let (mut conn, read_only) = open_connection(path)?;
 
         let (app_id, version) = read_identity(&conn).map_err(|e| classify(path, e))?;
         if app_id != APPLICATION_ID {
             return Err(Error::NotAWorkspace {
                 path: path.into(),
                 reason: "it is an SQLite database made by another program".into(),
+            });
+        }
+        if version == 0
+            && !schema::read(&conn)
+                .map_err(|e| classify(path, e))?
+                .is_empty()
+        {
+            // QBR Desk writes the format before the file gets its name: a file with the mark,
+            // tables and no format was made by something else. (With no tables it is format 0,
+            // an empty workspace, and is upgraded.)
+            return Err(Error::NotAWorkspace {
+                path: path.into(),
+                reason: "it carries QBR Desk's mark and holds tables but no workspace format, so QBR Desk did not make it; the file was not changed".into(),
             });
         }
         if version > format_version {
@@ -153,7 +200,23 @@ impl Workspace {
                 supported: format_version,
             });
         }
+        if let Some(diff) = schema::differences(&conn, migrations_list, version)? {
+            return Err(Error::NotAWorkspace {
+                path: path.into(),
+                reason: format!(
+                    "its tables are not those of a workspace of format {version} ({diff}): it was changed by another program, and what it would do is unknown; the file was not changed"
+                ),
+            });
+        }
         if version < format_version {
+            if let Some(why) = &read_only {
+                return Err(Error::ReadOnly {
+                    path: path.into(),
+                    reason: format!(
+                        "its format ({version}) must be upgraded to {format_version} before this version of QBR Desk can read it, and {why}; the file was not changed: copy it to a folder you can write to and open the copy"
+                    ),
+                });
+            }
             let backup = backup_path(path, version);
             write_backup(&conn, path, &backup)?;
             migrations::migrate_with(&mut conn, version, migrations_list).map_err(|e| {
@@ -173,17 +236,53 @@ impl Workspace {
             // fails (a full disk), the upgraded file is whole and merely larger.
             let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
             let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
-            if free * 4 > pages {
+            if free * 4 > pages && version >= migrations::CHECKSUMS_FROM {
                 let _ = conn.execute_batch("VACUUM");
             }
         }
-        // Persistent in the file; a no-op when already WAL.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| classify(path, e))?;
+        // Format 10 gives every page its checksum: a VACUUM writes each page again, with the
+        // room reserved. Done after the upgrade's transaction (a VACUUM is its own); if it
+        // fails (a full disk), the file is whole and unchecked, and the next open tries again.
+        if read_only.is_none()
+            && format_version >= migrations::CHECKSUMS_FROM
+            && reserved_bytes(&conn)? != checksum::RESERVED_BYTES as i64
+        {
+            reserve_checksum_bytes(&conn)?;
+            rewriting(&conn, true)?;
+            let vacuumed = conn.execute_batch("VACUUM");
+            // Also after a failed VACUUM (the file as it was, no checksums): no page of it may
+            // get one.
+            rewriting(&conn, false)?;
+            let _ = vacuumed;
+        }
+        if read_only.is_none() {
+            // Persistent in the file; a no-op when already WAL.
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| classify(path, e))?;
+        }
         Ok(Workspace {
             conn,
             path: path.into(),
+            read_only,
         })
+    }
+
+    /// [`Error::ReadOnly`] when the workspace was opened read-only: for an operation that would
+    /// write to it at its end (a pack export stores its snapshot) to refuse before it starts.
+    pub fn check_writable(&self) -> Result<()> {
+        match &self.read_only {
+            Some(why) => Err(Error::ReadOnly {
+                path: self.path.clone(),
+                reason: format!("{why}; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy"),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Why the workspace was opened read-only, when it was (its file or folder cannot be
+    /// written); every write then fails with [`Error::ReadOnly`].
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -224,6 +323,7 @@ impl Workspace {
     /// and a 1M-contact import wrote 552 MB into a temporary file that way, against 63 MB into
     /// the workspace. Every other write keeps them on disk, where a large one belongs.
     pub(crate) fn write_with_foreign_keys(&mut self, checked: bool) -> Result<WriteTx<'_>> {
+        self.check_writable()?;
         self.conn.pragma_update(None, "foreign_keys", checked)?;
         self.conn
             .pragma_update(None, "ignore_check_constraints", !checked)?;
@@ -240,6 +340,18 @@ impl Workspace {
         tx.execute_batch(write::TRACK_CHANGED_FACTS)?;
         Ok(WriteTx::new(tx, path))
     }
+}
+
+/// A connection to a workspace file with none of [`Workspace::open`]'s checks, whose writes give
+/// pages their checksums: for tests and tools that plant content in a file as another program
+/// would, and then check that QBR Desk refuses it. Never for the app's own reading or writing.
+#[doc(hidden)]
+pub fn unchecked_connection(path: &Path) -> Result<Connection> {
+    checksum::register()?;
+    Ok(Connection::open_with_flags(
+        format!("{}?vfs={}", file_uri(path), checksum::VFS_NAME),
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI,
+    )?)
 }
 
 /// Where the copy made before upgrading `path` from format `version` goes: beside it, named
@@ -295,8 +407,80 @@ const READ_CACHE_KIB: i64 = 16 * 1024;
 /// memory instead of being read back from the file page by page.
 pub(crate) const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
+/// The bytes the file reserves at the end of each page (8 when its pages carry checksums).
+fn reserved_bytes(conn: &Connection) -> rusqlite::Result<i64> {
+    let mut n: std::ffi::c_int = -1;
+    // SQLite answers this file control itself (a negative value asks without changing).
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
+            (&mut n as *mut std::ffi::c_int).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        ));
+    }
+    Ok(n as i64)
+}
+
+/// Tells the checksum VFS that the whole file is being written again with checksums
+/// ([`checksum::FCNTL_REWRITING`]), or that it no longer is.
+fn rewriting(conn: &Connection, on: bool) -> rusqlite::Result<()> {
+    let mut flag: std::ffi::c_int = on.into();
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            checksum::FCNTL_REWRITING,
+            (&mut flag as *mut std::ffi::c_int).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// Asks for the checksum's room at the end of every page: in effect before the first page of a
+/// new file is written, or for the next VACUUM of an existing one.
+fn reserve_checksum_bytes(conn: &Connection) -> rusqlite::Result<()> {
+    let mut n = checksum::RESERVED_BYTES as std::ffi::c_int;
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
+            (&mut n as *mut std::ffi::c_int).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            None,
+        ));
+    }
+    Ok(())
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // A received file is untrusted: nothing in it may change the schema behind SQLite's back,
+    // and its triggers and views may call only functions that are harmless anywhere (the
+    // schema is checked against the migrations' as well, on open).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Every commit is followed by a checkpoint, so committed changes do not wait in the
+    // write-ahead log where a copy of the `.qbr` file alone would miss them. A passive one:
+    // it never waits for a reader (what a reader still needs stays for the next one).
+    conn.pragma_update(None, "wal_autocheckpoint", 1)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // 16 MiB of page cache (the default is 2 MiB): the rollup pages a scorecard or a weekly
@@ -315,6 +499,70 @@ fn read_identity(conn: &Connection) -> rusqlite::Result<(i32, i64)> {
     Ok((app_id, version))
 }
 
+/// Opens the file read-write, or read-only when it cannot be written (a read-only disk or share,
+/// an immutable or read-only file, a folder where the write-ahead log cannot be made), with the
+/// reason. The first read happens here, so that a file SQLite cannot read in WAL mode without
+/// writing beside it is found now.
+fn open_connection(path: &Path) -> Result<(Connection, Option<String>)> {
+    let flags = OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let attempt = |uri: &str, flags: OpenFlags| -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(uri, flags)?;
+        configure(&conn)?;
+        read_identity(&conn)?;
+        Ok(conn)
+    };
+    let unwritable = |e: &rusqlite::Error| {
+        matches!(
+            e.sqlite_error_code(),
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied)
+        )
+    };
+    checksum::register().map_err(|e| classify(path, e))?;
+    let uri = format!("{}?vfs={}", file_uri(path), checksum::VFS_NAME);
+    match attempt(&uri, flags | OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        // SQLite opens a file it may not write read-only without saying so.
+        Ok(conn) if !conn.is_readonly(MAIN_DB).unwrap_or(true) => return Ok((conn, None)),
+        Ok(_) => {}
+        Err(e) if unwritable(&e) => {}
+        Err(e) => return Err(classify(path, e)),
+    }
+    let why = "it was opened read-only because the file or its folder is read-only (a read-only disk or share, or a read-only or immutable file)".to_string();
+    let ro = flags | OpenFlags::SQLITE_OPEN_READ_ONLY;
+    match attempt(&format!("{uri}&mode=ro"), ro) {
+        Ok(conn) => return Ok((conn, Some(why))),
+        Err(e) if unwritable(&e) => {}
+        Err(e) => return Err(classify(path, e)),
+    }
+    // Nowhere to put the log's index: read the file as it is, which is all of it only when no
+    // write-ahead log is beside it (a closed workspace has none).
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::ReadOnly {
+            path: path.into(),
+            reason: format!(
+                "its latest changes are in {}, and neither file can be written in this place, so those changes cannot be read; nothing was changed: copy both files to a folder you can write to and open the copy",
+                wal.display()
+            ),
+        });
+    }
+    let conn = attempt(&format!("{uri}&immutable=1"), ro).map_err(|e| classify(path, e))?;
+    Ok((conn, Some(why)))
+}
+
+/// `file:` URI of a path, every byte SQLite could read as part of the URI's syntax escaped.
+fn file_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
 /// Reads the 100-byte SQLite header so that text files, empty files and truncated copies are named
 /// for what they are, without SQLite touching them.
 fn check_header(path: &Path) -> Result<()> {
@@ -322,23 +570,25 @@ fn check_header(path: &Path) -> Result<()> {
         path: path.into(),
         reason: reason.into(),
     };
-    let mut file = match File::open(path) {
-        Ok(f) => f,
+    // Asked before opening: opening a named pipe waits for a writer, for ever.
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::NotFound { path: path.into() })
         }
         Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
     };
-    let len = file
-        .metadata()
-        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?
-        .len();
-    if len == 0 {
+    if !meta.is_file() {
+        return Err(not_workspace(
+            "it is not a regular file (a folder, a named pipe or a device)",
+        ));
+    }
+    if meta.len() == 0 {
         return Err(not_workspace("the file is empty"));
     }
-    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
-        return Err(not_workspace("it is not a regular file"));
-    }
+    let len = meta.len();
+    let mut file =
+        File::open(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     let mut header = [0u8; 100];
     let mut read = 0;
     while read < header.len() {
@@ -359,6 +609,14 @@ fn check_header(path: &Path) -> Result<()> {
         1 => 65536u64,
         n => n as u64,
     };
+    // The room for page checksums is 8 bytes or none (formats before 8); anything else is a
+    // damaged header.
+    if header[20] != 0 && header[20] != checksum::RESERVED_BYTES {
+        return Err(not_workspace(&format!(
+            "the file is damaged (its header reserves {} bytes per page)",
+            header[20]
+        )));
+    }
     let change_counter = be32(24);
     let pages = be32(28) as u64;
     let valid_for = be32(92);
@@ -398,6 +656,10 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
             path: path.into(),
             reason: "the file or its folder is read-only, or access was denied; nothing was changed: make them writable, or copy the workspace to a folder you can write to and open the copy".into(),
         },
+        Some(ErrorCode::SystemIoFailure) if checksum_failed(&e) => Error::NotAWorkspace {
+            path: path.into(),
+            reason: DAMAGED.into(),
+        },
         // On a full disk a write into the WAL or its index often fails as an I/O error.
         Some(ErrorCode::SystemIoFailure) => Error::ReadOnly {
             path: path.into(),
@@ -410,6 +672,14 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
         },
         _ => Error::Sqlite(e),
     }
+}
+
+/// What a page failing its checksum means for a user.
+pub(crate) const DAMAGED: &str = "the file is damaged: a page of it does not match its checksum (a disk, copy or transfer error changed it), so no figure from it can be trusted; nothing was changed: use the copy it came from, or a backup";
+
+/// Whether SQLite stopped because a page failed its checksum (`checksum`).
+pub(crate) fn checksum_failed(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_IOERR_DATA)
 }
 
 pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {

@@ -53,6 +53,50 @@ pub struct Overview {
 }
 
 impl Workspace {
+    /// Whether a member of `d` is named `name` (as imports spelled it).
+    pub fn member_exists(&self, d: crate::measure::Dimension, name: &str) -> Result<bool> {
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE name = ?1)",
+            super::member_table(d)
+        );
+        Ok(self.conn.query_row(&sql, params![name], |r| r.get(0))?)
+    }
+
+    /// Refuses filters naming a member the workspace does not have ("no queue named …"), so a
+    /// typo reads as one rather than as an empty chart.
+    pub fn check_members(&self, filters: &[(crate::measure::Dimension, String)]) -> Result<()> {
+        for (d, name) in filters {
+            if !self.member_exists(*d, name)? {
+                return Err(crate::error::Error::InvalidSetting {
+                    field: "filter".into(),
+                    message: format!(
+                        "there is no {} named {name:?} in this workspace",
+                        d.as_str()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The first and last day with data (facts of imports not undone), or `None` for an empty
+    /// workspace. Read from the rollup's day index when it is current.
+    pub fn data_span(&self) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+        let sql = if self.rollup_is_current()? {
+            "SELECT min(day), max(day) FROM fact_rollup"
+        } else {
+            "SELECT min(day), max(day) FROM fact
+              WHERE batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)"
+        };
+        let (first, last): (Option<String>, Option<String>) =
+            self.conn
+                .query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let parse = |s: Option<String>| {
+            s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+        };
+        Ok(parse(first).zip(parse(last)))
+    }
+
     /// Everything the summary page and `qbr info` show.
     pub fn overview(&self) -> Result<Overview> {
         let count = |sql: &str| -> Result<u64> {

@@ -42,6 +42,10 @@ pub(crate) struct FactScope<'a> {
     /// The measures to sum; the others come back unmeasured (`None`). Summing only what the
     /// metrics asked for read is most of the cost of a query over many rows.
     pub measures: &'a [Measure],
+    /// Split flow cells by queue too, so that coverage can name the queues that lack a
+    /// measure (scorecards). Series, which name nothing, split by program only: a day × queue
+    /// split multiplied their cells tenfold.
+    pub by_queue: bool,
 }
 
 /// One group × time slot × grain of summed measures.
@@ -57,6 +61,14 @@ pub(crate) struct FactCell {
     /// Distinct days carrying a value of each stock (headcount, fte), so that a month's level is
     /// the mean over its days of the summed stock.
     pub stock_days: [u32; 2],
+    /// The measures (of those asked for) every fact of the cell carries, as
+    /// [`Measures::known`]: cells are split by it, so a measure is summed only over facts that
+    /// have it.
+    pub known: u64,
+    /// The cell's program and queue, whatever the grouping: coverage is judged and named per
+    /// program and queue.
+    pub program: Option<String>,
+    pub queue: Option<String>,
 }
 
 /// Repeat-contact resolution of handled contacts in one group × slot.
@@ -172,6 +184,29 @@ fn stock_days(wanted: &[Measure], stock: Measure) -> String {
 impl Workspace {
     /// Sums every base measure over `scope`, one cell per group × slot × grain.
     pub(crate) fn aggregate_facts(&self, scope: &FactScope<'_>) -> Result<Vec<FactCell>> {
+        // Flows are split for coverage; stocks are levels averaged over the distinct days of a
+        // group, so they are summed in a query of their own over the whole group.
+        let (stocks, flows): (Vec<Measure>, Vec<Measure>) =
+            scope.measures.iter().partition(|m| m.is_stock());
+        let mut cells = self.aggregate_query(scope, &flows, true)?;
+        if !stocks.is_empty() {
+            cells.extend(
+                self.aggregate_query(scope, &stocks, false)?
+                    .into_iter()
+                    .filter(|c| c.stock_days.iter().any(|d| *d > 0)),
+            );
+        }
+        Ok(cells)
+    }
+
+    /// One aggregation query over `measures`; with `coverage`, cells are also split by the
+    /// measures their facts carry and by program and queue.
+    fn aggregate_query(
+        &self,
+        scope: &FactScope<'_>,
+        measures: &[Measure],
+        coverage: bool,
+    ) -> Result<Vec<FactCell>> {
         let mut params: Vec<Value> = vec![
             Value::Text(day_text(scope.start)),
             Value::Text(day_text(scope.end)),
@@ -215,19 +250,41 @@ impl Workspace {
             .iter()
             .map(|m| format!("a.{}, ", m.as_str()))
             .collect();
+        // Flows are split by the measures their facts carry and by program and queue, so the
+        // engine sums a ratio's denominator only where its numerator is known (coverage). The
+        // rollup keeps facts of different measures in different rows, so its NULLs say the
+        // same as the facts'.
+        let (known, cp, cq, split) = if coverage {
+            (
+                crate::measure::known_mask_sql("f.", measures),
+                "f.program_id",
+                if scope.by_queue { "f.queue_id" } else { "NULL" },
+                if scope.by_queue {
+                    ", known, cp_id, cq_id"
+                } else {
+                    ", known, cp_id"
+                },
+            )
+        } else {
+            ("0".to_string(), "NULL", "NULL", "")
+        };
         let sql = format!(
-            "SELECT {name_cols}a.slot, a.monthly, {measure_cols}a.hc_days, a.fte_days FROM (
+            "SELECT {name_cols}a.slot, a.monthly, {measure_cols}a.hc_days, a.fte_days,
+                    a.known, cp.name, cq.name FROM (
                  SELECT {groups}{slot} AS slot, f.grain = 'month' AS monthly, {sums},
-                        {hc_days} AS hc_days, {fte_days} AS fte_days
+                        {hc_days} AS hc_days, {fte_days} AS fte_days, {known} AS known,
+                        {cp} AS cp_id, {cq} AS cq_id
                  FROM {table} f
                  WHERE f.day BETWEEN ?1 AND ?2
                    AND ((f.grain = 'day' AND f.day BETWEEN ?1 AND ?2)
                         OR (f.grain = 'month' AND f.day BETWEEN ?3 AND ?4)){not_undone}{filters}
-                 GROUP BY {group_cols}slot, monthly
-             ) a{joins}",
-            sums = measure_sums(scope.measures),
-            hc_days = stock_days(scope.measures, Measure::Headcount),
-            fte_days = stock_days(scope.measures, Measure::Fte),
+                 GROUP BY {group_cols}slot, monthly{split}
+             ) a{joins}
+             LEFT JOIN program cp ON cp.id = a.cp_id
+             LEFT JOIN queue cq ON cq.id = a.cq_id",
+            sums = measure_sums(measures),
+            hc_days = stock_days(measures, Measure::Headcount),
+            fte_days = stock_days(measures, Measure::Fte),
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let n = scope.group_by.len();
@@ -250,9 +307,74 @@ impl Workspace {
                 monthly,
                 sums,
                 stock_days: [r.get(base)?, r.get(base + 1)?],
+                known: r.get::<_, i64>(base + 2)? as u64,
+                program: r.get(base + 3)?,
+                queue: r.get(base + 4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Per group of `scope`: the contacts offered whose service-level counts come from interval
+    /// imports, counted by their source at its own threshold (a threshold change cannot reach
+    /// them). Empty, without a query over the facts, when no such import exists.
+    pub(crate) fn source_counted_offered(
+        &self,
+        scope: &FactScope<'_>,
+    ) -> Result<Vec<(MemberNames, f64)>> {
+        let batches: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM import_batch WHERE kind = 'intervals' AND undone_at IS NULL",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if batches.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params: Vec<Value> = vec![
+            Value::Text(day_text(scope.start)),
+            Value::Text(day_text(scope.end)),
+        ];
+        let marks: Vec<String> = batches
+            .iter()
+            .map(|b| {
+                params.push(Value::Integer(*b));
+                format!("?{}", params.len())
+            })
+            .collect();
+        let filters = filter_sql("f", scope.filters, &mut params);
+        let groups: String = scope
+            .group_by
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("f.{} AS g{i}, ", super::member_id_column(*d)))
+            .collect();
+        let group_by: String = if scope.group_by.is_empty() {
+            String::new()
+        } else {
+            let cols: Vec<String> = (0..scope.group_by.len()).map(|i| format!("g{i}")).collect();
+            format!(" GROUP BY {}", cols.join(", "))
+        };
+        let (name_cols, joins) = name_joins(scope.group_by);
+        let sql = format!(
+            "SELECT {name_cols}a.offered FROM (
+                 SELECT {groups}sum(f.offered) AS offered
+                   FROM fact f
+                  WHERE f.day BETWEEN ?1 AND ?2 AND f.grain = 'day'
+                    AND f.batch_id IN ({marks}) AND f.answered_in_threshold IS NOT NULL{filters}{group_by}
+             ) a{joins}",
+            marks = marks.join(", "),
+        );
+        let n = scope.group_by.len();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), |r| {
+            let key = (0..n)
+                .map(|i| r.get::<_, Option<String>>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((key, r.get::<_, Option<f64>>(n)?.unwrap_or(0.0)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// First-contact resolution from repeat contacts: a handled contact with a customer key is
@@ -483,8 +605,12 @@ mod tests {
                 filters: &[],
                 split: TimeSplit::Month,
                 measures: Measure::ALL,
+                by_queue: true,
             })
             .unwrap();
+        // Flows and stocks come from queries of their own: the flow query's cell of the
+        // headcount row carries no flow.
+        cells.retain(|c| c.sums.iter().any(|(_, v)| v.is_some()));
         cells.sort_by(|a, b| (&a.key, a.slot, a.monthly).cmp(&(&b.key, b.slot, b.monthly)));
         let summary: Vec<_> = cells
             .iter()
@@ -552,6 +678,7 @@ mod tests {
                 filters: &filters,
                 split: TimeSplit::Day,
                 measures: Measure::ALL,
+                by_queue: true,
             })
             .unwrap();
         let total: f64 = cells
@@ -605,6 +732,7 @@ mod tests {
                     filters: &[],
                     split: TimeSplit::Month,
                     measures: Measure::ALL,
+                    by_queue: true,
                 },
                 7,
             )

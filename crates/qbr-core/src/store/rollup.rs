@@ -27,6 +27,9 @@ fn refresh_sql() -> &'static str {
     SQL.get_or_init(|| {
         let names: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
         let sums: Vec<String> = names.iter().map(|m| format!("sum({m})")).collect();
+        // Rows carrying different measures stay in different rollup rows, so that a reader can
+        // tell from a rollup row's NULLs exactly which measures all its facts carry (coverage:
+        // an unknown numerator is never summed as 0 beside a known one).
         format!(
             "DELETE FROM fact_rollup WHERE day IN (SELECT day FROM rollup_dirty);
              INSERT INTO fact_rollup (day, grain, program_id, queue_id, channel_id, site_id, {names})
@@ -34,10 +37,11 @@ fn refresh_sql() -> &'static str {
                FROM fact
               WHERE day IN (SELECT day FROM rollup_dirty)
                 AND batch_id NOT IN (SELECT id FROM import_batch WHERE undone_at IS NOT NULL)
-              GROUP BY day, grain, program_id, queue_id, channel_id, site_id;
+              GROUP BY day, grain, program_id, queue_id, channel_id, site_id, {known};
              DELETE FROM rollup_dirty;",
             names = names.join(", "),
             sums = sums.join(", "),
+            known = crate::measure::known_mask_sql("", Measure::ALL),
         )
     })
 }
@@ -100,7 +104,7 @@ pub(crate) fn refresh(conn: &Connection, inserted: &InsertedRollup) -> Result<Re
             // A stable order, so the same facts always write the same rows.
             let mut groups: Vec<_> = facts.groups.iter().collect();
             groups.sort_unstable_by_key(|g| *g.0);
-            for ((monthly, ids), sums) in groups {
+            for ((monthly, ids, _known), sums) in groups {
                 insert.raw_bind_parameter(1, day)?;
                 insert.raw_bind_parameter(2, if *monthly { "month" } else { "day" })?;
                 for (i, id) in ids.iter().enumerate() {

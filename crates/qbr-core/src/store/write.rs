@@ -43,8 +43,9 @@ pub(super) struct InsertedRollup {
 pub(super) struct InsertedDay {
     /// Fact rows inserted on the day.
     pub(super) facts: u64,
-    /// Measures by month grain and program, queue, channel and site ids (the rollup's key).
-    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4]), Measures>,
+    /// Measures by month grain, program, queue, channel and site ids, and the measures the
+    /// facts carry (the rollup's key: rows carrying different measures are kept apart).
+    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4], u64), Measures>,
 }
 
 /// Rollup groups held in memory at most (about 700 bytes each); a quarter of a large program has
@@ -73,6 +74,7 @@ impl InsertedRollup {
         let key = (
             monthly,
             super::rollup::ROLLUP_DIMENSIONS.map(|d| ids[d.index()]),
+            m.known(),
         );
         let sums = match entry.groups.get_mut(&key) {
             Some(sums) => sums,
@@ -89,7 +91,7 @@ impl InsertedRollup {
             }
         };
         for (measure, value) in m.iter() {
-            if let Some(v) = value {
+            if let Some(v) = value.filter(|v| !v.is_nan()) {
                 sums.add(measure, if measure.is_count() { v.round() } else { v });
             }
         }
@@ -249,7 +251,9 @@ pub(super) fn bind_measures(
     for (i, (measure, value)) in m.iter().enumerate() {
         let at = first + i;
         match value {
+            // NaN marks a measure some contact of the sum did not know: not measured.
             None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+            Some(v) if v.is_nan() => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
             Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
             Some(v) => stmt.raw_bind_parameter(at, v)?,
         }

@@ -29,6 +29,10 @@ pub struct TrendChart {
     /// Control-chart limits and signals for the first series; `None` draws none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<ControlBand>,
+    /// Buckets with fewer days than their grain (a week cut by the range or the data): the first
+    /// series' point there is drawn hollow, with a legend entry, so a short total reads as one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<usize>,
     /// Size of the SVG in pixels.
     pub width: u32,
     pub height: u32,
@@ -373,6 +377,7 @@ enum Swatch {
     Marker(MarkerKind),
     Control,
     Signal,
+    Partial,
 }
 
 /// Where the plot sits on the canvas, and how buckets and values map onto it.
@@ -618,6 +623,9 @@ pub(crate) fn draw<DB: DrawingBackend>(
         entries.push((Swatch::Control, "Control limits".to_string()));
         entries.push((Swatch::Signal, "Signal".to_string()));
     }
+    if !chart.partial.is_empty() {
+        entries.push((Swatch::Partial, "Partial (fewer days)".to_string()));
+    }
     for kind in [
         MarkerKind::Cause,
         MarkerKind::ActionStart,
@@ -826,6 +834,23 @@ pub(crate) fn draw<DB: DrawingBackend>(
         }
     }
 
+    if let Some(first) = chart.series.first() {
+        for &i in &chart.partial {
+            if let Some(v) = first.values.get(i).and_then(|v| finite(*v)) {
+                let at = pt(frame.x(i), frame.y(v));
+                let r = m.px(4.5).round() as i32;
+                root.draw(&Circle::new(at, r, WHITE.filled()))
+                    .map_err(draw_error)?;
+                root.draw(&Circle::new(
+                    at,
+                    r,
+                    SERIES_COLOURS[0].stroke_width(m.stroke(2.0)),
+                ))
+                .map_err(draw_error)?;
+            }
+        }
+    }
+
     if let (Some(c), Some(first)) = (&chart.control, chart.series.first()) {
         for &i in &c.signals {
             if let Some(v) = first.values.get(i).and_then(|v| finite(*v)) {
@@ -1018,6 +1043,13 @@ fn draw_swatch<DB: DrawingBackend>(
                 SIGNAL.stroke_width(m.stroke(2.0)),
             ))
             .map_err(draw_error),
+        Swatch::Partial => root
+            .draw(&Circle::new(
+                pt(x + w / 2.0, y),
+                m.px(4.5).round() as i32,
+                SERIES_COLOURS[0].stroke_width(m.stroke(2.0)),
+            ))
+            .map_err(draw_error),
     }
 }
 
@@ -1071,6 +1103,7 @@ mod tests {
             markers: vec![],
             windows: vec![],
             control: None,
+            partial: Vec::new(),
             width: 640,
             height: 320,
         }

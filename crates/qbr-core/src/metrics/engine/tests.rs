@@ -35,6 +35,9 @@ fn agg(m: Measures) -> Aggregate {
             u32::from(m.get(Measure::Headcount).is_some()),
             u32::from(m.get(Measure::Fte).is_some()),
         ],
+        known: m.known(),
+        program: None,
+        queue: None,
         sums: m,
     });
     a
@@ -188,6 +191,9 @@ fn attrition_annualised_and_not() {
                 .with(Measure::Headcount, *hc)
                 .with(Measure::Leavers, if i == 0 { 20.0 } else { 0.0 }),
             stock_days: [1, 0],
+            known: 0,
+            program: None,
+            queue: None,
         });
     }
     assert_close(
@@ -992,6 +998,151 @@ fn an_empty_workspace_explains_itself() {
 
 // ---- property: the engine equals a plain recomputation -------------------------------------
 
+// ---- coverage: an unknown numerator is never counted as 0 -------------------------------
+
+#[test]
+fn a_queue_without_waits_is_left_out_of_service_level_and_said() {
+    // metrics.md: queue A answers 1,000 of 1,200 within the threshold; queue B's file gives
+    // 300 offered but no waits. Service level is 1,000 / 1,200, not 1,000 / 1,500.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), 1);
+    let a = Measures::default()
+        .with(Measure::Offered, 1200.0)
+        .with(Measure::Handled, 1150.0)
+        .with(Measure::ShortAbandoned, 0.0)
+        .with(Measure::AnsweredInThreshold, 1000.0)
+        .with(Measure::AnswerWaitS, 11_500.0);
+    let b = Measures::default()
+        .with(Measure::Offered, 300.0)
+        .with(Measure::Handled, 290.0);
+    insert(
+        &mut ws,
+        &[
+            (fact("2026-07-01", &[(Dimension::Queue, "A")]), a),
+            (fact("2026-07-01", &[(Dimension::Queue, "B")]), b),
+        ],
+    );
+    let card = ws
+        .scorecard(&request("2026-07", &["service_level", "asa", "offered"]))
+        .unwrap();
+    let g = &card.groups[0];
+    let sl = &g.metric("service_level").unwrap().value;
+    assert_close(
+        sl.value,
+        1000.0 / 1200.0,
+        "queue B's 300 are not counted as 0",
+    );
+    assert_eq!(
+        (sl.numerator, sl.denominator, sl.n),
+        (Some(1000.0), Some(1200.0), Some(1200))
+    );
+    let c = sl.coverage.as_ref().expect("partial coverage is said");
+    assert_eq!((c.covered, c.total), (1200.0, 1500.0));
+    assert_eq!(
+        c.text(),
+        "computed over 1,200 of 1,500 (80%): queue B has no waits"
+    );
+    let asa = &g.metric("asa").unwrap().value;
+    assert_close(asa.value, 10.0, "11,500 s over queue A's 1,150 handled");
+    assert_eq!(
+        asa.coverage.as_ref().unwrap().lacking,
+        vec!["queue B has no waits"]
+    );
+    assert_eq!(
+        g.metric("offered").unwrap().value.value,
+        Some(1500.0),
+        "a count is whole"
+    );
+    // By queue: A is whole, B has no value and says which measure it lacks.
+    let by_queue = ws
+        .scorecard(&ScorecardRequest {
+            group_by: vec![Dimension::Queue],
+            ..request("2026-07", &["service_level"])
+        })
+        .unwrap();
+    let qa = &by_queue
+        .group(&key(&[(Dimension::Queue, "A")]))
+        .unwrap()
+        .metrics[0]
+        .value;
+    assert!(qa.coverage.is_none());
+    let qb = &by_queue
+        .group(&key(&[(Dimension::Queue, "B")]))
+        .unwrap()
+        .metrics[0]
+        .value;
+    assert_eq!(qb.value, None);
+    assert_eq!(
+        qb.reason.as_deref(),
+        Some("answered_in_threshold is not in the data for this scope")
+    );
+    // The drivers of the account's service level agree: queue B is left out there too.
+    let d = ws
+        .drivers(
+            "service_level",
+            Period::parse("2026-07", 1).unwrap(),
+            Period::parse("2026-07", 1).unwrap(),
+            Dimension::Queue,
+            &[],
+        )
+        .unwrap();
+    assert_close(
+        Some(d.split.value_from),
+        sl.value.unwrap(),
+        "same figure both ways",
+    );
+}
+
+#[test]
+fn a_cost_is_set_against_the_contacts_of_its_own_program_and_month() {
+    // Billing: cost 1,000 in July for 500 handled; 400 handled in August with no cost yet.
+    // Sales: 500 handled in July, no finance at all. Cost per contact is 1,000 / 500 = 2.00,
+    // not 1,000 / 1,400.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(dir.path(), 1);
+    let handled = |n: f64| Measures::default().with(Measure::Handled, n);
+    insert(
+        &mut ws,
+        &[
+            (
+                fact("2026-07-10", &[(Dimension::Program, "Billing")]),
+                handled(500.0),
+            ),
+            (
+                fact("2026-08-10", &[(Dimension::Program, "Billing")]),
+                handled(400.0),
+            ),
+            (
+                fact("2026-07-10", &[(Dimension::Program, "Sales")]),
+                handled(500.0),
+            ),
+            (
+                monthly("2026-07-01", &[(Dimension::Program, "Billing")]),
+                Measures::default().with(Measure::Cost, 1000.0),
+            ),
+        ],
+    );
+    let card = ws
+        .scorecard(&request("2026-Q3", &["cost_per_contact"]))
+        .unwrap();
+    let v = &card.groups[0].metrics[0].value;
+    assert_close(
+        v.value,
+        2.0,
+        "July's Billing cost over July's Billing contacts",
+    );
+    let c = v.coverage.as_ref().unwrap();
+    assert_eq!((c.covered, c.total), (500.0, 1400.0));
+    assert_eq!(
+        c.lacking,
+        vec![
+            "program Billing has no cost data",
+            "program Sales has no cost data"
+        ],
+        "August's Billing contacts and all of Sales'"
+    );
+}
+
 mod property {
     use std::collections::BTreeMap;
 
@@ -1192,10 +1343,34 @@ mod property {
                 let satisfied = sum(rs.iter().map(|r| r.csat.map(|c| f64::from(c.1))));
                 let headcount = sum(ss.iter().map(|s| Some(f64::from(s.headcount))));
                 let leavers = sum(ss.iter().map(|s| Some(f64::from(s.leavers))));
+                // AHT counts only the handled contacts whose handle time is known (coverage):
+                // rows carrying both; where no row carries both, each program's handle time is
+                // set against its own handled contacts.
+                let both: Vec<&&Row> = rs
+                    .iter()
+                    .filter(|r| r.handled.is_some() && r.handle_s.is_some())
+                    .collect();
+                let aht = if !both.is_empty() {
+                    ratio(
+                        sum(both.iter().map(|r| r.handle_s.map(f64::from))),
+                        sum(both.iter().map(|r| r.handled.map(f64::from))),
+                    )
+                } else {
+                    let paired = |p: Option<&str>| {
+                        rs.iter().any(|r| r.program == p && r.handle_s.is_some())
+                            && rs.iter().any(|r| r.program == p && r.handled.is_some())
+                    };
+                    let kept: Vec<&&Row> = rs.iter().filter(|r| paired(r.program)).collect();
+                    ratio(
+                        sum(kept.iter().map(|r| r.handle_s.map(f64::from))),
+                        sum(kept.iter().map(|r| r.handled.map(f64::from))),
+                    )
+                };
+                let _ = (handled, handle_s);
                 let checks = [
                     ("offered", offered),
                     ("service_level", ratio(ait, offered.zip(short).map(|(o, s)| o - s))),
-                    ("aht", ratio(handle_s, handled)),
+                    ("aht", aht),
                     ("csat", ratio(satisfied, responses)),
                     // One month: annualised = × 12.
                     ("attrition", ratio(leavers, headcount).map(|a| a * 12.0)),

@@ -1,4 +1,4 @@
--- Format 8: the duplicates an import meets are kept in blocks instead of one row each.
+-- Format 11: the duplicates an import meets are kept in blocks instead of one row each.
 -- Forward-only: never edit a migration that has shipped; add the next one.
 --
 -- A duplicate is a copy of a contact another import (or an earlier row of the same file)

@@ -2035,7 +2035,8 @@ type Row = (String, String, String);
 /// every 70th of the second half (contacts the base file below does not hold) also has an
 /// older delivery (updated an hour earlier, another outcome), which the later one replaces
 /// whichever comes first; of the first half, every 3rd is a newer delivery (another queue) of
-/// the base file's copy. Durations are whole seconds, so sums are exact in any order.
+/// the base file's copy. Durations are whole seconds, so sums are exact in any order; every 17th
+/// handled contact has no wait.
 fn quarter_rows(contacts: u64, base: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     let upto = if base { contacts / 2 } else { contacts };
@@ -2064,7 +2065,13 @@ fn quarter_rows(contacts: u64, base: bool) -> Vec<Row> {
                 } else {
                     String::new()
                 },
-                n % 120,
+                // Every 17th handled contact has no wait: its day's wait and in-threshold
+                // count are unknown (NULL in its fact), whatever the order.
+                if handled && n % 17 == 0 {
+                    String::new()
+                } else {
+                    format!("{}", n % 120)
+                },
                 if handled {
                     format!("{}", 60 + n % 300)
                 } else {
@@ -2192,6 +2199,16 @@ fn every_order_of_the_rows_gives_the_same_workspace_imports_and_undo() {
                 (3_000 + 75 + 21, 3_000, 75 + 21),
                 "{order}: 75 contacts (every 40th) are on two identical rows, 21 (every 70th of \
                  1,500 to 2,999) have an older delivery too; each contact counts once"
+            );
+            let unknown_waits = ws
+                .test_number(
+                    "SELECT count(*) FROM fact WHERE handled > 0 AND answer_wait_s IS NULL",
+                    [],
+                )
+                .unwrap();
+            assert!(
+                unknown_waits > 0.0,
+                "{order}: facts holding a handled contact without a wait leave the wait unknown"
             );
             dumps.push(ws.test_logical_dump());
             drop(ws);

@@ -7,7 +7,9 @@
 #   QBR_BENCH_CHUNK     contacts per imported CSV when building the metrics workspace (1,000,000)
 #   QBR_BENCH_DIR       where generated files go (/tmp/qbr-bench); removed afterwards
 #   QBR_BENCH_WORKSPACE metrics: reuse (or build and keep) this workspace
-#   pack                a 20-page PDF pack with 40 charts (crates/qbr-render/benches/pack.rs)
+#   pack                a 20-page PDF pack with 40 charts (crates/qbr-render/benches/pack.rs), and the
+#                       time a chart against reportlab drawing a comparable one (scripts/bench_reportlab.py;
+#                       needs python3 with reportlab: pip install reportlab; skipped and said so without)
 #   app                 the release app under Xvfb through WebDriver (tests/e2e/app.bench.mjs): cold
 #                       start, period and grouping switches, resident memory (QBR_BENCH_WORKSPACE
 #                       names the workspace to open for it, e.g. a 10M-contact one; else the demo)

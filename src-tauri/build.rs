@@ -56,6 +56,7 @@ const COMMANDS: &[&str] = &[
     "list_packs",
     "save_pack_template",
     "remove_pack_template",
+    "set_pack_client_metrics",
     "scorecard_export_dialog",
     "chart_export_dialog",
     "show_in_folder",

@@ -102,6 +102,7 @@ fn main() {
             pack::list_packs,
             pack::save_pack_template,
             pack::remove_pack_template,
+            pack::set_pack_client_metrics,
             pack::scorecard_export_dialog,
             pack::chart_export_dialog,
             pack::show_in_folder,

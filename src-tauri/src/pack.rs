@@ -8,8 +8,8 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use qbr_api::{
-    ErrorCode, ErrorView, PackBuilderPage, PackDefinition, PackExportView, PackLogo, PackPreview,
-    PackProgressView, PackSnapshotView, PackTemplateView,
+    ClientMetricsView, ErrorCode, ErrorView, PackBuilderPage, PackDefinition, PackExportView,
+    PackLogo, PackPreview, PackProgressView, PackSnapshotView, PackTemplateView,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -115,6 +115,20 @@ pub async fn pack_preview(
     tauri::async_runtime::spawn_blocking(move || {
         let now = Utc::now();
         qbr_api::pack::preview_pack(&path, period.as_deref(), &definition, now.date_naive(), now)
+    })
+    .await
+    .map_err(internal)?
+}
+
+/// Chooses which metrics a client pack may show (`null`: back to the default rule).
+#[tauri::command]
+pub async fn set_pack_client_metrics(
+    state: State<'_, AppState>,
+    metrics: Option<Vec<String>>,
+) -> CmdResult<ClientMetricsView> {
+    let path = current_path(&state)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::pack::set_client_metrics(&path, metrics, Utc::now())
     })
     .await
     .map_err(internal)?

@@ -41,8 +41,8 @@ test("scorecard tiles match the CLI, and grouping by program shows one row per p
     assert.equal(await textOf(browser, "detail-value"), pct(m.service_level.value));
     assert.equal(await textOf(browser, "detail-formula"), cli.definitions.find((d) => d.id === "service_level").formula);
     const trend = await browser.$(".trend svg");
-    assert.match(await trend.getHTML(), /Target ≥ 82%/, "the trend chart draws the contract target");
-    assert.match(await textOf(browser, "trend-text"), /^Trend over \d+ weeks: [+−±][\d.]+ pts a week, (improving|worsening)\.$/);
+    assert.match(await trend.getHTML(), /Target ≥ 82.0%/, "the trend chart draws the contract target");
+    assert.match(await textOf(browser, "trend-text"), /^Trend over \d+ weeks: [+−]?[\d.]+ pp a week, (improving|worsening)\.$/);
     const breakdownRows = await browser.$$('[data-testid="breakdown"] tbody tr');
     assert.equal(breakdownRows.length, 3, "one row per program");
     await screenshot(browser, "metric-detail.png");

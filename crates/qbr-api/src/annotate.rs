@@ -791,6 +791,9 @@ fn effect_chart(
         control: None,
         partial: Vec::new(),
         width: 960,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 340,
     };
     let svg = qbr_render::chart::trend_svg(&chart).map_err(|e| ErrorView {

@@ -71,7 +71,8 @@ pub struct ControlQuery {
     /// `FROM..TO` dates; `None` for the whole range.
     pub baseline: Option<String>,
     pub filters: Vec<String>,
-    /// xmr or p; `None` chooses (p for proportions of counts).
+    /// xmr, p or laney_p; `None` chooses (for proportions of counts a p-chart, Laney's p′ when
+    /// the baseline's samples are large).
     pub method: Option<String>,
 }
 
@@ -119,10 +120,11 @@ pub(crate) fn control_in(
         None => None,
         Some(m) if m == "xmr" => Some(ChartMethod::Xmr),
         Some(m) if m == "p" => Some(ChartMethod::P),
+        Some(m) if m == "laney_p" || m == "laney" => Some(ChartMethod::LaneyP),
         Some(m) => {
             return Err(invalid(
                 "method",
-                format!("{m:?} is not a method; expected xmr or p"),
+                format!("{m:?} is not a method; expected xmr, p or laney_p"),
             ))
         }
     };
@@ -198,19 +200,15 @@ pub(crate) fn control_in(
     rings.dedup();
     let chart = qbr_render::chart::TrendChart {
         title: format!(
-            "{}{}, {} by {} ({} chart)",
+            "{}{}, {} by {} ({})",
             cs.metric.name,
             if cs.per_day { " per day" } else { "" },
-            if c.method == ChartMethod::P {
-                "p"
-            } else {
-                "XmR"
-            },
+            c.method.label(),
             grain.as_str(),
-            if c.method == ChartMethod::P {
-                "limits per point"
-            } else {
+            if c.method == ChartMethod::Xmr {
                 "individuals"
+            } else {
+                "limits per point"
             }
         ),
         unit: unit_kind(&definition.unit),
@@ -237,6 +235,9 @@ pub(crate) fn control_in(
             .map(|(i, _)| i)
             .collect(),
         width: 960,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 360,
     };
     let report = ControlReport {

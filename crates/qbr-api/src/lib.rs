@@ -93,7 +93,18 @@ pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
 
 /// Creates the demo workspace in `dir` and returns its path. An existing demo file is kept unless
 /// `replace` is set; a new one is built beside it and renamed into place, so it is never half made.
+/// It holds the account team's causes and actions on 2026-Q3 (see [`create_demo_with`]).
 pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<PathBuf> {
+    create_demo_with(dir, replace, true, now)
+}
+
+/// [`create_demo`], with the account team's causes and actions (`story`) or the data alone.
+pub fn create_demo_with(
+    dir: &Path,
+    replace: bool,
+    story: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<PathBuf> {
     if !dir.is_dir() {
         std::fs::create_dir_all(dir).map_err(|e| ErrorView {
             code: ErrorCode::ReadOnly,
@@ -110,7 +121,11 @@ pub fn create_demo(dir: &Path, replace: bool, now: DateTime<Utc>) -> ApiResult<P
         std::process::id()
     ));
     let _ = std::fs::remove_file(&building);
-    let result = demo::create(&building, &demo::DemoSpec::default(), now);
+    let spec = demo::DemoSpec {
+        story,
+        ..demo::DemoSpec::default()
+    };
+    let result = demo::create(&building, &spec, now);
     if let Err(e) = result {
         let _ = std::fs::remove_file(&building);
         return Err(e.into());

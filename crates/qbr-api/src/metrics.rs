@@ -647,6 +647,9 @@ pub(crate) fn metric_trend(
             .map(|(i, _)| i)
             .collect(),
         width: 960,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 360,
     };
     Ok(MetricTrend {

@@ -10,6 +10,18 @@ fn now() -> DateTime<Utc> {
         .into()
 }
 
+/// The demo's data without the account team's causes and actions, for tests that annotate it
+/// themselves and count what they added.
+fn bare_demo(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join(qbr_core::demo::FILE_NAME);
+    let spec = qbr_core::demo::DemoSpec {
+        story: false,
+        ..qbr_core::demo::DemoSpec::default()
+    };
+    qbr_core::demo::create(&path, &spec, now()).unwrap();
+    path
+}
+
 #[test]
 fn committed_typescript_bindings_match_the_rust_types() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
@@ -970,7 +982,7 @@ fn metric_detail_of_the_demo() {
     );
     assert_eq!(page.trend.points.last().unwrap().period.label, "2026-W40");
     assert!(
-        page.trend_svg.contains("Target ≥ 82%"),
+        page.trend_svg.contains("Target ≥ 82.0%"),
         "the contract target is drawn and labelled"
     );
     assert_eq!(page.breakdown.len(), 3, "one row per program");
@@ -1085,7 +1097,7 @@ mod annotations {
 
     fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
-        let path = create_demo(dir.path(), false, now()).unwrap();
+        let path = bare_demo(dir.path());
         (dir, path)
     }
 
@@ -1575,7 +1587,7 @@ fn a_mapping_chosen_by_hand_is_saved_and_reads_next_quarters_file() {
 #[test]
 fn causes_and_actions_are_marked_on_the_metric_trend() {
     let dir = tempfile::tempdir().unwrap();
-    let path = create_demo(dir.path(), false, now()).unwrap();
+    let path = bare_demo(dir.path());
     annotate::add_cause(
         &path,
         &CauseInput {
@@ -1677,7 +1689,7 @@ mod action_pages {
     #[test]
     fn actions_page_filters_and_offers_owners_metrics_and_causes() {
         let dir = tempfile::tempdir().unwrap();
-        let path = create_demo(dir.path(), false, now()).unwrap();
+        let path = bare_demo(dir.path());
         let late = api::add_action(
             &path,
             &action("Retrain", "Dana", "2026-10-01", "in_progress"),

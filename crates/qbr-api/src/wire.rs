@@ -585,6 +585,9 @@ pub fn typescript_bindings() -> String {
         PackDefinition::decl(&cfg),
         PackTemplateView::decl(&cfg),
         PackSnapshotView::decl(&cfg),
+        PackTitleView::decl(&cfg),
+        PackActionCommentView::decl(&cfg),
+        ClientMetricsView::decl(&cfg),
         PackBuilderPage::decl(&cfg),
         PackPreview::decl(&cfg),
         PackExportView::decl(&cfg),
@@ -1267,7 +1270,7 @@ pub struct ControlSignalView {
 pub struct ControlReport {
     pub definition: MetricDefinitionView,
     pub grain: String,
-    /// xmr or p.
+    /// xmr, p or laney_p (Laney's p′: p-chart limits widened by the observed variation).
     pub method: String,
     pub range: PeriodView,
     pub baseline: PeriodView,
@@ -1465,6 +1468,14 @@ pub struct PackDefinition {
     pub summary: String,
     /// Null for the highlights the app proposes; a list for the user's own.
     pub highlights: Option<Vec<String>>,
+    /// Page titles rewritten by the user, by page key (`summary`, `scorecard`, `metric:aht`,
+    /// `actions`, `appendix`); a page without one prints the title the pack proposes.
+    #[serde(default)]
+    pub titles: BTreeMap<String, String>,
+    /// The client-visible comment beside each action in the plan, by action id; an action without
+    /// one prints the comment the pack proposes.
+    #[serde(default)]
+    pub action_comments: BTreeMap<String, String>,
 }
 
 /// A saved pack template.
@@ -1494,6 +1505,33 @@ pub struct PackSnapshotView {
     pub changed_since: Vec<String>,
 }
 
+/// A page's message title as the pack proposes it, for the builder to show and edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackTitleView {
+    /// The key `PackDefinition::titles` rewrites it by.
+    pub key: String,
+    /// Which page: "Executive summary", "Service level", …
+    pub page: String,
+    pub proposed: String,
+}
+
+/// An action in the plan and the comment the pack proposes for the client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackActionCommentView {
+    pub id: i64,
+    pub title: String,
+    pub proposed: String,
+}
+
+/// The metrics a client pack may show: chosen for this workspace, or the default rule (every
+/// metric with a contract target, plus volumes, service and customer metrics; never the BPO's
+/// financials or attrition unless chosen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClientMetricsView {
+    pub chosen: bool,
+    pub metrics: Vec<String>,
+}
+
 /// The pack builder: what can be chosen, and a definition to start from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PackBuilderPage {
@@ -1509,6 +1547,8 @@ pub struct PackBuilderPage {
     pub proposed_highlights: Vec<String>,
     pub templates: Vec<PackTemplateView>,
     pub snapshots: Vec<PackSnapshotView>,
+    /// What a client pack may show.
+    pub client_metrics: ClientMetricsView,
 }
 
 /// The pages of a pack as the PDF will draw them, one SVG per page.
@@ -1517,6 +1557,12 @@ pub struct PackPreview {
     pub period: PeriodView,
     pub pages: Vec<String>,
     pub proposed_highlights: Vec<String>,
+    /// Every page's title as proposed (the printed one may be the user's).
+    pub titles: Vec<PackTitleView>,
+    /// The actions of the plan with their proposed comments.
+    pub actions: Vec<PackActionCommentView>,
+    /// Metric pages left out because the client does not see the metric.
+    pub left_out: Vec<String>,
 }
 
 /// A written export.

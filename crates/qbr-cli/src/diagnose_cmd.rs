@@ -81,9 +81,10 @@ pub struct ControlArgs {
     baseline: Option<String>,
     #[arg(long = "filter", value_name = "DIM=VALUE")]
     filters: Vec<String>,
-    /// xmr or p; p for proportions of counts (service level, abandonment, FCR, CSAT, error rate)
-    /// and xmr otherwise when left out.
-    #[arg(long, value_parser = ["xmr", "p"])]
+    /// xmr, p or laney_p. When left out: for proportions of counts (service level, abandonment,
+    /// FCR, CSAT, error rate) a p-chart, or Laney's p′ when the baseline weeks average 1,000 or
+    /// more in their denominators; xmr otherwise.
+    #[arg(long, value_parser = ["xmr", "p", "laney_p"])]
     method: Option<String>,
     #[arg(long)]
     json: bool,
@@ -108,10 +109,14 @@ pub fn control(a: ControlArgs) -> Result<(), ErrorView> {
     let unit = r.definition.unit.as_str();
     let v = |x: f64| format::value(unit, x, "");
     let mut out = format!(
-        "{} by {}, {} chart, baseline {} to {} ({} points)\nCentre {}",
+        "{} by {}, {}, baseline {} to {} ({} points)\nCentre {}",
         r.definition.name,
         r.grain,
-        if r.method == "p" { "p" } else { "XmR" },
+        match r.method.as_str() {
+            "p" => "p-chart",
+            "laney_p" => "Laney p′ chart",
+            _ => "XmR chart",
+        },
         r.baseline.start,
         r.baseline.end,
         r.baseline_points,

@@ -2,7 +2,9 @@
 //! plain-text tables. Pure functions of wire types, so every rule here is unit-tested; nothing is
 //! computed, only shown (percentages are fractions × 100, times are seconds as `m:ss`).
 //!
-//! Status is shown as a symbol and a word (`✓ green`, `! amber`, `✗ red`), never by colour alone.
+//! Status is shown as a symbol and a word (`✓ On target`, `! Near target`, `✕ Off target`), never
+//! by colour alone. How each figure reads is `qbr_format`'s, the rule set the app and the pack
+//! follow too.
 
 use std::collections::BTreeMap;
 
@@ -315,14 +317,14 @@ mod tests {
         check("count", 12.5, "12.5");
         // NPS is signed with one decimal.
         check("score", 32.44, "+32.4");
-        check("score", -45.4545, "-45.5");
+        check("score", -45.4545, "−45.5");
         check("score", 0.0, "0.0");
         check("score", -0.01, "0.0");
         check("scale_1_7", 4.0833, "4.08");
         check("points", 86.44, "86.4");
-        // Money carries the currency code and two decimals.
-        check("money", 1234567.891, "EUR 1,234,567.89");
-        check("money", -12.5, "EUR -12.50");
+        // Money carries the currency's symbol; cents only below 100.
+        check("money", 1234567.891, "€1,234,568");
+        check("money", -12.5, "−€12.50");
     }
 
     fn ch(absolute: f64, points: Option<f64>, relative: Option<f64>) -> ChangeView {
@@ -341,11 +343,11 @@ mod tests {
         );
         assert_eq!(
             change("ratio", &ch(-0.02, Some(-2.0), None), "EUR"),
-            "-2.0 pp"
+            "−2.0 pp"
         );
         assert_eq!(change("ratio", &ch(0.0, Some(0.0), None), "EUR"), "0.0 pp");
         assert_eq!(change("seconds", &ch(12.2, None, None), "EUR"), "+0:12");
-        assert_eq!(change("seconds", &ch(-65.0, None, None), "EUR"), "-1:05");
+        assert_eq!(change("seconds", &ch(-65.0, None, None), "EUR"), "−1:05");
         assert_eq!(change("seconds", &ch(0.2, None, None), "EUR"), "0:00");
         assert_eq!(
             change("count", &ch(1204.0, None, Some(0.031)), "EUR"),
@@ -353,12 +355,12 @@ mod tests {
         );
         assert_eq!(
             change("count", &ch(-50.0, None, None), "EUR"),
-            "-50",
+            "−50",
             "no relative change from a zero base"
         );
         assert_eq!(
             change("money", &ch(-0.12, None, Some(-0.03)), "EUR"),
-            "-EUR 0.12 (-3.0%)"
+            "−€0.12 (−3.0%)"
         );
         assert_eq!(change("score", &ch(2.14, None, Some(0.1)), "EUR"), "+2.1");
     }
@@ -395,10 +397,10 @@ mod tests {
 
     #[test]
     fn status_has_a_symbol_and_a_word_for_colour_blind_readers() {
-        assert_eq!(status("green"), "✓ green");
-        assert_eq!(status("amber"), "! amber");
-        assert_eq!(status("red"), "✗ red");
-        assert_eq!(status("none"), NONE, "no target, no status");
+        assert_eq!(status("green"), "✓ On target");
+        assert_eq!(status("amber"), "! Near target");
+        assert_eq!(status("red"), "✕ Off target");
+        assert_eq!(status("none"), "– No target", "no target says so");
     }
 
     #[test]
@@ -496,10 +498,10 @@ mod tests {
 Period 2026-Q3 (2026-07-01 to 2026-09-30)
 
 program: Billing
-  Metric                 Value   Target  Status   vs 2026-Q2  vs 2025-Q3        n  Notes
-  Service level          80.0%  ≥ 82.0%  ! amber     -1.3 pp     +0.4 pp  123,456
-  Customer satisfaction  90.0%        –  –                 –           –       12  low sample
-  Return on investment       –        –  –                 –           –        –  no investment recorded
+  Metric                 Value   Target  Status         vs 2026-Q2  vs 2025-Q3        n  Notes
+  Service level          80.0%  ≥ 82.0%  ! Near target     −1.3 pp     +0.4 pp  123,456
+  Customer satisfaction  90.0%        –  – No target             –           –       12  low sample
+  Return on investment       –        –  – No target             –           –        –  no investment recorded
 ";
         assert_eq!(
             text, expected,

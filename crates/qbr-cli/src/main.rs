@@ -89,6 +89,9 @@ enum Command {
         /// Replace an existing demo workspace.
         #[arg(long)]
         force: bool,
+        /// The data only, without the account team's causes, actions and notes on 2026-Q3.
+        #[arg(long)]
+        bare: bool,
         #[arg(long)]
         json: bool,
     },
@@ -148,7 +151,7 @@ enum Command {
     Action(annotate_cmd::ActionArgs),
     /// List what needs attention in a period, most important first.
     Attention(diagnose_cmd::AttentionArgs),
-    /// Show a metric's control chart (XmR or p) with its limits and named run-rule signals.
+    /// Show a metric's control chart (XmR, p or Laney p′) with its limits and named run-rule signals.
     Control(diagnose_cmd::ControlArgs),
     /// Split a metric's change between two periods into rate and mix parts by a dimension.
     Drivers(diagnose_cmd::DriversArgs),
@@ -162,6 +165,8 @@ enum Command {
     Packs(pack_cmd::PacksArgs),
     /// Save, list, show or remove named pack templates.
     PackTemplate(pack_cmd::PackTemplateArgs),
+    /// Show or choose which metrics a client pack may show (a workspace setting).
+    PackClientMetrics(pack_cmd::ClientMetricsArgs),
     /// Write a period's scorecard as CSV or XLSX.
     ScorecardExport(pack_cmd::ScorecardExportArgs),
     /// Write a metric's trend chart as PNG or SVG.
@@ -231,8 +236,13 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 Ok(())
             }
         }
-        Command::Demo { dir, force, json } => {
-            let path = qbr_api::create_demo(&dir, force, now)?;
+        Command::Demo {
+            dir,
+            force,
+            bare,
+            json,
+        } => {
+            let path = qbr_api::create_demo_with(&dir, force, !bare, now)?;
             let info = qbr_api::workspace_info(&path)?;
             if json {
                 print_json(&info)
@@ -309,6 +319,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
         Command::Export(args) => pack_cmd::export(args),
         Command::Packs(args) => pack_cmd::packs(args),
         Command::PackTemplate(args) => pack_cmd::pack_template(args),
+        Command::PackClientMetrics(args) => pack_cmd::client_metrics(args, now),
         Command::ScorecardExport(args) => pack_cmd::scorecard_export(args),
         Command::Chart(args) => pack_cmd::chart(args),
     }

@@ -16,7 +16,8 @@ pub struct DefinitionArgs {
     /// Start from this saved template (see `qbr pack-template`).
     #[arg(long, value_name = "NAME")]
     template: Option<String>,
-    /// client (internal notes left out, agents pseudonymised) or internal.
+    /// client (the default: only the metrics a client sees, client-visible causes, no internal
+    /// notes, agents pseudonymised) or internal (everything, marked INTERNAL on every page).
     #[arg(long, value_parser = ["client", "internal"])]
     audience: Option<String>,
     #[arg(long, value_parser = ["a4", "letter"])]
@@ -44,6 +45,25 @@ pub struct DefinitionArgs {
     /// A highlight (repeatable); without any, the highlights the app proposes.
     #[arg(long = "highlight", value_name = "TEXT")]
     highlights: Vec<String>,
+    /// A page's title in your own words (repeatable): `summary`, `scorecard`, `metric:ID`,
+    /// `actions` or `appendix`, e.g. `--title "metric:aht=AHT is back under 10 minutes"`.
+    #[arg(long = "title", value_name = "PAGE=TEXT")]
+    titles: Vec<String>,
+    /// The client-visible comment beside an action in the plan (repeatable), by action id:
+    /// `--action-comment "2=Waiting for the routing licence"`.
+    #[arg(long = "action-comment", value_name = "ID=TEXT")]
+    action_comments: Vec<String>,
+}
+
+/// `KEY=TEXT` of `--title` and `--action-comment`.
+fn key_text(option: &str, text: &str) -> Result<(String, String), ErrorView> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(ErrorView {
+            code: ErrorCode::InvalidInput,
+            message: format!("{option} {text:?}: expected KEY=TEXT"),
+        }),
+    }
 }
 
 /// `aht`, `aht=queue`, `aht=program+control+drivers`.
@@ -116,6 +136,14 @@ impl DefinitionArgs {
         if !self.highlights.is_empty() {
             def.highlights = Some(self.highlights.clone());
         }
+        for t in &self.titles {
+            let (k, v) = key_text("--title", t)?;
+            def.titles.insert(k, v);
+        }
+        for c in &self.action_comments {
+            let (k, v) = key_text("--action-comment", c)?;
+            def.action_comments.insert(k, v);
+        }
         Ok(def)
     }
 }
@@ -169,6 +197,52 @@ pub fn export(a: ExportArgs) -> Result<(), ErrorView> {
         view.snapshot.period_label,
         view.snapshot.audience,
         view.snapshot.pdf_sha256
+    ))
+}
+
+/// `qbr pack-client-metrics WORKSPACE`: which metrics a client pack may show.
+#[derive(Args)]
+pub struct ClientMetricsArgs {
+    workspace: PathBuf,
+    /// Choose these metric ids (comma-separated); the client sees exactly these.
+    #[arg(long, value_delimiter = ',', conflicts_with = "default")]
+    set: Option<Vec<String>>,
+    /// Back to the default: every metric with a contract target, plus volumes, service and
+    /// customer metrics; never the BPO's financials or attrition.
+    #[arg(long)]
+    default: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn client_metrics(a: ClientMetricsArgs, now: chrono::DateTime<Utc>) -> Result<(), ErrorView> {
+    let view = if a.default {
+        api::set_client_metrics(&a.workspace, None, now)?
+    } else if let Some(ids) = a.set {
+        let ids = ids
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        api::set_client_metrics(&a.workspace, Some(ids.collect()), now)?
+    } else {
+        api::client_metrics(&a.workspace)?
+    };
+    if a.json {
+        return print_json(&view);
+    }
+    print_text(&format!(
+        "A client pack shows {} ({}):\n  {}\n",
+        if view.metrics.len() == 1 {
+            "one metric".to_string()
+        } else {
+            format!("{} metrics", view.metrics.len())
+        },
+        if view.chosen {
+            "chosen for this workspace"
+        } else {
+            "the default"
+        },
+        view.metrics.join(", ")
     ))
 }
 

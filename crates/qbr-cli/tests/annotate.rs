@@ -19,9 +19,9 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// A fresh demo for a test that changes it.
+/// A fresh demo without the account team's notes, for a test that adds its own and counts them.
 fn demo() -> (tempfile::TempDir, PathBuf) {
-    common::fresh_demo()
+    common::bare_demo()
 }
 
 /// The `metrics --json` entry of `metric` for Tech Support over `from..to`.

@@ -439,7 +439,8 @@ fn control_limits_match_the_weekly_series() {
         "{signals:?}"
     );
     assert!(signals.iter().any(|x| x["rule"] == "eight_one_side"));
-    // A proportion gets a p-chart whose centre is the baseline's ratio of sums.
+    // A proportion of thousands of contacts a week gets Laney's p′ chart, whose centre is the
+    // baseline's ratio of sums as a p-chart's is.
     let p = ok_json(&[
         "control",
         arg(ws),
@@ -464,7 +465,7 @@ fn control_limits_match_the_weekly_series() {
         "service_level",
         "--json",
     ]);
-    assert_eq!(p["method"], "p");
+    assert_eq!(p["method"], "laney_p");
     let sl = f(&m["groups"][0]["metrics"]["service_level"]["value"]);
     assert!(
         close(f(&p["centre"]), sl, 1e-9),

@@ -416,7 +416,7 @@ fn text_output_shows_real_values_by_unit_and_status_in_words() {
         "SL as a percentage {pct}: {sl_line}"
     );
     assert!(
-        sl_line.contains("≥ 82.0%") && sl_line.contains("✗ red"),
+        sl_line.contains("≥ 82.0%") && sl_line.contains("✕ Off target"),
         "Tech Support misses the 82% target by more than 5% in the demo story: {sl_line}"
     );
     let secs = aht["Tech Support"].round() as u64;

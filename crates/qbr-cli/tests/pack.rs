@@ -192,51 +192,76 @@ fn the_client_pack_shows_the_scorecard_and_nothing_internal() {
         Some(pages),
         "the snapshot records the page count"
     );
-    // Cover, summary, two metric pages, action plan, appendix: at least six pages.
-    assert!(pages >= 6, "{pages} pages");
+    // Cover, summary, scorecard, two metric pages, action plan, appendix: at least seven pages,
+    // each with its message title.
+    assert!(pages >= 7, "{pages} pages");
     for heading in [
-        "Executive summary",
-        "Service level",
-        "Action plan",
-        "Appendix",
+        "2026-Q3: 6 of 11 contract targets missed",
+        "Scorecard 2026-Q3: 5 of 11 targets met",
+        "Voice service level fell 6.2 pp to 76.2%",
+        "actions at the end of 2026-Q3",
+        "How the figures are computed",
         "Data sources",
         "Dana Whitfield",
     ] {
         assert!(text.contains(heading), "the pack shows {heading:?}");
     }
 
-    // The same numbers as `qbr metrics` for the period.
+    // The same numbers as `qbr metrics` for the period; service level per channel, as
+    // `qbr metrics --by channel` gives it.
     let report = ok_json(&["metrics", arg(&ws), "--period", "2026-Q3", "--json"]);
     let all = &report["groups"][0]["metrics"];
-    let sl = all["service_level"]["value"].as_f64().unwrap();
     let aht = all["aht"]["value"].as_f64().unwrap();
-    let sl_line = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("Service level") && l.contains(" pp"))
-        .expect("a scorecard row for service level");
-    assert!(
-        sl_line.contains(&percent(sl)),
-        "{sl_line:?} shows {}",
-        percent(sl)
-    );
-    let target = all["service_level"]["target"]["value"].as_f64().unwrap();
-    assert!(
-        sl_line.contains(&format!("≥ {}", percent(target))),
-        "{sl_line:?}"
-    );
-    let n = all["service_level"]["n"].as_u64().unwrap();
-    let grouped = n
-        .to_string()
-        .as_bytes()
-        .rchunks(3)
-        .rev()
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect::<Vec<_>>()
-        .join(",");
-    assert!(
-        sl_line.contains(&grouped),
-        "{sl_line:?} shows n = {grouped}"
-    );
+    let by_channel = ok_json(&[
+        "metrics",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--by",
+        "channel",
+        "--metric",
+        "service_level",
+        "--json",
+    ]);
+    let mut rows = 0;
+    for g in by_channel["groups"].as_array().unwrap() {
+        let Some(channel) = g["key"]["channel"].as_str() else {
+            continue;
+        };
+        let e = &g["metrics"]["service_level"];
+        let sl_line = text
+            .lines()
+            .find(|l| {
+                l.trim_start()
+                    .starts_with(&format!("Service level — {channel}"))
+            })
+            .unwrap_or_else(|| panic!("a scorecard row for {channel}"));
+        assert!(
+            sl_line.contains(&percent(e["value"].as_f64().unwrap())),
+            "{sl_line:?}"
+        );
+        let target = e["target"]["value"].as_f64().unwrap();
+        assert!(
+            sl_line.contains(&format!("≥ {}", percent(target))),
+            "{sl_line:?}"
+        );
+        let grouped = e["n"]
+            .as_u64()
+            .unwrap()
+            .to_string()
+            .as_bytes()
+            .rchunks(3)
+            .rev()
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert!(
+            sl_line.contains(&grouped),
+            "{sl_line:?} shows n = {grouped}"
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 3, "voice, chat and email");
     assert!(text.contains(&clock(aht)), "AHT {} is shown", clock(aht));
 
     // Nothing internal, and no agent by name.
@@ -445,9 +470,8 @@ fn templates_carry_the_choices_to_the_next_export() {
         !text.contains("Action plan") && !text.contains("Appendix"),
         "only the template's sections"
     );
-    // Cover; the summary, whose 20-row scorecard continues on a second page; the CSAT page,
-    // whose breakdown bars do not fit under the trend chart and go to the next page.
-    assert_eq!(pdf_pages(&pdf), 5);
+    // Cover; the summary; the scorecard on its own page; the CSAT page.
+    assert_eq!(pdf_pages(&pdf), 4);
 
     ok(&["pack-template", arg(&ws), "rm", "Quarterly"]);
     let out = qbr(&[

@@ -4,7 +4,10 @@
 //! Northwind Mobile outsources three programs (Billing, Tech Support, Sales) across three sites and
 //! three channels. The data carries a story for later features to find: in 2026-Q3 a firmware
 //! roll-out swamps Tech Support (longer handle times, lower service level and satisfaction), and in
-//! 2026-07 a knowledge-base investment starts to pay back.
+//! 2026-07 a knowledge-base investment starts to pay back. When the range covers 2026-Q3, the
+//! account team's notes on it are there too ([`story`]): the firmware cause (client-visible), an
+//! internal cause about new starters in Manila, and three actions (one done with a measured effect,
+//! one overdue at the quarter's end, one in progress) with internal progress notes.
 
 use std::path::Path;
 
@@ -12,6 +15,9 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc, Weekday};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::annotate::{
+    ActionInput, ActionStatus, Category, CauseInput, ExpectedEffect, Visibility,
+};
 use crate::error::Result;
 use crate::measure::{Dimension, Measure, Measures};
 use crate::settings::{Channel, Settings, Thresholds};
@@ -26,6 +32,9 @@ pub struct DemoSpec {
     pub seed: u64,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
+    /// Add the account team's causes, actions and notes on 2026-Q3 ([`story`]) when the range
+    /// covers it.
+    pub story: bool,
 }
 
 impl Default for DemoSpec {
@@ -36,6 +45,7 @@ impl Default for DemoSpec {
             seed: 20260930,
             first_day: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
             last_day: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+            story: true,
         }
     }
 }
@@ -147,7 +157,136 @@ const LAST_NAMES: &[&str] = &[
 pub fn create(path: &Path, spec: &DemoSpec, now: DateTime<Utc>) -> Result<(Workspace, DemoStats)> {
     let mut ws = Workspace::create(path, &settings(), now)?;
     let stats = fill(&mut ws, spec, now)?;
+    let q3 = (ymd(2026, 7, 1), ymd(2026, 9, 30));
+    if spec.story && spec.first_day <= q3.0 && q3.1 <= spec.last_day {
+        story(&mut ws, now)?;
+    }
     Ok((ws, stats))
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a calendar date")
+}
+
+/// What the account team wrote about 2026-Q3: the causes, the actions answering them and their
+/// progress notes. Fixed dates, so the demo is the same on every machine.
+pub fn story(ws: &mut Workspace, now: DateTime<Utc>) -> Result<()> {
+    let tech = Some((Dimension::Program, "Tech Support".to_string()));
+    let firmware = ws.add_cause(
+        &CauseInput {
+            metrics: [
+                "aht",
+                "service_level",
+                "asa",
+                "abandon_rate",
+                "csat",
+                "nps",
+                "fcr",
+            ]
+            .map(String::from)
+            .to_vec(),
+            scope: tech.clone(),
+            period_from: ymd(2026, 7, 1),
+            period_to: ymd(2026, 9, 30),
+            category: Category::Technology,
+            title: "Firmware 12.4 roll-out".into(),
+            description: "Northwind's router firmware 12.4, pushed to customers from 1 July, \
+                          dropped connections on older routers. Tech Support took a quarter more \
+                          contacts, each longer, until the 12.4.1 fix in late August."
+                .into(),
+            evidence: "Contacts wrapped up as 'firmware' rose from 3% to 31% of Tech Support \
+                       contacts in August."
+                .into(),
+            author: "Dana Whitfield".into(),
+            visibility: Visibility::Client,
+        },
+        now,
+    )?;
+    let starters = ws.add_cause(
+        &CauseInput {
+            metrics: ["aht", "quality_score"].map(String::from).to_vec(),
+            scope: Some((Dimension::Site, "Manila".to_string())),
+            period_from: ymd(2026, 7, 1),
+            period_to: ymd(2026, 8, 31),
+            category: Category::People,
+            title: "Manila new starters still nesting".into(),
+            description: "Fourteen agents hired in June took calls from July.".into(),
+            evidence: "Their handle time ran 22% above tenured agents in July.".into(),
+            author: "Dana Whitfield".into(),
+            visibility: Visibility::Internal,
+        },
+        now,
+    )?;
+    let today = now.date_naive();
+    let playbook = ws.add_action(
+        &ActionInput {
+            title: "Firmware troubleshooting playbook".into(),
+            description: "A guided fix for 12.4 connection drops, in every Tech Support queue."
+                .into(),
+            owner: "Dana Whitfield".into(),
+            start_date: Some(ymd(2026, 8, 31)),
+            due_date: Some(ymd(2026, 9, 4)),
+            status: ActionStatus::Done,
+            completed_on: Some(ymd(2026, 9, 2)),
+            causes: vec![firmware.id],
+            metric_id: Some("aht".into()),
+            scope: tech.clone(),
+            expected: Some(ExpectedEffect::Target(600.0)),
+            cost: Some(8000.0),
+        },
+        today,
+        now,
+    )?;
+    ws.add_action_note(
+        playbook.id,
+        ymd(2026, 9, 2),
+        "Live on all Tech Support queues; the 12.4.1 fix shipped the same week.",
+        now,
+    )?;
+    let overflow = ws.add_action(
+        &ActionInput {
+            title: "Overflow Tech Support voice to Kraków at peaks".into(),
+            description: "Route calls waiting over 20 s to Kraków between 10:00 and 14:00.".into(),
+            owner: "Marta Quinn".into(),
+            start_date: Some(ymd(2026, 9, 1)),
+            due_date: Some(ymd(2026, 9, 15)),
+            status: ActionStatus::InProgress,
+            completed_on: None,
+            causes: vec![firmware.id],
+            metric_id: Some("service_level".into()),
+            scope: tech,
+            expected: Some(ExpectedEffect::Change(0.05)),
+            cost: None,
+        },
+        today,
+        now,
+    )?;
+    ws.add_action_note(
+        overflow.id,
+        ymd(2026, 9, 18),
+        "Blocked by a routing licence for Kraków; escalated to the client's IT.",
+        now,
+    )?;
+    ws.add_action(
+        &ActionInput {
+            title: "Refresher coaching for Manila new starters".into(),
+            description: "Two call reviews a week with a team lead until quality is at target."
+                .into(),
+            owner: "Team leads, Manila".into(),
+            start_date: Some(ymd(2026, 9, 7)),
+            due_date: Some(ymd(2026, 10, 30)),
+            status: ActionStatus::InProgress,
+            completed_on: None,
+            causes: vec![starters.id],
+            metric_id: Some("quality_score".into()),
+            scope: Some((Dimension::Site, "Manila".to_string())),
+            expected: Some(ExpectedEffect::Target(85.0)),
+            cost: None,
+        },
+        today,
+        now,
+    )?;
+    Ok(())
 }
 
 /// Writes the demo data into `ws` in one transaction.
@@ -529,5 +668,41 @@ mod tests {
             a.contacts_offered, c.contacts_offered,
             "the seed drives the volumes"
         );
+    }
+
+    #[test]
+    fn the_story_is_there_unless_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, _) = create(&dir.path().join("a.qbr"), &DemoSpec::default(), now()).unwrap();
+        let causes = ws.causes(&crate::annotate::CauseFilter::default()).unwrap();
+        let titles: Vec<(&str, Visibility)> = causes
+            .iter()
+            .map(|c| (c.cause.title.as_str(), c.cause.visibility))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("Firmware 12.4 roll-out", Visibility::Client),
+                ("Manila new starters still nesting", Visibility::Internal)
+            ]
+        );
+        let actions = ws
+            .actions(&crate::annotate::ActionFilter::default())
+            .unwrap();
+        assert_eq!(actions.len(), 3);
+        assert_eq!(actions.iter().map(|a| a.notes.len()).sum::<usize>(), 2);
+        let bare = DemoSpec {
+            story: false,
+            ..DemoSpec::default()
+        };
+        let (ws, _) = create(&dir.path().join("b.qbr"), &bare, now()).unwrap();
+        assert!(ws
+            .causes(&crate::annotate::CauseFilter::default())
+            .unwrap()
+            .is_empty());
+        assert!(ws
+            .actions(&crate::annotate::ActionFilter::default())
+            .unwrap()
+            .is_empty());
     }
 }

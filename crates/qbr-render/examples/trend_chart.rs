@@ -80,6 +80,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         control: None,
         partial: Vec::new(),
         width: 720,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 360,
     };
     let months = [
@@ -124,6 +127,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         control: None,
         partial: Vec::new(),
         width: 560,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 300,
     };
     let weekly: Vec<String> = (1..=52).map(|w| format!("2026-W{w:02}")).collect();
@@ -151,6 +157,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         control: None,
         partial: Vec::new(),
         width: 720,
+        currency: String::new(),
+        target_steps: Vec::new(),
+        numbered_markers: false,
         height: 300,
     };
     for (name, chart) in [

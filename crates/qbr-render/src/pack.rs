@@ -1,9 +1,11 @@
 //! The print-grade QBR pack: a [`Document`] (plain data, see `model`) laid out into pages and
-//! written as a PDF with embedded, subset Lato, vector charts whose text stays real text, an outline
-//! by section, running header/footer and "Page n of N". The same page layout is drawn as SVG for the
-//! app's live preview, so the preview and the PDF cannot disagree.
+//! written as a tagged PDF (PDF/UA-1) with subset fonts (Lato, and bundled fallbacks for what Lato
+//! lacks), vector charts whose text stays real text, an outline by section, running header/footer
+//! and "Page n of N". The same page layout is drawn as SVG for the app's live preview, in the same
+//! fonts, so the preview and the PDF cannot disagree.
 
 mod backend;
+mod fonts;
 mod image;
 mod layout;
 mod model;
@@ -46,4 +48,68 @@ pub fn render_preview_svgs(doc: &Document) -> Result<Vec<String>, RenderError> {
 /// The number of pages `doc` lays out to, without writing anything.
 pub fn page_count(doc: &Document) -> Result<usize, RenderError> {
     Ok(layout::layout(doc)?.pages.len())
+}
+
+/// A piece of text as laid out: its box on the page (points, origin at the top-left; the em box
+/// from the typographic ascender to the descender) and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub text: String,
+}
+
+impl TextBox {
+    /// Whether the two boxes share more than `slack` points each way.
+    pub fn overlaps(&self, other: &TextBox, slack: f32) -> bool {
+        self.x0 + slack < other.x1
+            && other.x0 + slack < self.x1
+            && self.y0 + slack < other.y1
+            && other.y0 + slack < self.y1
+    }
+}
+
+/// What a laid-out page holds, for checks: whether it is the cover, how far down the content
+/// box its content reaches (0 to 1; the running header and footer left out), and every text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageBoxes {
+    pub cover: bool,
+    pub fill: f32,
+    pub texts: Vec<TextBox>,
+}
+
+/// The pages of `doc` as [`PageBoxes`], without writing anything.
+pub fn page_boxes(doc: &Document) -> Result<Vec<PageBoxes>, RenderError> {
+    let l = layout::layout(doc)?;
+    let height = (l.content_bottom - l.content_top).max(1.0);
+    Ok(l.pages
+        .iter()
+        .map(|p| PageBoxes {
+            cover: p.cover,
+            fill: ((p.content_bottom - l.content_top) / height).clamp(0.0, 1.0),
+            texts: p
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    page::Item::Text {
+                        x,
+                        y,
+                        size,
+                        bold,
+                        text,
+                        ..
+                    } => Some(TextBox {
+                        x0: *x,
+                        y0: y - 0.805 * size,
+                        x1: x + text::width(text, *size, *bold),
+                        y1: y + 0.195 * size,
+                        text: text.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .collect())
 }

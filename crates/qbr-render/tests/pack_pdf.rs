@@ -51,6 +51,7 @@ fn doc(sections: Vec<Section>) -> Document {
             subject: "Layout".into(),
             keywords: vec![],
             created: "2026-10-02".into(),
+            language: "en".into(),
         },
         paper: Paper::A4,
         orientation: Orientation::Landscape,
@@ -59,6 +60,7 @@ fn doc(sections: Vec<Section>) -> Document {
             header_left: "Client X".into(),
             header_right: "Q3 2026".into(),
             footer_left: "Confidential".into(),
+            stamp: None,
         },
         sections,
     }
@@ -270,7 +272,9 @@ fn page_count_matches_a_hand_count() {
 #[test]
 fn a_long_table_continues_with_its_header_repeated() {
     // A4 landscape content box: 595.28 − 22 mm − 18 mm = 481.89 pt high. Header row 19.1 pt, one-line
-    // rows 19.5 pt: (481.89 − 19.1) / 19.5 = 23.7, so 23 rows a page: rows 1–23, 24–46, 47–60.
+    // rows 19.5 pt, and an 11 pt line saying the table continues where it breaks. Page 1:
+    // (481.89 − 19.1 − 11) / 19.5 = 23.2, rows 1–23; page 2 also opens with an 11 pt line saying
+    // where it comes from: (481.89 − 11 − 19.1 − 11) / 19.5 = 22.6, rows 24–45; page 3: 46–60.
     let dir = tempfile::tempdir().unwrap();
     let d = doc(vec![section(
         "Table",
@@ -300,8 +304,12 @@ fn a_long_table_continues_with_its_header_repeated() {
             .unwrap()
     };
     assert_eq!((first_row(1), last_row(1)), ("001".into(), "023".into()));
-    assert_eq!((first_row(2), last_row(2)), ("024".into(), "046".into()));
-    assert_eq!((first_row(3), last_row(3)), ("047".into(), "060".into()));
+    assert_eq!((first_row(2), last_row(2)), ("024".into(), "045".into()));
+    assert_eq!((first_row(3), last_row(3)), ("046".into(), "060".into()));
+    let says = |page: usize, what: &str| page_text(&pdf, page).contains(what);
+    assert!(says(1, "Continued on the next page") && !says(1, "from the previous"));
+    assert!(says(2, "Continued from the previous page") && says(2, "Continued on the next page"));
+    assert!(says(3, "Continued from the previous page") && !says(3, "on the next page"));
     for p in 1..=3 {
         let t = page_text(&pdf, p);
         assert!(
@@ -523,6 +531,151 @@ fn overlong_text_is_wrapped_or_truncated_inside_its_box() {
     );
     let pdf = write(dir.path(), "w.pdf", &render_pdf(&d).unwrap());
     assert!(page_text(&pdf, 1).contains("never-ends"));
+}
+
+/// Names from four scripts and an emoji, in a paragraph, a table cell and a chart label.
+fn scripts_doc() -> Document {
+    let mut t = numbered_table(2);
+    t.rows[0][0] = Cell::text("田中 太郎");
+    t.rows[1][0] = Cell::text("مريم حداد");
+    doc(vec![section(
+        "Names",
+        vec![
+            Block::Heading {
+                level: 1,
+                text: "Agents by name".into(),
+            },
+            Block::Paragraph("Best: 田中 太郎, 김민준, שרה כהן and مريم حداد 🎉".into()),
+            Block::Table(t),
+        ],
+    )])
+}
+
+#[test]
+fn cjk_arabic_and_hebrew_names_render_with_real_glyphs_in_named_subset_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = scripts_doc();
+    let pdf = write(dir.path(), "s.pdf", &render_pdf(&d).unwrap());
+    run("qpdf", &["--check", pdf.to_str().unwrap()]);
+    // Every font embedded as a subset under its real PostScript name with a six-letter tag.
+    let fonts = run("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let base = |n: &str| {
+        n.split_once('+')
+            .map(|(tag, b)| (tag.to_string(), b.to_string()))
+    };
+    let mut bases: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let (tag, b) = base(n).unwrap_or_else(|| panic!("{n} has no subset tag"));
+            assert!(
+                tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+                "{n}"
+            );
+            b
+        })
+        .collect();
+    bases.sort();
+    assert_eq!(
+        bases,
+        [
+            "DroidSansFallback",
+            "Lato-Bold",
+            "Lato-Regular",
+            "NotoSansArabic-Regular",
+            "NotoSansHebrew-Regular"
+        ]
+    );
+    for r in &rows {
+        let cols: Vec<&str> = r.split_whitespace().collect();
+        // name, type…, encoding, emb, sub, uni, object id, generation
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "embedded, subset, Unicode: {r}"
+        );
+    }
+    // The text layer reads the names back (the emoji, which no bundled font has, is drawn as
+    // Lato's □ and keeps its own code in the text).
+    let text = page_text(&pdf, 1);
+    for name in ["田中 太郎", "김민준", "🎉"] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+    // Right-to-left runs: pdftotext gives them in reading order or as drawn, both are the name's
+    // letters; check each word's letters are all there.
+    for word in ["שרה", "כהן", "مريم", "حداد"] {
+        let rev: String = word.chars().rev().collect();
+        assert!(
+            text.contains(word) || text.contains(&rev),
+            "{word} in {text}"
+        );
+    }
+}
+
+#[test]
+fn the_pdf_is_tagged_has_a_language_and_no_empty_pdfx_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = sample_pack::document(2);
+    d.meta.language = "en-GB".into();
+    let pdf = write(dir.path(), "t.pdf", &render_pdf(&d).unwrap());
+    let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    // Uncompressed, the catalog names the language and the structure tree; no PDF/X key at all.
+    let qdf = dir.path().join("q.pdf");
+    run(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(raw.contains("/Lang (en-GB)"), "the document language");
+    assert!(raw.contains("/StructTreeRoot"), "a structure tree");
+    assert!(raw.contains("/MarkInfo"));
+    assert!(raw.contains("pdfuaid:part"), "declared PDF/UA-1 in the XMP");
+    assert!(!raw.contains("GTS_PDFX"), "no PDF/X key, empty or not");
+    // The structure follows the document: headings, a table with header cells, figures with
+    // their alternate text, list items.
+    for tag in [
+        "/S /H1",
+        "/S /Table",
+        "/S /TH",
+        "/S /TD",
+        "/S /Figure",
+        "/S /L",
+        "/S /LI",
+    ] {
+        assert!(raw.contains(tag), "{tag} in the structure tree");
+    }
+    assert!(
+        raw.contains("/Alt (Service level, weekly)"),
+        "a chart's alternate text"
+    );
+    // Running headers and footers are artifacts, not content.
+    assert!(raw.contains("/Artifact"));
+}
+
+#[test]
+fn the_preview_draws_fallback_text_in_the_pdfs_fonts() {
+    let svgs = render_preview_svgs(&scripts_doc()).unwrap();
+    let page = &svgs[0];
+    // Latin stays text in the embedded Lato; what Lato lacks is outlined from the very font the
+    // PDF embeds, never left to the viewer's system fonts.
+    assert!(page.contains(">Best: </text>"));
+    assert!(!page.contains("田中") && !page.contains("מ") && !page.contains("شرح"));
+    assert!(page.matches("<path d=\"M").count() >= 5, "outlined runs");
+    assert!(
+        page.contains(">□</text>"),
+        "the emoji is Lato's missing box, as in the PDF"
+    );
 }
 
 /// Peak resident memory of this process so far, in MB (Linux).

@@ -29,6 +29,7 @@ import type {
   MetricDefinitionView,
   MetricDetailPage,
   NewWorkspaceRequest,
+  ClientMetricsView,
   PackBuilderPage,
   PackDefinition,
   PackExportView,
@@ -149,6 +150,8 @@ export interface Backend {
   listPacks(): Promise<PackSnapshotView[]>;
   savePackTemplate(name: string, definition: PackDefinition): Promise<PackTemplateView>;
   removePackTemplate(name: string): Promise<void>;
+  /** Chooses which metrics a client pack may show; null goes back to the default rule. */
+  setPackClientMetrics(metrics: string[] | null): Promise<ClientMetricsView>;
   /** Saves the scorecard as csv or xlsx; the path written, or null when cancelled. */
   scorecardExportDialog(period: string | null, format: "csv" | "xlsx"): Promise<string | null>;
   /** Saves a metric's trend chart as png or svg; the path written, or null when cancelled. */
@@ -248,6 +251,7 @@ export const tauriBackend: Backend = {
   listPacks: () => invoke("list_packs"),
   savePackTemplate: (name, definition) => invoke("save_pack_template", { name, definition }),
   removePackTemplate: (name) => invoke("remove_pack_template", { name }),
+  setPackClientMetrics: (metrics) => invoke("set_pack_client_metrics", { metrics }),
   scorecardExportDialog: (period, format) => invoke("scorecard_export_dialog", { period, format }),
   chartExportDialog: (metric, period, format) => invoke("chart_export_dialog", { metric, period, format }),
 };

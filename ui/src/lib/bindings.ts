@@ -882,7 +882,7 @@ direction: string, };
 
 export type ControlReport = { definition: MetricDefinitionView, grain: string, 
 /**
- * xmr or p.
+ * xmr, p or laney_p (Laney's p′: p-chart limits widened by the observed variation).
  */
 method: string, range: PeriodView, baseline: PeriodView, baseline_points: number, centre: number, mean_moving_range: number | null, moving_range_ucl: number | null, points: Array<ControlPointView>, signals: Array<ControlSignalView>, 
 /**
@@ -1032,7 +1032,17 @@ summary: string,
 /**
  * Null for the highlights the app proposes; a list for the user's own.
  */
-highlights: Array<string> | null, };
+highlights: Array<string> | null, 
+/**
+ * Page titles rewritten by the user, by page key (`summary`, `scorecard`, `metric:aht`,
+ * `actions`, `appendix`); a page without one prints the title the pack proposes.
+ */
+titles: { [key in string]: string }, 
+/**
+ * The client-visible comment beside each action in the plan, by action id; an action without
+ * one prints the comment the pack proposes.
+ */
+action_comments: { [key in string]: string }, };
 
 export type PackTemplateView = { name: string, definition: PackDefinition, created_at: string, updated_at: string, };
 
@@ -1047,6 +1057,20 @@ created_at: string, period_label: string, audience: string, template_name: strin
  */
 changed_since: Array<string>, };
 
+export type PackTitleView = { 
+/**
+ * The key `PackDefinition::titles` rewrites it by.
+ */
+key: string, 
+/**
+ * Which page: "Executive summary", "Service level", …
+ */
+page: string, proposed: string, };
+
+export type PackActionCommentView = { id: number, title: string, proposed: string, };
+
+export type ClientMetricsView = { chosen: boolean, metrics: Array<string>, };
+
 export type PackBuilderPage = { period: PeriodView, 
 /**
  * Quarters with data, newest first.
@@ -1059,9 +1083,25 @@ sections: Array<string>, definition: PackDefinition,
 /**
  * What the app proposes for the period: biggest moves, targets missed or newly met.
  */
-proposed_highlights: Array<string>, templates: Array<PackTemplateView>, snapshots: Array<PackSnapshotView>, };
+proposed_highlights: Array<string>, templates: Array<PackTemplateView>, snapshots: Array<PackSnapshotView>, 
+/**
+ * What a client pack may show.
+ */
+client_metrics: ClientMetricsView, };
 
-export type PackPreview = { period: PeriodView, pages: Array<string>, proposed_highlights: Array<string>, };
+export type PackPreview = { period: PeriodView, pages: Array<string>, proposed_highlights: Array<string>, 
+/**
+ * Every page's title as proposed (the printed one may be the user's).
+ */
+titles: Array<PackTitleView>, 
+/**
+ * The actions of the plan with their proposed comments.
+ */
+actions: Array<PackActionCommentView>, 
+/**
+ * Metric pages left out because the client does not see the metric.
+ */
+left_out: Array<string>, };
 
 export type PackExportView = { 
 /**

@@ -65,7 +65,7 @@ describe("previousQuarter", () => {
 describe("figures", () => {
   it("signs parts in the metric's unit", () => {
     expect(signedPart(24.47, "seconds")).toBe("+24.5 s");
-    expect(signedPart(-0.0578, "ratio")).toBe("−5.78 pts");
+    expect(signedPart(-0.0578, "ratio")).toBe("−5.78 pp");
     expect(signedPart(0, "score")).toBe("±0.00");
   });
   it("reads correlations and p-values in words", () => {

@@ -67,11 +67,11 @@ export function previousQuarter(label: string): string | null {
   return `${m[1] ?? ""}${yText}-Q${q === 1 ? 4 : q - 1}`;
 }
 
-/** A signed part of a change in the metric's unit: "+24.5 s", "−5.78 pts", "+0.12". */
+/** A signed part of a change in the metric's unit: "+24.5 s", "−5.78 pp", "+0.12". */
 export function signedPart(value: number, unit: string): string {
   const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
   const a = Math.abs(value);
-  if (unit === "ratio") return `${sign}${(a * 100).toFixed(2)} pts`;
+  if (unit === "ratio") return `${sign}${(a * 100).toFixed(2)} pp`;
   if (unit === "seconds") return `${sign}${a.toFixed(1)} s`;
   return `${sign}${a.toFixed(2)}`;
 }

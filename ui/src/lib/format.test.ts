@@ -35,13 +35,15 @@ describe("format", () => {
 });
 
 import { clock, metricChange, metricValue, statusLabel, targetText, tone } from "./format";
+import vectors from "./format-vectors.json";
 
 describe("metric formatting", () => {
   it("shows each unit the way the catalog defines it", () => {
     expect(metricValue(0.836, "ratio", "EUR")).toBe("83.6%");
     expect(metricValue(412, "seconds", "EUR")).toBe("6:52");
     expect(metricValue(3725, "seconds", "EUR")).toBe("1:02:05");
-    expect(metricValue(-45.4545, "score", "EUR")).toBe("-45.5");
+    expect(metricValue(-45.4545, "score", "EUR")).toBe("−45.5");
+    expect(metricValue(25.08, "score", "EUR")).toBe("+25.1");
     expect(metricValue(4.0769, "scale_1_7", "EUR")).toBe("4.08");
     expect(metricValue(1876988, "count", "EUR")).toBe("1,876,988");
     expect(metricValue(3.1, "money", "EUR")).toBe("€3.10");
@@ -49,15 +51,16 @@ describe("metric formatting", () => {
     expect(metricValue(null, "ratio", "EUR")).toBe("–");
   });
 
-  it("writes changes in points for ratios and m:ss for times", () => {
-    expect(metricChange(-0.064, -6.4, "ratio", "EUR")).toBe("−6.4 pts");
+  it("writes changes in points for ratios and m:ss for times, with a true minus", () => {
+    expect(metricChange(-0.064, -6.4, "ratio", "EUR")).toBe("−6.4 pp");
     expect(metricChange(18, null, "seconds", "EUR")).toBe("+0:18");
-    expect(metricChange(0, 0, "ratio", "EUR")).toBe("±0.0 pts");
+    expect(metricChange(0, 0, "ratio", "EUR")).toBe("0.0 pp");
+    expect(metricChange(1200, null, "count", "EUR", 0.052)).toBe("+1,200 (+5.2%)");
   });
 
   it("colours a move by the metric's better direction", () => {
     expect(tone(0.02, "higher")).toBe("good");
-    expect(tone(18, "lower")).toBe("bad", );
+    expect(tone(18, "lower")).toBe("bad");
     expect(tone(-18, "lower")).toBe("good");
     expect(tone(5, "band")).toBe("neutral");
   });
@@ -76,5 +79,28 @@ describe("metric formatting", () => {
 
   it("keeps the sign on negative clock values", () => {
     expect(clock(-75)).toBe("−1:15");
+  });
+});
+
+// The CLI and the PDF pack format through the Rust crate `qbr-format`; it writes these examples
+// (`UPDATE_BINDINGS=1 cargo test -p qbr-format`). The app must read every one the same.
+describe("the app's texts equal the CLI's and the pack's", () => {
+  it("for every unit, sign, size and currency in the shared examples", () => {
+    expect(vectors.values.length).toBeGreaterThan(100);
+    for (const v of vectors.values) {
+      const what = `${v.unit} ${v.value} ${v.currency}`;
+      expect(metricValue(v.value, v.unit, v.currency), what).toBe(v.value_text);
+      expect(metricChange(v.value, v.points, v.unit, v.currency, v.relative), what).toBe(v.change_text);
+      expect(targetText("at_least", v.value, null, v.unit, v.currency), what).toBe(v.at_least);
+      expect(targetText("at_most", v.value, null, v.unit, v.currency), what).toBe(v.at_most);
+      expect(targetText("band", v.value, v.value * 2, v.unit, v.currency), what).toBe(v.band);
+    }
+  });
+
+  it("for every status", () => {
+    for (const s of vectors.statuses) {
+      const l = statusLabel(s.status);
+      expect(`${l.symbol} ${l.word}`).toBe(s.text);
+    }
   });
 });

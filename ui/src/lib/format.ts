@@ -1,4 +1,108 @@
-// Number and date formatting shared by every page, so figures read the same everywhere.
+// Number and date formatting shared by every page. How a figure reads (percent, m:ss, the
+// currency's symbol, the true minus sign, thousands separators, status words) follows the one
+// rule set of the Rust crate `qbr-format`, which the CLI and the PDF pack use: its data comes from
+// the generated `format-rules.json`, and `format.test.ts` checks these functions against the
+// examples Rust writes to `format-vectors.json` (`UPDATE_BINDINGS=1 cargo test -p qbr-format`).
+import rulesJson from "./format-rules.json";
+
+interface UnitRule {
+  unit: string;
+  decimals: number;
+  change_decimals: number;
+  scale: number;
+  suffix: string;
+  change_suffix: string;
+  signed: boolean;
+  clock: boolean;
+  money: boolean;
+  relative: boolean;
+}
+
+const RULES = rulesJson as {
+  minus: string;
+  plus: string;
+  none: string;
+  thousands_separator: string;
+  decimal_separator: string;
+  money_small_below: number;
+  units: UnitRule[];
+  currencies: { code: string; symbol: string; minor_decimals: number }[];
+  statuses: { status: string; symbol: string; word: string }[];
+};
+
+function unitRule(unit: string): UnitRule {
+  return (
+    RULES.units.find((u) => u.unit === unit) ?? {
+      unit: "",
+      decimals: 2,
+      change_decimals: 2,
+      scale: 1,
+      suffix: "",
+      change_suffix: "",
+      signed: false,
+      clock: false,
+      money: false,
+      relative: false,
+    }
+  );
+}
+
+function roundsToZero(text: string): boolean {
+  return !/[1-9]/.test(text);
+}
+
+/** |v| with `decimals` places, rounded half up on its exact value (as `qbr_format::fixed`). */
+function fixed(v: number, decimals: number): string {
+  return Math.abs(v).toFixed(decimals);
+}
+
+function groupDigits(digits: string): string {
+  let out = "";
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += RULES.thousands_separator;
+    out += digits[i];
+  }
+  return out;
+}
+
+/** `v` with `decimals` places, thousands separators and a true minus. */
+export function grouped(v: number, decimals: number): string {
+  const text = fixed(v, decimals);
+  const [int, frac] = text.split(".");
+  let out = v < 0 && !roundsToZero(text) ? RULES.minus : "";
+  out += groupDigits(int ?? "");
+  if (frac !== undefined) out += RULES.decimal_separator + frac;
+  return out;
+}
+
+/** Like `grouped` with a `+` on positive values. */
+export function signed(v: number, decimals: number): string {
+  const text = grouped(v, decimals);
+  return v > 0 && !roundsToZero(text) ? RULES.plus + text : text;
+}
+
+/** The symbol written before an amount: "$", "€", or the code and a space ("CHF "). */
+export function currencySymbol(currency: string): string {
+  const code = currency.trim();
+  if (code === "") return "";
+  const c = RULES.currencies.find((x) => x.code === code.toUpperCase());
+  return c ? c.symbol : `${code.toUpperCase()} `;
+}
+
+/** A fraction as a percentage: 0.052 → "5.2%". */
+export function percent(fraction: number, decimals: number): string {
+  return `${grouped(fraction * 100, decimals)}%`;
+}
+
+/** An amount: "$1,234", "€3.10", "−£12.00". */
+export function money(v: number, currency: string): string {
+  const minor = RULES.currencies.find((x) => x.code === currency.trim().toUpperCase())?.minor_decimals ?? 2;
+  const decimals = Math.abs(v) < RULES.money_small_below ? minor : 0;
+  const digits = grouped(Math.abs(v), decimals);
+  const sign = v < 0 && !roundsToZero(digits) ? RULES.minus : "";
+  return `${sign}${currencySymbol(currency)}${digits}`;
+}
+
 
 const MONTHS = [
   "January", "February", "March", "April", "May", "June",
@@ -7,8 +111,8 @@ const MONTHS = [
 
 /** 1234567 → "1,234,567". */
 export function thousands(n: number): string {
-  if (!Number.isFinite(n)) return "–";
-  return Math.round(n).toLocaleString("en-US");
+  if (!Number.isFinite(n)) return RULES.none;
+  return grouped(Math.round(n), 0);
 }
 
 /** 1 → "January"; anything else → "–". */
@@ -43,48 +147,51 @@ export function fileName(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
-/** Seconds as m:ss (or h:mm:ss from an hour): 412 → "6:52". */
+/** Seconds as m:ss (or h:mm:ss from an hour): 412 → "6:52"; a true minus. */
 export function clock(seconds: number): string {
-  const total = Math.round(Math.abs(seconds));
+  const total = Number(fixed(seconds, 0));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  const sign = seconds < 0 ? "−" : "";
   const ss = String(s).padStart(2, "0");
-  return h > 0 ? `${sign}${h}:${String(m).padStart(2, "0")}:${ss}` : `${sign}${m}:${ss}`;
+  const text = h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+  return seconds < 0 && total > 0 ? RULES.minus + text : text;
 }
 
 /** A metric value in its unit; null (no value) is a dash, never 0. */
 export function metricValue(value: number | null, unit: string, currency: string): string {
-  if (value === null || !Number.isFinite(value)) return "–";
-  switch (unit) {
-    case "ratio":
-      return `${(value * 100).toFixed(1)}%`;
-    case "seconds":
-      return clock(value);
-    case "money":
-      return new Intl.NumberFormat("en-US", {
-        style: "currency",
-        currency,
-        maximumFractionDigits: Math.abs(value) < 100 ? 2 : 0,
-      }).format(value);
-    case "count":
-      return thousands(value);
-    case "scale_1_7":
-      return value.toFixed(2);
-    default:
-      return value.toFixed(1);
-  }
+  if (value === null || !Number.isFinite(value)) return RULES.none;
+  const r = unitRule(unit);
+  if (r.clock) return clock(value);
+  if (r.money) return money(value, currency);
+  const x = value * r.scale;
+  const decimals = r.unit === "count" && Math.abs(x - Math.round(x)) >= 1e-9 ? 1 : r.decimals;
+  return (r.signed ? signed(x, decimals) : grouped(x, decimals)) + r.suffix;
 }
 
-/** A change in the metric's own terms: points for ratios, m:ss for times, signed. */
-export function metricChange(absolute: number, points: number | null, unit: string, currency: string): string {
-  const sign = absolute > 0 ? "+" : absolute < 0 ? "−" : "±";
-  if (unit === "ratio") return `${sign}${Math.abs(points ?? absolute * 100).toFixed(1)} pts`;
-  if (unit === "seconds") return `${sign}${clock(Math.abs(absolute))}`;
-  if (unit === "money") return `${sign}${metricValue(Math.abs(absolute), unit, currency)}`;
-  if (unit === "count") return `${sign}${thousands(Math.abs(absolute))}`;
-  return `${sign}${Math.abs(absolute).toFixed(unit === "scale_1_7" ? 2 : 1)}`;
+/**
+ * A move in the metric's own terms: percentage points for ratios, m:ss for times, the relative
+ * size as well for volumes and money.
+ */
+export function metricChange(
+  absolute: number,
+  points: number | null,
+  unit: string,
+  currency: string,
+  relative: number | null = null,
+): string {
+  const r = unitRule(unit);
+  const rel = r.relative && relative !== null ? ` (${signed(relative * 100, 1)}%)` : "";
+  if (r.clock) {
+    const text = clock(absolute);
+    return absolute > 0 && text !== "0:00" ? RULES.plus + text : text;
+  }
+  if (r.money) {
+    const text = money(absolute, currency);
+    return `${absolute > 0 && !roundsToZero(text) ? RULES.plus : ""}${text}${rel}`;
+  }
+  const x = r.unit === "ratio" ? (points ?? absolute * 100) : absolute * r.scale;
+  return `${signed(x, r.change_decimals)}${r.change_suffix}${rel}`;
 }
 
 /** Whether a move is good news, given which way the metric should go. */
@@ -95,16 +202,8 @@ export function tone(absolute: number, direction: string): "good" | "bad" | "neu
 
 /** RAG status as a word and a symbol, so it never relies on colour alone. */
 export function statusLabel(status: string): { symbol: string; word: string } {
-  switch (status) {
-    case "green":
-      return { symbol: "✓", word: "On target" };
-    case "amber":
-      return { symbol: "!", word: "Near target" };
-    case "red":
-      return { symbol: "✕", word: "Off target" };
-    default:
-      return { symbol: "–", word: "No target" };
-  }
+  const r = RULES.statuses.find((x) => x.status === (status === "" ? "none" : status)) ?? RULES.statuses[3]!;
+  return { symbol: r.symbol, word: r.word };
 }
 
 /** A target as a sentence fragment: "≥ 82.0%", "≤ 0:30", "75.0%–88.0%". */
@@ -118,5 +217,6 @@ export function targetText(
   const v = metricValue(value, unit, currency);
   if (direction === "at_least") return `≥ ${v}`;
   if (direction === "at_most") return `≤ ${v}`;
-  return `${v}–${metricValue(high, unit, currency)}`;
+  if (direction === "band") return `${v}–${metricValue(high ?? value, unit, currency)}`;
+  return `${direction} ${v}`;
 }

@@ -5,19 +5,24 @@
 //! Promises:
 //! - The scorecard and every number in a pack come from [`crate::metrics::metrics_report_in`],
 //!   the function behind `qbr metrics` and the app's scorecard; values read as the CLI prints them.
-//! - A client pack holds no internal cause, no cause evidence or author, no action note, and no
-//!   agent name: every agent name anywhere in the document is replaced by its stored pseudonym.
+//! - The client pack is the default. It holds only the metrics a client sees (a workspace
+//!   setting, [`client_metrics`]), no internal cause, no cause evidence or author, no action
+//!   note, and no agent name: every agent name anywhere in the document is replaced by its stored
+//!   pseudonym. The internal pack says INTERNAL on its cover and in every page header.
+//! - Every page has a message title written from its numbers ([`story`]), which the user may
+//!   rewrite; the titles and action comments are kept in the definition and so in the snapshot.
 //! - An export writes a temporary file and renames it, then stores a snapshot holding the exact
 //!   document; [`export_snapshot`] renders that document again, byte for byte with the same
 //!   version. [`list_packs`] says, per snapshot, which of its inputs changed since.
 //!
-//! Map: [`content`] (the document), [`highlights`] (proposed highlights), [`audience`] (what a
-//! client pack leaves out and pseudonyms).
+//! Map: [`content`] (the document), [`story`] (titles and the summary's order), [`audience`]
+//! (agent pseudonyms).
 
 mod audience;
 mod content;
-pub mod highlights;
+mod story;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use base64::Engine;
@@ -31,8 +36,6 @@ use crate::export::write_atomically;
 use crate::metrics::{metrics_report_in, period_view, resolve_period, trend_start, MetricsQuery};
 use crate::wire::*;
 use crate::ApiResult;
-
-pub use highlights::propose_highlights;
 
 /// The sections a pack can have, in their default order.
 pub const SECTIONS: [&str; 5] = ["cover", "summary", "metrics", "actions", "appendix"];
@@ -83,6 +86,8 @@ pub(crate) struct Plan {
     pub logo: Option<(Vec<u8>, LogoFormat)>,
     pub summary: String,
     pub highlights: Option<Vec<String>>,
+    pub titles: BTreeMap<String, String>,
+    pub action_comments: BTreeMap<String, String>,
 }
 
 fn parse_accent(text: &str) -> ApiResult<(u8, u8, u8)> {
@@ -222,6 +227,8 @@ pub(crate) fn plan(ws: &Workspace, def: &PackDefinition) -> ApiResult<Plan> {
         logo: def.logo.as_ref().map(decode_logo).transpose()?,
         summary: def.summary.clone(),
         highlights: def.highlights.clone(),
+        titles: def.titles.clone(),
+        action_comments: def.action_comments.clone(),
     })
 }
 
@@ -237,44 +244,154 @@ fn scorecard(ws: &Workspace, period: Option<&str>, today: NaiveDate) -> ApiResul
     )
 }
 
-/// The definition a new pack starts from: every section, a page (by program) for each metric
-/// with a target or with a root cause recorded in the period (the "why" belongs in the pack even
-/// where the contract sets no target), internal audience, A4, the proposed highlights.
-pub fn default_definition(report: &MetricsReport, annotated: &[String]) -> PackDefinition {
-    let with_page: Vec<PackMetricChoice> = report
-        .groups
-        .first()
-        .map(|g| {
-            report
-                .definitions
-                .iter()
-                .filter(|d| {
-                    g.metrics.get(&d.id).is_some_and(|e| e.target.is_some())
-                        || annotated.contains(&d.id)
-                })
-                .map(|d| PackMetricChoice {
-                    metric_id: d.id.clone(),
-                    dimension: "program".into(),
-                    control: false,
-                    drivers: false,
-                })
-                .collect()
+/// The definition a new pack starts from: every section, the client audience, A4, the proposed
+/// highlights, and a page for each metric that missed its target or has a client-visible root
+/// cause in the period (in the contract's order), broken down by program (by channel, or queue,
+/// when there is one program). A workspace with no target at all gets pages for the headline
+/// metrics that have values instead, so a pack always has its trends.
+pub fn default_definition(
+    report: &MetricsReport,
+    annotated: &[String],
+    targets: &[TargetView],
+    members: &BTreeMap<String, usize>,
+) -> PackDefinition {
+    let g = report.groups.first();
+    let entry = |id: &str| g.and_then(|g| g.metrics.get(id));
+    let visible = content::default_client_metrics(&report.definitions, targets);
+    let mut ids: Vec<String> = report
+        .definitions
+        .iter()
+        .filter(|d| visible.contains(&d.id))
+        .filter(|d| {
+            entry(&d.id).is_some_and(|e| matches!(e.status.as_str(), "red" | "amber"))
+                || annotated.contains(&d.id)
         })
-        .unwrap_or_default();
+        .map(|d| d.id.clone())
+        .collect();
+    if targets.is_empty() && ids.is_empty() {
+        ids = content::HEADLINE
+            .iter()
+            .filter(|id| entry(id).is_some_and(|e| e.value.is_some()))
+            .map(|id| id.to_string())
+            .collect();
+    }
+    ids.sort_by_key(|id| story::contract_rank(id));
+    let many = |d: &str| members.get(d).copied().unwrap_or(0) > 1;
+    let dimension = ["program", "channel", "queue", "site"]
+        .into_iter()
+        .find(|d| many(d))
+        .unwrap_or("program");
     PackDefinition {
         sections: SECTIONS.map(String::from).to_vec(),
-        metrics: with_page,
-        audience: "internal".into(),
+        metrics: ids
+            .into_iter()
+            .map(|id| PackMetricChoice {
+                metric_id: id,
+                dimension: dimension.into(),
+                control: false,
+                drivers: false,
+            })
+            .collect(),
+        audience: "client".into(),
         paper: "a4".into(),
         prepared_by: String::new(),
         accent: DEFAULT_ACCENT.into(),
         logo: None,
         summary: String::new(),
         highlights: None,
+        titles: BTreeMap::new(),
+        action_comments: BTreeMap::new(),
     }
 }
 
-/// The metrics that a live root cause in the period of `report` is attached to.
+/// How many members with data each dimension has in the period of `report`.
+fn members_in(
+    ws: &Workspace,
+    report: &MetricsReport,
+    today: NaiveDate,
+) -> ApiResult<BTreeMap<String, usize>> {
+    let mut out = BTreeMap::new();
+    for d in ["program", "channel", "queue", "site"] {
+        let by = metrics_report_in(
+            ws,
+            &MetricsQuery {
+                period: Some(report.period.label.clone()),
+                by: vec![d.into()],
+                metrics: vec!["offered".into()],
+                ..MetricsQuery::default()
+            },
+            today,
+        )?;
+        let n = by
+            .groups
+            .iter()
+            .filter(|g| g.key.values().all(Option::is_some))
+            .filter(|g| {
+                g.metrics
+                    .get("offered")
+                    .and_then(|e| e.value)
+                    .is_some_and(|v| v > 0.0)
+            })
+            .count();
+        out.insert(d.to_string(), n);
+    }
+    Ok(out)
+}
+
+fn starting_definition(
+    ws: &Workspace,
+    path: &Path,
+    report: &MetricsReport,
+    today: NaiveDate,
+) -> ApiResult<PackDefinition> {
+    let targets = crate::metrics::list_targets(path)?;
+    Ok(default_definition(
+        report,
+        &annotated_metrics(ws, report)?,
+        &targets,
+        &members_in(ws, report, today)?,
+    ))
+}
+
+/// The metrics a client pack may show in the workspace at `path`.
+pub fn client_metrics(path: &Path) -> ApiResult<ClientMetricsView> {
+    let ws = Workspace::open(path)?;
+    let defs: Vec<MetricDefinitionView> = ws
+        .metric_catalog()?
+        .iter()
+        .map(crate::metrics::definition_view)
+        .collect();
+    let targets = crate::metrics::list_targets(path)?;
+    let chosen = ws.pack_client_metrics()?;
+    Ok(ClientMetricsView {
+        chosen: chosen.is_some(),
+        metrics: match chosen {
+            Some(m) => m,
+            None => content::default_client_metrics(&defs, &targets),
+        },
+    })
+}
+
+/// Chooses the metrics a client pack may show (`None`: back to the default rule). Unknown ids
+/// are refused.
+pub fn set_client_metrics(
+    path: &Path,
+    metrics: Option<Vec<String>>,
+    now: DateTime<Utc>,
+) -> ApiResult<ClientMetricsView> {
+    let mut ws = Workspace::open(path)?;
+    if let Some(m) = &metrics {
+        let known = ws.metric_catalog()?;
+        if let Some(bad) = m.iter().find(|id| !known.iter().any(|k| &k.id == *id)) {
+            return Err(invalid("metric", format!("unknown metric {bad:?}")));
+        }
+    }
+    ws.set_pack_client_metrics(metrics.as_deref(), now)?;
+    drop(ws);
+    client_metrics(path)
+}
+
+/// The metrics that a live client-visible root cause in the period of `report` is attached to.
 fn annotated_metrics(ws: &Workspace, report: &MetricsReport) -> ApiResult<Vec<String>> {
     let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
     let (Some(from), Some(to)) = (day(&report.period.start), day(&report.period.end)) else {
@@ -284,7 +401,11 @@ fn annotated_metrics(ws: &Workspace, report: &MetricsReport) -> ApiResult<Vec<St
         overlapping: Some((from, to)),
         ..qbr_core::annotate::CauseFilter::default()
     })?;
-    Ok(causes.into_iter().flat_map(|c| c.cause.metrics).collect())
+    Ok(causes
+        .into_iter()
+        .filter(|c| c.cause.visibility == qbr_core::annotate::Visibility::Client)
+        .flat_map(|c| c.cause.metrics)
+        .collect())
 }
 
 /// The pack builder page for `period` (the latest complete quarter by default).
@@ -297,16 +418,19 @@ pub fn pack_builder(
     let report = scorecard(&ws, period, today)?;
     let scorecard_page =
         crate::metrics::scorecard_page(path, Some(&report.period.label), None, today)?;
+    let definition = starting_definition(&ws, path, &report, today)?;
+    let plan = plan(&ws, &definition)?;
     Ok(PackBuilderPage {
         period: report.period.clone(),
         periods: scorecard_page.periods,
         metrics: report.definitions.clone(),
         dimensions: DIMENSIONS.map(String::from).to_vec(),
         sections: SECTIONS.map(String::from).to_vec(),
-        definition: default_definition(&report, &annotated_metrics(&ws, &report)?),
-        proposed_highlights: propose_highlights(&report),
+        proposed_highlights: content::proposed_highlights(&ws, path, &plan, &report, today)?,
+        definition,
         templates: list_pack_templates(path)?,
         snapshots: snapshots_of(&ws)?,
+        client_metrics: client_metrics(path)?,
     })
 }
 
@@ -318,15 +442,15 @@ pub(crate) fn build_document(
     def: &PackDefinition,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> ApiResult<(Document, MetricsReport)> {
+) -> ApiResult<(content::Built, MetricsReport)> {
     let plan = plan(ws, def)?;
     let report = scorecard(ws, period, today)?;
-    let mut doc = content::document(ws, path, &plan, &report, today, now)?;
+    let mut built = content::document(ws, path, &plan, &report, today, now)?;
     if plan.audience == Audience::Client {
         let names = ws.agent_pseudonyms()?;
-        doc = audience::pseudonymise(&doc, &names)?;
+        built.doc = audience::pseudonymise(&built.doc, &names)?;
     }
-    Ok((doc, report))
+    Ok((built, report))
 }
 
 /// The pages of the pack as SVG, exactly as the PDF lays them out.
@@ -338,12 +462,37 @@ pub fn preview_pack(
     now: DateTime<Utc>,
 ) -> ApiResult<PackPreview> {
     let mut ws = Workspace::open(path)?;
-    let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
-    let pages = qbr_render::pack::render_preview_svgs(&doc).map_err(render_error)?;
+    let (built, report) = build_document(&mut ws, path, period, def, today, now)?;
+    let pages = qbr_render::pack::render_preview_svgs(&built.doc).map_err(render_error)?;
     Ok(PackPreview {
         period: report.period.clone(),
         pages,
-        proposed_highlights: propose_highlights(&report),
+        proposed_highlights: match def.highlights {
+            None => built.highlights,
+            Some(_) => {
+                let plan = plan(&ws, def)?;
+                content::proposed_highlights(&ws, path, &plan, &report, today)?
+            }
+        },
+        titles: built
+            .titles
+            .into_iter()
+            .map(|t| PackTitleView {
+                key: t.key,
+                page: t.page,
+                proposed: t.proposed,
+            })
+            .collect(),
+        actions: built
+            .actions
+            .into_iter()
+            .map(|(id, title, proposed)| PackActionCommentView {
+                id,
+                title,
+                proposed,
+            })
+            .collect(),
+        left_out: built.left_out,
     })
 }
 
@@ -413,7 +562,8 @@ pub fn export_pack(
     // The snapshot is stored after the PDF is written: a workspace that cannot take it is
     // refused before there is a PDF without its snapshot.
     ws.check_writable()?;
-    let (doc, report) = build_document(&mut ws, path, period, def, today, now)?;
+    let (built, report) = build_document(&mut ws, path, period, def, today, now)?;
+    let doc = built.doc;
     let (from, to) = facts_range(&report)?;
     let fingerprint = ws.pack_fingerprint(from, to, APP_VERSION)?;
     progress(step("rendering", 2));
@@ -536,8 +686,8 @@ fn template_view(t: &qbr_core::pack::PackTemplate) -> ApiResult<PackTemplateView
     })
 }
 
-/// Saves `def` as template `name` (replacing one of that name). The summary and highlights are
-/// this quarter's words and are not kept.
+/// Saves `def` as template `name` (replacing one of that name). The summary, highlights, page
+/// titles and action comments are this quarter's words and are not kept.
 pub fn save_pack_template(
     path: &Path,
     name: &str,
@@ -550,6 +700,8 @@ pub fn save_pack_template(
         logo: None,
         summary: String::new(),
         highlights: None,
+        titles: BTreeMap::new(),
+        action_comments: BTreeMap::new(),
         ..def.clone()
     };
     let json = serde_json::to_string(&kept).map_err(internal)?;
@@ -618,10 +770,7 @@ pub fn default_pack_definition(
 ) -> ApiResult<PackDefinition> {
     let ws = Workspace::open(path)?;
     let report = scorecard(&ws, period, today)?;
-    Ok(default_definition(
-        &report,
-        &annotated_metrics(&ws, &report)?,
-    ))
+    starting_definition(&ws, path, &report, today)
 }
 
 #[cfg(test)]

@@ -41,6 +41,20 @@ pub fn demo_in(dir: &Path) -> std::path::PathBuf {
     dir.join("northwind-mobile.qbr")
 }
 
+/// A fresh demo without the account team's causes and actions (`qbr demo --bare`), for a test
+/// that annotates it and counts what it added.
+pub fn bare_demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = qbr(&["demo", arg(dir.path()), "--bare"]);
+    assert!(
+        out.status.success(),
+        "the demo is created: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.path().join("northwind-mobile.qbr");
+    (dir, path)
+}
+
 /// A fresh demo in its own temporary folder, for a test that changes it.
 pub fn fresh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

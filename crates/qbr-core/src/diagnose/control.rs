@@ -8,6 +8,12 @@
 //!   range of consecutive baseline values), σ = mR̄ / 1.128, moving-range UCL = 3.267 · mR̄.
 //! - p-chart: p̄ = Σnumerator / Σdenominator over the baseline, σᵢ = √(p̄(1 − p̄) / nᵢ) for each
 //!   point's own denominator nᵢ, limits p̄ ± 3σᵢ clipped to [0, 1].
+//! - Laney p′ chart (Laney 2002, "Improved control charts for attributes", Quality Engineering
+//!   14(4)): the p-chart's σᵢ widened by the week-to-week variation the binomial model leaves out.
+//!   zᵢ = (pᵢ − p̄) / σᵢ over the baseline, σ_z = mean moving range of consecutive zᵢ / 1.128,
+//!   limits p̄ ± 3 σᵢ σ_z clipped to [0, 1]. With samples of thousands the binomial limits are far
+//!   narrower than real variation and a p-chart signals nearly every point; [`proportion_method`]
+//!   picks p′ for them.
 //! - Missing points (no value) are skipped: they neither break nor extend a run.
 //! - Partial points (a week cut by the range or by the data's first or last day) are drawn but
 //!   neither set the limits nor take part in a run rule: a 3-day week beside 7-day ones is not a
@@ -24,6 +30,8 @@ pub enum ChartMethod {
     Xmr,
     /// Proportion with a per-point sample size.
     P,
+    /// Laney's p′: a p-chart widened by the observed between-point variation.
+    LaneyP,
 }
 
 impl ChartMethod {
@@ -31,7 +39,37 @@ impl ChartMethod {
         match self {
             ChartMethod::Xmr => "xmr",
             ChartMethod::P => "p",
+            ChartMethod::LaneyP => "laney_p",
         }
+    }
+
+    /// The chart's name as a caption says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChartMethod::Xmr => "XmR chart",
+            ChartMethod::P => "p-chart",
+            ChartMethod::LaneyP => "Laney p′ chart",
+        }
+    }
+}
+
+/// Mean baseline sample size from which a proportion is charted with Laney's p′ rather than a
+/// p-chart: at a thousand contacts a week binomial σ is under 1.6 points, narrower than the
+/// week-to-week variation of real operations.
+pub const LANEY_MIN_MEAN_N: f64 = 1000.0;
+
+/// The chart for a proportion of counts: Laney's p′ when the baseline's points average at least
+/// [`LANEY_MIN_MEAN_N`] in their denominators, else the p-chart.
+pub fn proportion_method(points: &[ChartInput], baseline: std::ops::Range<usize>) -> ChartMethod {
+    let dens: Vec<f64> = points[clip(&baseline, points.len())]
+        .iter()
+        .filter(|p| p.value.is_some() && !p.partial)
+        .filter_map(|p| p.denominator.filter(|d| *d > 0.0))
+        .collect();
+    if !dens.is_empty() && dens.iter().sum::<f64>() / dens.len() as f64 >= LANEY_MIN_MEAN_N {
+        ChartMethod::LaneyP
+    } else {
+        ChartMethod::P
     }
 }
 
@@ -257,6 +295,56 @@ pub fn p_chart(
         moving_ranges: vec![None; points.len()],
         baseline_points: used,
         signals,
+    })
+}
+
+/// Laney's p′ chart: the p-chart's per-point σᵢ times σ_z, the moving-range estimate of how far the
+/// baseline's z-scores really spread (σ_z = 1 when the binomial model holds).
+pub fn laney_p_chart(
+    points: &[ChartInput],
+    baseline: std::ops::Range<usize>,
+) -> Result<ControlChart, String> {
+    let p = p_chart(points, baseline.clone())?;
+    let p_bar = p.centre;
+    if p_bar <= 0.0 || p_bar >= 1.0 {
+        return Err(format!(
+            "every baseline point is at {:.0}%; a p′ chart needs some variation",
+            p_bar * 100.0
+        ));
+    }
+    // The same baseline points as the p-chart's: whole buckets with their counts.
+    let z: Vec<f64> = points[clip(&baseline, points.len())]
+        .iter()
+        .filter(|pt| !pt.partial)
+        .filter_map(|pt| match (pt.value, pt.numerator, pt.denominator) {
+            (Some(_), Some(n), Some(d)) if d > 0.0 => {
+                Some((n / d - p_bar) / (p_bar * (1.0 - p_bar) / d).sqrt())
+            }
+            _ => None,
+        })
+        .collect();
+    let mr: Vec<f64> = z.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    let sigma_z = mr.iter().sum::<f64>() / mr.len().max(1) as f64 / D2;
+    let limits = p
+        .limits
+        .iter()
+        .map(|l| {
+            l.map(|l| {
+                let sigma = l.sigma * sigma_z;
+                PointLimits {
+                    lower: (p_bar - 3.0 * sigma).max(0.0),
+                    upper: (p_bar + 3.0 * sigma).min(1.0),
+                    sigma,
+                }
+            })
+        })
+        .collect::<Vec<_>>();
+    let signals = run_rules(points, p_bar, &limits);
+    Ok(ControlChart {
+        method: ChartMethod::LaneyP,
+        limits,
+        signals,
+        ..p
     })
 }
 
@@ -612,6 +700,80 @@ mod tests {
         assert_eq!(c.limits[3].unwrap().upper, 1.0);
         // 0.6 with n = 400 is far below p̄ − 3σ (0.7774); 0.7 with n = 10 is inside (0.4798).
         assert_eq!(rules(&c), vec![(Rule::BeyondLimits, 2, 2)]);
+    }
+
+    fn counts(xs: &[(f64, f64)]) -> Vec<ChartInput> {
+        xs.iter()
+            .map(|&(n, d)| ChartInput {
+                value: Some(n / d),
+                numerator: Some(n),
+                denominator: Some(d),
+                partial: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn laney_p_limits_by_hand() {
+        // Baseline 10/100, 20/100, 15/100, 30/200: p̄ = 75/500 = 0.15.
+        // σᵢ = √(0.15 × 0.85 / n): 0.0357071 for n = 100, 0.0252488 for n = 200.
+        // zᵢ = (pᵢ − p̄) / σᵢ: −1.400280, +1.400280, 0, 0; moving ranges 2.800560, 1.400280, 0,
+        // mean 1.400280, so σ_z = 1.400280 / 1.128 = 1.241383.
+        // n = 100: σ = 0.0357071 × 1.241383 = 0.0443262, limits 0.15 ± 0.1329787.
+        let c = laney_p_chart(
+            &counts(&[(10.0, 100.0), (20.0, 100.0), (15.0, 100.0), (30.0, 200.0)]),
+            0..4,
+        )
+        .unwrap();
+        assert_eq!(c.method, ChartMethod::LaneyP);
+        assert!((c.centre - 0.15).abs() < 1e-12);
+        let l = c.limits[0].unwrap();
+        assert!((l.sigma - 0.044_326_241_134_751_78).abs() < 1e-12, "{l:?}");
+        assert!((l.lower - 0.017_021_276_595_744_65).abs() < 1e-12, "{l:?}");
+        assert!((l.upper - 0.282_978_723_404_255_34).abs() < 1e-12, "{l:?}");
+        // n = 200: σ = 0.0252488 × 1.241383 = 0.0313434.
+        let l = c.limits[3].unwrap();
+        assert!((l.sigma - 0.031_343_385_690_893_07).abs() < 1e-12, "{l:?}");
+        assert_eq!(c.baseline_points, 4);
+        assert!(c.signals.is_empty(), "{:?}", c.signals);
+    }
+
+    #[test]
+    fn laney_p_stops_large_samples_from_signalling_every_week() {
+        // Eight weeks of 20,000 contacts at 78%–81%: p̄ = 0.79, binomial σ = 0.00288, so the
+        // p-chart's limits (78.14%–79.86%) put six of the eight weeks beyond them. The z-scores
+        // spread 6.16 times wider than the binomial model says (σ_z = 6.156), and p′ limits of
+        // 73.7%–84.3% hold every week.
+        let weeks = [0.78, 0.80, 0.79, 0.81, 0.77, 0.80, 0.79, 0.78];
+        let pts = counts(
+            &weeks
+                .iter()
+                .map(|v| (v * 20_000.0, 20_000.0))
+                .collect::<Vec<_>>(),
+        );
+        let p = p_chart(&pts, 0..8).unwrap();
+        let beyond = |c: &ControlChart| {
+            c.signals
+                .iter()
+                .filter(|s| s.rule == Rule::BeyondLimits)
+                .count()
+        };
+        assert_eq!(beyond(&p), 6, "{:?}", p.signals);
+        let l = laney_p_chart(&pts, 0..8).unwrap();
+        let lim = l.limits[0].unwrap();
+        assert!(
+            (lim.lower - 0.736_808_510_638_297_9).abs() < 1e-9,
+            "{lim:?}"
+        );
+        assert!(
+            (lim.upper - 0.843_191_489_361_702_2).abs() < 1e-9,
+            "{lim:?}"
+        );
+        assert_eq!(beyond(&l), 0, "{:?}", l.signals);
+        assert_eq!(proportion_method(&pts, 0..8), ChartMethod::LaneyP);
+        // A hundred contacts a week keeps the p-chart.
+        let small = counts(&[(78.0, 100.0), (80.0, 100.0), (79.0, 100.0)]);
+        assert_eq!(proportion_method(&small, 0..3), ChartMethod::P);
     }
 
     #[test]

@@ -47,7 +47,8 @@ pub struct ControlRequest {
     /// The buckets whose values set the limits; `None` for the whole range.
     pub baseline: Option<Period>,
     pub filters: Vec<(Dimension, String)>,
-    /// `None` chooses: a p-chart for proportions, XmR otherwise.
+    /// `None` chooses: for proportions a p-chart, or Laney's p′ when the baseline's samples are
+    /// large ([`control::proportion_method`]); XmR otherwise.
     pub method: Option<ChartMethod>,
 }
 
@@ -133,13 +134,14 @@ impl Workspace {
             .rposition(|b| b.start <= baseline.end)
             .map_or(first, |i| i + 1);
         let method = req.method.unwrap_or(if is_proportion(&metric) {
-            ChartMethod::P
+            control::proportion_method(&points, first..last)
         } else {
             ChartMethod::Xmr
         });
         let chart = match method {
             ChartMethod::Xmr => control::xmr(&points, first..last),
             ChartMethod::P => control::p_chart(&points, first..last),
+            ChartMethod::LaneyP => control::laney_p_chart(&points, first..last),
         }
         .map_err(|m| {
             // Say why the baseline is empty (the metric's own reason, the commonest among its

@@ -1373,12 +1373,16 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
 
 /// One JSON record as (column, text) pairs: a Genesys Cloud conversation as its contact's row
-/// (`genesys.rs`), anything else flattened.
+/// (`genesys.rs`), a Zendesk ticket with its channel read (`zendesk.rs`), anything else
+/// flattened.
 fn record(v: &serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    match super::genesys::is_conversation(v) {
-        true => super::genesys::flatten(v, &mut out),
-        false => flatten("", v, &mut out),
+    if super::genesys::is_conversation(v) {
+        super::genesys::flatten(v, &mut out);
+    } else if super::zendesk::is_ticket(v) {
+        super::zendesk::flatten(v, &mut out);
+    } else {
+        flatten("", v, &mut out);
     }
     out
 }
@@ -1411,15 +1415,18 @@ fn json_lines(reader: impl Read + Send + 'static) -> JsonRecords {
     let stream =
         serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited))
             .into_iter::<StrictValue>();
-    // A Genesys Cloud query response (`{"conversations": [...]}`) is one value holding many
-    // records (and one record for the limit).
+    // A Genesys Cloud query response (`{"conversations": [...]}`) and a Zendesk ticket list or
+    // incremental export (`{"tickets": [...]}`) are one value holding many records (and one
+    // record for the limit).
     Box::new(
         stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
             match r {
-                Ok(StrictValue(v)) => match super::genesys::conversations(v) {
-                    Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
-                    Err(v) => vec![Ok(record(&v))],
-                },
+                Ok(StrictValue(v)) => {
+                    match super::genesys::conversations(v).or_else(super::zendesk::tickets) {
+                        Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
+                        Err(v) => vec![Ok(record(&v))],
+                    }
+                }
                 Err(e) => vec![Err(json_error(e))],
             }
         }),
@@ -1507,7 +1514,7 @@ impl<R: Read> Read for RecordLimit<R> {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     format!(
-                        "{RECORD_TOO_LARGE} larger than {} MB, which no record of an export is (a Genesys Cloud results page counts as one: export smaller pages): the file is damaged or is not an export",
+                        "{RECORD_TOO_LARGE} larger than {} MB, which no record of an export is (an API's page of results, Genesys Cloud's or Zendesk's, counts as one: export smaller pages): the file is damaged or is not an export",
                         self.limit >> 20
                     ),
                 ));
@@ -1960,7 +1967,7 @@ mod tests {
         let err = records.next().unwrap().unwrap_err();
         assert_eq!(
             err,
-            "it is larger than 8 MB, which no record of an export is (a Genesys Cloud results page counts as one: export smaller pages): the file is damaged or is not an export"
+            "it is larger than 8 MB, which no record of an export is (an API's page of results, Genesys Cloud's or Zendesk's, counts as one: export smaller pages): the file is damaged or is not an export"
         );
         let read = taken.load(std::sync::atomic::Ordering::Relaxed);
         assert!(

@@ -102,6 +102,38 @@ fn row_template(r: &Row) -> rusqlite::Result<PackTemplate> {
     })
 }
 
+/// (agent id, name, pseudonym, whether the pseudonym is new) for every agent, in id order: the
+/// stored pseudonym, or the next free "Agent NN" (NN as wide as the agent count, at least two
+/// digits) for one that has none.
+fn pseudonyms(conn: &Connection) -> Result<Vec<(i64, String, String, bool)>> {
+    let agents: Vec<(i64, String, Option<String>)> = conn
+        .prepare("SELECT id, name, pseudonym FROM agent ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let width = agents.len().to_string().len().max(2);
+    let mut taken: std::collections::HashSet<String> =
+        agents.iter().filter_map(|a| a.2.clone()).collect();
+    let mut next = taken.len();
+    let mut out = Vec::with_capacity(agents.len());
+    for (id, name, pseudonym) in agents {
+        match pseudonym {
+            Some(p) => out.push((id, name, p, false)),
+            None => loop {
+                next += 1;
+                let p = format!("Agent {next:0width$}");
+                if taken.insert(p.clone()) {
+                    out.push((id, name, p, true));
+                    break;
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The setting that holds the metrics a client pack may show.
+const CLIENT_METRICS_KEY: &str = "pack_client_metrics";
+
 impl Workspace {
     /// The fingerprint of a pack's inputs today: the facts of `from..=to` (every measure, per
     /// import and grain, undone imports left out as the metrics leave them out), the causes whose
@@ -201,9 +233,56 @@ impl Workspace {
         })
     }
 
+    /// The metrics a client pack may show, as chosen for this workspace, or `None` when nobody
+    /// chose (the pack then applies its default rule). Kept as a setting (`pack_client_metrics`,
+    /// ids separated by commas), so a change is in the settings history and in the fingerprint.
+    pub fn pack_client_metrics(&self) -> Result<Option<Vec<String>>> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM setting WHERE key = ?1",
+                [CLIENT_METRICS_KEY],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.filter(|v| v != "default").map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        }))
+    }
+
+    /// Chooses the metrics a client pack may show (`None`: back to the default rule), recorded
+    /// with `now` in the settings history.
+    pub fn set_pack_client_metrics(
+        &mut self,
+        metrics: Option<&[String]>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let value = match metrics {
+            Some(m) => m.join(","),
+            None => "default".to_string(),
+        };
+        self.write_setting_pairs(vec![(CLIENT_METRICS_KEY.to_string(), value)], now)?;
+        Ok(())
+    }
+
     /// Stores a snapshot of an export and returns its id.
     pub fn add_pack_snapshot(&mut self, s: &NewSnapshot, now: DateTime<Utc>) -> Result<i64> {
         let tx = self.write()?;
+        if s.audience == Audience::Client {
+            // The stand-ins the document used, given for good with the export that first used them.
+            for (id, _, pseudonym, new) in pseudonyms(tx.conn())? {
+                if new {
+                    tx.conn().execute(
+                        "UPDATE agent SET pseudonym = ?2 WHERE id = ?1",
+                        params![id, pseudonym],
+                    )?;
+                }
+            }
+        }
         let f = &s.fingerprint;
         tx.conn().execute(
             "INSERT INTO pack_snapshot (created_at, period_label, audience, template_name,
@@ -322,58 +401,17 @@ impl Workspace {
         Ok(n > 0)
     }
 
-    /// Every agent's name and stable pseudonym ("Agent 07"), giving the next free number to agents
-    /// that have none yet, in the order they were first imported. A pseudonym, once given, never
-    /// changes, so the same person has the same stand-in in every client pack.
-    pub fn agent_pseudonyms(&mut self) -> Result<Vec<(String, String)>> {
-        let missing: i64 = self.conn.query_row(
-            "SELECT count(*) FROM agent WHERE pseudonym IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
-        if missing > 0 {
-            let tx = self.write()?;
-            {
-                let conn = tx.conn();
-                let total: i64 = conn.query_row("SELECT count(*) FROM agent", [], |r| r.get(0))?;
-                let width = total.to_string().len().max(2);
-                let ids: Vec<i64> = conn
-                    .prepare("SELECT id FROM agent WHERE pseudonym IS NULL ORDER BY id")?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let mut next: i64 = conn.query_row(
-                    "SELECT count(*) FROM agent WHERE pseudonym IS NOT NULL",
-                    [],
-                    |r| r.get(0),
-                )?;
-                for id in ids {
-                    loop {
-                        next += 1;
-                        let name = format!("Agent {next:0width$}");
-                        let taken: i64 = conn.query_row(
-                            "SELECT count(*) FROM agent WHERE pseudonym = ?1",
-                            [&name],
-                            |r| r.get(0),
-                        )?;
-                        if taken == 0 {
-                            conn.execute(
-                                "UPDATE agent SET pseudonym = ?2 WHERE id = ?1",
-                                params![id, name],
-                            )?;
-                            break;
-                        }
-                    }
-                }
-            }
-            tx.commit()?;
-        }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, pseudonym FROM agent WHERE pseudonym IS NOT NULL ORDER BY id")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+    /// Every agent's name and stable pseudonym ("Agent 07"): the one it was given, or for an
+    /// agent that has none yet the next free number, in the order agents were first imported. Reads
+    /// only: the numbers are given for good by [`Workspace::add_pack_snapshot`], in the same
+    /// transaction as the export they were first used in, so a killed export leaves nothing behind.
+    /// A pseudonym, once given, never changes, so the same person has the same stand-in in every
+    /// client pack.
+    pub fn agent_pseudonyms(&self) -> Result<Vec<(String, String)>> {
+        Ok(pseudonyms(&self.conn)?
+            .into_iter()
+            .map(|(_, name, p, _)| (name, p))
+            .collect())
     }
 
     /// The latest import time of any import not undone (RFC 3339), for "data as of".
@@ -536,6 +574,7 @@ mod tests {
             "a",
             &[("2026-07-02", "Ann Lee"), ("2026-07-02", "Bo Kim")],
         );
+        let untouched = ws.content_digest().unwrap();
         let first = ws.agent_pseudonyms().unwrap();
         assert_eq!(
             first,
@@ -549,6 +588,35 @@ mod tests {
             first,
             "asking again changes nothing"
         );
+        assert_eq!(
+            ws.content_digest().unwrap(),
+            untouched,
+            "asking writes nothing: a killed export leaves the workspace as it was"
+        );
+        // A client export gives them for good, in its own transaction.
+        let snap = NewSnapshot {
+            period_label: "2026-Q3".into(),
+            audience: Audience::Client,
+            template_name: None,
+            definition: "{}".into(),
+            document: "{}".into(),
+            fingerprint: ws
+                .pack_fingerprint(d("2026-07-01"), d("2026-09-30"), "t")
+                .unwrap(),
+            file_name: "p.pdf".into(),
+            pdf_sha256: "ab".into(),
+            pages: 1,
+        };
+        ws.add_pack_snapshot(&snap, now()).unwrap();
+        let stored: Vec<Option<String>> = ws
+            .conn
+            .prepare("SELECT pseudonym FROM agent ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(stored, [Some("Agent 01".into()), Some("Agent 02".into())]);
         // A new agent takes the next number; the others keep theirs.
         import(
             &mut ws,
@@ -602,5 +670,41 @@ mod tests {
         assert_eq!(back.created_at, "2026-11-24T09:30:00Z");
         assert_eq!(ws.pack_snapshots().unwrap().len(), 1);
         assert_eq!(ws.pack_snapshot(id + 1).unwrap(), None);
+    }
+
+    #[test]
+    fn the_client_metrics_are_a_recorded_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws =
+            Workspace::create(&dir.path().join("w.qbr"), &Settings::default(), now()).unwrap();
+        assert_eq!(ws.pack_client_metrics().unwrap(), None, "nobody chose yet");
+        let chosen = vec!["service_level".to_string(), "csat".to_string()];
+        ws.set_pack_client_metrics(Some(&chosen), now()).unwrap();
+        assert_eq!(ws.pack_client_metrics().unwrap(), Some(chosen));
+        ws.set_pack_client_metrics(Some(&[]), now()).unwrap();
+        assert_eq!(
+            ws.pack_client_metrics().unwrap(),
+            Some(vec![]),
+            "an empty choice is a choice: the client sees no metric"
+        );
+        ws.set_pack_client_metrics(None, now()).unwrap();
+        assert_eq!(
+            ws.pack_client_metrics().unwrap(),
+            None,
+            "back to the default"
+        );
+        let changes: Vec<_> = ws
+            .settings_history()
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.key == "pack_client_metrics")
+            .map(|c| c.new_value)
+            .collect();
+        assert_eq!(changes, ["service_level,csat", "", "default"]);
+        assert_eq!(
+            ws.settings().unwrap(),
+            Settings::default(),
+            "the other settings read as before"
+        );
     }
 }

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::fonts::{self, FAMILY};
-use super::scale::{format_value, nice_ticks, tick_label, UnitKind};
+use super::scale::{format_value_in, nice_ticks, tick_label_in, UnitKind};
 use super::trend::{
     draw_error, fit, measure, Area, Target, AXIS, AXIS_SIZE, GRID, INK, LEGEND_SIZE, MUTED,
     SERIES_COLOURS, TARGET, TITLE_SIZE,
@@ -100,8 +100,12 @@ pub(crate) fn draw_bars<DB: DrawingBackend>(
             }
             _ => dashed_v(root, pad + 11.0 * s, cy - 7.0 * s, cy + 7.0 * s, s)?,
         }
-        root.draw_text(&t.label(chart.unit), &ls, pt(pad + 28.0 * s, cy))
-            .map_err(draw_error)?;
+        root.draw_text(
+            &t.label_in(chart.unit, &chart.currency),
+            &ls,
+            pt(pad + 28.0 * s, cy),
+        )
+        .map_err(draw_error)?;
         top += LEGEND_SIZE * s + 10.0 * s;
     }
 
@@ -120,7 +124,7 @@ pub(crate) fn draw_bars<DB: DrawingBackend>(
     let value_text = |v: Option<f64>, note: &Option<String>| -> (String, String) {
         match v.filter(|v| v.is_finite()) {
             Some(v) => (
-                format_value(v, chart.unit),
+                format_value_in(v, chart.unit, &chart.currency),
                 note.as_ref().map(|n| format!("  {n}")).unwrap_or_default(),
             ),
             None => (
@@ -179,7 +183,7 @@ pub(crate) fn draw_bars<DB: DrawingBackend>(
         ))
         .map_err(draw_error)?;
         root.draw_text(
-            &tick_label(t, ticks.step, chart.unit),
+            &tick_label_in(t, ticks.step, chart.unit, &chart.currency),
             &axis_style,
             pt(x, bottom + 6.0 * s),
         )
@@ -319,6 +323,7 @@ mod tests {
                 },
             ],
             target: Some(Target::AtLeast(0.8)),
+            currency: String::new(),
         }
     }
 
@@ -346,9 +351,9 @@ mod tests {
             "Billing",
             "Tech Support",
             "Retention",
-            "84%",
-            "71%",
-            "Target \u{2265} 80%",
+            "84.0%",
+            "71.0%",
+            "Target \u{2265} 80.0%",
         ] {
             assert!(t.iter().any(|s| s == want), "{want} in {t:?}");
         }

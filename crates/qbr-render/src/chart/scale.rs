@@ -1,6 +1,8 @@
 //! Value axes: the unit a chart is drawn in, "nice" tick steps for it, and how a value reads in that
-//! unit (ratios as percentages, durations as m:ss, everything else with thousands separators).
-//! Pure functions, so the numbers a reader sees are unit-tested without drawing anything.
+//! unit. A single value (a bar's label, a target) reads exactly as `qbr_format` writes it for the
+//! CLI, the app and the pack; an axis tick keeps as many decimals as its step needs, with the same
+//! signs, separators, percent and currency symbols. Pure functions, so the numbers a reader sees
+//! are unit-tested without drawing anything.
 
 /// How the values of a chart are read. Ratios arrive as fractions (0.82 reads "82%"), durations as
 /// seconds (360 reads "6:00").
@@ -13,6 +15,24 @@ pub enum UnitKind {
     Money,
     Score,
     Points,
+    /// A 1–7 scale (customer effort), two decimals.
+    #[serde(rename = "scale_1_7")]
+    Scale7,
+}
+
+impl UnitKind {
+    /// The unit as the wire and `qbr_format` name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Ratio => "ratio",
+            UnitKind::Seconds => "seconds",
+            UnitKind::Count => "count",
+            UnitKind::Money => "money",
+            UnitKind::Score => "score",
+            UnitKind::Points => "points",
+            UnitKind::Scale7 => "scale_1_7",
+        }
+    }
 }
 
 /// The ticks of a value axis: every value in `values` is labelled; `lo`/`hi` are the axis ends.
@@ -94,23 +114,39 @@ fn clean(v: f64) -> f64 {
 }
 
 /// The label of one tick: as many decimals as the step needs and no more.
+#[cfg(test)]
 pub(crate) fn tick_label(value: f64, step: f64, unit: UnitKind) -> String {
+    tick_label_in(value, step, unit, "")
+}
+
+/// [`tick_label`] with money in `currency`.
+pub(crate) fn tick_label_in(value: f64, step: f64, unit: UnitKind, currency: &str) -> String {
     match unit {
         UnitKind::Ratio => format!("{}%", grouped(value * 100.0, decimals_for(step * 100.0))),
-        UnitKind::Seconds => duration(value),
+        UnitKind::Seconds => qbr_format::clock(value),
+        UnitKind::Money => {
+            let digits = grouped(value.abs(), decimals_for(step));
+            let nonzero = digits.chars().any(|c| c.is_ascii_digit() && c != '0');
+            let sign = if value < 0.0 && nonzero {
+                qbr_format::MINUS
+            } else {
+                ""
+            };
+            format!("{sign}{}{digits}", qbr_format::currency_symbol(currency))
+        }
         _ => grouped(value, decimals_for(step)),
     }
 }
 
-/// A single value as a reader should see it, e.g. in "Target ≥ 82.5%": up to one decimal for
-/// percentages, whole seconds for durations, up to two decimals for small numbers.
+/// A single value as a reader sees it everywhere (the CLI, the app, the pack): `82.0%`, `6:00`,
+/// `+25.1`, `4.08`; money without a currency symbol (see [`format_value_in`]).
 pub fn format_value(value: f64, unit: UnitKind) -> String {
-    match unit {
-        UnitKind::Ratio => format!("{}%", trimmed(value * 100.0, 1)),
-        UnitKind::Seconds => duration(value),
-        _ if value.abs() >= 100.0 => grouped(value, 0),
-        _ => trimmed(value, 2),
-    }
+    format_value_in(value, unit, "")
+}
+
+/// [`format_value`] with money in `currency` (`€3.10`).
+pub fn format_value_in(value: f64, unit: UnitKind, currency: &str) -> String {
+    qbr_format::value(unit.as_str(), value, currency)
 }
 
 fn decimals_for(step: f64) -> usize {
@@ -121,51 +157,10 @@ fn decimals_for(step: f64) -> usize {
     }
 }
 
-/// `decimals` places, then trailing zeros dropped: 82.50 reads "82.5", 82.00 reads "82".
-fn trimmed(value: f64, decimals: usize) -> String {
-    let s = grouped(value, decimals);
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-/// A number with comma thousands separators: 12345.6 with one decimal reads "12,345.6".
+/// A number with comma thousands separators and a true minus: 12345.6 with one decimal reads
+/// "12,345.6".
 pub(crate) fn grouped(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    // "-0" is not a number anyone wants to read.
-    if value < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.insert(0, '-');
-    }
-    out
-}
-
-/// Whole seconds as m:ss, or h:mm:ss from an hour up.
-fn duration(seconds: f64) -> String {
-    let total = seconds.abs().round() as u64;
-    let sign = if seconds < 0.0 && total > 0 { "-" } else { "" };
-    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
-    if h > 0 {
-        format!("{sign}{h}:{m:02}:{s:02}")
-    } else {
-        format!("{sign}{m}:{s:02}")
-    }
+    qbr_format::grouped(value, decimals)
 }
 
 #[cfg(test)]
@@ -224,13 +219,30 @@ mod tests {
     #[test]
     fn single_values_read_naturally() {
         let check = |v: f64, unit, expected: &str| assert_eq!(format_value(v, unit), expected);
-        check(0.82, UnitKind::Ratio, "82%");
+        check(0.82, UnitKind::Ratio, "82.0%");
         check(0.825, UnitKind::Ratio, "82.5%");
         check(360.0, UnitKind::Seconds, "6:00");
         check(3725.4, UnitKind::Seconds, "1:02:05");
         check(1_234_567.8, UnitKind::Money, "1,234,568");
-        check(4.25, UnitKind::Score, "4.25");
-        check(-12.0, UnitKind::Points, "-12");
-        check(-0.001, UnitKind::Count, "0");
+        // NPS reads with its sign, as in the scorecard's "+25.1" (not "25.08").
+        check(25.08, UnitKind::Score, "+25.1");
+        check(4.0769, UnitKind::Scale7, "4.08");
+        check(-12.0, UnitKind::Points, "−12.0");
+        check(1234.0, UnitKind::Count, "1,234");
+        // What rounds to zero carries no minus sign.
+        check(-0.001, UnitKind::Count, "0.0");
+        assert_eq!(format_value_in(3.1, UnitKind::Money, "EUR"), "€3.10");
+    }
+
+    #[test]
+    fn money_ticks_carry_the_currency_symbol() {
+        let t = nice_ticks(0.0, 10.0, 5, UnitKind::Money);
+        let l: Vec<String> = t
+            .values
+            .iter()
+            .map(|&v| tick_label_in(v, t.step, UnitKind::Money, "USD"))
+            .collect();
+        assert_eq!(l, ["$0", "$2", "$4", "$6", "$8", "$10"]);
+        assert_eq!(tick_label_in(-2.0, 1.0, UnitKind::Money, "USD"), "−$2");
     }
 }

@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 use super::fonts::{self, FAMILY};
-use super::scale::{format_value, nice_ticks, tick_label, Ticks, UnitKind};
+use super::scale::{format_value_in, nice_ticks, tick_label_in, Ticks, UnitKind};
 use super::ChartError;
 
 /// Everything a trend chart shows. Plain data: the caller decides what to draw and this module only
@@ -29,6 +29,17 @@ pub struct TrendChart {
     /// Control-chart limits and signals for the first series; `None` draws none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<ControlBand>,
+    /// Money is shown in this currency (ISO 4217): `€3.10`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub currency: String,
+    /// The target in force at each bucket (one per bucket, `None` where none was), drawn as steps
+    /// from the bucket each came into force; when empty, `target` is drawn across the whole chart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_steps: Vec<Option<Target>>,
+    /// Markers drawn as numbers over the plot and explained in a numbered list beneath it, so no
+    /// label ever crosses a line or another label however many there are.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub numbered_markers: bool,
     /// Buckets with fewer days than their grain (a week cut by the range or the data): the first
     /// series' point there is drawn hollow, with a legend entry, so a short total reads as one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -78,16 +89,23 @@ pub enum Target {
 }
 
 impl Target {
-    /// The legend text: `Target ≥ 82%`, `Target ≤ 6:00` or `Target 80%–90%`.
+    /// The legend text: `Target ≥ 82.0%`, `Target ≤ 6:00` or `Target 80.0%–90.0%`.
     pub fn label(&self, unit: UnitKind) -> String {
+        self.label_in(unit, "")
+    }
+
+    /// [`Target::label`] with money in `currency`.
+    pub fn label_in(&self, unit: UnitKind, currency: &str) -> String {
+        format!("Target {}", self.bound(unit, currency))
+    }
+
+    /// The bound alone: `≥ 82.0%`.
+    pub fn bound(&self, unit: UnitKind, currency: &str) -> String {
+        let v = |x: f64| format_value_in(x, unit, currency);
         match *self {
-            Target::AtLeast(v) => format!("Target \u{2265} {}", format_value(v, unit)),
-            Target::AtMost(v) => format!("Target \u{2264} {}", format_value(v, unit)),
-            Target::Band { low, high } => format!(
-                "Target {}\u{2013}{}",
-                format_value(low, unit),
-                format_value(high, unit)
-            ),
+            Target::AtLeast(x) => format!("\u{2265} {}", v(x)),
+            Target::AtMost(x) => format!("\u{2264} {}", v(x)),
+            Target::Band { low, high } => format!("{}\u{2013}{}", v(low), v(high)),
         }
     }
 
@@ -276,6 +294,17 @@ pub(crate) fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<()
             ));
         }
     }
+    if !chart.target_steps.is_empty() && chart.target_steps.len() != n {
+        return invalid(format!(
+            "{} target steps for {n} buckets",
+            chart.target_steps.len()
+        ));
+    }
+    for t in chart.target_steps.iter().flatten() {
+        if t.values().iter().any(|v| !v.is_finite()) {
+            return invalid("a target step is not a finite number".into());
+        }
+    }
     if let Some(c) = &chart.control {
         if c.lower.len() != chart.buckets.len() || c.upper.len() != chart.buckets.len() {
             return invalid("the control limits need one value per bucket".into());
@@ -451,11 +480,59 @@ fn value_range(chart: &TrendChart) -> Option<(f64, f64)> {
                 .flat_map(|c| c.lower.iter().chain(c.upper.iter())),
         )
         .filter_map(|v| finite(*v))
-        .chain(chart.target.iter().flat_map(|t| t.values()));
+        .chain(target_runs(chart).into_iter().flat_map(|r| r.2.values()));
     values.fold(None, |acc, v| match acc {
         None => Some((v, v)),
         Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
     })
+}
+
+/// The targets to draw: runs of buckets (`from..=to`) with the same target, from `target_steps`,
+/// or `target` across every bucket.
+fn target_runs(chart: &TrendChart) -> Vec<(usize, usize, Target)> {
+    if chart.target_steps.is_empty() {
+        return chart
+            .target
+            .map(|t| vec![(0, chart.buckets.len().saturating_sub(1), t)])
+            .unwrap_or_default();
+    }
+    let mut out: Vec<(usize, usize, Target)> = Vec::new();
+    for (i, t) in chart.target_steps.iter().enumerate() {
+        let Some(t) = t else { continue };
+        match out.last_mut() {
+            Some(last) if last.1 + 1 == i && last.2 == *t => last.1 = i,
+            _ => out.push((i, i, *t)),
+        }
+    }
+    out
+}
+
+/// The target's legend text: one bound, or each bound with the buckets it held for.
+fn target_legend(chart: &TrendChart) -> Option<(Target, String)> {
+    let runs = target_runs(chart);
+    let cur = chart.currency.as_str();
+    match runs.as_slice() {
+        [] => None,
+        [(_, _, t)] => Some((*t, t.label_in(chart.unit, cur))),
+        _ => {
+            let last = runs.len() - 1;
+            let parts: Vec<String> = runs
+                .iter()
+                .enumerate()
+                .map(|(i, (a, b, t))| {
+                    let bound = t.bound(chart.unit, cur);
+                    if i == last {
+                        format!("{bound} from {}", chart.buckets[*a])
+                    } else if i == 0 && *a == 0 {
+                        format!("{bound} to {}", chart.buckets[*b])
+                    } else {
+                        format!("{bound} {}–{}", chart.buckets[*a], chart.buckets[*b])
+                    }
+                })
+                .collect();
+            Some((runs[last].2, format!("Target {}", parts.join(", "))))
+        }
+    }
 }
 
 fn axis_ticks(chart: &TrendChart, data_height: f64, m: &Metrics) -> Ticks {
@@ -527,11 +604,18 @@ struct PlacedLabel {
 fn place_marker_labels<DB: DrawingBackend>(
     root: &Area<DB>,
     chart: &TrendChart,
+    labels: &[String],
     frame: &Frame,
     canvas_right: f64,
     m: &Metrics,
 ) -> Result<Vec<PlacedLabel>, ChartError> {
-    let style = m.text(NOTE_SIZE, false, INK, HPos::Left, VPos::Top);
+    let style = m.text(
+        NOTE_SIZE,
+        chart.numbered_markers,
+        INK,
+        HPos::Left,
+        VPos::Top,
+    );
     let gap = m.px(4.0);
     let mut order: Vec<usize> = (0..chart.markers.len()).collect();
     order.sort_by_key(|&i| chart.markers[i].at);
@@ -541,7 +625,7 @@ fn place_marker_labels<DB: DrawingBackend>(
     for i in order {
         let marker = &chart.markers[i];
         let x = frame.x(marker.at);
-        let (w, _) = measure(root, &marker.label, &style)?;
+        let (w, _) = measure(root, &labels[i], &style)?;
         let (start, end, anchor, text_x) = if x + gap + w <= canvas_right {
             (x, x + gap + w, HPos::Left, x + gap)
         } else {
@@ -612,12 +696,12 @@ pub(crate) fn draw<DB: DrawingBackend>(
             entries.push((Swatch::MovingAverage(lighter(colour)), ma.label.clone()));
         }
     }
-    if let Some(target) = &chart.target {
+    if let Some((target, label)) = target_legend(chart) {
         let swatch = match target {
             Target::Band { .. } => Swatch::TargetBand,
             _ => Swatch::TargetLine,
         };
-        entries.push((swatch, target.label(chart.unit)));
+        entries.push((swatch, label));
     }
     if chart.control.is_some() {
         entries.push((Swatch::Control, "Control limits".to_string()));
@@ -664,7 +748,43 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let axis_style = m.text(AXIS_SIZE, false, MUTED, HPos::Right, VPos::Center);
     let axis_h = m.px(AXIS_SIZE);
     let note_h = m.px(NOTE_SIZE) + m.px(4.0);
-    let bottom = height - pad - axis_h - m.px(8.0);
+    // Numbered markers: each marker shows its number over the plot; the numbers are explained in a
+    // list beneath the bucket axis, flowed into rows.
+    let mut order: Vec<usize> = (0..chart.markers.len()).collect();
+    order.sort_by_key(|&i| (chart.markers[i].at, i));
+    let mut labels: Vec<String> = chart.markers.iter().map(|mk| mk.label.clone()).collect();
+    let mut key_entries: Vec<(String, String, f64, f64)> = Vec::new();
+    let key_style = m.text(NOTE_SIZE, false, INK, HPos::Left, VPos::Center);
+    let key_num_style = m.text(NOTE_SIZE, true, INK, HPos::Left, VPos::Center);
+    let key_row_h = m.px(NOTE_SIZE) + m.px(6.0);
+    let mut key_rows = 0;
+    if chart.numbered_markers && !chart.markers.is_empty() {
+        let mut x = pad;
+        for (k, &i) in order.iter().enumerate() {
+            let num = (k + 1).to_string();
+            labels[i] = num.clone();
+            let nw = measure(root, &num, &key_num_style)?.0 + m.px(5.0);
+            let text = fit(
+                root,
+                &chart.markers[i].label,
+                &key_style,
+                width - 2.0 * pad - nw,
+            )?;
+            let w = nw + measure(root, &text, &key_style)?.0;
+            if key_rows == 0 || (x > pad && x + w > width - pad) {
+                key_rows += 1;
+                x = pad;
+            }
+            key_entries.push((num, text, x, (key_rows - 1) as f64));
+            x += w + m.px(18.0);
+        }
+    }
+    let key_h = if key_rows > 0 {
+        key_rows as f64 * key_row_h + m.px(6.0)
+    } else {
+        0.0
+    };
+    let bottom = height - pad - axis_h - m.px(8.0) - key_h;
     let window_strip = if chart.windows.is_empty() {
         0.0
     } else {
@@ -694,11 +814,11 @@ pub(crate) fn draw<DB: DrawingBackend>(
         frame.ticks = axis_ticks(chart, frame.bottom - frame.data_top, &m);
         let mut label_w: f64 = 0.0;
         for &v in &frame.ticks.values {
-            let label = tick_label(v, frame.ticks.step, chart.unit);
+            let label = tick_label_in(v, frame.ticks.step, chart.unit, &chart.currency);
             label_w = label_w.max(measure(root, &label, &axis_style)?.0);
         }
         frame.left = pad + label_w + m.px(8.0);
-        placed = place_marker_labels(root, chart, &frame, width - m.px(4.0), &m)?;
+        placed = place_marker_labels(root, chart, &labels, &frame, width - m.px(4.0), &m)?;
         let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
         if rows == marker_rows {
             break;
@@ -732,45 +852,47 @@ pub(crate) fn draw<DB: DrawingBackend>(
             GRID.stroke_width(m.stroke(1.0)),
         ))
         .map_err(draw_error)?;
-        let label = tick_label(v, frame.ticks.step, chart.unit);
+        let label = tick_label_in(v, frame.ticks.step, chart.unit, &chart.currency);
         root.draw_text(&label, &axis_style, pt(frame.left - m.px(8.0), y))
             .map_err(draw_error)?;
     }
 
-    // Target.
-    match chart.target {
-        Some(Target::Band { low, high }) => {
-            let (y_hi, y_lo) = (frame.y(high), frame.y(low));
-            root.draw(&Rectangle::new(
-                [pt(frame.left, y_hi), pt(frame.right, y_lo)],
-                TARGET.mix(0.10).filled(),
-            ))
-            .map_err(draw_error)?;
-            for y in [y_hi, y_lo] {
+    // Target, as steps at its effective dates.
+    for (a, b, t) in target_runs(chart) {
+        let (x0, x1) = (frame.edge(a), frame.edge(b + 1));
+        match t {
+            Target::Band { low, high } => {
+                let (y_hi, y_lo) = (frame.y(high), frame.y(low));
+                root.draw(&Rectangle::new(
+                    [pt(x0, y_hi), pt(x1, y_lo)],
+                    TARGET.mix(0.10).filled(),
+                ))
+                .map_err(draw_error)?;
+                for y in [y_hi, y_lo] {
+                    dashed(
+                        root,
+                        &[(x0, y), (x1, y)],
+                        TARGET.mix(0.7),
+                        1.0,
+                        4.0,
+                        4.0,
+                        &m,
+                    )?;
+                }
+            }
+            Target::AtLeast(v) | Target::AtMost(v) => {
+                let y = frame.y(v);
                 dashed(
                     root,
-                    &[(frame.left, y), (frame.right, y)],
-                    TARGET.mix(0.7),
-                    1.0,
-                    4.0,
-                    4.0,
+                    &[(x0, y), (x1, y)],
+                    TARGET.to_rgba(),
+                    2.0,
+                    8.0,
+                    5.0,
                     &m,
                 )?;
             }
         }
-        Some(Target::AtLeast(v) | Target::AtMost(v)) => {
-            let y = frame.y(v);
-            dashed(
-                root,
-                &[(frame.left, y), (frame.right, y)],
-                TARGET.to_rgba(),
-                2.0,
-                8.0,
-                5.0,
-                &m,
-            )?;
-        }
-        None => {}
     }
 
     // Marker lines, then their labels in the band above the plot.
@@ -786,8 +908,8 @@ pub(crate) fn draw<DB: DrawingBackend>(
             frame.bottom,
             &m,
         )?;
-        let style = m.text(NOTE_SIZE, false, INK, p.anchor, VPos::Top);
-        root.draw_text(&marker.label, &style, pt(p.x, label_top))
+        let style = m.text(NOTE_SIZE, chart.numbered_markers, INK, p.anchor, VPos::Top);
+        root.draw_text(&labels[p.marker], &style, pt(p.x, label_top))
             .map_err(draw_error)?;
     }
 
@@ -902,6 +1024,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
             root.draw_text(b, &bucket_style, pt(x, frame.bottom + m.px(8.0)))
                 .map_err(draw_error)?;
         }
+    }
+
+    // The numbered markers' key, under the bucket labels.
+    let key_top = frame.bottom + m.px(8.0) + axis_h + m.px(8.0);
+    for (num, text, x, row) in &key_entries {
+        let y = key_top + row * key_row_h + key_row_h / 2.0;
+        root.draw_text(num, &key_num_style, pt(*x, y))
+            .map_err(draw_error)?;
+        let nw = measure(root, num, &key_num_style)?.0 + m.px(5.0);
+        root.draw_text(text, &key_style, pt(x + nw, y))
+            .map_err(draw_error)?;
     }
 
     if value_range(chart).is_none() || chart.series.is_empty() {
@@ -1105,6 +1238,9 @@ mod tests {
             control: None,
             partial: Vec::new(),
             width: 640,
+            currency: String::new(),
+            target_steps: Vec::new(),
+            numbered_markers: false,
             height: 320,
         }
     }
@@ -1288,7 +1424,7 @@ mod tests {
     #[test]
     fn target_is_labelled_with_its_direction_and_value() {
         let svg = trend_svg(&small()).unwrap();
-        assert!(texts(&svg).contains(&"Target \u{2265} 82%".into()));
+        assert!(texts(&svg).contains(&"Target \u{2265} 82.0%".into()));
         let mut c = small();
         c.unit = UnitKind::Seconds;
         c.series[0].values = vec![Some(300.0), Some(380.0), None, Some(350.0), None, None];

@@ -182,7 +182,7 @@ impl DrawingBackend for ItemBackend<'_> {
         let bold = bold_of(style);
         let size = style.size() as f32 * self.k;
         let face = text::face(bold);
-        let w = face.width(text, size);
+        let w = text::width(text, size, bold);
         let (x, y) = self.p(pos);
         let anchor = style.anchor();
         let x = match anchor.h_pos {
@@ -210,10 +210,11 @@ impl DrawingBackend for ItemBackend<'_> {
         text: &str,
         style: &TStyle,
     ) -> Result<(u32, u32), DrawingErrorKind<Infallible>> {
-        let face = text::face(bold_of(style));
+        let bold = bold_of(style);
+        let face = text::face(bold);
         let size = style.size() as f32;
         Ok((
-            face.width(text, size).ceil() as u32,
+            text::width(text, size, bold).ceil() as u32,
             ((face.ascent + face.descent) * size).ceil() as u32,
         ))
     }

@@ -1,11 +1,13 @@
 //! The layout engine: flows a [`Document`]'s blocks into pages of drawing items. Rules it keeps:
-//! text wraps with Lato's real advance widths; a heading is never the last thing on a page (it moves
-//! to the next page with the start of what follows); a table continues on the next page with its
-//! header row repeated; a chart is never split; nothing overflows its box (wrapped or ellipsized).
+//! text wraps with the fonts' real advance widths; a heading is never the last thing on a page (it
+//! moves to the next page with the start of what follows); a table continues on the next page with
+//! its header row repeated and says so at both ends; a chart is never split; a `Keep` group moves
+//! to the next page whole; nothing overflows its box (wrapped or ellipsized). Every item is placed
+//! under a role: a node of the structure tree the PDF is tagged with, or an artifact.
 
 use super::backend::ItemBackend;
 use super::model::*;
-use super::page::{Item, Layout, Page};
+use super::page::{Artifact, Item, Layout, Node, NodeKind, Page, Role};
 use super::text::{self, ellipsize, parse_runs, wrap, wrap_runs};
 use super::RenderError;
 use crate::chart::{bars, trend};
@@ -19,6 +21,8 @@ pub(crate) const MUTED: Rgb = Rgb(0x66, 0x66, 0x66);
 const RULE: Rgb = Rgb(0xD6, 0xD9, 0xDE);
 const FILL: Rgb = Rgb(0xF3, 0xF5, 0xF8);
 const WHITE: Rgb = Rgb(0xFF, 0xFF, 0xFF);
+/// The internal stamp: a red that keeps 4.5:1 contrast with white.
+pub(crate) const STAMP: Rgb = Rgb(0xB0, 0x1E, 0x1E);
 
 // Type scale, in points.
 const BODY: f32 = 10.0;
@@ -40,9 +44,10 @@ const CHART_K: f32 = 0.25;
 const CHART_SCALE: f64 = 7.5 / (14.0 * CHART_K as f64);
 
 fn heading_size(level: u8) -> (f32, f32) {
-    // (size, space above)
+    // (size, space above). A page's title is its message, often a sentence: 16 pt keeps most of
+    // them to one line.
     match level {
-        0 | 1 => (19.0, 16.0),
+        0 | 1 => (16.0, 14.0),
         2 => (13.0, 13.0),
         _ => (10.5, 9.0),
     }
@@ -74,6 +79,10 @@ struct Flow<'d> {
     has_content: bool,
     pending_outline: Option<String>,
     outline: Vec<(String, usize)>,
+    nodes: Vec<Node>,
+    role: Role,
+    /// The section node blocks go under.
+    section: Option<usize>,
 }
 
 impl<'d> Flow<'d> {
@@ -81,10 +90,39 @@ impl<'d> Flow<'d> {
         self.pages.last_mut().expect("a page")
     }
     fn new_page(&mut self) {
-        self.pages.push(Page::default());
+        let mut page = Page::default();
+        page.role(self.role);
+        page.content_bottom = self.top;
+        self.pages.push(page);
         self.cover.push(false);
         self.y = self.top;
         self.has_content = false;
+    }
+    /// Items placed from now on have `role`.
+    fn set_role(&mut self, role: Role) {
+        self.role = role;
+        self.page().role(role);
+    }
+    /// A new structure node under `parent` (the current section when `None`).
+    fn node(&mut self, kind: NodeKind, parent: Option<usize>, text: &str) -> usize {
+        let parent = parent.or(self.section);
+        self.nodes.push(Node {
+            kind,
+            parent,
+            text: text.to_string(),
+        });
+        self.nodes.len() - 1
+    }
+    /// A leaf node whose items follow now.
+    fn leaf(&mut self, kind: NodeKind, parent: Option<usize>, text: &str) -> usize {
+        let n = self.node(kind, parent, text);
+        self.set_role(Role::Node(n));
+        n
+    }
+    /// Content reaches down to `y` on this page.
+    fn reach(&mut self, y: f32) {
+        let p = self.page();
+        p.content_bottom = p.content_bottom.max(y);
     }
     fn idx(&self) -> usize {
         self.pages.len() - 1
@@ -132,12 +170,18 @@ pub(crate) fn layout(doc: &Document) -> Result<Layout, RenderError> {
         has_content: false,
         pending_outline: None,
         outline: Vec::new(),
+        nodes: Vec::new(),
+        role: Role::Artifact(Artifact::Layout),
+        section: None,
     };
     f.new_page();
     for section in &doc.sections {
         if section.start_on_new_page && f.has_content {
             f.new_page();
         }
+        f.section = None;
+        let node = f.node(NodeKind::Section, None, &section.title);
+        f.section = Some(node);
         f.pending_outline = Some(section.title.clone());
         for (i, block) in section.blocks.iter().enumerate() {
             let next = section.blocks.get(i + 1);
@@ -157,32 +201,71 @@ pub(crate) fn layout(doc: &Document) -> Result<Layout, RenderError> {
             o.1 = o.1.min(last);
         }
     }
-    running(&mut f);
+    running(&mut f)?;
     Ok(Layout {
         width,
         height,
         pages: f.pages,
         outline: f.outline,
+        nodes: f.nodes,
+        content_top: top,
+        content_bottom: height - bottom,
     })
 }
 
-/// The running header and footer, and "Page n of N", on every page but the cover.
-fn running(f: &mut Flow) {
+/// The running header and footer, and "Page n of N", on every page but the cover: the client
+/// (and the stamp, in red) at the left, the period and the logo at the right.
+fn running(f: &mut Flow) -> Result<(), RenderError> {
     let n = f.pages.len();
     let r = &f.doc.running;
     let accent = f.doc.brand.accent;
-    let (left, right, width, height) = (f.left, f.right, f.width, f.height);
-    let half = (right - left) / 2.0 - 12.0;
+    let (left, right, height) = (f.left, f.right, f.height);
+    let logo = match &f.doc.brand.logo {
+        Some(img) => {
+            let (iw, ih) = super::image::dimensions(img)?;
+            // At most 6.5 mm high and 30 mm wide, keeping its aspect.
+            let s = (6.5 * MM / ih as f32).min(30.0 * MM / iw as f32);
+            Some((iw as f32 * s, ih as f32 * s))
+        }
+        None => None,
+    };
     for (i, page) in f.pages.iter_mut().enumerate() {
         if f.cover[i] {
             continue;
         }
         let hy = 12.5 * MM;
-        let hl = ellipsize(&r.header_left, 8.0, true, half);
+        page.role(Role::Artifact(Artifact::Header));
+        let mut right_edge = right;
+        if let Some((lw, lh)) = logo {
+            page.items.push(Item::Logo {
+                x: right - lw,
+                y: hy + 1.5 - lh,
+                w: lw,
+                h: lh,
+            });
+            right_edge = right - lw - 8.0;
+        }
+        let half = (right_edge - left) / 2.0 - 12.0;
+        let mut hl = ellipsize(&r.header_left, 8.0, true, half);
+        if let Some(stamp) = r.stamp.as_deref().filter(|s| !s.trim().is_empty()) {
+            let stamp = stamp.trim().to_uppercase();
+            let sw = text::width(&stamp, 8.0, true);
+            hl = ellipsize(&r.header_left, 8.0, true, (half - sw - 10.0).max(10.0));
+            let x = left + text::width(&hl, 8.0, true) + 10.0;
+            page.items.push(Item::Rect {
+                x: x - 3.0,
+                y: hy - 8.2,
+                w: sw + 6.0,
+                h: 11.0,
+                fill: None,
+                stroke: Some((STAMP, 0.8)),
+            });
+            page.text(x, hy, 8.0, true, STAMP, &stamp);
+        }
         page.text(left, hy, 8.0, true, INK, &hl);
         let hr = ellipsize(&r.header_right, 8.0, false, half);
         page.text(
-            right - text::width(&hr, 8.0, false),
+            right_edge - text::width(&hr, 8.0, false),
             hy,
             8.0,
             false,
@@ -191,14 +274,15 @@ fn running(f: &mut Flow) {
         );
         page.hline(left, right, hy + 4.0, RULE, 0.6);
         page.fill_rect(left, hy + 3.4, 18.0, 1.8, accent);
+        page.role(Role::Artifact(Artifact::Footer));
         let fy = height - 9.0 * MM;
         let label = format!("Page {} of {}", i + 1, n);
         let lw = text::width(&label, 7.5, false);
         let fl = ellipsize(&r.footer_left, 7.5, false, right - left - lw - 24.0);
         page.text(left, fy, 7.5, false, MUTED, &fl);
         page.text(right - lw, fy, 7.5, false, MUTED, &label);
-        let _ = width;
     }
+    Ok(())
 }
 
 /// Height the first unbreakable piece of `block` needs: what a heading must keep with it.
@@ -234,6 +318,69 @@ fn first_piece(f: &Flow, block: Option<&Block>) -> f32 {
                 TILE_H
             }
         }
+        Some(Block::Keep(blocks)) => {
+            let h = keep_height(f, blocks);
+            if h <= f.bottom - f.top {
+                h
+            } else {
+                first_piece(f, blocks.first())
+            }
+        }
+    }
+}
+
+/// The height `blocks` take when placed one after another from the top of a page.
+fn keep_height(f: &Flow, blocks: &[Block]) -> f32 {
+    let mut h = 0.0;
+    for (i, b) in blocks.iter().enumerate() {
+        h += block_height(f, b, i == 0);
+    }
+    h
+}
+
+/// The height `block` takes when placed (gaps after it included); `first`: at the top of the
+/// group, where a heading's space above is not taken.
+fn block_height(f: &Flow, block: &Block, first: bool) -> f32 {
+    let w = f.content_w();
+    match block {
+        Block::Cover(_) | Block::PageBreak => f.bottom - f.top,
+        Block::Heading { level, text } => {
+            let (size, above) = heading_size(*level);
+            let lines = wrap(text, size, true, w).len() as f32;
+            let rule = if *level <= 1 { size * 0.55 } else { 0.0 };
+            (if first { 0.0 } else { above }) + lines * size * 1.3 + rule + size * 0.35
+        }
+        Block::Paragraph(t) => {
+            wrap_runs(&parse_runs(t, false), BODY, w).len() as f32 * BODY_LH + BLOCK_GAP
+        }
+        Block::Bullets(items) => {
+            items
+                .iter()
+                .map(|i| {
+                    wrap_runs(&parse_runs(i, false), BODY, w - 13.0).len() as f32 * BODY_LH + 2.5
+                })
+                .sum::<f32>()
+                + BLOCK_GAP
+        }
+        Block::Note(t) => wrap(t, NOTE, false, w).len() as f32 * NOTE_LH + BLOCK_GAP * 0.6,
+        Block::Table(t) => {
+            let widths = column_widths(t, w);
+            header_height(t, &widths)
+                + t.rows
+                    .iter()
+                    .map(|r| row_height(t, r, &widths))
+                    .sum::<f32>()
+                + BLOCK_GAP
+                + 3.0
+        }
+        Block::Chart(c) => chart_height(f, c) + BLOCK_GAP,
+        Block::KeyFigures(k) => {
+            let per_row = tiles_per_row(f, k.len());
+            let rows = k.len().div_ceil(per_row) as f32;
+            rows * (TILE_H + TILE_GAP) - TILE_GAP + BLOCK_GAP + 3.0
+        }
+        Block::Spacer(mm) => mm.max(0.0) * MM,
+        Block::Keep(blocks) => keep_height(f, blocks),
     }
 }
 
@@ -251,6 +398,7 @@ fn place(f: &mut Flow, block: &Block, next: Option<&Block>) -> Result<(), Render
         }
         Block::Note(t) => {
             let lines = wrap(t, NOTE, false, f.content_w());
+            f.leaf(NodeKind::Paragraph, None, "");
             for l in lines {
                 f.ensure(NOTE_LH);
                 f.mark("note");
@@ -258,8 +406,19 @@ fn place(f: &mut Flow, block: &Block, next: Option<&Block>) -> Result<(), Render
                 let x = f.left;
                 f.page().text(x, y, NOTE, false, MUTED, &l);
                 f.y += NOTE_LH;
+                let y = f.y;
+                f.reach(y);
             }
             f.y += BLOCK_GAP * 0.6;
+        }
+        Block::Keep(blocks) => {
+            let h = keep_height(f, blocks);
+            if h <= f.bottom - f.top {
+                f.ensure(h);
+            }
+            for (i, b) in blocks.iter().enumerate() {
+                place(f, b, blocks.get(i + 1).or(next))?;
+            }
         }
         Block::Table(t) => {
             table(f, t)?;
@@ -299,6 +458,7 @@ fn heading(f: &mut Flow, level: u8, text: &str, next: Option<&Block>) {
     f.ensure(above + h + keep);
     f.gap(above);
     f.mark("heading");
+    f.leaf(NodeKind::Heading(level.max(1)), None, text);
     let accent = f.doc.brand.accent;
     let colour = if level >= 3 { accent } else { INK };
     let x = f.left;
@@ -307,6 +467,7 @@ fn heading(f: &mut Flow, level: u8, text: &str, next: Option<&Block>) {
         y += lh;
         f.page().text(x, y - size * 0.25, size, true, colour, l);
     }
+    f.reach(y + size * 0.3);
     if level <= 1 {
         // A short accent rule under a section title.
         f.page().fill_rect(x, y + size * 0.2, 28.0, 2.4, accent);
@@ -317,6 +478,7 @@ fn heading(f: &mut Flow, level: u8, text: &str, next: Option<&Block>) {
 
 fn paragraph(f: &mut Flow, t: &str) {
     let lines = wrap_runs(&parse_runs(t, false), BODY, f.content_w());
+    f.leaf(NodeKind::Paragraph, None, "");
     for line in lines {
         f.ensure(BODY_LH);
         f.mark("paragraph");
@@ -326,13 +488,18 @@ fn paragraph(f: &mut Flow, t: &str) {
             f.page().text(x + dx, y, BODY, run.bold, INK, &run.text);
         }
         f.y += BODY_LH;
+        let y = f.y;
+        f.reach(y);
     }
 }
 
 fn bullets(f: &mut Flow, items: &[String]) {
     let indent = 13.0;
     let accent = f.doc.brand.accent;
+    let list = f.node(NodeKind::List, None, "");
     for item in items {
+        let li = f.node(NodeKind::ListItem, Some(list), "");
+        f.leaf(NodeKind::ListBody, Some(li), "");
         let lines = wrap_runs(&parse_runs(item, false), BODY, f.content_w() - indent);
         for (i, line) in lines.into_iter().enumerate() {
             f.ensure(BODY_LH);
@@ -348,6 +515,8 @@ fn bullets(f: &mut Flow, items: &[String]) {
                     .text(x + indent + dx, y, BODY, run.bold, INK, &run.text);
             }
             f.y += BODY_LH;
+            let y = f.y;
+            f.reach(y);
         }
         f.y += 2.5;
     }
@@ -417,7 +586,9 @@ fn aligned_x(align: Align, x: f32, w: f32, text_w: f32) -> f32 {
     }
 }
 
-fn table_header(f: &mut Flow, t: &Table, widths: &[f32]) {
+/// The header row; `cells` gives each column its header-cell node (the first time), `None` on a
+/// continuation page, where the repeated header is a pagination artifact.
+fn table_header(f: &mut Flow, t: &Table, widths: &[f32], cells: Option<usize>) {
     let h = header_height(t, widths);
     f.mark("table_header");
     let (x0, y0, cw) = (f.left, f.y, f.content_w());
@@ -426,6 +597,12 @@ fn table_header(f: &mut Flow, t: &Table, widths: &[f32]) {
     f.page().hline(x0, x0 + cw, y0 + h, accent, 1.0);
     let mut x = x0;
     for (c, &w) in t.columns.iter().zip(widths) {
+        match cells {
+            Some(row) => {
+                f.leaf(NodeKind::HeaderCell, Some(row), &c.title);
+            }
+            None => f.set_role(Role::Artifact(Artifact::Pagination)),
+        }
         let lines = wrap(&c.title, TABLE_HEAD, true, (w - 2.0 * CELL_PAD_X).max(8.0));
         let n = lines.len().min(3);
         for (i, l) in lines.into_iter().take(3).enumerate() {
@@ -442,6 +619,8 @@ fn table_header(f: &mut Flow, t: &Table, widths: &[f32]) {
         x += w;
     }
     f.y += h;
+    let y = f.y;
+    f.reach(y);
 }
 
 fn rag_symbol(page: &mut Page, rag: Rag, x: f32, cy: f32) {
@@ -479,18 +658,34 @@ fn table(f: &mut Flow, t: &Table) -> Result<(), RenderError> {
         .map(|r| row_height(t, r, &widths))
         .unwrap_or(0.0);
     f.ensure(hh + first);
-    table_header(f, t, &widths);
-    for row in &t.rows {
-        let h = row_height(t, row, &widths).min(f.bottom - f.top - hh);
-        if f.y + h > f.bottom + 0.01 {
+    let table = f.node(NodeKind::Table, None, "");
+    let head = f.node(NodeKind::Row, Some(table), "");
+    table_header(f, t, &widths, Some(head));
+    for (ri, row) in t.rows.iter().enumerate() {
+        let h = row_height(t, row, &widths).min(f.bottom - f.top - hh - 2.0 * NOTE_LH);
+        // Room for the row, and for the "continued" line when more rows follow.
+        let more = ri + 1 < t.rows.len();
+        let need = h + if more { NOTE_LH } else { 0.0 };
+        if f.y + need > f.bottom + 0.01 && f.y + h > f.bottom - NOTE_LH {
+            f.set_role(Role::Artifact(Artifact::Pagination));
+            let (x, y) = (f.left, f.y + NOTE * 1.2);
+            f.page()
+                .text(x, y, NOTE, false, MUTED, "Continued on the next page");
             f.new_page();
-            table_header(f, t, &widths);
+            f.mark("table_continued");
+            let (x, y) = (f.left, f.y + NOTE * 0.95);
+            f.page()
+                .text(x, y, NOTE, false, MUTED, "Continued from the previous page");
+            f.y += NOTE_LH;
+            table_header(f, t, &widths, None);
         }
         f.mark("table_row");
+        let tr = f.node(NodeKind::Row, Some(table), "");
         let (x0, y0) = (f.left, f.y);
         let mut x = x0;
         for (i, col) in t.columns.iter().enumerate() {
             let w = widths[i];
+            f.leaf(NodeKind::Cell, Some(tr), "");
             if let Some(cell) = row.get(i) {
                 let lines = cell_lines(cell, w);
                 let bold = cell.bold || cell.rag.is_some();
@@ -519,6 +714,7 @@ fn table(f: &mut Flow, t: &Table) -> Result<(), RenderError> {
         let cw = f.content_w();
         let y = f.y;
         f.page().hline(x0, x0 + cw, y, RULE, 0.5);
+        f.reach(y);
     }
     Ok(())
 }
@@ -550,6 +746,16 @@ fn chart(f: &mut Flow, c: &ChartBlock) -> Result<(), RenderError> {
     let h = total - cap_h;
     f.ensure(total);
     f.mark("chart");
+    let title = match &c.chart {
+        Chart::Trend(t) => t.title.clone(),
+        Chart::Bars(b) => b.title.clone(),
+    };
+    let alt = c
+        .alt
+        .clone()
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or(title);
+    let figure = f.leaf(NodeKind::Figure, None, &alt);
     // The charts keep a 14 px inner padding; pull them into the margins by as much so that their
     // title and plot line up with the text column.
     let inset = 14.0 * CHART_SCALE as f32 * CHART_K;
@@ -578,6 +784,15 @@ fn chart(f: &mut Flow, c: &ChartBlock) -> Result<(), RenderError> {
         }
     }
     f.y += h;
+    let y = f.y;
+    f.reach(y);
+    if !caption.is_empty() {
+        f.leaf(NodeKind::Caption, Some(figure), "");
+        // The caption is the figure's sibling in the structure, after it.
+        if let Some(n) = f.nodes.last_mut() {
+            n.parent = f.section;
+        }
+    }
     for l in caption {
         f.y += NOTE_LH;
         let (x, y) = (f.left, f.y - 2.0);
@@ -586,17 +801,24 @@ fn chart(f: &mut Flow, c: &ChartBlock) -> Result<(), RenderError> {
     if cap_h > 0.0 {
         f.y += 4.0;
     }
+    let y = f.y;
+    f.reach(y);
     Ok(())
 }
 
 // ---- Key figures ----
 
-fn key_figures(f: &mut Flow, figures: &[KeyFigure]) {
-    let per_row = match f.doc.orientation {
+fn tiles_per_row(f: &Flow, n: usize) -> usize {
+    match f.doc.orientation {
         Orientation::Landscape => 4,
         Orientation::Portrait => 3,
     }
-    .min(figures.len().max(1));
+    .min(n.max(1))
+}
+
+fn key_figures(f: &mut Flow, figures: &[KeyFigure]) {
+    let per_row = tiles_per_row(f, figures.len());
+    let div = f.node(NodeKind::Div, None, "");
     let cw = f.content_w();
     let tile_w = (cw - TILE_GAP * (per_row as f32 - 1.0)) / per_row as f32;
     let accent = f.doc.brand.accent;
@@ -607,26 +829,30 @@ fn key_figures(f: &mut Flow, figures: &[KeyFigure]) {
         for (i, k) in row.iter().enumerate() {
             let x = f.left + i as f32 * (tile_w + TILE_GAP);
             let inner = tile_w - 20.0;
+            f.leaf(NodeKind::Paragraph, Some(div), "");
             let p = f.page();
             p.fill_rect(x, y, tile_w, TILE_H, FILL);
             p.fill_rect(x, y, tile_w, 2.4, accent);
-            let mut label_max = inner;
+            // The label has the tile's width; the status sits at the right of the value's line.
+            let label = ellipsize(&k.label.to_uppercase(), 7.5, true, inner);
+            p.text(x + 10.0, y + 17.0, 7.5, true, MUTED, &label);
+            let mut value_max = inner;
             if let Some(r) = k.rag {
                 let word = r.word();
-                let ww = text::width(word, 7.5, true);
+                let ww = text::width(word, 8.0, true);
                 let rx = x + tile_w - 10.0 - ww;
-                p.text(rx, y + 17.0, 7.5, true, r.colour(), word);
-                rag_symbol(p, r, rx - RAG_W, y + 17.0 - 2.6);
-                label_max -= ww + RAG_W + 6.0;
+                p.text(rx, y + 42.0, 8.0, true, r.colour(), word);
+                rag_symbol(p, r, rx - RAG_W, y + 42.0 - 2.8);
+                value_max -= ww + RAG_W + 6.0;
             }
-            let label = ellipsize(&k.label.to_uppercase(), 7.5, true, label_max.max(10.0));
-            p.text(x + 10.0, y + 17.0, 7.5, true, MUTED, &label);
-            let value = ellipsize(&k.value, 21.0, true, inner);
+            let value = ellipsize(&k.value, 21.0, true, value_max.max(10.0));
             p.text(x + 10.0, y + 44.0, 21.0, true, INK, &value);
             let sub = ellipsize(&k.sub, 8.0, false, inner);
             p.text(x + 10.0, y + 58.0, 8.0, false, MUTED, &sub);
         }
         f.y += TILE_H + TILE_GAP;
+        let y = f.y - TILE_GAP;
+        f.reach(y);
     }
     f.y -= TILE_GAP;
 }
@@ -640,47 +866,62 @@ fn cover(f: &mut Flow, c: &Cover) -> Result<(), RenderError> {
     f.mark("cover");
     let i = f.idx();
     f.cover[i] = true;
+    f.page().cover = true;
     let (w, h) = (f.width, f.height);
     let accent = f.doc.brand.accent;
-    let has_logo = f.doc.brand.logo.is_some();
     let logo_size = match &f.doc.brand.logo {
         Some(img) => Some(super::image::dimensions(img)?),
         None => None,
     };
-    let p = f.page();
-    // A full-height accent band at the left, and a thin one at the bottom.
-    p.fill_rect(0.0, 0.0, 12.0 * MM, h, accent);
     let x = 30.0 * MM;
     let max_w = w - x - 24.0 * MM;
-    if let (true, Some((iw, ih))) = (has_logo, logo_size) {
+    f.set_role(Role::Artifact(Artifact::Layout));
+    // A full-height accent band at the left.
+    f.page().fill_rect(0.0, 0.0, 12.0 * MM, h, accent);
+    if let Some((iw, ih)) = logo_size {
         // Fit the logo in a 52 × 22 mm box at the top right, keeping its aspect.
         let (bw, bh) = (52.0 * MM, 22.0 * MM);
         let s = (bw / iw as f32).min(bh / ih as f32);
         let (lw, lh) = (iw as f32 * s, ih as f32 * s);
-        p.items.push(Item::Logo {
+        f.leaf(NodeKind::Figure, None, &format!("Logo of {}", c.client));
+        f.page().items.push(Item::Logo {
             x: w - 20.0 * MM - lw,
             y: 20.0 * MM,
             w: lw,
             h: lh,
         });
     }
+    if let Some(stamp) = c.stamp.as_deref().filter(|s| !s.trim().is_empty()) {
+        // A red band across the top: an internal pack cannot pass for the client's.
+        let stamp = stamp.trim().to_uppercase();
+        f.set_role(Role::Artifact(Artifact::Layout));
+        f.page()
+            .fill_rect(12.0 * MM, 0.0, w - 12.0 * MM, 14.0 * MM, STAMP);
+        f.leaf(NodeKind::Paragraph, None, "");
+        let s = ellipsize(&stamp, 12.0, true, max_w);
+        f.page().text(x, 9.0 * MM, 12.0, true, WHITE, &s);
+    }
     let mut y = h * 0.36;
+    f.leaf(NodeKind::Paragraph, None, "");
     let client = ellipsize(&c.client.to_uppercase(), 13.0, true, max_w);
-    p.text(x, y, 13.0, true, accent, &client);
+    f.page().text(x, y, 13.0, true, accent, &client);
     y += 14.0;
+    f.leaf(NodeKind::Title, None, "");
     for l in wrap(&c.title, 32.0, true, max_w).into_iter().take(3) {
         y += 38.0;
-        p.text(x, y, 32.0, true, INK, &l);
+        f.page().text(x, y, 32.0, true, INK, &l);
     }
     y += 28.0;
+    f.leaf(NodeKind::Paragraph, None, "");
     let period = ellipsize(&c.period, 16.0, false, max_w);
-    p.text(x, y, 16.0, false, MUTED, &period);
+    f.page().text(x, y, 16.0, false, MUTED, &period);
     y += 20.0;
-    p.fill_rect(x, y, 40.0, 2.4, accent);
+    f.set_role(Role::Artifact(Artifact::Layout));
+    f.page().fill_rect(x, y, 40.0, 2.4, accent);
 
     // Facts at the bottom, in three columns.
     let fy = h - 34.0 * MM;
-    p.hline(x, w - 24.0 * MM, fy - 16.0, RULE, 0.6);
+    f.page().hline(x, w - 24.0 * MM, fy - 16.0, RULE, 0.6);
     let col = (w - 24.0 * MM - x) / 3.0;
     for (i, (label, value)) in [
         ("PREPARED BY", &c.prepared_by),
@@ -691,11 +932,13 @@ fn cover(f: &mut Flow, c: &Cover) -> Result<(), RenderError> {
     .enumerate()
     {
         let cx = x + i as f32 * col;
-        p.text(cx, fy, 7.5, true, MUTED, label);
+        f.leaf(NodeKind::Paragraph, None, "");
+        f.page().text(cx, fy, 7.5, true, MUTED, label);
         let v = ellipsize(value, 10.5, false, col - 12.0);
-        p.text(cx, fy + 16.0, 10.5, false, INK, &v);
+        f.page().text(cx, fy + 16.0, 10.5, false, INK, &v);
     }
-    let _ = WHITE;
+    let bottom = f.bottom;
+    f.reach(bottom);
     // Whatever follows starts on a fresh page.
     f.new_page();
     Ok(())

@@ -22,9 +22,22 @@ pub struct Document {
     pub sections: Vec<Section>,
 }
 
+impl Default for Meta {
+    fn default() -> Self {
+        Meta {
+            title: String::new(),
+            author: String::new(),
+            subject: String::new(),
+            keywords: Vec::new(),
+            created: String::new(),
+            language: default_language(),
+        }
+    }
+}
+
 /// The PDF document information. `created` is given by the caller (ISO 8601, e.g.
 /// `2026-10-02T09:30:00Z` or `2026-10-02`): the renderer never reads the clock.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     pub title: String,
     /// "Prepared by".
@@ -34,6 +47,13 @@ pub struct Meta {
     pub keywords: Vec<String>,
     #[serde(default)]
     pub created: String,
+    /// The document's language (BCP 47), written to the PDF for screen readers; `en` by default.
+    #[serde(default = "default_language")]
+    pub language: String,
+}
+
+fn default_language() -> String {
+    "en".into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -110,7 +130,7 @@ pub enum ImageFormat {
 }
 
 /// The running header and footer drawn on every page but the cover. "Page n of N" is added by the
-/// renderer at the footer's right.
+/// renderer at the footer's right; the brand's logo, when there is one, at the header's right.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Running {
     /// Usually the client.
@@ -119,6 +139,9 @@ pub struct Running {
     pub header_right: String,
     /// E.g. `Confidential — prepared for Acme`.
     pub footer_left: String,
+    /// Printed in red capitals in every page header, e.g. `INTERNAL`.
+    #[serde(default)]
+    pub stamp: Option<String>,
 }
 
 /// A section of the pack; its title is a PDF outline (bookmark) entry pointing at its first page.
@@ -153,6 +176,9 @@ pub enum Block {
     Note(String),
     /// Vertical space in millimetres (dropped at the top of a page).
     Spacer(f32),
+    /// Blocks kept on one page (a chart and its signals, a cause and its text): moved to the next
+    /// page together when they do not fit below, split only when they exceed a whole page.
+    Keep(Vec<Block>),
     /// Ends the page here.
     PageBreak,
 }
@@ -170,6 +196,9 @@ pub struct Cover {
     pub exported_on: String,
     /// E.g. `30 Sep 2026 23:45`.
     pub data_as_of: String,
+    /// A band across the cover, e.g. `INTERNAL — not for distribution to the client`.
+    #[serde(default)]
+    pub stamp: Option<String>,
 }
 
 /// A table. Column widths are relative (they are scaled to the content width).
@@ -265,12 +294,13 @@ pub enum Rag {
 }
 
 impl Rag {
+    /// The status word every output uses (`qbr_format`): Off target, Near target, On target.
     pub fn word(self) -> &'static str {
-        match self {
-            Rag::Red => "Red",
-            Rag::Amber => "Amber",
-            Rag::Green => "Green",
-        }
+        qbr_format::status_word(match self {
+            Rag::Red => "red",
+            Rag::Amber => "amber",
+            Rag::Green => "green",
+        })
     }
     pub fn colour(self) -> Rgb {
         match self {
@@ -289,8 +319,14 @@ pub struct ChartBlock {
     pub height_mm: f32,
     #[serde(default)]
     pub caption: Option<String>,
+    /// What the chart shows, in words, for screen readers (the PDF's alternate text); the
+    /// chart's title when empty.
+    #[serde(default)]
+    pub alt: Option<String>,
 }
 
+// A document holds a few dozen charts, built once and serialised: the trend's size is no cost.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Chart {
@@ -309,6 +345,9 @@ pub struct BarChart {
     /// Drawn as a dashed line (or a band) across the bars, labelled in the legend.
     #[serde(default)]
     pub target: Option<Target>,
+    /// Money is shown in this currency (ISO 4217), e.g. `€3.10`.
+    #[serde(default)]
+    pub currency: String,
 }
 
 /// One bar: a label and a value, or no value and the reason why.

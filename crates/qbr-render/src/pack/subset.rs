@@ -1,8 +1,9 @@
 //! Font subsetting that keeps glyph ids: every glyph the document does not use (or that no used
 //! composite glyph refers to) gets an empty outline, and the tables a PDF viewer never reads
 //! (OpenType layout, kerning, glyph names) are dropped. Glyph ids, advance widths and the cmap stay
-//! as they are, so text encoding and its ToUnicode map are unchanged. printpdf subsets only with
-//! its heavy `text_layout` feature; this keeps each embedded Lato face to tens of kilobytes.
+//! as they are, so the preview's `<text>` maps characters to glyphs as the PDF does. Used for the
+//! Lato embedded in every preview page (the PDF's own subsets are krilla's); this keeps each face
+//! to tens of kilobytes.
 
 use std::collections::BTreeSet;
 
@@ -105,7 +106,7 @@ pub(crate) fn subset(font: &[u8], glyphs: &BTreeSet<u16>) -> Option<Vec<u8>> {
         new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
         if keep.contains(&(g as u16)) {
             new_glyf.extend_from_slice(glyph(g)?);
-            while new_glyf.len() % 4 != 0 {
+            while !new_glyf.len().is_multiple_of(4) {
                 new_glyf.push(0);
             }
         }
@@ -157,7 +158,7 @@ pub(crate) fn subset(font: &[u8], glyphs: &BTreeSet<u16>) -> Option<Vec<u8>> {
         out.extend_from_slice(&(off as u32).to_be_bytes());
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
         body.extend_from_slice(data);
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         off = 12 + 16 * out_tables.len() + body.len();
@@ -174,6 +175,9 @@ pub(crate) fn used_glyphs(layout: &Layout) -> (BTreeSet<u16>, BTreeSet<u16>) {
         FontRef::try_from_slice(BOLD_TTF).ok(),
     );
     let mut chars: (BTreeSet<char>, BTreeSet<char>) = Default::default();
+    // What no face has is drawn as Lato's □.
+    chars.0.insert(super::fonts::MISSING);
+    chars.1.insert(super::fonts::MISSING);
     for page in &layout.pages {
         for item in &page.items {
             if let Item::Text { bold: b, text, .. } = item {

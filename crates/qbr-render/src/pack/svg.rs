@@ -1,5 +1,8 @@
 //! Draws a [`Layout`]'s pages as SVG documents for the app's live preview: the very items the PDF
-//! gets, in points, text in the Lato family.
+//! gets, in points, in the PDF's own fonts. Lato text is `<text>` in the document's Lato subset,
+//! embedded in every page; what a fallback face draws (CJK, Arabic, Hebrew) is that face's glyph
+//! outlines as paths, at the positions the PDF uses, so the preview never falls back to a system
+//! font.
 
 use std::fmt::Write;
 
@@ -65,16 +68,11 @@ pub(crate) fn write(doc: &Document, layout: &Layout) -> Vec<String> {
             for item in &page.items {
                 match item {
                     Item::Text { x, y, size, bold, colour, text } => {
-                        let _ = writeln!(
-                            s,
-                            "<text x=\"{}\" y=\"{}\" font-size=\"{}\"{} fill=\"{}\" xml:space=\"preserve\">{}</text>",
-                            n(*x),
-                            n(*y),
-                            n(*size),
-                            if *bold { " font-weight=\"bold\"" } else { "" },
-                            colour.to_hex(),
-                            esc(text)
-                        );
+                        if super::fonts::needs_fallback(text, *bold) {
+                            text_runs(&mut s, (*x, *y, *size, *bold), *colour, text);
+                        } else {
+                            text_element(&mut s, (*x, *y, *size, *bold), *colour, text);
+                        }
                     }
                     Item::Rect { x, y, w, h, fill, stroke } => {
                         let _ = writeln!(
@@ -130,6 +128,100 @@ pub(crate) fn write(doc: &Document, layout: &Layout) -> Vec<String> {
             s
         })
         .collect()
+}
+
+fn text_element(
+    s: &mut String,
+    (x, y, size, bold): (f32, f32, f32, bool),
+    colour: Rgb,
+    text: &str,
+) {
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" font-size=\"{}\"{} fill=\"{}\" xml:space=\"preserve\">{}</text>",
+        n(x),
+        n(y),
+        n(size),
+        if bold { " font-weight=\"bold\"" } else { "" },
+        colour.to_hex(),
+        esc(text)
+    );
+}
+
+/// Collects a glyph outline as SVG path data, scaled and flipped onto the page.
+struct Outline<'a> {
+    d: &'a mut String,
+    x: f32,
+    y: f32,
+    k: f32,
+}
+
+impl Outline<'_> {
+    fn p(&self, x: f32, y: f32) -> String {
+        format!("{} {}", n(self.x + x * self.k), n(self.y - y * self.k))
+    }
+}
+
+impl rustybuzz::ttf_parser::OutlineBuilder for Outline<'_> {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let p = self.p(x, y);
+        let _ = write!(self.d, "M{p}");
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let p = self.p(x, y);
+        let _ = write!(self.d, "L{p}");
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (a, b) = (self.p(x1, y1), self.p(x, y));
+        let _ = write!(self.d, "Q{a} {b}");
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let (a, b, c) = (self.p(x1, y1), self.p(x2, y2), self.p(x, y));
+        let _ = write!(self.d, "C{a} {b} {c}");
+    }
+    fn close(&mut self) {
+        self.d.push('Z');
+    }
+}
+
+/// A line of text some of which a fallback face draws: Lato runs as text, the others as outlines.
+fn text_runs(s: &mut String, (x, y, size, bold): (f32, f32, f32, bool), colour: Rgb, text: &str) {
+    let mut pen = x;
+    for run in super::fonts::runs(text, bold) {
+        let placed = super::fonts::shape(&run);
+        let advance: f32 = placed.iter().map(|g| g.x_advance).sum::<f32>() * size;
+        if run.face.is_lato() {
+            let shown: String = if run.missing {
+                run.text
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .map(|_| super::fonts::MISSING)
+                    .collect()
+            } else {
+                run.text.to_string()
+            };
+            text_element(s, (pen, y, size, bold), colour, &shown);
+        } else {
+            let face = run.face.shaper();
+            let k = size / face.units_per_em() as f32;
+            let mut d = String::new();
+            let mut gx = pen;
+            for g in &placed {
+                let mut o = Outline {
+                    d: &mut d,
+                    x: gx + g.x_offset * size,
+                    y: y - g.y_offset * size,
+                    k,
+                };
+                face.outline_glyph(rustybuzz::ttf_parser::GlyphId(g.id), &mut o);
+                gx += g.x_advance * size;
+            }
+            if !d.is_empty() {
+                let _ = writeln!(s, "<path d=\"{d}\" fill=\"{}\"/>", colour.to_hex());
+            }
+        }
+        pen += advance;
+    }
 }
 
 fn paint(fill: Option<Rgb>, stroke: Option<(Rgb, f32)>) -> String {

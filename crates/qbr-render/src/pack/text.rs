@@ -1,6 +1,7 @@
-//! Text measurement with the bundled Lato's real advance widths (in points for a size in points),
-//! line breaking, and ellipsis truncation. The PDF shows glyphs with exactly these advances, so a
-//! line measured to fit here fits on paper.
+//! Text measurement with the bundled fonts' real advance widths (in points for a size in points),
+//! line breaking, and ellipsis truncation. The PDF shows glyphs with exactly these advances (Lato,
+//! or a fallback face for what Lato lacks, see `fonts`), so a line measured to fit here fits on
+//! paper.
 
 use std::sync::OnceLock;
 
@@ -62,8 +63,21 @@ pub(crate) fn face(bold: bool) -> &'static Face {
     }
 }
 
+/// Width of `text` at `size` points, in points, in the faces that draw it.
 pub(crate) fn width(text: &str, size: f32, bold: bool) -> f32 {
-    face(bold).width(text, size)
+    if !super::fonts::needs_fallback(text, bold) {
+        return face(bold).width(text, size);
+    }
+    super::fonts::runs(text, bold)
+        .iter()
+        .map(|r| {
+            if r.face.is_lato() && !r.missing {
+                face(bold).width(r.text, size)
+            } else {
+                super::fonts::run_width(r, size)
+            }
+        })
+        .sum()
 }
 
 /// `text` shortened with an ellipsis until it fits `max` points (empty if not even "…" fits).
@@ -92,7 +106,7 @@ pub(crate) struct Run {
 /// Splits `**bold**` markup into runs. An unmatched `**` is kept as text.
 pub(crate) fn parse_runs(text: &str, bold: bool) -> Vec<Run> {
     let parts: Vec<&str> = text.split("**").collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // Unbalanced markers: show the text as written.
         return vec![Run {
             text: text.to_string(),

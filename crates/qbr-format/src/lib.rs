@@ -1,0 +1,507 @@
+//! How every figure reads, in the app, the CLI and the PDF pack: one set of rules, defined here.
+//!
+//! - Percentages: fractions × 100 with one decimal (`77.8%`); a move of a percentage is in
+//!   percentage points (`−6.0 pp`).
+//! - Durations: seconds as `m:ss`, `h:mm:ss` from an hour on (`0:34`, `10:02:15`).
+//! - Money: the workspace currency's symbol (`$1,234`, `€3.10`, `CHF 1,234`): two decimals below
+//!   100, none from 100 on (and none for currencies without minor units).
+//! - Negatives carry the true minus sign `−` (U+2212), never a hyphen; moves carry `+` or `−`.
+//! - Thousands are grouped with `,`.
+//! - Status is a symbol and a word, readable without colour: `✓ On target`, `! Near target`,
+//!   `✕ Off target`, `– No target`.
+//!
+//! The rules that are data (units, currencies, signs, words) are [`RULES`]; the app reads them as
+//! the generated `ui/src/lib/format-rules.json` and a shared table of examples
+//! (`ui/src/lib/format-vectors.json`) proves that its texts equal these.
+
+use serde::Serialize;
+
+/// The true minus sign.
+pub const MINUS: &str = "\u{2212}";
+/// Shown wherever there is no value.
+pub const NONE: &str = "–";
+
+/// How one unit reads.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct UnitRule {
+    /// The unit as the wire names it.
+    pub unit: &'static str,
+    /// Decimals of a value (a count shows one only when it is not whole).
+    pub decimals: u8,
+    /// Decimals of a move against another period.
+    pub change_decimals: u8,
+    /// Multiplied before showing (100 for fractions shown as percentages).
+    pub scale: f64,
+    /// After a value (`%`).
+    pub suffix: &'static str,
+    /// After a move (` pp`).
+    pub change_suffix: &'static str,
+    /// A value carries its sign even when positive (NPS `+25.1`).
+    pub signed: bool,
+    /// Shown as `m:ss`.
+    pub clock: bool,
+    /// Money: the currency's symbol in front.
+    pub money: bool,
+    /// A move also shows its relative size (`+1,234 (+5.2%)`).
+    pub relative: bool,
+}
+
+/// A currency's symbol and whether it has minor units.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CurrencyRule {
+    pub code: &'static str,
+    /// Written before the amount: `$`, `€`, or `CHF ` (a code ends in a space).
+    pub symbol: &'static str,
+    /// 2 for cents, 0 for currencies without minor units (JPY, KRW).
+    pub minor_decimals: u8,
+}
+
+/// The status of a value against its target.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StatusRule {
+    /// green, amber, red or none.
+    pub status: &'static str,
+    pub symbol: &'static str,
+    pub word: &'static str,
+}
+
+/// Every rule that is data, in one table.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Rules {
+    pub minus: &'static str,
+    pub plus: &'static str,
+    pub none: &'static str,
+    pub thousands_separator: &'static str,
+    pub decimal_separator: &'static str,
+    /// Money below this (in absolute value) shows its minor units.
+    pub money_small_below: f64,
+    pub units: &'static [UnitRule],
+    pub currencies: &'static [CurrencyRule],
+    pub statuses: &'static [StatusRule],
+}
+
+const fn unit(unit: &'static str, decimals: u8, change_decimals: u8) -> UnitRule {
+    UnitRule {
+        unit,
+        decimals,
+        change_decimals,
+        scale: 1.0,
+        suffix: "",
+        change_suffix: "",
+        signed: false,
+        clock: false,
+        money: false,
+        relative: false,
+    }
+}
+
+/// The rules.
+pub const RULES: Rules = Rules {
+    minus: MINUS,
+    plus: "+",
+    none: NONE,
+    thousands_separator: ",",
+    decimal_separator: ".",
+    money_small_below: 100.0,
+    units: &[
+        UnitRule {
+            relative: true,
+            ..unit("count", 0, 0)
+        },
+        UnitRule {
+            scale: 100.0,
+            suffix: "%",
+            change_suffix: " pp",
+            ..unit("ratio", 1, 1)
+        },
+        UnitRule {
+            clock: true,
+            ..unit("seconds", 0, 0)
+        },
+        UnitRule {
+            signed: true,
+            ..unit("score", 1, 1)
+        },
+        unit("scale_1_7", 2, 2),
+        unit("points", 1, 1),
+        UnitRule {
+            money: true,
+            relative: true,
+            ..unit("money", 2, 2)
+        },
+    ],
+    currencies: &[
+        CurrencyRule {
+            code: "USD",
+            symbol: "$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "EUR",
+            symbol: "€",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "GBP",
+            symbol: "£",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "JPY",
+            symbol: "¥",
+            minor_decimals: 0,
+        },
+        CurrencyRule {
+            code: "CNY",
+            symbol: "CN¥",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "INR",
+            symbol: "₹",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "KRW",
+            symbol: "₩",
+            minor_decimals: 0,
+        },
+        CurrencyRule {
+            code: "AUD",
+            symbol: "A$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "CAD",
+            symbol: "CA$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "NZD",
+            symbol: "NZ$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "HKD",
+            symbol: "HK$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "SGD",
+            symbol: "SGD ",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "MXN",
+            symbol: "MX$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "BRL",
+            symbol: "R$",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "PHP",
+            symbol: "₱",
+            minor_decimals: 2,
+        },
+        CurrencyRule {
+            code: "ILS",
+            symbol: "₪",
+            minor_decimals: 2,
+        },
+    ],
+    statuses: &[
+        StatusRule {
+            status: "green",
+            symbol: "✓",
+            word: "On target",
+        },
+        StatusRule {
+            status: "amber",
+            symbol: "!",
+            word: "Near target",
+        },
+        StatusRule {
+            status: "red",
+            symbol: "✕",
+            word: "Off target",
+        },
+        StatusRule {
+            status: "none",
+            symbol: "–",
+            word: "No target",
+        },
+    ],
+};
+
+/// The rule of `unit`; an unknown unit reads like `points` with two decimals.
+pub fn unit_rule(unit: &str) -> UnitRule {
+    RULES
+        .units
+        .iter()
+        .find(|u| u.unit == unit)
+        .copied()
+        .unwrap_or(UnitRule {
+            unit: "",
+            ..self::unit("", 2, 2)
+        })
+}
+
+/// The symbol written before an amount in `currency` (an ISO 4217 code): `$`, `€`, or the code
+/// and a space for currencies without a symbol of their own here (`CHF `). Empty for no currency.
+pub fn currency_symbol(currency: &str) -> String {
+    let code = currency.trim();
+    if code.is_empty() {
+        return String::new();
+    }
+    match RULES
+        .currencies
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
+    {
+        Some(c) => c.symbol.to_string(),
+        None => format!("{} ", code.to_ascii_uppercase()),
+    }
+}
+
+fn minor_decimals(currency: &str) -> u8 {
+    RULES
+        .currencies
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(currency.trim()))
+        .map_or(2, |c| c.minor_decimals)
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    group_digits(&n.to_string())
+}
+
+fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(RULES.thousands_separator);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// `v` (not negative) with `decimals` places, rounded half up on its exact value: 4.25 reads
+/// 4.3 (Rust's own formatting rounds exact ties to even, 4.2; JavaScript's `toFixed` rounds them
+/// up, so the app and the CLI agree only under this rule).
+pub fn fixed(v: f64, decimals: usize) -> String {
+    // Thirty more digits than kept: a double's exact expansion never has a 5 there followed by
+    // 29 zeros and then more digits, so the digit after the last kept one decides.
+    let exact = format!("{:.*}", decimals + 30, v.abs());
+    let (int, frac) = exact.split_once('.').unwrap_or((exact.as_str(), ""));
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes().take(decimals)).collect();
+    if frac.as_bytes().get(decimals).is_some_and(|&d| d >= b'5') {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = digits.len() - decimals;
+    let mut out = String::from_utf8(digits[..split].to_vec()).expect("digits");
+    if decimals > 0 {
+        out.push('.');
+        out.push_str(std::str::from_utf8(&digits[split..]).expect("digits"));
+    }
+    out
+}
+
+fn rounds_to_zero(text: &str) -> bool {
+    !text.chars().any(|c| c.is_ascii_digit() && c != '0')
+}
+
+/// `v` with `decimals` places and thousands separators; a true minus for negatives that do not
+/// round to 0.
+pub fn grouped(v: f64, decimals: usize) -> String {
+    let text = fixed(v, decimals);
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::new();
+    if v < 0.0 && !rounds_to_zero(&text) {
+        out.push_str(MINUS);
+    }
+    out.push_str(&group_digits(int));
+    if let Some(f) = frac {
+        out.push_str(RULES.decimal_separator);
+        out.push_str(f);
+    }
+    out
+}
+
+/// Like [`grouped`] with a `+` in front of positive values; what rounds to zero carries no sign.
+pub fn signed(v: f64, decimals: usize) -> String {
+    let text = grouped(v, decimals);
+    if v > 0.0 && !rounds_to_zero(&text) {
+        format!("{}{text}", RULES.plus)
+    } else {
+        text
+    }
+}
+
+/// Seconds as `m:ss`, or `h:mm:ss` from an hour on; rounded to the second; a true minus.
+pub fn clock(seconds: f64) -> String {
+    let total = fixed(seconds, 0).parse::<u64>().unwrap_or(u64::MAX);
+    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
+    let text = if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    };
+    if seconds < 0.0 && total > 0 {
+        format!("{MINUS}{text}")
+    } else {
+        text
+    }
+}
+
+/// An amount in `currency`: `$1,234`, `€3.10`, `−£12`.
+pub fn money(v: f64, currency: &str) -> String {
+    let decimals = if v.abs() < RULES.money_small_below {
+        minor_decimals(currency) as usize
+    } else {
+        0
+    };
+    let digits = grouped(v.abs(), decimals);
+    let sign = if v < 0.0 && !rounds_to_zero(&digits) {
+        MINUS
+    } else {
+        ""
+    };
+    format!("{sign}{}{digits}", currency_symbol(currency))
+}
+
+/// A metric value in its unit (`unit` as the wire names it: count, ratio, seconds, score,
+/// scale_1_7, points, money).
+pub fn value(unit: &str, v: f64, currency: &str) -> String {
+    let r = unit_rule(unit);
+    if r.clock {
+        return clock(v);
+    }
+    if r.money {
+        return money(v, currency);
+    }
+    let x = v * r.scale;
+    let decimals = if r.unit == "count" && (x - x.round()).abs() >= 1e-9 {
+        1
+    } else {
+        r.decimals as usize
+    };
+    let text = if r.signed {
+        signed(x, decimals)
+    } else {
+        grouped(x, decimals)
+    };
+    format!("{text}{}", r.suffix)
+}
+
+/// A percentage of a fraction with `decimals` places: `0.052` → `5.2%`.
+pub fn percent(fraction: f64, decimals: usize) -> String {
+    format!("{}%", grouped(fraction * 100.0, decimals))
+}
+
+/// A move against a comparison period: percentage points for ratios (`points` when given, else
+/// the fraction × 100), a signed `m:ss` for times, the relative size as well for volumes and
+/// money.
+pub fn change(
+    unit: &str,
+    absolute: f64,
+    points: Option<f64>,
+    relative: Option<f64>,
+    currency: &str,
+) -> String {
+    let r = unit_rule(unit);
+    let rel = match (r.relative, relative) {
+        (true, Some(x)) => format!(" ({}%)", signed(x * 100.0, 1)),
+        _ => String::new(),
+    };
+    if r.clock {
+        let text = clock(absolute);
+        return if absolute > 0.0 && clock(absolute) != "0:00" {
+            format!("{}{text}", RULES.plus)
+        } else {
+            text
+        };
+    }
+    if r.money {
+        let text = money(absolute, currency);
+        let positive = absolute > 0.0 && !rounds_to_zero(&text);
+        return format!("{}{text}{rel}", if positive { RULES.plus } else { "" });
+    }
+    let x = if r.unit == "ratio" {
+        points.unwrap_or(absolute * 100.0)
+    } else {
+        absolute * r.scale
+    };
+    format!(
+        "{}{}{rel}",
+        signed(x, r.change_decimals as usize),
+        r.change_suffix
+    )
+}
+
+/// A target as a bound: `≥ 82.0%`, `≤ 0:30`, `75.0%–88.0%` (direction at_least, at_most or band).
+pub fn target(unit: &str, direction: &str, v: f64, high: Option<f64>, currency: &str) -> String {
+    let show = |x: f64| value(unit, x, currency);
+    match direction {
+        "at_least" => format!("≥ {}", show(v)),
+        "at_most" => format!("≤ {}", show(v)),
+        "band" => format!("{}–{}", show(v), show(high.unwrap_or(v))),
+        other => format!("{other} {}", show(v)),
+    }
+}
+
+fn status_rule(status: &str) -> StatusRule {
+    let key = if status.is_empty() { "none" } else { status };
+    RULES
+        .statuses
+        .iter()
+        .find(|s| s.status == key)
+        .copied()
+        .unwrap_or(RULES.statuses[3])
+}
+
+/// The status word: On target, Near target, Off target, No target.
+pub fn status_word(status: &str) -> &'static str {
+    status_rule(status).word
+}
+
+/// The status symbol: ✓, !, ✕, –.
+pub fn status_symbol(status: &str) -> &'static str {
+    status_rule(status).symbol
+}
+
+/// Symbol and word: `✓ On target`.
+pub fn status(status: &str) -> String {
+    let r = status_rule(status);
+    format!("{} {}", r.symbol, r.word)
+}
+
+/// The rule table as JSON, for the app (`ui/src/lib/format-rules.json`).
+pub fn rules_json() -> String {
+    let mut s = serde_json::to_string_pretty(&RULES).expect("the rules serialise");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -49,6 +49,10 @@ started=$(date +%s)
 say "Building the web view (ui/dist)"
 (cd ui && npm run --silent build)
 
+say "Writing the licence notices of what the app ships (scripts/licenses.py)"
+mkdir -p src-tauri/gen/licenses
+python3 scripts/licenses.py src-tauri/gen/licenses/THIRD-PARTY-NOTICES.txt
+
 say "Building the release binary and the Debian package (tauri build --bundles deb)"
 "$tauri" build --ci --bundles deb -- --locked
 built_deb=$(ls -t "$bundle_dir"/deb/*_"$version"_"$arch".deb | head -n1)
@@ -81,6 +85,10 @@ check_tree() {
   update-mime-database "$db" >"$tmp/mime.log" 2>&1 || { cat "$tmp/mime.log" >&2; fail "$what: update-mime-database refused qbr-desk.xml"; }
   grep -q '^[0-9]*:application/x-qbr-workspace:\*\.qbr$' "$db/globs2" || fail "$what: *.qbr is not mapped to application/x-qbr-workspace"
   grep -q '^application/x-qbr-workspace application/vnd.sqlite3$' "$db/subclasses" || fail "$what: the workspace type is not a kind of SQLite file"
+  local notices="$top/usr/share/doc/qbr-desk/THIRD-PARTY-NOTICES.txt"
+  [ -f "$notices" ] || fail "$what: no licence notices at usr/share/doc/qbr-desk/THIRD-PARTY-NOTICES.txt"
+  grep -q '^tauri [0-9.]* (Rust crate)$' "$notices" || fail "$what: the licence notices do not name tauri"
+  grep -q '^Lato (font' "$notices" || fail "$what: the licence notices do not name the Lato font"
   "$top/usr/bin/qbr-desk" --version | grep -qx "qbr-desk $version" || fail "$what: qbr-desk --version does not print qbr-desk $version"
   "$top/usr/bin/qbr-desk" --help | grep -q '^Usage: qbr-desk \[WORKSPACE\]' || fail "$what: qbr-desk --help prints no usage"
 }
@@ -97,7 +105,8 @@ done
 # The paths of the listing: after mode, owner, size, date and time, without a leading "./".
 sed -E 's/^([^ ]+ +){5}//; s#^\./##' "$tmp/contents" > "$tmp/paths"
 for f in usr/bin/qbr-desk "usr/share/applications/QBR Desk.desktop" \
-  usr/share/mime/packages/qbr-desk.xml usr/share/icons/hicolor/128x128/apps/qbr-desk.png; do
+  usr/share/mime/packages/qbr-desk.xml usr/share/icons/hicolor/128x128/apps/qbr-desk.png \
+  usr/share/doc/qbr-desk/THIRD-PARTY-NOTICES.txt; do
   grep -qxF "$f" "$tmp/paths" || fail "the package lacks $f"
 done
 dpkg-deb -x "$deb" "$tmp/deb"

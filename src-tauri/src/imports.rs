@@ -26,6 +26,8 @@ pub struct ImportState {
     dropped: Mutex<Vec<PathBuf>>,
     /// Where drag-and-drop events go: the channel the UI gave `watch_drops`.
     drop_watch: Mutex<Option<Channel<DropEventView>>>,
+    /// A workspace named by a second launch of the app (`crate::instance`), taken like a drop.
+    launched: Mutex<Option<PathBuf>>,
 }
 
 /// What a drop onto the window means: one `.qbr` file alone is a workspace to open; anything else
@@ -84,6 +86,10 @@ pub fn on_drag_drop(app: &AppHandle, event: &DragDropEvent) {
             if let Ok(mut dropped) = imports.dropped.lock() {
                 *dropped = files;
             }
+            // A drop is newer than a second launch the UI could not take (it was busy).
+            if let Ok(mut launched) = imports.launched.lock() {
+                *launched = None;
+            }
             DropEventView {
                 kind: kind.as_str().into(),
                 file_names: names,
@@ -101,12 +107,45 @@ pub fn on_drag_drop(app: &AppHandle, event: &DragDropEvent) {
     }
 }
 
-/// The UI's subscription to drag-and-drop events (the last call wins).
+/// A workspace named by a second launch: kept like a dropped one, and the UI told to open it as
+/// it opens a dropped workspace. False when the UI has not subscribed yet.
+pub fn open_launched(app: &AppHandle, path: PathBuf) -> bool {
+    let imports = app.state::<ImportState>();
+    let name = file_names(std::slice::from_ref(&path));
+    if let Ok(mut launched) = imports.launched.lock() {
+        *launched = Some(path);
+    }
+    let watch = imports.drop_watch.lock();
+    match watch.as_deref() {
+        Ok(Some(channel)) => channel
+            .send(DropEventView {
+                kind: DropKind::Workspace.as_str().into(),
+                file_names: name,
+            })
+            .is_ok(),
+        _ => false,
+    }
+}
+
+/// The UI's subscription to drag-and-drop events (the last call wins). A workspace a second
+/// launch named before the UI subscribed is told now.
 #[tauri::command]
 pub async fn watch_drops(
     imports: State<'_, ImportState>,
     on_event: Channel<DropEventView>,
 ) -> CmdResult<()> {
+    let waiting = imports
+        .launched
+        .lock()
+        .map_err(internal)?
+        .as_ref()
+        .map(|p| file_names(std::slice::from_ref(p)));
+    if let Some(file_names) = waiting {
+        let _ = on_event.send(DropEventView {
+            kind: DropKind::Workspace.as_str().into(),
+            file_names,
+        });
+    }
     *imports.drop_watch.lock().map_err(internal)? = Some(on_event);
     Ok(())
 }
@@ -130,6 +169,10 @@ pub async fn take_dropped_files(
 
 /// Takes the workspace file dropped on the window, for `open_dropped_workspace`.
 pub fn take_dropped_workspace(imports: &ImportState) -> CmdResult<PathBuf> {
+    if let Some(path) = imports.launched.lock().map_err(internal)?.take() {
+        crate::launch::check_workspace_file(&path)?;
+        return Ok(path);
+    }
     let files = std::mem::take(&mut *imports.dropped.lock().map_err(internal)?);
     match classify_drop(&files) {
         (DropKind::Workspace, mut files) => Ok(files.remove(0)),

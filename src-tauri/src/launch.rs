@@ -32,6 +32,13 @@ pub enum Launch {
 
 /// Reads the arguments after the program name. `Err` is a usage message for stderr.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Launch, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    parse_in(args, &cwd)
+}
+
+/// [`parse`] for a command line run in `cwd` (a second launch's, handed to the running app).
+pub fn parse_in(args: impl IntoIterator<Item = OsString>, cwd: &Path) -> Result<Launch, String> {
     let mut positional: Vec<OsString> = Vec::new();
     let mut only_paths = false;
     for arg in args {
@@ -56,7 +63,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Launch, String>
     let workspace = match positional.pop() {
         None => None,
         Some(p) => Some(
-            std::path::absolute(&p)
+            std::path::absolute(cwd.join(&p))
                 .map_err(|e| format!("cannot use {}: {e}", PathBuf::from(&p).display()))?,
         ),
     };

@@ -12,9 +12,11 @@ mod annotate;
 mod commands;
 mod diagnose;
 mod imports;
+mod instance;
 mod launch;
 mod pack;
 mod recent;
+mod support;
 
 use tauri::Manager;
 
@@ -35,9 +37,80 @@ fn main() {
         }
     };
     software_rendering_by_default();
+    let handler = typed_handler(tauri::generate_handler![
+        commands::start_state,
+        commands::initial_workspace,
+        commands::open_demo,
+        commands::open_workspace_dialog,
+        commands::create_workspace_dialog,
+        commands::open_recent,
+        commands::reload_workspace,
+        commands::open_dropped_workspace,
+        commands::remember_period,
+        commands::scorecard,
+        imports::pick_import_files,
+        imports::watch_drops,
+        imports::take_dropped_files,
+        imports::import_picked,
+        imports::cancel_import,
+        imports::list_imports,
+        imports::undo_import,
+        imports::import_detail,
+        commands::metric_detail,
+        commands::settings_page,
+        commands::save_settings,
+        commands::save_variants,
+        commands::add_target,
+        commands::remove_target,
+        commands::import_targets_dialog,
+        commands::add_metric_def,
+        commands::remove_metric_def,
+        imports::set_program_alias,
+        imports::remove_program_alias,
+        annotate::list_causes,
+        annotate::add_cause,
+        annotate::cause_detail,
+        annotate::edit_cause,
+        annotate::remove_cause,
+        annotate::restore_cause,
+        annotate::actions_page,
+        annotate::add_action,
+        annotate::action_page,
+        annotate::update_action,
+        annotate::add_action_note,
+        annotate::remove_action,
+        annotate::restore_action,
+        diagnose::attention,
+        diagnose::control_chart,
+        diagnose::drivers,
+        diagnose::correlate,
+        diagnose::staffing,
+        pack::pack_builder,
+        pack::pack_preview,
+        pack::pack_choose_logo,
+        pack::pack_export_dialog,
+        pack::pack_reexport_dialog,
+        pack::list_packs,
+        pack::save_pack_template,
+        pack::remove_pack_template,
+        pack::set_pack_client_metrics,
+        pack::scorecard_export_dialog,
+        pack::chart_export_dialog,
+        pack::show_in_folder,
+    ]);
     tauri::Builder::default()
+        // First: a second launch hands its command line over here and ends before anything else.
+        .plugin(tauri_plugin_single_instance::init(
+            instance::on_second_launch,
+        ))
+        .plugin(support::log_plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            support::install_crash_reports(app.handle());
+            tracing::info!(version = env!("CARGO_PKG_VERSION"), "QBR Desk started");
+            Ok(())
+        })
         .manage(commands::AppState::new(workspace))
         .manage(imports::ImportState::default())
         .manage(pack::LastSaved::default())
@@ -46,69 +119,22 @@ fn main() {
                 imports::on_drag_drop(window.app_handle(), drop);
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::start_state,
-            commands::initial_workspace,
-            commands::open_demo,
-            commands::open_workspace_dialog,
-            commands::create_workspace_dialog,
-            commands::open_recent,
-            commands::reload_workspace,
-            commands::open_dropped_workspace,
-            commands::remember_period,
-            commands::scorecard,
-            imports::pick_import_files,
-            imports::watch_drops,
-            imports::take_dropped_files,
-            imports::import_picked,
-            imports::cancel_import,
-            imports::list_imports,
-            imports::undo_import,
-            imports::import_detail,
-            commands::metric_detail,
-            commands::settings_page,
-            commands::save_settings,
-            commands::save_variants,
-            commands::add_target,
-            commands::remove_target,
-            commands::import_targets_dialog,
-            commands::add_metric_def,
-            commands::remove_metric_def,
-            imports::set_program_alias,
-            imports::remove_program_alias,
-            annotate::list_causes,
-            annotate::add_cause,
-            annotate::cause_detail,
-            annotate::edit_cause,
-            annotate::remove_cause,
-            annotate::restore_cause,
-            annotate::actions_page,
-            annotate::add_action,
-            annotate::action_page,
-            annotate::update_action,
-            annotate::add_action_note,
-            annotate::remove_action,
-            annotate::restore_action,
-            diagnose::attention,
-            diagnose::control_chart,
-            diagnose::drivers,
-            diagnose::correlate,
-            diagnose::staffing,
-            pack::pack_builder,
-            pack::pack_preview,
-            pack::pack_choose_logo,
-            pack::pack_export_dialog,
-            pack::pack_reexport_dialog,
-            pack::list_packs,
-            pack::save_pack_template,
-            pack::remove_pack_template,
-            pack::set_pack_client_metrics,
-            pack::scorecard_export_dialog,
-            pack::chart_export_dialog,
-            pack::show_in_folder,
-        ])
+        // The crash report names the last command the window asked for.
+        .invoke_handler(move |invoke: tauri::ipc::Invoke<tauri::Wry>| {
+            qbr_api::crash::set_operation(invoke.message.command());
+            handler(invoke)
+        })
         .run(tauri::generate_context!())
         .expect("QBR Desk could not start its window");
+}
+
+/// Gives the command handler its type, so it can be wrapped (closures infer their parameter
+/// types only where they are passed).
+fn typed_handler<F>(f: F) -> F
+where
+    F: Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static,
+{
+    f
 }
 
 /// WebKitGTK composites the page through OpenGL. Without a GPU driver (virtual machines, remote

@@ -62,7 +62,9 @@ impl LastSaved {
     }
 }
 
-/// Opens the folder of the last exported file in the file manager and returns that folder.
+/// Shows the last exported file selected in its folder, in the file manager (the opener plugin's
+/// reveal: the file manager's own "show items" call over D-Bus, or its folder where that is
+/// missing), and returns the file's path.
 #[tauri::command]
 pub async fn show_in_folder(saved: State<'_, LastSaved>) -> CmdResult<String> {
     let file = saved
@@ -74,21 +76,17 @@ pub async fn show_in_folder(saved: State<'_, LastSaved>) -> CmdResult<String> {
             code: ErrorCode::NotFound,
             message: "nothing has been exported yet in this session".into(),
         })?;
-    let folder = file
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
     // End-to-end tests (debug builds with the save dialog replaced) have no file manager to show.
     if test_save_dir().is_none() {
-        open::that_detached(&folder).map_err(|e| ErrorView {
+        tauri_plugin_opener::reveal_item_in_dir(&file).map_err(|e| ErrorView {
             code: ErrorCode::Internal,
             message: format!(
-                "could not open the folder {} in the file manager ({e}); the file is there",
-                folder.display()
+                "could not show {} in the file manager ({e}); the file is there",
+                file.display()
             ),
         })?;
     }
-    Ok(folder.display().to_string())
+    Ok(file.display().to_string())
 }
 
 #[tauri::command]
@@ -201,8 +199,8 @@ pub async fn pack_reexport_dialog(
         .into_iter()
         .find(|s| s.id == id)
     else {
-        return Err(qbr_api::ErrorView {
-            code: qbr_api::ErrorCode::NotFound,
+        return Err(ErrorView {
+            code: ErrorCode::NotFound,
             message: format!("there is no pack snapshot {id}"),
         });
     };

@@ -32,14 +32,12 @@ impl RecentList {
             .unwrap_or_default()
     }
 
-    /// Writes the list atomically (temporary file, then rename).
+    /// Writes the list atomically (`qbr_api::atomic`).
     pub fn save(&self, file: &Path) -> std::io::Result<()> {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let tmp = file.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
-        std::fs::rename(tmp, file)
+        qbr_api::atomic::write(file, &serde_json::to_vec_pretty(self)?)
     }
 
     /// Moves `path` to the top, adding it if new, and keeps the list short.

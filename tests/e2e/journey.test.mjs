@@ -121,7 +121,7 @@ test("a first QBR: create, import, scorecard, cause and action, pack", async () 
     assert.ok(existsSync(pdf), `the PDF is written: ${pdf}`);
     assert.equal(readFileSync(pdf).subarray(0, 5).toString(), "%PDF-");
     await click(browser, "show-in-folder");
-    assert.equal(await textOf(browser, "pack-message"), `Opened ${saveDir} in the file manager`);
+    assert.equal(await textOf(browser, "pack-message"), `Showed ${pdf} in the file manager`, "the exported file itself, not only its folder");
     await screenshot(browser, "journey-7-pack-exported.png");
 
     // The PDF says what the app said.

@@ -7,8 +7,7 @@
 //! - Text cells that a spreadsheet would read as a formula are defused by the same guard as the
 //!   refusals CSV ([`crate::import::defuse_formula`]); numbers are written as numbers.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use qbr_core::Workspace;
@@ -32,32 +31,23 @@ fn invalid(message: String) -> ErrorView {
     }
 }
 
-/// Writes `bytes` to `out` through a temporary file in the same folder and a rename; on any
-/// failure the temporary file is removed and `out` is left as it was.
+/// Writes `bytes` to `out` atomically (`qbr_core::atomic`): on any failure `out` is left as it
+/// was and no temporary file stays behind.
 pub fn write_atomically(out: &Path, bytes: &[u8]) -> ApiResult<()> {
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| invalid(format!("{} names no file", out.display())))?;
-    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
-    let result = (|| -> ApiResult<()> {
-        let mut f = std::fs::File::create(&tmp)
-            .map_err(|e| io_error(format!("cannot write in {}", dir.display()), e))?;
-        f.write_all(bytes)
-            .and_then(|_| f.sync_all())
-            .map_err(|e| io_error(format!("cannot write {}", tmp.display()), e))?;
-        drop(f);
-        std::fs::rename(&tmp, out)
-            .map_err(|e| io_error(format!("cannot write {}", out.display()), e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if out.file_name().is_none() {
+        return Err(invalid(format!("{} names no file", out.display())));
     }
-    result
+    qbr_core::atomic::write(out, bytes)
+        .map_err(|e| io_error(format!("cannot write {}", out.display()), e))?;
+    tracing::info!(file = %file_label(out), bytes = bytes.len(), "export written");
+    Ok(())
+}
+
+/// A written file's name for the log: its name only, never the folders above it.
+pub(crate) fn file_label(out: &Path) -> String {
+    out.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The file type an export path asks for, from its extension.
@@ -213,6 +203,7 @@ pub fn export_scorecard(
     out: &Path,
     today: NaiveDate,
 ) -> ApiResult<()> {
+    let _span = tracing::info_span!("export_scorecard").entered();
     let bytes = match extension(out).as_str() {
         "csv" => scorecard_csv(path, period, today)?.into_bytes(),
         "xlsx" => scorecard_xlsx(path, period, today)?,
@@ -235,6 +226,7 @@ pub fn export_chart(
     out: &Path,
     today: NaiveDate,
 ) -> ApiResult<()> {
+    let _span = tracing::info_span!("export_chart", metric = metric_id).entered();
     let ws = Workspace::open(path)?;
     let t = metric_trend(&ws, path, metric_id, period, today, |_| true)?;
     let bytes = match extension(out).as_str() {

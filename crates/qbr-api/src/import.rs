@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use qbr_core::import::value::DurationUnit;
@@ -292,12 +293,15 @@ pub fn import_files(
     cancel: &AtomicBool,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<ImportReportView>> {
+    let _span = tracing::info_span!("import", files = files.len(), dry_run = req.dry_run).entered();
     let mut ws = Workspace::open(workspace)?;
     let opts = options(&ws, req)?;
     let mut reports: Vec<ImportReportView> = Vec::new();
     let count = files.len() as u64;
     for (index, file) in files.iter().enumerate() {
         let file_name = import::read::file_label(file);
+        let started = Instant::now();
+        tracing::info!(file = %file_name, "import started");
         let result = if cancel.load(Ordering::Relaxed) {
             Err(ImportError::Cancelled {
                 file: file_name.clone(),
@@ -310,6 +314,19 @@ pub fn import_files(
         };
         match result {
             Ok(report) => {
+                tracing::info!(
+                    file = %file_name,
+                    kind = report.kind.as_str(),
+                    batch = ?report.batch_id,
+                    already_imported = ?report.already_imported,
+                    rows_read = report.rows_read,
+                    rows_taken = report.rows_taken,
+                    rows_refused = report.rows_refused,
+                    rows_duplicate = report.rows_duplicate,
+                    flags = report.flags.len(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "import finished"
+                );
                 let mut view = report_view(report);
                 if index == 0 && !req.dry_run {
                     if let Some(name) = req.save_mapping_as.as_deref().map(str::trim) {
@@ -325,6 +342,13 @@ pub fn import_files(
             }
             Err(e) => {
                 let mut err = ErrorView::from(e);
+                // The message may quote the file's cells: only its code goes to the log.
+                tracing::warn!(
+                    file = %file_name,
+                    code = ?err.code,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "import stopped"
+                );
                 let taken: Vec<String> = reports
                     .iter()
                     .filter_map(|r| {

@@ -3,6 +3,7 @@
 //! [`ErrorView`]. Shells only parse arguments, pick files and print; no logic lives in them.
 
 pub mod annotate;
+pub mod crash;
 pub mod diagnose;
 pub mod export;
 pub mod import;
@@ -18,6 +19,8 @@ use qbr_core::settings::{parse_currency, parse_month, parse_timezone};
 use qbr_core::store::Overview;
 use qbr_core::{demo, Channel, Error, Settings, Workspace};
 
+/// The one way files are written whole, for the shells too (the app's recent list).
+pub use qbr_core::atomic;
 pub use wire::*;
 
 pub type ApiResult<T> = Result<T, ErrorView>;
@@ -115,30 +118,46 @@ pub fn create_demo_with(
     if target.exists() && !replace {
         return Err(Error::AlreadyExists { path: target }.into());
     }
-    let building = dir.join(format!(
-        ".{}.{}.building",
-        demo::FILE_NAME,
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&building);
-    let spec = demo::DemoSpec {
-        story,
-        ..demo::DemoSpec::default()
+    let existing = if replace {
+        qbr_core::atomic::Existing::Replace
+    } else {
+        qbr_core::atomic::Existing::Keep
     };
-    let result = demo::create(&building, &spec, now);
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&building);
-        return Err(e.into());
-    }
-    drop(result);
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
-    }
-    std::fs::rename(&building, &target).map_err(|e| ErrorView {
-        code: ErrorCode::Internal,
-        message: format!("cannot move the demo into {}: {e}", target.display()),
-    })?;
+    let build = |tmp: &Path| -> ApiResult<()> {
+        // `Workspace::create` makes its file itself (atomically, from a name that does not
+        // exist yet): the empty placeholder goes, and the finished workspace takes its name.
+        std::fs::remove_file(tmp).map_err(|e| cannot_write(&target, e))?;
+        let spec = demo::DemoSpec {
+            story,
+            ..demo::DemoSpec::default()
+        };
+        let made = demo::create(tmp, &spec, now).map(drop);
+        if made.is_err() {
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+            }
+        }
+        made?;
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+        }
+        Ok(())
+    };
+    qbr_core::atomic::build(&target, existing, build, |e| cannot_write(&target, e))?;
     Ok(target)
+}
+
+fn cannot_write(target: &Path, e: std::io::Error) -> ErrorView {
+    match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::AlreadyExists {
+            path: target.to_path_buf(),
+        }
+        .into(),
+        _ => ErrorView {
+            code: ErrorCode::ReadOnly,
+            message: format!("cannot write the demo to {}: {e}", target.display()),
+        },
+    }
 }
 
 /// Applies `patch` to the workspace's settings and returns the result.

@@ -27,6 +27,7 @@ macro_rules! eprintln {
 }
 
 mod format;
+mod log;
 mod metrics;
 mod term;
 
@@ -51,6 +52,10 @@ mod pack_cmd;
     about = "QBR Desk: quarterly business reviews for contact centers, offline"
 )]
 struct Cli {
+    /// Show what each operation does and how long it takes (imports, exports, upgrades,
+    /// recomputes) on stderr; QBR_LOG sets the detail instead (e.g. QBR_LOG=debug).
+    #[arg(long, short = 'v', global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -174,7 +179,22 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let log_dir = log::folder();
+    qbr_api::crash::install(log_dir, "qbr", env!("CARGO_PKG_VERSION"), |report| {
+        eprintln!(
+            "qbr: stopped on an internal error (a fault in QBR Desk, not in your data). A report without client data was written to {}; please send it to support.",
+            report.display()
+        );
+    });
+    qbr_api::crash::set_operation(matches.subcommand_name().unwrap_or("none"));
+    log::to_terminal(cli.verbose);
+    qbr_api::crash::panic_if_asked();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -11,8 +11,9 @@
 //! from and the `qbr` arguments it runs. An operation that writes a file (`qbr export`, the PDF
 //! pack) names it with `{out}`: after each kill that path must hold no file or the complete file
 //! (byte for byte the calibration run's), a complete file may only be missing when the workspace
-//! is still in its state before, and the folder may hold nothing else but hidden `.NAME.PID.partial`
-//! temporary files (never a partial file under the target's name or extension).
+//! is still in its state before, and the folder may hold nothing else but hidden `.NAME.XXXXXX.tmp`
+//! temporary files of `qbr_core::atomic` (never a partial file under the target's name or
+//! extension).
 
 mod common;
 
@@ -343,7 +344,7 @@ fn killed_operations_leave_the_workspace_before_or_after_never_between() {
                     Some(_) => {}
                 }
                 for o in &others {
-                    if o.starts_with('.') && o.ends_with(".partial") {
+                    if o.starts_with('.') && o.ends_with(".tmp") {
                         t.partials_left += 1;
                     } else {
                         t.failures.push(format!(
@@ -371,7 +372,7 @@ fn killed_operations_leave_the_workspace_before_or_after_never_between() {
         );
         if op.out.is_some() {
             eprintln!(
-                "     {:<12} output: none {:>4}, complete with the workspace before {:>4}, complete with it after {:>4}; hidden .partial temporaries left by kills {}",
+                "     {:<12} output: none {:>4}, complete with the workspace before {:>4}, complete with it after {:>4}; hidden .tmp temporaries left by kills {}",
                 "",
                 t.no_file,
                 t.file_before,

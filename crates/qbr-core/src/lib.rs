@@ -3,6 +3,7 @@
 //! environment (callers pass `now`), and touches the filesystem only through paths it is given.
 
 pub mod annotate;
+pub mod atomic;
 pub mod demo;
 pub mod diagnose;
 mod error;

@@ -268,7 +268,7 @@ impl Period {
     /// when it is one, else as a calendar quarter.
     fn quarter_starting(start: NaiveDate, fsm: u32) -> Period {
         let end = last_of_month(start + Months::new(2));
-        let aligned_fiscal = (start.month() + 12 - fsm) % 3 == 0;
+        let aligned_fiscal = (start.month() + 12 - fsm).is_multiple_of(3);
         let label = if aligned_fiscal {
             let (fy, q) = fiscal_position(start, fsm);
             quarter_label(fy, q, fsm)

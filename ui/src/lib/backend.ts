@@ -67,7 +67,7 @@ export interface Backend {
   openDroppedWorkspace(): Promise<WorkspacePage>;
   /** Remembers the period looked at, for the next start. */
   rememberPeriod(period: string): Promise<void>;
-  /** Opens the folder of the last export in the file manager; returns the folder. */
+  /** Shows the last exported file selected in the file manager; returns its path. */
   showInFolder(): Promise<string>;
   /** Tells `onEvent` about files dragged over or dropped on the window. */
   watchDrops(onEvent: (e: DropEventView) => void): Promise<void>;

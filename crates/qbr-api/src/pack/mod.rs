@@ -557,6 +557,8 @@ pub fn export_pack(
         step,
         steps: 4,
     };
+    let _span = tracing::info_span!("export_pack", sections = def.sections.len()).entered();
+    let started = std::time::Instant::now();
     progress(step("building", 1));
     let mut ws = Workspace::open(path)?;
     // The snapshot is stored after the PDF is written: a workspace that cannot take it is
@@ -566,8 +568,15 @@ pub fn export_pack(
     let doc = built.doc;
     let (from, to) = facts_range(&report)?;
     let fingerprint = ws.pack_fingerprint(from, to, APP_VERSION)?;
+    let built_ms = started.elapsed().as_millis() as u64;
     progress(step("rendering", 2));
     let pdf = qbr_render::pack::render_pdf(&doc).map_err(render_error)?;
+    tracing::info!(
+        build_ms = built_ms,
+        render_ms = started.elapsed().as_millis() as u64 - built_ms,
+        bytes = pdf.len(),
+        "pack rendered"
+    );
     progress(step("writing", 3));
     write_atomically(out, &pdf)?;
     let plan = plan(&ws, def)?;
@@ -597,6 +606,7 @@ pub fn export_pack(
 /// Renders snapshot `id`'s stored document again into `out`: the same bytes as the first export
 /// when the app version is the same.
 pub fn export_snapshot(path: &Path, id: i64, out: &Path) -> ApiResult<PackExportView> {
+    let _span = tracing::info_span!("export_snapshot", snapshot = id).entered();
     let ws = Workspace::open(path)?;
     let stored = ws.pack_snapshot(id)?.ok_or_else(|| ErrorView {
         code: ErrorCode::NotFound,

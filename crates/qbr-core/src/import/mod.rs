@@ -561,6 +561,9 @@ pub fn run(
             whole_column: false,
             ..
         }) if !opts.probe_numbers => {
+            tracing::info!(
+                "a number late in the file is ambiguous: reading every numeric column first"
+            );
             drop(sink);
             opts.probe_numbers = true;
             sink = ws.import_sink(settings.clone())?;

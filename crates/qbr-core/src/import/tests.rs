@@ -1578,17 +1578,17 @@ fn write_mixed_export(path: &Path, rows: u64, offset: u64) {
         let hour = 8 + n % 10;
         let queue = ["Billing", "Sales", "Tech"][(n % 3) as usize];
         let agent = format!("Agent {}", n % 17);
-        let customer = if n % 4 == 0 {
+        let customer = if n.is_multiple_of(4) {
             String::new()
         } else {
             format!("K{}", n % 900)
         };
-        let (outcome, handle) = if n % 9 == 0 {
+        let (outcome, handle) = if n.is_multiple_of(9) {
             ("abandoned", String::new())
         } else {
             ("handled", format!("{}", 60 + n % 300))
         };
-        let csat = if n % 5 == 0 {
+        let csat = if n.is_multiple_of(5) {
             format!("{}", 1 + n % 5)
         } else {
             String::new()
@@ -1597,10 +1597,10 @@ fn write_mixed_export(path: &Path, rows: u64, offset: u64) {
             "M{n},2026-07-{day:02} {hour:02}:{:02}:00,voice,{queue},{agent},{customer},{outcome},{},{handle},{},{csat}",
             n % 60,
             n % 40,
-            if n % 3 == 0 { "N" } else { "Y" },
+            if n.is_multiple_of(3) { "N" } else { "Y" },
         );
         writeln!(f, "{line}").unwrap();
-        if n % 50 == 0 {
+        if n.is_multiple_of(50) {
             // The same contact again, later in the file: counted once.
             writeln!(f, "{line}").unwrap();
         }

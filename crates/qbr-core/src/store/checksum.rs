@@ -13,12 +13,42 @@
 //! Pages read from the write-ahead log are not checked (the log has its own frame checksums and
 //! every commit is checkpointed into the file, so at rest it is empty); pages are checked when
 //! the checkpoint writes them into the file.
+//!
+//! This is the one module of QBR Desk with `unsafe` code (the workspace denies it everywhere
+//! else, `[workspace.lints]`): a VFS is a table of C callbacks that SQLite calls with raw
+//! pointers, and file controls go through `sqlite3_file_control`. Each `unsafe` block relies only
+//! on what SQLite's VFS contract promises about those pointers.
+#![allow(unsafe_code)]
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::sync::OnceLock;
 
 use rusqlite::ffi;
+
+/// `sqlite3_file_control` on the main database with an integer argument, which SQLite (or this
+/// VFS) may change; returns it. The safe face of the file controls the store uses.
+pub(crate) fn file_control(
+    conn: &rusqlite::Connection,
+    op: c_int,
+    value: c_int,
+) -> rusqlite::Result<c_int> {
+    let mut n = value;
+    // SAFETY: the handle is the connection's own open database, "main" a NUL-terminated name,
+    // and the argument a live c_int, which is what both opcodes used here read and write.
+    let rc = unsafe {
+        ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            op,
+            (&mut n as *mut c_int).cast(),
+        )
+    };
+    if rc != ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(ffi::Error::new(rc), None));
+    }
+    Ok(n)
+}
 
 /// The name connections give in their URI (`?vfs=qbr-checksum`).
 pub(crate) const VFS_NAME: &str = "qbr-checksum";

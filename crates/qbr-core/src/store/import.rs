@@ -1184,7 +1184,7 @@ impl Sink for StoreSink<'_> {
             while let Some(w) = waiting.next()? {
                 self.take_waiting(batch, &source, day, w)?;
                 done += 1;
-                if done % 65_536 == 0 {
+                if done.is_multiple_of(65_536) {
                     progress(done, total);
                 }
             }

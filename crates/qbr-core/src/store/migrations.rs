@@ -65,14 +65,29 @@ pub(super) fn migrate_with(
     from: i64,
     migrations: &[Migration],
 ) -> Result<()> {
+    let to = migrations.len() as i64;
+    let _span = tracing::info_span!("migrate", from, to).entered();
+    let started = std::time::Instant::now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for m in &migrations[from as usize..] {
+    for (m, format) in migrations[from as usize..].iter().zip(from + 1..) {
+        let step_started = std::time::Instant::now();
         tx.execute_batch(m.sql)?;
         if let Some(step) = m.then {
             step(&tx)?;
         }
+        tracing::debug!(
+            format,
+            elapsed_ms = step_started.elapsed().as_millis() as u64,
+            "migration applied"
+        );
     }
-    tx.pragma_update(None, "user_version", migrations.len() as i64)?;
+    tx.pragma_update(None, "user_version", to)?;
     tx.commit()?;
+    tracing::info!(
+        from,
+        to,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "workspace format upgraded"
+    );
     Ok(())
 }

@@ -122,37 +122,44 @@ impl Workspace {
         if !dir.is_dir() {
             return Err(Error::NotFound { path: dir });
         }
-        let tmp = tempfile_in(&dir, path)?;
-        let result = (|| -> Result<()> {
-            checksum::register()?;
-            let mut conn = Connection::open_with_flags(
-                format!("{}?vfs={}", file_uri(&tmp), checksum::VFS_NAME),
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_CREATE
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            // Before the first page is written: the size and the checksum room are the file's
-            // for good.
-            conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-            reserve_checksum_bytes(&conn)?;
-            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            configure(&conn)?;
-            migrations::migrate(&mut conn, 0)?;
-            settings::write_initial(&conn, settings, now)?;
-            // Closing checkpoints the WAL into the main file, so the renamed file stands alone.
-            conn.close().map_err(|(_, e)| Error::from(e))?;
-            std::fs::rename(&tmp, path)
-                .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
-            Ok(())
-        })();
-        if result.is_err() {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+        let folder_error = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::PermissionDenied => Error::ReadOnly {
+                path: dir.clone(),
+                reason: "the folder is read-only".into(),
+            },
+            std::io::ErrorKind::AlreadyExists => Error::AlreadyExists { path: path.into() },
+            _ => Error::io(format!("cannot create {}", path.display()), e),
+        };
+        let build = |tmp: &Path| -> Result<()> {
+            let result = (|| -> Result<()> {
+                checksum::register()?;
+                let mut conn = Connection::open_with_flags(
+                    format!("{}?vfs={}", file_uri(tmp), checksum::VFS_NAME),
+                    OpenFlags::SQLITE_OPEN_READ_WRITE
+                        | OpenFlags::SQLITE_OPEN_CREATE
+                        | OpenFlags::SQLITE_OPEN_URI
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                // Before the first page is written: the size and the checksum room are the
+                // file's for good.
+                conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+                reserve_checksum_bytes(&conn)?;
+                conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                configure(&conn)?;
+                migrations::migrate(&mut conn, 0)?;
+                settings::write_initial(&conn, settings, now)?;
+                // Closing checkpoints the WAL into the main file, so the moved file stands alone.
+                conn.close().map_err(|(_, e)| Error::from(e))
+            })();
+            if result.is_err() {
+                for suffix in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", tmp.display()));
+                }
             }
-        }
-        result?;
+            result
+        };
+        crate::atomic::build(path, crate::atomic::Existing::Keep, build, folder_error)?;
         Workspace::open(path)
     }
 
@@ -218,7 +225,13 @@ impl Workspace {
                 });
             }
             let backup = backup_path(path, version);
+            let started = std::time::Instant::now();
             write_backup(&conn, path, &backup)?;
+            tracing::info!(
+                from = version,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "backup written before the upgrade"
+            );
             migrations::migrate_with(&mut conn, version, migrations_list).map_err(|e| {
                 match classify_err(path, e) {
                     Error::Sqlite(e) => Error::UpgradeFailed {
@@ -237,7 +250,15 @@ impl Workspace {
             let free: i64 = conn.pragma_query_value(None, "freelist_count", |r| r.get(0))?;
             let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
             if free * 4 > pages && version >= migrations::CHECKSUMS_FROM {
-                let _ = conn.execute_batch("VACUUM");
+                let started = std::time::Instant::now();
+                let vacuumed = conn.execute_batch("VACUUM");
+                tracing::info!(
+                    free_pages = free,
+                    pages,
+                    ok = vacuumed.is_ok(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "free pages given back after the upgrade"
+                );
             }
         }
         // Format 10 gives every page its checksum: a VACUUM writes each page again, with the
@@ -249,11 +270,16 @@ impl Workspace {
         {
             reserve_checksum_bytes(&conn)?;
             rewriting(&conn, true)?;
+            let started = std::time::Instant::now();
             let vacuumed = conn.execute_batch("VACUUM");
             // Also after a failed VACUUM (the file as it was, no checksums): no page of it may
             // get one.
             rewriting(&conn, false)?;
-            let _ = vacuumed;
+            tracing::info!(
+                ok = vacuumed.is_ok(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "page checksums written"
+            );
         }
         if read_only.is_none() {
             // Persistent in the file; a no-op when already WAL.
@@ -365,13 +391,9 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Writes a consistent copy of the open database to `backup` (through a temporary sibling and a
-/// rename, so a half-written copy never carries the name). Without it, no upgrade runs.
+/// Writes a consistent copy of the open database to `backup` (`crate::atomic`: a half-written
+/// copy never carries the name). Without it, no upgrade runs.
 fn write_backup(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
-    let mut tmp = backup.as_os_str().to_os_string();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    let _ = std::fs::remove_file(&tmp);
     let failed = |reason: String| {
         Error::ReadOnly {
         path: path.into(),
@@ -381,15 +403,18 @@ fn write_backup(conn: &Connection, path: &Path, backup: &Path) -> Result<()> {
         ),
     }
     };
-    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            failed(e.to_string())
-        })?;
-    std::fs::rename(&tmp, backup).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        failed(e.to_string())
-    })
+    crate::atomic::build(
+        backup,
+        crate::atomic::Existing::Replace,
+        |tmp| {
+            // VACUUM INTO wants a file that does not exist, or an empty one: the temporary
+            // file is empty.
+            conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])
+                .map(drop)
+                .map_err(|e| failed(e.to_string()))
+        },
+        |e| failed(e.to_string()),
+    )
 }
 
 /// Page size of a new workspace, in bytes: SQLite's largest. Contacts are stored as compressed
@@ -409,65 +434,25 @@ pub(crate) const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// The bytes the file reserves at the end of each page (8 when its pages carry checksums).
 fn reserved_bytes(conn: &Connection) -> rusqlite::Result<i64> {
-    let mut n: std::ffi::c_int = -1;
     // SQLite answers this file control itself (a negative value asks without changing).
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
-            (&mut n as *mut std::ffi::c_int).cast(),
-        )
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rc),
-            None,
-        ));
-    }
-    Ok(n as i64)
+    checksum::file_control(conn, rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES, -1).map(i64::from)
 }
 
 /// Tells the checksum VFS that the whole file is being written again with checksums
 /// ([`checksum::FCNTL_REWRITING`]), or that it no longer is.
 fn rewriting(conn: &Connection, on: bool) -> rusqlite::Result<()> {
-    let mut flag: std::ffi::c_int = on.into();
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            checksum::FCNTL_REWRITING,
-            (&mut flag as *mut std::ffi::c_int).cast(),
-        )
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rc),
-            None,
-        ));
-    }
-    Ok(())
+    checksum::file_control(conn, checksum::FCNTL_REWRITING, on.into()).map(drop)
 }
 
 /// Asks for the checksum's room at the end of every page: in effect before the first page of a
 /// new file is written, or for the next VACUUM of an existing one.
 fn reserve_checksum_bytes(conn: &Connection) -> rusqlite::Result<()> {
-    let mut n = checksum::RESERVED_BYTES as std::ffi::c_int;
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_file_control(
-            conn.handle(),
-            c"main".as_ptr(),
-            rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
-            (&mut n as *mut std::ffi::c_int).cast(),
-        )
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rc),
-            None,
-        ));
-    }
-    Ok(())
+    checksum::file_control(
+        conn,
+        rusqlite::ffi::SQLITE_FCNTL_RESERVE_BYTES,
+        checksum::RESERVED_BYTES.into(),
+    )
+    .map(drop)
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -687,38 +672,6 @@ pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {
         Error::Sqlite(inner) => classify(path, inner),
         other => other,
     }
-}
-
-/// A sibling temporary path for `target`, so that the final rename stays on one file system.
-fn tempfile_in(dir: &Path, target: &Path) -> Result<PathBuf> {
-    let stem = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "workspace".into());
-    for attempt in 0..100u32 {
-        let candidate = dir.join(format!(".{stem}.{}.{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(_) => return Ok(candidate),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => Error::ReadOnly {
-                        path: dir.into(),
-                        reason: "the folder is read-only".into(),
-                    },
-                    _ => Error::io(format!("cannot write in {}", dir.display()), e),
-                })
-            }
-        }
-    }
-    Err(Error::io(
-        format!("cannot create a temporary file in {}", dir.display()),
-        std::io::Error::other("too many leftover temporary files"),
-    ))
 }
 
 /// The table holding a dimension's members. Table names in SQL come only from here.

@@ -123,6 +123,13 @@ impl Workspace {
             kept_by_source: Vec::new(),
         };
         if short_changed || !channels.is_empty() {
+            let _span = tracing::info_span!(
+                "recompute",
+                short_abandon = short_changed,
+                channels = channels.len()
+            )
+            .entered();
+            let started = std::time::Instant::now();
             let affected = affected_days(tx.conn(), short_changed, &channels)?;
             let total = affected.len();
             super::import::recompute_with(&mut tx, new, &affected, &mut |done| {
@@ -131,6 +138,12 @@ impl Workspace {
             progress(total, total);
             out.days_recomputed = total;
             out.kept_by_source = source_counted_files(tx.conn())?;
+            tracing::info!(
+                days = total,
+                kept_by_source = out.kept_by_source.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "threshold change recomputed"
+            );
         }
         tx.commit()?;
         Ok(out)

@@ -147,7 +147,10 @@ pub(crate) fn decode(img: &Image) -> Result<Pixels, RenderError> {
                 .jpeg_set_out_colorspace(zune_jpeg::zune_core::colorspace::ColorSpace::RGB)
                 .set_max_width(width as usize)
                 .set_max_height(height as usize);
-            let mut decoder = zune_jpeg::JpegDecoder::new_with_options(&img.bytes, options);
+            let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+                zune_jpeg::zune_core::bytestream::ZCursor::new(&img.bytes),
+                options,
+            );
             decoder.decode_headers().map_err(bad)?;
             if decoder.dimensions() != Some((width as usize, height as usize)) {
                 return Err(bad("its header is damaged"));
@@ -174,25 +177,8 @@ pub(crate) fn data_uri(img: &Image) -> String {
     format!("data:{mime};base64,{}", base64(&img.bytes))
 }
 
+/// Standard base64 with padding (RFC 4648), as data URIs take it.
 pub(crate) fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if c.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if c.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs the performance benchmarks in release and prints their tables.
-#   QBR_BENCH_CONTACTS  contacts (import: 1,000,000; metrics: 10,000,000)
+#   QBR_BENCH_CONTACTS  contacts (import: the sizes, comma-separated, 1000000,10000000; metrics:
+#                       10,000,000)
+#   QBR_BENCH_ORDERS    import: the orders of rows (time,shuffled,by-id,re-import)
+#   QBR_BENCH_RUNS      import: runs of each side per order, alternating with sqlite3 (3)
 #   QBR_BENCH_CHUNK     contacts per imported CSV when building the metrics workspace (1,000,000)
 #   QBR_BENCH_DIR       where generated files go (/tmp/qbr-bench); removed afterwards
 #   QBR_BENCH_WORKSPACE metrics: reuse (or build and keep) this workspace

@@ -462,6 +462,7 @@ fn progress_view(file_name: &str, index: u64, count: u64, p: Progress) -> Import
             Phase::Fingerprint => "fingerprint",
             Phase::CheckingDates => "checking_dates",
             Phase::Reading => "reading",
+            Phase::SortingDays => "sorting_days",
             Phase::Writing => "writing",
         }
         .into(),

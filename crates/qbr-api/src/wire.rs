@@ -796,7 +796,8 @@ pub struct ImportProgressView {
     /// 0-based position of the file among those being imported.
     pub file_index: u64,
     pub file_count: u64,
-    /// fingerprint, checking_dates, reading or writing.
+    /// fingerprint, checking_dates, reading, sorting_days (rows that came in no time order are
+    /// stored day by day; `rows_read` then counts those stored so far) or writing.
     pub phase: String,
     pub rows_read: u64,
     /// Bytes.

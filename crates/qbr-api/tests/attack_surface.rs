@@ -264,22 +264,22 @@ fn store_sql_splices_only_names_from_closed_enums() {
     // Placeholders allowed in SQL text, each reviewed: they hold table or column names from
     // `Dimension`/`Measure` (closed enums), constant column lists, or `?N` parameter markers.
     let allowed = [
-        "table",   // member_table(Dimension), fact / fact_rollup, interaction_duplicate / _superseded
+        "table", // member_table(Dimension), fact / fact_rollup, BlockTable::name (contact_block / duplicate_block), interaction_superseded
         "COLUMNS", // const column lists (actions, causes)
-        "ROW_COLUMNS", // const contact column list (interaction_duplicate/_superseded)
-        "first",   // &'static column names written before ROW_COLUMNS (store/import.rs)
+        "ROW_COLUMNS", // const contact column list (interaction_superseded; interaction_duplicate when format 11 moves it)
+        "first",       // &'static column names written before ROW_COLUMNS (store/import.rs)
         "CONTACT_SUMS", // const sum() list (baseline)
-        "NOT_UNDONE", // const condition on batches
-        "not_undone", // NOT_UNDONE or "" by table
-        "alias",   // a table alias chosen by the caller ("f", "i")
-        "marks",   // ?1, ?2, ... parameter markers
-        "groups",  // member_id_column(Dimension) AS gN
-        "group_cols", // gN positions
-        "name_cols", // nN.name positions
+        "NOT_UNDONE",  // const condition on batches
+        "not_undone",  // NOT_UNDONE or "" by table
+        "alias",       // a table alias chosen by the caller ("f", "i")
+        "marks",       // ?1, ?2, ... parameter markers
+        "groups",      // member_id_column(Dimension) AS gN
+        "group_cols",  // gN positions
+        "name_cols",   // nN.name positions
         "measure_cols", // Measure::as_str
-        "sums",    // sum(Measure::as_str)
-        "slot",    // one of two constant day expressions (TimeSplit)
-        "hc_days", // constant expressions over measure columns
+        "sums",        // sum(Measure::as_str)
+        "slot",        // one of two constant day expressions (TimeSplit)
+        "hc_days",     // constant expressions over measure columns
         "fte_days",
         "i",                // g{i}, n{i}, ?{i}: positions
         "0",                // sum({0}) AS {0} over Measure::as_str

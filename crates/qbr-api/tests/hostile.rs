@@ -129,6 +129,22 @@ fn generated(dir: &Path) -> Vec<Case> {
         words: &["nested", "levels", "record 1"],
     });
 
+    // A JSON Lines record of 20 MB (one value): refused when its first 8 MB are read.
+    let p = dir.join("record_20mb.jsonl");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+    writeln!(f, "{{\"ContactId\": \"c-1\", \"Channel\": \"VOICE\"}}").unwrap();
+    writeln!(
+        f,
+        "{{\"ContactId\": \"c-2\", \"Channel\": \"{}\"}}",
+        "V".repeat(20_000_000)
+    )
+    .unwrap();
+    drop(f);
+    cases.push(Case {
+        file: p,
+        words: &["record 2", "larger than 8 MB"],
+    });
+
     // JSON a CSV would refuse: a NUL character in a value, a field given twice in one object.
     let record = |i: usize, agent: &str| {
         format!(

@@ -580,7 +580,8 @@ export type ImportProgressView = { file_name: string,
  */
 file_index: number, file_count: number, 
 /**
- * fingerprint, checking_dates, reading or writing.
+ * fingerprint, checking_dates, reading, sorting_days (rows that came in no time order are
+ * stored day by day; `rows_read` then counts those stored so far) or writing.
  */
 phase: string, rows_read: number, 
 /**

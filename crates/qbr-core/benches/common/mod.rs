@@ -33,7 +33,9 @@ pub fn env_u64(name: &str, default: u64) -> u64 {
 }
 
 /// Writes `contacts` contacts spread evenly over `days` days from `first_day`, numbered from
-/// `first_id`, in start-time order (as exports come). Returns the file size in bytes.
+/// `first_id`, in start-time order (as exports come). A contact's id is its number scrambled
+/// ([`contact_id`]): ids follow no order in time, as Amazon Connect's and Genesys's do not, so a
+/// file sorted by id ([`sort_by_id`]) jumps between days. Returns the file size in bytes.
 pub fn write_interactions(
     path: &Path,
     first_day: NaiveDate,
@@ -57,7 +59,7 @@ pub fn write_interactions(
             .collect();
         secs.sort_unstable();
         for s in secs {
-            let id = first_id + written;
+            let id = contact_id(first_id + written);
             written += 1;
             // An agent works one program on one channel, at one site in one team.
             let agent_no = rng.random_range(0..AGENTS);
@@ -138,6 +140,118 @@ pub fn write_interactions(
     out.flush()?;
     drop(out);
     Ok(std::fs::metadata(path)?.len())
+}
+
+/// Contact number `n` as a 10-digit id that follows no order: `n` times an odd constant not
+/// divisible by 5, modulo 10^10, which is one-to-one on 0..10^10 (so distinct numbers keep
+/// distinct ids, the numbering of the metrics workspace's ten files included).
+pub fn contact_id(n: u64) -> u64 {
+    const MODULUS: u128 = 10_000_000_000;
+    ((n as u128 * 6_364_136_223 + 1_442_695_040) % MODULUS) as u64
+}
+
+/// Writes the data lines of `from` (a file with one header line) into `buckets` files of `dir`,
+/// each line to the bucket `bucket_of` names; returns the header and the bucket paths.
+fn split_lines(
+    from: &Path,
+    dir: &Path,
+    buckets: usize,
+    mut bucket_of: impl FnMut(&str) -> usize,
+) -> std::io::Result<(String, Vec<std::path::PathBuf>)> {
+    use std::io::BufRead;
+    let mut lines = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(from)?).lines();
+    let header = lines.next().transpose()?.unwrap_or_default();
+    let paths: Vec<std::path::PathBuf> = (0..buckets)
+        .map(|b| dir.join(format!("bucket-{b}.part")))
+        .collect();
+    let mut outs = paths
+        .iter()
+        .map(|p| {
+            Ok(BufWriter::with_capacity(
+                256 << 10,
+                std::fs::File::create(p)?,
+            ))
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    for line in lines {
+        let line = line?;
+        let b = bucket_of(&line).min(buckets - 1);
+        writeln!(outs[b], "{line}")?;
+    }
+    for o in &mut outs {
+        o.flush()?;
+    }
+    Ok((header, paths))
+}
+
+/// Writes the header, then each bucket's lines reordered by `reorder`, bucket after bucket, and
+/// removes the buckets.
+fn join_buckets(
+    to: &Path,
+    header: &str,
+    buckets: &[std::path::PathBuf],
+    mut reorder: impl FnMut(&mut Vec<String>),
+) -> std::io::Result<u64> {
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(to)?);
+    writeln!(out, "{header}")?;
+    for b in buckets {
+        let text = std::fs::read_to_string(b)?;
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        drop(text);
+        reorder(&mut lines);
+        for l in &lines {
+            writeln!(out, "{l}")?;
+        }
+        std::fs::remove_file(b)?;
+    }
+    out.flush()?;
+    drop(out);
+    Ok(std::fs::metadata(to)?.len())
+}
+
+/// Lines per bucket when a file is reordered a bucket at a time (about 24 MB of text).
+const BUCKET_LINES: u64 = 200_000;
+
+/// Writes the rows of `from` to `to` in a random order (every order equally likely: each line
+/// goes to a random bucket, each bucket is shuffled), holding one bucket in memory at a time.
+pub fn shuffle(from: &Path, to: &Path, lines: u64, seed: u64) -> std::io::Result<u64> {
+    use rand::seq::SliceRandom;
+    let dir = to.parent().unwrap_or(Path::new("."));
+    let buckets = (lines / BUCKET_LINES).max(1) as usize;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (header, parts) = split_lines(from, dir, buckets, |_| rng.random_range(0..buckets))?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed + 1);
+    join_buckets(to, &header, &parts, |l| l.shuffle(&mut rng))
+}
+
+/// Writes the rows of `from` to `to` sorted by contact id (the first column, ten digits after a
+/// letter), holding one bucket of ids in memory at a time.
+pub fn sort_by_id(from: &Path, to: &Path, lines: u64) -> std::io::Result<u64> {
+    let dir = to.parent().unwrap_or(Path::new("."));
+    // Buckets by leading digits: ids are spread evenly over 0..10^10.
+    let digits = if lines > 2 * BUCKET_LINES * 10 { 2 } else { 1 };
+    let buckets = 10usize.pow(digits);
+    let (header, parts) = split_lines(from, dir, buckets, |line| {
+        line.get(1..1 + digits as usize)
+            .and_then(|d| d.parse::<usize>().ok())
+            .unwrap_or(0)
+    })?;
+    join_buckets(to, &header, &parts, |l| l.sort_unstable())
+}
+
+/// Writes the header and the first `rows` data lines of `from` to `to`.
+pub fn head(from: &Path, to: &Path, rows: u64) -> std::io::Result<u64> {
+    use std::io::BufRead;
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(to)?);
+    for line in std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(from)?)
+        .lines()
+        .take(rows as usize + 1)
+    {
+        writeln!(out, "{}", line?)?;
+    }
+    out.flush()?;
+    drop(out);
+    Ok(std::fs::metadata(to)?.len())
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MB.

@@ -38,7 +38,7 @@ pub use mapping::{ColumnMapping, FieldType, Kind, Mapping, Preset};
 pub use read::Format;
 pub use readings::{HeadlineFigure, Plausibility, Reading, ReadingTopic};
 pub use rollup::{DayKey, Facts, Interaction, Outcome};
-pub use sink::{Counts, Finished, MemorySink, NewContact, Sink, Taken};
+pub use sink::{Counts, Finished, MemorySink, NewContact, Sink};
 pub use value::{DateOrder, DecimalMark, DurationUnit, MarkVerdict, OrderVerdict};
 
 use crate::settings::Settings;
@@ -211,6 +211,8 @@ pub enum Phase {
     Fingerprint,
     CheckingDates,
     Reading,
+    /// Rows that came in no time order are stored day by day; `rows_read` counts those done.
+    SortingDays,
     Writing,
 }
 
@@ -839,7 +841,6 @@ pub fn run_into(
         let rows = table.rows;
         let (cols, ctx_ref) = (&cols, &ctx);
         let mut contacts = Vec::with_capacity(PARSE_CHUNK);
-        let mut taken = Vec::with_capacity(PARSE_CHUNK);
         pipeline::map_in_order(
             rows,
             parse_chunk(),
@@ -917,14 +918,9 @@ pub fn run_into(
                         });
                     }
                 }
-                // The chunk's contacts, in file order, in one go.
-                sink.contacts(&mut contacts, &mut taken)?;
-                for t in taken.drain(..) {
-                    match t {
-                        Taken::New | Taken::Replaced => counts.taken += 1,
-                        Taken::Duplicate => counts.duplicate += 1,
-                    }
-                }
+                // The chunk's contacts, in file order, in one go: the sink counts what became
+                // of them.
+                sink.contacts(&mut contacts)?;
                 // What the sink left is freed by the worker that parsed it: freeing a million
                 // contacts' names and keys here would hold up the writing.
                 Ok(match contacts.is_empty() {
@@ -947,6 +943,17 @@ pub fn run_into(
     if too_many_refused(&counts) {
         return Err(probably_wrong(&label, &counts, &refusals));
     }
+    // Contacts the sink kept waiting (rows in no time order) are taken now, day by day.
+    let settled = sink.settle(cancel, &mut |done, _of| {
+        progress(Progress {
+            phase: Phase::SortingDays,
+            rows_read: done,
+            file_size,
+        })
+    })?;
+    if !settled {
+        return Err(cancelled());
+    }
     progress(Progress {
         phase: Phase::Writing,
         rows_read: counts.read,
@@ -968,6 +975,7 @@ pub fn run_into(
     };
     as_read.unchanged(path, &label)?;
     let finished = sink.finish(&counts, now)?;
+    let counts = finished.counts;
     let variants = opts.variants.unwrap_or_default();
     let headline = match sink.batch_measures()? {
         Some(parts) => readings::headline(&parts, &variants),

@@ -24,8 +24,17 @@ use super::mapping::{detect_preset, normalise, Kind};
 pub const MAX_XLSX_UNCOMPRESSED: u64 = 512 * 1024 * 1024;
 /// A zip entry that inflates more than this many times its size is a zip bomb, not a report.
 pub const MAX_XLSX_RATIO: u64 = 200;
+/// A workbook's shared strings (every text of its cells, once each) are held in memory while it
+/// is read, about 32 bytes a string beside its text: a table that would take more than this is
+/// refused. 27 million one-letter strings took 844 MB.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 << 20;
 /// JSON arrays are parsed whole; larger ones should be exported as JSON Lines.
 pub const MAX_JSON_ARRAY: u64 = 256 * 1024 * 1024;
+/// A JSON Lines record (or one of a file of objects one after the other) longer than this many
+/// bytes is refused as soon as this many are read, before it is parsed whole: a record of an
+/// export is a few KB (an Amazon Connect contact record) to some hundreds of KB (a Genesys
+/// conversation with many segments). A 500 MB line took 2.5 GB before the value limit refused it.
+pub const MAX_JSON_RECORD: usize = 8 << 20;
 /// How many records of a JSON file are read to learn its field names.
 const JSON_HEADER_SAMPLE: usize = 1000;
 /// How many leading rows are searched for the header.
@@ -820,10 +829,28 @@ fn check_zip(path: &Path) -> Result<(), ImportError> {
         }
         let declared = entry.size();
         let name = entry.name().unwrap_or_default().into_owned();
+        let mut strings = StringCount::default();
         let inflated = std::io::copy(
             &mut (&mut entry).take(declared.saturating_add(1)),
-            &mut std::io::sink(),
+            &mut strings,
         );
+        if name.eq_ignore_ascii_case("xl/sharedStrings.xml") {
+            // Each string as calamine holds it: its text (at most the part's bytes) and about
+            // 32 bytes beside.
+            let held = strings.count.saturating_mul(32).saturating_add(declared);
+            if held > MAX_SHARED_STRINGS_BYTES {
+                return Err(ImportError::unreadable(
+                    &label,
+                    format!(
+                        "the workbook's table of texts holds {} strings ({} MB unpacked), which would take about {} MB to read, more than a spreadsheet import allows ({} MB); export it as CSV instead",
+                        strings.count,
+                        declared / 1_048_576,
+                        held / 1_048_576,
+                        MAX_SHARED_STRINGS_BYTES / 1_048_576
+                    ),
+                ));
+            }
+        }
         // Fewer bytes, more bytes, a checksum that does not match, a broken stream (the zip
         // crate stops at the declared size itself, as an error): the part is not what the
         // directory says.
@@ -841,6 +868,35 @@ fn check_zip(path: &Path) -> Result<(), ImportError> {
         ));
     }
     Ok(())
+}
+
+/// Counts the strings (`<si>` elements) of a shared-strings part written through it.
+#[derive(Debug, Default)]
+struct StringCount {
+    count: u64,
+    /// The last bytes of the previous write, for an element split between two.
+    carry: [u8; 3],
+}
+
+impl std::io::Write for StringCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // `<si` then `>`, white space or `/`: not `<sinfo`, nor `<sheet`.
+        let at = |w: &[u8]| {
+            w.starts_with(b"<si") && matches!(w[3], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
+        };
+        // Elements starting in the carry, then those starting in `buf`.
+        let mut head = self.carry.to_vec();
+        head.extend_from_slice(&buf[..buf.len().min(3)]);
+        self.count += head.windows(4).filter(|w| at(w)).count() as u64;
+        self.count += buf.windows(4).filter(|w| at(w)).count() as u64;
+        let mut all = self.carry.to_vec();
+        all.extend_from_slice(&buf[buf.len().saturating_sub(3)..]);
+        self.carry.copy_from_slice(&all[all.len() - 3..]);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Text of a spreadsheet cell. Formulas arrive as their cached values; date cells become ISO
@@ -878,7 +934,10 @@ fn cell_text(cell: &Data) -> String {
 fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
     let label = file_label(path);
     match sniff_format(path)? {
-        Format::Xlsx => check_zip(path)?,
+        Format::Xlsx => {
+            check_zip(path)?;
+            return open_xlsx(path);
+        }
         _ => {
             // Legacy .xls is read whole; a real one of this size does not exist.
             let (_, len) = open_file(path)?;
@@ -946,6 +1005,221 @@ fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
         ));
     }
     Ok(tables)
+}
+
+/// The sheets of an .xlsx workbook, each read as a stream of rows: the first rows (for the
+/// header) here, the rest by [`SheetRows`] when they are asked for. Only the workbook's shared
+/// strings (bounded by [`check_zip`]) and a few rows are held at once: calamine's
+/// `worksheet_range` made a grid of every cell from the first to the last, 32 bytes each, so a
+/// sheet of a quarter's contacts took hundreds of MB, and two cells far apart (A1 and
+/// XFD1048576) asked for 550 GB.
+fn open_xlsx(path: &Path) -> Result<Vec<Table>, ImportError> {
+    let label = file_label(path);
+    let mut book: calamine::Xlsx<BufReader<File>> = calamine::open_workbook(path).map_err(|e| {
+        ImportError::unreadable(&label, format!("the spreadsheet cannot be read ({e})"))
+    })?;
+    let mut tables = Vec::new();
+    for name in book.sheet_names() {
+        let mut lead: VecDeque<Row> = VecDeque::new();
+        match book.worksheet_cells_reader(&name) {
+            Ok(mut cells) => each_sheet_row(&label, &name, &mut cells, &mut |row| {
+                lead.push_back(row);
+                lead.len() < HEADER_SEARCH_ROWS
+            })?,
+            // A chart sheet holds no cells.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
+            Err(e) => {
+                return Err(ImportError::unreadable(
+                    &label,
+                    format!("sheet {name:?} cannot be read ({e})"),
+                ))
+            }
+        }
+        if lead.is_empty() {
+            continue;
+        }
+        let rest = SheetRows {
+            path: path.to_path_buf(),
+            label: label.clone(),
+            sheet: name.clone(),
+            skip: lead.len(),
+            rows: None,
+            thread: None,
+            done: false,
+        };
+        match table_from(&label, Some(name.clone()), lead, Box::new(rest)) {
+            Ok(t) => tables.push(t),
+            // A sheet of notes or a chart has no header; other sheets may still hold data.
+            Err(ImportError::Unreadable { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    if tables.is_empty() {
+        return Err(ImportError::unreadable(
+            &label,
+            "no sheet of the workbook has a header row with column names",
+        ));
+    }
+    Ok(tables)
+}
+
+/// Gives `each` the rows of a sheet in order, until it returns `false`: a row's cells at their
+/// columns (a sheet starting at column C still lines up with what the user sees), the empty
+/// rows between rows with cells, nothing before the first row with a cell. A row wider than
+/// [`MAX_COLUMNS`] is refused as soon as its cell beyond is read.
+fn each_sheet_row<RS: Read + std::io::Seek>(
+    label: &str,
+    sheet: &str,
+    cells: &mut calamine::XlsxCellReader<'_, RS>,
+    each: &mut dyn FnMut(Row) -> bool,
+) -> Result<(), ImportError> {
+    // The row being gathered (its index and texts) and the last row given.
+    let mut current: Option<(u32, Vec<String>)> = None;
+    let mut last: Option<u32> = None;
+    let mut give = |at: u32, texts: Vec<String>, last: &mut Option<u32>| -> bool {
+        if let Some(l) = *last {
+            for empty in l.saturating_add(1)..at {
+                let row = Row {
+                    line: u64::from(empty) + 1,
+                    cells: Cells::default(),
+                };
+                if !each(row) {
+                    return false;
+                }
+            }
+        }
+        *last = Some(at);
+        each(Row {
+            line: u64::from(at) + 1,
+            cells: texts.into(),
+        })
+    };
+    loop {
+        let cell = cells.next_cell().map_err(|e| {
+            ImportError::unreadable(label, format!("sheet {sheet:?} cannot be read ({e})"))
+        })?;
+        let Some(cell) = cell else { break };
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        check_width(label, u64::from(row) + 1, col as usize + 1)?;
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+        if current.as_ref().is_some_and(|(r, _)| *r != row) {
+            let (r, texts) = current.take().expect("checked above");
+            if !give(r, texts, &mut last) {
+                return Ok(());
+            }
+        }
+        let texts = &mut current.get_or_insert_with(|| (row, Vec::new())).1;
+        if texts.len() <= col as usize {
+            texts.resize(col as usize + 1, String::new());
+        }
+        texts[col as usize] = text;
+    }
+    if let Some((r, texts)) = current {
+        give(r, texts, &mut last);
+    }
+    Ok(())
+}
+
+/// A sheet's rows after the first `skip`, read on a thread of its own from the workbook opened
+/// again, started when they are first asked for; a few rows wait in a bounded channel. Dropping
+/// it stops the thread.
+struct SheetRows {
+    path: std::path::PathBuf,
+    label: String,
+    sheet: String,
+    skip: usize,
+    rows: Option<std::sync::mpsc::Receiver<Result<Row, ImportError>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    done: bool,
+}
+
+impl SheetRows {
+    fn start(&mut self) -> Result<(), ImportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(256);
+        let (path, label, sheet, skip) = (
+            self.path.clone(),
+            self.label.clone(),
+            self.sheet.clone(),
+            self.skip,
+        );
+        let thread = std::thread::Builder::new()
+            .name("qbr-sheet".into())
+            .spawn(move || {
+                let read = (|| -> Result<(), ImportError> {
+                    let mut book: calamine::Xlsx<BufReader<File>> = calamine::open_workbook(&path)
+                        .map_err(|e| {
+                            ImportError::unreadable(
+                                &label,
+                                format!("the spreadsheet cannot be read ({e})"),
+                            )
+                        })?;
+                    let mut cells = book.worksheet_cells_reader(&sheet).map_err(|e| {
+                        ImportError::unreadable(
+                            &label,
+                            format!("sheet {sheet:?} cannot be read ({e})"),
+                        )
+                    })?;
+                    let mut seen = 0usize;
+                    each_sheet_row(&label, &sheet, &mut cells, &mut |row| {
+                        seen += 1;
+                        // Nobody listens any more: the import stopped.
+                        seen <= skip || tx.send(Ok(row)).is_ok()
+                    })
+                })();
+                if let Err(e) = read {
+                    let _ = tx.send(Err(e));
+                }
+            })
+            .map_err(|e| {
+                ImportError::unreadable(
+                    &self.label,
+                    format!("the spreadsheet cannot be read (no thread to read it: {e})"),
+                )
+            })?;
+        self.rows = Some(rx);
+        self.thread = Some(thread);
+        Ok(())
+    }
+}
+
+impl Iterator for SheetRows {
+    type Item = Result<Row, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        if self.rows.is_none() {
+            if let Err(e) = self.start() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+        match self.rows.as_ref()?.recv() {
+            Ok(Ok(row)) => Some(Ok(row)),
+            Ok(Err(e)) => {
+                self.done = true;
+                Some(Err(e))
+            }
+            Err(_) => {
+                self.done = true;
+                None
+            }
+        }
+    }
+}
+
+impl Drop for SheetRows {
+    fn drop(&mut self) {
+        // The thread stops at its next row, when it finds nobody to hand it to.
+        self.rows = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1113,6 +1387,143 @@ fn record(v: &serde_json::Value) -> Vec<(String, String)> {
     out
 }
 
+/// What a person reads when a JSON file cannot be parsed.
+fn json_error(e: serde_json::Error) -> String {
+    if e.io_error_kind() == Some(std::io::ErrorKind::InvalidData) {
+        // The reader's own words, without the parser's position in the file.
+        let text = std::io::Error::from(e).to_string();
+        return match text.strip_prefix(RECORD_TOO_LARGE) {
+            Some(rest) => format!("it is {}", rest.trim()),
+            None => format!("the JSON cannot be read ({text})"),
+        };
+    }
+    let text = e.to_string();
+    match text.strip_prefix("recursion limit exceeded") {
+        Some(at) => format!(
+            "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
+        ),
+        // Refused by `StrictValue`: the message names the field.
+        None if e.is_data() => text,
+        None => format!("the JSON is not valid ({e})"),
+    }
+}
+
+/// The records of JSON Lines (or objects one after the other), read one at a time, each
+/// refused as soon as it passes [`MAX_JSON_RECORD`] bytes.
+fn json_lines(reader: impl Read + Send + 'static) -> JsonRecords {
+    let limited = RecordLimit::new(reader, MAX_JSON_RECORD);
+    let stream =
+        serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited))
+            .into_iter::<StrictValue>();
+    // A Genesys Cloud query response (`{"conversations": [...]}`) and a Zendesk ticket list or
+    // incremental export (`{"tickets": [...]}`) are one value holding many records (and one
+    // record for the limit).
+    Box::new(
+        stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
+            match r {
+                Ok(StrictValue(v)) => {
+                    match super::genesys::conversations(v).or_else(super::zendesk::tickets) {
+                        Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
+                        Err(v) => vec![Ok(record(&v))],
+                    }
+                }
+                Err(e) => vec![Err(json_error(e))],
+            }
+        }),
+    )
+}
+
+/// How the error of a record too large starts (`json_error` finds it by this).
+const RECORD_TOO_LARGE: &str = "a JSON record too large:";
+
+/// Reads a stream of JSON values and fails as soon as one of them (a record) has taken more
+/// than `limit` bytes, following strings and nesting on the way: the parser above never holds
+/// more of one record than the limit and a buffer's worth. Whitespace between records, where
+/// one record ends and the next begins, is not counted.
+struct RecordLimit<R> {
+    inner: R,
+    limit: usize,
+    /// Bytes of the record being read so far.
+    bytes: usize,
+    depth: u64,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl<R: Read> RecordLimit<R> {
+    fn new(inner: R, limit: usize) -> RecordLimit<R> {
+        RecordLimit {
+            inner,
+            limit,
+            bytes: 0,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        }
+    }
+
+    /// Follows one byte; `true` when the record it belongs to passed the limit.
+    fn follow(&mut self, b: u8) -> bool {
+        let ends = if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            !self.in_string && self.depth == 0
+        } else {
+            match b {
+                b'"' => {
+                    self.in_string = true;
+                    false
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    false
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.depth == 0
+                }
+                b' ' | b'\n' | b'\r' | b'\t' if self.depth == 0 => {
+                    // Between records (or right after a bare value).
+                    self.bytes = 0;
+                    return false;
+                }
+                _ => false,
+            }
+        };
+        self.bytes += 1;
+        if self.bytes > self.limit {
+            return true;
+        }
+        if ends {
+            self.bytes = 0;
+        }
+        false
+    }
+}
+
+impl<R: Read> Read for RecordLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if self.follow(b) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "{RECORD_TOO_LARGE} larger than {} MB, which no record of an export is (an API's page of results, Genesys Cloud's or Zendesk's, counts as one: export smaller pages): the file is damaged or is not an export",
+                        self.limit >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// The file positioned after a UTF-8 BOM, which JSON parsers do not accept.
 fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>, ImportError> {
     let (mut file, _) = open_file(path)?;
@@ -1140,17 +1551,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'[');
-    let bad = |e: serde_json::Error| {
-        let text = e.to_string();
-        match text.strip_prefix("recursion limit exceeded") {
-            Some(at) => format!(
-                "the JSON is nested more than 128 levels deep{at}, which no export is; it is damaged or is not an export"
-            ),
-            // Refused by `FlatRecord`: the message names the field.
-            None if e.is_data() => text,
-            None => format!("the JSON is not valid ({e})"),
-        }
-    };
+    let bad = json_error;
     let records: JsonRecords = if is_array {
         if len > MAX_JSON_ARRAY {
             return Err(ImportError::unreadable(
@@ -1176,25 +1577,7 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
             })?;
         Box::new(items.into_iter().map(|v| Ok(record(&v))))
     } else {
-        let file = open_without_bom(path)?;
-        let stream =
-            serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
-                .into_iter::<StrictValue>();
-        // A Genesys Cloud query response (`{"conversations": [...]}`) and a Zendesk ticket
-        // list or incremental export (`{"tickets": [...]}`) are one value holding many records.
-        Box::new(
-            stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
-                match r {
-                    Ok(StrictValue(v)) => {
-                        match super::genesys::conversations(v).or_else(super::zendesk::tickets) {
-                            Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
-                            Err(v) => vec![Ok(record(&v))],
-                        }
-                    }
-                    Err(e) => vec![Err(bad(e))],
-                }
-            }),
-        )
+        json_lines(open_without_bom(path)?)
     };
     let mut records = records;
     let mut sample: VecDeque<Vec<(String, String)>> = VecDeque::new();
@@ -1387,6 +1770,255 @@ mod tests {
         let p = write(dir.path(), "blank.csv", b"\n\n  \n");
         let err = open_tables(&p).unwrap_err().to_string();
         assert!(err.contains("blank.csv"), "{err}");
+    }
+
+    /// Writes a one-sheet .xlsx (parts stored, not deflated) whose sheet's `<sheetData>` and
+    /// shared strings' `<sst>` contents `sheet` and `strings` write.
+    fn write_xlsx(
+        path: &Path,
+        sheet: impl FnOnce(&mut dyn std::io::Write),
+        strings: impl FnOnce(&mut dyn std::io::Write),
+    ) {
+        use std::io::Write;
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let pkg = "http://schemas.openxmlformats.org/package/2006";
+        let mut zip = zip::ZipWriter::new(File::create(path).unwrap());
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(true);
+        let mut part = |name: &str, text: &dyn Fn(&mut dyn Write)| {
+            zip.start_file(name, stored).unwrap();
+            text(&mut zip);
+        };
+        part("[Content_Types].xml", &|w| {
+            write!(w, r#"<Types xmlns="{pkg}/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#).unwrap()
+        });
+        part("_rels/.rels", &|w| {
+            write!(w, r#"<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#).unwrap()
+        });
+        part("xl/workbook.xml", &|w| {
+            write!(w, r#"<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Contacts" sheetId="1" r:id="rId1"/></sheets></workbook>"#).unwrap()
+        });
+        part("xl/_rels/workbook.xml.rels", &|w| {
+            write!(w, r#"<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#).unwrap()
+        });
+        zip.start_file("xl/worksheets/sheet1.xml", stored).unwrap();
+        let mut w = std::io::BufWriter::new(&mut zip);
+        write!(w, r#"<worksheet xmlns="{main}"><sheetData>"#).unwrap();
+        sheet(&mut w);
+        write!(w, "</sheetData></worksheet>").unwrap();
+        drop(w);
+        zip.start_file("xl/sharedStrings.xml", stored).unwrap();
+        let mut w = std::io::BufWriter::new(&mut zip);
+        write!(w, r#"<sst xmlns="{main}">"#).unwrap();
+        strings(&mut w);
+        write!(w, "</sst>").unwrap();
+        drop(w);
+        zip.finish().unwrap();
+    }
+
+    #[test]
+    fn a_workbook_whose_table_of_texts_is_too_large_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("many_strings.xlsx");
+        // 1.5 million distinct two-letter strings (27 MB of XML): about 75 MB to hold.
+        write_xlsx(
+            &p,
+            |w| write!(w, r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#).unwrap(),
+            |w| {
+                for i in 0..1_500_000u32 {
+                    write!(w, "<si><t>{}</t></si>", i % 1296).unwrap();
+                }
+            },
+        );
+        let err = open_tables(&p).unwrap_err().to_string();
+        assert!(
+            err.contains("many_strings.xlsx")
+                && err.contains("1500000 strings")
+                && err.contains("export it as CSV"),
+            "{err}"
+        );
+        // Under the limit: the same workbook with 100,000 strings reads.
+        write_xlsx(
+            &p,
+            |w| {
+                write!(
+                    w,
+                    r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>"#
+                )
+                .unwrap();
+                write!(w, r#"<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>99999</v></c></row>"#)
+                    .unwrap();
+            },
+            |w| {
+                write!(w, "<si><t>contact_id</t></si><si><t>queue</t></si>").unwrap();
+                for i in 2..100_000u32 {
+                    write!(w, "<si><t>s{i}</t></si>").unwrap();
+                }
+            },
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(t.header, ["contact_id", "queue"]);
+        assert_eq!(all_rows(t), [["s2", "s99999"]]);
+    }
+
+    #[test]
+    fn a_sheet_is_read_as_a_stream_whatever_its_extent() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("far_cells.xlsx");
+        // A header, two rows, then a row a million rows down in column D, and one in column
+        // XFD: a reader that made a grid of the sheet would ask for 17 billion cells.
+        let strings = |w: &mut dyn std::io::Write| {
+            for s in ["contact_id", "queue", "C1", "Billing", "C2", "Sales", "far"] {
+                write!(w, "<si><t>{s}</t></si>").unwrap();
+            }
+        };
+        let sheet = |far: &'static str| {
+            move |w: &mut dyn std::io::Write| {
+                write!(
+                    w,
+                    r#"<row r="3"><c r="B3" t="s"><v>0</v></c><c r="C3" t="s"><v>1</v></c></row>"#
+                )
+                .unwrap();
+                write!(
+                    w,
+                    r#"<row r="4"><c r="B4" t="s"><v>2</v></c><c r="C4" t="s"><v>3</v></c></row>"#
+                )
+                .unwrap();
+                write!(
+                    w,
+                    r#"<row r="5"><c r="B5" t="s"><v>4</v></c><c r="C5" t="s"><v>5</v></c></row>"#
+                )
+                .unwrap();
+                write!(
+                    w,
+                    r#"<row r="1048576"><c r="{far}1048576" t="s"><v>6</v></c></row>"#
+                )
+                .unwrap();
+            }
+        };
+        write_xlsx(&p, sheet("D"), strings);
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(
+            t.header,
+            ["column 1", "contact_id", "queue"],
+            "columns where the sheet has them: the header starts in column B"
+        );
+        let rows: Vec<Row> = t.rows.map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 3, "empty rows between are left out: {rows:?}");
+        assert_eq!(rows[0].line, 4, "rows keep their numbers");
+        assert_eq!(rows[0].cells.to_vec(), ["", "C1", "Billing"]);
+        assert_eq!(rows[2].line, 1_048_576);
+        assert_eq!(rows[2].cells.to_vec(), ["", "", "", "far"]);
+
+        write_xlsx(&p, sheet("XFD"), strings);
+        let err = match open_tables(&p) {
+            Err(e) => e.to_string(),
+            Ok(mut tables) => tables
+                .remove(0)
+                .rows
+                .find_map(Result::err)
+                .expect("the far row is refused")
+                .to_string(),
+        };
+        assert!(
+            err.contains("line 1048576 has 16384 columns") && err.contains("far_cells.xlsx"),
+            "{err}"
+        );
+    }
+
+    /// Counts the bytes taken from `inner`, and ends after `cap` of them.
+    struct Counted<R> {
+        inner: R,
+        taken: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        cap: u64,
+    }
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            use std::sync::atomic::Ordering;
+            let taken = self.taken.load(Ordering::Relaxed);
+            let room = (self.cap - taken).min(buf.len() as u64) as usize;
+            let n = self.inner.read(&mut buf[..room])?;
+            self.taken.fetch_add(n as u64, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_json_lines_record_is_refused_before_it_is_read_whole() {
+        // A first record, then one whose string never ends: a reader that read a record whole
+        // before looking at its size would read all 64 MB the source gives and fail for want of
+        // an end instead.
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let source = Counted {
+            inner: Cursor::new(b"{\"id\": \"C1\"}\n{\"id\": \"".to_vec())
+                .chain(std::io::repeat(b'x')),
+            taken: std::sync::Arc::clone(&taken),
+            cap: 64 << 20,
+        };
+        let mut records = json_lines(source);
+        assert_eq!(
+            records.next().unwrap().unwrap(),
+            vec![("id".to_string(), "C1".to_string())],
+            "the first record is read"
+        );
+        let err = records.next().unwrap().unwrap_err();
+        assert_eq!(
+            err,
+            "it is larger than 8 MB, which no record of an export is (an API's page of results, Genesys Cloud's or Zendesk's, counts as one: export smaller pages): the file is damaged or is not an export"
+        );
+        let read = taken.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            read <= MAX_JSON_RECORD as u64 + (512 << 10),
+            "{read} bytes read: the limit and a buffer or two, not the record"
+        );
+    }
+
+    #[test]
+    fn a_record_is_measured_through_strings_nesting_and_escapes() {
+        // Records of exactly 64 bytes pass a 64-byte limit, whatever they hold; whitespace
+        // between records is not counted; 65 bytes do not pass.
+        let check = |input: &str| {
+            let mut limit = RecordLimit::new(input.as_bytes(), 64);
+            let mut out = Vec::new();
+            limit.read_to_end(&mut out).map(|_| ())
+        };
+        // Braces and brackets in strings, escaped quotes, nesting: each padded to `len` bytes.
+        let shapes = [
+            (r#"{"a":"}}}}]]]]{{{{[[[[","b":[1,2],"p":""#, r#""}"#),
+            (r#"{"a":"\"{\"{\"{\"{\"{\"","b":"\\","p":""#, r#""}"#),
+            (r#"[{"a":1},{"b":2},{"c":""#, r#""}]"#),
+        ];
+        let padded = |(head, tail): (&str, &str), len: usize| {
+            format!("{head}{}{tail}", "x".repeat(len - head.len() - tail.len()))
+        };
+        for shape in shapes {
+            let r = padded(shape, 64);
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&r).is_ok(),
+                "{r} is JSON"
+            );
+            assert!(check(&r).is_ok(), "64 bytes: {r}");
+            let many = format!("{r}\n  {r}\r\n\t{r}{r}\n");
+            assert!(check(&many).is_ok(), "records one after the other: {many}");
+            let longer = padded(shape, 65);
+            assert!(check(&longer).is_err(), "65 bytes: {longer}");
+            let unended = format!("{} {r}", &r[..r.len() - 1]);
+            assert!(
+                check(&unended).is_err(),
+                "a record without its last bracket runs on into the next: {unended}"
+            );
+        }
+        assert!(
+            check(&format!("\"{}\"", "x".repeat(63))).is_err(),
+            "a bare string of 65 bytes"
+        );
+        assert!(
+            check(&"1".repeat(65)).is_err(),
+            "a bare number of 65 digits"
+        );
     }
 
     #[test]

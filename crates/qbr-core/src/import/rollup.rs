@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::measure::{Dimension, Measure, Measures};
+use crate::measure::{AddMeasure, Dimension, Measure, Measures};
 use crate::settings::{Channel, Settings};
 use crate::store::FactKey;
 
@@ -155,6 +155,43 @@ pub fn threshold_s(
         as f64
 }
 
+/// What a contact's measures are computed from: a parsed row ([`Interaction`]) or a contact read
+/// back from its stored encoding, so that both give the very same measures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct MeasureInputs {
+    pub channel: Option<Channel>,
+    pub outcome: Outcome,
+    pub wait_s: Option<f64>,
+    pub talk_s: Option<f64>,
+    pub hold_s: Option<f64>,
+    pub wrap_s: Option<f64>,
+    pub handle_s: Option<f64>,
+    pub transferred: Option<bool>,
+    pub resolved: Option<bool>,
+    pub csat: Option<i64>,
+    pub nps: Option<i64>,
+    pub ces: Option<i64>,
+}
+
+impl MeasureInputs {
+    pub(crate) fn of(i: &Interaction) -> MeasureInputs {
+        MeasureInputs {
+            channel: i.channel,
+            outcome: i.outcome,
+            wait_s: i.wait_s,
+            talk_s: i.talk_s,
+            hold_s: i.hold_s,
+            wrap_s: i.wrap_s,
+            handle_s: i.handle_s,
+            transferred: i.transferred,
+            resolved: i.resolved,
+            csat: i.csat,
+            nps: i.nps,
+            ces: i.ces,
+        }
+    }
+}
+
 /// The measures one contact contributes.
 pub fn contact_measures(
     i: &Interaction,
@@ -162,6 +199,18 @@ pub fn contact_measures(
     queue_threshold: Option<u32>,
 ) -> Measures {
     let mut m = Measures::default();
+    add_contact_measures(&mut m, &MeasureInputs::of(i), settings, queue_threshold);
+    m
+}
+
+/// Adds the measures one contact contributes to `m` (a contact's own are added to nothing, then
+/// to its day's sums).
+pub(crate) fn add_contact_measures(
+    m: &mut impl AddMeasure,
+    i: &MeasureInputs,
+    settings: &Settings,
+    queue_threshold: Option<u32>,
+) {
     let t = threshold_s(settings, i.channel, queue_threshold);
     // Counts every contact settles.
     let counts = [Measure::Offered, Measure::Handled, Measure::Abandoned];
@@ -267,12 +316,11 @@ pub fn contact_measures(
         }
         Outcome::Callback | Outcome::Other => {}
     }
-    add_scores(&mut m, i.csat, i.nps, i.ces);
-    m
+    add_scores(m, i.csat, i.nps, i.ces);
 }
 
 /// CSAT (1–5, satisfied = 4 or 5), NPS (0–10) and CES (1–7) responses.
-pub fn add_scores(m: &mut Measures, csat: Option<i64>, nps: Option<i64>, ces: Option<i64>) {
+pub fn add_scores(m: &mut impl AddMeasure, csat: Option<i64>, nps: Option<i64>, ces: Option<i64>) {
     if let Some(c) = csat {
         m.add(Measure::CsatResponses, 1.0);
         m.add(Measure::CsatSatisfied, if c >= 4 { 1.0 } else { 0.0 });
@@ -411,6 +459,85 @@ mod tests {
             None,
             "no survey: not measured, not zero"
         );
+    }
+
+    #[test]
+    fn compact_sums_add_up_exactly_what_measures_add_up() {
+        use crate::measure::ContactSums;
+        let s = Settings::default();
+        let mut contacts = Vec::new();
+        for (i, outcome) in [
+            Outcome::Handled,
+            Outcome::Abandoned,
+            Outcome::Callback,
+            Outcome::Other,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for wait in [None, Some(3.0), Some(25.5)] {
+                let mut c = contact(outcome, 0.0);
+                c.wait_s = wait;
+                c.transferred = Some(i % 2 == 0);
+                c.resolved = [None, Some(true), Some(false)][i % 3];
+                c.csat = Some(1 + i as i64);
+                c.nps = Some(3 * i as i64);
+                c.ces = Some(2 + i as i64);
+                contacts.push(c);
+            }
+        }
+        // Contact by contact into a day's sums, as the import keeps them, and as `Measures`.
+        let mut compact = ContactSums::default();
+        let mut full = Measures::default();
+        for c in &contacts {
+            let mut one = ContactSums::default();
+            add_contact_measures(&mut one, &MeasureInputs::of(c), &s, None);
+            compact.add_all(&one);
+            full.add_all(&contact_measures(c, &s, None));
+        }
+        let compact = compact.to_measures();
+        let unknown = |m: &Measures| {
+            m.iter()
+                .filter(|(_, v)| v.is_some_and(f64::is_nan))
+                .map(|(m, _)| m)
+                .collect::<Vec<_>>()
+        };
+        // A handled contact without a wait leaves the day's wait and in-threshold count unknown,
+        // an abandoned one its short and in-threshold abandons (NaN in both sums alike).
+        assert_eq!(
+            unknown(&full),
+            [
+                Measure::ShortAbandoned,
+                Measure::AnsweredInThreshold,
+                Measure::AbandonedInThreshold,
+                Measure::AnswerWaitS
+            ]
+        );
+        assert_eq!(unknown(&compact), unknown(&full));
+        let (mut compact, mut full) = (compact, full);
+        compact.forget_unknown();
+        full.forget_unknown();
+        assert_eq!(
+            compact, full,
+            "every measure a contact can add, summed the same; the rest missing in both"
+        );
+        assert_eq!(
+            full.get(Measure::Offered),
+            Some(6.0),
+            "3 handled, 3 abandoned"
+        );
+        assert_eq!(
+            full.get(Measure::TalkS),
+            Some(600.0),
+            "3 handled contacts of 200 s"
+        );
+        assert_eq!(
+            full.get(Measure::CsatSum),
+            Some(30.0),
+            "(1 + 2 + 3 + 4) × 3"
+        );
+        assert_eq!(full.get(Measure::AnswerWaitS), None);
+        assert_eq!(full.get(Measure::QaEvaluations), None);
     }
 
     #[test]

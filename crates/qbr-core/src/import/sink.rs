@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::atomic::AtomicBool;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::error::ImportError;
@@ -15,7 +17,7 @@ use crate::store::{EncodedContact, NewBatch};
 
 /// What became of one contact offered to the sink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Taken {
+pub(crate) enum Taken {
     /// First seen: stored and counted.
     New,
     /// A newer delivery of a contact an earlier import holds (Amazon Connect's latest
@@ -41,6 +43,9 @@ pub struct Finished {
     pub batch_id: i64,
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
+    /// The counts the batch was closed with: those given to [`Sink::finish`], plus the contacts
+    /// the sink took (new, or a newer delivery) and found already held.
+    pub counts: Counts,
 }
 
 /// A contact as a parsing thread hands it over: the contact, and its stored form encoded there
@@ -60,8 +65,11 @@ impl NewContact {
 }
 
 /// Receives an import's output. Calls come in order: `imported_size`, `already_imported` (when
-/// the size was met before), `begin`, any number of `contact`, `fact` and `refusal`,
-/// `fingerprinted` (when `already_imported` was not asked), then `finish`.
+/// the size was met before), `begin`, any number of `contact`, `fact` and `refusal`, `settle`,
+/// `fingerprinted` (when `already_imported` was not asked), then `finish`. What becomes of each
+/// contact (new, a newer delivery, or already held) is the sink's to tally: a sink may take
+/// some contacts only when the whole file has been read (`settle`), and reports the counts in
+/// [`Finished`].
 pub trait Sink {
     /// The batch that already imported a file with this content and kind, if any.
     fn already_imported(&mut self, sha256: &str, kind: Kind) -> Result<Option<i64>, ImportError>;
@@ -76,20 +84,25 @@ pub trait Sink {
         Ok(())
     }
     fn begin(&mut self, batch: &NewBatch) -> Result<(), ImportError>;
-    fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError>;
-    /// Several contacts in file order, with what became of each pushed to `taken`: the same as
-    /// calling [`Sink::contact`] for each, which a sink may do faster. The sink may take the
-    /// contacts out of `contacts` or leave them there; the caller frees what is left, off the
-    /// writing thread.
-    fn contacts(
-        &mut self,
-        contacts: &mut Vec<Box<NewContact>>,
-        taken: &mut Vec<Taken>,
-    ) -> Result<(), ImportError> {
+    fn contact(&mut self, contact: NewContact) -> Result<(), ImportError>;
+    /// Several contacts in file order: the same as calling [`Sink::contact`] for each, which a
+    /// sink may do faster. The sink may take the contacts out of `contacts` or leave them there;
+    /// the caller frees what is left, off the writing thread.
+    fn contacts(&mut self, contacts: &mut Vec<Box<NewContact>>) -> Result<(), ImportError> {
         for c in contacts.drain(..) {
-            taken.push(self.contact(*c)?);
+            self.contact(*c)?;
         }
         Ok(())
+    }
+    /// Takes the contacts the sink kept waiting while the file was read, if any; `false` when
+    /// `cancel` was set before they were all taken. `progress` hears how many were taken so far
+    /// of how many.
+    fn settle(
+        &mut self,
+        _cancel: &AtomicBool,
+        _progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<bool, ImportError> {
+        Ok(true)
     }
     /// Measures of a non-contact kind, already summed per key for the whole file.
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError>;
@@ -111,7 +124,8 @@ pub trait Sink {
         contact_key: &str,
         near: NaiveDate,
     ) -> Result<Option<[Option<String>; 6]>, ImportError>;
-    /// Derives contact facts and closes the batch with its counts.
+    /// Derives contact facts and closes the batch with its counts (`counts` without the
+    /// contacts, which the sink adds).
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError>;
     /// After `finish`: the batch's own facts, summed per coverage cell, for the headline
     /// figures of the report (`None` when the sink cannot tell).
@@ -146,6 +160,8 @@ pub struct MemorySink {
     pub intervals: BTreeMap<(i64, DayKey), (i64, Measures)>,
     pub refusals: Vec<(i64, Refusal)>,
     current: Option<(String, Kind)>,
+    /// This batch's contacts taken and found already held.
+    tally: Counts,
 }
 
 impl MemorySink {
@@ -195,30 +211,12 @@ impl Sink for MemorySink {
         Ok(())
     }
 
-    fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError> {
-        let contact = contact.contact;
-        let id = self.batch_id();
-        let key = (contact.source.to_string(), contact.contact_key.clone());
-        match self.contacts.get_mut(&key) {
-            None => {
-                self.contacts.insert(key, (id, contact));
-                Ok(Taken::New)
-            }
-            Some((held_by, held)) => {
-                if newer(&contact, held) {
-                    let taken = if *held_by == id {
-                        Taken::Duplicate
-                    } else {
-                        Taken::Replaced
-                    };
-                    *held_by = id;
-                    *held = contact;
-                    Ok(taken)
-                } else {
-                    Ok(Taken::Duplicate)
-                }
-            }
+    fn contact(&mut self, contact: NewContact) -> Result<(), ImportError> {
+        match self.take(contact.contact) {
+            Taken::New | Taken::Replaced => self.tally.taken += 1,
+            Taken::Duplicate => self.tally.duplicate += 1,
         }
+        Ok(())
     }
 
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
@@ -315,7 +313,7 @@ impl Sink for MemorySink {
         ))
     }
 
-    fn finish(&mut self, _counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {
+    fn finish(&mut self, counts: &Counts, _now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let id = self.batch_id();
         // `finish` without `begin` is the caller's mistake; record it as an interactions batch.
         let (sha, kind) = self
@@ -323,6 +321,12 @@ impl Sink for MemorySink {
             .take()
             .unwrap_or_else(|| (String::new(), Kind::Interactions));
         self.batches.push((sha, kind, id));
+        let counts = Counts {
+            taken: counts.taken + self.tally.taken,
+            duplicate: counts.duplicate + self.tally.duplicate,
+            ..*counts
+        };
+        self.tally = Counts::default();
         let days = self
             .contacts
             .values()
@@ -348,7 +352,36 @@ impl Sink for MemorySink {
             batch_id: id,
             first_day,
             last_day,
+            counts,
         })
+    }
+}
+
+impl MemorySink {
+    /// Holds `contact` unless a delivery at least as recent holds its key.
+    fn take(&mut self, contact: Interaction) -> Taken {
+        let id = self.batch_id();
+        let key = (contact.source.to_string(), contact.contact_key.clone());
+        match self.contacts.get_mut(&key) {
+            None => {
+                self.contacts.insert(key, (id, contact));
+                Taken::New
+            }
+            Some((held_by, held)) => {
+                if newer(&contact, held) {
+                    let taken = if *held_by == id {
+                        Taken::Duplicate
+                    } else {
+                        Taken::Replaced
+                    };
+                    *held_by = id;
+                    *held = contact;
+                    taken
+                } else {
+                    Taken::Duplicate
+                }
+            }
+        }
     }
 }
 

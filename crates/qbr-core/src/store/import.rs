@@ -7,35 +7,46 @@
 //! recomputed from its contacts, so a contact counts once, in the batch that holds it. Contacts
 //! live in blocks (`contacts.rs`); a contact is looked for by its key within two days of its own.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::backlog::{Backlog, WaitingContact};
 use super::contacts::{
-    self, blocks_of, day_text, parse_day, KeyDays, Names, StoredContact, Window, ROW_COLUMNS,
+    self, blocks_of, day_text, parse_day, ContactView, DuplicateBlocks, EncodedContact, KeyDays,
+    Names, Slot, StoredContact, Window, ROW_COLUMNS,
 };
 use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
-use crate::import::rollup::{contact_measures, rollup, Interaction};
+use crate::import::rollup::{add_contact_measures, rollup, Interaction, MeasureInputs};
 use crate::import::sink::newer_update;
 use crate::import::{
     Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, NewContact, Refusal,
-    Sink, Taken,
+    Sink,
 };
-use crate::measure::{Dimension, Measures};
+use crate::measure::{ContactSums, Dimension, Measures};
+use crate::settings::Channel;
 use crate::settings::Settings;
 
 use super::NewBatch;
 
 /// Writes one import. Dropping it without [`StoreSink::commit`] leaves the workspace unchanged.
+///
+/// Contacts are taken as they stream when the window holds their day and the days either side
+/// (a file in time order: every contact); a contact of a day that left the window waits in the
+/// backlog and is taken by [`Sink::settle`], day by day in day order, once the file is read. A
+/// day's contacts are always taken in file order.
 pub struct StoreSink<'a> {
     tx: WriteTx<'a>,
     settings: Settings,
     batch_id: Option<i64>,
+    /// The source of this import's contacts (one per file: its preset's, or generic).
+    source: Option<Arc<str>>,
     /// (batch, day) pairs whose contact facts must be recomputed.
     affected: BTreeSet<(i64, String)>,
     /// The last (batch, day) added to `affected`: contacts come in runs of one day.
@@ -47,32 +58,93 @@ pub struct StoreSink<'a> {
     /// `record::intern`): a look-up hashes a pointer rather than the text. The name is held, so
     /// its address is not reused while it is here.
     shared_members: [FxHashMap<usize, (Arc<str>, i64)>; 6],
-    /// This batch's contact facts, built in memory as new contacts stream in, per day and
-    /// member ids (in [`Dimension::ALL`] order): the same sums a recompute would read back.
-    open_days: BTreeMap<NaiveDate, FxHashMap<[Option<i64>; 6], Measures>>,
-    /// This batch's days whose facts are already written from `open_days`, or that a
-    /// replacement touched: any further contact on them is recomputed from the stored contacts.
+    /// The channel of each channel member id met, for contacts read back from their encoding.
+    channels: FxHashMap<i64, Option<Channel>>,
+    /// This batch's contact facts, built in memory as contacts are taken.
+    sums: DaySums,
+    /// This batch's days whose facts are already written from `sums`, or that a replacement
+    /// touched: any further contact on them is recomputed from the stored contacts.
     closed_days: FxHashSet<NaiveDate>,
     /// Service threshold of each queue id met (its own `threshold_s`, if any).
     queue_thresholds: FxHashMap<i64, Option<u32>>,
     /// This batch's days with intervals: their facts are summed from `interval_row` at the end.
     interval_days: BTreeSet<String>,
-    /// The contacts of the days around the current one, where duplicates are found and new
-    /// contacts are added (written as their blocks fill, and at the end).
+    /// The contacts of the days being worked on, where duplicates are found and new contacts are
+    /// added (written as their blocks fill, and at the end).
     window: Window,
+    /// Contacts of days the window could not take while rows streamed, and of chunks in no time
+    /// order.
+    backlog: Backlog,
+    /// Copies of contacts already held, kept for undo.
+    duplicates: DuplicateBlocks,
+    /// This batch's contacts taken (new, or a newer delivery) and found already held.
+    tally: Counts,
     /// Contacts found by key alone, for surveys.
     key_days: KeyDays,
     /// Member names, read once when a survey first asks for a contact's members.
     names: Option<Names>,
 }
 
-/// Days of facts held in memory at once; older ones are written out. Exports come in time
-/// order, so a day is rarely met again after this many later ones; when it is, that day is
-/// recomputed from its stored contacts, which is slower but exact.
-const OPEN_DAYS: usize = 8;
-
 /// Shared names remembered per dimension at most (see `StoreSink::shared_members`).
 const SHARED_MEMBERS: usize = 16_384;
+
+/// This batch's contact facts, summed in memory per day and member ids ([`Dimension::ALL`]
+/// order) as contacts are taken: the same sums a recompute would read back. Member ids are
+/// numbered once (`combos`), so a day's sums are a small map.
+#[derive(Debug, Default)]
+struct DaySums {
+    combos: FxHashMap<[Option<i64>; 6], u32>,
+    keys: Vec<[Option<i64>; 6]>,
+    days: BTreeMap<NaiveDate, FxHashMap<u32, ContactSums>>,
+    /// Sums held, over every day.
+    entries: usize,
+}
+
+/// Sums held at most (about 200 bytes each): a quarter of a large program in no time order is
+/// about 75,000. Past that the day farthest from the current one is written out, and a later
+/// contact on it makes it recomputed from its stored contacts (slower, and exact).
+const OPEN_SUMS: usize = 120_000;
+
+impl DaySums {
+    /// Adds one contact's measures to its day's sums at `ids`.
+    fn add(&mut self, day: NaiveDate, ids: [Option<i64>; 6], one: &ContactSums) {
+        let combo = match self.combos.get(&ids) {
+            Some(c) => *c,
+            None => {
+                let c = self.keys.len() as u32;
+                self.keys.push(ids);
+                self.combos.insert(ids, c);
+                c
+            }
+        };
+        let day_sums = match self.days.get_mut(&day) {
+            Some(d) => d,
+            None => self.days.entry(day).or_default(),
+        };
+        match day_sums.get_mut(&combo) {
+            Some(sums) => sums.add_all(one),
+            None => {
+                day_sums.insert(combo, *one);
+                self.entries += 1;
+            }
+        }
+    }
+
+    /// Takes `day`'s sums out, as fact rows in a stable order (so the same contacts always
+    /// write the same rows).
+    fn take(&mut self, day: NaiveDate) -> Vec<([Option<i64>; 6], Measures)> {
+        let Some(sums) = self.days.remove(&day) else {
+            return Vec::new();
+        };
+        self.entries -= sums.len();
+        let mut rows: Vec<([Option<i64>; 6], Measures)> = sums
+            .iter()
+            .map(|(c, m)| (self.keys[*c as usize], m.to_measures()))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        rows
+    }
+}
 
 impl Workspace {
     /// A sink that writes an import into this workspace in one transaction.
@@ -85,21 +157,30 @@ impl Workspace {
     pub fn import_sink(&mut self, settings: Settings) -> Result<StoreSink<'_>> {
         self.conn
             .pragma_update(None, "cache_size", -super::IMPORT_CACHE_KIB)?;
+        let dir = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
         let mut tx = self.write_with_foreign_keys(false)?;
         tx.suspend_rollup_insert_trigger()?;
         Ok(StoreSink {
             tx,
             settings,
             batch_id: None,
+            source: None,
             affected: BTreeSet::new(),
             last_affected: None,
             known_members: Default::default(),
             shared_members: Default::default(),
-            open_days: BTreeMap::new(),
+            channels: FxHashMap::default(),
+            sums: DaySums::default(),
             closed_days: FxHashSet::default(),
             queue_thresholds: FxHashMap::default(),
             interval_days: BTreeSet::new(),
             window: Window::default(),
+            backlog: Backlog::new(dir),
+            duplicates: DuplicateBlocks::new(),
+            tally: Counts::default(),
             key_days: KeyDays::default(),
             names: None,
         })
@@ -152,7 +233,7 @@ impl Workspace {
         }
         let conn = tx.conn();
         // Contacts of this batch that other imports also offered: they go back to one of those.
-        let offered_elsewhere = offered_elsewhere(conn, batch_id)?;
+        let offered_elsewhere = copies_offered_elsewhere(conn, batch_id)?;
         // Intervals this batch replaced go back to the import that now holds their key (a later
         // one that replaced this batch's own), or to their own import when none does.
         let mut interval_days: BTreeSet<(i64, String)> = BTreeSet::new();
@@ -244,41 +325,22 @@ impl Workspace {
             [batch_id],
         )?;
         conn.execute(
-            "DELETE FROM interaction_duplicate WHERE batch_id = ?1",
+            "DELETE FROM duplicate_block WHERE batch_id = ?1",
             [batch_id],
         )?;
-        for (source, key) in offered_elsewhere {
-            let copies: Vec<(i64, i64, String, StoredContact)> = {
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT d.rowid, {cols} FROM interaction_duplicate d
-                     JOIN import_batch b ON b.id = d.batch_id
-                     WHERE d.source = ?1 AND d.contact_key = ?2 AND b.undone_at IS NULL
-                     ORDER BY d.batch_id, d.rowid",
-                    cols = prefixed_columns("d.")
-                ))?;
-                let rows = stmt.query_map(params![source, key], |r| {
-                    let (batch, _, day, c) = StoredContact::from_row(r, 1)?;
-                    Ok((r.get(0)?, batch, day, c))
-                })?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            // The earliest import that offered it holds it now, unless something holds it already.
-            let Some((rowid, holder, day_text_, c)) = copies.into_iter().next() else {
-                continue;
-            };
-            let day = parse_day(&day_text_)?;
-            window.ensure(conn, day)?;
-            if window.find(conn, &source, &key, day)?.is_some() {
+        // The earliest import that offered it holds it now, unless something holds it already.
+        let mut handed_over: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        for ((source, key), copy) in offered_elsewhere {
+            window.ensure(conn, copy.day)?;
+            if window.find(conn, &source, &key, copy.day)?.is_some() {
                 continue;
             }
-            window.append(conn, holder, &source, day, c)?;
-            conn.execute(
-                "DELETE FROM interaction_duplicate WHERE rowid = ?1",
-                [rowid],
-            )?;
-            affected.insert((holder, day_text_));
+            window.append(conn, copy.batch, &source, copy.day, copy.contact)?;
+            handed_over.entry(copy.block).or_default().push(copy.slot);
+            affected.insert((copy.batch, day_text(copy.day)));
             restored += 1;
         }
+        contacts::empty_duplicate_slots(conn, &handed_over)?;
         window.save(conn)?;
         recompute(&mut tx, &settings, &affected)?;
         recompute_intervals(tx.conn(), &interval_days)?;
@@ -366,33 +428,85 @@ type Superseded = (
     StoredContact,
 );
 
-/// The (source, key) of `batch`'s contacts that another import also offered (and that
-/// `interaction_duplicate` keeps).
-fn offered_elsewhere(conn: &Connection, batch: i64) -> Result<Vec<(String, String)>> {
-    let offered: HashSet<(String, String)> = {
-        let mut stmt = conn.prepare(
-            "SELECT DISTINCT source, contact_key FROM interaction_duplicate WHERE batch_id <> ?1",
-        )?;
-        let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut out = BTreeSet::new();
-    if offered.is_empty() {
-        return Ok(Vec::new());
-    }
-    contacts::each_block_of_batch(conn, batch, |b| {
-        for c in b.held() {
-            let key = (b.source.clone(), c.contact_key.clone());
-            if offered.contains(&key) {
-                out.insert(key);
-            }
-        }
-        Ok(())
-    })?;
-    Ok(out.into_iter().collect())
+/// A copy of a contact an import offered while another held it, as its duplicate block keeps it.
+struct Copy {
+    batch: i64,
+    block: i64,
+    slot: usize,
+    day: NaiveDate,
+    contact: StoredContact,
 }
 
-/// Inserts one row of `table` (`interaction_duplicate` or `interaction_superseded`): the columns
+/// For each contact `batch` holds (by source and key) that another import also offered, the
+/// copy that import kept: of the earliest such import, the first it met. Looked for day by day,
+/// among the copies within [`contacts::KEY_DAYS`] of the day the contact is held on.
+fn copies_offered_elsewhere(
+    conn: &Connection,
+    batch: i64,
+) -> Result<BTreeMap<(String, String), Copy>> {
+    let mut out: BTreeMap<(String, String), Copy> = BTreeMap::new();
+    let others: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM duplicate_block WHERE batch_id <> ?1)",
+        [batch],
+        |r| r.get(0),
+    )?;
+    if !others {
+        return Ok(out);
+    }
+    for day in contacts::days_of_batch(conn, batch)? {
+        let mut held: FxHashMap<u64, Vec<(String, String)>> = FxHashMap::default();
+        for b in blocks_of(conn, batch, day)? {
+            for c in b.held() {
+                held.entry(contacts::key_hash(&b.source, &c.contact_key))
+                    .or_default()
+                    .push((b.source.clone(), c.contact_key.clone()));
+            }
+        }
+        let wanted: FxHashSet<u64> = held.keys().copied().collect();
+        let span = (
+            day - chrono::Duration::days(contacts::KEY_DAYS),
+            day + chrono::Duration::days(contacts::KEY_DAYS),
+        );
+        contacts::each_duplicate_block_holding(conn, span, batch, &wanted, |b| {
+            let Some(block) = b.id else { return Ok(()) };
+            for (slot, c) in b.slots.iter().enumerate() {
+                let Some(c) = c else { continue };
+                let h = contacts::key_hash(&b.source, &c.contact_key);
+                let Some(keys) = held.get(&h) else { continue };
+                if !keys
+                    .iter()
+                    .any(|(s, k)| *s == b.source && *k == c.contact_key)
+                {
+                    continue;
+                }
+                let copy = Copy {
+                    batch: b.batch_id,
+                    block,
+                    slot,
+                    day: b.day,
+                    contact: c.clone(),
+                };
+                match out.entry((b.source.clone(), c.contact_key.clone())) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(copy);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        let first = e.get();
+                        if (copy.batch, copy.block, copy.slot)
+                            < (first.batch, first.block, first.slot)
+                        {
+                            e.insert(copy);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// Inserts one row of `table` (`interaction_superseded`): the columns
 /// `first`, then [`ROW_COLUMNS`], one parameter per value.
 fn insert_values(
     conn: &Connection,
@@ -570,6 +684,16 @@ fn recompute_intervals(conn: &Connection, days: &BTreeSet<(i64, String)>) -> Res
     Ok(())
 }
 
+/// A contact offered where the window holds its key: its encoding (of `Some(contact)`, with its
+/// member ids) and what deciding between it and the held one needs.
+struct Offered<'a> {
+    source: &'a str,
+    day: NaiveDate,
+    hash: u64,
+    updated_at: Option<i64>,
+    bytes: &'a [u8],
+}
+
 /// Member ids from `interaction`'s column order to [`Dimension::ALL`] order.
 fn fact_ids(ids: &[Option<i64>; 6]) -> [Option<i64>; 6] {
     [ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]
@@ -622,19 +746,21 @@ impl StoreSink<'_> {
         }
     }
 
-    /// Adds a newly stored contact of this batch to its day's facts in memory, or marks the day
-    /// for recomputing when its facts were already written or a replacement touched it.
+    /// Adds a newly stored contact of this batch (member ids in `interaction`'s column order) to
+    /// its day's facts in memory, or marks the day for recomputing when its facts were already
+    /// written or a replacement touched it.
     fn stream_fact(
         &mut self,
         batch: i64,
-        key: [Option<i64>; 6],
-        c: &Interaction,
+        day: NaiveDate,
+        ids: &[Option<i64>; 6],
+        c: &MeasureInputs,
     ) -> Result<(), ImportError> {
-        if self.closed_days.contains(&c.day) {
-            self.touch(batch, c.day);
+        if self.closed_days.contains(&day) {
+            self.touch(batch, day);
             return Ok(());
         }
-        let threshold = match key[Dimension::Queue.index()] {
+        let threshold = match ids[2] {
             None => None,
             Some(q) => match self.queue_thresholds.get(&q) {
                 Some(t) => *t,
@@ -649,37 +775,34 @@ impl StoreSink<'_> {
                 }
             },
         };
-        let m = contact_measures(c, &self.settings, threshold);
-        if m.iter().all(|(_, v)| v.is_none()) {
+        let mut one = ContactSums::default();
+        add_contact_measures(&mut one, c, &self.settings, threshold);
+        if one.is_empty() {
             return Ok(());
         }
-        if !self.open_days.contains_key(&c.day) && self.open_days.len() >= OPEN_DAYS {
-            // Write out the day furthest from this one: exports run in time order, forwards
-            // or backwards.
-            let far = *self
-                .open_days
+        if !self.sums.days.contains_key(&day) && self.sums.entries >= OPEN_SUMS {
+            // Write out the day furthest from this one: files run in time order, forwards or
+            // backwards, and a file in no order is taken day by day at the end.
+            let far = self
+                .sums
+                .days
                 .keys()
-                .max_by_key(|d| (**d - c.day).num_days().abs())
-                .expect("OPEN_DAYS > 0");
-            self.write_open_day(batch, far)?;
+                .max_by_key(|d| (**d - day).num_days().abs())
+                .copied();
+            if let Some(far) = far {
+                self.write_open_day(batch, far)?;
+            }
         }
-        self.open_days
-            .entry(c.day)
-            .or_default()
-            .entry(key)
-            .or_default()
-            .add_all(&m);
+        self.sums.add(day, fact_ids(ids), &one);
         Ok(())
     }
 
     /// Writes one day's facts from memory; later contacts on it are recomputed.
     fn write_open_day(&mut self, batch: i64, day: NaiveDate) -> Result<(), ImportError> {
-        if let Some(facts) = self.open_days.remove(&day) {
-            // A stable order, so the same file always writes the same rows (sorting references:
-            // the measures are large to move).
-            let mut keys: Vec<_> = facts.iter().collect();
-            keys.sort_unstable_by_key(|k| *k.0);
-            self.tx.insert_day_facts(batch, day, false, keys)?;
+        let rows = self.sums.take(day);
+        if !rows.is_empty() {
+            self.tx
+                .insert_day_facts(batch, day, false, rows.iter().map(|(k, m)| (k, m)))?;
         }
         self.closed_days.insert(day);
         Ok(())
@@ -688,52 +811,178 @@ impl StoreSink<'_> {
     /// A replacement changed which contacts this batch holds on `day`: its facts come from the
     /// stored contacts instead of memory.
     fn close_day(&mut self, day: NaiveDate) {
-        self.open_days.remove(&day);
+        if self.sums.days.contains_key(&day) {
+            self.sums.take(day);
+        }
         self.closed_days.insert(day);
     }
 
-    /// Stores one contact, or finds it already held (see [`Taken`]).
-    fn take_contact(&mut self, new: &NewContact) -> Result<Taken, ImportError> {
+    /// Days the window let go because no contact came for them in a while (a file in time order
+    /// has moved on): their facts are written, unless contacts of theirs wait in the backlog.
+    fn write_idle_days(&mut self, batch: i64) -> Result<(), ImportError> {
+        for day in self.window.take_idle_gone() {
+            if !self.backlog.holds(day) && self.sums.days.contains_key(&day) {
+                self.write_open_day(batch, day)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The source of this import's contacts: `true` when `source` is it (every contact of a
+    /// file has the same).
+    fn same_source(&mut self, source: &Arc<str>) -> bool {
+        match &self.source {
+            Some(s) => **s == **source,
+            None => {
+                self.source = Some(Arc::clone(source));
+                true
+            }
+        }
+    }
+
+    /// Stores one contact as it streams, finds it already held (see `Taken`), or keeps it in
+    /// the backlog when its day cannot be taken now.
+    fn take_contact(&mut self, new: &NewContact) -> Result<(), ImportError> {
         let NewContact { contact, encoded } = new;
         let batch = self.batch()?;
         let ids = self.member_ids(contact)?;
         let day = contact.day;
-        self.window.ensure(self.tx.conn(), day)?;
-        let found = match &encoded {
-            Some(e) => self.window.find_hashed(
-                self.tx.conn(),
-                e.hash,
-                &contact.source,
-                &contact.contact_key,
-                day,
-            )?,
-            None => self
-                .window
-                .find(self.tx.conn(), &contact.source, &contact.contact_key, day)?,
+        if self.same_source(&contact.source) {
+            if self.backlog.holds(day) || !self.window.ready(self.tx.conn(), day)? {
+                let owned;
+                let e = match encoded {
+                    Some(e) => e,
+                    None => {
+                        owned = EncodedContact::new(contact)?;
+                        &owned
+                    }
+                };
+                self.backlog
+                    .push(day, e.hash, e.customer_at, |out| e.write(&ids, out))?;
+                return self.write_idle_days(batch);
+            }
+        } else {
+            // Never met (a file has one source): taken as it comes.
+            self.window.ensure(self.tx.conn(), day)?;
+        }
+        self.write_idle_days(batch)?;
+        let source = &contact.source;
+        let hash = match encoded {
+            Some(e) => e.hash,
+            None => contacts::key_hash(source, &contact.contact_key),
         };
+        let found =
+            self.window
+                .find_hashed(self.tx.conn(), hash, source, &contact.contact_key, day)?;
         let Some(at) = found else {
             // The common case: a contact seen for the first time.
-            self.stream_fact(batch, fact_ids(&ids), contact)?;
+            self.stream_fact(batch, day, &ids, &MeasureInputs::of(contact))?;
             match encoded {
                 Some(e) => {
-                    self.window.append_encoded(
-                        self.tx.conn(),
-                        batch,
-                        &contact.source,
-                        day,
-                        e,
-                        &ids,
-                    )?;
+                    self.window
+                        .append_encoded(self.tx.conn(), batch, source, day, e, &ids)?;
                 }
                 None => {
-                    let source = contact.source.clone();
                     let stored = StoredContact::new(contact.clone(), ids);
                     self.window
-                        .append(self.tx.conn(), batch, &source, day, stored)?;
+                        .append(self.tx.conn(), batch, source, day, stored)?;
                 }
             }
-            return Ok(Taken::New);
+            self.tally.taken += 1;
+            return Ok(());
         };
+        let bytes = match encoded {
+            Some(e) => {
+                let mut out = Vec::new();
+                e.write(&ids, &mut out);
+                out
+            }
+            None => {
+                postcard::to_extend(&Some(StoredContact::new(contact.clone(), ids)), Vec::new())
+                    .map_err(|e| Error::Corrupt(format!("a contact could not be encoded: {e}")))?
+            }
+        };
+        self.take_held(
+            at,
+            Offered {
+                source,
+                day,
+                hash,
+                updated_at: contact.source_updated_at,
+                bytes: &bytes,
+            },
+        )
+    }
+
+    /// Keeps a contact of a chunk in no time order in the backlog, to be taken with its day's
+    /// others once the file is read.
+    fn defer_contact(&mut self, new: &NewContact) -> Result<(), ImportError> {
+        let NewContact { contact, encoded } = new;
+        if !self.same_source(&contact.source) {
+            return self.take_contact(new);
+        }
+        let ids = self.member_ids(contact)?;
+        let owned;
+        let e = match encoded {
+            Some(e) => e,
+            None => {
+                owned = EncodedContact::new(contact)?;
+                &owned
+            }
+        };
+        self.backlog
+            .push(contact.day, e.hash, e.customer_at, |out| e.write(&ids, out))?;
+        Ok(())
+    }
+
+    /// Takes one contact that waited in the backlog (its day is in the window now).
+    fn take_waiting(
+        &mut self,
+        batch: i64,
+        source: &Arc<str>,
+        day: NaiveDate,
+        w: WaitingContact<'_>,
+    ) -> Result<(), ImportError> {
+        let c = ContactView::read(w.bytes)?;
+        let found = self
+            .window
+            .find_hashed(self.tx.conn(), w.hash, source, c.contact_key, day)?;
+        let Some(at) = found else {
+            let channel = c.ids[0].and_then(|id| self.channels.get(&id).copied().flatten());
+            self.stream_fact(batch, day, &c.ids, &c.measure_inputs(channel)?)?;
+            self.window.append_raw(
+                self.tx.conn(),
+                (batch, source, day),
+                w.hash,
+                w.customer_at,
+                w.bytes,
+            )?;
+            self.tally.taken += 1;
+            return Ok(());
+        };
+        self.take_held(
+            at,
+            Offered {
+                source,
+                day,
+                hash: w.hash,
+                updated_at: c.source_updated_at,
+                bytes: w.bytes,
+            },
+        )
+    }
+
+    /// A contact whose key the window holds at `at`: a duplicate unless it is a later delivery,
+    /// which takes the held one's place (see `Taken`).
+    fn take_held(&mut self, at: Slot, new: Offered<'_>) -> Result<(), ImportError> {
+        let batch = self.batch()?;
+        let Offered {
+            source,
+            day,
+            hash,
+            updated_at,
+            bytes,
+        } = new;
         let (held_batch, held_day, held_block, held_source, held_updated) = {
             let (b, c) = self.window.get(at).ok_or_else(|| {
                 ImportError::Workspace(Error::Corrupt("a found contact went missing".into()))
@@ -746,17 +995,18 @@ impl StoreSink<'_> {
                 c.source_updated_at,
             )
         };
-        let source = contact.source.clone();
-        let is_newer = newer_update(contact.source_updated_at, held_updated);
-        let stored = StoredContact::new(contact.clone(), ids);
-        if !is_newer {
+        if !newer_update(updated_at, held_updated) {
             if held_batch != batch {
                 // Kept so that undoing the holding import hands the contact to this one.
-                let values = stored.row_values(batch, &source, day);
-                insert_values(self.tx.conn(), "interaction_duplicate", "", &values)?;
+                self.duplicates
+                    .keep(self.tx.conn(), (batch, source, day), hash, |out| {
+                        out.extend_from_slice(bytes)
+                    })?;
             }
-            return Ok(Taken::Duplicate);
+            self.tally.duplicate += 1;
+            return Ok(());
         }
+        let stored = ContactView::read(bytes)?.to_stored();
         if held_batch == batch {
             // A later delivery in the same file takes the earlier one's place.
             if held_day == day {
@@ -764,7 +1014,7 @@ impl StoreSink<'_> {
             } else {
                 self.window.take(at);
                 self.window
-                    .append(self.tx.conn(), batch, &source, day, stored)?;
+                    .append(self.tx.conn(), batch, source, day, stored)?;
             }
         } else {
             // Another import holds it: its copy is kept, with where it was, for undo.
@@ -787,7 +1037,7 @@ impl StoreSink<'_> {
                 &values,
             )?;
             self.window
-                .append(self.tx.conn(), batch, &source, day, stored)?;
+                .append(self.tx.conn(), batch, source, day, stored)?;
         }
         if held_batch == batch {
             self.close_day(held_day);
@@ -796,18 +1046,23 @@ impl StoreSink<'_> {
         self.affected.insert((held_batch, day_text(held_day)));
         self.affected.insert((batch, day_text(day)));
         // Within one file a later delivery is a duplicate row; across files it takes over.
-        Ok(if held_batch == batch {
-            Taken::Duplicate
+        if held_batch == batch {
+            self.tally.duplicate += 1;
         } else {
-            Taken::Replaced
-        })
+            self.tally.taken += 1;
+        }
+        Ok(())
     }
 
     /// A contact's member ids in the order of `interaction`'s columns: channel, program, queue,
     /// site, team, agent.
     fn member_ids(&mut self, c: &Interaction) -> Result<[Option<i64>; 6], ImportError> {
+        let channel = self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?;
+        if let Some(id) = channel {
+            self.channels.entry(id).or_insert(c.channel);
+        }
         Ok([
-            self.member(Dimension::Channel, c.channel.map(|ch| ch.as_str()))?,
+            channel,
             self.shared_member(Dimension::Program, c.program.as_ref())?,
             self.shared_member(Dimension::Queue, c.queue.as_ref())?,
             self.shared_member(Dimension::Site, c.site.as_ref())?,
@@ -880,20 +1135,67 @@ impl Sink for StoreSink<'_> {
         Ok(())
     }
 
-    fn contact(&mut self, contact: NewContact) -> Result<Taken, ImportError> {
+    fn contact(&mut self, contact: NewContact) -> Result<(), ImportError> {
         self.take_contact(&contact)
     }
     /// Leaves the contacts where they are: they are only read (a contact the store keeps as it
     /// came is copied), and freeing them is the caller's.
-    fn contacts(
-        &mut self,
-        contacts: &mut Vec<Box<NewContact>>,
-        taken: &mut Vec<Taken>,
-    ) -> Result<(), ImportError> {
+    /// A chunk whose days run in order, forwards or backwards (a file in time order), is taken
+    /// as it comes; the contacts of any other chunk wait in the backlog, to be taken day by day
+    /// once the file is read. Taking contacts of many days one by one found each day's keys,
+    /// open block and sums cold, and held them all in memory: an import of a million contacts in
+    /// no time order spent 40% more processor time and 60% more memory that way than waiting.
+    fn contacts(&mut self, contacts: &mut Vec<Box<NewContact>>) -> Result<(), ImportError> {
+        let days = contacts.iter().map(|c| c.contact.day);
+        let forwards = days.clone().zip(days.clone().skip(1)).all(|(a, b)| a <= b);
+        let backwards = days.clone().zip(days.skip(1)).all(|(a, b)| a >= b);
         for c in contacts.iter() {
-            taken.push(self.take_contact(c)?);
+            if forwards || backwards {
+                self.take_contact(c)?;
+            } else {
+                self.defer_contact(c)?;
+            }
         }
         Ok(())
+    }
+
+    /// Takes the backlog day by day, in day order: each day's contacts in the order they came,
+    /// with the day and the days either side in the window. A day's facts are written once its
+    /// contacts are all in.
+    fn settle(
+        &mut self,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<bool, ImportError> {
+        let (Some(source), Ok(batch)) = (self.source.clone(), self.batch()) else {
+            return Ok(true);
+        };
+        let total = self.backlog.len();
+        let mut done = 0u64;
+        if total > 0 {
+            progress(0, total);
+        }
+        for day in self.backlog.days() {
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(false);
+            }
+            self.window.ensure(self.tx.conn(), day)?;
+            let mut waiting = self.backlog.take(day)?;
+            while let Some(w) = waiting.next()? {
+                self.take_waiting(batch, &source, day, w)?;
+                done += 1;
+                if done.is_multiple_of(65_536) {
+                    progress(done, total);
+                }
+            }
+            if self.sums.days.contains_key(&day) {
+                self.write_open_day(batch, day)?;
+            }
+        }
+        if total > 0 {
+            progress(done, total);
+        }
+        Ok(true)
     }
     fn fact(&mut self, key: &DayKey, measures: &Measures) -> Result<(), ImportError> {
         let batch = self.batch()?;
@@ -972,10 +1274,16 @@ impl Sink for StoreSink<'_> {
 
     fn finish(&mut self, counts: &Counts, now: DateTime<Utc>) -> Result<Finished, ImportError> {
         let batch = self.batch()?;
+        if self.backlog.len() > 0 {
+            self.settle(&AtomicBool::new(false), &mut |_, _| {})?;
+        }
         // The blocks still being filled are compressed on the helper thread while this one
         // writes the days' facts held in memory.
         self.window.save_later(self.tx.conn())?;
-        let days: Vec<NaiveDate> = self.open_days.keys().copied().collect();
+        if let Some(source) = self.source.clone() {
+            self.duplicates.save(self.tx.conn(), batch, &source)?;
+        }
+        let days: Vec<NaiveDate> = self.sums.days.keys().copied().collect();
         for day in days {
             self.write_open_day(batch, day)?;
         }
@@ -1007,6 +1315,11 @@ impl Sink for StoreSink<'_> {
             drop(stmt);
             recompute_intervals(self.tx.conn(), &days)?;
         }
+        let counts = Counts {
+            taken: counts.taken + self.tally.taken,
+            duplicate: counts.duplicate + self.tally.duplicate,
+            ..*counts
+        };
         self.tx.finish_batch(
             batch,
             counts.read,
@@ -1026,6 +1339,7 @@ impl Sink for StoreSink<'_> {
             batch_id: batch,
             first_day: parse(first),
             last_day: parse(last),
+            counts,
         })
     }
 }
@@ -1085,6 +1399,120 @@ impl Workspace {
         total
     }
 
+    /// What the workspace holds, independent of how it was written: every row of every table as
+    /// text, sorted, with dimension members by name rather than by id (an import numbers members
+    /// in the order it meets them), fact ids and the blocks and slots contacts are packed in left
+    /// out, contacts and duplicates listed one by one, and each import's file fingerprint left
+    /// out (files with the same rows in another order differ in bytes). Two imports of the same
+    /// rows in different orders must give the same dump.
+    pub(crate) fn test_logical_dump(&self) -> String {
+        use crate::measure::Dimension;
+        let mut names: FxHashMap<(&str, i64), String> = FxHashMap::default();
+        for dim in Dimension::ALL {
+            let table = super::member_table(dim);
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT id, name FROM {table}"))
+                .unwrap();
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .unwrap();
+            for row in rows {
+                let (id, name) = row.unwrap();
+                names.insert((dim.as_str(), id), name);
+            }
+        }
+        let member = |dim: &str, id: Option<i64>| -> String {
+            id.map_or("-".into(), |id| {
+                names
+                    .get(&(dim, id))
+                    .cloned()
+                    .unwrap_or_else(|| format!("unknown {dim} {id}"))
+            })
+        };
+        let contact_line = |batch: i64, day: NaiveDate, source: &str, c: &StoredContact| {
+            let ids: Vec<String> = contacts::CONTACT_DIMENSIONS
+                .iter()
+                .zip(c.ids)
+                .map(|(d, id)| member(d.as_str(), id))
+                .collect();
+            let mut c = c.clone();
+            c.ids = [None; 6];
+            format!("{batch}|{day}|{source}|{}|{c:?}", ids.join("|"))
+        };
+        let tables: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+                .unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        let member_tables: Vec<&str> = Dimension::ALL
+            .iter()
+            .map(|d| super::member_table(*d))
+            .collect();
+        let mut out = String::new();
+        for table in &tables {
+            let mut lines: Vec<String> = Vec::new();
+            if table == "contact_block" || table == "duplicate_block" {
+                let mut each = |b: contacts::Block| {
+                    for c in b.held() {
+                        lines.push(contact_line(b.batch_id, b.day, &b.source, c));
+                    }
+                    Ok(())
+                };
+                if table == "contact_block" {
+                    contacts::each_block(&self.conn, &mut each).unwrap();
+                } else {
+                    contacts::each_duplicate_block(&self.conn, &mut each).unwrap();
+                }
+            } else {
+                let mut stmt = self
+                    .conn
+                    .prepare(&format!("SELECT * FROM {table}"))
+                    .unwrap();
+                let cols: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+                let mut rows = stmt.query([]).unwrap();
+                while let Some(r) = rows.next().unwrap() {
+                    let mut cells = Vec::new();
+                    let dimension: Option<String> = cols
+                        .iter()
+                        .position(|c| c == "dimension")
+                        .and_then(|i| r.get(i).ok());
+                    for (i, col) in cols.iter().enumerate() {
+                        let v: rusqlite::types::Value = r.get(i).unwrap();
+                        let skip = (col == "id"
+                            && (table == "fact" || member_tables.contains(&table.as_str())))
+                            || (table == "import_batch" && col == "sha256")
+                            || (table == "interaction_superseded"
+                                && (col == "block_id" || col == "slot"));
+                        if skip {
+                            continue;
+                        }
+                        let id = match v {
+                            rusqlite::types::Value::Integer(id) => Some(id),
+                            _ => None,
+                        };
+                        let dim = col
+                            .strip_suffix("_id")
+                            .filter(|d| Dimension::ALL.iter().any(|x| x.as_str() == *d));
+                        let cell = match (dim, col.as_str(), &dimension) {
+                            (Some(d), _, _) => member(d, id),
+                            (None, "member_id", Some(d)) => member(d, id),
+                            _ => format!("{v:?}"),
+                        };
+                        cells.push(cell);
+                    }
+                    lines.push(cells.join("|"));
+                }
+            }
+            lines.sort();
+            out.push_str(&format!("## {table}\n{}\n", lines.join("\n")));
+        }
+        out
+    }
+
     /// Every row of every table as text, sorted; tables in `skip` are left out. Fact ids are
     /// left out (recomputed facts get new ids), and contacts are listed one by one with their
     /// batch, day and source, not as blocks (where a contact is packed is not what it is).
@@ -1104,13 +1532,15 @@ impl Workspace {
                 .prepare(&format!("SELECT * FROM {table}"))
                 .unwrap();
             let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
-            if table == "contact_block" {
+            if table == "contact_block" || table == "duplicate_block" {
                 // What a block's row says beside its data agrees with the data.
                 let mut check = self
                     .conn
-                    .prepare(
-                        "SELECT source, contacts, last_customer_at, keys, data FROM contact_block",
-                    )
+                    .prepare(if table == "contact_block" {
+                        "SELECT source, contacts, last_customer_at, keys, data FROM contact_block"
+                    } else {
+                        "SELECT source, contacts, NULL, keys, data FROM duplicate_block"
+                    })
                     .unwrap();
                 let mut rows = check.query([]).unwrap();
                 while let Some(r) = rows.next().unwrap() {
@@ -1118,13 +1548,15 @@ impl Workspace {
                     let slots = contacts::decode(&r.get::<_, Vec<u8>>(4).unwrap()).unwrap();
                     let held = slots.iter().flatten();
                     assert_eq!(r.get::<_, i64>(1).unwrap(), held.clone().count() as i64);
-                    assert_eq!(
-                        r.get::<_, Option<i64>>(2).unwrap(),
-                        held.clone()
-                            .filter(|c| c.customer_key.is_some())
-                            .map(|c| c.started_at)
-                            .max()
-                    );
+                    if table == "contact_block" {
+                        assert_eq!(
+                            r.get::<_, Option<i64>>(2).unwrap(),
+                            held.clone()
+                                .filter(|c| c.customer_key.is_some())
+                                .map(|c| c.started_at)
+                                .max()
+                        );
+                    }
                     let keys: Vec<u8> = slots
                         .iter()
                         .flat_map(|c| {
@@ -1137,13 +1569,17 @@ impl Workspace {
                 }
                 // Contacts, not their packing: blocks and slots depend on how they were written.
                 let mut lines = Vec::new();
-                contacts::each_block(&self.conn, |b| {
+                let mut each = |b: contacts::Block| {
                     for c in b.held() {
                         lines.push(format!("{}|{}|{}|{c:?}", b.batch_id, b.day, b.source));
                     }
                     Ok(())
-                })
-                .unwrap();
+                };
+                if table == "contact_block" {
+                    contacts::each_block(&self.conn, &mut each).unwrap();
+                } else {
+                    contacts::each_duplicate_block(&self.conn, &mut each).unwrap();
+                }
                 lines.sort();
                 out.push_str(&format!("## {table}\n{}\n", lines.join("\n")));
                 continue;

@@ -37,6 +37,10 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         then: Some(roll_up_again),
     },
     Migration::sql(include_str!("migrations/0010_page_checksums.sql")),
+    Migration {
+        sql: include_str!("migrations/0011_duplicate_blocks.sql"),
+        then: Some(super::contacts::move_duplicates_into_blocks),
+    },
 ];
 
 /// Rolls every dirty day up again (format 9: rollup rows split by the measures their facts

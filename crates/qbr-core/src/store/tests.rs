@@ -798,7 +798,7 @@ fn a_file_whose_schema_is_not_the_formats_is_refused_unchanged() {
     );
     for words in [
         "trigger.qbr",
-        "format 10",
+        &format!("format {FORMAT_VERSION}"),
         "trigger \"steal\"",
         "table \"loot\"",
         "not changed",

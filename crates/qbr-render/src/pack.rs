@@ -11,12 +11,14 @@ mod layout;
 mod model;
 mod page;
 mod pdf;
+mod pptx;
 mod subset;
 mod svg;
 mod text;
 
 pub use image::{logo_size, MAX_LOGO_PIXELS, MAX_LOGO_SIDE};
 pub use model::*;
+pub use pptx::{check_deck_template, deck_text, render_pptx, SlideText, TemplateError};
 
 /// Why a pack could not be rendered.
 #[derive(Debug, thiserror::Error)]

@@ -92,6 +92,8 @@ struct Deck<'a> {
     themed: bool,
     /// The built-in master shows the logo on every slide; a template has its own branding.
     logo_on_slides: bool,
+    /// Where the cover's title and subtitle go when the template has no title-slide layout.
+    cover_boxes: Option<[(i64, i64, i64, i64); 2]>,
 }
 
 /// One slide, ready to be packaged: its XML, notes, charts and whether it uses the logo.
@@ -281,6 +283,14 @@ impl<'a> Deck<'a> {
             frame,
             themed: tpl.is_some(),
             logo_on_slides: tpl.is_none() && doc.brand.logo.is_some(),
+            cover_boxes: tpl.filter(|t| !t.has_title_layout).map(|t| {
+                let f = t.frame;
+                let (w, h) = (f.cx, f.cy);
+                [
+                    (w / 12, h * 4 / 15, w * 5 / 6, h * 6 / 25),
+                    (w / 12, h * 8 / 15, w * 5 / 6, h / 4),
+                ]
+            }),
         }
     }
 
@@ -330,9 +340,23 @@ impl<'a> Deck<'a> {
         )
     }
 
-    fn title_shape(&self, ph: &str, id: u32, name: &str, paras: &str) -> String {
+    fn title_shape(
+        &self,
+        ph: &str,
+        id: u32,
+        name: &str,
+        paras: &str,
+        at: Option<(i64, i64, i64, i64)>,
+    ) -> String {
+        let sp_pr = match at {
+            Some(b) => format!(
+                "<p:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm></p:spPr>",
+                b.0, b.1, b.2, b.3
+            ),
+            None => "<p:spPr/>".into(),
+        };
         format!(
-            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{name}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody></p:sp>"
+            "<p:sp><p:nvSpPr><p:cNvPr id=\"{id}\" name=\"{name}\"/><p:cNvSpPr><a:spLocks noGrp=\"1\"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr>{sp_pr}<p:txBody><a:bodyPr><a:normAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody></p:sp>"
         )
     }
 
@@ -460,8 +484,20 @@ impl<'a> Deck<'a> {
         let sub_ph = "<p:ph type=\"subTitle\" idx=\"1\"/>";
         let title_xml = format!(
             "{}{}",
-            self.title_shape("<p:ph type=\"ctrTitle\"/>", 2, "Title 1", &title),
-            self.title_shape(sub_ph, 3, "Subtitle 2", &sub)
+            self.title_shape(
+                "<p:ph type=\"ctrTitle\"/>",
+                2,
+                "Title 1",
+                &title,
+                self.cover_boxes.map(|b| b[0])
+            ),
+            self.title_shape(
+                sub_ph,
+                3,
+                "Subtitle 2",
+                &sub,
+                self.cover_boxes.map(|b| b[1])
+            )
         );
         let mut texts = vec![cover.client.to_uppercase(), cover.period.clone()];
         texts.append(&mut sh.texts);
@@ -540,7 +576,7 @@ impl<'a> Deck<'a> {
         } else {
             paras
         };
-        let title_xml = self.title_shape("<p:ph type=\"title\"/>", 2, "Title 1", &paras);
+        let title_xml = self.title_shape("<p:ph type=\"title\"/>", 2, "Title 1", &paras, None);
         let notes = self.notes_for(page);
         Ok(Slide {
             cover: false,

@@ -42,6 +42,8 @@ pub(crate) struct Template {
     pub layouts: [String; 3],
     /// The first master's theme.
     pub theme: Option<String>,
+    /// Whether a title-slide layout was found (else the cover places its own title).
+    pub has_title_layout: bool,
     pub frame: Frame,
     /// A master id above every id the template's masters and layouts use.
     pub free_id: u64,
@@ -381,6 +383,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Template, TemplateError> {
     let content = find(&["titleOnly", "obj", "tx"])
         .or_else(|| layouts.iter().map(|l| l.1.clone()).find(with_title))
         .unwrap_or_else(|| layouts[0].1.clone());
+    let has_title_layout = find(&["title"]).is_some();
     let title = find(&["title"]).unwrap_or_else(|| content.clone());
     let blank = find(&["blank"]).unwrap_or_else(|| content.clone());
     let title_box = match placeholder_box(&all[&content], &content, &["title", "ctrTitle"])? {
@@ -413,6 +416,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Template, TemplateError> {
         masters,
         layouts: [title, content, blank],
         theme,
+        has_title_layout,
         frame: Frame {
             cx,
             cy,

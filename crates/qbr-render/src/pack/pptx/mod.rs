@@ -461,13 +461,11 @@ impl<'a> Deck<'a> {
             ("EXPORTED", &cover.exported_on),
             ("DATA AS OF", &cover.data_as_of),
         ] {
-            if value.trim().is_empty() {
-                continue;
-            }
+            // As the PDF's cover: every label, with its value when there is one.
             facts.push_str(&sh.para(&format!("{label}  **{value}**"), 11.0, false, &muted, ""));
         }
         let logo = self.running(&mut sh, i, n, true);
-        if !facts.is_empty() {
+        {
             sh.text_box(
                 "Facts",
                 (f.title.0, f.cy - 1_005_840, f.cx - 2 * f.title.0, 640_080),
@@ -506,9 +504,7 @@ impl<'a> Deck<'a> {
             ("EXPORTED", &cover.exported_on),
             ("DATA AS OF", &cover.data_as_of),
         ] {
-            if !value.trim().is_empty() {
-                texts.push(format!("{label} {value}"));
-            }
+            texts.push(format!("{label} {value}").trim().to_string());
         }
         let notes = self.notes_for(page);
         Ok(Slide {

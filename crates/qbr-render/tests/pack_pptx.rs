@@ -530,6 +530,8 @@ fn the_same_document_gives_the_same_bytes() {
     assert!(theme.contains("<a:accent1><a:srgbClr val=\"7B2C8F\"/></a:accent1>"));
 }
 
+/// Written by `fixtures/deck/make_template.py`: DejaVu Serif, a plum accent, a plum band with the
+/// title on it, five layouts with title-only third.
 const TEMPLATE: &[u8] = include_bytes!("../../../fixtures/deck/plum-template.potx");
 
 #[test]
@@ -540,36 +542,38 @@ fn a_template_gives_its_masters_layouts_theme_and_size() {
     let slides = check_package(&parts);
     assert_eq!(slides.len(), page_count(&doc).unwrap());
     let tpl = unzip(TEMPLATE);
-    // The template's theme, byte for byte: its plum accent and its fonts.
+    // The template's theme, byte for byte: its plum accent and its serif.
     let theme = text(&parts, "ppt/theme/theme1.xml");
     assert_eq!(theme, text(&tpl, "ppt/theme/theme1.xml"));
-    assert!(theme.contains("<a:accent1><a:srgbClr val=\"7b2c8f\"/></a:accent1>"));
-    assert!(theme.contains("typeface=\"DejaVu Sans\""));
-    // Its twelve layouts, each as it was.
-    for i in 1..=12 {
-        let name = format!("ppt/slideLayouts/slideLayout{i}.xml");
-        assert_eq!(parts[&name], tpl[&name], "{name}");
-    }
+    assert!(theme.contains("<a:accent1><a:srgbClr val=\"6B2D7B\"/></a:accent1>"));
+    assert!(theme.contains("<a:latin typeface=\"DejaVu Serif\"/>"));
+    // Its master and five layouts, each as it was.
     assert_eq!(
         parts["ppt/slideMasters/slideMaster1.xml"],
         tpl["ppt/slideMasters/slideMaster1.xml"]
     );
-    // Content slides use its title-only layout (found by type); the template has no title-slide
-    // layout, so the cover uses the same one.
-    let layout_type = |slide: &str| {
-        let l = rels(&parts, slide)
+    for i in 1..=5 {
+        let name = format!("ppt/slideLayouts/slideLayout{i}.xml");
+        assert_eq!(parts[&name], tpl[&name], "{name}");
+    }
+    // Layouts found by type, wherever the template puts them: the cover on its title-slide
+    // layout (second), every other slide on its title-only layout (third).
+    let layout_of = |slide: &str| {
+        rels(&parts, slide)
             .into_iter()
             .find(|r| r.1 == "slideLayout")
             .unwrap()
-            .2;
-        elements(&text(&parts, &l), "sldLayout")[0]
-            .get("type")
-            .cloned()
-            .unwrap_or_default()
+            .2
     };
-    for s in &slides {
-        assert_eq!(layout_type(s), "titleOnly", "{s}");
+    assert_eq!(layout_of(&slides[0]), "ppt/slideLayouts/slideLayout2.xml");
+    for s in &slides[1..] {
+        assert_eq!(layout_of(s), "ppt/slideLayouts/slideLayout3.xml", "{s}");
     }
+    // Titles take the template's style: no size or colour of their own.
+    let title_run = texts_in(&text(&parts, &slides[1]), "sp", "t")[0].clone();
+    assert_eq!(title_run, "Executive summary");
+    assert!(text(&parts, &slides[1])
+        .contains("<a:r><a:rPr lang=\"en\" dirty=\"0\"/><a:t>Executive summary</a:t>"));
     // Its slide size.
     let size = &elements(&text(&parts, "ppt/presentation.xml"), "sldSz")[0];
     let tsize = &elements(&text(&tpl, "ppt/presentation.xml"), "sldSz")[0];

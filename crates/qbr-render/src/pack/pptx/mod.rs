@@ -480,23 +480,26 @@ impl<'a> Deck<'a> {
             )?;
         }
         let sub_ph = "<p:ph type=\"subTitle\" idx=\"1\"/>";
-        let title_xml = format!(
-            "{}{}",
-            self.title_shape(
-                "<p:ph type=\"ctrTitle\"/>",
-                2,
-                "Title 1",
-                &title,
-                self.cover_boxes.map(|b| b[0])
+        let title_xml = match self.cover_boxes {
+            // The template's title-slide layout places the title and subtitle.
+            None => format!(
+                "{}{}",
+                self.title_shape("<p:ph type=\"ctrTitle\"/>", 2, "Title 1", &title, None),
+                self.title_shape(sub_ph, 3, "Subtitle 2", &sub, None)
             ),
-            self.title_shape(
-                sub_ph,
-                3,
-                "Subtitle 2",
-                &sub,
-                self.cover_boxes.map(|b| b[1])
-            )
-        );
+            // A template without one: the title in its title placeholder, placed on the slide,
+            // and the subtitle as text (a layout with no subtitle placeholder would not show it).
+            Some([t, b]) => {
+                let mut box_ = self.shapes();
+                box_.next = 2;
+                box_.text_box("Subtitle", b, &sub, None);
+                format!(
+                    "{}{}",
+                    self.title_shape("<p:ph type=\"title\"/>", 2, "Title 1", &title, Some(t)),
+                    box_.xml
+                )
+            }
+        };
         let mut texts = vec![cover.client.to_uppercase(), cover.period.clone()];
         texts.append(&mut sh.texts);
         for (label, value) in [

@@ -785,11 +785,12 @@ pub enum Preset {
     TalkdeskCalls,
     NiceCxoneCallDetail,
     FreshdeskTickets,
+    ZendeskTickets,
     Qualtrics,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 9] = [
+    pub const ALL: [Preset; 10] = [
         Preset::AmazonConnectContacts,
         Preset::AmazonConnectHistorical,
         Preset::GenesysInteractions,
@@ -798,6 +799,7 @@ impl Preset {
         Preset::TalkdeskCalls,
         Preset::NiceCxoneCallDetail,
         Preset::FreshdeskTickets,
+        Preset::ZendeskTickets,
         Preset::Qualtrics,
     ];
 
@@ -812,6 +814,7 @@ impl Preset {
             Preset::TalkdeskCalls => "talkdesk_calls",
             Preset::NiceCxoneCallDetail => "nice_cxone_call_detail",
             Preset::FreshdeskTickets => "freshdesk_tickets",
+            Preset::ZendeskTickets => "zendesk_support_tickets",
             Preset::Qualtrics => "qualtrics_survey",
         }
     }
@@ -829,6 +832,9 @@ impl Preset {
             Preset::TalkdeskCalls => "Talkdesk Calls report",
             Preset::NiceCxoneCallDetail => "NICE CXone Call Detail data download",
             Preset::FreshdeskTickets => "Freshdesk ticket export",
+            Preset::ZendeskTickets => {
+                "Zendesk Support tickets (API ticket list or incremental export, JSON)"
+            }
             Preset::Qualtrics => "Qualtrics survey responses export",
         }
     }
@@ -842,6 +848,9 @@ impl Preset {
             // Hold is inside Agent_Time (the total is PreQueue + InQueue + Agent_Time +
             // PostQueue + ACW_Time): read as hold too it would count twice in handle time.
             Preset::NiceCxoneCallDetail => &["Hold_Time", "Abandon_Time"],
+            // The business-hours first reply is the user's choice, never taken beside the
+            // calendar one.
+            Preset::ZendeskTickets => &["metric_set.reply_time_in_minutes.business", "via.channel"],
             _ => &[],
         }
     }
@@ -854,7 +863,8 @@ impl Preset {
         }
     }
 
-    /// Tickets are never abandoned: every ticket of such an export is offered and handled.
+    /// Ticket exports: email unless a row says otherwise; a ticket is never abandoned (with no
+    /// status column every ticket counts as offered and solved, abandonment having no value).
     pub fn every_contact_handled(self) -> bool {
         matches!(self, Preset::FreshdeskTickets)
     }
@@ -882,6 +892,33 @@ impl Preset {
                 ("work item", "email"),
                 ("sms", "messaging"),
             ],
+            // Ticket status (support.zendesk.com/hc/en-us/articles/4959212269210); the
+            // incremental export also returns deleted tickets, which count in nothing.
+            (Preset::ZendeskTickets, "outcome") => &[
+                ("solved", "ticket_solved"),
+                ("closed", "ticket_solved"),
+                ("new", "ticket_open"),
+                ("open", "ticket_open"),
+                ("pending", "ticket_open"),
+                ("hold", "ticket_open"),
+                ("deleted", "other"),
+            ],
+            // Legacy CSAT `score`: good is satisfied (top box), bad is not; offered and
+            // unoffered are no response.
+            (Preset::ZendeskTickets, "csat") => &[
+                ("good", "5"),
+                ("bad", "1"),
+                ("offered", ""),
+                ("unoffered", ""),
+            ],
+            // Freshdesk's statuses (support.freshdesk.com, "Understanding ticket fields"):
+            // Resolved and Closed end a ticket; Open, Pending and every custom status
+            // (Waiting on Customer, Waiting on Third Party, an account's own) leave it unsolved.
+            (Preset::FreshdeskTickets, "outcome") => &[
+                ("resolved", "ticket_solved"),
+                ("closed", "ticket_solved"),
+                ("*", "ticket_open"),
+            ],
             (Preset::FreshdeskTickets, "channel") => &[
                 ("email", "email"),
                 ("portal", "email"),
@@ -903,7 +940,8 @@ impl Preset {
             | Preset::Five9CallLog
             | Preset::TalkdeskCalls
             | Preset::NiceCxoneCallDetail
-            | Preset::FreshdeskTickets => Kind::Interactions,
+            | Preset::FreshdeskTickets
+            | Preset::ZendeskTickets => Kind::Interactions,
             Preset::AmazonConnectHistorical => Kind::Intervals,
             Preset::Qualtrics => Kind::Surveys,
         }
@@ -918,6 +956,7 @@ impl Preset {
             Preset::TalkdeskCalls => "talkdesk",
             Preset::NiceCxoneCallDetail => "nice_cxone",
             Preset::FreshdeskTickets => "freshdesk",
+            Preset::ZendeskTickets => "zendesk",
             Preset::Qualtrics => "qualtrics",
         }
     }
@@ -933,6 +972,8 @@ impl Preset {
             Preset::TalkdeskCalls => &["talkdeskphonenumber"],
             Preset::NiceCxoneCallDetail => &["contactid", "mastercontactid", "skillname"],
             Preset::FreshdeskTickets => &["ticketid", "createdtime"],
+            // `zendesk.channel` is written by the ticket reader (`zendesk.rs`) only.
+            Preset::ZendeskTickets => &["zendeskchannel", "requesterid"],
             Preset::Qualtrics => &["responseid", "recordeddate"],
         }
     }
@@ -1037,11 +1078,32 @@ impl Preset {
             // Freshdesk's ticket export labels (Tickets::Export); `Contact ID` is the customer.
             Preset::FreshdeskTickets => &[
                 ("Ticket ID", "contact_id", None),
+                ("Status", "outcome", None),
                 ("Created time", "started_at", None),
                 ("Agent", "agent", None),
                 ("Group", "queue", None),
                 ("Source", "channel", None),
                 ("Contact ID", "customer_id", None),
+            ],
+            // Zendesk Support tickets as `zendesk.rs` reads them (research 3a–3d): the first
+            // reply time is minutes, calendar by default.
+            Preset::ZendeskTickets => &[
+                ("id", "contact_id", None),
+                ("created_at", "started_at", None),
+                ("zendesk.channel", "channel", None),
+                ("status", "outcome", None),
+                ("group_id", "queue", None),
+                ("assignee_id", "agent", None),
+                ("requester_id", "customer_id", None),
+                (
+                    "metric_set.reply_time_in_minutes.calendar",
+                    "wait",
+                    Some(DurationUnit::Minutes),
+                ),
+                ("satisfaction_rating.score", "csat", None),
+                // A ticket comes again in later exports as it changes (open, then solved): the
+                // latest update wins, within a file and across imports.
+                ("updated_at", "updated_at", None),
             ],
             Preset::GenesysInteractions => &[
                 ("Conversation ID", "contact_id", None),
@@ -1250,14 +1312,21 @@ impl Mapping {
     }
 }
 
-/// What `raw` means under a value translation, compared in any case, trimmed.
+/// What `raw` means under a value translation, compared in any case, trimmed; a `*` entry is
+/// what every value not listed means (a vendor's custom ticket statuses).
 pub(crate) fn translate<'a>(values: &'a [(String, String)], raw: &str) -> Option<&'a str> {
     let raw = raw.trim();
     values
         .iter()
         .find(|(from, _)| {
             let from = from.trim();
-            from.eq_ignore_ascii_case(raw) || from.to_lowercase() == raw.to_lowercase()
+            from != "*"
+                && (from.eq_ignore_ascii_case(raw) || from.to_lowercase() == raw.to_lowercase())
+        })
+        .or_else(|| {
+            values
+                .iter()
+                .find(|(from, _)| from.trim() == "*" && !raw.is_empty())
         })
         .map(|(_, to)| to.as_str())
 }

@@ -22,6 +22,7 @@ mod record;
 pub mod rollup;
 pub mod sink;
 pub mod value;
+mod zendesk;
 
 use std::io::Read;
 use std::path::Path;
@@ -977,7 +978,10 @@ pub fn run_into(
             first_day: finished.first_day,
             last_day: finished.last_day,
             today: now.with_timezone(&settings.timezone).date_naive(),
-            redelivers: preset == Some(Preset::AmazonConnectContacts),
+            redelivers: matches!(
+                preset,
+                Some(Preset::AmazonConnectContacts | Preset::ZendeskTickets)
+            ),
         },
     );
     let zero_ratings = ctx.zero_ratings.load(Ordering::Relaxed);

@@ -40,9 +40,21 @@ where
     std::thread::scope(|scope| {
         let (work_tx, work_rx) = sync_channel::<(u64, Vec<T>)>(workers * IN_FLIGHT);
         let (done_tx, done_rx) = sync_channel::<(u64, usize, Vec<U>)>(workers * IN_FLIGHT);
+        // One token per chunk between the reader and its delivery: the reader takes one before
+        // it hands a chunk over and the caller gives it back once the chunk is delivered. The
+        // channels alone do not bound what waits for its turn: while one worker is held up on a
+        // chunk (descheduled on a loaded machine), the others would go on mapping the chunks
+        // after it, and the caller would hold them all until it comes.
+        let window = 2 * workers * IN_FLIGHT;
+        let (token_tx, token_rx) = sync_channel::<()>(window);
+        for _ in 0..window {
+            let _ = token_tx.send(());
+        }
         scope.spawn(move || {
             let mut seq = 0u64;
             let mut chunk = Vec::with_capacity(chunk_len);
+            // The caller stopped (done or failed): nothing more is wanted.
+            let send = |seq, chunk| token_rx.recv().is_ok() && work_tx.send((seq, chunk)).is_ok();
             for item in items {
                 if cancel.load(Ordering::Relaxed) {
                     break;
@@ -51,15 +63,14 @@ where
                 chunk.push(item);
                 if chunk.len() == chunk_len || last {
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_len));
-                    // Every worker stopped: the caller does not want more.
-                    if work_tx.send((seq, full)).is_err() || last {
+                    if !send(seq, full) || last {
                         return;
                     }
                     seq += 1;
                 }
             }
             if !chunk.is_empty() {
-                let _ = work_tx.send((seq, chunk));
+                send(seq, chunk);
             }
         });
         // Shared by the workers and dropped with the last of them, so that a reader waiting to
@@ -91,8 +102,8 @@ where
             });
         }
         drop((done_tx, work_rx));
-        // Chunks finished ahead of their turn wait here; at most a few, since the reader only
-        // runs a few chunks ahead of the workers.
+        // Chunks finished ahead of their turn wait here; fewer than `window`, the tokens the
+        // reader needs to hand chunks over.
         let mut ahead: BTreeMap<u64, (usize, Vec<U>)> = BTreeMap::new();
         let mut next = 0u64;
         for (seq, w, mapped) in done_rx {
@@ -101,6 +112,7 @@ where
                 let done_with = deliver(mapped)?;
                 // A worker that has stopped (the file is read) cannot take it: dropped here.
                 let _ = garbage[w].send(done_with);
+                let _ = token_tx.send(());
                 next += 1;
             }
         }
@@ -174,10 +186,63 @@ mod tests {
                 "never freed by a worker that did not map the chunk"
             );
         }
-        // Only the chunks delivered after their worker stopped (the last few: a worker runs at
-        // most a few chunks ahead) are dropped on the caller's thread.
+        // Only the chunks delivered after their worker stopped are dropped on the caller's
+        // thread: those still waiting for delivery when the file was read, at most the window.
         let on_caller = drops.iter().filter(|d| d.1 == caller).count();
-        assert!(on_caller <= 20, "{on_caller} of 100 dropped on the caller");
+        assert!(
+            on_caller <= 2 * 2 * IN_FLIGHT,
+            "{on_caller} of 100 dropped on the caller"
+        );
+    }
+
+    #[test]
+    fn a_held_up_worker_does_not_let_the_others_run_the_whole_file_ahead() {
+        use std::sync::atomic::AtomicUsize;
+        use std::sync::Condvar;
+        // Three workers, one chunk per item. The first chunk's worker is held up until the other
+        // two have mapped 60 chunks ahead of it (or two seconds pass): unbounded, they would,
+        // and the caller would hold all 60 waiting for the first.
+        let workers = 3;
+        let window = 2 * workers * IN_FLIGHT;
+        let mapped = AtomicUsize::new(0);
+        let delivered = AtomicUsize::new(0);
+        let most_waiting = AtomicUsize::new(0);
+        let gate = (Mutex::new(()), Condvar::new());
+        let cancel = AtomicBool::new(false);
+        let r: Result<(), ()> = map_in_order(
+            0..200u32,
+            1,
+            workers,
+            &cancel,
+            |_| false,
+            |i| {
+                if i == 0 {
+                    let guard = gate.0.lock().unwrap();
+                    let _ = gate
+                        .1
+                        .wait_timeout_while(guard, Duration::from_secs(2), |_| {
+                            mapped.load(Ordering::SeqCst) < 60
+                        })
+                        .unwrap();
+                }
+                let now = mapped.fetch_add(1, Ordering::SeqCst) + 1;
+                let waiting = now - delivered.load(Ordering::SeqCst);
+                most_waiting.fetch_max(waiting, Ordering::SeqCst);
+                gate.1.notify_all();
+                i
+            },
+            |_| {
+                delivered.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(delivered.load(Ordering::SeqCst), 200);
+        let most = most_waiting.load(Ordering::SeqCst);
+        assert!(
+            most <= window,
+            "{most} chunks mapped and not yet delivered (window {window})"
+        );
     }
 
     #[test]

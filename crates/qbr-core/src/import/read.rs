@@ -1099,12 +1099,16 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, Strin
 type JsonRecords = Box<dyn Iterator<Item = Result<Vec<(String, String)>, String>> + Send>;
 
 /// One JSON record as (column, text) pairs: a Genesys Cloud conversation as its contact's row
-/// (`genesys.rs`), anything else flattened.
+/// (`genesys.rs`), a Zendesk ticket with its channel read (`zendesk.rs`), anything else
+/// flattened.
 fn record(v: &serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    match super::genesys::is_conversation(v) {
-        true => super::genesys::flatten(v, &mut out),
-        false => flatten("", v, &mut out),
+    if super::genesys::is_conversation(v) {
+        super::genesys::flatten(v, &mut out);
+    } else if super::zendesk::is_ticket(v) {
+        super::zendesk::flatten(v, &mut out);
+    } else {
+        flatten("", v, &mut out);
     }
     out
 }
@@ -1176,15 +1180,17 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         let stream =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file))
                 .into_iter::<StrictValue>();
-        // A Genesys Cloud query response (`{"conversations": [...]}`) is one value holding
-        // many records.
+        // A Genesys Cloud query response (`{"conversations": [...]}`) and a Zendesk ticket
+        // list or incremental export (`{"tickets": [...]}`) are one value holding many records.
         Box::new(
             stream.flat_map(move |r| -> Vec<Result<Vec<(String, String)>, String>> {
                 match r {
-                    Ok(StrictValue(v)) => match super::genesys::conversations(v) {
-                        Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
-                        Err(v) => vec![Ok(record(&v))],
-                    },
+                    Ok(StrictValue(v)) => {
+                        match super::genesys::conversations(v).or_else(super::zendesk::tickets) {
+                            Ok(list) => list.iter().map(|c| Ok(record(c))).collect(),
+                            Err(v) => vec![Ok(record(&v))],
+                        }
+                    }
                     Err(e) => vec![Err(bad(e))],
                 }
             }),

@@ -111,7 +111,24 @@ pub(crate) fn readings(
                     inferred,
                 ));
             }
-            let (columns, text, field) = if let Some(h) = col("outcome") {
+            let tickets = matches!(source, Source::Preset(Preset::ZendeskTickets));
+            let (columns, text, field) = if let Some(h) = col("outcome").filter(|_| tickets) {
+                (
+                    vec![h.clone()],
+                    format!(
+                        "every ticket is offered; it is handled when {h:?} is solved or closed, and new, open, pending and on-hold tickets are not handled yet; deleted tickets count in nothing; a ticket cannot be abandoned, so abandonment has no value"
+                    ),
+                    "outcome",
+                )
+            } else if let Some(h) = col("outcome").filter(|_| every_contact_handled) {
+                (
+                    vec![h.clone()],
+                    format!(
+                        "every ticket is offered; it is handled when {h:?} is Resolved or Closed, and Open, Pending and any other status leave it unsolved; a ticket cannot be abandoned, so abandonment has no value"
+                    ),
+                    "outcome",
+                )
+            } else if let Some(h) = col("outcome") {
                 (
                     vec![h.clone()],
                     format!("handled or abandoned is read from the outcome column {h:?}"),
@@ -134,7 +151,7 @@ pub(crate) fn readings(
             } else if every_contact_handled {
                 (
                     Vec::new(),
-                    "every ticket counts as offered and handled: a ticket cannot be abandoned"
+                    "no status column: every ticket counts as offered and solved; a ticket cannot be abandoned, so abandonment has no value"
                         .into(),
                     "",
                 )
@@ -169,6 +186,21 @@ pub(crate) fn readings(
             push_times(
                 &mut out, source, mapping, "wait", "talk", "hold", "wrap", "handle",
             );
+            if tickets {
+                if let Some(r) = out.iter_mut().find(|r| r.topic == ReadingTopic::Wait) {
+                    if !r.columns.is_empty() {
+                        r.text.push_str(
+                            ": the first reply time, in calendar minutes; map metric_set.reply_time_in_minutes.business instead to count business hours only",
+                        );
+                    }
+                }
+                out.push(reading(
+                    ReadingTopic::HandleTime,
+                    Vec::new(),
+                    "a ticket carries no handle time (its resolution time is not the time agents spent on it): AHT has no value from this file".into(),
+                    false,
+                ));
+            }
         }
         Kind::Intervals => {
             let named: Vec<(&str, String)> = ["offered", "handled", "abandoned"]

@@ -589,6 +589,8 @@ fn parse_outcome(text: &str) -> Result<Option<Outcome>, &'static str> {
         "abandoned" | "abandon" | "abandonedinqueue" | "aban" | "hungup" => Outcome::Abandoned,
         "callback" | "callbackrequested" => Outcome::Callback,
         "other" | "voicemail" | "deflected" | "outbound" => Outcome::Other,
+        "ticketsolved" => Outcome::TicketSolved,
+        "ticketopen" => Outcome::TicketOpen,
         _ => return Err("an outcome: handled, abandoned or callback"),
     }))
 }
@@ -703,7 +705,7 @@ fn interaction(c: &mut Cells) -> Option<Interaction> {
             Outcome::Abandoned
         }
     } else if c.ctx.every_contact_handled {
-        Outcome::Handled
+        Outcome::TicketSolved
     } else if c.cols.has(F::AnsweredAt) {
         // Amazon Connect: a queued contact never connected to an agent was abandoned.
         match (answered_at, &queue) {

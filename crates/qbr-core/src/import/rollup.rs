@@ -28,6 +28,12 @@ pub enum Outcome {
     Abandoned,
     Callback,
     Other,
+    /// A ticket solved or closed: offered and handled. A ticket cannot be abandoned, so its
+    /// abandonment is unknown, never 0.
+    TicketSolved,
+    /// A ticket not solved yet (new, open, pending, on hold): offered, not handled, and not
+    /// abandoned either.
+    TicketOpen,
 }
 
 impl Outcome {
@@ -37,6 +43,8 @@ impl Outcome {
             Outcome::Abandoned => "abandoned",
             Outcome::Callback => "callback",
             Outcome::Other => "other",
+            Outcome::TicketSolved => "ticket_solved",
+            Outcome::TicketOpen => "ticket_open",
         }
     }
 
@@ -46,6 +54,8 @@ impl Outcome {
             "abandoned" => Outcome::Abandoned,
             "callback" => Outcome::Callback,
             "other" => Outcome::Other,
+            "ticket_solved" => Outcome::TicketSolved,
+            "ticket_open" => Outcome::TicketOpen,
             _ => return None,
         })
     }
@@ -225,6 +235,34 @@ pub fn contact_measures(
                     m.add(Measure::ShortAbandoned, UNKNOWN);
                     m.add(Measure::AbandonedInThreshold, UNKNOWN);
                 }
+            }
+        }
+        Outcome::TicketSolved | Outcome::TicketOpen => {
+            let solved = i.outcome == Outcome::TicketSolved;
+            m.add(Measure::Offered, 1.0);
+            m.add(Measure::Handled, if solved { 1.0 } else { 0.0 });
+            // Abandonment is not a ticket concept: unknown, so no abandonment figure is made.
+            m.add(Measure::Abandoned, UNKNOWN);
+            m.add(Measure::ShortAbandoned, UNKNOWN);
+            m.add(Measure::AbandonedInThreshold, UNKNOWN);
+            match (i.wait_s, solved) {
+                (Some(w), true) => {
+                    m.add(Measure::AnsweredInThreshold, if w <= t { 1.0 } else { 0.0 });
+                    m.add(Measure::AnswerWaitS, w);
+                }
+                (None, true) => {
+                    m.add(Measure::AnsweredInThreshold, UNKNOWN);
+                    m.add(Measure::AnswerWaitS, UNKNOWN);
+                }
+                // An open ticket replied to within T was answered in threshold; one not
+                // replied to yet may still be.
+                (Some(w), false) if w <= t => m.add(Measure::AnsweredInThreshold, 1.0),
+                (Some(_), false) => m.add(Measure::AnsweredInThreshold, 0.0),
+                (None, false) => m.add(Measure::AnsweredInThreshold, UNKNOWN),
+            }
+            // A ticket's handle time is not in the data (resolution time is not handle time).
+            if solved {
+                m.add(Measure::HandleS, UNKNOWN);
             }
         }
         Outcome::Callback | Outcome::Other => {}

@@ -13,7 +13,7 @@
 //! (xxh3, 64 bits) and every hit is confirmed on the key itself.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::types::Value;
@@ -83,11 +83,13 @@ pub(crate) struct StoredContact {
     pub source_updated_at: Option<i64>,
 }
 
-const OUTCOMES: [Outcome; 4] = [
+const OUTCOMES: [Outcome; 6] = [
     Outcome::Handled,
     Outcome::Abandoned,
     Outcome::Callback,
     Outcome::Other,
+    Outcome::TicketSolved,
+    Outcome::TicketOpen,
 ];
 
 fn outcome_code(o: Outcome) -> u8 {
@@ -905,12 +907,25 @@ struct Compressor {
 
 impl Compressor {
     fn spawn() -> Option<Compressor> {
+        Compressor::spawn_held(None)
+    }
+
+    /// With `hold` (tests only), the thread compresses nothing until the flag is set or five
+    /// seconds pass: what the writer does while its blocks are in flight can then be seen
+    /// whatever the machine's load.
+    fn spawn_held(hold: Option<Arc<(Mutex<bool>, Condvar)>>) -> Option<Compressor> {
         // Unbounded: `BlockWriter::compress_later` keeps the count.
         let (jobs, inbox) = mpsc::channel::<(Vec<u8>, usize)>();
         let (outbox, done) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("qbr-compress".into())
             .spawn(move || {
+                if let Some(hold) = hold {
+                    let held = hold.0.lock().unwrap_or_else(|e| e.into_inner());
+                    let _ =
+                        hold.1
+                            .wait_timeout_while(held, std::time::Duration::from_secs(5), |go| !*go);
+                }
                 for (raw, start) in inbox {
                     if outbox.send(compress(&raw[start..])).is_err() {
                         break;
@@ -1821,6 +1836,10 @@ mod tests {
         in_a_batch(|conn, batch| {
             let day = |d| NaiveDate::from_ymd_opt(2026, 7, d).unwrap();
             let mut w = Window::default();
+            // The compressing thread finishes nothing until told (or after five seconds, when
+            // the writer waited for it, which fails the count below).
+            let hold = Arc::new((Mutex::new(false), Condvar::new()));
+            w.out.compressor = Compressor::spawn_held(Some(Arc::clone(&hold)));
             for d in 1..=6 {
                 w.ensure(conn, day(d)).unwrap();
                 for i in 0..3 {
@@ -1835,6 +1854,8 @@ mod tests {
                 6,
                 "six blocks in flight, none waited for"
             );
+            *hold.0.lock().unwrap() = true;
+            hold.1.notify_all();
             w.save(conn).unwrap();
             assert!(w.out.pending.is_empty());
             let held: Vec<(String, i64)> =

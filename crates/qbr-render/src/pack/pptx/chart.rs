@@ -79,8 +79,18 @@ pub(crate) struct Native {
     pub currency: String,
 }
 
-/// The numbered key beneath a trend chart, as the pack draws it: `1 Cause: …`, in bucket order.
+/// The numbered key beneath a trend chart, as the pack draws it: `1 Cause: …`, in bucket order;
+/// then any shaded window, which a native line chart cannot shade, named with its buckets.
 pub(crate) fn marker_key(t: &TrendChart) -> Vec<String> {
+    let mut key = markers_key(t);
+    for w in &t.windows {
+        let at = |i: usize| t.buckets.get(i).cloned().unwrap_or_default();
+        key.push(format!("Shaded {} {} to {}", w.label, at(w.from), at(w.to)));
+    }
+    key
+}
+
+fn markers_key(t: &TrendChart) -> Vec<String> {
     if t.markers.is_empty() {
         return Vec::new();
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what QBR Desk needs on Debian or Ubuntu, skipping whatever is already there:
-# system packages (WebKitGTK, Xvfb, WebKitWebDriver, poppler), npm packages (npm ci), tauri-driver.
+# system packages (WebKitGTK, Xvfb, WebKitWebDriver, poppler, LibreOffice Impress), npm packages
+# (npm ci), tauri-driver.
 # Safe to run again; used by scripts/run-demo.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver poppler-utils qpdf sqlite3 at-spi2-core dbus-x11
+  # The deck test converts the demo's PowerPoint deck to PDF with LibreOffice (81 MB to fetch).
+  libreoffice-impress
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -148,33 +148,59 @@ pub async fn pack_choose_logo(app: AppHandle) -> CmdResult<Option<PackLogo>> {
     qbr_api::pack::read_logo(&path).map(Some)
 }
 
-/// Asks where to save the PDF, exports it with progress and stores the snapshot; `None` when
-/// the dialog is cancelled.
+/// The export format the page chose (`pdf` when none), with its dialog filter and extension.
+fn pack_format(
+    format: Option<&str>,
+) -> CmdResult<(qbr_api::pack::PackFormat, &'static str, &'static str)> {
+    let f = qbr_api::pack::PackFormat::parse(format.unwrap_or("pdf"))?;
+    Ok(match f {
+        qbr_api::pack::PackFormat::Pdf => (f, "PDF", "pdf"),
+        qbr_api::pack::PackFormat::Pptx => (f, "PowerPoint", "pptx"),
+    })
+}
+
+/// Asks where to save the pack (a PDF, or a PowerPoint deck with `format` `pptx`), exports it
+/// with progress and stores the snapshot; `None` when the dialog is cancelled.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn pack_export_dialog(
     app: AppHandle,
     state: State<'_, AppState>,
     period: Option<String>,
     definition: PackDefinition,
     template: Option<String>,
+    format: Option<String>,
     on_progress: Channel<PackProgressView>,
 ) -> CmdResult<Option<PackExportView>> {
     let path = current_path(&state)?;
+    let (format, filter, ext) = pack_format(format.as_deref())?;
     let today = Utc::now().date_naive();
     let label = qbr_api::pack::pack_period(&path, period.as_deref(), today)?.label;
     let client = qbr_api::workspace_info(&path)?.settings.client_name;
-    let suggested = qbr_api::export::pack_file_name(&client, &label, &definition.audience);
-    let Some(out) = save_dialog(&app, "Export the QBR pack", &suggested, "PDF", "pdf")? else {
+    let suggested = PathBuf::from(qbr_api::export::pack_file_name(
+        &client,
+        &label,
+        &definition.audience,
+    ))
+    .with_extension(ext)
+    .display()
+    .to_string();
+    let Some(out) = save_dialog(&app, "Export the QBR pack", &suggested, filter, ext)? else {
         return Ok(None);
+    };
+    let output = qbr_api::pack::PackOutput {
+        format,
+        deck_template: None,
     };
     tauri::async_runtime::spawn_blocking(move || {
         let now = Utc::now();
-        qbr_api::pack::export_pack(
+        qbr_api::pack::export_pack_as(
             &path,
             period.as_deref(),
             &definition,
             template.as_deref(),
             &out,
+            &output,
             now.date_naive(),
             now,
             |p| {
@@ -187,14 +213,17 @@ pub async fn pack_export_dialog(
     .map(Some)
 }
 
-/// Renders a stored snapshot again (byte for byte) where the user chooses.
+/// Renders a stored snapshot again (byte for byte) where the user chooses, as a PDF or (with
+/// `format` `pptx`) as a deck.
 #[tauri::command]
 pub async fn pack_reexport_dialog(
     app: AppHandle,
     state: State<'_, AppState>,
     id: i64,
+    format: Option<String>,
 ) -> CmdResult<Option<PackExportView>> {
     let path = current_path(&state)?;
+    let (format, filter, ext) = pack_format(format.as_deref())?;
     let Some(snap) = qbr_api::pack::list_packs(&path)?
         .into_iter()
         .find(|s| s.id == id)
@@ -204,20 +233,30 @@ pub async fn pack_reexport_dialog(
             message: format!("there is no pack snapshot {id}"),
         });
     };
+    let suggested = PathBuf::from(&snap.file_name)
+        .with_extension(ext)
+        .display()
+        .to_string();
     let Some(out) = save_dialog(
         &app,
         "Export the stored pack again",
-        &snap.file_name,
-        "PDF",
-        "pdf",
+        &suggested,
+        filter,
+        ext,
     )?
     else {
         return Ok(None);
     };
-    tauri::async_runtime::spawn_blocking(move || qbr_api::pack::export_snapshot(&path, id, &out))
-        .await
-        .map_err(internal)?
-        .map(Some)
+    let output = qbr_api::pack::PackOutput {
+        format,
+        deck_template: None,
+    };
+    tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::pack::export_snapshot_as(&path, id, &out, &output)
+    })
+    .await
+    .map_err(internal)?
+    .map(Some)
 }
 
 #[tauri::command]

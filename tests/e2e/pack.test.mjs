@@ -1,6 +1,6 @@
 // The pack page on the demo: the builder proposes highlights, the live preview shows the real
 // pages, and Export writes a PDF (the save dialog stands in as QBR_DESK_TEST_SAVE_DIR in debug
-// builds) whose snapshot `qbr packs --json` lists.
+// builds) whose snapshot `qbr packs --json` lists, then the same pages as a PowerPoint deck.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -57,6 +57,24 @@ test("build the demo's pack, see its pages, export it", async () => {
     const rows = await browser.$$('[data-testid="pack-snapshots"] tbody tr');
     assert.match(await rows[0].getText(), /2026-Q3/, "the listed export is the quarter's");
     await screenshot(browser, "pack-exported.png");
+
+    // The same pages as a PowerPoint deck: the format choice, the same export button.
+    await (await browser.$('[data-testid="pack-format"]')).selectByAttribute("value", "pptx");
+    const button = await browser.$('[data-testid="pack-export"]');
+    assert.equal(await button.getText(), "Export PowerPoint…");
+    await button.click();
+    await browser.waitUntil(async () => /Saved \d+ slides to/.test(await (await browser.$('[data-testid="pack-exported"]')).getText()), {
+      timeout: 60000,
+      timeoutMsg: "the deck export says how many slides it saved",
+    });
+    const deck = path.join(saveDir, "northwind-mobile-qbr-2026-q3-client.pptx");
+    assert.ok(existsSync(deck), `the deck is written: ${deck}`);
+    assert.equal(readFileSync(deck).subarray(0, 4).toString("latin1"), "PK\u0003\u0004", "a zip package");
+    const decks = qbrJson("packs", file);
+    assert.equal(decks.length, 2, "the deck's snapshot is listed too");
+    assert.ok(decks.some((p) => p.file_name.endsWith(".pptx")));
+    assert.equal(decks[0].pages, decks[1].pages, "as many slides as the PDF has pages");
+    await screenshot(browser, "pack-exported-pptx.png");
   } finally {
     await stop();
   }

@@ -1599,9 +1599,13 @@ pub struct PackPreview {
 /// A written export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PackExportView {
-    /// Where the PDF was written.
+    /// Where the file was written.
     pub path: String,
     pub bytes: u64,
+    /// pdf or pptx.
+    pub format: String,
+    /// SHA-256 of the file written (hex).
+    pub sha256: String,
     pub snapshot: PackSnapshotView,
 }
 

@@ -13,8 +13,10 @@ use crate::{print_json, print_text};
 /// What a pack is made of; each option left out keeps the template's (or the default's) choice.
 #[derive(Args, Default)]
 pub struct DefinitionArgs {
-    /// Start from this saved template (see `qbr pack-template`).
-    #[arg(long, value_name = "NAME")]
+    /// Start from this saved template (see `qbr pack-template`); or, with `--format pptx`, a
+    /// PowerPoint template file (FILE.potx or FILE.pptx) whose slide master, layouts, theme
+    /// fonts and colours the deck takes.
+    #[arg(long, value_name = "NAME|FILE.potx|FILE.pptx")]
     template: Option<String>,
     /// client (the default: only the metrics a client sees, client-visible causes, no internal
     /// notes, agents pseudonymised) or internal (everything, marked INTERNAL on every page).
@@ -94,14 +96,33 @@ fn metric_choice(text: &str) -> Result<PackMetricChoice, ErrorView> {
     Ok(choice)
 }
 
+/// Whether `--template`'s value names a PowerPoint template file rather than a saved template.
+fn is_deck_template(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    v.ends_with(".potx") || v.ends_with(".pptx")
+}
+
 impl DefinitionArgs {
+    /// `--template`'s saved pack template, unless it names a PowerPoint file.
+    fn saved_template(&self) -> Option<&str> {
+        self.template.as_deref().filter(|t| !is_deck_template(t))
+    }
+
+    /// `--template`'s PowerPoint file, if it names one.
+    fn deck_template(&self) -> Option<PathBuf> {
+        self.template
+            .as_deref()
+            .filter(|t| is_deck_template(t))
+            .map(PathBuf::from)
+    }
+
     fn definition(
         &self,
         workspace: &std::path::Path,
         period: Option<&str>,
     ) -> Result<PackDefinition, ErrorView> {
         let today = crate::now().date_naive();
-        let mut def = match &self.template {
+        let mut def = match self.saved_template() {
             Some(name) => api::pack_template(workspace, name)?.definition,
             None => api::default_pack_definition(workspace, period, today)?,
         };
@@ -148,18 +169,23 @@ impl DefinitionArgs {
     }
 }
 
-/// `qbr export WORKSPACE …`: a PDF pack, or a stored snapshot again.
+/// `qbr export WORKSPACE …`: a PDF pack or a PowerPoint deck, or a stored snapshot again.
 #[derive(Args)]
 pub struct ExportArgs {
     workspace: PathBuf,
     /// 2026-Q3, FY27-Q1, …; the latest complete quarter when left out.
     #[arg(long, conflicts_with = "snapshot")]
     period: Option<String>,
-    /// Re-export a stored snapshot (see `qbr packs`) byte for byte.
+    /// Re-export a stored snapshot (see `qbr packs`) byte for byte, as a PDF or as a deck.
     #[arg(long, value_name = "ID")]
     snapshot: Option<i64>,
-    /// The PDF to write (through a temporary file, renamed when complete).
-    #[arg(long, value_name = "FILE.pdf")]
+    /// pdf (the print pack) or pptx (the same pages as a 16:9 PowerPoint deck: native tables
+    /// and charts, speaker notes). Without it, the --out file's extension decides (.pptx, else
+    /// pdf).
+    #[arg(long, value_parser = ["pdf", "pptx"])]
+    format: Option<String>,
+    /// The file to write (through a temporary file, renamed when complete).
+    #[arg(long, value_name = "FILE.pdf|FILE.pptx")]
     out: PathBuf,
     #[command(flatten)]
     definition: DefinitionArgs,
@@ -169,16 +195,45 @@ pub struct ExportArgs {
 
 pub fn export(a: ExportArgs) -> Result<(), ErrorView> {
     let now = crate::now();
+    let format = match &a.format {
+        Some(f) => api::PackFormat::parse(f)?,
+        None if a
+            .out
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pptx")) =>
+        {
+            api::PackFormat::Pptx
+        }
+        None => api::PackFormat::Pdf,
+    };
+    let deck_template = match a.definition.deck_template() {
+        Some(file) if format == api::PackFormat::Pptx => Some(api::read_deck_template(&file)?),
+        Some(file) => {
+            return Err(ErrorView {
+                code: ErrorCode::InvalidInput,
+                message: format!(
+                    "--template {}: a PowerPoint template is for --format pptx",
+                    file.display()
+                ),
+            })
+        }
+        None => None,
+    };
+    let output = api::PackOutput {
+        format,
+        deck_template,
+    };
     let view = match a.snapshot {
-        Some(id) => api::export_snapshot(&a.workspace, id, &a.out)?,
+        Some(id) => api::export_snapshot_as(&a.workspace, id, &a.out, &output)?,
         None => {
             let def = a.definition.definition(&a.workspace, a.period.as_deref())?;
-            api::export_pack(
+            api::export_pack_as(
                 &a.workspace,
                 a.period.as_deref(),
                 &def,
-                a.definition.template.as_deref(),
+                a.definition.saved_template(),
                 &a.out,
+                &output,
                 now.date_naive(),
                 now,
                 |_| {},
@@ -189,14 +244,19 @@ pub fn export(a: ExportArgs) -> Result<(), ErrorView> {
         return print_json(&view);
     }
     print_text(&format!(
-        "Wrote {} ({} pages, {} bytes), snapshot {} of {} for the {} audience\nSHA-256 {}\n",
+        "Wrote {} ({} {}, {} bytes), snapshot {} of {} for the {} audience\nSHA-256 {}\n",
         view.path,
         view.snapshot.pages,
+        if view.format == "pptx" {
+            "slides"
+        } else {
+            "pages"
+        },
         view.bytes,
         view.snapshot.id,
         view.snapshot.period_label,
         view.snapshot.audience,
-        view.snapshot.pdf_sha256
+        view.sha256
     ))
 }
 

@@ -608,3 +608,124 @@ fn a_metric_page_with_its_control_chart_and_drivers() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected control or drivers"));
 }
+
+/// The repository's fixtures folder.
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel)
+}
+
+#[test]
+fn export_writes_a_deck_with_the_pdfs_pages_and_a_snapshot_exports_as_the_same_deck() {
+    let (dir, ws) = demo();
+    let deck = dir.path().join("q3.pptx");
+    let v = ok_json(&[
+        "export",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--format",
+        "pptx",
+        "--out",
+        arg(&deck),
+        "--json",
+    ]);
+    assert_eq!(v["format"], "pptx");
+    let bytes = std::fs::read(&deck).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a zip package");
+    assert_eq!(v["bytes"].as_u64(), Some(bytes.len() as u64));
+    // As many slides as the PDF of the same pack has pages.
+    let pdf = dir.path().join("q3.pdf");
+    let p = ok_json(&[
+        "export",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--out",
+        arg(&pdf),
+        "--json",
+    ]);
+    assert_eq!(p["format"], "pdf");
+    assert_eq!(v["snapshot"]["pages"], p["snapshot"]["pages"]);
+    assert_eq!(v["snapshot"]["pages"].as_u64(), Some(pdf_pages(&pdf)));
+    let listing = tool("unzip", &["-l", arg(&deck)]);
+    let slides = listing
+        .lines()
+        .filter(|l| l.contains("ppt/slides/slide") && l.ends_with(".xml"))
+        .count() as u64;
+    assert_eq!(slides, pdf_pages(&pdf));
+    // The deck's snapshot, exported again (the format from the file's extension), is the same
+    // deck byte for byte; the PDF's snapshot exported as a deck is the same deck too.
+    let again = dir.path().join("again.pptx");
+    let id = v["snapshot"]["id"].as_i64().unwrap().to_string();
+    let a = ok_json(&[
+        "export",
+        arg(&ws),
+        "--snapshot",
+        &id,
+        "--out",
+        arg(&again),
+        "--json",
+    ]);
+    assert_eq!(a["format"], "pptx");
+    assert_eq!(std::fs::read(&again).unwrap(), bytes);
+    assert_eq!(a["sha256"], v["sha256"]);
+}
+
+#[test]
+fn export_takes_a_powerpoint_template_and_refuses_one_it_cannot_use() {
+    let (dir, ws) = demo();
+    let deck = dir.path().join("plum.pptx");
+    let template = fixture("deck/plum-template.potx");
+    let out = ok(&[
+        "export",
+        arg(&ws),
+        "--period",
+        "2026-Q3",
+        "--template",
+        arg(&template),
+        "--out",
+        arg(&deck),
+    ]);
+    assert!(
+        out.starts_with(&format!("Wrote {} (", deck.display())),
+        "{out}"
+    );
+    assert!(out.contains(" slides, "), "{out}");
+    let theme = tool("unzip", &["-p", arg(&deck), "ppt/theme/theme1.xml"]);
+    assert!(theme.contains("DejaVu Serif"), "the template's theme");
+    // A template file with a PDF is a mistake, said as one; a file that is not a template is
+    // refused by name, and nothing is written.
+    let pdf = dir.path().join("plum.pdf");
+    let r = qbr(&[
+        "export",
+        arg(&ws),
+        "--template",
+        arg(&template),
+        "--out",
+        arg(&pdf),
+    ]);
+    assert!(!r.status.success());
+    assert!(
+        String::from_utf8_lossy(&r.stderr).contains("a PowerPoint template is for --format pptx")
+    );
+    let bad = dir.path().join("notes.pptx");
+    std::fs::write(&bad, b"just some text").unwrap();
+    let out2 = dir.path().join("never.pptx");
+    let r = qbr(&[
+        "export",
+        arg(&ws),
+        "--template",
+        arg(&bad),
+        "--out",
+        arg(&out2),
+    ]);
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("notes.pptx") && err.contains("not a PowerPoint file"),
+        "{err}"
+    );
+    assert!(!out2.exists() && !pdf.exists());
+}

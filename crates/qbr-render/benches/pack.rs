@@ -98,6 +98,7 @@ fn one_chart_a_page(pages: usize) -> Document {
     let mut doc = sample_pack::document(1);
     doc.sections = (0..pages)
         .map(|k| Section {
+            notes: Vec::new(),
             title: format!("Service level {k}"),
             start_on_new_page: true,
             blocks: vec![

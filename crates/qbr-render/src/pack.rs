@@ -11,12 +11,14 @@ mod layout;
 mod model;
 mod page;
 mod pdf;
+mod pptx;
 mod subset;
 mod svg;
 mod text;
 
 pub use image::{logo_size, MAX_LOGO_PIXELS, MAX_LOGO_SIDE};
 pub use model::*;
+pub use pptx::{check_deck_template, deck_text, render_pptx, SlideText, TemplateError};
 
 /// Why a pack could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +61,10 @@ pub struct TextBox {
     pub x1: f32,
     pub y1: f32,
     pub text: String,
+    /// Drawn by a chart (its title, legend, axes, labels).
+    pub chart: bool,
+    /// The running header or footer, the page number, or a table's "Continued…" note.
+    pub running: bool,
 }
 
 impl TextBox {
@@ -92,7 +98,8 @@ pub fn page_boxes(doc: &Document) -> Result<Vec<PageBoxes>, RenderError> {
             texts: p
                 .items
                 .iter()
-                .filter_map(|i| match i {
+                .enumerate()
+                .filter_map(|(k, i)| match i {
                     page::Item::Text {
                         x,
                         y,
@@ -100,13 +107,26 @@ pub fn page_boxes(doc: &Document) -> Result<Vec<PageBoxes>, RenderError> {
                         bold,
                         text,
                         ..
-                    } => Some(TextBox {
-                        x0: *x,
-                        y0: y - 0.805 * size,
-                        x1: x + text::width(text, *size, *bold),
-                        y1: y + 0.195 * size,
-                        text: text.clone(),
-                    }),
+                    } => {
+                        let role = p.role_of(k);
+                        Some(TextBox {
+                            x0: *x,
+                            y0: y - 0.805 * size,
+                            x1: x + text::width(text, *size, *bold),
+                            y1: y + 0.195 * size,
+                            text: text.clone(),
+                            chart: matches!(role, page::Role::Node(n)
+                                if l.nodes[n].kind == page::NodeKind::Figure),
+                            running: matches!(
+                                role,
+                                page::Role::Artifact(
+                                    page::Artifact::Header
+                                        | page::Artifact::Footer
+                                        | page::Artifact::Pagination
+                                )
+                            ),
+                        })
+                    }
                     _ => None,
                 })
                 .collect(),

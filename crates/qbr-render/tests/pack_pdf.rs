@@ -68,6 +68,7 @@ fn doc(sections: Vec<Section>) -> Document {
 
 fn section(title: &str, blocks: Vec<Block>) -> Section {
     Section {
+        notes: Vec::new(),
         title: title.into(),
         start_on_new_page: true,
         blocks,

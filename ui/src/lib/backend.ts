@@ -55,6 +55,9 @@ import type {
   WorkspacePage,
 } from "./bindings";
 
+/** What the pack is exported as: the print PDF or the same pages as a PowerPoint deck. */
+export type PackFormat = "pdf" | "pptx";
+
 export interface Backend {
   startState(): Promise<StartState>;
   initialWorkspace(): Promise<WorkspacePage | null>;
@@ -138,15 +141,16 @@ export interface Backend {
   packPreview(period: string | null, definition: PackDefinition): Promise<PackPreview>;
   /** Opens the image dialog; null when cancelled. */
   packChooseLogo(): Promise<PackLogo | null>;
-  /** Opens the save dialog and exports; null when cancelled. */
+  /** Opens the save dialog and exports as a PDF or a PowerPoint deck; null when cancelled. */
   packExportDialog(
     period: string | null,
     definition: PackDefinition,
     template: string | null,
+    format: PackFormat,
     onProgress: (p: PackProgressView) => void,
   ): Promise<PackExportView | null>;
   /** Re-renders a stored snapshot where the user chooses; null when cancelled. */
-  packReexportDialog(id: number): Promise<PackExportView | null>;
+  packReexportDialog(id: number, format: PackFormat): Promise<PackExportView | null>;
   listPacks(): Promise<PackSnapshotView[]>;
   savePackTemplate(name: string, definition: PackDefinition): Promise<PackTemplateView>;
   removePackTemplate(name: string): Promise<void>;
@@ -242,12 +246,12 @@ export const tauriBackend: Backend = {
   packBuilder: (period) => invoke("pack_builder", { period }),
   packPreview: (period, definition) => invoke("pack_preview", { period, definition }),
   packChooseLogo: () => invoke("pack_choose_logo"),
-  packExportDialog: (period, definition, template, onProgress) => {
+  packExportDialog: (period, definition, template, format, onProgress) => {
     const channel = new Channel<PackProgressView>();
     channel.onmessage = onProgress;
-    return invoke("pack_export_dialog", { period, definition, template, onProgress: channel });
+    return invoke("pack_export_dialog", { period, definition, template, format, onProgress: channel });
   },
-  packReexportDialog: (id) => invoke("pack_reexport_dialog", { id }),
+  packReexportDialog: (id, format) => invoke("pack_reexport_dialog", { id, format }),
   listPacks: () => invoke("list_packs"),
   savePackTemplate: (name, definition) => invoke("save_pack_template", { name, definition }),
   removePackTemplate: (name) => invoke("remove_pack_template", { name }),

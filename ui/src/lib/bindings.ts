@@ -1154,9 +1154,17 @@ left_out: Array<string>, };
 
 export type PackExportView = { 
 /**
- * Where the PDF was written.
+ * Where the file was written.
  */
-path: string, bytes: number, snapshot: PackSnapshotView, };
+path: string, bytes: number, 
+/**
+ * pdf or pptx.
+ */
+format: string, 
+/**
+ * SHA-256 of the file written (hex).
+ */
+sha256: string, snapshot: PackSnapshotView, };
 
 export type PackProgressView = { 
 /**

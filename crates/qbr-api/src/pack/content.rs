@@ -629,13 +629,15 @@ pub(crate) fn document(
                     }
                     let (control, drivers) =
                         plan.diagnostics.get(i).copied().unwrap_or((false, false));
-                    sections.push(metric_page(
+                    let mut page = metric_page(
                         &mut cx,
                         metric_id,
                         *dim,
                         (control, drivers),
                         &mut shown_causes,
-                    )?);
+                    )?;
+                    page.notes = metric_notes(&cx, Some(metric_id));
+                    sections.push(page);
                 }
             }
             "actions" => {
@@ -647,6 +649,22 @@ pub(crate) fn document(
             "appendix" => sections.push(appendix(&mut cx)?),
             _ => {}
         }
+    }
+    // The speaker notes: each section's figures with their formulas and samples, the period and
+    // the sources, so the presenter can say where a number comes from.
+    let sources = source_notes(&cx)?;
+    let period_note = format!(
+        "Period: {} ({} to {}).",
+        report.period.label,
+        date_words(&report.period.start),
+        date_words(&report.period.end)
+    );
+    for s in &mut sections {
+        if s.title == "Executive summary" || s.title == "Scorecard" {
+            s.notes = metric_notes(&cx, None);
+        }
+        s.notes.push(period_note.clone());
+        s.notes.extend(sources.iter().cloned());
     }
     let internal_words = "Internal — not for distribution to the client";
     let doc = doc::Document {
@@ -706,6 +724,77 @@ pub(crate) fn document(
     })
 }
 
+/// One line a scorecard row for the speaker notes: value, formula, numerator and denominator,
+/// sample, coverage and notes — of `metric`, or of every row the pack may show.
+fn metric_notes(cx: &Context, metric: Option<&str>) -> Vec<String> {
+    let cur = &cx.report.currency;
+    let amount = |v: f64| {
+        if (v - v.round()).abs() < 1e-9 {
+            text::grouped(v, 0)
+        } else {
+            text::grouped(v, 2)
+        }
+    };
+    cx.rows
+        .iter()
+        .filter(|x| metric.is_none_or(|m| x.def.id == m))
+        .map(|x| {
+            let e = &x.entry;
+            let mut line = format!(
+                "{}: {}. Formula: {}.",
+                x.name(),
+                value_text(&x.def.unit, e, cur),
+                x.def.formula
+            );
+            if let (Some(n), Some(d)) = (e.numerator, e.denominator) {
+                line.push_str(&format!(
+                    " Numerator {}, denominator {}.",
+                    amount(n),
+                    amount(d)
+                ));
+            }
+            if let Some(n) = e.n {
+                line.push_str(&format!(" Sample: {} (n).", text::thousands(n)));
+            }
+            if let Some(c) = &e.coverage {
+                line.push_str(&format!(" Coverage: {}.", c.text));
+            }
+            for n in &e.notes {
+                line.push_str(&format!(" {n}"));
+            }
+            line
+        })
+        .collect()
+}
+
+/// The imports the figures come from, one line.
+fn source_notes(cx: &Context) -> ApiResult<Vec<String>> {
+    let imports: Vec<String> = cx
+        .ws
+        .overview()?
+        .imports
+        .into_iter()
+        .filter(|b| !b.undone)
+        .map(|b| {
+            format!(
+                "{} ({}, {} rows{})",
+                b.file_name,
+                b.kind,
+                text::thousands(b.rows_taken),
+                match (&b.first_day, &b.last_day) {
+                    (Some(f), Some(l)) => format!(", {} to {}", date_words(f), date_words(l)),
+                    _ => String::new(),
+                }
+            )
+        })
+        .collect();
+    Ok(if imports.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("Sources: {}.", imports.join("; "))]
+    })
+}
+
 fn cover(cx: &Context, client_name: &str) -> ApiResult<doc::Section> {
     let data_as_of = cx
         .ws
@@ -714,6 +803,7 @@ fn cover(cx: &Context, client_name: &str) -> ApiResult<doc::Section> {
         .map(|r| date_words(&r.last_day))
         .unwrap_or_else(|| "no data".into());
     Ok(doc::Section {
+        notes: Vec::new(),
         title: "Cover".into(),
         start_on_new_page: true,
         blocks: vec![doc::Block::Cover(doc::Cover {
@@ -972,6 +1062,7 @@ fn summary(cx: &mut Context, highlights: &[String]) -> doc::Section {
         )));
     }
     doc::Section {
+        notes: Vec::new(),
         title: "Executive summary".into(),
         start_on_new_page: true,
         blocks,
@@ -1423,6 +1514,7 @@ fn metric_page(
         .collect();
     let Some(def) = mine.first().map(|x| x.def.clone()) else {
         return Ok(doc::Section {
+            notes: Vec::new(),
             title: metric_id.to_string(),
             start_on_new_page: true,
             blocks: vec![heading(
@@ -1513,6 +1605,7 @@ fn metric_page(
         blocks.extend(drivers_blocks(cx, metric_id, dim)?);
     }
     Ok(doc::Section {
+        notes: Vec::new(),
         title: def.name.clone(),
         start_on_new_page: true,
         blocks,
@@ -1969,6 +2062,7 @@ fn action_plan(cx: &mut Context) -> ApiResult<Option<(doc::Section, Comments)>> 
     }
     Ok(Some((
         doc::Section {
+            notes: Vec::new(),
             title: "Action plan".into(),
             start_on_new_page: true,
             blocks,
@@ -2069,6 +2163,7 @@ fn appendix(cx: &mut Context) -> ApiResult<doc::Section> {
         ));
     }
     Ok(doc::Section {
+        notes: Vec::new(),
         title: "Appendix".into(),
         start_on_new_page: true,
         blocks,

@@ -539,6 +539,82 @@ fn file_name(out: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// What an export writes: the PDF pack, or the same pack as a PowerPoint deck, optionally in the
+/// masters, layouts and theme of a template (`.potx`/`.pptx`, see [`read_deck_template`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PackOutput {
+    pub format: PackFormat,
+    pub deck_template: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PackFormat {
+    #[default]
+    Pdf,
+    Pptx,
+}
+
+impl PackFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackFormat::Pdf => "pdf",
+            PackFormat::Pptx => "pptx",
+        }
+    }
+
+    /// `pdf` or `pptx`.
+    pub fn parse(text: &str) -> ApiResult<PackFormat> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Ok(PackFormat::Pdf),
+            "pptx" => Ok(PackFormat::Pptx),
+            other => Err(invalid(
+                "format",
+                format!("unknown pack format {other:?}: expected pdf or pptx"),
+            )),
+        }
+    }
+}
+
+/// A deck template is refused above this size (themes with fonts and pictures run to a few MB).
+pub const MAX_DECK_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a PowerPoint template (`.potx` or `.pptx`) and checks that the deck can use it (masters,
+/// layouts and theme found), so a bad file is refused before anything is written.
+pub fn read_deck_template(file: &Path) -> ApiResult<Vec<u8>> {
+    let meta = std::fs::metadata(file).map_err(|e| ErrorView {
+        code: ErrorCode::NotFound,
+        message: format!("cannot read {}: {e}", file.display()),
+    })?;
+    if !meta.is_file() {
+        return Err(invalid(
+            "template",
+            format!("{} is not a regular file", file.display()),
+        ));
+    }
+    if meta.len() > MAX_DECK_TEMPLATE_BYTES {
+        return Err(invalid(
+            "template",
+            format!("{} is larger than 64 MB", file.display()),
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| ErrorView {
+        code: ErrorCode::NotFound,
+        message: format!("cannot read {}: {e}", file.display()),
+    })?;
+    qbr_render::pack::check_deck_template(&bytes)
+        .map_err(|e| invalid("template", format!("{}: {e}", file.display())))?;
+    Ok(bytes)
+}
+
+/// The file `doc` becomes in `output`'s format.
+fn render_output(doc: &Document, output: &PackOutput) -> ApiResult<Vec<u8>> {
+    match output.format {
+        PackFormat::Pdf => qbr_render::pack::render_pdf(doc).map_err(render_error),
+        PackFormat::Pptx => qbr_render::pack::render_pptx(doc, output.deck_template.as_deref())
+            .map_err(render_error),
+    }
+}
+
 /// Exports a pack to `out` (written through a temporary file and renamed) and stores its
 /// snapshot. `progress` hears each stage.
 #[allow(clippy::too_many_arguments)]
@@ -548,6 +624,33 @@ pub fn export_pack(
     def: &PackDefinition,
     template: Option<&str>,
     out: &Path,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    progress: impl FnMut(PackProgressView),
+) -> ApiResult<PackExportView> {
+    export_pack_as(
+        path,
+        period,
+        def,
+        template,
+        out,
+        &PackOutput::default(),
+        today,
+        now,
+        progress,
+    )
+}
+
+/// [`export_pack`] in `output`'s format. The snapshot stores the document (so a deck and a PDF
+/// of one snapshot hold the same pages) with the SHA-256 and page count of its PDF rendering.
+#[allow(clippy::too_many_arguments)]
+pub fn export_pack_as(
+    path: &Path,
+    period: Option<&str>,
+    def: &PackDefinition,
+    template: Option<&str>,
+    out: &Path,
+    output: &PackOutput,
     today: NaiveDate,
     now: DateTime<Utc>,
     mut progress: impl FnMut(PackProgressView),
@@ -577,8 +680,13 @@ pub fn export_pack(
         bytes = pdf.len(),
         "pack rendered"
     );
+    let file = match output.format {
+        PackFormat::Pdf => None,
+        PackFormat::Pptx => Some(render_output(&doc, output)?),
+    };
+    let written = file.as_deref().unwrap_or(&pdf);
     progress(step("writing", 3));
-    write_atomically(out, &pdf)?;
+    write_atomically(out, written)?;
     let plan = plan(&ws, def)?;
     let snapshot = NewSnapshot {
         period_label: report.period.label.clone(),
@@ -598,7 +706,9 @@ pub fn export_pack(
         .ok_or_else(|| internal("the snapshot just stored is gone"))?;
     Ok(PackExportView {
         path: out.display().to_string(),
-        bytes: pdf.len() as u64,
+        bytes: written.len() as u64,
+        format: output.format.as_str().into(),
+        sha256: sha256_hex(written),
         snapshot: snapshot_view(&ws, &stored)?,
     })
 }
@@ -606,6 +716,17 @@ pub fn export_pack(
 /// Renders snapshot `id`'s stored document again into `out`: the same bytes as the first export
 /// when the app version is the same.
 pub fn export_snapshot(path: &Path, id: i64, out: &Path) -> ApiResult<PackExportView> {
+    export_snapshot_as(path, id, out, &PackOutput::default())
+}
+
+/// [`export_snapshot`] in `output`'s format: a snapshot exported as a PDF can be had as a deck
+/// too, and the same snapshot and template give the same deck bytes.
+pub fn export_snapshot_as(
+    path: &Path,
+    id: i64,
+    out: &Path,
+    output: &PackOutput,
+) -> ApiResult<PackExportView> {
     let _span = tracing::info_span!("export_snapshot", snapshot = id).entered();
     let ws = Workspace::open(path)?;
     let stored = ws.pack_snapshot(id)?.ok_or_else(|| ErrorView {
@@ -614,11 +735,13 @@ pub fn export_snapshot(path: &Path, id: i64, out: &Path) -> ApiResult<PackExport
     })?;
     let doc: Document = serde_json::from_str(&stored.snapshot.document)
         .map_err(|e| internal(format!("snapshot {id} holds an unreadable document: {e}")))?;
-    let pdf = qbr_render::pack::render_pdf(&doc).map_err(render_error)?;
-    write_atomically(out, &pdf)?;
+    let bytes = render_output(&doc, output)?;
+    write_atomically(out, &bytes)?;
     Ok(PackExportView {
         path: out.display().to_string(),
-        bytes: pdf.len() as u64,
+        bytes: bytes.len() as u64,
+        format: output.format.as_str().into(),
+        sha256: sha256_hex(&bytes),
         snapshot: snapshot_view(&ws, &stored)?,
     })
 }

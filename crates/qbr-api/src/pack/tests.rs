@@ -1168,3 +1168,224 @@ fn a_logo_bomb_is_refused_wherever_it_comes_from() {
     def.logo = Some(logo_view(&png_claiming(600, 200), LogoFormat::Png));
     assert!(plan(&Workspace::open(&path).unwrap(), &def).is_ok());
 }
+
+/// Runs `cmd`, failing the test with its error output.
+fn run_tool(cmd: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text with every run of whitespace made one space.
+fn squeeze(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_demo_deck_converts_with_libreoffice_and_every_slide_says_what_its_pdf_page_says() {
+    // LibreOffice is what a reader without PowerPoint opens a deck with (scripts/setup.sh
+    // installs libreoffice-impress); without it there is nothing to convert with.
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("soffice is not installed: the deck's conversion is not checked here");
+        return;
+    }
+    let (dir, path) = demo();
+    let (doc, _) = build(&path, &default_def(&path));
+    let deck = qbr_render::pack::render_pptx(&doc, None).unwrap();
+    let file = dir.path().join("demo.pptx");
+    std::fs::write(&file, &deck).unwrap();
+    let profile = format!("file://{}", dir.path().join("lo-profile").display());
+    run_tool(
+        "soffice",
+        &[
+            &format!("-env:UserInstallation={profile}"),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.path().to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
+    let converted = dir.path().join("demo.pdf");
+    let info = run_tool("pdfinfo", &[converted.to_str().unwrap()]);
+    let pages = qbr_render::pack::page_boxes(&doc).unwrap();
+    let count = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .map(|n| n.trim().parse::<usize>().unwrap());
+    assert_eq!(count, Some(pages.len()), "one slide per page: {info}");
+    assert!(info.contains("960") && info.contains("540"), "16:9: {info}");
+    let mut compared = 0;
+    let mut all = String::new();
+    for (i, page) in pages.iter().enumerate() {
+        let n = (i + 1).to_string();
+        // A line LibreOffice broke after a hyphen ("roll-" / "out") is one word again.
+        let slide = squeeze(
+            &run_tool(
+                "pdftotext",
+                &["-f", &n, "-l", &n, "-raw", converted.to_str().unwrap(), "-"],
+            )
+            .replace("-\n", "-"),
+        );
+        for t in page.texts.iter().filter(|t| !t.chart && !t.running) {
+            // A text the page shortened with an ellipsis is on the slide in full.
+            let want = squeeze(t.text.trim_end_matches('…'));
+            assert!(
+                slide.contains(&want),
+                "slide {} lacks {want:?} of its PDF page:\n{slide}",
+                i + 1
+            );
+            compared += 1;
+        }
+        all.push_str(&slide);
+        all.push(' ');
+    }
+    // Every chart's title and series names are drawn by LibreOffice from the native chart.
+    let mut charts = 0;
+    for s in &doc.sections {
+        let mut blocks: Vec<&doc::Block> = s.blocks.iter().collect();
+        while let Some(b) = blocks.pop() {
+            match b {
+                doc::Block::Keep(inner) => blocks.extend(inner.iter()),
+                doc::Block::Chart(c) => {
+                    let (title, names): (&str, Vec<&str>) = match &c.chart {
+                        doc::Chart::Trend(t) => {
+                            (&t.title, t.series.iter().map(|s| s.name.as_str()).collect())
+                        }
+                        doc::Chart::Bars(b) => (&b.title, vec![]),
+                    };
+                    assert!(all.contains(&squeeze(title)), "no chart titled {title:?}");
+                    for n in names {
+                        assert!(all.contains(n), "no series {n:?} in {title:?}");
+                    }
+                    charts += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(charts >= 10, "{charts} charts");
+    assert!(compared > 300, "only {compared} texts compared");
+}
+
+#[test]
+fn the_decks_speaker_notes_say_where_each_number_comes_from() {
+    let (_dir, path) = demo();
+    let (doc, _) = build(&path, &default_def(&path));
+    let slides = qbr_render::pack::deck_text(&doc).unwrap();
+    let sl = slides
+        .iter()
+        .find(|s| s.title.starts_with("Voice service level"))
+        .expect("the voice service level slide");
+    // The same figure as `qbr metrics --period 2026-Q3 --by channel` gives for voice.
+    let report = metrics_report(
+        &path,
+        &MetricsQuery {
+            period: Some("2026-Q3".into()),
+            by: vec!["channel".into()],
+            filters: vec![],
+            metrics: vec!["service_level".into()],
+        },
+        today(),
+    )
+    .unwrap();
+    let e = report
+        .groups
+        .iter()
+        .find(|g| g.label.to_lowercase().contains("voice"))
+        .and_then(|g| g.metrics.get("service_level"))
+        .expect("voice service level in the scorecard");
+    let formula = &report
+        .definitions
+        .iter()
+        .find(|d| d.id == "service_level")
+        .unwrap()
+        .formula;
+    let line = sl
+        .notes
+        .iter()
+        .find(|n| n.starts_with("Service level — voice: "))
+        .unwrap_or_else(|| panic!("{:?}", sl.notes));
+    assert!(line.contains(&format!("Formula: {formula}.")), "{line}");
+    assert!(
+        line.contains(&format!(
+            "Numerator {}, denominator {}.",
+            crate::text::grouped(e.numerator.unwrap(), 0),
+            crate::text::grouped(e.denominator.unwrap(), 0)
+        )),
+        "{line}"
+    );
+    assert!(line.contains(&format!(
+        "Sample: {} (n).",
+        crate::text::thousands(e.n.unwrap())
+    )));
+    assert!(sl
+        .notes
+        .contains(&"Period: 2026-Q3 (1 Jul 2026 to 30 Sep 2026).".to_string()));
+    assert!(
+        sl.notes.iter().any(|n| n.starts_with("Sources: ")),
+        "{:?}",
+        sl.notes
+    );
+}
+
+#[test]
+fn a_stored_snapshot_exports_as_a_deck_with_the_same_bytes_each_time() {
+    let (dir, path) = demo();
+    let def = default_def(&path);
+    let pdf = dir.path().join("pack.pdf");
+    let first = export_pack(
+        &path,
+        Some("2026-Q3"),
+        &def,
+        None,
+        &pdf,
+        today(),
+        now(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(first.format, "pdf");
+    let deck = PackOutput {
+        format: PackFormat::Pptx,
+        deck_template: None,
+    };
+    let a = dir.path().join("a.pptx");
+    let b = dir.path().join("b.pptx");
+    let va = export_snapshot_as(&path, first.snapshot.id, &a, &deck).unwrap();
+    let vb = export_snapshot_as(&path, first.snapshot.id, &b, &deck).unwrap();
+    assert_eq!(va.format, "pptx");
+    assert_eq!(va.sha256, vb.sha256);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(std::fs::read(&a).unwrap().starts_with(b"PK\x03\x04"));
+    // The deck exported fresh stores a snapshot of the same pages; its PDF hash is the PDF's.
+    let c = dir.path().join("c.pptx");
+    let vc = export_pack_as(
+        &path,
+        Some("2026-Q3"),
+        &def,
+        None,
+        &c,
+        &deck,
+        today(),
+        now(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(vc.snapshot.pdf_sha256, first.snapshot.pdf_sha256);
+    assert_eq!(vc.snapshot.pages, first.snapshot.pages);
+    assert_eq!(vc.snapshot.file_name, "c.pptx");
+    assert_eq!(vc.sha256, va.sha256, "the same document, the same deck");
+}

@@ -83,6 +83,9 @@ struct Flow<'d> {
     role: Role,
     /// The section node blocks go under.
     section: Option<usize>,
+    /// The block being placed (section, path) and the table row, recorded on pages by `mark`.
+    source: (usize, Vec<usize>),
+    row: Option<usize>,
 }
 
 impl<'d> Flow<'d> {
@@ -136,6 +139,20 @@ impl<'d> Flow<'d> {
         self.has_content = true;
         let i = self.idx();
         self.pages[i].kinds.push(kind);
+        let (section, path, row, y) = (self.source.0, &self.source.1, self.row, self.y);
+        let page = &mut self.pages[i];
+        let same = page
+            .sources
+            .last()
+            .is_some_and(|s| s.section == section && &s.path == path && s.row == row);
+        if !same {
+            page.sources.push(super::page::Source {
+                section,
+                path: path.clone(),
+                row,
+                y,
+            });
+        }
     }
     fn content_w(&self) -> f32 {
         self.right - self.left
@@ -173,9 +190,11 @@ pub(crate) fn layout(doc: &Document) -> Result<Layout, RenderError> {
         nodes: Vec::new(),
         role: Role::Artifact(Artifact::Layout),
         section: None,
+        source: (0, Vec::new()),
+        row: None,
     };
     f.new_page();
-    for section in &doc.sections {
+    for (si, section) in doc.sections.iter().enumerate() {
         if section.start_on_new_page && f.has_content {
             f.new_page();
         }
@@ -185,6 +204,7 @@ pub(crate) fn layout(doc: &Document) -> Result<Layout, RenderError> {
         f.pending_outline = Some(section.title.clone());
         for (i, block) in section.blocks.iter().enumerate() {
             let next = section.blocks.get(i + 1);
+            f.source = (si, vec![i]);
             place(&mut f, block, next)?;
         }
         if let Some(t) = f.pending_outline.take() {
@@ -416,9 +436,14 @@ fn place(f: &mut Flow, block: &Block, next: Option<&Block>) -> Result<(), Render
             if h <= f.bottom - f.top {
                 f.ensure(h);
             }
+            let outer = f.source.1.clone();
             for (i, b) in blocks.iter().enumerate() {
+                let mut path = outer.clone();
+                path.push(i);
+                f.source.1 = path;
                 place(f, b, blocks.get(i + 1).or(next))?;
             }
+            f.source.1 = outer;
         }
         Block::Table(t) => {
             table(f, t)?;
@@ -666,6 +691,7 @@ fn table(f: &mut Flow, t: &Table) -> Result<(), RenderError> {
         // Room for the row, and for the "continued" line when more rows follow.
         let more = ri + 1 < t.rows.len();
         let need = h + if more { NOTE_LH } else { 0.0 };
+        f.row = Some(ri);
         if f.y + need > f.bottom + 0.01 && f.y + h > f.bottom - NOTE_LH {
             f.set_role(Role::Artifact(Artifact::Pagination));
             let (x, y) = (f.left, f.y + NOTE * 1.2);
@@ -716,6 +742,7 @@ fn table(f: &mut Flow, t: &Table) -> Result<(), RenderError> {
         f.page().hline(x0, x0 + cw, y, RULE, 0.5);
         f.reach(y);
     }
+    f.row = None;
     Ok(())
 }
 

@@ -152,6 +152,10 @@ pub struct Section {
     #[serde(default)]
     pub start_on_new_page: bool,
     pub blocks: Vec<Block>,
+    /// What the presenter may be asked about the section's figures — formulas, sample sizes,
+    /// sources — written to the deck's speaker notes; not drawn in the PDF.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One element of the flow. Blocks are laid out top to bottom in the content box.

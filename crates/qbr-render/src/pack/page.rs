@@ -119,6 +119,20 @@ pub(crate) struct Page {
     /// left out; how full the page is.
     pub content_bottom: f32,
     pub cover: bool,
+    /// Which blocks of the document the page holds, in order, with where each starts: what the
+    /// slide deck puts on this page's slide.
+    pub sources: Vec<Source>,
+}
+
+/// A block placed on a page: `section`, then the path of block indices (more than one inside
+/// `Keep` groups), and the table row for a table's rows (`None` for its header); `y` is where it
+/// starts, in points from the page's top.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Source {
+    pub section: usize,
+    pub path: Vec<usize>,
+    pub row: Option<usize>,
+    pub y: f32,
 }
 
 impl Page {

@@ -9,7 +9,7 @@
 //                scorecard; QBR_BENCH_WORKSPACE names a big one (e.g. 10M contacts).
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { SHIPPED_RENDERING, appProcesses, dataDir, makeHome, startApp } from "./harness.mjs";
+import { appProcesses, dataDir, makeHome, startApp } from "./harness.mjs";
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,12 +55,12 @@ async function coldStart() {
   // second morning would.
   const home = makeHome();
   {
-    const { browser, stop } = await startApp(home, [], SHIPPED_RENDERING);
+    const { browser, stop } = await startApp(home);
     await (await waitFor(browser, "open-demo")).click();
     await waitFor(browser, "tab-scorecard");
     await stop();
   }
-  const { browser, stop, launchedAt } = await startApp(home, [], SHIPPED_RENDERING);
+  const { browser, stop, launchedAt } = await startApp(home);
   try {
     await (await waitFor(browser, "tab-scorecard")).click();
     await waitFor(browser, "period-picker");
@@ -87,7 +87,7 @@ async function coldStart() {
 
 async function memory(workspace) {
   const home = makeHome();
-  const { browser, stop } = await startApp(home, [workspace], SHIPPED_RENDERING);
+  const { browser, stop } = await startApp(home, [workspace]);
   try {
     await (await waitFor(browser, "tab-scorecard", 600000)).click();
     await waitFor(browser, "open-service_level", 600000);

@@ -159,8 +159,8 @@ impl Backlog {
             ),
             _ => None,
         };
-        let mut pieces: Vec<Piece> = w.spilled.into_iter().map(Piece::Spilled).collect();
-        pieces.push(Piece::Memory(w.memory));
+        let mut pieces: Vec<Stored> = w.spilled.into_iter().map(Stored::Spilled).collect();
+        pieces.push(Stored::Memory(w.memory));
         pieces.reverse();
         Ok(DayBacklog {
             pieces,
@@ -169,6 +169,148 @@ impl Backlog {
             at: 0,
         })
     }
+}
+
+/// Contacts of one day read back together at most (a piece of a day, about half a megabyte
+/// of their bytes and a megabyte and a half of what `look` made of them).
+const PIECE_CONTACTS: usize = 4_096;
+
+/// Pieces read back ahead of the one being taken.
+const PIECES_AHEAD: usize = 4;
+
+impl Backlog {
+    /// Reads every waiting contact back on a thread of its own, day by day in day order and
+    /// each day's in arrival order, and hands them over in pieces of at most
+    /// [`PIECE_CONTACTS`] of one day, each contact with what `look` made of it there (its
+    /// encoding decoded, its measures: what does not need the workspace). The thread ends
+    /// with the backlog, at its first error, or when the [`Drain`] is dropped (a cancel); at
+    /// most [`PIECES_AHEAD`] pieces wait for the taker.
+    /// The backlog is left empty.
+    pub(crate) fn drain<T: Send + 'static>(
+        &mut self,
+        look: impl Fn(NaiveDate, WaitingContact<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<Drain<T>> {
+        let mut all = std::mem::replace(self, Backlog::new(self.dir.clone()));
+        let (to, from) = std::sync::mpsc::sync_channel::<Result<Piece<T>>>(PIECES_AHEAD);
+        let read = move || {
+            for day in all.days() {
+                let sent = (|| -> Result<bool> {
+                    let mut waiting = all.take(day)?;
+                    let mut piece = Piece::new(day);
+                    while let Some(w) = waiting.next()? {
+                        let at = piece.bytes.len();
+                        piece.bytes.extend_from_slice(w.bytes);
+                        piece.contacts.push(ReadBack {
+                            hash: w.hash,
+                            customer_at: w.customer_at,
+                            at: at as u32,
+                            len: w.bytes.len() as u32,
+                            look: look(day, w)?,
+                        });
+                        if piece.contacts.len() == PIECE_CONTACTS {
+                            let full = std::mem::replace(&mut piece, Piece::new(day));
+                            if to.send(Ok(full)).is_err() {
+                                return Ok(false);
+                            }
+                        }
+                    }
+                    piece.last = true;
+                    Ok(to.send(Ok(piece)).is_ok())
+                })();
+                match sent {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        let _ = to.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        };
+        let thread = std::thread::Builder::new()
+            .name("qbr-backlog".into())
+            .spawn(read)
+            .map_err(|e| {
+                Error::io(
+                    "the import could not start a thread to read its rows back",
+                    e,
+                )
+            })?;
+        Ok(Drain {
+            from: Some(from),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A backlog being read back ([`Backlog::drain`]).
+#[derive(Debug)]
+pub(crate) struct Drain<T> {
+    from: Option<std::sync::mpsc::Receiver<Result<Piece<T>>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl<T> Drain<T> {
+    /// The next piece, in day order; `None` once every day was handed over.
+    pub(crate) fn next(&mut self) -> Result<Option<Piece<T>>> {
+        match self.from.as_ref().map(|f| f.recv()) {
+            Some(Ok(piece)) => piece.map(Some),
+            // The thread ended: every day was sent, or it sent its error first.
+            Some(Err(_)) | None => {
+                self.from = None;
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl<T> Drop for Drain<T> {
+    /// Stops the thread (its next hand-over fails) and waits for it, so that nothing reads the
+    /// backlog's file once the import is over.
+    fn drop(&mut self) {
+        self.from = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Waiting contacts of one day read back ([`Backlog::drain`]): their encodings one after the
+/// other, and each contact's place among them.
+#[derive(Debug)]
+pub(crate) struct Piece<T> {
+    pub day: NaiveDate,
+    pub bytes: Vec<u8>,
+    pub contacts: Vec<ReadBack<T>>,
+    /// The day's last piece: its contacts are all handed over.
+    pub last: bool,
+}
+
+impl<T> Piece<T> {
+    fn new(day: NaiveDate) -> Piece<T> {
+        Piece {
+            day,
+            bytes: Vec::new(),
+            contacts: Vec::with_capacity(PIECE_CONTACTS),
+            last: false,
+        }
+    }
+
+    /// The encoding of contact `c` of this piece.
+    pub(crate) fn bytes_of(&self, c: &ReadBack<T>) -> &[u8] {
+        &self.bytes[c.at as usize..(c.at + c.len) as usize]
+    }
+}
+
+/// One contact read back: its key hash, its start when it names its customer, where its
+/// encoding is in its [`Piece`], and what the reading thread made of it.
+#[derive(Debug)]
+pub(crate) struct ReadBack<T> {
+    pub hash: u64,
+    pub customer_at: Option<i64>,
+    at: u32,
+    len: u32,
+    pub look: T,
 }
 
 #[cfg(test)]
@@ -187,7 +329,7 @@ fn limit() -> usize {
 }
 
 #[derive(Debug)]
-enum Piece {
+enum Stored {
     Spilled((u64, usize)),
     Memory(Vec<u8>),
 }
@@ -197,7 +339,7 @@ enum Piece {
 #[derive(Debug)]
 pub(crate) struct DayBacklog {
     /// Still to read, the next last.
-    pieces: Vec<Piece>,
+    pieces: Vec<Stored>,
     file: Option<File>,
     buf: Vec<u8>,
     at: usize,
@@ -212,8 +354,8 @@ impl DayBacklog {
             };
             self.at = 0;
             match piece {
-                Piece::Memory(bytes) => self.buf = bytes,
-                Piece::Spilled((offset, len)) => {
+                Stored::Memory(bytes) => self.buf = bytes,
+                Stored::Spilled((offset, len)) => {
                     let file = self.file.as_mut().ok_or_else(|| {
                         Error::Corrupt("the import's temporary file went missing".into())
                     })?;
@@ -317,6 +459,118 @@ mod tests {
             taken(&mut b, day(9)).is_empty(),
             "a day never met has nothing"
         );
+    }
+
+    #[test]
+    fn a_drained_backlog_comes_back_by_day_in_arrival_order_in_pieces_looked_at_on_its_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        super::super::contacts::SMALL_BLOCKS.with(|s| s.set(true));
+        let mut b = Backlog::new(dir.path().to_path_buf());
+        let mut expected: BTreeMap<NaiveDate, Vec<Waited>> = BTreeMap::new();
+        // 10,000 contacts: day 3 gets half of them (more than a piece holds), days 1 and 2 the
+        // rest, interleaved; through the file (2,000 bytes in memory at most here).
+        for i in 0..10_000u64 {
+            let d = if i % 2 == 0 {
+                day(3)
+            } else {
+                day(1 + (i / 2 % 2) as u32)
+            };
+            let bytes: Vec<u8> = (0..(i % 30 + 1)).map(|k| (i * 3 + k) as u8).collect();
+            let customer = (i % 3 != 0).then_some(i as i64);
+            b.push(d, i, customer, |out| out.extend_from_slice(&bytes))
+                .unwrap();
+            expected.entry(d).or_default().push((i, customer, bytes));
+        }
+        super::super::contacts::SMALL_BLOCKS.with(|s| s.set(false));
+        assert!(b.file.is_some(), "the backlog went to its file");
+        let looker = std::thread::current().id();
+        let mut drain = b
+            .drain(move |d, w| {
+                assert_ne!(
+                    std::thread::current().id(),
+                    looker,
+                    "looked at on its own thread"
+                );
+                Ok((d, w.bytes.len()))
+            })
+            .unwrap();
+        assert_eq!(b.len(), 0, "the backlog is left empty");
+        let mut got: BTreeMap<NaiveDate, Vec<Waited>> = BTreeMap::new();
+        let mut days = Vec::new();
+        let mut pieces = Vec::new();
+        while let Some(piece) = drain.next().unwrap() {
+            assert!(piece.contacts.len() <= PIECE_CONTACTS);
+            pieces.push((piece.day, piece.contacts.len(), piece.last));
+            if days.last() != Some(&piece.day) {
+                days.push(piece.day);
+            }
+            for c in &piece.contacts {
+                assert_eq!(c.look, (piece.day, piece.bytes_of(c).len()));
+                got.entry(piece.day).or_default().push((
+                    c.hash,
+                    c.customer_at,
+                    piece.bytes_of(c).to_vec(),
+                ));
+            }
+        }
+        assert_eq!(
+            days,
+            vec![day(1), day(2), day(3)],
+            "each day once, in day order"
+        );
+        assert_eq!(got, expected, "every contact, each day's in arrival order");
+        assert_eq!(
+            pieces,
+            vec![
+                (day(1), 2_500, true),
+                (day(2), 2_500, true),
+                (day(3), 4_096, false),
+                (day(3), 904, true),
+            ],
+            "pieces of at most 4,096 contacts of one day, the day's last one marked"
+        );
+    }
+
+    #[test]
+    fn a_drain_stops_at_an_error_or_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Backlog::new(dir.path().to_path_buf());
+        for i in 0..50_000u64 {
+            b.push(day(1 + (i % 20) as u32), i, None, |out| out.push(i as u8))
+                .unwrap();
+        }
+        // An error looking at a contact of day 3 ends the drain after days 1 and 2.
+        let mut drain = b
+            .drain(|d, w| {
+                if d == day(3) && w.hash == 4_002 {
+                    Err(Error::Corrupt("contact 4002".into()))
+                } else {
+                    Ok(())
+                }
+            })
+            .unwrap();
+        let mut taken = 0;
+        let err = loop {
+            match drain.next() {
+                Ok(Some(p)) => taken += p.contacts.len(),
+                Ok(None) => panic!("the error is handed over"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(taken, 5_000, "days 1 and 2, 2,500 contacts each");
+        assert!(err.to_string().contains("contact 4002"), "{err}");
+        assert!(drain.next().unwrap().is_none(), "nothing after the error");
+
+        // Dropped after one piece (a cancel): the thread, blocked handing over the next ones,
+        // ends and is waited for.
+        let mut b = Backlog::new(dir.path().to_path_buf());
+        for i in 0..50_000u64 {
+            b.push(day(1 + (i % 20) as u32), i, None, |out| out.push(i as u8))
+                .unwrap();
+        }
+        let mut drain = b.drain(|_, _| Ok(())).unwrap();
+        assert!(drain.next().unwrap().is_some());
+        drop(drain);
     }
 
     #[test]

@@ -2168,7 +2168,10 @@ mod tests {
         text.push_str("\"},{\"id\":\"C4\"}]");
         let p = write(dir.path(), "big_record.json", text.as_bytes());
         // Among the first records, which a header is read from: refused on opening.
-        let err = open_tables(&p).err().expect("refused").to_string();
+        let Err(err) = open_tables(&p) else {
+            panic!("refused")
+        };
+        let err = err.to_string();
         assert!(
             err.contains("big_record.json") && err.contains("record 3: it is larger than 8 MB"),
             "{err}"
@@ -2208,7 +2211,10 @@ mod tests {
         let t = open_tables(&p).unwrap().remove(0);
         assert_eq!(all_rows(t), [vec!["C1"], vec!["C1"]]);
         let p = write(dir.path(), "empty.json", b"[]");
-        let err = open_tables(&p).err().expect("refused").to_string();
+        let Err(err) = open_tables(&p) else {
+            panic!("refused")
+        };
+        let err = err.to_string();
         assert!(err.contains("holds no records"), "{err}");
     }
 

@@ -175,6 +175,11 @@ impl Backlog {
 /// bytes and 350 KB of what the import's `look` makes of them).
 const PIECE_CONTACTS: usize = 1_024;
 
+/// Bytes of encodings a piece holds before it is handed over, whatever its count: contacts
+/// with long texts (a value may hold 100,000 characters) make pieces of fewer contacts, not
+/// more memory.
+const PIECE_BYTES: usize = 1 << 20;
+
 /// Pieces read back ahead of the one being taken: the reading thread needs about a quarter of
 /// the time the taking one does (1M contacts in no time order: 0.17 s of processor time against
 /// 0.69 s), so it is seldom more than one piece from being waited for.
@@ -210,7 +215,9 @@ impl Backlog {
                             len: w.bytes.len() as u32,
                             look: look(day, w)?,
                         });
-                        if piece.contacts.len() == PIECE_CONTACTS {
+                        if piece.contacts.len() == PIECE_CONTACTS
+                            || piece.bytes.len() >= PIECE_BYTES
+                        {
                             let full = std::mem::replace(&mut piece, Piece::new(day, count));
                             if to.send(Ok(full)).is_err() {
                                 return Ok(false);
@@ -258,11 +265,18 @@ impl<T> Drain<T> {
     pub(crate) fn next(&mut self) -> Result<Option<Piece<T>>> {
         match self.from.as_ref().map(|f| f.recv()) {
             Some(Ok(piece)) => piece.map(Some),
-            // The thread ended: every day was sent, or it sent its error first.
-            Some(Err(_)) | None => {
+            // The thread ended: every day was sent, or it sent its error first, or it panicked
+            // (then days may be missing, and the import must not go on as if they were not).
+            Some(Err(_)) => {
                 self.from = None;
-                Ok(None)
+                match self.thread.take().map(|t| t.join()) {
+                    Some(Err(_)) => Err(Error::Corrupt(
+                        "the thread reading the import's waiting rows back stopped before it was done".into(),
+                    )),
+                    _ => Ok(None),
+                }
             }
+            None => Ok(None),
         }
     }
 }
@@ -541,6 +555,52 @@ mod tests {
         assert_eq!(
             pieces, expected,
             "pieces of at most 1,024 contacts of one day, the day's last one marked"
+        );
+    }
+
+    #[test]
+    fn a_drain_cuts_pieces_by_bytes_too_and_says_so_when_its_thread_dies() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = Backlog::new(dir.path().to_path_buf());
+        let big = vec![7u8; 600 << 10];
+        for i in 0..9u64 {
+            b.push(day(1), i, None, |out| out.extend_from_slice(&big))
+                .unwrap();
+        }
+        let mut drain = b.drain(|_, _| Ok(())).unwrap();
+        let mut sizes = Vec::new();
+        while let Some(p) = drain.next().unwrap() {
+            sizes.push(p.contacts.len());
+        }
+        assert_eq!(
+            sizes,
+            [2, 2, 2, 2, 1],
+            "600 KB contacts: a piece is handed over once it holds 1 MB"
+        );
+
+        let mut b = Backlog::new(dir.path().to_path_buf());
+        for i in 0..5_000u64 {
+            b.push(day(1 + (i % 5) as u32), i, None, |out| out.push(1))
+                .unwrap();
+        }
+        let mut drain = b
+            .drain(|d, _| {
+                assert!(d < day(3), "a bug on the reading thread");
+                Ok(())
+            })
+            .unwrap();
+        let mut taken = 0;
+        let err = loop {
+            match drain.next() {
+                Ok(Some(p)) => taken += p.contacts.len(),
+                Ok(None) => panic!("a thread that died is not the end of the backlog"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(taken, 2_000, "days 1 and 2");
+        assert!(
+            err.to_string().contains("stopped before it was done"),
+            "{err}"
         );
     }
 

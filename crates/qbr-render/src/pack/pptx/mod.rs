@@ -772,7 +772,7 @@ impl<'a> Deck<'a> {
                 if !text.trim().is_empty() {
                     sh.texts.push(text);
                 }
-                x.push_str(&cell(&p, Some((&row_rule, 6_350)), None));
+                x.push_str(&cell(&p, Some((row_rule, 6_350)), None));
             }
             x.push_str("</a:tr>");
         }

@@ -19,7 +19,6 @@ mod pipeline;
 pub mod read;
 mod readings;
 mod record;
-pub mod rollup;
 pub mod sink;
 pub mod value;
 mod zendesk;
@@ -33,16 +32,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 
+pub use crate::model::rollup::{self, DayKey, Facts, Interaction, Outcome};
+pub use crate::model::NewBatch;
 pub use error::ImportError;
 pub use mapping::{ColumnMapping, FieldType, Kind, Mapping, Preset};
 pub use read::Format;
 pub use readings::{HeadlineFigure, Plausibility, Reading, ReadingTopic};
-pub use rollup::{DayKey, Facts, Interaction, Outcome};
 pub use sink::{Counts, Finished, MemorySink, NewContact, Sink};
 pub use value::{DateOrder, DecimalMark, DurationUnit, MarkVerdict, OrderVerdict};
 
 use crate::settings::Settings;
-use crate::store::{NewBatch, Workspace};
 use mapping::{detect_kind, detect_preset, match_columns, normalise, preset_mapping};
 use read::{file_label, open_tables, Table};
 use record::{parse_row, Columns, Parsed, RecordContext};
@@ -176,16 +175,15 @@ pub struct ProgramAliases {
 }
 
 impl ProgramAliases {
-    pub fn new(aliases: &[crate::store::ProgramAlias]) -> ProgramAliases {
-        let mut out = ProgramAliases::default();
-        for a in aliases {
-            let map = match a.source {
-                crate::store::AliasSource::Queue => &mut out.by_queue,
-                crate::store::AliasSource::Campaign => &mut out.by_campaign,
-            };
-            map.insert(Self::key(&a.source_name), a.program.clone());
-        }
-        out
+    /// Rows without a program whose queue is `queue` belong to `program`.
+    pub fn add_queue(&mut self, queue: &str, program: &str) {
+        self.by_queue.insert(Self::key(queue), program.to_string());
+    }
+
+    /// Rows whose program column names `campaign` belong to `program`.
+    pub fn add_campaign(&mut self, campaign: &str, program: &str) {
+        self.by_campaign
+            .insert(Self::key(campaign), program.to_string());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -515,79 +513,6 @@ fn feed_probe(
             }
         }
     }
-}
-
-/// Imports `path` into `ws` in one transaction.
-pub fn run(
-    ws: &mut Workspace,
-    path: &Path,
-    opts: &ImportOptions,
-    progress: &mut dyn FnMut(Progress),
-    cancel: &AtomicBool,
-    now: DateTime<Utc>,
-) -> Result<ImportReport, ImportError> {
-    let settings = ws.settings()?;
-    let mut opts = opts.clone();
-    if opts.program_aliases.is_empty() {
-        opts.program_aliases = ProgramAliases::new(&ws.program_aliases()?);
-    }
-    if opts.variants.is_none() {
-        opts.variants = Some(ws.metric_variants()?);
-    }
-    // A saved mapping whose columns are all in the file reads it, as it did last quarter.
-    if opts.mapping.is_none() && opts.preset.is_none() {
-        let templates = ws.mapping_templates()?;
-        if !templates.is_empty() {
-            let found = detect_with(path, &templates)?;
-            if found.template.is_some() {
-                opts.kind = opts.kind.or(found.kind);
-                opts.mapping = Some(found.mapping);
-            }
-        }
-    }
-    // A full disk or a read-only file is named for what it is, with the workspace's path.
-    let ws_path = ws.path().to_path_buf();
-    let in_workspace = |e: ImportError| match e {
-        ImportError::Workspace(w) => {
-            ImportError::Workspace(crate::store::classify_err(&ws_path, w))
-        }
-        other => other,
-    };
-    let mut sink = ws.import_sink(settings.clone())?;
-    let report = match run_into(&mut sink, &settings, path, &opts, progress, cancel, now) {
-        // A number late in the file that its column's first rows could not decide: read every
-        // numeric column first and import again (the first try's writes are rolled back).
-        Err(ImportError::AmbiguousNumbers {
-            whole_column: false,
-            ..
-        }) if !opts.probe_numbers => {
-            tracing::info!(
-                "a number late in the file is ambiguous: reading every numeric column first"
-            );
-            drop(sink);
-            opts.probe_numbers = true;
-            sink = ws.import_sink(settings.clone())?;
-            run_into(&mut sink, &settings, path, &opts, progress, cancel, now)
-        }
-        other => other,
-    }
-    .map_err(in_workspace)?;
-    if cancel.load(Ordering::Relaxed) {
-        return Err(ImportError::Cancelled {
-            file: report.file_name,
-        });
-    }
-    if opts.dry_run {
-        // Dropping the sink rolls its transaction back: nothing of the file is kept.
-        drop(sink);
-        return Ok(ImportReport {
-            batch_id: None,
-            ..report
-        });
-    }
-    sink.commit()
-        .map_err(|e| in_workspace(ImportError::Workspace(e)))?;
-    Ok(report)
 }
 
 /// Imports `path` into any sink. The caller commits (or drops) the sink's work.
@@ -1489,6 +1414,19 @@ fn date_order(
             ),
         )),
     }
+}
+
+/// Tests import through the store as the app does ([`crate::Workspace::import_file`]).
+#[cfg(test)]
+fn run(
+    ws: &mut crate::store::Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    ws.import_file(path, opts, progress, cancel, now)
 }
 
 #[cfg(test)]

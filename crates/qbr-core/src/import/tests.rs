@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use super::*;
 use crate::measure::{Measure, Measures};
+use crate::store::Workspace;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-08-03T09:00:00Z")

@@ -325,7 +325,6 @@ fn dashed_v<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use super::Bar;
 
     fn sample() -> BarChart {
         BarChart {

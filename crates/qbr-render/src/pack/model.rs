@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::chart::{Bar, BarChart};
 use crate::chart::TrendChart;
+pub use crate::chart::{Bar, BarChart};
 
 /// A whole pack: its metadata, paper, branding, running header/footer and sections in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

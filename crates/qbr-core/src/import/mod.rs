@@ -572,19 +572,6 @@ use {
     std::sync::atomic::{AtomicBool, Ordering},
 };
 
-/// Tests import through the store as the app does ([`crate::Workspace::import_file`]).
-#[cfg(test)]
-fn run(
-    ws: &mut crate::store::Workspace,
-    path: &Path,
-    opts: &ImportOptions,
-    progress: &mut dyn FnMut(Progress),
-    cancel: &AtomicBool,
-    now: DateTime<Utc>,
-) -> Result<ImportReport, ImportError> {
-    ws.import_file(path, opts, progress, cancel, now)
-}
-
 #[cfg(test)]
 mod real_tests;
 #[cfg(test)]

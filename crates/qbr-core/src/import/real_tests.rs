@@ -10,6 +10,7 @@ use std::sync::atomic::AtomicBool;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::tests::run;
 use super::*;
 use crate::store::Workspace;
 

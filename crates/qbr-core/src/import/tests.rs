@@ -23,6 +23,18 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Tests import through the store as the app does ([`crate::Workspace::import_file`]).
+pub(super) fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    ws.import_file(path, opts, progress, cancel, now)
+}
+
 fn workspace(dir: &Path, zone: Tz) -> Workspace {
     let settings = Settings {
         client_name: "Fixture Client".into(),

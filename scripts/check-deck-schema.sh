@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Validates a deck's slide, layout, master, notes, theme, presentation and chart parts against the
-# ECMA-376 (transitional) schemas with xmllint. The schemas are not committed: pass a folder
-# holding pml.xsd, dml-main.xsd, dml-chart.xsd and the files they include (python-pptx's
-# repository has them under lab/parse_xsd/xsd/).
-#   scripts/check-deck-schema.sh DECK.pptx XSD_DIR
+# ECMA-376 (transitional) schemas with xmllint: by default the schemas committed under
+# fixtures/deck/ecma-376/ (pml.xsd, dml-main.xsd, dml-chart.xsd and the files they import; see the
+# NOTICE there), or those in XSD_DIR. Exits non-zero when any part is invalid.
+#   scripts/check-deck-schema.sh DECK.pptx [XSD_DIR]
 set -euo pipefail
-deck=$1
-xsd=$(cd "$2" && pwd)
+deck=$(realpath "$1")
+xsd=$(realpath "${2:-$(dirname "$0")/../fixtures/deck/ecma-376}")
 for f in pml.xsd dml-main.xsd dml-chart.xsd; do
   [ -f "$xsd/$f" ] || { echo "$xsd has no $f" >&2; exit 2; }
 done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && unzip -q "$(cd "$(dirname "$deck")" && pwd)/$(basename "$deck")")
+(cd "$work" && unzip -q "$deck")
 checked=0
 failed=0
 while IFS= read -r part; do

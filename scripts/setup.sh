@@ -11,6 +11,8 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver poppler-utils qpdf sqlite3 at-spi2-core dbus-x11
+  # xmllint: the deck test checks slides and charts against the ECMA-376 schemas.
+  libxml2-utils
   # The deck test converts the demo's PowerPoint deck to PDF with LibreOffice (81 MB to fetch).
   libreoffice-impress
 )

@@ -215,8 +215,9 @@ async fn detect_and_keep(
 }
 
 /// Test builds only: `QBR_DESK_TEST_PICK_FILES` (paths separated by ':') stands in for the native
-/// dialog, which end-to-end tests cannot drive. Release builds always show the dialog.
-fn test_pick() -> Option<Vec<PathBuf>> {
+/// dialogs that open files (the import files; the first path for the deck template), which
+/// end-to-end tests cannot drive. Release builds always show the dialog.
+pub(crate) fn test_pick() -> Option<Vec<PathBuf>> {
     if cfg!(debug_assertions) {
         std::env::var_os("QBR_DESK_TEST_PICK_FILES").map(|v| std::env::split_paths(&v).collect())
     } else {

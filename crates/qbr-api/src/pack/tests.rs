@@ -1280,6 +1280,95 @@ fn the_demo_deck_converts_with_libreoffice_and_every_slide_says_what_its_pdf_pag
     assert!(compared > 300, "only {compared} texts compared");
 }
 
+/// Validates a deck with `scripts/check-deck-schema.sh` against the ECMA-376 transitional schemas
+/// committed under fixtures/deck/ecma-376/, returning the script's summary line.
+fn check_deck_schema(deck: &std::path::Path) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    assert!(
+        std::process::Command::new("xmllint")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "xmllint is needed to check decks against the schemas (scripts/setup.sh installs libxml2-utils)"
+    );
+    let out = std::process::Command::new("bash")
+        .arg(root.join("scripts/check-deck-schema.sh"))
+        .arg(deck)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} is not valid against ECMA-376:\n{stdout}{}",
+        deck.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout.lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_demo_deck_with_and_without_a_template_is_valid_against_the_ecma_376_schemas() {
+    let (dir, path) = demo();
+    let (doc, _) = build(&path, &default_def(&path));
+    let template = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/deck/plum-template.potx"),
+    )
+    .unwrap();
+    for (name, tpl) in [("own.pptx", None), ("plum.pptx", Some(&template[..]))] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, qbr_render::pack::render_pptx(&doc, tpl).unwrap()).unwrap();
+        let summary = check_deck_schema(&file);
+        // Every slide, its notes and its layout, the master, theme, presentation and each chart.
+        let slides = qbr_render::pack::page_boxes(&doc).unwrap().len();
+        let checked: usize = summary
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no count in {summary:?}"));
+        assert!(
+            checked > 2 * slides + 3,
+            "{name}: only {checked} parts checked for {slides} slides ({summary})"
+        );
+        assert!(summary.ends_with("0 invalid"), "{name}: {summary}");
+    }
+    // The check can fail: a slide with an element PresentationML does not have is refused.
+    let bad = dir.path().join("bad.pptx");
+    let good = std::fs::read(dir.path().join("own.pptx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut body).unwrap();
+        if name == "ppt/slides/slide1.xml" {
+            body = String::from_utf8(body)
+                .unwrap()
+                .replacen("<p:cSld>", "<p:cSld><p:unheardOf/>", 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &body).unwrap();
+    }
+    out.finish().unwrap();
+    let refused = std::process::Command::new("bash")
+        .arg(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../scripts/check-deck-schema.sh"),
+        )
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stdout).contains("1 invalid"),
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+}
+
 #[test]
 fn the_decks_speaker_notes_say_where_each_number_comes_from() {
     let (_dir, path) = demo();

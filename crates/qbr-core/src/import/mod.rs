@@ -566,11 +566,7 @@ impl NumberProbes {
 
 // What the tests (`use super::*`) took from this module before the stages moved to run.rs.
 #[cfg(test)]
-use {
-    crate::settings::Settings,
-    chrono::{DateTime, Utc},
-    std::sync::atomic::{AtomicBool, Ordering},
-};
+use {crate::settings::Settings, std::sync::atomic::Ordering};
 
 #[cfg(test)]
 mod real_tests;

@@ -45,7 +45,7 @@ fn main() {
         commands::create_workspace_dialog,
         commands::open_recent,
         commands::reload_workspace,
-        commands::open_dropped_workspace,
+        imports::open_dropped_workspace,
         commands::remember_period,
         commands::scorecard,
         imports::pick_import_files,

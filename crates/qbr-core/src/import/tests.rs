@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use super::*;
 use crate::measure::{Measure, Measures};
+use crate::store::Workspace;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-08-03T09:00:00Z")
@@ -20,6 +21,18 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/import")
         .join(name)
+}
+
+/// Tests import through the store as the app does ([`crate::Workspace::import_file`]).
+pub(super) fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    ws.import_file(path, opts, progress, cancel, now)
 }
 
 fn workspace(dir: &Path, zone: Tz) -> Workspace {

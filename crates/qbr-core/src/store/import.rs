@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -23,13 +24,13 @@ use super::contacts::{
 };
 use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
-use crate::import::rollup::{add_contact_measures, rollup, Interaction, MeasureInputs};
 use crate::import::sink::newer_update;
 use crate::import::{
-    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, NewContact, Refusal,
-    Sink,
+    self, Counts, DayKey, Finished, ImportError, ImportOptions, ImportReport, Kind, Mapping,
+    MappingTemplate, NewContact, Progress, Refusal, Sink,
 };
 use crate::measure::{ContactSums, Dimension, Measures};
+use crate::model::rollup::{add_contact_measures, rollup, Interaction, MeasureInputs};
 use crate::settings::Channel;
 use crate::settings::Settings;
 
@@ -147,6 +148,82 @@ impl DaySums {
 }
 
 impl Workspace {
+    /// Imports `path` into this workspace in one transaction: the workspace's settings, saved
+    /// program aliases, metric definitions and mapping templates fill what `opts` leaves open,
+    /// [`import::run_into`] parses the file into a [`StoreSink`], and the sink commits (or, for
+    /// a dry run, a cancel or an error, rolls back).
+    pub fn import_file(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, ImportError> {
+        let settings = self.settings()?;
+        let mut opts = opts.clone();
+        if opts.program_aliases.is_empty() {
+            opts.program_aliases = self.import_aliases()?;
+        }
+        if opts.variants.is_none() {
+            opts.variants = Some(self.metric_variants()?);
+        }
+        // A saved mapping whose columns are all in the file reads it, as it did last quarter.
+        if opts.mapping.is_none() && opts.preset.is_none() {
+            let templates = self.mapping_templates()?;
+            if !templates.is_empty() {
+                let found = import::detect_with(path, &templates)?;
+                if found.template.is_some() {
+                    opts.kind = opts.kind.or(found.kind);
+                    opts.mapping = Some(found.mapping);
+                }
+            }
+        }
+        // A full disk or a read-only file is named for what it is, with the workspace's path.
+        let ws_path = self.path().to_path_buf();
+        let in_workspace = |e: ImportError| match e {
+            ImportError::Workspace(w) => ImportError::Workspace(super::classify_err(&ws_path, w)),
+            other => other,
+        };
+        let mut sink = self.import_sink(settings.clone())?;
+        let report =
+            match import::run_into(&mut sink, &settings, path, &opts, progress, cancel, now) {
+                // A number late in the file that its column's first rows could not decide: read
+                // every numeric column first and import again (the first try's writes are rolled
+                // back).
+                Err(ImportError::AmbiguousNumbers {
+                    whole_column: false,
+                    ..
+                }) if !opts.probe_numbers => {
+                    tracing::info!(
+                    "a number late in the file is ambiguous: reading every numeric column first"
+                );
+                    drop(sink);
+                    opts.probe_numbers = true;
+                    sink = self.import_sink(settings.clone())?;
+                    import::run_into(&mut sink, &settings, path, &opts, progress, cancel, now)
+                }
+                other => other,
+            }
+            .map_err(in_workspace)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ImportError::Cancelled {
+                file: report.file_name,
+            });
+        }
+        if opts.dry_run {
+            // Dropping the sink rolls its transaction back: nothing of the file is kept.
+            drop(sink);
+            return Ok(ImportReport {
+                batch_id: None,
+                ..report
+            });
+        }
+        sink.commit()
+            .map_err(|e| in_workspace(ImportError::Workspace(e)))?;
+        Ok(report)
+    }
+
     /// A sink that writes an import into this workspace in one transaction.
     ///
     /// Foreign-key and CHECK constraints are not checked in this transaction (seven parent
@@ -679,7 +756,7 @@ fn recompute_intervals(conn: &Connection, days: &BTreeSet<(i64, String)>) -> Res
         )?;
         conn.prepare_cached(sql)?.execute(params![batch, day])?;
         // An import runs with the rollup's insert trigger suspended.
-        super::write::mark_rollup_day(conn, day)?;
+        super::rollup::mark_rollup_day(conn, day)?;
     }
     Ok(())
 }
@@ -1305,7 +1382,7 @@ impl Sink for StoreSink<'_> {
         for (i, id) in ids.iter().enumerate() {
             stmt.raw_bind_parameter(4 + i, id)?;
         }
-        super::write::bind_measures(&mut stmt, 8, measures)?;
+        super::bind_measures(&mut stmt, 8, measures)?;
         stmt.raw_execute()?;
         drop(stmt);
         self.interval_days.insert(day);

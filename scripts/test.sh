@@ -14,6 +14,10 @@ scripts/setup.sh
 say "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 
+say "Module circles (scripts/module-cycles.py: none between the file modules of any crate)"
+python3 scripts/module-cycles.py --self-test
+python3 scripts/module-cycles.py
+
 say "Supply chain: rust-version, licences, bans, duplicates, sources (cargo deny)"
 msrv=$(python3 scripts/msrv.py | tee /dev/stderr | tail -n1)
 if rustup toolchain list 2>/dev/null | grep -q "^$msrv"; then

@@ -49,7 +49,11 @@ fn recent_file(app: &AppHandle) -> CmdResult<PathBuf> {
 }
 
 /// Opens `path`, makes it current and puts it at the top of the recent list.
-fn open_path(app: &AppHandle, state: &AppState, path: &Path) -> CmdResult<WorkspacePage> {
+pub(crate) fn open_path(
+    app: &AppHandle,
+    state: &AppState,
+    path: &Path,
+) -> CmdResult<WorkspacePage> {
     let mut page = qbr_api::workspace_page(path)?;
     let file = recent_file(app)?;
     let mut recent = RecentList::load(&file);
@@ -206,17 +210,6 @@ pub async fn open_recent(
             message: "that file is not in the recent list; open it with Open workspace…".into(),
         });
     }
-    open_path(&app, &state, &path)
-}
-
-/// Opens the `.qbr` file just dropped on the window (the user chose it by dropping it).
-#[tauri::command]
-pub async fn open_dropped_workspace(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    imports: State<'_, crate::imports::ImportState>,
-) -> CmdResult<WorkspacePage> {
-    let path = crate::imports::take_dropped_workspace(&imports)?;
     open_path(&app, &state, &path)
 }
 

@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use qbr_api::{
     DetectionView, DropEventView, ErrorCode, ErrorView, ImportDetailView, ImportProgressView,
-    ImportReportView, ImportRequest, ImportView, ProgramAliasView, UndoReportView,
+    ImportReportView, ImportRequest, ImportView, ProgramAliasView, UndoReportView, WorkspacePage,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, DragDropEvent, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::{current_path, internal, AppState, CmdResult};
+use crate::commands::{current_path, internal, open_path, AppState, CmdResult};
 
 /// Files picked for the next import, and the Cancel switch of the one running.
 #[derive(Default)]
@@ -167,6 +167,17 @@ pub async fn take_dropped_files(
     detect_and_keep(workspace, files, &imports).await
 }
 
+/// Opens the `.qbr` file just dropped on the window (the user chose it by dropping it).
+#[tauri::command]
+pub async fn open_dropped_workspace(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    imports: State<'_, ImportState>,
+) -> CmdResult<WorkspacePage> {
+    let path = take_dropped_workspace(&imports)?;
+    open_path(&app, &state, &path)
+}
+
 /// Takes the workspace file dropped on the window, for `open_dropped_workspace`.
 pub fn take_dropped_workspace(imports: &ImportState) -> CmdResult<PathBuf> {
     if let Some(path) = imports.launched.lock().map_err(internal)?.take() {
@@ -204,8 +215,9 @@ async fn detect_and_keep(
 }
 
 /// Test builds only: `QBR_DESK_TEST_PICK_FILES` (paths separated by ':') stands in for the native
-/// dialog, which end-to-end tests cannot drive. Release builds always show the dialog.
-fn test_pick() -> Option<Vec<PathBuf>> {
+/// dialogs that open files (the import files; the first path for the deck template), which
+/// end-to-end tests cannot drive. Release builds always show the dialog.
+pub(crate) fn test_pick() -> Option<Vec<PathBuf>> {
     if cfg!(debug_assertions) {
         std::env::var_os("QBR_DESK_TEST_PICK_FILES").map(|v| std::env::split_paths(&v).collect())
     } else {

@@ -45,7 +45,7 @@ fn main() {
         commands::create_workspace_dialog,
         commands::open_recent,
         commands::reload_workspace,
-        commands::open_dropped_workspace,
+        imports::open_dropped_workspace,
         commands::remember_period,
         commands::scorecard,
         imports::pick_import_files,
@@ -88,6 +88,9 @@ fn main() {
         pack::pack_builder,
         pack::pack_preview,
         pack::pack_choose_logo,
+        pack::pack_deck_template,
+        pack::pack_choose_deck_template,
+        pack::pack_clear_deck_template,
         pack::pack_export_dialog,
         pack::pack_reexport_dialog,
         pack::list_packs,
@@ -114,6 +117,7 @@ fn main() {
         .manage(commands::AppState::new(workspace))
         .manage(imports::ImportState::default())
         .manage(pack::LastSaved::default())
+        .manage(pack::DeckTemplate::default())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(drop) = event {
                 imports::on_drag_drop(window.app_handle(), drop);

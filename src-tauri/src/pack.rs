@@ -148,6 +148,90 @@ pub async fn pack_choose_logo(app: AppHandle) -> CmdResult<Option<PackLogo>> {
     qbr_api::pack::read_logo(&path).map(Some)
 }
 
+/// The PowerPoint template chosen on the Pack page for decks: its path stays in Rust state (the
+/// web view only ever sees its file name), and it is read again at each deck export.
+#[derive(Default)]
+pub struct DeckTemplate(Mutex<Option<PathBuf>>);
+
+impl DeckTemplate {
+    fn get(&self) -> CmdResult<Option<PathBuf>> {
+        Ok(self.0.lock().map_err(internal)?.clone())
+    }
+}
+
+fn file_name_of(file: &std::path::Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The chosen PowerPoint template's file name, if one is chosen (kept for the session, so the
+/// Pack page shows it again when it opens).
+#[tauri::command]
+pub async fn pack_deck_template(chosen: State<'_, DeckTemplate>) -> CmdResult<Option<String>> {
+    Ok(chosen.get()?.as_deref().map(file_name_of))
+}
+
+/// Asks for a PowerPoint template (`.potx` or `.pptx`), checks that a deck can use it (the same
+/// check as `qbr export --template`) and keeps it for the Pack page's deck exports; its file name,
+/// or `None` when the dialog is cancelled. A refused file is said with the core's message and
+/// not kept (a template chosen before stays).
+#[tauri::command]
+pub async fn pack_choose_deck_template(
+    app: AppHandle,
+    chosen: State<'_, DeckTemplate>,
+) -> CmdResult<Option<String>> {
+    let file = match crate::imports::test_pick().and_then(|f| f.into_iter().next()) {
+        Some(file) => file,
+        None => {
+            let picked = app
+                .dialog()
+                .file()
+                .set_title("Choose a PowerPoint template (.potx or .pptx)")
+                .add_filter("PowerPoint templates", &["potx", "pptx"])
+                .blocking_pick_file();
+            let Some(picked) = picked else {
+                return Ok(None);
+            };
+            picked
+                .into_path()
+                .map_err(|e| internal(format!("the chosen file has no usable path: {e}")))?
+        }
+    };
+    let checked = file.clone();
+    tauri::async_runtime::spawn_blocking(move || qbr_api::pack::read_deck_template(&checked))
+        .await
+        .map_err(internal)??;
+    let name = file_name_of(&file);
+    *chosen.0.lock().map_err(internal)? = Some(file);
+    Ok(Some(name))
+}
+
+/// Forgets the chosen PowerPoint template: decks take the built-in look again.
+#[tauri::command]
+pub async fn pack_clear_deck_template(chosen: State<'_, DeckTemplate>) -> CmdResult<()> {
+    *chosen.0.lock().map_err(internal)? = None;
+    Ok(())
+}
+
+/// The chosen template's bytes for a deck (read and checked again now: the file may have changed
+/// since it was chosen); nothing for a PDF or when none is chosen.
+async fn deck_template_bytes(
+    chosen: &DeckTemplate,
+    format: qbr_api::pack::PackFormat,
+) -> CmdResult<Option<Vec<u8>>> {
+    let Some(file) = chosen.get()? else {
+        return Ok(None);
+    };
+    if format != qbr_api::pack::PackFormat::Pptx {
+        return Ok(None);
+    }
+    tauri::async_runtime::spawn_blocking(move || qbr_api::pack::read_deck_template(&file))
+        .await
+        .map_err(internal)?
+        .map(Some)
+}
+
 /// The export format the page chose (`pdf` when none), with its dialog filter and extension.
 fn pack_format(
     format: Option<&str>,
@@ -167,6 +251,7 @@ pub async fn pack_export_dialog(
     app: AppHandle,
     state: State<'_, AppState>,
     period: Option<String>,
+    deck: State<'_, DeckTemplate>,
     definition: PackDefinition,
     template: Option<String>,
     format: Option<String>,
@@ -174,6 +259,8 @@ pub async fn pack_export_dialog(
 ) -> CmdResult<Option<PackExportView>> {
     let path = current_path(&state)?;
     let (format, filter, ext) = pack_format(format.as_deref())?;
+    // A template that cannot be used is refused before the save dialog asks where to write.
+    let deck_template = deck_template_bytes(&deck, format).await?;
     let today = Utc::now().date_naive();
     let label = qbr_api::pack::pack_period(&path, period.as_deref(), today)?.label;
     let client = qbr_api::workspace_info(&path)?.settings.client_name;
@@ -190,7 +277,7 @@ pub async fn pack_export_dialog(
     };
     let output = qbr_api::pack::PackOutput {
         format,
-        deck_template: None,
+        deck_template,
     };
     tauri::async_runtime::spawn_blocking(move || {
         let now = Utc::now();
@@ -214,16 +301,19 @@ pub async fn pack_export_dialog(
 }
 
 /// Renders a stored snapshot again (byte for byte) where the user chooses, as a PDF or (with
-/// `format` `pptx`) as a deck.
+/// `format` `pptx`) as a deck, in the chosen PowerPoint template if there is one (as
+/// `qbr export --snapshot ID --template FILE`).
 #[tauri::command]
 pub async fn pack_reexport_dialog(
     app: AppHandle,
     state: State<'_, AppState>,
+    deck: State<'_, DeckTemplate>,
     id: i64,
     format: Option<String>,
 ) -> CmdResult<Option<PackExportView>> {
     let path = current_path(&state)?;
     let (format, filter, ext) = pack_format(format.as_deref())?;
+    let deck_template = deck_template_bytes(&deck, format).await?;
     let Some(snap) = qbr_api::pack::list_packs(&path)?
         .into_iter()
         .find(|s| s.id == id)
@@ -249,7 +339,7 @@ pub async fn pack_reexport_dialog(
     };
     let output = qbr_api::pack::PackOutput {
         format,
-        deck_template: None,
+        deck_template,
     };
     tauri::async_runtime::spawn_blocking(move || {
         qbr_api::pack::export_snapshot_as(&path, id, &out, &output)

@@ -1,18 +1,22 @@
 // The pack page on the demo: the builder proposes highlights, the live preview shows the real
 // pages, and Export writes a PDF (the save dialog stands in as QBR_DESK_TEST_SAVE_DIR in debug
-// builds) whose snapshot `qbr packs --json` lists, then the same pages as a PowerPoint deck.
+// builds) whose snapshot `qbr packs --json` lists, then the same pages as a PowerPoint deck, and
+// the deck again in a PowerPoint template chosen on the page (QBR_DESK_TEST_PICK_FILES stands in
+// for the open dialog).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { ROOT, dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 test("build the demo's pack, see its pages, export it", async () => {
   const home = makeHome();
   const saveDir = path.join(home, "exports");
   const { mkdirSync } = await import("node:fs");
   mkdirSync(saveDir);
-  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_SAVE_DIR: saveDir });
+  const picked = path.join(home, "company-template.potx");
+  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_SAVE_DIR: saveDir, QBR_DESK_TEST_PICK_FILES: picked });
   try {
     const demo = await browser.$('[data-testid="open-demo"]');
     await demo.waitForClickable({ timeout: 30000 });
@@ -75,6 +79,41 @@ test("build the demo's pack, see its pages, export it", async () => {
     assert.ok(decks.some((p) => p.file_name.endsWith(".pptx")));
     assert.equal(decks[0].pages, decks[1].pages, "as many slides as the PDF has pages");
     await screenshot(browser, "pack-exported-pptx.png");
+
+    // A PowerPoint template, chosen on the page. A file that is not one is refused with the
+    // core's message (the same as `qbr export --template`), and nothing is chosen.
+    writeFileSync(picked, "just some text");
+    await (await browser.$('[data-testid="deck-template-choose"]')).click();
+    const refused = await textOf(browser, "pack-error");
+    assert.match(refused, /company-template\.potx/, "the refusal names the file");
+    assert.match(refused, /not a PowerPoint file/, "the core's reason");
+    assert.ok(!(await (await browser.$('[data-testid="deck-template-name"]')).isExisting()), "a refused file is not chosen");
+    copyFileSync(path.join(ROOT, "fixtures", "deck", "plum-template.potx"), picked);
+    await (await browser.$('[data-testid="deck-template-choose"]')).click();
+    // The name is cut with an ellipsis when long: read its text content, not the rendered text
+    // WebKit reports for a clipped box.
+    const chosen = await browser.$('[data-testid="deck-template-name"]');
+    await chosen.waitForDisplayed({ timeout: 20000 });
+    assert.equal((await chosen.getProperty("textContent")).trim(), "company-template.potx", "the chosen file's name is shown");
+    await screenshot(browser, "pack-deck-template.png");
+    const before = readFileSync(deck);
+    await (await browser.$('[data-testid="pack-export"]')).click();
+    await browser.waitUntil(async () => {
+      const now = existsSync(deck) ? readFileSync(deck) : before;
+      return !now.equals(before) && /Saved \d+ slides to/.test(await (await browser.$('[data-testid="pack-exported"]')).getText());
+    }, { timeout: 60000, timeoutMsg: "the deck is exported again, in the template" });
+    // The deck carries the template's layouts (by name) and its theme's font, as the CLI's
+    // `--template` test checks.
+    const layouts = execFileSync("unzip", ["-p", deck, "ppt/slideLayouts/*.xml"]).toString();
+    const names = [...layouts.matchAll(/<p:cSld name="([^"]*)"/g)].map((x) => x[1]);
+    for (const name of ["Plum Title", "Plum Title Only", "Plum Title and Content", "Plum Blank"]) {
+      assert.ok(names.includes(name), `the deck has the template's layout "${name}": ${names.join(", ")}`);
+    }
+    const theme = execFileSync("unzip", ["-p", deck, "ppt/theme/theme1.xml"]).toString();
+    assert.match(theme, /DejaVu Serif/, "the template's theme font");
+    // Cleared, the page offers the choice again.
+    await (await browser.$('[data-testid="deck-template-clear"]')).click();
+    await (await browser.$('[data-testid="deck-template-choose"]')).waitForDisplayed({ timeout: 10000 });
   } finally {
     await stop();
   }

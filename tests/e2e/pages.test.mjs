@@ -70,6 +70,26 @@ async function axeViolations(browser) {
   return result;
 }
 
+/** Headings (the page's and its cards') that wrap onto a second line, by their text. */
+async function wrappedHeadings(browser) {
+  return browser.execute(() =>
+    [...document.querySelectorAll("main h1, main .card h2")]
+      .filter((h) => h.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(h).lineHeight))
+      .map((h) => h.textContent.trim()),
+  );
+}
+
+/** The pack page's layout at this size: the preview beside the builder and in view, the move
+ * arrows of the sections in one column, title fields as wide as their card. */
+async function packLayout(browser) {
+  return browser.execute(() => {
+    const preview = document.querySelector(".pack-preview").getBoundingClientRect();
+    const arrows = [...document.querySelectorAll('[data-testid="pack-sections"] button[aria-label$=" up"]')].map((b) => Math.round(b.getBoundingClientRect().left));
+    const builder = document.querySelector(".pack-builder").getBoundingClientRect();
+    return { previewLeft: preview.left, previewRight: preview.right, previewTop: preview.top, width: window.innerWidth, height: window.innerHeight, arrows, builderRight: builder.right };
+  });
+}
+
 /** Where each navigation item is, to the pixel. */
 async function navBoxes(browser) {
   return browser.execute(() =>
@@ -117,6 +137,14 @@ for (const size of SIZES) {
         assert.ok(bar.scrollWidth <= bar.clientWidth, `nothing in the app bar overflows on ${page.tab}`);
         await screenshot(browser, `pages-${size.name}-${page.tab}.png`);
         for (const v of await axeViolations(browser)) problems.push({ page: page.tab, ...v });
+        if (page.tab === "pack" || page.tab === "summary") {
+          assert.deepEqual(await wrappedHeadings(browser), [], `no heading wraps on ${page.tab}`);
+        }
+        if (page.tab === "pack") {
+          const l = await packLayout(browser);
+          assert.ok(l.previewLeft >= l.builderRight && l.previewRight <= l.width && l.previewTop < l.height / 2, `the preview is beside the builder and in view: ${JSON.stringify(l)}`);
+          assert.ok(l.arrows.length > 3 && new Set(l.arrows).size === 1, `the sections' move arrows line up: ${l.arrows}`);
+        }
       }
 
       // A metric opened from a scrolled scorecard opens at its top.
@@ -131,6 +159,7 @@ for (const size of SIZES) {
         timeoutMsg: "the metric page opens at its top",
       });
       await screenshot(browser, `pages-${size.name}-metric.png`);
+      assert.deepEqual(await wrappedHeadings(browser), [], "no heading wraps on the metric page");
       for (const v of await axeViolations(browser)) problems.push({ page: "metric", ...v });
 
       // An action's own page.

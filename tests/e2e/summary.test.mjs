@@ -34,16 +34,25 @@ test("open the demo from the start page and read its account overview", async ()
     const crumb = await browser.$('[data-testid="crumb-client"]');
     assert.equal((await crumb.getProperty("textContent")).trim(), "Northwind Mobile", "the header says where you are");
 
-    // The quarter at a glance: the counts on, near and off target are the CLI's statuses.
+    // The quarter at a glance: service level and ASA per channel, each against its own target
+    // (as the scorecard and the pack show them), the counts on, near and off target are the
+    // CLI's statuses with those two counted per channel.
     const m = qbrJson("metrics", demoFile, "--period", "2026-Q3");
-    const statuses = Object.values(m.groups[0].metrics).map((e) => e.status);
+    const ch = qbrJson("metrics", demoFile, "--period", "2026-Q3", "--by", "channel", "--metric", "service_level", "--metric", "asa");
+    const perChannel = (id) => ch.groups.filter((g) => g.metrics[id]?.value != null);
+    const statuses = Object.entries(m.groups[0].metrics).flatMap(([id, e]) =>
+      perChannel(id).length > 1 ? perChannel(id).map((g) => g.metrics[id].status) : [e.status],
+    );
     const n = (s) => statuses.filter((x) => x === s).length;
     const counts = await textOf(browser, "glance-counts");
     assert.ok(counts.includes(`${n("green")} on target`), counts);
     assert.ok(counts.includes(`${n("amber")} near`), counts);
     assert.ok(counts.includes(`${n("red")} off target`), counts);
-    const sl = await browser.$('[data-testid="glance-service_level"] .kpi-value');
-    assert.equal((await sl.getText()).trim(), `${(m.groups[0].metrics.service_level.value * 100).toFixed(1)}%`, "the glance shows the CLI's service level");
+    assert.ok(perChannel("service_level").length > 1, "the demo has service level on several channels");
+    const voice = ch.groups.find((g) => g.key.channel === "voice").metrics.service_level;
+    const sl = await browser.$('[data-testid="glance-service_level-voice"] .kpi-value');
+    assert.equal((await sl.getText()).trim(), `${(voice.value * 100).toFixed(1)}%`, "the glance shows the CLI's voice service level");
+    assert.ok(!(await (await browser.$('[data-testid="glance-service_level"]')).isExisting()), "no blended service level across channels");
     assert.match(await textOf(browser, "next-steps"), /2026-Q4/, "the next step names the quarter to import next");
 
     // Contacts offered by month, drawn with axes by the render crate.

@@ -13,7 +13,8 @@ use qbr_core::metrics::catalog::Metric;
 use qbr_core::period::Period;
 use qbr_core::{Error, Workspace};
 
-use crate::metrics::{parse_filter, period_view};
+use crate::args::parse_filter;
+use crate::views::period_view;
 use crate::wire::*;
 use crate::ApiResult;
 
@@ -473,7 +474,7 @@ pub fn restore_action(path: &Path, id: i64, today: NaiveDate) -> ApiResult<Actio
 }
 
 fn definition(m: &Metric) -> MetricDefinitionView {
-    crate::metrics::definition_view(m)
+    crate::views::definition_view(m)
 }
 
 fn window_view(w: &core::EffectWindow) -> EffectWindowView {
@@ -764,7 +765,7 @@ fn effect_chart(
             e.metric.name,
             scope_text(&e.scope)
         ),
-        unit: crate::metrics::unit_kind(e.metric.unit.as_str()),
+        unit: crate::views::unit_kind(e.metric.unit.as_str()),
         buckets: spans
             .iter()
             .map(|s| s.0.start.format("%-d %b").to_string())

@@ -310,7 +310,7 @@ pub fn import_files(
             let mut report_progress = |p: Progress| {
                 progress(progress_view(&file_name, index as u64, count, p));
             };
-            import::run(&mut ws, file, &opts, &mut report_progress, cancel, now)
+            ws.import_file(file, &opts, &mut report_progress, cancel, now)
         };
         match result {
             Ok(report) => {

@@ -3,6 +3,7 @@
 //! [`ErrorView`]. Shells only parse arguments, pick files and print; no logic lives in them.
 
 pub mod annotate;
+mod args;
 pub mod crash;
 pub mod diagnose;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod import;
 pub mod metrics;
 pub mod pack;
 pub mod text;
+mod views;
 pub mod wire;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use qbr_core::metrics::catalog::{Metric, MetricId};
+use qbr_core::metrics::catalog::Metric;
 use qbr_core::metrics::engine::GroupKey;
 use qbr_core::metrics::formula::CustomMetric;
 use qbr_core::metrics::target::{parse_targets_csv, Target};
@@ -17,50 +17,13 @@ use qbr_core::metrics::variant::{
 use qbr_core::metrics::{Change, Direction, ScorecardRequest, SeriesRequest, Unit};
 use qbr_core::period::{Grain, Period};
 use qbr_core::store::NewTarget;
-use qbr_core::{Dimension, Error, Workspace};
+use qbr_core::Workspace;
 
+pub(crate) use crate::args::{invalid, parse_date};
+pub use crate::args::{parse_dimension, parse_filter};
+pub(crate) use crate::views::{chart_target, definition_view, period_view, unit_kind};
 use crate::wire::*;
 use crate::ApiResult;
-
-pub(crate) fn invalid(field: &str, message: impl Into<String>) -> ErrorView {
-    Error::InvalidSetting {
-        field: field.into(),
-        message: message.into(),
-    }
-    .into()
-}
-
-/// Parses `program`, `queue`, … as typed on a command line or chosen in a picker.
-pub fn parse_dimension(text: &str) -> ApiResult<Dimension> {
-    text.parse::<Dimension>()
-        .map_err(|m| invalid("dimension", m))
-}
-
-/// Parses `DIM=VALUE` filters.
-pub fn parse_filter(text: &str) -> ApiResult<(Dimension, String)> {
-    let (dim, value) = text.split_once('=').ok_or_else(|| {
-        invalid(
-            "filter",
-            format!("{text:?} is not a filter; expected DIMENSION=VALUE such as program=Billing"),
-        )
-    })?;
-    if value.trim().is_empty() {
-        return Err(invalid(
-            "filter",
-            format!("{text:?} names no value after '='"),
-        ));
-    }
-    Ok((parse_dimension(dim)?, value.trim().to_string()))
-}
-
-pub(crate) fn parse_date(text: &str, field: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        invalid(
-            field,
-            format!("{text:?} is not a date; expected YYYY-MM-DD"),
-        )
-    })
-}
 
 /// The period a label names, or — without a label — the latest quarter that is complete both in
 /// time and in the data (a workspace whose data end in September opens on Q3, even in November).
@@ -690,28 +653,6 @@ pub(crate) fn trend_start(end: NaiveDate) -> NaiveDate {
     end.checked_sub_days(Days::new(7 * 52 - 1)).unwrap_or(end)
 }
 
-pub(crate) fn unit_kind(unit: &str) -> qbr_render::chart::UnitKind {
-    use qbr_render::chart::UnitKind;
-    match unit {
-        "ratio" => UnitKind::Ratio,
-        "seconds" => UnitKind::Seconds,
-        "money" => UnitKind::Money,
-        "count" => UnitKind::Count,
-        "points" => UnitKind::Points,
-        _ => UnitKind::Score,
-    }
-}
-
-pub(crate) fn chart_target(t: &TargetView) -> Option<qbr_render::chart::Target> {
-    use qbr_render::chart::Target;
-    match t.direction.as_str() {
-        "at_least" => Some(Target::AtLeast(t.value)),
-        "at_most" => Some(Target::AtMost(t.value)),
-        "band" => t.value_high.map(|high| Target::Band { low: t.value, high }),
-        _ => None,
-    }
-}
-
 /// Quarters overlapping the workspace's data, newest first.
 fn data_quarters(ws: &Workspace) -> ApiResult<Vec<PeriodView>> {
     let fsm = ws.settings()?.fiscal_year_start_month;
@@ -801,51 +742,6 @@ fn variants_view(v: &MetricVariants) -> VariantsView {
             option("annualised", "annualised (× 12 / months in the period)"),
             option("period", "for the period, not annualised"),
         ],
-    }
-}
-
-pub(crate) fn period_view(p: &Period) -> PeriodView {
-    PeriodView {
-        label: p.label.clone(),
-        start: p.start.format("%Y-%m-%d").to_string(),
-        end: p.end.format("%Y-%m-%d").to_string(),
-        grain: p.grain.as_str().into(),
-    }
-}
-
-pub(crate) fn definition_view(m: &Metric) -> MetricDefinitionView {
-    MetricDefinitionView {
-        id: m.id.clone(),
-        name: m.name.clone(),
-        unit: m.unit.as_str().into(),
-        direction: m.direction.as_str().into(),
-        formula: m.formula_text(),
-        formula_words: match &m.note {
-            Some(note) => format!("{} ({note})", m.formula.words()),
-            None => m.formula.words(),
-        },
-        sample_words: m.sample.map(|s| s.words().to_string()),
-        family: family(m.builtin).into(),
-        builtin: m.builtin.is_some(),
-        min_sample: m.min_sample,
-    }
-}
-
-/// The family a metric is shown in on the scorecard: what the service gave, what customers said,
-/// how efficiently it was run, the people who ran it, and what it cost and earned.
-fn family(id: Option<MetricId>) -> &'static str {
-    use MetricId as M;
-    match id {
-        Some(M::Offered | M::Handled | M::ServiceLevel | M::Asa | M::AbandonRate) => "service",
-        Some(M::Fcr | M::Csat | M::Nps | M::Ces) => "customer",
-        Some(M::Aht | M::Occupancy | M::Utilization | M::QualityScore | M::ErrorRate) => {
-            "efficiency"
-        }
-        Some(M::Adherence | M::Shrinkage | M::Attrition) => "people",
-        Some(
-            M::CostPerContact | M::RevenuePerEmployee | M::RevenuePerFte | M::ProfitMargin | M::Roi,
-        ) => "money",
-        None => "other",
     }
 }
 

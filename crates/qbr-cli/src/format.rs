@@ -308,10 +308,10 @@ mod tests {
         check("ratio", 0.8123, "81.2%");
         check("ratio", 0.0, "0.0%");
         check("ratio", 3.5, "350.0%");
-        // Times are whole seconds as m:ss, h:mm:ss from an hour on.
+        // Times are whole seconds as m:ss under an hour, hours with one decimal from an hour on.
         check("seconds", 307.4, "5:07");
         check("seconds", 59.6, "1:00");
-        check("seconds", 7384.0, "2:03:04");
+        check("seconds", 7384.0, "2.1 h");
         // Volumes get thousands separators.
         check("count", 1_876_988.0, "1,876,988");
         check("count", 12.5, "12.5");

@@ -271,15 +271,15 @@ fn import_into(
     csv: &Path,
     progress: &mut dyn FnMut(import::Progress),
 ) -> import::ImportReport {
-    let report = import::run(
-        ws,
-        csv,
-        &ImportOptions::default(),
-        progress,
-        &AtomicBool::new(false),
-        now(),
-    )
-    .expect("import");
+    let report = ws
+        .import_file(
+            csv,
+            &ImportOptions::default(),
+            progress,
+            &AtomicBool::new(false),
+            now(),
+        )
+        .expect("import");
     assert_eq!(report.rows_refused, 0, "the generated file is clean");
     report
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{env_u64, mb, ms, peak_rss_mb, print_table, timed, write_interactions};
-use qbr_core::import::{self, ImportOptions};
+use qbr_core::import::ImportOptions;
 use qbr_core::metrics::{ScorecardRequest, SeriesRequest};
 use qbr_core::period::{Grain, Period};
 use qbr_core::{Dimension, Settings, Workspace};
@@ -58,15 +58,15 @@ fn main() {
                 write_interactions(&csv, day, d1 - d0, n, 1 + c * chunk, 7 + c).expect("csv");
             gen_time += t.elapsed();
             let t = Instant::now();
-            let report = import::run(
-                &mut ws,
-                &csv,
-                &ImportOptions::default(),
-                &mut |_| {},
-                &AtomicBool::new(false),
-                now,
-            )
-            .expect("import");
+            let report = ws
+                .import_file(
+                    &csv,
+                    &ImportOptions::default(),
+                    &mut |_| {},
+                    &AtomicBool::new(false),
+                    now,
+                )
+                .expect("import");
             import_time += t.elapsed();
             assert_eq!(report.rows_taken, n, "every contact is taken");
             let _ = std::fs::remove_file(&csv);

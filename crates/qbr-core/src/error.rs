@@ -67,16 +67,20 @@ pub enum Error {
     Cancelled(String),
 }
 
+/// What a page failing its checksum means for a user.
+pub(crate) const DAMAGED: &str = "the file is damaged: a page of it does not match its checksum (a disk, copy or transfer error changed it), so no figure from it can be trusted; nothing was changed: use the copy it came from, or a backup";
+
+/// Whether SQLite stopped because a page failed its checksum (`store/checksum.rs`).
+pub(crate) fn checksum_failed(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_IOERR_DATA)
+}
+
 impl From<rusqlite::Error> for Error {
     /// A page failing its checksum, or a structure SQLite finds malformed, is damage to the
     /// file, said so, wherever it is met (on open, or in a query long after).
     fn from(e: rusqlite::Error) -> Self {
-        if crate::store::checksum_failed(&e) {
-            return Error::Corrupt(
-                crate::store::DAMAGED
-                    .trim_start_matches("the file is damaged: ")
-                    .into(),
-            );
+        if checksum_failed(&e) {
+            return Error::Corrupt(DAMAGED.trim_start_matches("the file is damaged: ").into());
         }
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) {
             return Error::Corrupt(format!(

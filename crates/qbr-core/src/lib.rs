@@ -10,6 +10,7 @@ mod error;
 pub mod import;
 pub mod measure;
 pub mod metrics;
+pub mod model;
 pub mod pack;
 pub mod period;
 pub mod settings;

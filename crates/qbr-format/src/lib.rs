@@ -2,7 +2,8 @@
 //!
 //! - Percentages: fractions × 100 with one decimal (`77.8%`); a move of a percentage is in
 //!   percentage points (`−6.0 pp`).
-//! - Durations: seconds as `m:ss`, `h:mm:ss` from an hour on (`0:34`, `10:02:15`).
+//! - Durations: seconds as `m:ss` under an hour, hours with one decimal from an hour on (`0:34`,
+//!   `59:59`, `10.6 h`): an email answered in ten hours reads as hours, not as a clock time.
 //! - Money: the workspace currency's symbol (`$1,234`, `€3.10`, `CHF 1,234`): two decimals below
 //!   100, none from 100 on (and none for currencies without minor units).
 //! - Negatives carry the true minus sign `−` (U+2212), never a hyphen; moves carry `+` or `−`.
@@ -75,6 +76,12 @@ pub struct Rules {
     pub decimal_separator: &'static str,
     /// Money below this (in absolute value) shows its minor units.
     pub money_small_below: f64,
+    /// A duration of at least this many seconds (once rounded to the second) reads in hours.
+    pub hours_from_seconds: f64,
+    /// After a duration in hours (`10.6 h`).
+    pub hours_suffix: &'static str,
+    /// Decimals of a duration in hours.
+    pub hours_decimals: u8,
     pub units: &'static [UnitRule],
     pub currencies: &'static [CurrencyRule],
     pub statuses: &'static [StatusRule],
@@ -103,6 +110,9 @@ pub const RULES: Rules = Rules {
     thousands_separator: ",",
     decimal_separator: ".",
     money_small_below: 100.0,
+    hours_from_seconds: 3600.0,
+    hours_suffix: " h",
+    hours_decimals: 1,
     units: &[
         UnitRule {
             relative: true,
@@ -358,14 +368,18 @@ pub fn signed(v: f64, decimals: usize) -> String {
     }
 }
 
-/// Seconds as `m:ss`, or `h:mm:ss` from an hour on; rounded to the second; a true minus.
+/// Seconds as `m:ss` (rounded to the second) under an hour, and as hours with one decimal from
+/// an hour on (`38173` → `10.6 h`, thousands grouped); a true minus.
 pub fn clock(seconds: f64) -> String {
     let total = fixed(seconds, 0).parse::<u64>().unwrap_or(u64::MAX);
-    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
-    let text = if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
+    let text = if total as f64 >= RULES.hours_from_seconds {
+        format!(
+            "{}{}",
+            grouped(seconds.abs() / 3600.0, RULES.hours_decimals as usize),
+            RULES.hours_suffix
+        )
     } else {
-        format!("{m}:{s:02}")
+        format!("{}:{:02}", total / 60, total % 60)
     };
     if seconds < 0.0 && total > 0 {
         format!("{MINUS}{text}")

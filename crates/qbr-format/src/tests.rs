@@ -7,7 +7,13 @@ fn values_read_by_unit() {
         ("ratio", 0.7781, "EUR", "77.8%"),
         ("ratio", -0.0004, "EUR", "0.0%"),
         ("seconds", 34.4, "EUR", "0:34"),
-        ("seconds", 36_135.0, "EUR", "10:02:15"),
+        ("seconds", 36_135.0, "EUR", "10.0 h"),
+        // Email's ASA in the demo, once shown as the clock time 10:36:13.
+        ("seconds", 38_173.0, "EUR", "10.6 h"),
+        ("seconds", 3599.4, "EUR", "59:59"),
+        // Rounded to the second first: 3599.5 s is a whole hour.
+        ("seconds", 3599.5, "EUR", "1.0 h"),
+        ("seconds", -5400.0, "EUR", "−1.5 h"),
         ("seconds", -75.0, "EUR", "−1:15"),
         ("count", 1_876_988.0, "EUR", "1,876,988"),
         ("count", 12.5, "EUR", "12.5"),
@@ -132,7 +138,10 @@ fn committed_ui_rules_and_vectors_match() {
         99.5,
         1234.0,
         -1234.0,
+        3599.4,
+        3599.5,
         36_135.0,
+        38_173.0,
         1_876_988.0,
     ];
     let mut vectors = Vec::new();

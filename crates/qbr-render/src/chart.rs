@@ -10,7 +10,7 @@ pub(crate) mod trend;
 
 use plotters::prelude::*;
 
-pub use bars::bars_svg;
+pub use bars::{bars_svg, Bar, BarChart};
 pub use diagnose::{drivers_svg, scatter_svg, DriverChart, ScatterChart};
 pub use fonts::{BOLD_TTF, FAMILY as FONT_FAMILY, REGULAR_TTF};
 pub use scale::{format_value, UnitKind};

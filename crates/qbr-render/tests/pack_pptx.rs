@@ -578,6 +578,33 @@ fn a_template_gives_its_masters_layouts_theme_and_size() {
     let size = &elements(&text(&parts, "ppt/presentation.xml"), "sldSz")[0];
     let tsize = &elements(&text(&tpl, "ppt/presentation.xml"), "sldSz")[0];
     assert_eq!(size, tsize);
+    // The charts and tables wear the template's colours, not the pack's.
+    let themed = unzip(&render_pptx(&small_doc(), Some(TEMPLATE)).unwrap());
+    let chart = text(&themed, "ppt/charts/chart1.xml");
+    let series: Vec<&str> = chart.split("<c:ser>").skip(1).collect();
+    assert_eq!(
+        series.len(),
+        4,
+        "Voice, its average, the target, the markers"
+    );
+    // Voice in the theme's first accent, its average in a lighter tint of the same accent.
+    assert!(series[0]
+        .contains("<a:solidFill><a:schemeClr val=\"accent1\"></a:schemeClr></a:solidFill>"));
+    assert!(series[1].contains("<a:schemeClr val=\"accent1\"><a:lumMod val=\"60000\"/><a:lumOff val=\"40000\"/></a:schemeClr>"));
+    assert!(
+        !chart.contains("0072B2"),
+        "no pack blue left in a themed chart"
+    );
+    // The target keeps its fixed dark grey: it means the same in every deck.
+    assert!(series[2].contains("<a:srgbClr val=\"333333\"/>"));
+    // The table's header on the theme's light background under its first accent.
+    let slide = text(&themed, "ppt/slides/slide1.xml");
+    assert!(slide.contains("<a:lnB w=\"12700\"><a:solidFill><a:schemeClr val=\"accent1\"/></a:solidFill></a:lnB><a:solidFill><a:schemeClr val=\"bg2\"/></a:solidFill>"));
+    assert!(!slide.contains("F3F5F8"));
+    // Without a template the same deck keeps the pack's own colours.
+    let own = unzip(&render_pptx(&small_doc(), None).unwrap());
+    assert!(!text(&own, "ppt/charts/chart1.xml").contains("schemeClr val=\"accent"));
+    assert!(text(&own, "ppt/slides/slide1.xml").contains("F3F5F8"));
     // Not a template: refused with the reason.
     let err = render_pptx(&doc, Some(b"not a zip"))
         .unwrap_err()

@@ -141,6 +141,13 @@ export interface Backend {
   packPreview(period: string | null, definition: PackDefinition): Promise<PackPreview>;
   /** Opens the image dialog; null when cancelled. */
   packChooseLogo(): Promise<PackLogo | null>;
+  /** Asks for a PowerPoint template (.potx or .pptx) for decks; its file name, or null when
+   * cancelled. A file the deck cannot use is refused with the core's message. */
+  packChooseDeckTemplate(): Promise<string | null>;
+  /** The chosen PowerPoint template's file name (kept for the session), or null. */
+  packDeckTemplate(): Promise<string | null>;
+  /** Forgets the chosen PowerPoint template. */
+  packClearDeckTemplate(): Promise<void>;
   /** Opens the save dialog and exports as a PDF or a PowerPoint deck; null when cancelled. */
   packExportDialog(
     period: string | null,
@@ -246,6 +253,9 @@ export const tauriBackend: Backend = {
   packBuilder: (period) => invoke("pack_builder", { period }),
   packPreview: (period, definition) => invoke("pack_preview", { period, definition }),
   packChooseLogo: () => invoke("pack_choose_logo"),
+  packChooseDeckTemplate: () => invoke("pack_choose_deck_template"),
+  packDeckTemplate: () => invoke("pack_deck_template"),
+  packClearDeckTemplate: () => invoke("pack_clear_deck_template"),
   packExportDialog: (period, definition, template, format, onProgress) => {
     const channel = new Channel<PackProgressView>();
     channel.onmessage = onProgress;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateRange, duration, fileName, monthName, shortDate, thousands } from "./format";
+import { dateRange, dateTime, duration, fileName, monthName, shortDate, thousands } from "./format";
 
 describe("format", () => {
   it("groups thousands with commas", () => {
@@ -19,6 +19,12 @@ describe("format", () => {
     expect(shortDate("2026-09-30")).toBe("30 Sep 2026");
     expect(dateRange("2025-01-01", "2026-09-30")).toBe("1 Jan 2025 – 30 Sep 2026");
     expect(shortDate("not a date")).toBe("not a date");
+  });
+
+  it("writes a stored instant as a date and a time in UTC", () => {
+    expect(dateTime("2026-12-07T11:13:55Z")).toBe("7 Dec 2026, 11:13 UTC");
+    expect(dateTime("2026-12-07T09:05:00.123Z")).toBe("7 Dec 2026, 09:05 UTC");
+    expect(dateTime("yesterday")).toBe("yesterday");
   });
 
   it("picks the largest whole unit for thresholds", () => {
@@ -41,7 +47,10 @@ describe("metric formatting", () => {
   it("shows each unit the way the catalog defines it", () => {
     expect(metricValue(0.836, "ratio", "EUR")).toBe("83.6%");
     expect(metricValue(412, "seconds", "EUR")).toBe("6:52");
-    expect(metricValue(3725, "seconds", "EUR")).toBe("1:02:05");
+    // From an hour on, hours: email's ASA of 38,173 s once read as the clock time 10:36:13.
+    expect(metricValue(3725, "seconds", "EUR")).toBe("1.0 h");
+    expect(metricValue(38173, "seconds", "EUR")).toBe("10.6 h");
+    expect(metricValue(3599.4, "seconds", "EUR")).toBe("59:59");
     expect(metricValue(-45.4545, "score", "EUR")).toBe("−45.5");
     expect(metricValue(25.08, "score", "EUR")).toBe("+25.1");
     expect(metricValue(4.0769, "scale_1_7", "EUR")).toBe("4.08");

@@ -25,6 +25,9 @@ const RULES = rulesJson as {
   thousands_separator: string;
   decimal_separator: string;
   money_small_below: number;
+  hours_from_seconds: number;
+  hours_suffix: string;
+  hours_decimals: number;
   units: UnitRule[];
   currencies: { code: string; symbol: string; minor_decimals: number }[];
   statuses: { status: string; symbol: string; word: string }[];
@@ -134,6 +137,15 @@ export function shortDate(iso: string): string {
   return `${Number(m[3])} ${month.slice(0, 3)} ${m[1]}`;
 }
 
+/** An instant as stored ("2026-12-07T11:13:55Z") → "7 Dec 2026, 11:13 UTC"; unparseable input is
+ * shown as given. */
+export function dateTime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]00:?00)?$/.exec(iso);
+  if (!m || !m[1] || !m[2]) return iso;
+  const day = shortDate(m[1]);
+  return day === m[1] ? iso : `${day}, ${m[2]}${m[3] ? " UTC" : ""}`;
+}
+
 /** Seconds as a readable threshold: 20 → "20 s", 300 → "5 min", 86400 → "24 h". */
 export function duration(seconds: number): string {
   if (seconds % 3600 === 0 && seconds >= 3600) return `${seconds / 3600} h`;
@@ -147,14 +159,14 @@ export function fileName(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
-/** Seconds as m:ss (or h:mm:ss from an hour): 412 → "6:52"; a true minus. */
+/** Seconds as m:ss under an hour (412 → "6:52") and as hours from an hour on (38173 →
+ * "10.6 h"), as `qbr_format::clock`; a true minus. */
 export function clock(seconds: number): string {
   const total = Number(fixed(seconds, 0));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, "0");
-  const text = h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+  const text =
+    total >= RULES.hours_from_seconds
+      ? grouped(Math.abs(seconds) / 3600, RULES.hours_decimals) + RULES.hours_suffix
+      : `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
   return seconds < 0 && total > 0 ? RULES.minus + text : text;
 }
 

@@ -37,6 +37,28 @@ describe("the overview's glance", () => {
   });
 });
 
+describe("service level and ASA per channel", () => {
+  const channel = (name: string, sl: MetricEntryView) => ({ key: { channel: name }, label: name, metrics: { service_level: sl } });
+  it("splits the blended figure into one tile per channel, each with its own status", () => {
+    const r = report({ service_level: entry("red", true, 0.778), csat: entry("green", true) });
+    const byChannel = [channel("voice", entry("red", true, 0.762)), channel("chat", entry("amber", true, 0.809)), channel("email", entry("green", true, 0.9))];
+    const g = glance(r, byChannel);
+    expect(g.map((t) => [t.definition.id, t.channel, t.entry.value])).toEqual([
+      ["service_level", "Voice", 0.762],
+      ["service_level", "Chat", 0.809],
+      ["service_level", "Email", 0.9],
+      ["csat", null, 0.5],
+    ]);
+    // The blended 77.8% (red) is not counted; each channel is, against its own target.
+    expect(statusCounts(r, byChannel)).toEqual({ green: 2, amber: 1, red: 1 });
+  });
+  it("keeps the whole account's figure when only one channel has data", () => {
+    const r = report({ service_level: entry("red", true, 0.778) });
+    const g = glance(r, [channel("voice", entry("red", true, 0.778)), channel("email", entry("none", false, null))]);
+    expect(g.map((t) => [t.channel, t.entry.value])).toEqual([[null, 0.778]]);
+  });
+});
+
 describe("the next quarter", () => {
   it("follows calendar and fiscal labels across the year", () => {
     expect(nextQuarter("2026-Q3")).toBe("2026-Q4");

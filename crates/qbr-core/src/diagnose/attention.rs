@@ -58,7 +58,8 @@ pub struct AttentionItem {
     /// `None` for the whole account.
     pub scope: Option<(Dimension, String)>,
     pub score: f64,
-    /// One line: "Service level 73.7% misses its target ≥ 82.0% (red, newly missed)".
+    /// One sentence a client manager reads: "Service level is 73.7%, off its target of ≥ 82.0%;
+    /// it was on target in 2026-Q2."
     pub message: String,
     pub value: Option<f64>,
     /// Target missed: whether it was met in the previous period.
@@ -115,6 +116,25 @@ fn target_text(unit: Unit, t: &crate::metrics::Target) -> String {
             format_value(unit, t.value),
             format_value(unit, t.value_high.unwrap_or(t.value))
         ),
+    }
+}
+
+/// A missed target as a sentence, with the status words of the tiles ("off" for red, "near"
+/// for amber) and, when it was met in the previous period, when.
+fn missed_sentence(
+    name: &str,
+    value: &str,
+    target: &str,
+    status: Status,
+    met_in: Option<&str>,
+) -> String {
+    let how = match status {
+        Status::Amber => format!("near its target of {target} but short of it"),
+        _ => format!("off its target of {target}"),
+    };
+    match met_in {
+        Some(prev) => format!("{name} is {value}, {how}; it was on target in {prev}."),
+        None => format!("{name} is {value}, {how}."),
     }
 }
 
@@ -329,17 +349,12 @@ fn scorecard_items(
                 if e.status == Status::Red { 100.0 } else { 60.0 }
                     + if newly { 10.0 } else { 0.0 }
                     + shortfall,
-                format!(
-                    "{} {} misses its target {} ({}{})",
-                    metric.name,
-                    format_value(metric.unit, value),
-                    target_text(metric.unit, t),
-                    e.status.as_str(),
-                    if newly {
-                        format!(", newly: met in {prev_label}")
-                    } else {
-                        String::new()
-                    }
+                missed_sentence(
+                    &metric.name,
+                    &format_value(metric.unit, value),
+                    &target_text(metric.unit, t),
+                    e.status,
+                    newly.then_some(prev_label),
                 ),
             );
             item.newly = newly;
@@ -430,7 +445,10 @@ mod tests {
             .expect("Tech Support's service level is missed");
         assert!(sl < 5, "among the first five: {sl}");
         assert!(items[sl].newly, "met in Q2: {:?}", items[sl]);
-        assert!(items[sl].message.contains("73.7%"), "{}", items[sl].message);
+        assert_eq!(
+            items[sl].message,
+            "Service level is 73.7%, off its target of ≥ 82.0%; it was on target in 2026-Q2."
+        );
         assert!(
             items.iter().any(|i| i.kind == AttentionKind::Signal
                 && i.metric_id == "aht"
@@ -440,6 +458,24 @@ mod tests {
         assert!(
             items.windows(2).all(|w| w[0].score >= w[1].score),
             "ranked by score"
+        );
+    }
+
+    #[test]
+    fn a_missed_target_reads_as_a_sentence_with_the_tiles_status_words() {
+        assert_eq!(
+            missed_sentence(
+                "Customer satisfaction",
+                "82.6%",
+                "≥ 85.0%",
+                Status::Amber,
+                None
+            ),
+            "Customer satisfaction is 82.6%, near its target of ≥ 85.0% but short of it."
+        );
+        assert_eq!(
+            missed_sentence("ASA", "0:41", "≤ 0:30", Status::Red, Some("2026-Q2")),
+            "ASA is 0:41, off its target of ≤ 0:30; it was on target in 2026-Q2."
         );
     }
 

@@ -331,22 +331,7 @@ pub fn format_change(unit: Unit, d: f64) -> String {
     }
 }
 
-/// A whole count with thousands separators: 1,234,567.
-pub fn format_count(v: f64) -> String {
-    let s = format!("{}", v.abs() as u64);
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use crate::metrics::format_count;
 
 #[cfg(test)]
 mod tests {

@@ -28,9 +28,8 @@ pub const MAX_XLSX_RATIO: u64 = 200;
 /// is read, about 32 bytes a string beside its text: a table that would take more than this is
 /// refused. 27 million one-letter strings took 844 MB.
 pub const MAX_SHARED_STRINGS_BYTES: u64 = 64 << 20;
-/// JSON arrays are parsed whole; larger ones should be exported as JSON Lines.
-pub const MAX_JSON_ARRAY: u64 = 256 * 1024 * 1024;
-/// A JSON Lines record (or one of a file of objects one after the other) longer than this many
+/// A JSON Lines record (or one of a file of objects one after the other, or one element of a
+/// JSON array) longer than this many
 /// bytes is refused as soon as this many are read, before it is parsed whole: a record of an
 /// export is a few KB (an Amazon Connect contact record) to some hundreds of KB (a Genesys
 /// conversation with many segments). A 500 MB line took 2.5 GB before the value limit refused it.
@@ -1323,29 +1322,107 @@ impl<'de> serde::de::Visitor<'de> for Strict {
     }
 }
 
-/// A JSON array of records, counting those read so that a refusal can name its record.
-struct RecordArray<'a>(&'a std::cell::Cell<usize>);
+/// Records of a JSON array handed from the thread that parses them to the reader at once, at
+/// most: the parser stops after this many, or after [`ARRAY_BATCH_BYTES`] of their text.
+const ARRAY_BATCH_RECORDS: usize = 256;
+/// Bytes of flattened text a batch of a JSON array's records holds before it is handed over
+/// (and the record that passed it).
+const ARRAY_BATCH_BYTES: usize = 1 << 20;
 
-impl<'de> serde::de::DeserializeSeed<'de> for RecordArray<'_> {
-    type Value = Vec<serde_json::Value>;
+/// A batch of records (or the error that ended the array) on its way to the reader.
+type RecordBatch = Vec<Result<Vec<(String, String)>, String>>;
+
+/// The elements of a JSON array, parsed one at a time by serde's `SeqAccess` (serde_json's
+/// reader `Deserializer` has no iterator over an array's elements: serde-rs/json#404; a visitor
+/// is its maintainers' way) and handed over in small batches through a channel holding one.
+/// The array is never held whole: the parser holds one record (refused past
+/// [`MAX_JSON_RECORD`] bytes by `RecordLimit`, as a JSON Lines record is), the batch it fills,
+/// and the batch waiting.
+struct RecordArray<'a> {
+    to: &'a std::sync::mpsc::SyncSender<RecordBatch>,
+    batch: RecordBatch,
+    bytes: usize,
+    /// The reader went away (the import ended or was cancelled): the parser stops.
+    gone: bool,
+}
+
+impl RecordArray<'_> {
+    /// Hands the batch over; `false` when nobody reads any more.
+    fn send(&mut self) -> bool {
+        self.bytes = 0;
+        if self.batch.is_empty() {
+            return !self.gone;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        if self.to.send(batch).is_err() {
+            self.gone = true;
+        }
+        !self.gone
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut RecordArray<'_> {
+    type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for RecordArray<'_> {
-    type Value = Vec<serde_json::Value>;
+impl<'de> serde::de::Visitor<'de> for &mut RecordArray<'_> {
+    type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an array of records")
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut records = Vec::new();
         while let Some(r) = seq.next_element::<StrictValue>()? {
-            records.push(r.0);
-            self.0.set(records.len());
+            let fields = record(&r.0);
+            drop(r);
+            self.bytes += fields.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
+            self.batch.push(Ok(fields));
+            if (self.batch.len() >= ARRAY_BATCH_RECORDS || self.bytes >= ARRAY_BATCH_BYTES)
+                && !self.send()
+            {
+                return Err(serde::de::Error::custom("the import stopped reading"));
+            }
         }
-        Ok(records)
+        Ok(())
     }
+}
+
+/// The records of a JSON array, parsed on a thread of their own one element at a time (see
+/// [`RecordArray`]); the thread ends with the array, at its first error, or when the records
+/// are no longer read.
+fn json_array(reader: impl Read + Send + 'static) -> JsonRecords {
+    let (to, from) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
+    let parse = move || {
+        let limited = RecordLimit::in_array(reader, MAX_JSON_RECORD);
+        let mut de =
+            serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited));
+        let mut array = RecordArray {
+            to: &to,
+            batch: Vec::new(),
+            bytes: 0,
+            gone: false,
+        };
+        let read =
+            serde::de::DeserializeSeed::deserialize(&mut array, &mut de).and_then(|()| de.end());
+        if array.gone {
+            return;
+        }
+        if let Err(e) = read {
+            array.batch.push(Err(json_error(e)));
+        }
+        array.send();
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("qbr-json-array".into())
+        .spawn(parse)
+    {
+        return Box::new(std::iter::once(Err(format!(
+            "the JSON cannot be read (no thread to parse it: {e})"
+        ))));
+    }
+    Box::new(from.into_iter().flatten())
 }
 
 /// Flattens nested objects to dotted keys; arrays stay as JSON text.
@@ -1446,6 +1523,8 @@ struct RecordLimit<R> {
     /// Bytes of the record being read so far.
     bytes: usize,
     depth: u64,
+    /// The depth records are at: 0 for JSON Lines, 1 for the elements of an array.
+    base: u64,
     in_string: bool,
     escaped: bool,
 }
@@ -1457,8 +1536,18 @@ impl<R: Read> RecordLimit<R> {
             limit,
             bytes: 0,
             depth: 0,
+            base: 0,
             in_string: false,
             escaped: false,
+        }
+    }
+
+    /// The limit on each element of a JSON array (the array's brackets, and the commas and
+    /// whitespace between its elements, belong to none).
+    fn in_array(inner: R, limit: usize) -> RecordLimit<R> {
+        RecordLimit {
+            base: 1,
+            ..RecordLimit::new(inner, limit)
         }
     }
 
@@ -1472,12 +1561,18 @@ impl<R: Read> RecordLimit<R> {
             } else if b == b'"' {
                 self.in_string = false;
             }
-            !self.in_string && self.depth == 0
+            !self.in_string && self.depth == self.base
         } else {
             match b {
                 b'"' => {
                     self.in_string = true;
                     false
+                }
+                b'{' | b'[' if self.depth < self.base => {
+                    // The array holding the records.
+                    self.depth += 1;
+                    self.bytes = 0;
+                    return false;
                 }
                 b'{' | b'[' => {
                     self.depth += 1;
@@ -1485,10 +1580,15 @@ impl<R: Read> RecordLimit<R> {
                 }
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
-                    self.depth == 0
+                    self.depth <= self.base
                 }
-                b' ' | b'\n' | b'\r' | b'\t' if self.depth == 0 => {
+                b' ' | b'\n' | b'\r' | b'\t' if self.depth <= self.base => {
                     // Between records (or right after a bare value).
+                    self.bytes = 0;
+                    return false;
+                }
+                b',' if self.depth == self.base && self.base > 0 => {
+                    // Between the elements of an array.
                     self.bytes = 0;
                     return false;
                 }
@@ -1541,7 +1641,7 @@ fn open_without_bom(path: &Path) -> Result<std::io::Chain<Cursor<Vec<u8>>, File>
 
 fn open_json(path: &Path) -> Result<Table, ImportError> {
     let label = file_label(path);
-    let (mut file, len) = open_file(path)?;
+    let (mut file, _) = open_file(path)?;
     let mut first = [0u8; 4096];
     let n = read_up_to(&mut file, &mut first)
         .map_err(|e| ImportError::unreadable(&label, format!("the file cannot be read ({e})")))?;
@@ -1551,31 +1651,8 @@ fn open_json(path: &Path) -> Result<Table, ImportError> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|&b| b == b'[');
-    let bad = json_error;
     let records: JsonRecords = if is_array {
-        if len > MAX_JSON_ARRAY {
-            return Err(ImportError::unreadable(
-                &label,
-                format!(
-                    "a JSON array of {} MB is too large to read at once; export JSON Lines (one object per line) instead",
-                    len / 1_048_576
-                ),
-            ));
-        }
-        let file = open_without_bom(path)?;
-        let read = std::cell::Cell::new(0);
-        let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
-        let items = serde::de::DeserializeSeed::deserialize(RecordArray(&read), &mut de)
-            .and_then(|items| de.end().map(|_| items))
-            .map_err(|e| {
-                let message = if e.is_data() {
-                    format!("record {}: {}", read.get() + 1, bad(e))
-                } else {
-                    bad(e)
-                };
-                ImportError::unreadable(&label, message)
-            })?;
-        Box::new(items.into_iter().map(|v| Ok(record(&v))))
+        json_array(open_without_bom(path)?)
     } else {
         json_lines(open_without_bom(path)?)
     };
@@ -1976,6 +2053,171 @@ mod tests {
         );
     }
 
+    /// An endless JSON array of records numbered from 1 (`{"id":"C1","wait_s":1},` ...), made
+    /// as it is read: a file of any size without one on disk.
+    struct EndlessArray {
+        next: u64,
+        pending: Vec<u8>,
+        at: usize,
+    }
+
+    impl EndlessArray {
+        fn new() -> EndlessArray {
+            EndlessArray {
+                next: 1,
+                pending: b"[\n".to_vec(),
+                at: 0,
+            }
+        }
+
+        /// The bytes of record `n` and the comma and line end after it.
+        fn record(n: u64) -> String {
+            format!("{{\"id\":\"C{n}\",\"wait_s\":{}}},\n", n % 600)
+        }
+    }
+
+    impl Read for EndlessArray {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.at == self.pending.len() {
+                self.pending = EndlessArray::record(self.next).into_bytes();
+                self.next += 1;
+                self.at = 0;
+            }
+            let n = buf.len().min(self.pending.len() - self.at);
+            buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_json_array_is_read_one_record_at_a_time_never_whole() {
+        // An array of a gigabyte (four times what was once parsed whole), never ended: a reader
+        // that parsed it whole before giving its first record would read the whole gigabyte and
+        // then fail for want of its end.
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let source = Counted {
+            inner: EndlessArray::new(),
+            taken: std::sync::Arc::clone(&taken),
+            cap: 1 << 30,
+        };
+        let mut records = json_array(source);
+        // What the parser may be ahead of the records taken, at any moment: the batch being
+        // taken, the one in the channel and the one it is handing over (256 records of at most
+        // 40 bytes each), its 256 KB buffer, and the record it is in.
+        let ahead = 3 * 256 * 40 + (256 << 10) + 64;
+        let mut bytes = 2u64;
+        let mut most_ahead = 0;
+        for n in 1..=300_000u64 {
+            let r = records.next().unwrap().unwrap();
+            assert_eq!(
+                r,
+                vec![
+                    ("id".to_string(), format!("C{n}")),
+                    ("wait_s".to_string(), (n % 600).to_string())
+                ],
+                "record {n}, in order"
+            );
+            bytes += EndlessArray::record(n).len() as u64;
+            let read = taken.load(std::sync::atomic::Ordering::Relaxed);
+            most_ahead = most_ahead.max(read.saturating_sub(bytes));
+        }
+        assert!(
+            bytes > MAX_JSON_RECORD as u64,
+            "{bytes} bytes of records taken, more than one record may hold: each is measured alone"
+        );
+        assert!(
+            most_ahead <= ahead,
+            "the parser ran {most_ahead} bytes ahead of the records taken, at most {ahead} expected"
+        );
+        drop(records);
+    }
+
+    #[test]
+    fn a_json_array_record_over_the_limit_is_refused_by_number_before_it_is_read_whole() {
+        let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let source = Counted {
+            inner: Cursor::new(b"[{\"id\": \"C1\"},\n {\"id\": \"C2\"}, {\"id\": \"".to_vec())
+                .chain(std::io::repeat(b'x')),
+            taken: std::sync::Arc::clone(&taken),
+            cap: 64 << 20,
+        };
+        let mut records = json_array(source);
+        for id in ["C1", "C2"] {
+            assert_eq!(
+                records.next().unwrap().unwrap(),
+                vec![("id".to_string(), id.to_string())]
+            );
+        }
+        let err = records.next().unwrap().unwrap_err();
+        assert_eq!(
+            err,
+            "it is larger than 8 MB, which no record of an export is (an API's page of results, Genesys Cloud's or Zendesk's, counts as one: export smaller pages): the file is damaged or is not an export"
+        );
+        assert!(records.next().is_none(), "nothing after the refusal");
+        let read = taken.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            read <= 38 + MAX_JSON_RECORD as u64 + (512 << 10),
+            "{read} bytes read: the first records (38 bytes), the limit and a buffer or two, not the record"
+        );
+
+        // From a file, the refusal names the file and the record by its number.
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("[{\"id\":\"C1\"},{\"id\":\"C2\"},{\"id\":\"");
+        text.push_str(&"x".repeat(MAX_JSON_RECORD));
+        text.push_str("\"},{\"id\":\"C4\"}]");
+        let p = write(dir.path(), "big_record.json", text.as_bytes());
+        // Among the first records, which a header is read from: refused on opening.
+        let Err(err) = open_tables(&p) else {
+            panic!("refused")
+        };
+        let err = err.to_string();
+        assert!(
+            err.contains("big_record.json") && err.contains("record 3: it is larger than 8 MB"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_json_array_keeps_its_grammar_and_names_the_record_that_breaks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = r#"{"id":"C1"}"#;
+        for (name, text, record) in [
+            ("no_comma", format!("[{ok},{ok} {ok}]"), 3),
+            ("trailing_comma", format!("[{ok},{ok},]"), 3),
+            ("two_commas", format!("[{ok},,{ok}]"), 2),
+            ("unended", format!("[{ok},{ok}"), 3),
+            ("after_the_end", format!("[{ok},{ok}] {ok}"), 3),
+        ] {
+            let file = format!("{name}.json");
+            let p = write(dir.path(), &file, text.as_bytes());
+            // Refused on opening: the records before are among the first a header is read from.
+            let err = open_tables(&p)
+                .err()
+                .unwrap_or_else(|| panic!("{file}: taken"));
+            let err = err.to_string();
+            assert!(
+                err.contains(&file)
+                    && err.contains(&format!("record {record}:"))
+                    && err.contains("the JSON is not valid"),
+                "{file}: {err}"
+            );
+        }
+        let p = write(
+            dir.path(),
+            "fine.json",
+            format!(" [ {ok} ,\n{ok}\t]\n ").as_bytes(),
+        );
+        let t = open_tables(&p).unwrap().remove(0);
+        assert_eq!(all_rows(t), [vec!["C1"], vec!["C1"]]);
+        let p = write(dir.path(), "empty.json", b"[]");
+        let Err(err) = open_tables(&p) else {
+            panic!("refused")
+        };
+        let err = err.to_string();
+        assert!(err.contains("holds no records"), "{err}");
+    }
+
     #[test]
     fn a_record_is_measured_through_strings_nesting_and_escapes() {
         // Records of exactly 64 bytes pass a 64-byte limit, whatever they hold; whitespace
@@ -2011,6 +2253,26 @@ mod tests {
                 "a record without its last bracket runs on into the next: {unended}"
             );
         }
+        // The elements of an array are measured one by one, as records are.
+        let in_array = |input: &str| {
+            let mut limit = RecordLimit::in_array(input.as_bytes(), 64);
+            let mut out = Vec::new();
+            limit.read_to_end(&mut out).map(|_| ())
+        };
+        for shape in shapes {
+            let r = padded(shape, 64);
+            let array = format!("[{r},{r} ,\n {r}]");
+            assert!(in_array(&array).is_ok(), "elements of 64 bytes: {array}");
+            let longer = format!("[{r},{}]", padded(shape, 65));
+            assert!(
+                in_array(&longer).is_err(),
+                "an element of 65 bytes: {longer}"
+            );
+        }
+        let strings = format!("[\"{}\",\"{}\"]", "x".repeat(62), "y".repeat(62));
+        assert!(in_array(&strings).is_ok(), "strings of 64 bytes: {strings}");
+        let string = format!("[\"{}\"]", "x".repeat(63));
+        assert!(in_array(&string).is_err(), "a string of 65 bytes");
         assert!(
             check(&format!("\"{}\"", "x".repeat(63))).is_err(),
             "a bare string of 65 bytes"

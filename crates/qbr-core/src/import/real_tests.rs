@@ -10,7 +10,9 @@ use std::sync::atomic::AtomicBool;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::tests::run;
 use super::*;
+use crate::store::Workspace;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-08-03T09:00:00Z")

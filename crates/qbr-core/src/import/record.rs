@@ -12,11 +12,11 @@ use chrono_tz::Tz;
 
 use super::mapping::{normalise, Kind, Mapping};
 use super::read::Row;
-use super::rollup::{add_scores, DayKey, Interaction, Outcome};
 use super::sink::NewContact;
 use super::value::{self, DecimalMark, DurationUnit, Separators, TimeContext};
 use super::Refusal;
 use crate::measure::{Dimension, Measure, Measures};
+use crate::model::rollup::{add_scores, DayKey, Interaction, Outcome};
 use crate::settings::Channel;
 
 /// Declares [`Field`] from its variants and their names, so the list is written once.

@@ -9,11 +9,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::error::ImportError;
 use super::mapping::Kind;
-use super::rollup::{accumulate, rollup, DayKey, Facts, Interaction};
 use super::Refusal;
 use crate::measure::Measures;
+use crate::model::rollup::{accumulate, rollup, DayKey, Facts, Interaction};
+use crate::model::{EncodedContact, NewBatch};
 use crate::settings::Settings;
-use crate::store::{EncodedContact, NewBatch};
 
 /// What became of one contact offered to the sink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,7 +262,7 @@ impl Sink for MemorySink {
             .contacts
             .iter()
             .find(|((_, key), _)| key == contact_key)
-            .map(|(_, (_, i))| super::rollup::contact_key(i).members))
+            .map(|(_, (_, i))| crate::model::rollup::contact_key(i).members))
     }
 
     fn batch_measures(&mut self) -> Result<Option<Vec<BatchPart>>, ImportError> {

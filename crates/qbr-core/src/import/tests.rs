@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 
 use super::*;
 use crate::measure::{Measure, Measures};
+use crate::store::Workspace;
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-08-03T09:00:00Z")
@@ -20,6 +21,18 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/import")
         .join(name)
+}
+
+/// Tests import through the store as the app does ([`crate::Workspace::import_file`]).
+pub(super) fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    ws.import_file(path, opts, progress, cancel, now)
 }
 
 fn workspace(dir: &Path, zone: Tz) -> Workspace {
@@ -2414,6 +2427,82 @@ fn an_import_cancelled_while_sorting_days_changes_nothing() {
         ],
         "nothing left beside the workspace but its own files"
     );
+}
+
+#[test]
+fn an_import_cancelled_halfway_through_the_days_taken_on_two_threads_changes_nothing() {
+    let files = tempfile::tempdir().unwrap();
+    let dir = files.path().join("ws");
+    std::fs::create_dir(&dir).unwrap();
+    let mut ws = workspace(&dir, Tz::UTC);
+    // The first half of the quarter's contacts already there: the second import finds half of
+    // its contacts held (duplicates kept for undo) and adds the rest.
+    let base = files.path().join("q3_first_half.csv");
+    let mut base_rows = quarter_rows(3_000, true);
+    base_rows.sort();
+    write_rows(&base, &base_rows);
+    import_file(&mut ws, &base).unwrap();
+    let before = ws.test_dump(&[]);
+    let (_, shuffled) = in_four_orders(&quarter_rows(3_000, false)).remove(1);
+    let file = files.path().join("q3_shuffled.csv");
+    write_rows(&file, &shuffled);
+    // Small blocks and a small backlog: the waiting rows go to the backlog's file, and the
+    // thread reading them back is a few pieces ahead when the cancel comes.
+    crate::store::SMALL_BLOCKS.with(|f| f.set(true));
+    let cancel = AtomicBool::new(false);
+    let mut taken_at_cancel = None;
+    let mut phases = Vec::new();
+    let err = run(
+        &mut ws,
+        &file,
+        &ImportOptions::default(),
+        &mut |p| {
+            // Each day taken reports how many waiting contacts are done: stop after a third.
+            if p.phase == Phase::SortingDays && p.rows_read >= 1_000 && taken_at_cancel.is_none() {
+                taken_at_cancel = Some(p.rows_read);
+                cancel.store(true, Ordering::Relaxed);
+            }
+            phases.push(p.phase);
+        },
+        &cancel,
+        now(),
+    )
+    .unwrap_err();
+    crate::store::SMALL_BLOCKS.with(|f| f.set(false));
+    assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    let taken = taken_at_cancel.expect("cancelled while taking the days");
+    assert!(
+        (1_000..2_000).contains(&taken),
+        "cancelled with {taken} of about 3,100 waiting contacts taken, in the middle"
+    );
+    assert!(!phases.contains(&Phase::Writing), "{phases:?}");
+    assert_eq!(ws.test_dump(&[]), before, "the workspace is as it was");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["client.qbr", "client.qbr-shm", "client.qbr-wal"],
+        "nothing left beside the workspace but its own files"
+    );
+    // The same file imported to the end afterwards: as if nothing had been tried.
+    let report = run(
+        &mut ws,
+        &file,
+        &ImportOptions::default(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        (report.rows_read, report.rows_taken, report.rows_duplicate),
+        (3_000 + 75 + 21, 1_500 + 500, 1_500 - 500 + 75 + 21),
+        "the counts of the same re-import never cancelled (see the four-orders test)"
+    );
+    assert_rollup_is_the_facts(&ws);
 }
 
 /// Chat contacts waiting 10, 30, 45 and 70 s (handled) and 4 and 50 s (abandoned), voice

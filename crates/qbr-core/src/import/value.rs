@@ -98,20 +98,8 @@ pub(crate) fn trim(text: &str) -> &str {
     }
 }
 
-/// Whether `c` is one of Unicode's bidirectional embedding, override or isolate controls
-/// (U+202A–U+202E, U+2066–U+2069): in a name they reorder the text around them when it is shown
-/// (an agent called "\u{202e}nimda" reads "admin"), and no export means one.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// A name without bidirectional controls ([`is_bidi_control`]), borrowed when it has none.
-pub(crate) fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.is_ascii() || !text.chars().any(is_bidi_control) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(text.chars().filter(|&c| !is_bidi_control(c)).collect())
-}
+pub use crate::model::is_bidi_control;
+pub(crate) use crate::model::without_bidi_controls;
 
 /// How sources write "no value".
 const MARKERS: [&str; 12] = [

@@ -2,11 +2,10 @@
 //! formula (reflecting the variants in force), sample measure and low-sample minimum, and the
 //! words used when a metric has no value. Custom metrics become [`Metric`]s of the same shape.
 
-use std::fmt;
-
 use crate::error::Result;
 use crate::measure::Measure;
 use crate::metrics::formula::{CustomMetric, Formula, Scale, Term};
+pub use crate::metrics::id::MetricId;
 use crate::metrics::variant::{
     AttritionVariant, CsatVariant, FcrVariant, MetricVariants, ServiceLevelVariant,
 };
@@ -16,60 +15,6 @@ use crate::metrics::{Direction, Unit};
 pub const SURVEY_MIN_SAMPLE: u64 = 30;
 /// Minimum evaluations before a quality metric stops being flagged "low sample".
 pub const QUALITY_MIN_SAMPLE: u64 = 10;
-
-macro_rules! metric_ids {
-    ($($variant:ident => $id:literal;)*) => {
-        /// A built-in metric.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum MetricId { $($variant),* }
-
-        impl MetricId {
-            /// In catalog order.
-            pub const ALL: &'static [MetricId] = &[$(MetricId::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $(MetricId::$variant => $id),* }
-            }
-        }
-    };
-}
-
-metric_ids! {
-    Offered => "offered";
-    Handled => "handled";
-    ServiceLevel => "service_level";
-    Asa => "asa";
-    AbandonRate => "abandon_rate";
-    Aht => "aht";
-    Fcr => "fcr";
-    Csat => "csat";
-    Nps => "nps";
-    Ces => "ces";
-    Occupancy => "occupancy";
-    Utilization => "utilization";
-    Adherence => "adherence";
-    Shrinkage => "shrinkage";
-    Attrition => "attrition";
-    QualityScore => "quality_score";
-    ErrorRate => "error_rate";
-    CostPerContact => "cost_per_contact";
-    RevenuePerEmployee => "revenue_per_employee";
-    RevenuePerFte => "revenue_per_fte";
-    ProfitMargin => "profit_margin";
-    Roi => "roi";
-}
-
-impl MetricId {
-    pub fn parse(id: &str) -> Option<MetricId> {
-        MetricId::ALL.iter().copied().find(|m| m.as_str() == id)
-    }
-}
-
-impl fmt::Display for MetricId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A metric as evaluated: built-in or custom.
 #[derive(Debug, Clone, PartialEq)]

@@ -21,6 +21,7 @@ use crate::metrics::comparison::{change, Change};
 use crate::metrics::formula::{Scale, Term};
 use crate::metrics::target::{select_target, status, Status, Target};
 use crate::metrics::variant::{FcrVariant, MetricVariants};
+pub use crate::metrics::GroupKey;
 use crate::metrics::{Direction, Flag, MetricValue, Unit};
 use crate::period::Period;
 use crate::store::query::{FactCell, FactScope, ResolutionCell, TimeSplit, STOCKS};
@@ -71,8 +72,8 @@ impl Coverage {
     pub fn text(&self) -> String {
         format!(
             "computed over {} of {} ({:.0}%): {}",
-            crate::diagnose::format_count(self.covered.round()),
-            crate::diagnose::format_count(self.total.round()),
+            crate::metrics::format_count(self.covered.round()),
+            crate::metrics::format_count(self.total.round()),
             self.share() * 100.0,
             self.lacking.join("; ")
         )
@@ -594,8 +595,8 @@ fn evaluate_covered(
         } else {
             format!(
                 "short abandons could not be excluded for {} of the {} contacts",
-                crate::diagnose::format_count(c.short_unknown.round()),
-                crate::diagnose::format_count(c.den.round())
+                crate::metrics::format_count(c.short_unknown.round()),
+                crate::metrics::format_count(c.den.round())
             )
         });
     }
@@ -609,51 +610,6 @@ fn evaluate_covered(
 
 fn den_terms_text(terms: &[Term]) -> String {
     crate::metrics::formula::Formula::sum(terms).text()
-}
-
-/// Which members a group stands for, in `group_by` order. An empty key is the whole scope.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct GroupKey(pub Vec<(Dimension, Option<String>)>);
-
-impl GroupKey {
-    fn from_parts(group_by: &[Dimension], names: &[Option<String>]) -> GroupKey {
-        GroupKey(
-            group_by
-                .iter()
-                .copied()
-                .zip(names.iter().cloned())
-                .collect(),
-        )
-    }
-
-    /// The member of `d` in this group: `Some(None)` when the group's rows leave it empty,
-    /// `None` when the group is not cut by `d`.
-    pub fn get(&self, d: Dimension) -> Option<Option<&str>> {
-        self.0
-            .iter()
-            .find(|(gd, _)| *gd == d)
-            .map(|(_, v)| v.as_deref())
-    }
-
-    /// `Billing / Dublin`; "All" for the whole scope; "(none)" for an empty member.
-    pub fn label(&self) -> String {
-        if self.0.is_empty() {
-            return "All".into();
-        }
-        self.0
-            .iter()
-            .map(|(_, v)| v.as_deref().unwrap_or("(none)"))
-            .collect::<Vec<_>>()
-            .join(" / ")
-    }
-
-    /// Orders named members alphabetically and empty members last.
-    fn sort_key(&self) -> Vec<(bool, String)> {
-        self.0
-            .iter()
-            .map(|(_, v)| (v.is_none(), v.clone().unwrap_or_default()))
-            .collect()
-    }
 }
 
 /// What a scorecard covers.
@@ -941,7 +897,7 @@ impl Workspace {
                         value.notes.push(format!(
                             "{} of the contacts come from interval files, counted by their \
                              source at its own threshold",
-                            crate::diagnose::format_count(n.round())
+                            crate::metrics::format_count(n.round())
                         ));
                     }
                     let target =

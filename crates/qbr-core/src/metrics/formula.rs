@@ -11,7 +11,7 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::measure::Measure;
-use crate::metrics::catalog::MetricId;
+use crate::metrics::id::MetricId;
 use crate::metrics::{Direction, Unit};
 
 /// One signed measure of a sum. Stocks (headcount, fte) enter as their mean over the months of

@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod comparison;
 pub mod engine;
 pub mod formula;
+mod id;
 pub mod series;
 pub mod target;
 pub mod variant;
@@ -25,10 +26,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::measure::Dimension;
 
 pub use catalog::{Metric, MetricId};
 pub use comparison::Change;
-pub use engine::{GroupKey, Scorecard, ScorecardEntry, ScorecardGroup, ScorecardRequest};
+pub use engine::{Scorecard, ScorecardEntry, ScorecardGroup, ScorecardRequest};
 pub use formula::{CustomMetric, Formula, Scale, Term};
 pub use series::{Series, SeriesLine, SeriesPoint, SeriesRequest, Trend};
 pub use target::{Status, Target, TargetDirection};
@@ -210,5 +212,67 @@ impl MetricValue {
 
     pub fn is_low_sample(&self) -> bool {
         self.flags.contains(&Flag::LowSample)
+    }
+}
+
+/// Which members a group stands for, in `group_by` order. An empty key is the whole scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct GroupKey(pub Vec<(Dimension, Option<String>)>);
+
+impl GroupKey {
+    pub(crate) fn from_parts(group_by: &[Dimension], names: &[Option<String>]) -> GroupKey {
+        GroupKey(
+            group_by
+                .iter()
+                .copied()
+                .zip(names.iter().cloned())
+                .collect(),
+        )
+    }
+
+    /// The member of `d` in this group: `Some(None)` when the group's rows leave it empty,
+    /// `None` when the group is not cut by `d`.
+    pub fn get(&self, d: Dimension) -> Option<Option<&str>> {
+        self.0
+            .iter()
+            .find(|(gd, _)| *gd == d)
+            .map(|(_, v)| v.as_deref())
+    }
+
+    /// `Billing / Dublin`; "All" for the whole scope; "(none)" for an empty member.
+    pub fn label(&self) -> String {
+        if self.0.is_empty() {
+            return "All".into();
+        }
+        self.0
+            .iter()
+            .map(|(_, v)| v.as_deref().unwrap_or("(none)"))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// Orders named members alphabetically and empty members last.
+    pub(crate) fn sort_key(&self) -> Vec<(bool, String)> {
+        self.0
+            .iter()
+            .map(|(_, v)| (v.is_none(), v.clone().unwrap_or_default()))
+            .collect()
+    }
+}
+
+/// A whole count with thousands separators: 1,234,567.
+pub fn format_count(v: f64) -> String {
+    let s = format!("{}", v.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 {
+        format!("-{out}")
+    } else {
+        out
     }
 }

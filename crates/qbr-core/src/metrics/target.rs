@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 
 use crate::error::Error;
 use crate::measure::Dimension;
-use crate::metrics::engine::GroupKey;
+use crate::metrics::GroupKey;
 use crate::store::NewTarget;
 
 /// The amber tolerance when none is given: 5% of the target.

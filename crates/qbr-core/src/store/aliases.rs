@@ -5,6 +5,7 @@ use rusqlite::params;
 
 use super::Workspace;
 use crate::error::{Error, Result};
+use crate::import::ProgramAliases;
 
 /// What an alias is keyed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,6 +66,18 @@ impl Workspace {
             })
         })
         .collect()
+    }
+
+    /// The saved aliases as an import applies them.
+    pub fn import_aliases(&self) -> Result<ProgramAliases> {
+        let mut out = ProgramAliases::default();
+        for a in self.program_aliases()? {
+            match a.source {
+                AliasSource::Queue => out.add_queue(&a.source_name, &a.program),
+                AliasSource::Campaign => out.add_campaign(&a.source_name, &a.program),
+            }
+        }
+        Ok(out)
     }
 
     /// Saves (or replaces) the program of a queue or campaign name.

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::contacts::each_block_between;
 use super::Workspace;
 use crate::error::Result;
-use crate::import::Outcome;
+use crate::model::Outcome;
 
 /// The service threshold the benchmarks' channels use (voice, chat, email), by channel id.
 fn threshold(channel: Option<i64>) -> f64 {

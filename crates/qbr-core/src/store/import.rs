@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -16,20 +17,20 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::backlog::{Backlog, WaitingContact};
+use super::backlog::{Backlog, Piece, ReadBack, WaitingContact};
 use super::contacts::{
     self, blocks_of, day_text, parse_day, ContactView, DuplicateBlocks, EncodedContact, KeyDays,
     Names, Slot, StoredContact, Window, ROW_COLUMNS,
 };
 use super::{timestamp, Workspace, WriteTx};
 use crate::error::{Error, Result};
-use crate::import::rollup::{add_contact_measures, rollup, Interaction, MeasureInputs};
 use crate::import::sink::newer_update;
 use crate::import::{
-    Counts, DayKey, Finished, ImportError, Kind, Mapping, MappingTemplate, NewContact, Refusal,
-    Sink,
+    self, Counts, DayKey, Finished, ImportError, ImportOptions, ImportReport, Kind, Mapping,
+    MappingTemplate, NewContact, Progress, Refusal, Sink,
 };
 use crate::measure::{ContactSums, Dimension, Measures};
+use crate::model::rollup::{add_contact_measures, rollup, Interaction, MeasureInputs};
 use crate::settings::Channel;
 use crate::settings::Settings;
 
@@ -147,6 +148,82 @@ impl DaySums {
 }
 
 impl Workspace {
+    /// Imports `path` into this workspace in one transaction: the workspace's settings, saved
+    /// program aliases, metric definitions and mapping templates fill what `opts` leaves open,
+    /// [`import::run_into`] parses the file into a [`StoreSink`], and the sink commits (or, for
+    /// a dry run, a cancel or an error, rolls back).
+    pub fn import_file(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &AtomicBool,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, ImportError> {
+        let settings = self.settings()?;
+        let mut opts = opts.clone();
+        if opts.program_aliases.is_empty() {
+            opts.program_aliases = self.import_aliases()?;
+        }
+        if opts.variants.is_none() {
+            opts.variants = Some(self.metric_variants()?);
+        }
+        // A saved mapping whose columns are all in the file reads it, as it did last quarter.
+        if opts.mapping.is_none() && opts.preset.is_none() {
+            let templates = self.mapping_templates()?;
+            if !templates.is_empty() {
+                let found = import::detect_with(path, &templates)?;
+                if found.template.is_some() {
+                    opts.kind = opts.kind.or(found.kind);
+                    opts.mapping = Some(found.mapping);
+                }
+            }
+        }
+        // A full disk or a read-only file is named for what it is, with the workspace's path.
+        let ws_path = self.path().to_path_buf();
+        let in_workspace = |e: ImportError| match e {
+            ImportError::Workspace(w) => ImportError::Workspace(super::classify_err(&ws_path, w)),
+            other => other,
+        };
+        let mut sink = self.import_sink(settings.clone())?;
+        let report =
+            match import::run_into(&mut sink, &settings, path, &opts, progress, cancel, now) {
+                // A number late in the file that its column's first rows could not decide: read
+                // every numeric column first and import again (the first try's writes are rolled
+                // back).
+                Err(ImportError::AmbiguousNumbers {
+                    whole_column: false,
+                    ..
+                }) if !opts.probe_numbers => {
+                    tracing::info!(
+                    "a number late in the file is ambiguous: reading every numeric column first"
+                );
+                    drop(sink);
+                    opts.probe_numbers = true;
+                    sink = self.import_sink(settings.clone())?;
+                    import::run_into(&mut sink, &settings, path, &opts, progress, cancel, now)
+                }
+                other => other,
+            }
+            .map_err(in_workspace)?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ImportError::Cancelled {
+                file: report.file_name,
+            });
+        }
+        if opts.dry_run {
+            // Dropping the sink rolls its transaction back: nothing of the file is kept.
+            drop(sink);
+            return Ok(ImportReport {
+                batch_id: None,
+                ..report
+            });
+        }
+        sink.commit()
+            .map_err(|e| in_workspace(ImportError::Workspace(e)))?;
+        Ok(report)
+    }
+
     /// A sink that writes an import into this workspace in one transaction.
     ///
     /// Foreign-key and CHECK constraints are not checked in this transaction (seven parent
@@ -679,7 +756,7 @@ fn recompute_intervals(conn: &Connection, days: &BTreeSet<(i64, String)>) -> Res
         )?;
         conn.prepare_cached(sql)?.execute(params![batch, day])?;
         // An import runs with the rollup's insert trigger suspended.
-        super::write::mark_rollup_day(conn, day)?;
+        super::rollup::mark_rollup_day(conn, day)?;
     }
     Ok(())
 }
@@ -692,6 +769,19 @@ struct Offered<'a> {
     hash: u64,
     updated_at: Option<i64>,
     bytes: &'a [u8],
+}
+
+/// What taking a waiting contact needs that the thread reading the backlog back works out
+/// ([`StoreSink::looker`]).
+#[derive(Debug)]
+struct Looked {
+    /// Where its key is in its encoding (offset, length).
+    key: (u32, u32),
+    /// Member ids in `interaction`'s column order.
+    ids: [Option<i64>; 6],
+    updated_at: Option<i64>,
+    /// Its measures, as [`StoreSink::stream_fact`] adds them.
+    sums: ContactSums,
 }
 
 /// Member ids from `interaction`'s column order to [`Dimension::ALL`] order.
@@ -777,6 +867,21 @@ impl StoreSink<'_> {
         };
         let mut one = ContactSums::default();
         add_contact_measures(&mut one, c, &self.settings, threshold);
+        self.stream_sums(batch, day, ids, &one)
+    }
+
+    /// [`Self::stream_fact`] of a contact whose measures are summed already (`one`).
+    fn stream_sums(
+        &mut self,
+        batch: i64,
+        day: NaiveDate,
+        ids: &[Option<i64>; 6],
+        one: &ContactSums,
+    ) -> Result<(), ImportError> {
+        if self.closed_days.contains(&day) {
+            self.touch(batch, day);
+            return Ok(());
+        }
         if one.is_empty() {
             return Ok(());
         }
@@ -793,7 +898,7 @@ impl StoreSink<'_> {
                 self.write_open_day(batch, far)?;
             }
         }
-        self.sums.add(day, fact_ids(ids), &one);
+        self.sums.add(day, fact_ids(ids), one);
         Ok(())
     }
 
@@ -935,27 +1040,70 @@ impl StoreSink<'_> {
         Ok(())
     }
 
+    /// What the thread reading the backlog back makes of each waiting contact
+    /// ([`Backlog::drain`]): its encoding read and its measures summed, with this import's
+    /// settings, channels and queue thresholds (no contact waiting names anything else: its
+    /// members were made as it was read).
+    fn looker(
+        &self,
+    ) -> Result<impl Fn(NaiveDate, WaitingContact<'_>) -> Result<Looked> + Send + 'static> {
+        let settings = self.settings.clone();
+        let channels = self.channels.clone();
+        let thresholds: FxHashMap<i64, Option<u32>> = self
+            .tx
+            .conn()
+            .prepare("SELECT id, threshold_s FROM queue")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(move |_day: NaiveDate, w: WaitingContact<'_>| {
+            let c = ContactView::read(w.bytes)?;
+            let channel = c.ids[0].and_then(|id| channels.get(&id).copied().flatten());
+            let threshold = match c.ids[2] {
+                None => None,
+                Some(q) => *thresholds.get(&q).ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "a waiting contact names queue {q}, which is not in the workspace"
+                    ))
+                })?,
+            };
+            let mut sums = ContactSums::default();
+            add_contact_measures(&mut sums, &c.measure_inputs(channel)?, &settings, threshold);
+            let at = c.contact_key.as_ptr() as usize - w.bytes.as_ptr() as usize;
+            Ok(Looked {
+                key: (at as u32, c.contact_key.len() as u32),
+                ids: c.ids,
+                updated_at: c.source_updated_at,
+                sums,
+            })
+        })
+    }
+
     /// Takes one contact that waited in the backlog (its day is in the window now).
     fn take_waiting(
         &mut self,
         batch: i64,
         source: &Arc<str>,
-        day: NaiveDate,
-        w: WaitingContact<'_>,
+        piece: &Piece<Looked>,
+        c: &ReadBack<Looked>,
     ) -> Result<(), ImportError> {
-        let c = ContactView::read(w.bytes)?;
+        let day = piece.day;
+        let bytes = piece.bytes_of(c);
+        let (at, len) = c.look.key;
+        let key = bytes
+            .get(at as usize..(at + len) as usize)
+            .and_then(|k| std::str::from_utf8(k).ok())
+            .ok_or_else(|| Error::Corrupt("a waiting contact could not be read".into()))?;
         let found = self
             .window
-            .find_hashed(self.tx.conn(), w.hash, source, c.contact_key, day)?;
+            .find_hashed(self.tx.conn(), c.hash, source, key, day)?;
         let Some(at) = found else {
-            let channel = c.ids[0].and_then(|id| self.channels.get(&id).copied().flatten());
-            self.stream_fact(batch, day, &c.ids, &c.measure_inputs(channel)?)?;
+            self.stream_sums(batch, day, &c.look.ids, &c.look.sums)?;
             self.window.append_raw(
                 self.tx.conn(),
                 (batch, source, day),
-                w.hash,
-                w.customer_at,
-                w.bytes,
+                c.hash,
+                c.customer_at,
+                bytes,
             )?;
             self.tally.taken += 1;
             return Ok(());
@@ -965,9 +1113,9 @@ impl StoreSink<'_> {
             Offered {
                 source,
                 day,
-                hash: w.hash,
-                updated_at: c.source_updated_at,
-                bytes: w.bytes,
+                hash: c.hash,
+                updated_at: c.look.updated_at,
+                bytes,
             },
         )
     }
@@ -1161,7 +1309,10 @@ impl Sink for StoreSink<'_> {
 
     /// Takes the backlog day by day, in day order: each day's contacts in the order they came,
     /// with the day and the days either side in the window. A day's facts are written once its
-    /// contacts are all in.
+    /// contacts are all in. The backlog is read back, and its contacts decoded and their
+    /// measures summed, on a thread of its own ([`Backlog::drain`]) while this one looks their
+    /// keys up, fills blocks and writes: in the same order as one thread would, so the
+    /// workspace is the same.
     fn settle(
         &mut self,
         cancel: &AtomicBool,
@@ -1171,29 +1322,35 @@ impl Sink for StoreSink<'_> {
             return Ok(true);
         };
         let total = self.backlog.len();
-        let mut done = 0u64;
-        if total > 0 {
-            progress(0, total);
+        if total == 0 {
+            return Ok(true);
         }
-        for day in self.backlog.days() {
+        progress(0, total);
+        let mut drain = self.backlog.drain(self.looker()?)?;
+        let mut done = 0u64;
+        let mut ensured = None;
+        while let Some(piece) = drain.next()? {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(false);
             }
-            self.window.ensure(self.tx.conn(), day)?;
-            let mut waiting = self.backlog.take(day)?;
-            while let Some(w) = waiting.next()? {
-                self.take_waiting(batch, &source, day, w)?;
+            let day = piece.day;
+            if ensured != Some(day) {
+                self.window.ensure(self.tx.conn(), day)?;
+                ensured = Some(day);
+            }
+            for c in &piece.contacts {
+                self.take_waiting(batch, &source, &piece, c)?;
                 done += 1;
                 if done.is_multiple_of(65_536) {
                     progress(done, total);
                 }
             }
-            if self.sums.days.contains_key(&day) {
-                self.write_open_day(batch, day)?;
+            if piece.last {
+                if self.sums.days.contains_key(&day) {
+                    self.write_open_day(batch, day)?;
+                }
+                progress(done, total);
             }
-        }
-        if total > 0 {
-            progress(done, total);
         }
         Ok(true)
     }
@@ -1225,7 +1382,7 @@ impl Sink for StoreSink<'_> {
         for (i, id) in ids.iter().enumerate() {
             stmt.raw_bind_parameter(4 + i, id)?;
         }
-        super::write::bind_measures(&mut stmt, 8, measures)?;
+        super::bind_measures(&mut stmt, 8, measures)?;
         stmt.raw_execute()?;
         drop(stmt);
         self.interval_days.insert(day);

@@ -47,7 +47,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
 /// carry). It runs after format 8's columns exist: the rollup's SQL names every measure this
 /// build knows, the reported service level's among them.
 fn roll_up_again(conn: &Connection) -> Result<()> {
-    super::rollup::refresh(conn, &super::write::InsertedRollup::default())?;
+    super::rollup::refresh(conn, &super::rollup::InsertedRollup::default())?;
     Ok(())
 }
 

@@ -50,20 +50,40 @@ use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 
-use crate::error::{Error, Result};
-use crate::measure::Dimension;
+use crate::error::{checksum_failed, Error, Result, DAMAGED};
+use crate::measure::{Dimension, Measures};
 use crate::settings::Settings;
 
+pub use crate::model::{FactKey, NewBatch};
 pub use aliases::{AliasSource, ProgramAlias};
 #[cfg(test)]
 pub(crate) use backlog::SPILLS;
-pub(crate) use contacts::EncodedContact;
 #[cfg(test)]
 pub(crate) use contacts::SMALL_BLOCKS;
 pub use import::{StoreSink, UndoReport};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;
-pub use write::{FactKey, NewBatch, NewTarget, WriteTx};
+pub use write::{NewTarget, WriteTx};
+
+/// Binds every measure of `m`, in [`Measure::ALL`] order, from parameter `first` on: counts as
+/// integers, the rest as reals, a missing one as NULL.
+pub(super) fn bind_measures(
+    stmt: &mut rusqlite::Statement<'_>,
+    first: usize,
+    m: &Measures,
+) -> rusqlite::Result<()> {
+    for (i, (measure, value)) in m.iter().enumerate() {
+        let at = first + i;
+        match value {
+            // NaN marks a measure some contact of the sum did not know: not measured.
+            None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+            Some(v) if v.is_nan() => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
+            Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
+            Some(v) => stmt.raw_bind_parameter(at, v)?,
+        }
+    }
+    Ok(())
+}
 
 /// "QBRD": marks an SQLite file as a QBR Desk workspace.
 pub const APPLICATION_ID: i32 = 0x5142_5244;
@@ -363,7 +383,7 @@ impl Workspace {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
-        tx.execute_batch(write::TRACK_CHANGED_FACTS)?;
+        tx.execute_batch(rollup::TRACK_CHANGED_FACTS)?;
         Ok(WriteTx::new(tx, path))
     }
 }
@@ -657,14 +677,6 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
         },
         _ => Error::Sqlite(e),
     }
-}
-
-/// What a page failing its checksum means for a user.
-pub(crate) const DAMAGED: &str = "the file is damaged: a page of it does not match its checksum (a disk, copy or transfer error changed it), so no figure from it can be trusted; nothing was changed: use the copy it came from, or a backup";
-
-/// Whether SQLite stopped because a page failed its checksum (`checksum`).
-pub(crate) fn checksum_failed(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_IOERR_DATA)
 }
 
 pub(crate) fn classify_err(path: &Path, e: impl Into<Error>) -> Error {

@@ -388,7 +388,7 @@ impl Workspace {
         window_days: u32,
     ) -> Result<Vec<ResolutionCell>> {
         use super::contacts::{each_block_between, Names, CONTACT_DIMENSIONS};
-        use crate::import::Outcome;
+        use crate::model::Outcome;
 
         let window_s = i64::from(window_days) * 86_400;
         let last: Option<i64> =
@@ -719,7 +719,7 @@ mod tests {
         ];
         for (key, customer, at, outcome) in rows {
             let day = DateTime::from_timestamp(*at, 0).unwrap().date_naive();
-            let outcome = crate::import::Outcome::parse(outcome).unwrap();
+            let outcome = crate::model::Outcome::parse(outcome).unwrap();
             tx.test_contact(b, key, *at, day, None, *customer, outcome);
         }
         tx.commit().unwrap();

@@ -8,11 +8,11 @@ use std::sync::OnceLock;
 use std::collections::HashSet;
 
 use rusqlite::{Connection, OptionalExtension};
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::write::{bind_measures, InsertedRollup};
-use super::Workspace;
+use super::{bind_measures, Workspace};
 use crate::error::Result;
-use crate::measure::{Dimension, Measure};
+use crate::measure::{Dimension, Measure, Measures};
 
 /// The dimensions the rollup keeps; grouping or filtering by any other needs `fact`.
 pub(crate) const ROLLUP_DIMENSIONS: [Dimension; 4] = [
@@ -21,6 +21,100 @@ pub(crate) const ROLLUP_DIMENSIONS: [Dimension; 4] = [
     Dimension::Channel,
     Dimension::Site,
 ];
+
+/// The `fact_rollup` rows of the facts one transaction inserted, per day, summed as they are
+/// bound. At commit a day whose facts are exactly these (none older, none deleted or changed in
+/// the meantime) takes them as they are, instead of being read back and grouped in SQL.
+#[derive(Debug, Default)]
+pub(super) struct InsertedRollup {
+    pub(super) days: FxHashMap<String, InsertedDay>,
+    /// Batches the facts belong to: a day of an undone batch is left to SQL, which leaves it out.
+    pub(super) batches: FxHashSet<i64>,
+    groups: usize,
+    /// More groups than [`INSERTED_GROUPS`]: every day is rebuilt in SQL.
+    pub(super) dropped: bool,
+}
+
+/// One day of [`InsertedRollup`].
+#[derive(Debug, Default)]
+pub(super) struct InsertedDay {
+    /// Fact rows inserted on the day.
+    pub(super) facts: u64,
+    /// Measures by month grain, program, queue, channel and site ids, and the measures the
+    /// facts carry (the rollup's key: rows carrying different measures are kept apart).
+    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4], u64), Measures>,
+}
+
+/// Rollup groups held in memory at most (about 700 bytes each); a quarter of a large program has
+/// a few thousand.
+const INSERTED_GROUPS: usize = 50_000;
+
+impl InsertedRollup {
+    /// Adds one fact row as bound: counts rounded, a missing measure left missing.
+    pub(super) fn add(
+        &mut self,
+        batch_id: i64,
+        day: &str,
+        monthly: bool,
+        ids: &[Option<i64>; 6],
+        m: &Measures,
+    ) {
+        if self.dropped {
+            return;
+        }
+        self.batches.insert(batch_id);
+        let entry = match self.days.get_mut(day) {
+            Some(d) => d,
+            None => self.days.entry(day.to_string()).or_default(),
+        };
+        entry.facts += 1;
+        let key = (
+            monthly,
+            ROLLUP_DIMENSIONS.map(|d| ids[d.index()]),
+            m.known(),
+        );
+        let sums = match entry.groups.get_mut(&key) {
+            Some(sums) => sums,
+            None => {
+                self.groups += 1;
+                if self.groups > INSERTED_GROUPS {
+                    *self = InsertedRollup {
+                        dropped: true,
+                        ..InsertedRollup::default()
+                    };
+                    return;
+                }
+                entry.groups.entry(key).or_default()
+            }
+        };
+        for (measure, value) in m.iter() {
+            if let Some(v) = value.filter(|v| !v.is_nan()) {
+                sums.add(measure, if measure.is_count() { v.round() } else { v });
+            }
+        }
+    }
+}
+
+/// Connection-local bookkeeping for [`InsertedRollup`]: the days on which a fact row was deleted
+/// or changed during the transaction. Temporary objects never reach the workspace file.
+pub(super) const TRACK_CHANGED_FACTS: &str =
+    "CREATE TEMP TABLE IF NOT EXISTS fact_changed (day TEXT PRIMARY KEY) WITHOUT ROWID;
+     CREATE TEMP TRIGGER IF NOT EXISTS fact_changed_delete AFTER DELETE ON main.fact BEGIN
+         INSERT OR IGNORE INTO fact_changed (day) VALUES (OLD.day);
+     END;
+     CREATE TEMP TRIGGER IF NOT EXISTS fact_changed_update AFTER UPDATE ON main.fact BEGIN
+         INSERT OR IGNORE INTO fact_changed (day) VALUES (OLD.day);
+         INSERT OR IGNORE INTO fact_changed (day) VALUES (NEW.day);
+     END;
+     DELETE FROM fact_changed;";
+
+/// Marks `day` for the rollup to rebuild, as the `fact_rollup_insert` trigger does for every
+/// fact inserted while it is not suspended.
+pub(super) fn mark_rollup_day(conn: &Connection, day: &str) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO rollup_dirty (day) VALUES (?1)")?
+        .execute([day])?;
+    Ok(())
+}
 
 fn refresh_sql() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::{classify, timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::rollup::{mark_rollup_day, InsertedRollup};
+use super::{bind_measures, classify, timestamp};
 use crate::error::Result;
 use crate::measure::{Dimension, Measure, Measures};
+use crate::model::{FactKey, NewBatch};
 
 /// An open write transaction on a workspace.
 pub struct WriteTx<'a> {
@@ -23,144 +25,6 @@ pub struct WriteTx<'a> {
     /// The SQL of `fact_rollup_insert` while this transaction holds it suspended
     /// ([`WriteTx::suspend_rollup_insert_trigger`]).
     suspended_trigger: Option<String>,
-}
-
-/// The `fact_rollup` rows of the facts one transaction inserted, per day, summed as they are
-/// bound. At commit a day whose facts are exactly these (none older, none deleted or changed in
-/// the meantime) takes them as they are, instead of being read back and grouped in SQL.
-#[derive(Debug, Default)]
-pub(super) struct InsertedRollup {
-    pub(super) days: FxHashMap<String, InsertedDay>,
-    /// Batches the facts belong to: a day of an undone batch is left to SQL, which leaves it out.
-    pub(super) batches: FxHashSet<i64>,
-    groups: usize,
-    /// More groups than [`INSERTED_GROUPS`]: every day is rebuilt in SQL.
-    pub(super) dropped: bool,
-}
-
-/// One day of [`InsertedRollup`].
-#[derive(Debug, Default)]
-pub(super) struct InsertedDay {
-    /// Fact rows inserted on the day.
-    pub(super) facts: u64,
-    /// Measures by month grain, program, queue, channel and site ids, and the measures the
-    /// facts carry (the rollup's key: rows carrying different measures are kept apart).
-    pub(super) groups: FxHashMap<(bool, [Option<i64>; 4], u64), Measures>,
-}
-
-/// Rollup groups held in memory at most (about 700 bytes each); a quarter of a large program has
-/// a few thousand.
-const INSERTED_GROUPS: usize = 50_000;
-
-impl InsertedRollup {
-    /// Adds one fact row as bound: counts rounded, a missing measure left missing.
-    fn add(
-        &mut self,
-        batch_id: i64,
-        day: &str,
-        monthly: bool,
-        ids: &[Option<i64>; 6],
-        m: &Measures,
-    ) {
-        if self.dropped {
-            return;
-        }
-        self.batches.insert(batch_id);
-        let entry = match self.days.get_mut(day) {
-            Some(d) => d,
-            None => self.days.entry(day.to_string()).or_default(),
-        };
-        entry.facts += 1;
-        let key = (
-            monthly,
-            super::rollup::ROLLUP_DIMENSIONS.map(|d| ids[d.index()]),
-            m.known(),
-        );
-        let sums = match entry.groups.get_mut(&key) {
-            Some(sums) => sums,
-            None => {
-                self.groups += 1;
-                if self.groups > INSERTED_GROUPS {
-                    *self = InsertedRollup {
-                        dropped: true,
-                        ..InsertedRollup::default()
-                    };
-                    return;
-                }
-                entry.groups.entry(key).or_default()
-            }
-        };
-        for (measure, value) in m.iter() {
-            if let Some(v) = value.filter(|v| !v.is_nan()) {
-                sums.add(measure, if measure.is_count() { v.round() } else { v });
-            }
-        }
-    }
-}
-
-/// Connection-local bookkeeping for [`InsertedRollup`]: the days on which a fact row was deleted
-/// or changed during the transaction. Temporary objects never reach the workspace file.
-pub(super) const TRACK_CHANGED_FACTS: &str =
-    "CREATE TEMP TABLE IF NOT EXISTS fact_changed (day TEXT PRIMARY KEY) WITHOUT ROWID;
-     CREATE TEMP TRIGGER IF NOT EXISTS fact_changed_delete AFTER DELETE ON main.fact BEGIN
-         INSERT OR IGNORE INTO fact_changed (day) VALUES (OLD.day);
-     END;
-     CREATE TEMP TRIGGER IF NOT EXISTS fact_changed_update AFTER UPDATE ON main.fact BEGIN
-         INSERT OR IGNORE INTO fact_changed (day) VALUES (OLD.day);
-         INSERT OR IGNORE INTO fact_changed (day) VALUES (NEW.day);
-     END;
-     DELETE FROM fact_changed;";
-
-/// Marks `day` for the rollup to rebuild, as the `fact_rollup_insert` trigger does for every
-/// fact inserted while it is not suspended.
-pub(super) fn mark_rollup_day(conn: &Connection, day: &str) -> Result<()> {
-    conn.prepare_cached("INSERT OR IGNORE INTO rollup_dirty (day) VALUES (?1)")?
-        .execute([day])?;
-    Ok(())
-}
-
-/// What is known about an import when it starts.
-#[derive(Debug, Clone)]
-pub struct NewBatch {
-    pub kind: String,
-    pub file_name: String,
-    pub file_size: u64,
-    pub sha256: String,
-    pub preset: Option<String>,
-    pub mapping: Option<String>,
-    pub source_timezone: String,
-    pub started_at: DateTime<Utc>,
-    pub app_version: String,
-}
-
-#[cfg(test)]
-impl NewBatch {
-    /// A batch as tests begin one by hand: a file of `kind` named `file_name`, read in UTC,
-    /// started at a fixed time.
-    pub(crate) fn test(kind: &str, file_name: &str) -> NewBatch {
-        NewBatch {
-            kind: kind.into(),
-            file_name: file_name.into(),
-            file_size: 1,
-            sha256: file_name.into(),
-            preset: None,
-            mapping: None,
-            source_timezone: "UTC".into(),
-            started_at: DateTime::parse_from_rfc3339("2026-11-24T09:30:00Z")
-                .expect("a fixed time")
-                .into(),
-            app_version: "test".into(),
-        }
-    }
-}
-
-/// Where a fact row sits: its day (or month) and its dimension members.
-#[derive(Debug, Clone, Default)]
-pub struct FactKey {
-    pub day: Option<NaiveDate>,
-    /// True for a month-grain row (monthly finance or headcount); `day` is then the 1st.
-    pub monthly: bool,
-    pub members: Vec<(Dimension, String)>,
 }
 
 /// A contract target as entered.
@@ -238,26 +102,6 @@ fn execute_fact_insert(
         bind_measures(stmt, first + ids.len(), m)?;
     }
     stmt.raw_execute()?;
-    Ok(())
-}
-
-/// Binds every measure of `m`, in [`Measure::ALL`] order, from parameter `first` on: counts as
-/// integers, the rest as reals, a missing one as NULL.
-pub(super) fn bind_measures(
-    stmt: &mut rusqlite::Statement<'_>,
-    first: usize,
-    m: &Measures,
-) -> rusqlite::Result<()> {
-    for (i, (measure, value)) in m.iter().enumerate() {
-        let at = first + i;
-        match value {
-            // NaN marks a measure some contact of the sum did not know: not measured.
-            None => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
-            Some(v) if v.is_nan() => stmt.raw_bind_parameter(at, rusqlite::types::Null)?,
-            Some(v) if measure.is_count() => stmt.raw_bind_parameter(at, v.round() as i64)?,
-            Some(v) => stmt.raw_bind_parameter(at, v)?,
-        }
-    }
     Ok(())
 }
 

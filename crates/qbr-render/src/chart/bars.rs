@@ -5,6 +5,7 @@
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
 
 use super::fonts::{self, FAMILY};
 use super::scale::{format_value_in, nice_ticks, tick_label_in, UnitKind};
@@ -13,7 +14,32 @@ use super::trend::{
     SERIES_COLOURS, TARGET, TITLE_SIZE,
 };
 use super::ChartError;
-use crate::pack::BarChart;
+
+/// A horizontal bar chart for a breakdown by one dimension (queue, site, channel…), one bar per
+/// member, in the given order. Missing values are shown as missing with their reason, never as 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarChart {
+    pub title: String,
+    pub unit: UnitKind,
+    pub bars: Vec<Bar>,
+    /// Drawn as a dashed line (or a band) across the bars, labelled in the legend.
+    #[serde(default)]
+    pub target: Option<Target>,
+    /// Money is shown in this currency (ISO 4217), e.g. `€3.10`.
+    #[serde(default)]
+    pub currency: String,
+}
+
+/// One bar: a label and a value, or no value and the reason why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    /// Why the value is missing (e.g. `no calls`, `below 30 surveys`), or a short note shown after
+    /// a present value (e.g. `n = 42`).
+    #[serde(default)]
+    pub note: Option<String>,
+}
 
 fn style(size: f64, s: f64, bold: bool, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
     let weight = if bold {
@@ -299,7 +325,6 @@ fn dashed_v<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pack::Bar;
 
     fn sample() -> BarChart {
         BarChart {

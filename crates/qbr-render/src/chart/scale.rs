@@ -222,7 +222,8 @@ mod tests {
         check(0.82, UnitKind::Ratio, "82.0%");
         check(0.825, UnitKind::Ratio, "82.5%");
         check(360.0, UnitKind::Seconds, "6:00");
-        check(3725.4, UnitKind::Seconds, "1:02:05");
+        // From an hour on, hours with one decimal (the shared rule of qbr-format).
+        check(3725.4, UnitKind::Seconds, "1.0 h");
         check(1_234_567.8, UnitKind::Money, "1,234,568");
         // NPS reads with its sign, as in the scorecard's "+25.1" (not "25.08").
         check(25.08, UnitKind::Score, "+25.1");

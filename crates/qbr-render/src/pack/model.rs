@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chart::{Target, TrendChart, UnitKind};
+use crate::chart::TrendChart;
+pub use crate::chart::{Bar, BarChart};
 
 /// A whole pack: its metadata, paper, branding, running header/footer and sections in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -337,32 +338,6 @@ pub enum Chart {
     /// The trend chart; its `width`/`height` pixels are ignored in the pack (the block sizes it).
     Trend(TrendChart),
     Bars(BarChart),
-}
-
-/// A horizontal bar chart for a breakdown by one dimension (queue, site, channel…), one bar per
-/// member, in the given order. Missing values are shown as missing with their reason, never as 0.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BarChart {
-    pub title: String,
-    pub unit: UnitKind,
-    pub bars: Vec<Bar>,
-    /// Drawn as a dashed line (or a band) across the bars, labelled in the legend.
-    #[serde(default)]
-    pub target: Option<Target>,
-    /// Money is shown in this currency (ISO 4217), e.g. `€3.10`.
-    #[serde(default)]
-    pub currency: String,
-}
-
-/// One bar: a label and a value, or no value and the reason why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Bar {
-    pub label: String,
-    pub value: Option<f64>,
-    /// Why the value is missing (e.g. `no calls`, `below 30 surveys`), or a short note shown after
-    /// a present value (e.g. `n = 42`).
-    #[serde(default)]
-    pub note: Option<String>,
 }
 
 /// An executive-summary tile: a label, the value in large type, a sub-line (target, delta…) and

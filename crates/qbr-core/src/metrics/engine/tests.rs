@@ -939,7 +939,7 @@ fn repeat_contact_fcr_uses_interactions() {
                 date,
                 Some(program),
                 Some(customer),
-                crate::import::Outcome::Handled,
+                crate::model::Outcome::Handled,
             );
         }
         tx.commit().unwrap();

@@ -77,6 +77,10 @@ pub(crate) struct Native {
     pub series: Vec<Series>,
     pub unit: UnitKind,
     pub currency: String,
+    /// The deck has the user's template: series take its theme's accents (`accent1`…`accent6`,
+    /// moving averages a lighter tint of them), so the charts wear the company's colours and
+    /// follow a change of theme; targets, limits, signals and text keep the pack's fixed colours.
+    pub themed: bool,
 }
 
 /// The numbered key beneath a trend chart, as the pack draws it: `1 Cause: …`, in bucket order;
@@ -310,6 +314,7 @@ pub(crate) fn from_trend(t: &TrendChart) -> Native {
         series,
         unit: t.unit,
         currency: t.currency.clone(),
+        themed: false,
     }
 }
 
@@ -367,6 +372,7 @@ pub(crate) fn from_bars(b: &BarChart) -> Native {
         series,
         unit: b.unit,
         currency: b.currency.clone(),
+        themed: false,
     }
 }
 
@@ -436,18 +442,33 @@ fn num(v: f64) -> String {
     }
 }
 
-fn solid(c: Rgb) -> String {
+/// A fill of `c`; in a themed deck a series colour becomes the theme accent it stands for.
+fn solid(c: Rgb, themed: bool) -> String {
+    let accent = |k: usize, tint: &str| {
+        format!(
+            "<a:solidFill><a:schemeClr val=\"accent{}\">{tint}</a:schemeClr></a:solidFill>",
+            k + 1
+        )
+    };
+    if themed {
+        if let Some(k) = SERIES.iter().position(|&s| s == c) {
+            return accent(k, "");
+        }
+        if let Some(k) = SERIES.iter().position(|&s| lighter(s) == c) {
+            return accent(k, "<a:lumMod val=\"60000\"/><a:lumOff val=\"40000\"/>");
+        }
+    }
     format!(
         "<a:solidFill><a:srgbClr val=\"{}\"/></a:solidFill>",
         super::xml::hex(c)
     )
 }
 
-fn line_props(colour: Rgb, width: f32, dashed: bool) -> String {
+fn line_props(colour: Rgb, width: f32, dashed: bool, themed: bool) -> String {
     format!(
         "<c:spPr><a:ln w=\"{}\" cap=\"rnd\">{}{}<a:round/></a:ln></c:spPr>",
         super::xml::emu(width as f64),
-        solid(colour),
+        solid(colour, themed),
         if dashed {
             "<a:prstDash val=\"dash\"/>"
         } else {
@@ -456,11 +477,11 @@ fn line_props(colour: Rgb, width: f32, dashed: bool) -> String {
     )
 }
 
-fn marker(symbol: &str, size: u32, fill: Rgb, line: Rgb) -> String {
+fn marker(symbol: &str, size: u32, fill: Rgb, line: Rgb, themed: bool) -> String {
     format!(
         "<c:marker><c:symbol val=\"{symbol}\"/><c:size val=\"{size}\"/><c:spPr>{}<a:ln w=\"12700\">{}</a:ln></c:spPr></c:marker>",
-        solid(fill),
-        solid(line)
+        solid(fill, themed),
+        solid(line, themed)
     )
 }
 
@@ -481,7 +502,7 @@ fn text_props(size: u32, colour: Rgb, bold: bool) -> String {
     format!(
         "<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"{size}\" b=\"{}\">{}<a:latin typeface=\"Lato\"/></a:defRPr></a:pPr><a:endParaRPr lang=\"en-US\"/></a:p></c:txPr>",
         u8::from(bold),
-        solid(colour)
+        solid(colour, false)
     )
 }
 
@@ -490,7 +511,7 @@ fn text_props(size: u32, colour: Rgb, bold: bool) -> String {
 fn text_props_rot(size: u32, colour: Rgb, rot: i32) -> String {
     format!(
         "<c:txPr><a:bodyPr rot=\"{rot}\" vert=\"horz\"/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"{size}\" b=\"0\">{}<a:latin typeface=\"Lato\"/></a:defRPr></a:pPr><a:endParaRPr lang=\"en-US\"/></a:p></c:txPr>",
-        solid(colour)
+        solid(colour, false)
     )
 }
 
@@ -517,9 +538,9 @@ pub(crate) fn chart_xml(c: &Native) -> String {
                 dashed,
                 points,
             } => {
-                x.push_str(&line_props(colour, width, dashed));
+                x.push_str(&line_props(colour, width, dashed, c.themed));
                 if points {
-                    x.push_str(&marker("circle", 5, colour, colour));
+                    x.push_str(&marker("circle", 5, colour, colour, c.themed));
                 } else {
                     x.push_str("<c:marker><c:symbol val=\"none\"/></c:marker>");
                 }
@@ -534,16 +555,16 @@ pub(crate) fn chart_xml(c: &Native) -> String {
                     };
                     x.push_str(&format!(
                         "<c:dPt><c:idx val=\"{i}\"/>{}<c:bubble3D val=\"0\"/></c:dPt>",
-                        marker("circle", size, fill, edge)
+                        marker("circle", size, fill, edge, c.themed)
                     ));
                 }
             }
             Look::Points { colour } => {
                 x.push_str("<c:spPr><a:ln w=\"28575\"><a:noFill/></a:ln></c:spPr>");
-                x.push_str(&marker("diamond", 9, colour, colour));
+                x.push_str(&marker("diamond", 9, colour, colour, c.themed));
             }
             Look::Bars { colour } => {
-                x.push_str(&format!("<c:spPr>{}</c:spPr>", solid(colour)));
+                x.push_str(&format!("<c:spPr>{}</c:spPr>", solid(colour, c.themed)));
                 x.push_str("<c:invertIfNegative val=\"0\"/>");
             }
         }
@@ -645,7 +666,7 @@ pub(crate) fn chart_xml(c: &Native) -> String {
     let skip = rows.div_ceil(13).max(1);
     let axis_line = format!(
         "<c:spPr><a:ln w=\"9525\">{}</a:ln></c:spPr>",
-        solid(Rgb(0x88, 0x88, 0x88))
+        solid(Rgb(0x88, 0x88, 0x88), false)
     );
     plot.push_str(&format!(
         "<c:catAx><c:axId val=\"500000001\"/><c:scaling><c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/><c:axPos val=\"b\"/><c:numFmt formatCode=\"General\" sourceLinked=\"1\"/><c:majorTickMark val=\"out\"/><c:minorTickMark val=\"none\"/><c:tickLblPos val=\"low\"/>{axis_line}{}<c:crossAx val=\"500000002\"/><c:crosses val=\"autoZero\"/><c:auto val=\"1\"/><c:lblAlgn val=\"ctr\"/><c:lblOffset val=\"100\"/><c:tickLblSkip val=\"{skip}\"/><c:tickMarkSkip val=\"{skip}\"/><c:noMultiLvlLbl val=\"0\"/></c:catAx>",
@@ -653,15 +674,15 @@ pub(crate) fn chart_xml(c: &Native) -> String {
     ));
     plot.push_str(&format!(
         "<c:valAx><c:axId val=\"500000002\"/>{scaling}<c:delete val=\"0\"/><c:axPos val=\"l\"/><c:majorGridlines><c:spPr><a:ln w=\"6350\">{}</a:ln></c:spPr></c:majorGridlines><c:numFmt formatCode=\"{}\" sourceLinked=\"0\"/><c:majorTickMark val=\"none\"/><c:minorTickMark val=\"none\"/><c:tickLblPos val=\"nextTo\"/><c:spPr><a:ln><a:noFill/></a:ln></c:spPr>{}<c:crossAx val=\"500000001\"/><c:crosses val=\"autoZero\"/><c:crossBetween val=\"between\"/>{major}</c:valAx>",
-        solid(Rgb(0xE2, 0xE2, 0xE2)),
+        solid(Rgb(0xE2, 0xE2, 0xE2), false),
         esc(&fmt),
         text_props(800, MUTED, false)
     ));
     plot.push_str("</c:plotArea>");
     let title = format!(
         "<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"1050\" b=\"1\">{}<a:latin typeface=\"Lato\"/></a:defRPr></a:pPr><a:r><a:rPr lang=\"en-US\" sz=\"1050\" b=\"1\">{}<a:latin typeface=\"Lato\"/></a:rPr><a:t>{}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val=\"0\"/></c:title><c:autoTitleDeleted val=\"0\"/>",
-        solid(INK),
-        solid(INK),
+        solid(INK, false),
+        solid(INK, false),
         esc(&c.title)
     );
     let legend = if c.series.len() > 1 {

@@ -199,6 +199,16 @@ impl Shapes {
         }
     }
 
+    /// The light fill behind figure tiles and table headers: the theme's second background
+    /// (`lt2`) in a templated deck, the pack's pale grey otherwise.
+    fn light_fill(&self) -> String {
+        if self.themed {
+            "<a:solidFill><a:schemeClr val=\"bg2\"/></a:solidFill>".into()
+        } else {
+            "<a:solidFill><a:srgbClr val=\"F3F5F8\"/></a:solidFill>".into()
+        }
+    }
+
     fn run(&self, text: &str, size: f32, bold: bool, colour: &str) -> String {
         format!(
             "<a:r><a:rPr lang=\"{}\" sz=\"{}\" b=\"{}\" dirty=\"0\">{colour}</a:rPr><a:t>{}</a:t></a:r>",
@@ -681,29 +691,34 @@ impl<'a> Deck<'a> {
         let ink = sh.colour(layout::INK);
         let muted = sh.colour(layout::MUTED);
         let row_h = emu((11.5 * s + 8.0 * s) as f64);
+        // The header's rule in the accent (the theme's first in a templated deck) on a light fill.
+        let rule = if sh.themed {
+            "<a:solidFill><a:schemeClr val=\"accent1\"/></a:solidFill>".to_string()
+        } else {
+            format!(
+                "<a:solidFill><a:srgbClr val=\"{}\"/></a:solidFill>",
+                hex(self.doc.brand.accent)
+            )
+        };
+        let header_fill = sh.light_fill();
+        let row_rule = "<a:solidFill><a:srgbClr val=\"D6D9DE\"/></a:solidFill>";
         let algn = |a: Align| match a {
             Align::Left => "l",
             Align::Center => "ctr",
             Align::Right => "r",
         };
-        let border = |tag: &str, c: Option<(Rgb, i64)>| match c {
-            Some((c, w)) => format!(
-                "<a:{tag} w=\"{w}\"><a:solidFill><a:srgbClr val=\"{}\"/></a:solidFill></a:{tag}>",
-                hex(c)
-            ),
+        let border = |tag: &str, c: Option<(&str, i64)>| match c {
+            Some((fill, w)) => format!("<a:{tag} w=\"{w}\">{fill}</a:{tag}>"),
             None => format!("<a:{tag} w=\"0\"><a:noFill/></a:{tag}>"),
         };
-        let cell = |paras: &str, bottom: Option<(Rgb, i64)>, fill: Option<Rgb>| {
+        let cell = |paras: &str, bottom: Option<(&str, i64)>, fill: Option<&str>| {
             format!(
                 "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{paras}</a:txBody><a:tcPr marL=\"{m}\" marR=\"{m}\" marT=\"{v}\" marB=\"{v}\">{}{}{}{}{}</a:tcPr></a:tc>",
                 border("lnL", None),
                 border("lnR", None),
                 border("lnT", None),
                 border("lnB", bottom),
-                match fill {
-                    Some(c) => format!("<a:solidFill><a:srgbClr val=\"{}\"/></a:solidFill>", hex(c)),
-                    None => "<a:noFill/>".into(),
-                },
+                fill.unwrap_or("<a:noFill/>"),
                 m = emu((5.0 * s) as f64),
                 v = emu((3.0 * s) as f64),
             )
@@ -723,11 +738,7 @@ impl<'a> Deck<'a> {
                 &format!("<a:pPr algn=\"{}\"/>", algn(c.align)),
             );
             sh.texts.push(c.title.clone());
-            x.push_str(&cell(
-                &p,
-                Some((self.doc.brand.accent, 12_700)),
-                Some(Rgb(0xF3, 0xF5, 0xF8)),
-            ));
+            x.push_str(&cell(&p, Some((&rule, 12_700)), Some(&header_fill)));
         }
         x.push_str("</a:tr>");
         for &r in rows {
@@ -761,7 +772,7 @@ impl<'a> Deck<'a> {
                 if !text.trim().is_empty() {
                     sh.texts.push(text);
                 }
-                x.push_str(&cell(&p, Some((Rgb(0xD6, 0xD9, 0xDE), 6_350)), None));
+                x.push_str(&cell(&p, Some((row_rule, 6_350)), None));
             }
             x.push_str("</a:tr>");
         }
@@ -779,10 +790,11 @@ impl<'a> Deck<'a> {
     fn chart(&self, sh: &mut Shapes, c: &ChartBlock, b: (i64, i64, i64, i64), s: f32) {
         let muted = sh.colour(layout::MUTED);
         let ink = sh.colour(layout::INK);
-        let (native, key) = match &c.chart {
+        let (mut native, key) = match &c.chart {
             Chart::Trend(t) => (chart::from_trend(t), chart::marker_key(t)),
             Chart::Bars(bc) => (chart::from_bars(bc), Vec::new()),
         };
+        native.themed = sh.themed;
         let line = emu((11.0 * s) as f64);
         let key_h = if key.is_empty() {
             0
@@ -871,9 +883,10 @@ impl<'a> Deck<'a> {
             }
             paras.push_str(&vp);
             paras.push_str(&sh.para(&fig.sub, 8.0 * s, false, &muted, ""));
+            let fill = sh.light_fill();
             sh.rect(
                 (x, y, tile_w, tile_h),
-                "<a:solidFill><a:srgbClr val=\"F3F5F8\"/></a:solidFill>",
+                &fill,
                 Some((&paras, emu((10.0 * s) as f64))),
             );
             sh.rect(

@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use super::FactKey;
 use crate::measure::{AddMeasure, Dimension, Measure, Measures};
 use crate::settings::{Channel, Settings};
-use crate::store::FactKey;
 
 /// What became of a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +114,7 @@ impl DayKey {
 
     pub fn with(mut self, dim: Dimension, name: Option<&str>) -> Self {
         let slot = dim.index();
-        self.members[slot] = name.map(|n| super::value::without_bidi_controls(n).into_owned());
+        self.members[slot] = name.map(|n| super::without_bidi_controls(n).into_owned());
         self
     }
 

@@ -1,4 +1,4 @@
-// The app's performance goals (issue #8), measured on the real app through WebDriver under Xvfb.
+// The app's performance goals (issue #8, tightened by issue #27), measured on the real app through WebDriver under Xvfb.
 // Not a test: `scripts/bench.sh app` runs it against a release build and prints a table.
 //   cold start   from asking WebDriver for a session (which launches the app) until the scorecard
 //                of the demo is on screen and answers clicks: an upper bound, as it includes the
@@ -7,9 +7,10 @@
 //                change event until the new scorecard is painted (median of 20 each);
 //   memory       resident memory of the app and its WebKit processes with a workspace open on its
 //                scorecard; QBR_BENCH_WORKSPACE names a big one (e.g. 10M contacts).
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { SHIPPED_RENDERING, appProcesses, dataDir, makeHome, startApp } from "./harness.mjs";
+import { appProcesses, dataDir, makeHome, startApp } from "./harness.mjs";
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,12 +56,12 @@ async function coldStart() {
   // second morning would.
   const home = makeHome();
   {
-    const { browser, stop } = await startApp(home, [], SHIPPED_RENDERING);
+    const { browser, stop } = await startApp(home);
     await (await waitFor(browser, "open-demo")).click();
     await waitFor(browser, "tab-scorecard");
     await stop();
   }
-  const { browser, stop, launchedAt } = await startApp(home, [], SHIPPED_RENDERING);
+  const { browser, stop, launchedAt } = await startApp(home);
   try {
     await (await waitFor(browser, "tab-scorecard")).click();
     await waitFor(browser, "period-picker");
@@ -87,7 +88,7 @@ async function coldStart() {
 
 async function memory(workspace) {
   const home = makeHome();
-  const { browser, stop } = await startApp(home, [workspace], SHIPPED_RENDERING);
+  const { browser, stop } = await startApp(home, [workspace]);
   try {
     await (await waitFor(browser, "tab-scorecard", 600000)).click();
     await waitFor(browser, "open-service_level", 600000);
@@ -95,7 +96,12 @@ async function memory(workspace) {
     await waitFor(browser, "scorecard-table", 600000);
     await browser.pause(500);
     const procs = appProcesses(home).filter((p) => !["tauri-driver", "WebKitWebDriver"].includes(p.comm));
-    return procs;
+    // Another WebKit app on the machine (another test run, a browser) maps the same libraries,
+    // and PSS shares those pages with it: the sum of PSS then reads lower than the app alone.
+    const ps = spawnSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" }).stdout ?? "";
+    const ours = new Set(procs.map((p) => p.pid));
+    const others = ps.split("\n").filter((l) => /WebKitWebProces/.test(l) && !ours.has(Number(l.trim().split(/\s+/)[0]))).length;
+    return { procs, others };
   } finally {
     await stop();
   }
@@ -115,17 +121,19 @@ if (target === start.demo) {
   copy = path.join(dir, "demo.qbr");
   copyFileSync(target, copy);
 }
-const procs = await memory(copy);
+const { procs, others } = await memory(copy);
 const app = procs.find((p) => p.comm === "qbr-desk");
 const total = procs.reduce((s, p) => s + p.rssKb, 0);
 const totalPss = procs.reduce((s, p) => s + p.pssKb, 0);
 
 console.log("\n| app benchmark | measured | goal |");
 console.log("|---|---|---|");
-console.log(`| cold start to an interactive scorecard (demo, incl. WebDriver start-up) | ${fmt(start.coldMs)} | < 1,500 ms ${start.coldMs < 1500 ? "✅" : "❌"} |`);
-console.log(`| switching period, median of ${ROUNDS} (max) | ${fmt(median(start.periodMs))} (${fmt(Math.max(...start.periodMs))}) | < 100 ms ${median(start.periodMs) < 100 ? "✅" : "❌"} |`);
-console.log(`| switching grouping, median of ${ROUNDS} (max) | ${fmt(median(start.groupMs))} (${fmt(Math.max(...start.groupMs))}) | < 100 ms ${median(start.groupMs) < 100 ? "✅" : "❌"} |`);
+console.log(`| cold start to an interactive scorecard (demo, incl. WebDriver start-up) | ${fmt(start.coldMs)} | < 1,000 ms ${start.coldMs < 1000 ? "✅" : "❌"} |`);
+console.log(`| switching period, median of ${ROUNDS} (max) | ${fmt(median(start.periodMs))} (${fmt(Math.max(...start.periodMs))}) | < 50 ms ${median(start.periodMs) < 50 ? "✅" : "❌"} |`);
+console.log(`| switching grouping, median of ${ROUNDS} (max) | ${fmt(median(start.groupMs))} (${fmt(Math.max(...start.groupMs))}) | < 50 ms ${median(start.groupMs) < 50 ? "✅" : "❌"} |`);
 console.log(`| resident memory, ${path.basename(target)} open on its scorecard: app (peak) | ${app ? `${mb(app.rssKb)} (${mb(app.hwmKb)})` : "?"} | – |`);
 console.log(`| the same, app + WebKit processes (${procs.map((p) => p.comm).join(", ")}): sum of RSS, shared libraries counted in each | ${mb(total)} | – |`);
 console.log(`| the same, app + WebKit processes: sum of PSS (each shared page counted once) | ${mb(totalPss)} | < 250 MB ${totalPss > 0 && totalPss < 250 * 1024 ? "✅" : "❌"} |`);
 for (const p of procs) console.log(`|   ${p.comm} | RSS ${mb(p.rssKb)}, PSS ${mb(p.pssKb)}, peak RSS ${mb(p.hwmKb)} | – |`);
+console.log(`\nOther WebKit web processes on the machine while memory was read: ${others}${others ? " (they share the libraries' pages, so the PSS above is lower than the app's alone)" : ""}.`);
+console.log(`Load average at the end: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}.`);

@@ -985,21 +985,38 @@ fn open_workbook(path: &Path) -> Result<Vec<Table>, ImportError> {
             .collect();
         let mut all: VecDeque<Row> = rows.into();
         let lead: VecDeque<Row> = all.drain(..all.len().min(HEADER_SEARCH_ROWS)).collect();
-        match table_from(
-            &label,
-            Some(name.clone()),
-            lead,
-            Box::new(all.into_iter().map(Ok)),
-        ) {
-            Ok(t) => tables.push(t),
-            // A sheet of notes or a chart has no header; other sheets may still hold data.
-            Err(ImportError::Unreadable { .. }) => continue,
-            Err(e) => return Err(e),
-        }
+        push_sheet(
+            &mut tables,
+            table_from(
+                &label,
+                Some(name.clone()),
+                lead,
+                Box::new(all.into_iter().map(Ok)),
+            ),
+        )?;
     }
+    workbook_tables(&label, tables)
+}
+
+/// Keeps a sheet read as a table; a sheet of notes or a chart has no header (unreadable), and
+/// other sheets may still hold data, so it is left out rather than refusing the workbook.
+fn push_sheet(
+    tables: &mut Vec<Table>,
+    sheet: Result<Table, ImportError>,
+) -> Result<(), ImportError> {
+    match sheet {
+        Ok(t) => tables.push(t),
+        Err(ImportError::Unreadable { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// A workbook's tables, refused when no sheet had a header row.
+fn workbook_tables(label: &str, tables: Vec<Table>) -> Result<Vec<Table>, ImportError> {
     if tables.is_empty() {
         return Err(ImportError::unreadable(
-            &label,
+            label,
             "no sheet of the workbook has a header row with column names",
         ));
     }
@@ -1046,20 +1063,12 @@ fn open_xlsx(path: &Path) -> Result<Vec<Table>, ImportError> {
             thread: None,
             done: false,
         };
-        match table_from(&label, Some(name.clone()), lead, Box::new(rest)) {
-            Ok(t) => tables.push(t),
-            // A sheet of notes or a chart has no header; other sheets may still hold data.
-            Err(ImportError::Unreadable { .. }) => continue,
-            Err(e) => return Err(e),
-        }
+        push_sheet(
+            &mut tables,
+            table_from(&label, Some(name.clone()), lead, Box::new(rest)),
+        )?;
     }
-    if tables.is_empty() {
-        return Err(ImportError::unreadable(
-            &label,
-            "no sheet of the workbook has a header row with column names",
-        ));
-    }
-    Ok(tables)
+    workbook_tables(&label, tables)
 }
 
 /// Gives `each` the rows of a sheet in order, until it returns `false`: a row's cells at their

@@ -88,43 +88,39 @@ impl Formula {
 
     /// The printable form, as shown in the pack: `Σanswered_in_threshold / (Σoffered − Σshort_abandoned)`.
     pub fn text(&self) -> String {
-        let side = |terms: &[Term], bracket: bool| -> String {
-            let mut s = String::new();
-            for (i, t) in terms.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(if t.negative { " − " } else { " + " });
-                } else if t.negative {
-                    s.push('−');
-                }
+        self.render(
+            |t| {
                 if t.measure.is_stock() {
-                    s.push_str(&format!("mean({})", t.measure.as_str()));
+                    format!("mean({})", t.measure.as_str())
                 } else {
-                    s.push('Σ');
-                    s.push_str(t.measure.as_str());
+                    format!("Σ{}", t.measure.as_str())
                 }
-            }
-            if bracket && terms.len() > 1 {
-                format!("({s})")
-            } else {
-                s
-            }
-        };
-        let ratio = self.denominator.is_some();
-        let mut out = side(&self.numerator, ratio);
-        if let Some(den) = &self.denominator {
-            out = format!("{out} / {}", side(den, true));
-        }
-        match self.scale {
-            Scale::One => out,
-            Scale::Hundred => format!("100 × {out}"),
-            Scale::Annualised => format!("{out} × 12 / months in period"),
-        }
+            },
+            "/",
+            " × 12 / months in period",
+        )
     }
 
     /// The formula in words, for a person rather than a column list: `contacts answered within
     /// the threshold ÷ (contacts offered − short abandons)`. Sums are implied; a stock reads
     /// "average headcount".
     pub fn words(&self) -> String {
+        self.render(
+            |t| {
+                if t.measure.is_stock() {
+                    format!("average {}", t.measure.words())
+                } else {
+                    t.measure.words().to_string()
+                }
+            },
+            "÷",
+            ", annualised",
+        )
+    }
+
+    /// Both forms: each side's terms as `term` writes them joined by signs (bracketed when a
+    /// ratio's side has more than one), the sides by `divide`, then the scale.
+    fn render(&self, term: impl Fn(&Term) -> String, divide: &str, annualised: &str) -> String {
         let side = |terms: &[Term], bracket: bool| -> String {
             let mut s = String::new();
             for (i, t) in terms.iter().enumerate() {
@@ -133,10 +129,7 @@ impl Formula {
                 } else if t.negative {
                     s.push('−');
                 }
-                if t.measure.is_stock() {
-                    s.push_str("average ");
-                }
-                s.push_str(t.measure.words());
+                s.push_str(&term(t));
             }
             if bracket && terms.len() > 1 {
                 format!("({s})")
@@ -147,12 +140,12 @@ impl Formula {
         let ratio = self.denominator.is_some();
         let mut out = side(&self.numerator, ratio);
         if let Some(den) = &self.denominator {
-            out = format!("{out} ÷ {}", side(den, true));
+            out = format!("{out} {divide} {}", side(den, true));
         }
         match self.scale {
             Scale::One => out,
             Scale::Hundred => format!("100 × {out}"),
-            Scale::Annualised => format!("{out}, annualised"),
+            Scale::Annualised => format!("{out}{annualised}"),
         }
     }
 

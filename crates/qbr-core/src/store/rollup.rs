@@ -87,11 +87,99 @@ impl InsertedRollup {
                 entry.groups.entry(key).or_default()
             }
         };
-        for (measure, value) in m.iter() {
-            if let Some(v) = value.filter(|v| !v.is_nan()) {
-                sums.add(measure, if measure.is_count() { v.round() } else { v });
+        add_as_bound(sums, m);
+    }
+}
+
+/// Adds `m` to `sums` as a fact row stores it: counts rounded, a missing measure left missing.
+fn add_as_bound(sums: &mut Measures, m: &Measures) {
+    for (measure, value) in m.iter() {
+        if let Some(v) = value.filter(|v| !v.is_nan()) {
+            sums.add(measure, if measure.is_count() { v.round() } else { v });
+        }
+    }
+}
+
+/// The facts one transaction inserted for each batch, summed as bound by measures carried,
+/// program, queue and month: what an import's report shows of its batch
+/// ([`super::import`]'s `batch_sums` groups the same in SQL). Trusted for a batch only while
+/// `fact` holds exactly these rows of it ([`InsertedBatches::parts`] checks).
+#[derive(Debug, Default)]
+pub(super) struct InsertedBatches {
+    batches: FxHashMap<i64, InsertedBatch>,
+}
+
+/// One batch of [`InsertedBatches`].
+#[derive(Debug, Default)]
+struct InsertedBatch {
+    facts: u64,
+    days: FxHashSet<String>,
+    groups: FxHashMap<BatchGroup, Measures>,
+}
+
+/// Measures carried, program id, queue id, month (year, month).
+pub(super) type BatchGroup = (u64, Option<i64>, Option<i64>, (i32, u32));
+
+/// Groups one batch keeps at most; beyond it the batch is left to SQL.
+const BATCH_GROUPS: usize = 50_000;
+
+impl InsertedBatches {
+    /// Adds one fact row of `batch_id` on `day` ("YYYY-MM-DD") as bound.
+    pub(super) fn add(&mut self, batch_id: i64, day: &str, ids: &[Option<i64>; 6], m: &Measures) {
+        let b = self.batches.entry(batch_id).or_default();
+        if b.groups.len() > BATCH_GROUPS {
+            return;
+        }
+        b.facts += 1;
+        if !b.days.contains(day) {
+            b.days.insert(day.to_string());
+        }
+        let month = (
+            day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0),
+            day.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0),
+        );
+        let key = (
+            m.known(),
+            ids[Dimension::Program.index()],
+            ids[Dimension::Queue.index()],
+            month,
+        );
+        add_as_bound(b.groups.entry(key).or_default(), m);
+    }
+
+    /// `batch_id`'s sums by (measures carried, program id, queue id, month), in that order, when
+    /// `fact` holds exactly the rows this transaction inserted for it: as many of them, none
+    /// deleted or changed on their days (the temporary `fact_changed` table), and no more
+    /// groups than kept. `None` otherwise: the caller groups in SQL.
+    pub(super) fn parts(
+        &self,
+        conn: &Connection,
+        batch_id: i64,
+    ) -> Result<Option<Vec<(BatchGroup, Measures)>>> {
+        let Some(b) = self.batches.get(&batch_id) else {
+            return Ok(None);
+        };
+        if b.groups.len() > BATCH_GROUPS {
+            return Ok(None);
+        }
+        let stored: i64 = conn.query_row(
+            "SELECT count(*) FROM fact WHERE batch_id = ?1",
+            [batch_id],
+            |r| r.get(0),
+        )?;
+        if stored as u64 != b.facts {
+            return Ok(None);
+        }
+        let mut changed = conn.prepare("SELECT 1 FROM temp.fact_changed WHERE day = ?1")?;
+        for day in &b.days {
+            if changed.exists([day])? {
+                return Ok(None);
             }
         }
+        let mut parts: Vec<(BatchGroup, Measures)> =
+            b.groups.iter().map(|(k, m)| (*k, m.clone())).collect();
+        parts.sort_unstable_by_key(|p| p.0);
+        Ok(Some(parts))
     }
 }
 

@@ -81,9 +81,13 @@ fn insert_fact_sql(rows: usize, or_fail: bool) -> &'static str {
                 format!("(?1, ?2, ?3, {})", marks.join(", "))
             })
             .collect::<Vec<_>>();
+        let verb = if or_fail {
+            "INSERT OR FAIL INTO"
+        } else {
+            "INSERT INTO"
+        };
         format!(
-            "INSERT {}INTO fact ({}) VALUES {}",
-            if or_fail { "OR FAIL " } else { "" },
+            "{verb} fact ({}) VALUES {}",
             cols.join(", "),
             values.join(", ")
         )

@@ -120,8 +120,9 @@ struct InsertedBatch {
 /// Measures carried, program id, queue id, month (year, month).
 pub(super) type BatchGroup = (u64, Option<i64>, Option<i64>, (i32, u32));
 
-/// Groups one batch keeps at most; beyond it the batch is left to SQL.
-const BATCH_GROUPS: usize = 50_000;
+/// Groups one batch keeps at most (about 700 bytes each; a quarter of a large program has a
+/// few hundred); beyond it the batch is left to SQL.
+const BATCH_GROUPS: usize = 10_000;
 
 impl InsertedBatches {
     /// Adds one fact row of `batch_id` on `day` ("YYYY-MM-DD") as bound.

@@ -115,6 +115,8 @@ struct InsertedBatch {
     facts: u64,
     days: FxHashSet<String>,
     groups: FxHashMap<BatchGroup, Measures>,
+    /// More groups than [`BATCH_GROUPS`]: the batch is left to SQL.
+    dropped: bool,
 }
 
 /// Measures carried, program id, queue id, month (year, month).
@@ -128,7 +130,14 @@ impl InsertedBatches {
     /// Adds one fact row of `batch_id` on `day` ("YYYY-MM-DD") as bound.
     pub(super) fn add(&mut self, batch_id: i64, day: &str, ids: &[Option<i64>; 6], m: &Measures) {
         let b = self.batches.entry(batch_id).or_default();
-        if b.groups.len() > BATCH_GROUPS {
+        if b.dropped {
+            return;
+        }
+        if b.groups.len() >= BATCH_GROUPS {
+            *b = InsertedBatch {
+                dropped: true,
+                ..InsertedBatch::default()
+            };
             return;
         }
         b.facts += 1;
@@ -160,7 +169,7 @@ impl InsertedBatches {
         let Some(b) = self.batches.get(&batch_id) else {
             return Ok(None);
         };
-        if b.groups.len() > BATCH_GROUPS {
+        if b.dropped {
             return Ok(None);
         }
         let stored: i64 = conn.query_row(

@@ -346,3 +346,73 @@ impl Workspace {
             })?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection with a `fact` table of one batch column and the temporary `fact_changed`.
+    fn conn_with_facts(batch: i64, facts: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE fact (batch_id INTEGER, day TEXT);
+             CREATE TEMP TABLE fact_changed (day TEXT PRIMARY KEY) WITHOUT ROWID;",
+        )
+        .unwrap();
+        for _ in 0..facts {
+            conn.execute("INSERT INTO fact VALUES (?1, '2026-07-01')", [batch])
+                .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn a_batchs_sums_stand_for_its_facts_only_while_they_are_exactly_these() {
+        let mut m = Measures::default();
+        m.set(Measure::Offered, 2.4);
+        m.set(Measure::HandleS, 30.5);
+        let mut kept = InsertedBatches::default();
+        let ids = [Some(1), Some(7), None, None, None, None];
+        kept.add(3, "2026-07-01", &ids, &m);
+        kept.add(3, "2026-07-01", &ids, &m);
+        let conn = conn_with_facts(3, 2);
+        let parts = kept
+            .parts(&conn, 3)
+            .unwrap()
+            .expect("the two facts are all of batch 3");
+        assert_eq!(parts.len(), 1);
+        let ((_, program, queue, month), sums) = &parts[0];
+        assert_eq!((*program, *queue, *month), (Some(1), Some(7), (2026, 7)));
+        // Counts are bound rounded (2.4 -> 2), seconds as they are.
+        assert_eq!(sums.get(Measure::Offered), Some(4.0));
+        assert_eq!(sums.get(Measure::HandleS), Some(61.0));
+        // A third fact of the batch that did not pass through: SQL must group.
+        conn.execute("INSERT INTO fact VALUES (3, '2026-07-02')", [])
+            .unwrap();
+        assert!(kept.parts(&conn, 3).unwrap().is_none());
+        // The same count, but a fact of the day deleted and another inserted in its place.
+        let conn = conn_with_facts(3, 2);
+        conn.execute("INSERT INTO fact_changed VALUES ('2026-07-01')", [])
+            .unwrap();
+        assert!(kept.parts(&conn, 3).unwrap().is_none());
+        // A batch this transaction did not insert into.
+        assert!(kept.parts(&conn_with_facts(4, 0), 4).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_batch_of_too_many_groups_is_left_to_sql() {
+        let mut kept = InsertedBatches::default();
+        let m = Measures::default();
+        for q in 0..=BATCH_GROUPS as i64 {
+            kept.add(
+                1,
+                "2026-07-01",
+                &[None, Some(q), None, None, None, None],
+                &m,
+            );
+        }
+        let conn = conn_with_facts(1, BATCH_GROUPS + 1);
+        assert!(kept.parts(&conn, 1).unwrap().is_none());
+        assert!(kept.batches[&1].groups.is_empty(), "its groups are freed");
+    }
+}

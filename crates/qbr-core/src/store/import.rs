@@ -1797,28 +1797,21 @@ fn named_parts(
             .collect::<rusqlite::Result<_>>()?)
     };
     let (programs, queues) = (names("program")?, names("queue")?);
-    let named = |names: &FxHashMap<i64, String>, id: Option<i64>| -> Result<Option<String>> {
-        id.map(|id| {
-            names.get(&id).cloned().ok_or_else(|| {
-                Error::Corrupt(format!(
-                    "a fact names member {id}, which is not in the workspace"
-                ))
-            })
-        })
-        .transpose()
-    };
-    parts
+    // As the SQL's LEFT JOIN: an id without a member has no name.
+    let named =
+        |names: &FxHashMap<i64, String>, id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
+    Ok(parts
         .into_iter()
-        .map(|((known, program, queue, month), sums)| {
-            Ok(crate::import::sink::BatchPart {
+        .map(
+            |((known, program, queue, month), sums)| crate::import::sink::BatchPart {
                 known,
-                program: named(&programs, program)?,
-                queue: named(&queues, queue)?,
+                program: named(&programs, program),
+                queue: named(&queues, queue),
                 month,
                 sums,
-            })
-        })
-        .collect()
+            },
+        )
+        .collect())
 }
 
 /// One batch's facts summed per coverage cell: the facts carrying the same measures in one

@@ -211,3 +211,14 @@ export async function confirmReadings(browser) {
     if (!(await box.isSelected())) await box.click();
   }
 }
+
+/** Waits until the pack preview shows the pages of the definition last asked for, for `audience`. */
+export async function previewShows(browser, audience) {
+  await browser.waitUntil(
+    async () => {
+      const p = await browser.$('[data-testid="pack-preview"]');
+      return (await p.getAttribute("data-audience")) === audience && (await p.getAttribute("data-up-to-date")) === "true";
+    },
+    { timeout: 60000, timeoutMsg: `the preview shows the ${audience} pages` },
+  );
+}

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, makeHome, qbrJson, screenshot, startApp, textOf, confirmReadings } from "./harness.mjs";
+import { ROOT, makeHome, qbrJson, screenshot, startApp, textOf, confirmReadings, previewShows } from "./harness.mjs";
 
 const FIXTURE = path.join(ROOT, "fixtures", "journey", "contoso_2026q3_interactions.csv");
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
@@ -136,7 +136,7 @@ test("a first QBR: create, import, scorecard, cause and action, pack", async () 
     });
     assert.equal(await textOf(browser, "pack-period"), "2026-Q3", "the pack follows the header's period");
     await (await browser.$('[data-testid="audience-client"]')).click();
-    await browser.pause(1500);
+    await previewShows(browser, "client");
     await screenshot(browser, "journey-6-pack-preview.png");
     await click(browser, "pack-export");
     assert.match(await textOf(browser, "pack-exported"), /Saved \d+ pages to/);

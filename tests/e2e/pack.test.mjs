@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { ROOT, dataDir, makeHome, qbrJson, screenshot, startApp, textOf, previewShows } from "./harness.mjs";
 
 test("build the demo's pack, see its pages, export it", async () => {
   const home = makeHome();
@@ -38,7 +38,7 @@ test("build the demo's pack, see its pages, export it", async () => {
     assert.ok(src.startsWith("data:image/svg+xml"), "pages are images, not injected markup");
     await (await browser.$('[data-testid="pack-prepared-by"]')).setValue("Dana Whitfield");
     await (await browser.$('[data-testid="audience-client"]')).click();
-    await browser.pause(1500);
+    await previewShows(browser, "client");
     await screenshot(browser, "pack-builder.png");
 
     await (await browser.$('[data-testid="pack-export"]')).click();

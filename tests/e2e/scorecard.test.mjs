@@ -22,7 +22,7 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
 
     const period = await textOf(browser, "scorecard-period");
-    assert.match(period, /^2026-Q3 · 1 Jul 2026 – 30 Sep 2026$/, "opens on the latest complete quarter");
+    assert.match(period, /^2026-Q3 · 1 Jul 2026 – 30 Sept 2026$/, "opens on the latest complete quarter");
 
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
     const cli = qbrJson("metrics", file, "--period", "2026-Q3");

@@ -22,7 +22,7 @@ test("open the demo from the start page and read its account overview", async ()
     assert.ok(existsSync(demoFile), `the demo is created in the app's data folder: ${demoFile}`);
 
     const info = qbrJson("info", demoFile);
-    assert.equal(await textOf(browser, "data-range"), "1 Jan 2025 – 30 Sep 2026");
+    assert.equal(await textOf(browser, "data-range"), "1 Jan 2025 – 30 Sept 2026");
     assert.equal(await textOf(browser, "contacts-offered"), thousands(info.contacts_offered));
     assert.equal(await textOf(browser, "count-programs"), String(info.counts.programs));
     assert.equal(await textOf(browser, "count-agents"), "80");
@@ -58,7 +58,7 @@ test("open the demo from the start page and read its account overview", async ()
     // Contacts offered by month, drawn with axes by the render crate.
     const chart = await browser.$('[data-testid="volume-chart"] svg');
     assert.ok(await chart.isExisting(), "the volume chart from the render crate is on the page");
-    assert.match(await chart.getHTML(), /Sep 2026/, "months on the axis");
+    assert.match(await chart.getHTML(), /Sept 2026/, "months on the axis (CLDR en-GB: Sept)");
 
     const shot = await screenshot(browser, "summary.png");
     assert.ok(statSync(shot).size > 10000, "a real screenshot of the summary page was saved");

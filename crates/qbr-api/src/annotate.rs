@@ -723,6 +723,7 @@ fn effect_chart(
     completed_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> ApiResult<EffectChartView> {
+    let locale = ws.settings()?.locale;
     use qbr_render::chart::{Marker, MarkerKind, ShadedWindow, TrendChart, TrendSeries};
     let spans = effect_spans(ws, e, start, completed_on, today)?;
     let index_of = |phases: &[&str]| spans.iter().position(|s| phases.contains(&s.2));
@@ -748,14 +749,20 @@ fn effect_chart(
     if let Some(at) = index_of(&["during", "after", "after_so_far"]) {
         markers.push(Marker {
             at,
-            label: format!("Start {}", start.format("%-d %b")),
+            label: format!(
+                "Start {}",
+                qbr_format::day_month(&start.to_string(), &locale)
+            ),
             kind: MarkerKind::ActionStart,
         });
     }
     if let Some(at) = index_of(&["after", "after_so_far"]) {
         markers.push(Marker {
             at,
-            label: format!("Finish {}", spans[at].0.start.format("%-d %b")),
+            label: format!(
+                "Finish {}",
+                qbr_format::day_month(&spans[at].0.start.to_string(), &locale)
+            ),
             kind: MarkerKind::ActionFinish,
         });
     }
@@ -768,7 +775,7 @@ fn effect_chart(
         unit: crate::views::unit_kind(e.metric.unit.as_str()),
         buckets: spans
             .iter()
-            .map(|s| s.0.start.format("%-d %b").to_string())
+            .map(|s| qbr_format::day_month(&s.0.start.to_string(), &locale))
             .collect(),
         series: vec![TrendSeries {
             name: match &e.scope {

@@ -284,7 +284,7 @@ pub fn drivers(path: &Path, q: &DriversQuery) -> ApiResult<DriversReport> {
     let d = ws.drivers(&q.metric, from, to, by, &filters)?;
     let s = &d.split;
     let definition = definition_view(&d.metric);
-    let sentence = driver_sentence(&d);
+    let sentence = driver_sentence(&d, &ws.settings()?.currency);
     let chart = qbr_render::chart::DriverChart {
         title: format!(
             "What drove {} from {} to {}",
@@ -340,16 +340,16 @@ pub fn drivers(path: &Path, q: &DriversQuery) -> ApiResult<DriversReport> {
     })
 }
 
-/// "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: Billing's own average handle time
-/// added 16 s, more volume in Tech Support added 16 s, less volume in Billing added 13 s." Each
+/// "Average handle time rose 0:45 from 2026-Q2 to 2026-Q3: Billing's own average handle time
+/// added 0:16, more volume in Tech Support added 0:16, less volume in Billing added 0:13." Each
 /// part says which way it moved the metric (added / took off), whatever the whole change did; the
 /// three largest parts are named, parts that round to nothing are not, and the rest is one
 /// clause when it does not round to nothing. A change that rounds to nothing "did not move".
-pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
+pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers, currency: &str) -> String {
     let s = &d.split;
     let unit = d.metric.unit;
-    let zero = format_change(unit, 0.0);
-    let rounds_away = |v: f64| format_change(unit, v) == zero;
+    let zero = format_change(unit, 0.0, currency);
+    let rounds_away = |v: f64| format_change(unit, v, currency) == zero;
     let head = |verb: &str, by: String| {
         format!(
             "{} {verb}{by} from {} to {}",
@@ -360,7 +360,7 @@ pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
         return format!(
             "{} (at {}).",
             head("did not move", String::new()),
-            qbr_core::diagnose::format_value(unit, s.value_to)
+            qbr_core::diagnose::format_value(unit, s.value_to, currency)
         );
     }
     let verb = if s.change > 0.0 { "rose" } else { "fell" };
@@ -383,12 +383,15 @@ pub(crate) fn driver_sentence(d: &qbr_core::diagnose::Drivers) -> String {
         format!(
             "{} {}",
             if v > 0.0 { "added" } else { "took off" },
-            format_change(unit, v)
+            format_change(unit, v, currency)
         )
     };
     let named: Vec<&(String, f64)> = parts.iter().filter(|p| !rounds_away(p.1)).take(3).collect();
     let rest: f64 = parts.iter().map(|p| p.1).sum::<f64>() - named.iter().map(|p| p.1).sum::<f64>();
-    let mut out = head(verb, format!(" {}", format_change(unit, s.change)));
+    let mut out = head(
+        verb,
+        format!(" {}", format_change(unit, s.change, currency)),
+    );
     if !named.is_empty() {
         out.push_str(": ");
         let clauses: Vec<String> = named

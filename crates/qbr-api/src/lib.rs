@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use qbr_core::settings::{parse_currency, parse_month, parse_timezone};
+use qbr_core::settings::{parse_currency, parse_locale, parse_month, parse_timezone};
 use qbr_core::store::Overview;
 use qbr_core::{demo, Channel, Error, Settings, Workspace};
 
@@ -84,7 +84,7 @@ pub fn workspace_info(path: &Path) -> ApiResult<WorkspaceInfo> {
 pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
     let ws = Workspace::open(path)?;
     let overview = ws.overview()?;
-    let volume_svg = monthly_volume_svg(&overview.daily_offered)?;
+    let volume_svg = monthly_volume_svg(&overview.daily_offered, &ws.settings()?.locale)?;
     Ok(WorkspacePage {
         info: to_info(&ws, overview)?,
         volume_svg,
@@ -95,8 +95,8 @@ pub fn workspace_page(path: &Path) -> ApiResult<WorkspacePage> {
 /// Contacts offered per calendar month as a chart with axes; a month the data cover only in part
 /// (the first and last, usually) is drawn hollow and named in the legend, so a short month does
 /// not read as a fall. Empty when there are no days.
-fn monthly_volume_svg(daily: &[(String, u64)]) -> ApiResult<String> {
-    let months = monthly_totals(daily);
+fn monthly_volume_svg(daily: &[(String, u64)], locale: &str) -> ApiResult<String> {
+    let months = monthly_totals(daily, locale);
     if months.is_empty() {
         return Ok(String::new());
     }
@@ -134,7 +134,7 @@ fn monthly_volume_svg(daily: &[(String, u64)]) -> ApiResult<String> {
 /// One calendar month of daily counts.
 #[derive(Debug, Clone, PartialEq)]
 struct MonthTotal {
-    /// `Jul 2026`.
+    /// `Jul 2026`, in the workspace's locale.
     label: String,
     total: f64,
     /// The days hold data for only part of the month (cut by the data's first or last day).
@@ -144,7 +144,7 @@ struct MonthTotal {
 /// Sums daily counts into calendar months (days are already the workspace's local days). The
 /// first month is partial when the data start after its first day, the last when they end before
 /// its last day. Days that do not parse are skipped (the store only writes `YYYY-MM-DD`).
-fn monthly_totals(daily: &[(String, u64)]) -> Vec<MonthTotal> {
+fn monthly_totals(daily: &[(String, u64)], locale: &str) -> Vec<MonthTotal> {
     use chrono::{Datelike, NaiveDate};
     let dates: Vec<(NaiveDate, u64)> = daily
         .iter()
@@ -164,7 +164,7 @@ fn monthly_totals(daily: &[(String, u64)]) -> Vec<MonthTotal> {
             None => out.push((
                 key,
                 MonthTotal {
-                    label: date.format("%b %Y").to_string(),
+                    label: qbr_format::month_year(&date.to_string(), locale),
                     total: *n as f64,
                     partial: false,
                 },
@@ -286,6 +286,9 @@ pub fn update_settings_with(
     if let Some(c) = &patch.currency {
         s.currency = parse_currency(c)?;
     }
+    if let Some(l) = &patch.locale {
+        s.locale = parse_locale(l)?;
+    }
     for (channel, value) in [
         (Channel::Voice, patch.voice_threshold_s),
         (Channel::Chat, patch.chat_threshold_s),
@@ -338,6 +341,7 @@ pub fn settings_page(path: &Path) -> ApiResult<SettingsPage> {
         members: scope_members(path)?,
         timezones: timezones(),
         currencies: currencies(),
+        locales: locales(),
     })
 }
 
@@ -421,6 +425,18 @@ pub fn parse_month_arg(text: &str) -> ApiResult<u32> {
     Ok(parse_month(text)?)
 }
 
+/// The supported locales, the default first, each with 27 July 2026 as it writes it.
+pub fn locales() -> Vec<LocaleView> {
+    qbr_format::LOCALES
+        .iter()
+        .map(|l| LocaleView {
+            tag: l.tag.into(),
+            name: l.name.into(),
+            example: qbr_format::date_long("2026-07-27", l.tag),
+        })
+        .collect()
+}
+
 /// Every IANA zone name, sorted, for pickers.
 pub fn timezones() -> Vec<String> {
     let mut names: Vec<String> = chrono_tz::TZ_VARIANTS
@@ -485,6 +501,7 @@ fn settings_view(s: &Settings) -> SettingsView {
         timezone: s.timezone.name().to_string(),
         fiscal_year_start_month: s.fiscal_year_start_month,
         currency: s.currency.clone(),
+        locale: s.locale.clone(),
         thresholds: ThresholdsView {
             voice_s: s.thresholds.voice_s,
             chat_s: s.thresholds.chat_s,

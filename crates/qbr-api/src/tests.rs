@@ -139,6 +139,44 @@ fn create_and_patch_settings() {
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("IANA"), "{}", err.message);
+
+    assert_eq!(info.settings.locale, "en-GB", "a new workspace's default");
+    let patched = update_settings(
+        &path,
+        &SettingsPatch {
+            locale: Some("de-de".into()),
+            ..SettingsPatch::default()
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(patched.settings.locale, "de-DE");
+    let err = update_settings(
+        &path,
+        &SettingsPatch {
+            locale: Some("de".into()),
+            ..SettingsPatch::default()
+        },
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(
+        err.message.contains("\"de\" is not a supported locale"),
+        "{}",
+        err.message
+    );
+    assert_eq!(workspace_info(&path).unwrap().settings.locale, "de-DE");
+
+    let page = settings_page(&path).unwrap();
+    let examples: Vec<(&str, &str)> = page
+        .locales
+        .iter()
+        .map(|l| (l.tag.as_str(), l.example.as_str()))
+        .collect();
+    assert_eq!(examples[0], ("en-GB", "27 Jul 2026"));
+    assert!(examples.contains(&("en-US", "Jul 27, 2026")));
+    assert!(examples.contains(&("de-DE", "27. Juli 2026")));
 }
 
 #[test]
@@ -172,7 +210,7 @@ fn monthly_totals_mark_the_months_the_data_cut() {
         ("2026-07-31".to_string(), 30),
         ("2026-08-01".to_string(), 1),
     ];
-    let months = monthly_totals(&daily);
+    let months = monthly_totals(&daily, "en-GB");
     let got: Vec<(&str, f64, bool)> = months
         .iter()
         .map(|m| (m.label.as_str(), m.total, m.partial))
@@ -185,11 +223,23 @@ fn monthly_totals_mark_the_months_the_data_cut() {
             ("Aug 2026", 1.0, true)
         ]
     );
+    // The axis reads in the workspace's locale (CLDR: de-DE's July is "Juli").
+    let de: Vec<String> = monthly_totals(&daily, "de-DE")
+        .into_iter()
+        .map(|m| m.label)
+        .collect();
+    assert_eq!(de, ["Juni 2026", "Juli 2026", "Aug. 2026"]);
     // Whole months at both ends (1 Jan to 28 Feb 2026) are not partial.
-    let whole = monthly_totals(&[("2026-01-01".to_string(), 1), ("2026-02-28".to_string(), 2)]);
+    let whole = monthly_totals(
+        &[("2026-01-01".to_string(), 1), ("2026-02-28".to_string(), 2)],
+        "en-GB",
+    );
     assert!(whole.iter().all(|m| !m.partial), "{whole:?}");
     // December ends on the 31st and the next month is in the next year.
-    let dec = monthly_totals(&[("2026-12-01".to_string(), 1), ("2026-12-31".to_string(), 2)]);
+    let dec = monthly_totals(
+        &[("2026-12-01".to_string(), 1), ("2026-12-31".to_string(), 2)],
+        "en-GB",
+    );
     assert!(!dec[0].partial, "{dec:?}");
 }
 

@@ -59,6 +59,8 @@ pub struct SettingsView {
     pub fiscal_year_start_month: u32,
     /// ISO 4217 code.
     pub currency: String,
+    /// BCP 47 tag of how dates read, one of the supported locales: `en-GB`.
+    pub locale: String,
     pub thresholds: ThresholdsView,
     pub short_abandon_s: u32,
 }
@@ -100,6 +102,8 @@ pub struct SettingsPatch {
     /// A number 1–12 or a month name.
     pub fiscal_year_start_month: Option<String>,
     pub currency: Option<String>,
+    /// A supported locale's tag, `en-US`.
+    pub locale: Option<String>,
     pub voice_threshold_s: Option<u32>,
     pub chat_threshold_s: Option<u32>,
     pub messaging_threshold_s: Option<u32>,
@@ -193,6 +197,17 @@ pub struct StartState {
     pub app_version: String,
     /// Currencies to pick from, by ISO code.
     pub currencies: Vec<CurrencyView>,
+}
+
+/// A locale as the picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LocaleView {
+    /// BCP 47 tag, `en-GB`.
+    pub tag: String,
+    /// `British English`.
+    pub name: String,
+    /// 27 July 2026 as this locale writes it: `27 Jul 2026`.
+    pub example: String,
 }
 
 /// A period as resolved from a label such as `2026-Q3`.
@@ -449,6 +464,8 @@ pub struct SettingsPage {
     pub timezones: Vec<String>,
     /// Currencies to pick from, by ISO code.
     pub currencies: Vec<CurrencyView>,
+    /// The supported locales, for the date-format picker.
+    pub locales: Vec<LocaleView>,
 }
 
 /// A currency as a picker offers it.
@@ -550,6 +567,7 @@ pub fn typescript_bindings() -> String {
         VariantsView::decl(&cfg),
         VariantsPatch::decl(&cfg),
         CurrencyView::decl(&cfg),
+        LocaleView::decl(&cfg),
         SettingsPage::decl(&cfg),
         MetricDetailPage::decl(&cfg),
         MetricDefInput::decl(&cfg),
@@ -1357,7 +1375,7 @@ pub struct DriversReport {
     /// Largest total effect first.
     pub segments: Vec<DriverSegmentView>,
     pub excluded: Vec<ExcludedSegmentView>,
-    /// "Average handle time rose 45 s: 40 s from Tech Support's own …".
+    /// "Average handle time rose 0:45 from 2026-Q2 to 2026-Q3: Billing's own average handle time added 0:16, …".
     pub sentence: String,
     pub chart_svg: String,
 }

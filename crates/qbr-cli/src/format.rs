@@ -81,11 +81,14 @@ fn group_heading(key: &BTreeMap<String, Option<String>>) -> String {
         .join(", ")
 }
 
-/// `qbr metrics` without `--json`: the period, then one table per group.
-pub fn metrics_report(r: &MetricsReport) -> String {
+/// `qbr metrics` without `--json`: the period (its days in the workspace's `locale`), then one
+/// table per group.
+pub fn metrics_report(r: &MetricsReport, locale: &str) -> String {
     let mut out = format!(
         "Period {} ({} to {})\n",
-        r.period.label, r.period.start, r.period.end
+        r.period.label,
+        qbr_format::date_long(&r.period.start, locale),
+        qbr_format::date_long(&r.period.end, locale)
     );
     // Columns are named for the periods compared, so a week's scorecard does not say "QoQ".
     let previous = r
@@ -496,9 +499,9 @@ mod tests {
                 ]),
             }],
         };
-        let text = metrics_report(&report);
+        let text = metrics_report(&report, "en-GB");
         let expected = "\
-Period 2026-Q3 (2026-07-01 to 2026-09-30)
+Period 2026-Q3 (1 Jul 2026 to 30 Sept 2026)
 
 program: Billing
   Metric                 Value   Target  Status         vs 2026-Q2  vs 2025-Q3        n  Notes

@@ -111,6 +111,10 @@ enum Command {
         fiscal_year_start: Option<String>,
         #[arg(long)]
         currency: Option<String>,
+        /// How dates read, a BCP 47 tag: en-GB, en-US, en-IE, de-DE, fr-FR, nl-NL, es-ES, it-IT,
+        /// pt-BR or pl-PL.
+        #[arg(long)]
+        locale: Option<String>,
         /// Service threshold for voice, in seconds.
         #[arg(long)]
         voice_threshold: Option<u32>,
@@ -277,6 +281,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
             timezone,
             fiscal_year_start,
             currency,
+            locale,
             voice_threshold,
             chat_threshold,
             messaging_threshold,
@@ -289,6 +294,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 timezone,
                 fiscal_year_start_month: fiscal_year_start,
                 currency,
+                locale,
                 voice_threshold_s: voice_threshold,
                 chat_threshold_s: chat_threshold,
                 messaging_threshold_s: messaging_threshold,
@@ -385,6 +391,11 @@ fn print_settings(s: &SettingsView) {
     println!("Fiscal year     starts in {month}");
     println!("Currency        {}", s.currency);
     println!(
+        "Dates           {} ({})",
+        s.locale,
+        qbr_format::date_long("2026-07-27", &s.locale)
+    );
+    println!(
         "Thresholds      voice {} s, chat {} s, messaging {} s, email {} s; short abandon {} s",
         s.thresholds.voice_s,
         s.thresholds.chat_s,
@@ -398,7 +409,11 @@ fn print_info(info: &WorkspaceInfo) {
     println!("{} (format {})", info.path, info.format_version);
     print_settings(&info.settings);
     match &info.data_range {
-        Some(r) => println!("Data            {} to {}", r.first_day, r.last_day),
+        Some(r) => println!(
+            "Data            {} to {}",
+            qbr_format::date_long(&r.first_day, &info.settings.locale),
+            qbr_format::date_long(&r.last_day, &info.settings.locale)
+        ),
         None => println!("Data            none yet; import the quarter's exports to begin"),
     }
     let c = &info.counts;

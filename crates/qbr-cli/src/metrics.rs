@@ -171,7 +171,8 @@ pub fn metrics(a: MetricsArgs) -> Result<(), ErrorView> {
     if a.json {
         print_json(&report)
     } else {
-        print_text(&format::metrics_report(&report))
+        let locale = qbr_api::workspace_info(&a.workspace)?.settings.locale;
+        print_text(&format::metrics_report(&report, &locale))
     }
 }
 

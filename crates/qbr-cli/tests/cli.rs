@@ -57,6 +57,57 @@ fn init_then_info_round_trips_settings() {
 }
 
 #[test]
+fn the_locale_is_set_shown_and_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("acme.qbr");
+    ok_json(&["init", arg(&ws), "--client", "Acme", "--json"]);
+    let info = ok_json(&["info", arg(&ws), "--json"]);
+    assert_eq!(
+        info["settings"]["locale"], "en-GB",
+        "a new workspace's default"
+    );
+
+    let changed = ok_json(&["settings", arg(&ws), "--locale", "en-us", "--json"]);
+    assert_eq!(changed["locale"], "en-US", "stored as the supported tag");
+    let out = qbr(&["settings", arg(&ws)]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Dates           en-US (Jul 27, 2026)"),
+        "{text}"
+    );
+
+    let out = qbr(&["settings", arg(&ws), "--locale", "en-ZZ"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"en-ZZ\" is not a supported locale") && err.contains("de-DE"),
+        "{err}"
+    );
+    let info = ok_json(&["info", arg(&ws), "--json"]);
+    assert_eq!(
+        info["settings"]["locale"], "en-US",
+        "a refused change leaves it"
+    );
+
+    // The CLI's own dates follow it: the data range and the scorecard's period.
+    let folder = dir.path().join("demo");
+    ok_json(&["demo", arg(&folder), "--json"]);
+    let demo = folder.join("northwind-mobile.qbr");
+    ok_json(&["settings", arg(&demo), "--locale", "de-DE", "--json"]);
+    let info = String::from_utf8_lossy(&qbr(&["info", arg(&demo)]).stdout).to_string();
+    assert!(
+        info.contains("Data            1. Jan. 2025 to 30. Sept. 2026"),
+        "{info}"
+    );
+    let out = qbr(&["metrics", arg(&demo), "--period", "2026-Q3"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("Period 2026-Q3 (1. Juli 2026 to 30. Sept. 2026)\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn demo_then_info_json_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("demo");

@@ -98,10 +98,12 @@ fn drivers_split_the_hand_worked_two_queue_case_exactly() {
     assert!(close(f(&b["mix_effect"]), 12.75, 1e-9), "{b}");
     assert!(close(f(&t["rate_effect"]), 0.0, 1e-9), "{t}");
     assert!(close(f(&t["mix_effect"]), 15.75, 1e-9), "{t}");
+    // Durations as qbr-format writes them (m:ss, exact halves rounded up as in the app): the
+    // 16.5 s rate effect reads 0:17.
     assert_eq!(
         r["sentence"],
-        "Average handle time rose 45 s from 2026-Q2 to 2026-Q3: Billing's own average handle time \
-         added 16 s, more volume in Tech Support added 16 s, less volume in Billing added 13 s."
+        "Average handle time rose 0:45 from 2026-Q2 to 2026-Q3: Billing's own average handle time \
+         added 0:17, more volume in Tech Support added 0:16, less volume in Billing added 0:13."
     );
     assert!(r["chart_svg"].as_str().unwrap().starts_with("<svg"));
     // The text shows the same split.
@@ -156,18 +158,18 @@ fn the_drivers_sentence_says_which_way_each_part_moved() {
     assert!(close(f(&r["change"]), -52.0, 1e-9));
     assert_eq!(
         r["sentence"],
-        "Average handle time fell 52 s from 2026-Q2 to 2026-Q3: Billing's own average handle time \
-         took off 26 s, less volume in Tech Support took off 22 s, more volume in Billing took \
-         off 11 s; everything else added 7 s."
+        "Average handle time fell 0:52 from 2026-Q2 to 2026-Q3: Billing's own average handle time \
+         took off 0:26, less volume in Tech Support took off 0:22, more volume in Billing took \
+         off 0:11; everything else added 0:07."
     );
-    // Nothing moved: no "0 s" parts, and the value it stayed at.
+    // Nothing moved: no "0:00" parts, and the value it stayed at.
     let r = aht_drivers(
         "2026-05-01 09:00,Billing,voice,500,500,0,400,10,300\n\
          2026-08-03 09:00,Billing,voice,500,500,0,400,10,300\n",
     );
     assert_eq!(
         r["sentence"],
-        "Average handle time did not move from 2026-Q2 to 2026-Q3 (at 300 s)."
+        "Average handle time did not move from 2026-Q2 to 2026-Q3 (at 5:00)."
     );
     // A part that rounds to nothing is not ranked as a part: Tech Support's AHT moves by 0.2 s
     // on a tiny volume, Billing's by 30 s.
@@ -180,10 +182,10 @@ fn the_drivers_sentence_says_which_way_each_part_moved() {
     let sentence = r["sentence"].as_str().unwrap();
     assert!(
         sentence.starts_with(
-            "Average handle time rose 30 s from 2026-Q2 to 2026-Q3: Billing's own average \
-             handle time added 30 s"
+            "Average handle time rose 0:30 from 2026-Q2 to 2026-Q3: Billing's own average \
+             handle time added 0:30"
         ) && !sentence.contains("Tech Support")
-            && !sentence.contains(" 0 s"),
+            && !sentence.contains(" 0:00"),
         "{sentence}"
     );
 }

@@ -583,7 +583,7 @@ fn a_metric_page_with_its_control_chart_and_drivers() {
         "--json",
     ]);
     let sentence = d["sentence"].as_str().unwrap();
-    assert!(sentence.starts_with("Average handle time rose 29 s from 2026-Q2 to 2026-Q3"));
+    assert!(sentence.starts_with("Average handle time rose 0:29 from 2026-Q2 to 2026-Q3"));
     assert!(text.contains(&words(sentence)), "the drivers sentence");
     // Hand-checked with `qbr drivers`: Tech Support 9:18 → 10:03 on 52.9% → 56.3% of the
     // contacts; its own AHT adds 24.5 s, its larger share 2.2 s; the whole change is 29.1 s.

@@ -57,6 +57,7 @@ pub fn settings() -> Settings {
         timezone: chrono_tz::Europe::Dublin,
         fiscal_year_start_month: 1,
         currency: "EUR".into(),
+        locale: qbr_format::DEFAULT_LOCALE.into(),
         thresholds: Thresholds::default(),
         short_abandon_s: 5,
     }

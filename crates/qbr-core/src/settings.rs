@@ -115,6 +115,8 @@ pub struct Settings {
     pub fiscal_year_start_month: u32,
     /// ISO 4217 code, upper case.
     pub currency: String,
+    /// BCP 47 tag of how dates read (one of `qbr_format::LOCALES`), `en-GB`.
+    pub locale: String,
     pub thresholds: Thresholds,
     /// Abandons within this many seconds are short abandons.
     pub short_abandon_s: u32,
@@ -127,6 +129,7 @@ impl Default for Settings {
             timezone: Tz::UTC,
             fiscal_year_start_month: 1,
             currency: "USD".into(),
+            locale: qbr_format::DEFAULT_LOCALE.into(),
             thresholds: Thresholds::default(),
             short_abandon_s: 5,
         }
@@ -155,6 +158,12 @@ impl Settings {
             ));
         }
         parse_currency(&self.currency)?;
+        if parse_locale(&self.locale)? != self.locale {
+            return Err(invalid(
+                "locale",
+                format!("{:?} is not written as the supported tag", self.locale),
+            ));
+        }
         for channel in Channel::ALL {
             if self.thresholds.get(channel) == 0 {
                 return Err(invalid(
@@ -231,6 +240,13 @@ pub fn parse_currency(code: &str) -> Result<String> {
     }
 }
 
+/// A supported locale's tag (`en-us` → `en-US`); anything else is refused with the list.
+pub fn parse_locale(tag: &str) -> Result<String> {
+    qbr_format::parse_locale(tag)
+        .map(str::to_string)
+        .map_err(|m| invalid("locale", m))
+}
+
 fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::InvalidSetting {
         field: field.into(),
@@ -261,6 +277,22 @@ mod tests {
         assert_eq!(parse_currency("eur").unwrap(), "EUR");
         assert!(parse_currency("EURO").is_err());
         assert!(parse_currency("€").is_err());
+    }
+
+    #[test]
+    fn locale_must_be_a_supported_tag() {
+        assert_eq!(parse_locale("en-us").unwrap(), "en-US");
+        assert_eq!(Settings::default().locale, "en-GB");
+        let err = parse_locale("klingon").unwrap_err().to_string();
+        assert!(
+            err.contains("locale") && err.contains("en-GB, en-US"),
+            "names the field and the supported tags: {err}"
+        );
+        let s = Settings {
+            locale: "xx".into(),
+            ..Settings::default()
+        };
+        assert!(s.validate().is_err());
     }
 
     #[test]

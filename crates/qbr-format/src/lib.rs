@@ -11,6 +11,10 @@
 //! - Status is a symbol and a word, readable without colour: `✓ On target`, `! Near target`,
 //!   `✕ Off target`, `– No target`.
 //!
+//! - Dates follow the workspace's locale, one of [`LOCALES`] (patterns and names from CLDR, see
+//!   `cldr/gen-locales.mjs`): `27 Jul 2026` (en-GB), `Jul 27, 2026` (en-US), `27. Juli 2026`
+//!   (de-DE); numeric `27/07/2026`, `07/27/2026`, `27.07.2026`; months on chart axes `Jul 2026`.
+//!
 //! The rules that are data (units, currencies, signs, words) are [`RULES`]; the app reads them as
 //! the generated `ui/src/lib/format-rules.json` and a shared table of examples
 //! (`ui/src/lib/format-vectors.json`) proves that its texts equal these.
@@ -66,6 +70,39 @@ pub struct StatusRule {
     pub word: &'static str,
 }
 
+/// How dates read in one locale: patterns whose tokens are `{d}` (day), `{dd}` (day, two
+/// digits), `{M}` (month name), `{MM}` (month, two digits), `{y}` (year) and `{E}` (weekday).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LocaleRule {
+    /// BCP 47 tag, `en-GB`.
+    pub tag: &'static str,
+    /// The locale's name in English, `British English`.
+    pub name: &'static str,
+    /// `27 Jul 2026`.
+    pub long: &'static str,
+    /// `27/07/2026`.
+    pub numeric: &'static str,
+    /// A month on a chart axis: `Jul 2026`.
+    pub month_year: &'static str,
+    /// `27 Jul`.
+    pub day_month: &'static str,
+    /// `Mon, 27 Jul 2026`.
+    pub weekday_long: &'static str,
+    /// Abbreviated month names in a date, January first.
+    pub months: [&'static str; 12],
+    /// Abbreviated month names standing with a year alone (`month_year`).
+    pub months_standalone: [&'static str; 12],
+    /// Abbreviated weekday names, Monday first.
+    pub weekdays: [&'static str; 7],
+}
+
+#[rustfmt::skip]
+mod locales;
+pub use locales::LOCALES;
+
+/// The default locale of a new workspace and of one made before locales existed.
+pub const DEFAULT_LOCALE: &str = "en-GB";
+
 /// Every rule that is data, in one table.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rules {
@@ -85,6 +122,7 @@ pub struct Rules {
     pub units: &'static [UnitRule],
     pub currencies: &'static [CurrencyRule],
     pub statuses: &'static [StatusRule],
+    pub locales: &'static [LocaleRule],
 }
 
 const fn unit(unit: &'static str, decimals: u8, change_decimals: u8) -> UnitRule {
@@ -244,6 +282,7 @@ pub const RULES: Rules = Rules {
             word: "No target",
         },
     ],
+    locales: LOCALES,
 };
 
 /// The rule of `unit`; an unknown unit reads like `points` with two decimals.
@@ -508,6 +547,130 @@ pub fn status_symbol(status: &str) -> &'static str {
 pub fn status(status: &str) -> String {
     let r = status_rule(status);
     format!("{} {}", r.symbol, r.word)
+}
+
+/// The rule of a supported locale (`tag` matched without regard to case), or `None`.
+pub fn locale_rule(tag: &str) -> Option<&'static LocaleRule> {
+    LOCALES
+        .iter()
+        .find(|l| l.tag.eq_ignore_ascii_case(tag.trim()))
+}
+
+/// The supported tag `tag` names (`en-us` → `en-US`); an unsupported tag is refused with a
+/// message listing the supported ones.
+pub fn parse_locale(tag: &str) -> Result<&'static str, String> {
+    locale_rule(tag).map(|l| l.tag).ok_or_else(|| {
+        let known: Vec<&str> = LOCALES.iter().map(|l| l.tag).collect();
+        format!(
+            "{tag:?} is not a supported locale; expected one of {}",
+            known.join(", ")
+        )
+    })
+}
+
+fn rule_or_default(locale: &str) -> &'static LocaleRule {
+    locale_rule(locale).unwrap_or(&LOCALES[0])
+}
+
+/// `YYYY-MM-DD` (anything after the tenth character is ignored) as (year, month, day), checked
+/// to be a real day.
+fn ymd(iso: &str) -> Option<(i32, u32, u32)> {
+    let b = iso.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let t = iso.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    (1..=12).contains(&m).then_some(())?;
+    (1..=days[m as usize - 1]).contains(&d).then_some(())?;
+    Some((y as i32, m, d))
+}
+
+/// Monday = 0 (Sakamoto's method on the proleptic Gregorian calendar).
+fn weekday(y: i32, m: u32, d: u32) -> usize {
+    const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if m < 3 { y - 1 } else { y };
+    let sunday0 = (y + y / 4 - y / 100 + y / 400 + T[m as usize - 1] + d as i32).rem_euclid(7);
+    ((sunday0 + 6) % 7) as usize
+}
+
+fn fill(pattern: &str, months: &[&str; 12], rule: &LocaleRule, y: i32, m: u32, d: u32) -> String {
+    pattern
+        .replace("{dd}", &format!("{d:02}"))
+        .replace("{MM}", &format!("{m:02}"))
+        .replace("{d}", &d.to_string())
+        .replace("{M}", months[m as usize - 1])
+        .replace("{y}", &y.to_string())
+        .replace("{E}", rule.weekdays[weekday(y, m, d)])
+}
+
+fn date_in(iso: &str, locale: &str, form: fn(&LocaleRule) -> &'static str, alone: bool) -> String {
+    let r = rule_or_default(locale);
+    match ymd(iso) {
+        Some((y, m, d)) => fill(
+            form(r),
+            if alone {
+                &r.months_standalone
+            } else {
+                &r.months
+            },
+            r,
+            y,
+            m,
+            d,
+        ),
+        None => iso.to_string(),
+    }
+}
+
+/// A day (`YYYY-MM-DD`) as `locale` writes it: `27 Jul 2026`, `Jul 27, 2026`, `27. Juli 2026`.
+/// An unknown locale reads as the default; text that is not a day is returned as given.
+pub fn date_long(iso: &str, locale: &str) -> String {
+    date_in(iso, locale, |r| r.long, false)
+}
+
+/// A day in digits: `27/07/2026`, `07/27/2026`, `27.07.2026`.
+pub fn date_numeric(iso: &str, locale: &str) -> String {
+    date_in(iso, locale, |r| r.numeric, false)
+}
+
+/// A day without its year: `27 Jul`, `Jul 27`, `27. Juli`.
+pub fn day_month(iso: &str, locale: &str) -> String {
+    date_in(iso, locale, |r| r.day_month, false)
+}
+
+/// A day with its weekday: `Mon, 27 Jul 2026`, `Mon, Jul 27, 2026`, `Mo., 27. Juli 2026`.
+pub fn date_weekday(iso: &str, locale: &str) -> String {
+    date_in(iso, locale, |r| r.weekday_long, false)
+}
+
+/// The month of a day (`YYYY-MM-DD` or `YYYY-MM`) as a chart axis labels it: `Jul 2026`,
+/// `Juli 2026`.
+pub fn month_year(iso: &str, locale: &str) -> String {
+    if iso.len() == 7 {
+        return date_in(&format!("{iso}-01"), locale, |r| r.month_year, true);
+    }
+    date_in(iso, locale, |r| r.month_year, true)
 }
 
 /// The rule table as JSON, for the app (`ui/src/lib/format-rules.json`).

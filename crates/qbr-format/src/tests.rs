@@ -111,6 +111,85 @@ fn no_hyphen_minus_anywhere() {
     }
 }
 
+/// Days the date vectors cover: each month once, single-digit days, a leap day, the turn of
+/// a year.
+const DATE_EXAMPLES: [&str; 14] = [
+    "2026-01-05",
+    "2026-02-28",
+    "2024-02-29",
+    "2026-03-01",
+    "2026-04-10",
+    "2026-05-09",
+    "2026-06-30",
+    "2026-07-27",
+    "2026-08-03",
+    "2026-09-15",
+    "2026-10-04",
+    "2026-11-22",
+    "2026-12-31",
+    "2027-01-01",
+];
+
+/// Expected texts from CLDR 48 as Node 20's `Intl.DateTimeFormat` prints them for
+/// `{day: "numeric", month: "short", year: "numeric"}` and `{day: "2-digit", month: "2-digit",
+/// year: "numeric"}`, `{month: "short", year: "numeric"}` (typed in from its output).
+#[test]
+fn dates_read_in_the_workspace_locale() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("en-GB", "27 Jul 2026", "27/07/2026", "Jul 2026"),
+        ("en-US", "Jul 27, 2026", "07/27/2026", "Jul 2026"),
+        ("en-IE", "27 Jul 2026", "27/07/2026", "Jul 2026"),
+        ("de-DE", "27. Juli 2026", "27.07.2026", "Juli 2026"),
+        ("fr-FR", "27 juil. 2026", "27/07/2026", "juil. 2026"),
+        ("nl-NL", "27 jul 2026", "27-07-2026", "jul 2026"),
+        ("es-ES", "27 jul 2026", "27/07/2026", "jul 2026"),
+        ("it-IT", "27 lug 2026", "27/07/2026", "lug 2026"),
+        ("pt-BR", "27 de jul. de 2026", "27/07/2026", "jul. de 2026"),
+        ("pl-PL", "27 lip 2026", "27.07.2026", "lip 2026"),
+    ];
+    assert_eq!(
+        cases.len(),
+        LOCALES.len(),
+        "every supported locale has a case"
+    );
+    for &(tag, long, numeric, month) in cases {
+        assert_eq!(date_long("2026-07-27", tag), long, "{tag}");
+        assert_eq!(date_numeric("2026-07-27", tag), numeric, "{tag}");
+        assert_eq!(month_year("2026-07-27", tag), month, "{tag}");
+        assert_eq!(month_year("2026-07", tag), month, "{tag}");
+    }
+    // Single-digit days: unpadded in words, padded in digits.
+    assert_eq!(date_long("2026-01-05", "en-US"), "Jan 5, 2026");
+    assert_eq!(date_numeric("2026-01-05", "en-US"), "01/05/2026");
+    assert_eq!(date_long("2026-03-01", "de-DE"), "1. März 2026");
+    // CLDR's en-GB abbreviates September as "Sept".
+    assert_eq!(date_long("2026-09-30", "en-GB"), "30 Sept 2026");
+    assert_eq!(day_month("2026-07-27", "en-US"), "Jul 27");
+    assert_eq!(day_month("2026-07-27", "de-DE"), "27. Juli");
+    // 27 July 2026 is a Monday, 29 February 2024 a Thursday, 1 January 2027 a Friday.
+    assert_eq!(date_weekday("2026-07-27", "en-GB"), "Mon, 27 Jul 2026");
+    assert_eq!(date_weekday("2024-02-29", "en-US"), "Thu, Feb 29, 2024");
+    assert_eq!(date_weekday("2027-01-01", "de-DE"), "Fr., 1. Jan. 2027");
+    // Not a day: shown as given; an unknown locale reads as the default.
+    assert_eq!(date_long("2026-02-30", "en-GB"), "2026-02-30");
+    assert_eq!(date_long("soon", "en-GB"), "soon");
+    assert_eq!(date_long("2026-07-27", "xx-YY"), "27 Jul 2026");
+    // Time after the day is ignored (stored instants).
+    assert_eq!(date_long("2026-12-07T11:13:55Z", "en-US"), "Dec 7, 2026");
+}
+
+#[test]
+fn locales_are_parsed_from_the_supported_list() {
+    assert_eq!(parse_locale("en-us"), Ok("en-US"));
+    assert_eq!(parse_locale(" de-DE "), Ok("de-DE"));
+    assert_eq!(LOCALES[0].tag, DEFAULT_LOCALE);
+    let err = parse_locale("en-ZZ").unwrap_err();
+    assert!(
+        err.contains("\"en-ZZ\" is not a supported locale") && err.contains("pl-PL"),
+        "{err}"
+    );
+}
+
 /// The examples the app's formatter is checked against (`ui/src/lib/format.test.ts`): inputs and
 /// the texts these rules give. `UPDATE_BINDINGS=1 cargo test -p qbr-format` rewrites the committed
 /// files when the rules change; this test fails while they are out of date.
@@ -168,8 +247,21 @@ fn committed_ui_rules_and_vectors_match() {
         .iter()
         .map(|s| serde_json::json!({"status": s, "text": status(s)}))
         .collect();
+    let mut dates = Vec::new();
+    for l in LOCALES {
+        for day in DATE_EXAMPLES {
+            dates.push(serde_json::json!({
+                "locale": l.tag, "date": day,
+                "long": date_long(day, l.tag),
+                "numeric": date_numeric(day, l.tag),
+                "month_year": month_year(day, l.tag),
+                "day_month": day_month(day, l.tag),
+                "weekday": date_weekday(day, l.tag),
+            }));
+        }
+    }
     let mut vectors_json = serde_json::to_string_pretty(
-        &serde_json::json!({ "values": vectors, "statuses": statuses }),
+        &serde_json::json!({ "values": vectors, "statuses": statuses, "dates": dates }),
     )
     .unwrap();
     vectors_json.push('\n');

@@ -19,7 +19,11 @@ fiscal_year_start_month: number,
 /**
  * ISO 4217 code.
  */
-currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
+currency: string, 
+/**
+ * BCP 47 tag of how dates read, one of the supported locales: `en-GB`.
+ */
+locale: string, thresholds: ThresholdsView, short_abandon_s: number, };
 
 export type SettingsSaved = { 
 /**
@@ -45,7 +49,11 @@ fiscal_year_start_month: number,
 /**
  * ISO 4217 code.
  */
-currency: string, thresholds: ThresholdsView, short_abandon_s: number, };
+currency: string, 
+/**
+ * BCP 47 tag of how dates read, one of the supported locales: `en-GB`.
+ */
+locale: string, thresholds: ThresholdsView, short_abandon_s: number, };
 
 export type RecomputeProgressView = { done: number, total: number, };
 
@@ -55,7 +63,11 @@ export type SettingsPatch = { client_name: string | null, timezone: string | nul
 /**
  * A number 1–12 or a month name.
  */
-fiscal_year_start_month: string | null, currency: string | null, voice_threshold_s: number | null, chat_threshold_s: number | null, messaging_threshold_s: number | null, email_threshold_s: number | null, short_abandon_s: number | null, };
+fiscal_year_start_month: string | null, currency: string | null, 
+/**
+ * A supported locale's tag, `en-US`.
+ */
+locale: string | null, voice_threshold_s: number | null, chat_threshold_s: number | null, messaging_threshold_s: number | null, email_threshold_s: number | null, short_abandon_s: number | null, };
 
 export type DataRangeView = { 
 /**
@@ -321,6 +333,20 @@ code: string,
  */
 name: string, };
 
+export type LocaleView = { 
+/**
+ * BCP 47 tag, `en-GB`.
+ */
+tag: string, 
+/**
+ * `British English`.
+ */
+name: string, 
+/**
+ * 27 July 2026 as this locale writes it: `27 Jul 2026`.
+ */
+example: string, };
+
 export type SettingsPage = { settings: SettingsView, variants: VariantsView, targets: Array<TargetView>, definitions: Array<MetricDefinitionView>, 
 /**
  * Saved queue- and campaign-to-program mappings used by imports.
@@ -337,7 +363,11 @@ timezones: Array<string>,
 /**
  * Currencies to pick from, by ISO code.
  */
-currencies: Array<CurrencyView>, };
+currencies: Array<CurrencyView>, 
+/**
+ * The supported locales, for the date-format picker.
+ */
+locales: Array<LocaleView>, };
 
 export type MetricDetailPage = { definition: MetricDefinitionView, period: PeriodView, currency: string, 
 /**
@@ -961,7 +991,7 @@ export type DriversReport = { definition: MetricDefinitionView, by: string, from
  */
 segments: Array<DriverSegmentView>, excluded: Array<ExcludedSegmentView>, 
 /**
- * "Average handle time rose 45 s: 40 s from Tech Support's own …".
+ * "Average handle time rose 0:45 from 2026-Q2 to 2026-Q3: Billing's own average handle time added 0:16, …".
  */
 sentence: string, chart_svg: string, };
 

@@ -16,8 +16,9 @@ describe("format", () => {
   });
 
   it("writes dates and ranges the way people read them", () => {
-    expect(shortDate("2026-09-30")).toBe("30 Sep 2026");
-    expect(dateRange("2025-01-01", "2026-09-30")).toBe("1 Jan 2025 – 30 Sep 2026");
+    // CLDR's en-GB (the default) abbreviates September as "Sept".
+    expect(shortDate("2026-09-30")).toBe("30 Sept 2026");
+    expect(dateRange("2025-01-01", "2026-09-30")).toBe("1 Jan 2025 – 30 Sept 2026");
     expect(shortDate("not a date")).toBe("not a date");
   });
 
@@ -125,12 +126,60 @@ describe("durations, dates and members as people say them", () => {
   });
   it("names the weekday of a date", () => {
     // 27 July 2026 is a Monday.
-    expect(longDate("2026-07-27")).toBe("Mon 27 Jul 2026");
+    expect(longDate("2026-07-27")).toBe("Mon, 27 Jul 2026");
     expect(longDate("soon")).toBe("soon");
   });
   it("names a member without the dimension where the name says it", () => {
     expect(memberText("program", "Tech Support")).toBe("Tech Support");
     expect(memberText("channel", "email")).toBe("Email");
     expect(memberText("queue", "Payments")).toBe("queue Payments");
+  });
+});
+
+import { currentDateLocale, dateLong, dateNumeric, dateWeekday, dayMonth, LOCALE_TAGS, monthYear, setDateLocale } from "./format";
+
+describe("dates in the workspace's locale (qbr_format's date rules)", () => {
+  it("writes every date vector as Rust does", () => {
+    expect(vectors.dates.length).toBe(LOCALE_TAGS.length * 14);
+    for (const v of vectors.dates) {
+      const at = `${v.locale} ${v.date}`;
+      expect(dateLong(v.date, v.locale), at).toBe(v.long);
+      expect(dateNumeric(v.date, v.locale), at).toBe(v.numeric);
+      expect(monthYear(v.date, v.locale), at).toBe(v.month_year);
+      expect(dayMonth(v.date, v.locale), at).toBe(v.day_month);
+      expect(dateWeekday(v.date, v.locale), at).toBe(v.weekday);
+    }
+  });
+
+  // The reference: CLDR as the ICU in Node prints it. The vectors (written by Rust from the
+  // generated table) must equal Intl.DateTimeFormat's output for every locale and day.
+  it("equals CLDR (Intl.DateTimeFormat) for every supported locale", () => {
+    const intl = (locale: string, iso: string, opts: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat(locale, { ...opts, timeZone: "UTC" }).format(new Date(`${iso}T12:00:00Z`));
+    for (const v of vectors.dates) {
+      const at = `${v.locale} ${v.date}`;
+      expect(v.long, at).toBe(intl(v.locale, v.date, { day: "numeric", month: "short", year: "numeric" }));
+      expect(v.numeric, at).toBe(intl(v.locale, v.date, { day: "2-digit", month: "2-digit", year: "numeric" }));
+      expect(v.month_year, at).toBe(intl(v.locale, v.date, { month: "short", year: "numeric" }));
+      expect(v.day_month, at).toBe(intl(v.locale, v.date, { day: "numeric", month: "short" }));
+      expect(v.weekday, at).toBe(intl(v.locale, v.date, { weekday: "short", day: "numeric", month: "short", year: "numeric" }));
+    }
+  });
+
+  it("follows the locale the workspace sets, and falls back to en-GB", () => {
+    try {
+      setDateLocale("en-US");
+      expect(currentDateLocale()).toBe("en-US");
+      expect(shortDate("2026-07-27")).toBe("Jul 27, 2026");
+      expect(dateRange("2026-07-01", "2026-09-30")).toBe("Jul 1, 2026 – Sep 30, 2026");
+      setDateLocale("de-de");
+      expect(shortDate("2026-07-27")).toBe("27. Juli 2026");
+      expect(monthYear("2026-03")).toBe("März 2026");
+      setDateLocale("xx-YY");
+      expect(currentDateLocale()).toBe("en-GB");
+    } finally {
+      setDateLocale("en-GB");
+    }
+    expect(dateLong("2026-02-30", "en-US")).toBe("2026-02-30");
   });
 });

@@ -4,6 +4,7 @@
 // the generated `format-rules.json`, and `format.test.ts` checks these functions against the
 // examples Rust writes to `format-vectors.json` (`UPDATE_BINDINGS=1 cargo test -p qbr-format`).
 import rulesJson from "./format-rules.json";
+import { dateLocale } from "./locale.svelte";
 
 interface UnitRule {
   unit: string;
@@ -31,7 +32,22 @@ const RULES = rulesJson as {
   units: UnitRule[];
   currencies: { code: string; symbol: string; minor_decimals: number }[];
   statuses: { status: string; symbol: string; word: string }[];
+  locales: LocaleRule[];
 };
+
+/** How dates read in one locale (`qbr_format::LocaleRule`, from CLDR). */
+interface LocaleRule {
+  tag: string;
+  name: string;
+  long: string;
+  numeric: string;
+  month_year: string;
+  day_month: string;
+  weekday_long: string;
+  months: string[];
+  months_standalone: string[];
+  weekdays: string[];
+}
 
 function unitRule(unit: string): UnitRule {
   return (
@@ -123,18 +139,86 @@ export function monthName(month: number): string {
   return MONTHS[month - 1] ?? "–";
 }
 
-/** "2025-01-01", "2026-09-30" → "1 Jan 2025 – 30 Sep 2026". */
+/** "2025-01-01", "2026-09-30" → "1 Jan 2025 – 30 Sept 2026" (in the workspace's locale). */
 export function dateRange(first: string, last: string): string {
   return `${shortDate(first)} – ${shortDate(last)}`;
 }
 
-/** "2026-09-30" → "30 Sep 2026"; unparseable input is shown as given. */
-export function shortDate(iso: string): string {
+/** The supported locales' tags, the default first. */
+export const LOCALE_TAGS: readonly string[] = RULES.locales.map((l) => l.tag);
+
+/** Makes `tag` the locale every date follows (an unknown tag falls back to the default). */
+export function setDateLocale(tag: string): void {
+  const known = RULES.locales.find((l) => l.tag.toLowerCase() === tag.trim().toLowerCase());
+  dateLocale.tag = (known ?? RULES.locales[0]!).tag;
+}
+
+/** The locale dates follow now: the workspace's. */
+export function currentDateLocale(): string {
+  return dateLocale.tag;
+}
+
+function localeRule(tag: string): LocaleRule {
+  return RULES.locales.find((l) => l.tag.toLowerCase() === tag.toLowerCase()) ?? RULES.locales[0]!;
+}
+
+function ymd(iso: string): [number, number, number] | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) return iso;
-  const month = MONTHS[Number(m[2]) - 1];
-  if (!month) return iso;
-  return `${Number(m[3])} ${month.slice(0, 3)} ${m[1]}`;
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  // Day 0 of the next month is the last of this one.
+  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
+  return [y, mo, d];
+}
+
+type DateForm = "long" | "numeric" | "month_year" | "day_month" | "weekday_long";
+
+/** A day in one of the locale's forms, as `qbr_format` writes it; unparseable input as given. */
+function dateIn(iso: string, form: DateForm, locale: string): string {
+  const p = ymd(iso);
+  if (!p) return iso;
+  const [y, m, d] = p;
+  const r = localeRule(locale);
+  const months = form === "month_year" ? r.months_standalone : r.months;
+  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+  return r[form]
+    .replace("{dd}", String(d).padStart(2, "0"))
+    .replace("{MM}", String(m).padStart(2, "0"))
+    .replace("{d}", String(d))
+    .replace("{M}", months[m - 1]!)
+    .replace("{y}", String(y))
+    .replace("{E}", r.weekdays[weekday]!);
+}
+
+/** "2026-07-27" in the workspace's locale: "27 Jul 2026", "Jul 27, 2026", "27. Juli 2026". */
+export function dateLong(iso: string, locale: string = dateLocale.tag): string {
+  return dateIn(iso, "long", locale);
+}
+
+/** "27/07/2026", "07/27/2026", "27.07.2026". */
+export function dateNumeric(iso: string, locale: string = dateLocale.tag): string {
+  return dateIn(iso, "numeric", locale);
+}
+
+/** A month as a chart axis labels it: "Jul 2026", "Juli 2026" ("YYYY-MM" or a day). */
+export function monthYear(iso: string, locale: string = dateLocale.tag): string {
+  return dateIn(/^\d{4}-\d{2}$/.test(iso) ? `${iso}-01` : iso, "month_year", locale);
+}
+
+/** "27 Jul", "Jul 27", "27. Juli". */
+export function dayMonth(iso: string, locale: string = dateLocale.tag): string {
+  return dateIn(iso, "day_month", locale);
+}
+
+/** "Mon, 27 Jul 2026", "Mon, Jul 27, 2026", "Mo., 27. Juli 2026". */
+export function dateWeekday(iso: string, locale: string = dateLocale.tag): string {
+  return dateIn(iso, "weekday_long", locale);
+}
+
+/** A day in the workspace's locale ("30 Sept 2026" in en-GB); unparseable input as given. */
+export function shortDate(iso: string): string {
+  return dateLong(iso);
 }
 
 /** An instant as stored ("2026-12-07T11:13:55Z") → "7 Dec 2026, 11:13 UTC"; unparseable input is
@@ -235,8 +319,6 @@ export function targetText(
 
 // ---- Dates in forms and durations typed in their own unit (issue 27) ----
 
-/** Forms show dates day first, as pages do ("27 Jul 2026"): the date picker's locale. */
-export const DATE_LOCALE = "en-GB";
 
 /** The units a duration can be typed in. */
 export const DURATION_UNITS = [
@@ -252,13 +334,9 @@ export function durationParts(seconds: number): { amount: number; unit: "s" | "m
   return { amount: seconds, unit: "s" };
 }
 
-/** "2026-07-27" → "Mon 27 Jul 2026"; unparseable input is shown as given. */
+/** "2026-07-27" → "Mon, 27 Jul 2026" (in the workspace's locale); unparseable input as given. */
 export function longDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!m) return iso;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
-  return `${day} ${shortDate(iso)}`;
+  return dateWeekday(iso);
 }
 
 /** A dimension member as a person names it: a program or site by its name alone, a channel

@@ -179,11 +179,9 @@ fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// `2026-09-15` → `15 Sep 2026`.
-fn date_words(s: &str) -> String {
-    day(s)
-        .map(|d| d.format("%-d %b %Y").to_string())
-        .unwrap_or_else(|| s.to_string())
+/// `2026-09-15` → `15 Sept 2026` in the workspace's locale (`Sep 15, 2026` in en-US).
+fn date_words(s: &str, locale: &str) -> String {
+    qbr_format::date_long(s, locale)
 }
 
 /// A scope as a reader says it: "the Tech Support program", "the voice channel", "the whole
@@ -196,12 +194,12 @@ pub(crate) fn scope_words(s: &Option<ScopeView>) -> String {
 }
 
 /// The period's label as a reader says it: "2026-Q3 (1 Jul – 30 Sep 2026)".
-fn period_words(p: &PeriodView) -> String {
+fn period_words(p: &PeriodView, locale: &str) -> String {
     format!(
         "{} ({} – {})",
         p.label,
-        date_words(&p.start),
-        date_words(&p.end)
+        date_words(&p.start, locale),
+        date_words(&p.end, locale)
     )
 }
 
@@ -440,6 +438,8 @@ struct Context<'a> {
     plan: &'a Plan,
     report: &'a MetricsReport,
     today: NaiveDate,
+    /// The workspace's locale: how the pack writes dates.
+    locale: String,
     client: bool,
     /// Metric ids this pack may show.
     visible: Vec<String>,
@@ -576,6 +576,7 @@ fn context<'a>(
         plan,
         report,
         today,
+        locale: ws.settings()?.locale,
         client,
         visible,
         targets,
@@ -656,8 +657,8 @@ pub(crate) fn document(
     let period_note = format!(
         "Period: {} ({} to {}).",
         report.period.label,
-        date_words(&report.period.start),
-        date_words(&report.period.end)
+        date_words(&report.period.start, &cx.locale),
+        date_words(&report.period.end, &cx.locale)
     );
     for s in &mut sections {
         if s.title == "Executive summary" || s.title == "Scorecard" {
@@ -782,7 +783,11 @@ fn source_notes(cx: &Context) -> ApiResult<Vec<String>> {
                 b.kind,
                 text::thousands(b.rows_taken),
                 match (&b.first_day, &b.last_day) {
-                    (Some(f), Some(l)) => format!(", {} to {}", date_words(f), date_words(l)),
+                    (Some(f), Some(l)) => format!(
+                        ", {} to {}",
+                        date_words(f, &cx.locale),
+                        date_words(l, &cx.locale)
+                    ),
                     _ => String::new(),
                 }
             )
@@ -800,7 +805,7 @@ fn cover(cx: &Context, client_name: &str) -> ApiResult<doc::Section> {
         .ws
         .overview()?
         .data_range
-        .map(|r| date_words(&r.last_day))
+        .map(|r| date_words(&r.last_day, &cx.locale))
         .unwrap_or_else(|| "no data".into());
     Ok(doc::Section {
         notes: Vec::new(),
@@ -809,9 +814,9 @@ fn cover(cx: &Context, client_name: &str) -> ApiResult<doc::Section> {
         blocks: vec![doc::Block::Cover(doc::Cover {
             client: client_name.to_string(),
             title: "Quarterly business review".into(),
-            period: period_words(&cx.report.period),
+            period: period_words(&cx.report.period, &cx.locale),
             prepared_by: cx.plan.prepared_by.clone(),
-            exported_on: date_words(&cx.today.format("%Y-%m-%d").to_string()),
+            exported_on: date_words(&cx.today.format("%Y-%m-%d").to_string(), &cx.locale),
             data_as_of,
             stamp: (!cx.client).then(|| "Internal — not for distribution to the client".into()),
         })],
@@ -889,8 +894,8 @@ fn story_lines(cx: &Context) -> ApiResult<Vec<String>> {
             f.title,
             f.category,
             scope_words(&f.scope),
-            date_words(&f.period_from),
-            date_words(&f.period_to)
+            date_words(&f.period_from, &cx.locale),
+            date_words(&f.period_to, &cx.locale)
         ));
     }
     // Actions: done first, then overdue, then under way.
@@ -905,20 +910,23 @@ fn story_lines(cx: &Context) -> ApiResult<Vec<String>> {
                 a.title,
                 a.completed_on
                     .as_deref()
-                    .map(date_words)
+                    .map(|d| date_words(d, &cx.locale))
                     .unwrap_or_default()
             ),
             AtEnd::Overdue => format!(
                 "**Overdue:** {} (due {}).",
                 a.title,
-                a.due_date.as_deref().map(date_words).unwrap_or_default()
+                a.due_date
+                    .as_deref()
+                    .map(|d| date_words(d, &cx.locale))
+                    .unwrap_or_default()
             ),
             AtEnd::InProgress => format!(
                 "**Under way:** {}{}.",
                 a.title,
                 a.due_date
                     .as_deref()
-                    .map(|d| format!(" (due {})", date_words(d)))
+                    .map(|d| format!(" (due {})", date_words(d, &cx.locale)))
                     .unwrap_or_default()
             ),
             AtEnd::Planned => format!("**Planned:** {}.", a.title),
@@ -1047,7 +1055,7 @@ fn summary(cx: &mut Context, highlights: &[String]) -> doc::Section {
             .collect();
         blocks.push(doc::Block::Note(format!(
             "Whole account, {}. {}; n is the sample (contacts, responses or evaluations). Near target: missed by no more than the tolerance.{}{}",
-            period_words(&r.period),
+            period_words(&r.period, &cx.locale),
             compared.join(", "),
             if per_channel {
                 " Service level and speed of answer are per channel: each channel has its own threshold and pace."
@@ -1130,17 +1138,25 @@ fn markers(cx: &Context, metric_id: &str, buckets: &[SeriesPointView]) -> ApiRes
                         "{}: cause in {}, from {}",
                         c.fields.title,
                         scope_words(&c.fields.scope),
-                        date_words(&m.date)
+                        date_words(&m.date, &cx.locale)
                     ),
                 )
             }
             "action_start" => (
                 MarkerKind::ActionStart,
-                format!("{}: action started {}", m.label, date_words(&m.date)),
+                format!(
+                    "{}: action started {}",
+                    m.label,
+                    date_words(&m.date, &cx.locale)
+                ),
             ),
             _ => (
                 MarkerKind::ActionFinish,
-                format!("{}: action done {}", m.label, date_words(&m.date)),
+                format!(
+                    "{}: action done {}",
+                    m.label,
+                    date_words(&m.date, &cx.locale)
+                ),
             ),
         };
         out.push(Marker { at, label, kind });
@@ -1259,7 +1275,7 @@ fn trend_chart(
         title: format!(
             "{subject}{}, week by week to {}",
             if single { "" } else { " by channel" },
-            date_words(&cx.report.period.end)
+            date_words(&cx.report.period.end, &cx.locale)
         ),
         unit: unit_kind(&def.unit),
         buckets: buckets.iter().map(|p| p.period.label.clone()).collect(),
@@ -1473,8 +1489,8 @@ fn cause_blocks(cx: &Context, c: &CauseView) -> doc::Block {
         f.title.trim(),
         f.category,
         scope_words(&f.scope),
-        date_words(&f.period_from),
-        date_words(&f.period_to)
+        date_words(&f.period_from, &cx.locale),
+        date_words(&f.period_to, &cx.locale)
     );
     if f.description.trim().is_empty() {
         text.push('.');
@@ -1658,8 +1674,8 @@ fn control_blocks(
     chart.title = format!(
         "{}, weekly {method} ({} to {})",
         story::subject(&c.definition.name, channel),
-        date_words(&c.range.start),
-        date_words(&r.period.end)
+        date_words(&c.range.start, &cx.locale),
+        date_words(&r.period.end, &cx.locale)
     );
     chart.currency = r.currency.clone();
     let mut caption = format!(
@@ -1683,8 +1699,8 @@ fn control_blocks(
     }
     caption.push_str(&format!(
         "; baseline {} to {} ({} weeks before the period). Rings mark where a signal fires.",
-        date_words(&c.baseline.start),
-        date_words(&c.baseline.end),
+        date_words(&c.baseline.start, &cx.locale),
+        date_words(&c.baseline.end, &cx.locale),
         c.baseline_points
     ));
     let alt = format!(
@@ -1858,8 +1874,12 @@ fn verdict_words(v: &str) -> &'static str {
 }
 
 /// The comment the client reads beside an action, unless the user wrote one.
-fn proposed_comment(a: &ActionView, s: AtEnd, verdict: Option<&str>) -> String {
-    let d = |x: &Option<String>| x.as_deref().map(date_words).unwrap_or_default();
+fn proposed_comment(a: &ActionView, s: AtEnd, verdict: Option<&str>, locale: &str) -> String {
+    let d = |x: &Option<String>| {
+        x.as_deref()
+            .map(|d| date_words(d, locale))
+            .unwrap_or_default()
+    };
     match s {
         AtEnd::Done => format!(
             "Completed {}.{}",
@@ -1983,7 +2003,7 @@ fn action_plan(cx: &mut Context) -> ApiResult<Option<(doc::Section, Comments)>> 
                 "Done {}",
                 a.completed_on
                     .as_deref()
-                    .map(date_words)
+                    .map(|d| date_words(d, &cx.locale))
                     .unwrap_or_default()
             ),
             AtEnd::Overdue => "Overdue".into(),
@@ -1991,7 +2011,7 @@ fn action_plan(cx: &mut Context) -> ApiResult<Option<(doc::Section, Comments)>> 
             AtEnd::Planned => "Planned".into(),
             AtEnd::Cancelled => "Cancelled".into(),
         };
-        let proposed = proposed_comment(a, state, verdict.as_deref());
+        let proposed = proposed_comment(a, state, verdict.as_deref(), &cx.locale);
         let comment = cx
             .plan
             .action_comments
@@ -2001,7 +2021,7 @@ fn action_plan(cx: &mut Context) -> ApiResult<Option<(doc::Section, Comments)>> 
         comments.push((a.id, a.title.clone(), proposed));
         let date = |x: &Option<String>| {
             x.as_deref()
-                .map(date_words)
+                .map(|d| date_words(d, &cx.locale))
                 .unwrap_or_else(|| text::NONE.into())
         };
         rows.push(vec![
@@ -2028,7 +2048,7 @@ fn action_plan(cx: &mut Context) -> ApiResult<Option<(doc::Section, Comments)>> 
                 notes.push(format!(
                     "{} — {}: {}",
                     a.title,
-                    date_words(&n.noted_on),
+                    date_words(&n.noted_on, &cx.locale),
                     n.text
                 ));
             }
@@ -2052,7 +2072,7 @@ fn action_plan(cx: &mut Context) -> ApiResult<Option<(doc::Section, Comments)>> 
     ));
     blocks.push(doc::Block::Note(format!(
         "Status as of {}. Measured effect: the action's metric over the 4 weeks before its start and the 4 weeks after its completion (or its due date once past); the verdict is a test at 95% confidence.",
-        date_words(&r.period.end)
+        date_words(&r.period.end, &cx.locale)
     )));
     if !notes.is_empty() {
         blocks.push(doc::Block::Keep(vec![
@@ -2152,7 +2172,11 @@ fn appendix(cx: &mut Context) -> ApiResult<doc::Section> {
                         cell(b.file_name.clone()),
                         cell(b.kind.clone()),
                         cell(match (&b.first_day, &b.last_day) {
-                            (Some(f), Some(l)) => format!("{} to {}", date_words(f), date_words(l)),
+                            (Some(f), Some(l)) => format!(
+                                "{} to {}",
+                                date_words(f, &cx.locale),
+                                date_words(l, &cx.locale)
+                            ),
                             _ => text::NONE.into(),
                         }),
                         cell(text::thousands(b.rows_taken)),

@@ -559,9 +559,9 @@ fn the_demos_default_pack_tells_its_story_in_at_most_14_pages() {
     for line in [
         "**Missed:** Voice service level 76.2% against the ≥ 82.0% target (−6.2 pp on 2026-Q2).",
         "**Missed:** Voice average speed of answer 0:34 against the ≤ 0:30 target (+0:12 on 2026-Q2).",
-        "**Why:** Firmware 12.4 roll-out (technology, the Tech Support program, 1 Jul 2026 to 30 Sep 2026).",
-        "**Done:** Firmware troubleshooting playbook (2 Sep 2026).",
-        "**Overdue:** Overflow Tech Support voice to Kraków at peaks (due 15 Sep 2026).",
+        "**Why:** Firmware 12.4 roll-out (technology, the Tech Support program, 1 Jul 2026 to 30 Sept 2026).",
+        "**Done:** Firmware troubleshooting playbook (2 Sept 2026).",
+        "**Overdue:** Overflow Tech Support voice to Kraków at peaks (due 15 Sept 2026).",
     ] {
         assert!(summary.contains(line), "summary line {line:?} in {summary}");
     }
@@ -658,7 +658,7 @@ fn the_action_plan_is_as_of_the_periods_end() {
         playbook[0].text,
         "Firmware troubleshooting playbook\nAnswers: Firmware 12.4 roll-out"
     );
-    assert_eq!(playbook[4].text, "Done 2 Sep 2026");
+    assert_eq!(playbook[4].text, "Done 2 Sept 2026");
     assert_eq!(
         playbook[5].text,
         "Average handle time (Tech Support) ≤ 10:00"
@@ -669,12 +669,12 @@ fn the_action_plan_is_as_of_the_periods_end() {
     assert_eq!(playbook[6].text, "10:16 → 10:00 (−0:16): improved");
     assert_eq!(
         playbook[7].text,
-        "Completed 2 Sep 2026. The measured effect is a clear improvement."
+        "Completed 2 Sept 2026. The measured effect is a clear improvement."
     );
     // Due 15 Sep, not done at 30 Sep: overdue as of the period's end.
     let overflow = row("Overflow Tech Support voice to Kraków at peaks");
     assert_eq!(overflow[4].text, "Overdue");
-    assert_eq!(overflow[7].text, "Behind plan: was due 15 Sep 2026.");
+    assert_eq!(overflow[7].text, "Behind plan: was due 15 Sept 2026.");
     // Due 30 Oct: today (24 Nov) it is overdue, but not at the quarter's end.
     let coaching = crate::annotate::list_actions(&path, &ActionQuery::default(), today())
         .unwrap()
@@ -1422,7 +1422,7 @@ fn the_decks_speaker_notes_say_where_each_number_comes_from() {
     )));
     assert!(sl
         .notes
-        .contains(&"Period: 2026-Q3 (1 Jul 2026 to 30 Sep 2026).".to_string()));
+        .contains(&"Period: 2026-Q3 (1 Jul 2026 to 30 Sept 2026).".to_string()));
     assert!(
         sl.notes.iter().any(|n| n.starts_with("Sources: ")),
         "{:?}",
@@ -1477,4 +1477,41 @@ fn a_stored_snapshot_exports_as_a_deck_with_the_same_bytes_each_time() {
     assert_eq!(vc.snapshot.pages, first.snapshot.pages);
     assert_eq!(vc.snapshot.file_name, "c.pptx");
     assert_eq!(vc.sha256, va.sha256, "the same document, the same deck");
+}
+
+/// The pack writes its dates in the workspace's locale (CLDR: en-US month first, de-DE with
+/// dots and German month names), in the speaker notes and on the executive summary alike.
+#[test]
+fn the_pack_writes_dates_in_the_workspace_locale() {
+    let (_dir, path) = demo();
+    for (tag, period, done) in [
+        (
+            "en-US",
+            "Period: 2026-Q3 (Jul 1, 2026 to Sep 30, 2026).",
+            "**Done:** Firmware troubleshooting playbook (Sep 2, 2026).",
+        ),
+        (
+            "de-DE",
+            "Period: 2026-Q3 (1. Juli 2026 to 30. Sept. 2026).",
+            "**Done:** Firmware troubleshooting playbook (2. Sept. 2026).",
+        ),
+    ] {
+        crate::update_settings(
+            &path,
+            &crate::SettingsPatch {
+                locale: Some(tag.into()),
+                ..crate::SettingsPatch::default()
+            },
+            now(),
+        )
+        .unwrap();
+        let (doc, _) = build(&path, &default_def(&path));
+        let slides = qbr_render::pack::deck_text(&doc).unwrap();
+        assert!(
+            slides.iter().any(|s| s.notes.iter().any(|n| n == period)),
+            "{tag}: {period}"
+        );
+        let summary = section_text(section(&doc, "Executive summary"));
+        assert!(summary.contains(done), "{tag}: {summary}");
+    }
 }

@@ -106,17 +106,14 @@ fn worse(direction: Direction, delta: f64) -> bool {
     }
 }
 
-fn target_text(unit: Unit, t: &crate::metrics::Target) -> String {
+fn target_text(unit: Unit, t: &crate::metrics::Target, currency: &str) -> String {
     use crate::metrics::TargetDirection as D;
-    match t.direction {
-        D::AtLeast => format!("≥ {}", format_value(unit, t.value)),
-        D::AtMost => format!("≤ {}", format_value(unit, t.value)),
-        D::Band => format!(
-            "{} – {}",
-            format_value(unit, t.value),
-            format_value(unit, t.value_high.unwrap_or(t.value))
-        ),
-    }
+    let direction = match t.direction {
+        D::AtLeast => "at_least",
+        D::AtMost => "at_most",
+        D::Band => "band",
+    };
+    qbr_format::target(unit.as_str(), direction, t.value, t.value_high, currency)
 }
 
 /// A missed target as a sentence, with the status words of the tiles ("off" for red, "near"
@@ -152,7 +149,9 @@ impl Workspace {
         };
         let all = card(Vec::new())?;
         let by_program = card(vec![Dimension::Program])?;
-        let fsm = self.settings()?.fiscal_year_start_month;
+        let settings = self.settings()?;
+        let fsm = settings.fiscal_year_start_month;
+        let currency = settings.currency.as_str();
         let prev_label = period.previous(fsm).label;
         let year_label = period.year_ago(fsm).label;
         let mut items = Vec::new();
@@ -171,10 +170,11 @@ impl Workspace {
                 group,
                 &prev_label,
                 &year_label,
+                currency,
                 &mut items,
             );
         }
-        self.signal_items(period, &all.metrics, &mut items)?;
+        self.signal_items(period, &all.metrics, currency, &mut items)?;
         items.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -189,6 +189,7 @@ impl Workspace {
         &self,
         period: &Period,
         metrics: &[Metric],
+        currency: &str,
         items: &mut Vec<AttentionItem>,
     ) -> Result<()> {
         let first_week = Period::week_of(
@@ -290,8 +291,16 @@ impl Workspace {
                         "{}: {} in {when} (weekly chart; limits {} to {} from the weeks before)",
                         metric.name,
                         names.join(", "),
-                        format_value(metric.unit, base_limits.map_or(chart.centre, |l| l.lower)),
-                        format_value(metric.unit, base_limits.map_or(chart.centre, |l| l.upper)),
+                        format_value(
+                            metric.unit,
+                            base_limits.map_or(chart.centre, |l| l.lower),
+                            currency
+                        ),
+                        format_value(
+                            metric.unit,
+                            base_limits.map_or(chart.centre, |l| l.upper),
+                            currency
+                        ),
                     ),
                     value,
                     newly: false,
@@ -311,6 +320,7 @@ fn scorecard_items(
     group: &ScorecardGroup,
     prev_label: &str,
     year_label: &str,
+    currency: &str,
     items: &mut Vec<AttentionItem>,
 ) {
     for e in &group.metrics {
@@ -351,8 +361,8 @@ fn scorecard_items(
                     + shortfall,
                 missed_sentence(
                     &metric.name,
-                    &format_value(metric.unit, value),
-                    &target_text(metric.unit, t),
+                    &format_value(metric.unit, value, currency),
+                    &target_text(metric.unit, t, currency),
                     e.status,
                     newly.then_some(prev_label),
                 ),
@@ -376,7 +386,7 @@ fn scorecard_items(
                 let sign = if c.absolute > 0.0 { "up" } else { "down" };
                 moves.push(format!(
                     "{sign} {} vs {label}",
-                    format_change(metric.unit, c.absolute)
+                    format_change(metric.unit, c.absolute, currency)
                 ));
                 let s = match c.points {
                     Some(pp) => pp.abs() / MOVE_POINTS,
@@ -392,7 +402,7 @@ fn scorecard_items(
                 format!(
                     "{} {} is {}",
                     metric.name,
-                    format_value(metric.unit, value),
+                    format_value(metric.unit, value, currency),
                     moves.join(" and ")
                 ),
             ));
@@ -404,7 +414,7 @@ fn scorecard_items(
                 format!(
                     "{} {} rests on a low sample (n = {})",
                     metric.name,
-                    format_value(metric.unit, value),
+                    format_value(metric.unit, value, currency),
                     e.value.n.unwrap_or(0)
                 ),
             ));

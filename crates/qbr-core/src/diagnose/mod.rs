@@ -310,25 +310,19 @@ pub struct DailyLoad {
     pub handled: Option<f64>,
 }
 
-/// A value as a sentence shows it: 73.7%, 603 s, 1,234, 4.08.
-pub fn format_value(unit: Unit, v: f64) -> String {
-    match unit {
-        Unit::Ratio => format!("{:.1}%", v * 100.0),
-        Unit::Seconds => format!("{v:.0} s"),
-        Unit::Count => format_count(v.round()),
-        Unit::Money => format!("{v:.2}"),
-        Unit::Score | Unit::Points => format!("{v:.1}"),
-        Unit::Scale7 => format!("{v:.2}"),
-    }
+/// A value as a sentence shows it, by `qbr_format`'s rules as the app, the CLI and the pack
+/// show it: 73.7%, 10:03, 10.6 h, 1,234, €3.10 (money in `currency`).
+pub fn format_value(unit: Unit, v: f64, currency: &str) -> String {
+    qbr_format::value(unit.as_str(), v, currency)
 }
 
-/// A change as a sentence shows it, unsigned: 10.5 pp, 45 s, 3.2.
-pub fn format_change(unit: Unit, d: f64) -> String {
-    let d = d.abs();
-    match unit {
-        Unit::Ratio => format!("{:.1} pp", d * 100.0),
-        _ => format_value(unit, d),
-    }
+/// A change as a sentence shows it, unsigned, by `qbr_format`'s rules for a move: 10.5 pp,
+/// 0:45, 1,200, €3.10.
+pub fn format_change(unit: Unit, d: f64, currency: &str) -> String {
+    let text = qbr_format::change(unit.as_str(), d.abs(), None, None, currency);
+    text.strip_prefix(qbr_format::RULES.plus)
+        .map(str::to_string)
+        .unwrap_or(text)
 }
 
 pub use crate::metrics::format_count;
@@ -401,9 +395,19 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(format_value(Unit::Ratio, 0.7372), "73.7%");
-        assert_eq!(format_value(Unit::Count, 1_234_567.0), "1,234,567");
-        assert_eq!(format_change(Unit::Ratio, -0.105), "10.5 pp");
-        assert_eq!(format_change(Unit::Seconds, 44.6), "45 s");
+        assert_eq!(format_value(Unit::Ratio, 0.7372, "EUR"), "73.7%");
+        assert_eq!(format_value(Unit::Count, 1_234_567.0, "EUR"), "1,234,567");
+        // Durations as the app shows them: m:ss under an hour (once "603 s"), hours above.
+        assert_eq!(format_value(Unit::Seconds, 603.0, "EUR"), "10:03");
+        assert_eq!(format_value(Unit::Seconds, 38_173.0, "EUR"), "10.6 h");
+        // Money with the workspace currency's symbol (once "3.10").
+        assert_eq!(format_value(Unit::Money, 3.1, "EUR"), "€3.10");
+        assert_eq!(format_value(Unit::Money, 1234.0, "USD"), "$1,234");
+        assert_eq!(format_value(Unit::Score, -12.34, "EUR"), "−12.3");
+        assert_eq!(format_change(Unit::Ratio, -0.105, "EUR"), "10.5 pp");
+        assert_eq!(format_change(Unit::Seconds, 44.6, "EUR"), "0:45");
+        assert_eq!(format_change(Unit::Seconds, -5400.0, "EUR"), "1.5 h");
+        assert_eq!(format_change(Unit::Money, -3.1, "GBP"), "£3.10");
+        assert_eq!(format_change(Unit::Count, 1200.0, "EUR"), "1,200");
     }
 }

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{timestamp, Workspace};
 use crate::error::{Error, Result};
-use crate::settings::{parse_currency, parse_timezone, Channel, Settings};
+use crate::settings::{parse_currency, parse_locale, parse_timezone, Channel, Settings};
 
 /// One recorded change of one setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,7 @@ fn to_pairs(s: &Settings) -> Vec<(String, String)> {
             s.fiscal_year_start_month.to_string(),
         ),
         ("currency".to_string(), s.currency.clone()),
+        ("locale".to_string(), s.locale.clone()),
         ("short_abandon_s".to_string(), s.short_abandon_s.to_string()),
     ];
     for c in Channel::ALL {
@@ -70,6 +71,7 @@ impl Workspace {
                 "currency" => {
                     s.currency = parse_currency(&value).map_err(|_| corrupt(&key, &value))?
                 }
+                "locale" => s.locale = parse_locale(&value).map_err(|_| corrupt(&key, &value))?,
                 "short_abandon_s" => s.short_abandon_s = num()?,
                 other => {
                     if let Some(c) = Channel::ALL

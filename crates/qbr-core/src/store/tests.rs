@@ -1192,3 +1192,50 @@ fn a_large_older_workspace_is_given_checksums_on_its_upgrade() {
         "the data read back through the checksums are the data"
     );
 }
+
+#[test]
+fn a_workspace_from_before_locales_reads_en_gb_and_a_stored_locale_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_workspace(dir.path());
+    {
+        let mut ws = Workspace::open(&path).unwrap();
+        let s = Settings {
+            locale: "en-US".into(),
+            ..sample_settings()
+        };
+        let changes = ws.update_settings(&s, later()).unwrap();
+        assert_eq!(changes.len(), 1, "only the locale changed");
+        assert_eq!(changes[0].key, "locale");
+        assert_eq!(changes[0].old_value.as_deref(), Some("en-GB"));
+        assert_eq!(
+            Workspace::open(&path).unwrap().settings().unwrap().locale,
+            "en-US"
+        );
+    }
+    // Settings are key/value rows: a file written before the setting existed has no row and
+    // reads as the default, with no schema change.
+    let conn = raw_connection(&path);
+    conn.execute("DELETE FROM setting WHERE key = 'locale'", [])
+        .unwrap();
+    drop(conn);
+    let ws = Workspace::open(&path).unwrap();
+    assert_eq!(ws.settings().unwrap().locale, "en-GB");
+    drop(ws);
+    // A received file with a tag outside the list is refused, naming the setting.
+    let conn = raw_connection(&path);
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES ('locale', 'tlh-QO')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = Workspace::open(&path)
+        .unwrap()
+        .settings()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("setting locale") && err.contains("tlh-QO"),
+        "{err}"
+    );
+}

@@ -296,6 +296,7 @@ fn store_sql_splices_only_names_from_closed_enums() {
         "split",    // ", known, cp_id, cq_id" or ""
         "group_by", // " GROUP BY g0, g1, …": positions
         "live",     // a constant condition on import_batch (settings.rs affected_days)
+        "verb",     // "INSERT INTO" or "INSERT OR FAIL INTO" (write.rs insert_fact_sql)
     ];
     let sql_words = [
         "SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE ", "VALUES",

@@ -52,6 +52,9 @@ fn import(
     let never = AtomicBool::new(false);
     let report = run(ws, &fixture(name), opts, &mut |_| {}, &never, now());
     assert_rollup_is_the_facts(ws);
+    if let Ok(r) = &report {
+        assert_headline_is_the_facts(ws, r, opts);
+    }
     report
 }
 
@@ -63,6 +66,39 @@ fn assert_rollup_is_the_facts(ws: &Workspace) {
         0,
         "the rollup is the facts grouped"
     );
+}
+
+/// The headline figures an import reported are those of its batch's facts as committed,
+/// grouped in SQL (the report sums them from memory when it can).
+fn assert_headline_is_the_facts(ws: &Workspace, report: &ImportReport, opts: &ImportOptions) {
+    let Some(batch) = report.batch_id else {
+        return;
+    };
+    let variants = match &opts.variants {
+        Some(v) => *v,
+        None => ws.metric_variants().unwrap(),
+    };
+    let want = readings::headline(&ws.test_batch_parts(batch), &variants);
+    assert_eq!(want.len(), report.headline.len());
+    let close = |what: &str, w: Option<f64>, g: Option<f64>| match (w, g) {
+        (Some(w), Some(g)) => assert!(
+            (w - g).abs() <= 1e-9 * w.abs().max(1.0),
+            "{what}: the facts give {w}, the report {g}"
+        ),
+        (w, g) => assert_eq!(w, g, "{what}"),
+    };
+    for (w, g) in want.iter().zip(&report.headline) {
+        let id = &w.metric_id;
+        assert_eq!(id, &g.metric_id);
+        close(id, w.value.value, g.value.value);
+        close(id, w.value.numerator, g.value.numerator);
+        close(id, w.value.denominator, g.value.denominator);
+        assert_eq!(
+            (w.value.n, &w.value.flags, &w.value.reason),
+            (g.value.n, &g.value.flags, &g.value.reason),
+            "{id}"
+        );
+    }
 }
 
 /// Imports a file with the default options, never cancelled.
@@ -77,6 +113,9 @@ fn import_file(ws: &mut Workspace, path: &Path) -> Result<ImportReport, ImportEr
         now(),
     );
     assert_rollup_is_the_facts(ws);
+    if let Ok(r) = &report {
+        assert_headline_is_the_facts(ws, r, &ImportOptions::default());
+    }
     report
 }
 
@@ -2173,6 +2212,7 @@ fn import_noting_the_sort(ws: &mut Workspace, file: &Path) -> (ImportReport, boo
     )
     .unwrap();
     assert_rollup_is_the_facts(ws);
+    assert_headline_is_the_facts(ws, &report, &ImportOptions::default());
     (report, sorted_days)
 }
 
@@ -2201,7 +2241,14 @@ fn every_order_of_the_rows_gives_the_same_workspace_imports_and_undo() {
             // Alone in a fresh workspace.
             let ws_dir = tempfile::tempdir().unwrap();
             let mut ws = workspace(ws_dir.path(), Tz::UTC);
+            let from_memory = || crate::store::BATCH_PARTS_FROM_MEMORY.with(|n| n.get());
+            let before = from_memory();
             let (alone, sorted_days) = import_noting_the_sort(&mut ws, &file);
+            assert_eq!(
+                from_memory() - before,
+                1,
+                "{order}: the report's figures are summed as the facts are written"
+            );
             assert_eq!(
                 sorted_days, !in_order,
                 "{order}: rows in no time order wait and are taken day by day; rows in time \
@@ -2237,7 +2284,14 @@ fn every_order_of_the_rows_gives_the_same_workspace_imports_and_undo() {
             let ws_dir = tempfile::tempdir().unwrap();
             let mut ws = workspace(ws_dir.path(), Tz::UTC);
             let (first, _) = import_noting_the_sort(&mut ws, &base);
+            let before = from_memory();
             let (again, _) = import_noting_the_sort(&mut ws, &file);
+            assert_eq!(
+                from_memory(),
+                before,
+                "{order}: newer deliveries moved the base file's contacts, so their days' facts \
+                 were rewritten and the report's figures are grouped in SQL"
+            );
             assert_eq!(
                 (again.rows_taken, again.rows_duplicate),
                 (1_500 + 500, 1_500 - 500 + 75 + 21),

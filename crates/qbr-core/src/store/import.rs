@@ -1426,6 +1426,13 @@ impl Sink for StoreSink<'_> {
         &mut self,
     ) -> Result<Option<Vec<crate::import::sink::BatchPart>>, ImportError> {
         let batch = self.batch()?;
+        // The sums of the facts this import wrote, kept as they were written; grouped in SQL
+        // when something else changed the batch's facts since.
+        if let Some(parts) = self.tx.inserted_batch_parts(batch)? {
+            #[cfg(test)]
+            BATCH_PARTS_FROM_MEMORY.with(|n| n.set(n.get() + 1));
+            return Ok(Some(named_parts(self.tx.conn(), parts)?));
+        }
         Ok(Some(batch_sums(self.tx.conn(), batch)?))
     }
 
@@ -1503,6 +1510,11 @@ impl Sink for StoreSink<'_> {
 
 #[cfg(test)]
 impl Workspace {
+    /// A batch's facts summed for its report, grouped in SQL from the committed `fact` table.
+    pub(crate) fn test_batch_parts(&self, batch: i64) -> Vec<crate::import::sink::BatchPart> {
+        batch_sums(&self.conn, batch).unwrap()
+    }
+
     /// One number read with `sql` (for import tests).
     pub(crate) fn test_number(&self, sql: &str, params: impl rusqlite::Params) -> Option<f64> {
         self.conn.query_row(sql, params, |r| r.get(0)).unwrap()
@@ -1764,6 +1776,42 @@ impl Workspace {
         }
         out
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Imports on this thread whose report summed its batch from memory, not SQL.
+    pub(crate) static BATCH_PARTS_FROM_MEMORY: std::cell::Cell<u64> =
+        const { std::cell::Cell::new(0) };
+}
+
+/// [`batch_sums`]'s rows from sums kept in memory: program and queue ids named.
+fn named_parts(
+    conn: &Connection,
+    parts: Vec<(super::rollup::BatchGroup, Measures)>,
+) -> Result<Vec<crate::import::sink::BatchPart>> {
+    let names = |table: &str| -> Result<FxHashMap<i64, String>> {
+        Ok(conn
+            .prepare(&format!("SELECT id, name FROM {table}"))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    let (programs, queues) = (names("program")?, names("queue")?);
+    // As the SQL's LEFT JOIN: an id without a member has no name.
+    let named =
+        |names: &FxHashMap<i64, String>, id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
+    Ok(parts
+        .into_iter()
+        .map(
+            |((known, program, queue, month), sums)| crate::import::sink::BatchPart {
+                known,
+                program: named(&programs, program),
+                queue: named(&queues, queue),
+                month,
+                sums,
+            },
+        )
+        .collect())
 }
 
 /// One batch's facts summed per coverage cell: the facts carrying the same measures in one

@@ -87,11 +87,109 @@ impl InsertedRollup {
                 entry.groups.entry(key).or_default()
             }
         };
-        for (measure, value) in m.iter() {
-            if let Some(v) = value.filter(|v| !v.is_nan()) {
-                sums.add(measure, if measure.is_count() { v.round() } else { v });
+        add_as_bound(sums, m);
+    }
+}
+
+/// Adds `m` to `sums` as a fact row stores it: counts rounded, a missing measure left missing.
+fn add_as_bound(sums: &mut Measures, m: &Measures) {
+    for (measure, value) in m.iter() {
+        if let Some(v) = value.filter(|v| !v.is_nan()) {
+            sums.add(measure, if measure.is_count() { v.round() } else { v });
+        }
+    }
+}
+
+/// The facts one transaction inserted for each batch, summed as bound by measures carried,
+/// program, queue and month: what an import's report shows of its batch
+/// ([`super::import`]'s `batch_sums` groups the same in SQL). Trusted for a batch only while
+/// `fact` holds exactly these rows of it ([`InsertedBatches::parts`] checks).
+#[derive(Debug, Default)]
+pub(super) struct InsertedBatches {
+    batches: FxHashMap<i64, InsertedBatch>,
+}
+
+/// One batch of [`InsertedBatches`].
+#[derive(Debug, Default)]
+struct InsertedBatch {
+    facts: u64,
+    days: FxHashSet<String>,
+    groups: FxHashMap<BatchGroup, Measures>,
+    /// More groups than [`BATCH_GROUPS`]: the batch is left to SQL.
+    dropped: bool,
+}
+
+/// Measures carried, program id, queue id, month (year, month).
+pub(super) type BatchGroup = (u64, Option<i64>, Option<i64>, (i32, u32));
+
+/// Groups one batch keeps at most (about 700 bytes each; a quarter of a large program has a
+/// few hundred); beyond it the batch is left to SQL.
+const BATCH_GROUPS: usize = 10_000;
+
+impl InsertedBatches {
+    /// Adds one fact row of `batch_id` on `day` ("YYYY-MM-DD") as bound.
+    pub(super) fn add(&mut self, batch_id: i64, day: &str, ids: &[Option<i64>; 6], m: &Measures) {
+        let b = self.batches.entry(batch_id).or_default();
+        if b.dropped {
+            return;
+        }
+        if b.groups.len() >= BATCH_GROUPS {
+            *b = InsertedBatch {
+                dropped: true,
+                ..InsertedBatch::default()
+            };
+            return;
+        }
+        b.facts += 1;
+        if !b.days.contains(day) {
+            b.days.insert(day.to_string());
+        }
+        let month = (
+            day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0),
+            day.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0),
+        );
+        let key = (
+            m.known(),
+            ids[Dimension::Program.index()],
+            ids[Dimension::Queue.index()],
+            month,
+        );
+        add_as_bound(b.groups.entry(key).or_default(), m);
+    }
+
+    /// `batch_id`'s sums by (measures carried, program id, queue id, month), in that order, when
+    /// `fact` holds exactly the rows this transaction inserted for it: as many of them, none
+    /// deleted or changed on their days (the temporary `fact_changed` table), and no more
+    /// groups than kept. `None` otherwise: the caller groups in SQL.
+    pub(super) fn parts(
+        &self,
+        conn: &Connection,
+        batch_id: i64,
+    ) -> Result<Option<Vec<(BatchGroup, Measures)>>> {
+        let Some(b) = self.batches.get(&batch_id) else {
+            return Ok(None);
+        };
+        if b.dropped {
+            return Ok(None);
+        }
+        let stored: i64 = conn.query_row(
+            "SELECT count(*) FROM fact WHERE batch_id = ?1",
+            [batch_id],
+            |r| r.get(0),
+        )?;
+        if stored as u64 != b.facts {
+            return Ok(None);
+        }
+        let mut changed = conn.prepare("SELECT 1 FROM temp.fact_changed WHERE day = ?1")?;
+        for day in &b.days {
+            if changed.exists([day])? {
+                return Ok(None);
             }
         }
+        let mut parts: Vec<(BatchGroup, Measures)> =
+            b.groups.iter().map(|(k, m)| (*k, m.clone())).collect();
+        parts.sort_unstable_by_key(|p| p.0);
+        Ok(Some(parts))
     }
 }
 
@@ -246,5 +344,75 @@ impl Workspace {
             .query_row("SELECT EXISTS (SELECT 1 FROM rollup_dirty)", [], |r| {
                 r.get::<_, bool>(0)
             })?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection with a `fact` table of one batch column and the temporary `fact_changed`.
+    fn conn_with_facts(batch: i64, facts: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE fact (batch_id INTEGER, day TEXT);
+             CREATE TEMP TABLE fact_changed (day TEXT PRIMARY KEY) WITHOUT ROWID;",
+        )
+        .unwrap();
+        for _ in 0..facts {
+            conn.execute("INSERT INTO fact VALUES (?1, '2026-07-01')", [batch])
+                .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn a_batchs_sums_stand_for_its_facts_only_while_they_are_exactly_these() {
+        let mut m = Measures::default();
+        m.set(Measure::Offered, 2.4);
+        m.set(Measure::HandleS, 30.5);
+        let mut kept = InsertedBatches::default();
+        let ids = [Some(1), Some(7), None, None, None, None];
+        kept.add(3, "2026-07-01", &ids, &m);
+        kept.add(3, "2026-07-01", &ids, &m);
+        let conn = conn_with_facts(3, 2);
+        let parts = kept
+            .parts(&conn, 3)
+            .unwrap()
+            .expect("the two facts are all of batch 3");
+        assert_eq!(parts.len(), 1);
+        let ((_, program, queue, month), sums) = &parts[0];
+        assert_eq!((*program, *queue, *month), (Some(1), Some(7), (2026, 7)));
+        // Counts are bound rounded (2.4 -> 2), seconds as they are.
+        assert_eq!(sums.get(Measure::Offered), Some(4.0));
+        assert_eq!(sums.get(Measure::HandleS), Some(61.0));
+        // A third fact of the batch that did not pass through: SQL must group.
+        conn.execute("INSERT INTO fact VALUES (3, '2026-07-02')", [])
+            .unwrap();
+        assert!(kept.parts(&conn, 3).unwrap().is_none());
+        // The same count, but a fact of the day deleted and another inserted in its place.
+        let conn = conn_with_facts(3, 2);
+        conn.execute("INSERT INTO fact_changed VALUES ('2026-07-01')", [])
+            .unwrap();
+        assert!(kept.parts(&conn, 3).unwrap().is_none());
+        // A batch this transaction did not insert into.
+        assert!(kept.parts(&conn_with_facts(4, 0), 4).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_batch_of_too_many_groups_is_left_to_sql() {
+        let mut kept = InsertedBatches::default();
+        let m = Measures::default();
+        for q in 0..=BATCH_GROUPS as i64 {
+            kept.add(
+                1,
+                "2026-07-01",
+                &[None, Some(q), None, None, None, None],
+                &m,
+            );
+        }
+        let conn = conn_with_facts(1, BATCH_GROUPS + 1);
+        assert!(kept.parts(&conn, 1).unwrap().is_none());
+        assert!(kept.batches[&1].groups.is_empty(), "its groups are freed");
     }
 }

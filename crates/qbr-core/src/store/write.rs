@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::rollup::{mark_rollup_day, InsertedRollup};
+use super::rollup::{mark_rollup_day, InsertedBatches, InsertedRollup};
 use super::{bind_measures, classify, timestamp};
 use crate::error::Result;
 use crate::measure::{Dimension, Measure, Measures};
@@ -22,6 +22,8 @@ pub struct WriteTx<'a> {
     members: HashMap<(Dimension, String), i64>,
     /// The rollup of every fact this transaction inserted, for [`super::rollup::refresh`].
     inserted: InsertedRollup,
+    /// The same facts by batch, for an import's report ([`WriteTx::inserted_batch_parts`]).
+    inserted_batches: InsertedBatches,
     /// The SQL of `fact_rollup_insert` while this transaction holds it suspended
     /// ([`WriteTx::suspend_rollup_insert_trigger`]).
     suspended_trigger: Option<String>,
@@ -41,8 +43,8 @@ pub struct NewTarget {
 }
 
 /// Fact rows one INSERT statement writes on the import's path. One statement a row would have
-/// SQLite run the rollup trigger's set-up and copy every page it touches into a statement
-/// journal for each row; with many rows a statement, once for all of them.
+/// SQLite run the rollup trigger's set-up for each row; with many rows a statement, once for
+/// all of them.
 const FACT_ROWS_PER_INSERT: usize = 32;
 
 /// Parameters of one fact row after the three it shares with the others (batch, day, grain):
@@ -51,9 +53,18 @@ const FACT_ROW_PARAMS: usize = Dimension::ALL.len() + Measure::COUNT;
 
 /// `INSERT INTO fact` of `rows` rows: batch, day and grain are ?1, ?2 and ?3; row `r`'s member
 /// ids (in [`Dimension::ALL`] order) and measures follow from ?(4 + r × FACT_ROW_PARAMS).
-fn insert_fact_sql(rows: usize) -> &'static str {
-    static ONE: OnceLock<String> = OnceLock::new();
-    static MANY: OnceLock<String> = OnceLock::new();
+///
+/// `or_fail` (only while the rollup's insert trigger is suspended: an outer statement's conflict
+/// clause overrides its trigger's `OR IGNORE`) makes it `INSERT OR FAIL`. A statement of many rows
+/// that may stop half-way on a constraint otherwise needs SQLite's statement journal, a copy of
+/// every page it touches (64 KiB each) so that it can take back its rows before the failing one;
+/// with FAIL they stay, and nothing keeps them: a failed insert fails the whole transaction,
+/// which is rolled back.
+fn insert_fact_sql(rows: usize, or_fail: bool) -> &'static str {
+    static SQL: [[OnceLock<String>; 2]; 2] = [
+        [OnceLock::new(), OnceLock::new()],
+        [OnceLock::new(), OnceLock::new()],
+    ];
     let build = move || {
         let measure_cols: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
         let cols = ["batch_id", "day", "grain"]
@@ -70,17 +81,23 @@ fn insert_fact_sql(rows: usize) -> &'static str {
                 format!("(?1, ?2, ?3, {})", marks.join(", "))
             })
             .collect::<Vec<_>>();
+        let verb = if or_fail {
+            "INSERT OR FAIL INTO"
+        } else {
+            "INSERT INTO"
+        };
         format!(
-            "INSERT INTO fact ({}) VALUES {}",
+            "{verb} fact ({}) VALUES {}",
             cols.join(", "),
             values.join(", ")
         )
     };
-    match rows {
-        1 => ONE.get_or_init(build),
-        FACT_ROWS_PER_INSERT => MANY.get_or_init(build),
+    let size = match rows {
+        1 => 0,
+        FACT_ROWS_PER_INSERT => 1,
         _ => unreachable!("fact inserts of 1 or {FACT_ROWS_PER_INSERT} rows"),
-    }
+    };
+    SQL[size][usize::from(or_fail)].get_or_init(build)
 }
 
 /// Runs an [`insert_fact_sql`] statement of `rows.len()` rows.
@@ -112,6 +129,7 @@ impl<'a> WriteTx<'a> {
             path,
             members: HashMap::new(),
             inserted: InsertedRollup::default(),
+            inserted_batches: InsertedBatches::default(),
             suspended_trigger: None,
         }
     }
@@ -246,6 +264,16 @@ impl<'a> WriteTx<'a> {
         self.insert_day_facts(batch_id, day, key.monthly, [(&ids, m)])
     }
 
+    /// The facts of `batch_id` summed by (measures carried, program id, queue id, month) from
+    /// what this transaction inserted, when they are all of its facts; `None` otherwise
+    /// ([`InsertedBatches::parts`]).
+    pub(super) fn inserted_batch_parts(
+        &self,
+        batch_id: i64,
+    ) -> Result<Option<Vec<(super::rollup::BatchGroup, Measures)>>> {
+        self.inserted_batches.parts(&self.tx, batch_id)
+    }
+
     /// Adds fact rows of one day to `batch_id`, member ids in [`Dimension::ALL`] order,
     /// [`FACT_ROWS_PER_INSERT`] rows a statement (the rest one by one).
     pub(crate) fn insert_day_facts<'m>(
@@ -260,14 +288,16 @@ impl<'a> WriteTx<'a> {
         let rows: Vec<(&[Option<i64>; 6], &Measures)> = rows.into_iter().collect();
         for &(ids, m) in &rows {
             self.inserted.add(batch_id, &day, monthly, ids, m);
+            self.inserted_batches.add(batch_id, &day, ids, m);
         }
         if self.suspended_trigger.is_some() && !rows.is_empty() {
             mark_rollup_day(&self.tx, &day)?;
         }
+        let or_fail = self.suspended_trigger.is_some();
         let mut many = self
             .tx
-            .prepare_cached(insert_fact_sql(FACT_ROWS_PER_INSERT))?;
-        let mut one = self.tx.prepare_cached(insert_fact_sql(1))?;
+            .prepare_cached(insert_fact_sql(FACT_ROWS_PER_INSERT, or_fail))?;
+        let mut one = self.tx.prepare_cached(insert_fact_sql(1, or_fail))?;
         let mut chunks = rows.chunks_exact(FACT_ROWS_PER_INSERT);
         for chunk in &mut chunks {
             execute_fact_insert(&mut many, batch_id, &day, grain, chunk)?;

@@ -13,12 +13,14 @@
 #   app                 the release app under Xvfb through WebDriver (tests/e2e/app.bench.mjs): cold
 #                       start, period and grouping switches, resident memory (QBR_BENCH_WORKSPACE
 #                       names the workspace to open for it, e.g. a 10M-contact one; else the demo)
+#   switch              what the app's period and grouping switches cost in the backend: the same
+#                       qbr-api calls on the demo, CPU time beside wall-clock (crates/qbr-api/benches/switch.rs)
 #   parse               parsing alone: the import's CSV into a sink that keeps nothing (kept in QBR_BENCH_DIR)
-# Usage: scripts/bench.sh [import|parse|metrics|pack|app]...   (all by default)
+# Usage: scripts/bench.sh [import|parse|metrics|pack|switch|app]...   (all by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=(import parse metrics pack app)
+[ ${#benches[@]} -eq 0 ] && benches=(import parse metrics pack switch app)
 command -v sqlite3 >/dev/null || echo "note: no sqlite3 shell on PATH; the import comparison is skipped" >&2
 for b in "${benches[@]}"; do
     if [ "$b" = app ]; then
@@ -27,6 +29,8 @@ for b in "${benches[@]}"; do
         target="${CARGO_TARGET_DIR:-$PWD/target}"
         (cd tests/e2e && QBR_DESK_APP="$target/release/qbr-desk" \
             xvfb-run -a -s "-screen 0 1280x800x24" node app.bench.mjs)
+    elif [ "$b" = switch ]; then
+        cargo bench -p qbr-api --bench switch
     elif [ "$b" = pack ]; then
         cargo bench -p qbr-render --bench pack
     else

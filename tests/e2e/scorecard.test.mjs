@@ -48,10 +48,25 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
     await screenshot(browser, "metric-detail.png");
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
 
+    // Which commands a switch asks for: Tauri's IPC goes through fetch here, one request each.
+    await browser.execute(() => {
+      window.__asked = [];
+      const fetch = window.fetch.bind(window);
+      window.fetch = (url, init) => {
+        window.__asked.push(String(url).replace(/^.*\//, ""));
+        return fetch(url, init);
+      };
+    });
+    const asked = async () => {
+      await browser.pause(500);
+      return browser.execute(() => window.__asked.splice(0).filter((c) => c === "scorecard" || c === "attention").sort());
+    };
     const picker = await browser.$('[data-testid="group-picker"]');
     await picker.selectByAttribute("value", "program");
     const table = await browser.$('[data-testid="scorecard-table"]');
     await table.waitForDisplayed({ timeout: 20000 });
+    // The attention list depends on the period alone: grouping does not ask for it again.
+    assert.deepEqual(await asked(), ["scorecard"], "a grouping switch asks for the scorecard only");
     // Members are the columns (headers stay on one line), metrics the rows, grouped by family.
     const members = [];
     // textContent: a long name is clipped with an ellipsis, and WebKit reports no rendered text for it.
@@ -62,6 +77,9 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
     const slRow = await (await browser.$('[data-testid="row-service_level"]')).getText();
     assert.ok(slRow.includes(pct(tech)), `${slRow} has Tech Support's ${pct(tech)}`);
     await screenshot(browser, "scorecard-by-program.png");
+    await (await browser.$('[data-testid="period-picker"]')).selectByAttribute("value", "2026-Q2");
+    await browser.waitUntil(async () => (await textOf(browser, "scorecard-period")).startsWith("2026-Q2"), { timeout: 20000 });
+    assert.deepEqual(await asked(), ["attention", "scorecard"], "a period switch asks for both, once each");
   } finally {
     await stop();
   }

@@ -669,8 +669,7 @@ fn effect_spans(
         .map(|(p, v)| (p.clone(), *v, "before"))
         .collect();
     let data_end = ws
-        .overview()?
-        .data_range
+        .data_range()?
         .and_then(|r| NaiveDate::parse_from_str(&r.last_day, "%Y-%m-%d").ok());
     // The last day the chart may show while the after window is not over.
     let known_end = data_end

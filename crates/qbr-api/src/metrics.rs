@@ -33,8 +33,7 @@ pub fn resolve_period(ws: &Workspace, label: Option<&str>, today: NaiveDate) -> 
         return Ok(Period::parse(label, fsm)?);
     }
     let data_end = ws
-        .overview()?
-        .data_range
+        .data_range()?
         .and_then(|r| NaiveDate::parse_from_str(&r.last_day, "%Y-%m-%d").ok())
         .and_then(|d| d.checked_add_days(Days::new(1)));
     let as_of = data_end.map_or(today, |d| d.min(today));
@@ -656,7 +655,7 @@ pub(crate) fn trend_start(end: NaiveDate) -> NaiveDate {
 /// Quarters overlapping the workspace's data, newest first.
 fn data_quarters(ws: &Workspace) -> ApiResult<Vec<PeriodView>> {
     let fsm = ws.settings()?.fiscal_year_start_month;
-    let Some(range) = ws.overview()?.data_range else {
+    let Some(range) = ws.data_range()? else {
         return Ok(Vec::new());
     };
     let first = parse_date(&range.first_day, "first_day")?;

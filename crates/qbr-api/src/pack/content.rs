@@ -803,8 +803,7 @@ fn source_notes(cx: &Context) -> ApiResult<Vec<String>> {
 fn cover(cx: &Context, client_name: &str) -> ApiResult<doc::Section> {
     let data_as_of = cx
         .ws
-        .overview()?
-        .data_range
+        .data_range()?
         .map(|r| date_words(&r.last_day, &cx.locale))
         .unwrap_or_else(|| "no data".into());
     Ok(doc::Section {

@@ -383,8 +383,7 @@ impl Workspace {
         let scope = a.scope.clone();
         let before = self.window(&metric.id, before_window(start, weeks), weeks, &scope)?;
         let data_end = self
-            .overview()?
-            .data_range
+            .data_range()?
             .and_then(|r| NaiveDate::parse_from_str(&r.last_day, "%Y-%m-%d").ok());
         let mut effect = Effect {
             action_id: id,

@@ -107,6 +107,21 @@ impl Workspace {
         Ok(parse(first).zip(parse(last)))
     }
 
+    /// The first and last day of any fact or contact, as [`Overview::data_range`] gives it, without
+    /// the counts the rest of the overview reads (a scorecard needs only this, on every switch).
+    pub fn data_range(&self) -> Result<Option<DataRange>> {
+        Ok(self.conn.query_row(
+            "SELECT min(d), max(d) FROM (SELECT min(day) AS d FROM fact UNION ALL SELECT max(day) FROM fact
+                                         UNION ALL SELECT min(day) FROM contact_block UNION ALL SELECT max(day) FROM contact_block)",
+            [],
+            |r| {
+                let first: Option<String> = r.get(0)?;
+                let last: Option<String> = r.get(1)?;
+                Ok(first.zip(last).map(|(first_day, last_day)| DataRange { first_day, last_day }))
+            },
+        )?)
+    }
+
     /// Everything the summary page and `qbr info` show.
     pub fn overview(&self) -> Result<Overview> {
         let count = |sql: &str| -> Result<u64> {
@@ -124,16 +139,7 @@ impl Workspace {
             actions: count("SELECT count(*) FROM action WHERE deleted_at IS NULL")?,
             imports: count("SELECT count(*) FROM import_batch WHERE undone_at IS NULL")?,
         };
-        let data_range = self.conn.query_row(
-            "SELECT min(d), max(d) FROM (SELECT min(day) AS d FROM fact UNION ALL SELECT max(day) FROM fact
-                                         UNION ALL SELECT min(day) FROM contact_block UNION ALL SELECT max(day) FROM contact_block)",
-            [],
-            |r| {
-                let first: Option<String> = r.get(0)?;
-                let last: Option<String> = r.get(1)?;
-                Ok(first.zip(last).map(|(first_day, last_day)| DataRange { first_day, last_day }))
-            },
-        )?;
+        let data_range = self.data_range()?;
         let mut stmt = self.conn.prepare(
             "SELECT id, kind, file_name, sha256, preset, rows_read, rows_taken, rows_refused, rows_duplicate,
                     first_day, last_day, started_at, undone_at IS NOT NULL

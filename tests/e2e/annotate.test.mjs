@@ -6,20 +6,36 @@ import path from "node:path";
 import { test } from "node:test";
 import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
-/** Sets an input as a person would type it (date inputs take no keystrokes through WebDriver). */
-async function fill(browser, testId, value) {
-  const el = await browser.$(`[data-testid="${testId}"]`);
-  await el.waitForDisplayed({ timeout: 20000 });
-  await browser.execute(
-    (id, v) => {
-      const input = document.querySelector(`[data-testid="${id}"]`);
-      input.value = v;
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-    },
-    testId,
-    value,
-  );
+/** Picks `iso` (YYYY-MM-DD) on a date field's calendar as a person would: opens it, steps to the
+ * month, clicks the day, and waits for the field to hold it. */
+async function pickDate(browser, testId, iso) {
+  const field = await browser.$(`[data-testid="${testId}"]`);
+  await field.waitForDisplayed({ timeout: 20000 });
+  const trigger = await field.$(".date-trigger");
+  await trigger.scrollIntoView({ block: "center" });
+  await trigger.click();
+  const open = "[data-bits-floating-content-wrapper]";
+  const days = `${open} [role="gridcell"]:not([data-outside-month])`;
+  await browser.waitUntil(async () => (await browser.$$(days)).length >= 28, {
+    timeout: 10000,
+    timeoutMsg: `${testId}: the calendar opens`,
+  });
+  for (let step = 0; step < 36; step++) {
+    const shown = (await (await browser.$(days)).getAttribute("data-value")).slice(0, 7);
+    const want = iso.slice(0, 7);
+    if (shown === want) break;
+    await (await browser.$(`${open} [data-testid="calendar-${shown < want ? "next" : "prev"}"]`)).click();
+    await browser.waitUntil(
+      async () => (await (await browser.$(days)).getAttribute("data-value")).slice(0, 7) !== shown,
+      { timeout: 5000, timeoutMsg: `${testId}: the calendar turns from ${shown}` },
+    );
+  }
+  const inCell = await browser.$$(`${open} [role="gridcell"][data-value="${iso}"] *`);
+  await inCell[inCell.length - 1].click();
+  await browser.waitUntil(async () => (await field.getAttribute("data-value")) === iso, {
+    timeout: 10000,
+    timeoutMsg: `${testId}: the field takes ${iso}`,
+  });
 }
 
 async function chartSvg(browser) {
@@ -54,8 +70,10 @@ test("a cause added from the chart and an action for the metric are both marked 
     await week.click();
     const form = await browser.$('[data-testid="cause-form"]');
     await form.waitForDisplayed({ timeout: 20000 });
-    assert.equal(await (await browser.$('[data-testid="cause-from"]')).getValue(), "2026-07-27", "the week's first day");
-    assert.equal(await (await browser.$('[data-testid="cause-to"]')).getValue(), "2026-08-02", "the week's last day");
+    assert.equal(await (await browser.$('[data-testid="cause-from"]')).getAttribute("data-value"), "2026-07-27", "the week's first day");
+    assert.equal(await (await browser.$('[data-testid="cause-to"]')).getAttribute("data-value"), "2026-08-02", "the week's last day");
+    // Shown in the workspace's locale (en-GB): day, month, year.
+    assert.equal(await (await browser.$('[data-testid="cause-from"] [data-testid="cause-from-day"]')).getText(), "27");
     assert.equal(await (await browser.$('[data-testid="cause-scope-dim"]')).getValue(), "", "the page's scope: the whole account");
     await (await browser.$('[data-testid="cause-title"]')).setValue("Firmware 3.2 release");
     await (await browser.$('[data-testid="cause-category"]')).selectByAttribute("value", "technology");
@@ -91,9 +109,9 @@ test("a cause added from the chart and an action for the metric are both marked 
     await (await browser.$('[data-testid="action-title"]')).setValue("Firmware playbook");
     await (await browser.$('[data-testid="action-owner"]')).setValue("Dana");
     await (await browser.$('[data-testid="action-status"]')).selectByAttribute("value", "done");
-    await fill(browser, "action-start", "2026-08-03");
-    await fill(browser, "action-due", "2026-08-31");
-    await fill(browser, "action-completed", "2026-08-31");
+    await pickDate(browser, "action-start", "2026-08-03");
+    await pickDate(browser, "action-due", "2026-08-31");
+    await pickDate(browser, "action-completed", "2026-08-31");
     await screenshot(browser, "annotate-action-form.png");
     const action_save = await browser.$('[data-testid="action-save"]');
     await action_save.scrollIntoView({ block: "center" });

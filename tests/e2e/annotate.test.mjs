@@ -4,39 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
-
-/** Picks `iso` (YYYY-MM-DD) on a date field's calendar as a person would: opens it, steps to the
- * month, clicks the day, and waits for the field to hold it. */
-async function pickDate(browser, testId, iso) {
-  const field = await browser.$(`[data-testid="${testId}"]`);
-  await field.waitForDisplayed({ timeout: 20000 });
-  const trigger = await field.$(".date-trigger");
-  await trigger.scrollIntoView({ block: "center" });
-  await trigger.click();
-  const open = "[data-bits-floating-content-wrapper]";
-  const days = `${open} [role="gridcell"]:not([data-outside-month])`;
-  await browser.waitUntil(async () => (await browser.$$(days)).length >= 28, {
-    timeout: 10000,
-    timeoutMsg: `${testId}: the calendar opens`,
-  });
-  for (let step = 0; step < 36; step++) {
-    const shown = (await (await browser.$(days)).getAttribute("data-value")).slice(0, 7);
-    const want = iso.slice(0, 7);
-    if (shown === want) break;
-    await (await browser.$(`${open} [data-testid="calendar-${shown < want ? "next" : "prev"}"]`)).click();
-    await browser.waitUntil(
-      async () => (await (await browser.$(days)).getAttribute("data-value")).slice(0, 7) !== shown,
-      { timeout: 5000, timeoutMsg: `${testId}: the calendar turns from ${shown}` },
-    );
-  }
-  const inCell = await browser.$$(`${open} [role="gridcell"][data-value="${iso}"] *`);
-  await inCell[inCell.length - 1].click();
-  await browser.waitUntil(async () => (await field.getAttribute("data-value")) === iso, {
-    timeout: 10000,
-    timeoutMsg: `${testId}: the field takes ${iso}`,
-  });
-}
+import { dataDir, makeHome, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 async function chartSvg(browser) {
   return (await browser.$(".trend svg")).getHTML();

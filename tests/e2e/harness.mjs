@@ -222,3 +222,68 @@ export async function previewShows(browser, audience) {
     { timeout: 60000, timeoutMsg: `the preview shows the ${audience} pages` },
   );
 }
+
+/** Types `text` into a searchable picker and chooses the option it names. */
+export async function pick(browser, testId, text) {
+  const input = await browser.$(`[data-testid="${testId}"]`);
+  await input.waitForDisplayed({ timeout: 30000 });
+  await input.click();
+  await input.clearValue();
+  await input.setValue(text);
+  let option = null;
+  await browser.waitUntil(
+    async () => {
+      for (const o of await browser.$$(`[data-testid="${testId}-list"] [role="option"]`)) {
+        if ((await o.getText()).includes(text)) {
+          option = o;
+          return true;
+        }
+      }
+      return false;
+    },
+    { timeout: 20000, timeoutMsg: `${text} is offered by ${testId}` },
+  );
+  await option.click();
+  await browser.waitUntil(async () => (await browser.$$(`[data-testid="${testId}-list"]`)).length === 0, {
+    timeout: 10000,
+    timeoutMsg: `the ${testId} list closes once ${text} is chosen`,
+  });
+}
+
+export async function click(browser, testId) {
+  const el = await browser.$(`[data-testid="${testId}"]`);
+  await el.waitForClickable({ timeout: 30000 });
+  await el.click();
+}
+
+/** Picks `iso` (YYYY-MM-DD) on a date field's calendar as a person would: opens it, steps to the
+ * month, clicks the day, and waits for the field to hold it. */
+export async function pickDate(browser, testId, iso) {
+  const field = await browser.$(`[data-testid="${testId}"]`);
+  await field.waitForDisplayed({ timeout: 20000 });
+  const trigger = await field.$(".date-trigger");
+  await trigger.scrollIntoView({ block: "center" });
+  await trigger.click();
+  const open = "[data-bits-floating-content-wrapper]";
+  const days = `${open} [role="gridcell"]:not([data-outside-month])`;
+  await browser.waitUntil(async () => (await browser.$$(days)).length >= 28, {
+    timeout: 10000,
+    timeoutMsg: `${testId}: the calendar opens`,
+  });
+  for (let step = 0; step < 36; step++) {
+    const shown = (await (await browser.$(days)).getAttribute("data-value")).slice(0, 7);
+    const want = iso.slice(0, 7);
+    if (shown === want) break;
+    await (await browser.$(`${open} [data-testid="calendar-${shown < want ? "next" : "prev"}"]`)).click();
+    await browser.waitUntil(
+      async () => (await (await browser.$(days)).getAttribute("data-value")).slice(0, 7) !== shown,
+      { timeout: 5000, timeoutMsg: `${testId}: the calendar turns from ${shown}` },
+    );
+  }
+  const inCell = await browser.$$(`${open} [role="gridcell"][data-value="${iso}"] *`);
+  await inCell[inCell.length - 1].click();
+  await browser.waitUntil(async () => (await field.getAttribute("data-value")) === iso, {
+    timeout: 10000,
+    timeoutMsg: `${testId}: the field takes ${iso}`,
+  });
+}

@@ -8,43 +8,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, makeHome, qbrJson, screenshot, startApp, textOf, confirmReadings, previewShows } from "./harness.mjs";
+import { ROOT, click, makeHome, pick, qbrJson, screenshot, startApp, textOf, confirmReadings, previewShows } from "./harness.mjs";
 
 const FIXTURE = path.join(ROOT, "fixtures", "journey", "contoso_2026q3_interactions.csv");
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
-
-/** Types `text` into a searchable picker and chooses the option it names. */
-async function pick(browser, testId, text) {
-  const input = await browser.$(`[data-testid="${testId}"]`);
-  await input.waitForDisplayed({ timeout: 30000 });
-  await input.click();
-  await input.clearValue();
-  await input.setValue(text);
-  let option = null;
-  await browser.waitUntil(
-    async () => {
-      for (const o of await browser.$$(`[data-testid="${testId}-list"] [role="option"]`)) {
-        if ((await o.getText()).includes(text)) {
-          option = o;
-          return true;
-        }
-      }
-      return false;
-    },
-    { timeout: 20000, timeoutMsg: `${text} is offered by ${testId}` },
-  );
-  await option.click();
-  await browser.waitUntil(async () => (await browser.$$(`[data-testid="${testId}-list"]`)).length === 0, {
-    timeout: 10000,
-    timeoutMsg: `the ${testId} list closes once ${text} is chosen`,
-  });
-}
-
-async function click(browser, testId) {
-  const el = await browser.$(`[data-testid="${testId}"]`);
-  await el.waitForClickable({ timeout: 30000 });
-  await el.click();
-}
 
 test("a first QBR: create, import, scorecard, cause and action, pack", async () => {
   const home = makeHome();

@@ -4,40 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
-
-/** Types `text` into a searchable picker and chooses the option it names. */
-async function pick(browser, testId, text) {
-  const input = await browser.$(`[data-testid="${testId}"]`);
-  await input.waitForDisplayed({ timeout: 30000 });
-  await input.click();
-  await input.clearValue();
-  await input.setValue(text);
-  let option = null;
-  await browser.waitUntil(
-    async () => {
-      for (const o of await browser.$$(`[data-testid="${testId}-list"] [role="option"]`)) {
-        if ((await o.getText()).includes(text)) {
-          option = o;
-          return true;
-        }
-      }
-      return false;
-    },
-    { timeout: 20000, timeoutMsg: `${text} is offered by ${testId}` },
-  );
-  await option.click();
-  await browser.waitUntil(async () => (await browser.$$(`[data-testid="${testId}-list"]`)).length === 0, {
-    timeout: 10000,
-    timeoutMsg: `the ${testId} list closes once ${text} is chosen`,
-  });
-}
-
-async function click(browser, testId) {
-  const el = await browser.$(`[data-testid="${testId}"]`);
-  await el.waitForClickable({ timeout: 30000 });
-  await el.click();
-}
+import { click, dataDir, makeHome, pick, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 /** The date field's layout in screen order, each part by name and each separator as shown:
  * "month/day/year". */

@@ -101,6 +101,8 @@ fn monthly_volume_svg(daily: &[(String, u64)], locale: &str) -> ApiResult<String
         return Ok(String::new());
     }
     let chart = qbr_render::chart::TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: String::new(),
         unit: qbr_render::chart::UnitKind::Count,
         buckets: months.iter().map(|m| m.label.clone()).collect(),

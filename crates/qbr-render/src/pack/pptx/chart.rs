@@ -88,8 +88,16 @@ pub(crate) struct Native {
 pub(crate) fn marker_key(t: &TrendChart) -> Vec<String> {
     let mut key = markers_key(t);
     for w in &t.windows {
-        let at = |i: usize| t.buckets.get(i).cloned().unwrap_or_default();
-        key.push(format!("Shaded {} {} to {}", w.label, at(w.from), at(w.to)));
+        if t.spans.is_empty() {
+            let at = |i: usize| t.buckets.get(i).cloned().unwrap_or_default();
+            key.push(format!("Shaded {} {} to {}", w.label, at(w.from), at(w.to)));
+        } else {
+            key.push(format!(
+                "Shaded {} {}",
+                w.label,
+                t.buckets_span(w.from, w.to)
+            ));
+        }
     }
     key
 }
@@ -310,7 +318,8 @@ pub(crate) fn from_trend(t: &TrendChart) -> Native {
     }
     Native {
         title: t.title.clone(),
-        categories: t.buckets.clone(),
+        // A week by its first day (`27 Jul`), a month by its name, in the pack's locale.
+        categories: (0..t.buckets.len()).map(|i| t.bucket_short(i)).collect(),
         series,
         unit: t.unit,
         currency: t.currency.clone(),

@@ -58,7 +58,12 @@ pub(crate) fn open_path(
     let file = recent_file(app)?;
     let mut recent = RecentList::load(&file);
     let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    recent.touch(path, &page.info.settings.client_name, &now);
+    recent.touch(
+        path,
+        &page.info.settings.client_name,
+        &page.info.settings.locale,
+        &now,
+    );
     page.remembered_period = recent.period_of(path);
     // Failing to remember a recent file must not stop the user from working.
     let _ = recent.save(&file);
@@ -80,10 +85,12 @@ pub async fn start_state(app: AppHandle) -> CmdResult<StartState> {
                 path: e.path.display().to_string(),
                 client_name: e.client_name,
                 opened_at: e.opened_at,
+                locale: e.locale,
             })
             .collect(),
         timezones: qbr_api::timezones(),
         currencies: qbr_api::currencies(),
+        locales: qbr_api::locales(),
         default_timezone: "UTC".into(),
         app_version: env!("CARGO_PKG_VERSION").into(),
     })

@@ -309,13 +309,15 @@ pub async fn settings_page(state: State<'_, AppState>) -> CmdResult<SettingsPage
 /// Saves settings; a threshold change recomputes the days it touches, streaming progress.
 #[tauri::command]
 pub async fn save_settings(
+    app: AppHandle,
     state: State<'_, AppState>,
     patch: SettingsPatch,
     on_progress: tauri::ipc::Channel<RecomputeProgressView>,
 ) -> CmdResult<SettingsSaved> {
     let path = current_path(&state)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        qbr_api::update_settings_with(&path, &patch, Utc::now(), &mut |p| {
+    let in_task = path.clone();
+    let saved = tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::update_settings_with(&in_task, &patch, Utc::now(), &mut |p| {
             // A closed window drops the channel; the recompute carries on to its end.
             let _ = on_progress.send(p);
             true
@@ -325,7 +327,15 @@ pub async fn save_settings(
     .map_err(|e| ErrorView {
         code: ErrorCode::Internal,
         message: e.to_string(),
-    })?
+    })??;
+    // The start page writes this workspace's dates in its locale: keep the recent list's copy
+    // current. Failing to remember must not stop the user from working.
+    let file = recent_file(&app)?;
+    let mut recent = RecentList::load(&file);
+    if recent.set_locale(&path, &saved.settings.locale) {
+        let _ = recent.save(&file);
+    }
+    Ok(saved)
 }
 
 #[tauri::command]

@@ -80,6 +80,17 @@ impl RecentList {
         }
     }
 
+    /// Records `path`'s locale after a change in Settings; false when the file is not on the list.
+    pub fn set_locale(&mut self, path: &Path, locale: &str) -> bool {
+        match self.entries.iter_mut().find(|e| e.path == path) {
+            Some(entry) => {
+                entry.locale = Some(locale.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn contains(&self, path: &Path) -> bool {
         self.entries.iter().any(|e| e.path == path)
     }
@@ -108,6 +119,11 @@ mod tests {
             Some("en-US"),
             "the workspace's locale as of this opening"
         );
+        // Changed in Settings: the list follows; a file not on it is not added.
+        assert!(list.set_locale(Path::new("/w/5.qbr"), "de-DE"));
+        assert_eq!(list.entries[0].locale.as_deref(), Some("de-DE"));
+        assert!(!list.set_locale(Path::new("/w/0.qbr"), "de-DE"));
+        assert!(!list.contains(Path::new("/w/0.qbr")));
         assert_eq!(
             list.entries
                 .iter()

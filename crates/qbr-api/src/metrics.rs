@@ -382,29 +382,32 @@ pub fn scorecard_page(
     let ws = Workspace::open(path)?;
     let resolved = resolve_period(&ws, period, today)?;
     let grouped = by.is_some();
-    // The tiles' weekly series and per-channel figures need only the period, so a second
-    // connection computes them on another thread while this one computes the figures: a period
-    // switch waits for the longer of the two instead of their sum (`scripts/bench.sh switch`).
-    // Each statement reads its own snapshot either way, as the parts did one after the other.
-    let (report, extras) = std::thread::scope(|s| {
-        let extras = (!grouped).then(|| s.spawn(|| tile_extras(path, &resolved, today)));
-        let report = metrics_report_in(
-            &ws,
-            &MetricsQuery {
-                period: Some(resolved.label.clone()),
-                by: by.map(|d| vec![d.to_string()]).unwrap_or_default(),
-                ..MetricsQuery::default()
-            },
-            today,
-        );
-        let extras = extras.map(|h| {
+    // The tiles' weekly series needs only the period, so a second connection computes it on
+    // another thread while this one computes the figures (whose comparisons take a third) and
+    // the per-channel figures: a period switch waits for the longest of them instead of their
+    // sum (`scripts/bench.sh switch`). Each statement reads its own snapshot either way, as
+    // the parts did one after the other.
+    let query = MetricsQuery {
+        period: Some(resolved.label.clone()),
+        by: by.map(|d| vec![d.to_string()]).unwrap_or_default(),
+        ..MetricsQuery::default()
+    };
+    let (report, by_channel, sparklines) = std::thread::scope(|s| {
+        let sparklines = (!grouped).then(|| s.spawn(|| sparklines(path, &resolved)));
+        let report = metrics_report_in(&ws, &query, today);
+        let by_channel = if grouped {
+            Ok(Vec::new())
+        } else {
+            per_channel(&ws, &resolved, today)
+        };
+        let sparklines = sparklines.map(|h| {
             h.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
-        (report, extras)
+        (report, by_channel, sparklines)
     });
-    let report = report?;
-    let (sparklines, by_channel) = extras.transpose()?.unwrap_or_default();
+    let (report, by_channel) = (report?, by_channel?);
+    let sparklines = sparklines.transpose()?.unwrap_or_default();
     Ok(ScorecardPage {
         report,
         sparklines,
@@ -416,13 +419,8 @@ pub fn scorecard_page(
     })
 }
 
-/// What the ungrouped scorecard's tiles carry beside the figures: each metric's sparkline over
-/// the period's weeks, and service level and speed of answer per channel.
-fn tile_extras(
-    path: &Path,
-    period: &Period,
-    today: NaiveDate,
-) -> ApiResult<(BTreeMap<String, String>, Vec<GroupView>)> {
+/// Each metric's sparkline: its weekly values over the period, on a connection of its own.
+fn sparklines(path: &Path, period: &Period) -> ApiResult<BTreeMap<String, String>> {
     let ws = Workspace::open(path)?;
     let weekly = series_report_in(
         &ws,
@@ -449,9 +447,14 @@ fn tile_extras(
         )?;
         sparklines.insert(line.metric_id.clone(), svg);
     }
-    // The tiles show each channel's figure and status, not its change.
-    let by_channel = report_in(
-        &ws,
+    Ok(sparklines)
+}
+
+/// Service level and speed of answer per channel for the period. The tiles show each
+/// channel's figure and status, not its change, so no comparison is computed.
+fn per_channel(ws: &Workspace, period: &Period, today: NaiveDate) -> ApiResult<Vec<GroupView>> {
+    Ok(report_in(
+        ws,
         &MetricsQuery {
             period: Some(period.label.clone()),
             by: vec!["channel".into()],
@@ -461,8 +464,7 @@ fn tile_extras(
         today,
         false,
     )?
-    .groups;
-    Ok((sparklines, by_channel))
+    .groups)
 }
 
 /// The metrics the scorecard also shows per channel: a speed of answer or a service level across

@@ -87,7 +87,7 @@ fn main() {
             }),
         ),
         (
-            "  of which service level and ASA per channel",
+            "  of which service level and ASA per channel (with QoQ and YoY; the page asks for the period alone)",
             time(rounds, |i| {
                 let per_channel = qbr_api::metrics::PER_CHANNEL.map(String::from).to_vec();
                 qbr_api::metrics::metrics_report(

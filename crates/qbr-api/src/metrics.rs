@@ -62,6 +62,17 @@ pub(crate) fn metrics_report_in(
     q: &MetricsQuery,
     today: NaiveDate,
 ) -> ApiResult<MetricsReport> {
+    report_in(ws, q, today, true)
+}
+
+/// [`metrics_report_in`], with the previous quarter and the year before (`compare`) or without
+/// them (each comparison is another pass over its period's facts).
+fn report_in(
+    ws: &Workspace,
+    q: &MetricsQuery,
+    today: NaiveDate,
+    compare: bool,
+) -> ApiResult<MetricsReport> {
     let period = resolve_period(ws, q.period.as_deref(), today)?;
     let group_by =
         q.by.iter()
@@ -77,7 +88,7 @@ pub(crate) fn metrics_report_in(
         metrics: q.metrics.clone(),
         group_by,
         filters,
-        compare: true,
+        compare,
     })?;
     Ok(MetricsReport {
         period: period_view(&card.period),
@@ -369,31 +380,63 @@ pub fn scorecard_page(
     today: NaiveDate,
 ) -> ApiResult<ScorecardPage> {
     let ws = Workspace::open(path)?;
-    let report = metrics_report_in(
-        &ws,
-        &MetricsQuery {
-            period: period.map(str::to_string),
-            by: by.map(|d| vec![d.to_string()]).unwrap_or_default(),
-            ..MetricsQuery::default()
-        },
-        today,
-    )?;
+    let resolved = resolve_period(&ws, period, today)?;
+    let grouped = by.is_some();
+    // The tiles' weekly series needs only the period, so a second connection computes it on
+    // another thread while this one computes the figures (whose comparisons take a third) and
+    // the per-channel figures: a period switch waits for the longest of them instead of their
+    // sum (`scripts/bench.sh switch`). Each statement reads its own snapshot either way, as
+    // the parts did one after the other.
+    let query = MetricsQuery {
+        period: Some(resolved.label.clone()),
+        by: by.map(|d| vec![d.to_string()]).unwrap_or_default(),
+        ..MetricsQuery::default()
+    };
+    let (report, by_channel, sparklines) = std::thread::scope(|s| {
+        let sparklines = (!grouped).then(|| s.spawn(|| sparklines(path, &resolved)));
+        let report = metrics_report_in(&ws, &query, today);
+        let by_channel = if grouped {
+            Ok(Vec::new())
+        } else {
+            per_channel(&ws, &resolved, today)
+        };
+        let sparklines = sparklines.map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (report, by_channel, sparklines)
+    });
+    let (report, by_channel) = (report?, by_channel?);
+    let sparklines = sparklines.transpose()?.unwrap_or_default();
+    Ok(ScorecardPage {
+        report,
+        sparklines,
+        periods: data_quarters(&ws)?,
+        dimensions: ["program", "queue", "channel", "site", "team"]
+            .map(String::from)
+            .to_vec(),
+        by_channel,
+    })
+}
+
+/// Each metric's sparkline: its weekly values over the period, on a connection of its own.
+fn sparklines(path: &Path, period: &Period) -> ApiResult<BTreeMap<String, String>> {
+    let ws = Workspace::open(path)?;
     let weekly = series_report_in(
         &ws,
         &SeriesQuery {
-            metrics: report.definitions.iter().map(|d| d.id.clone()).collect(),
+            // Every metric, as the figures show (an empty list asks for all of them).
+            metrics: Vec::new(),
             grain: "week".into(),
-            from: report.period.start.clone(),
-            to: report.period.end.clone(),
+            from: period.start.to_string(),
+            to: period.end.to_string(),
             by: None,
             filters: Vec::new(),
             moving_average: None,
         },
     )?;
-    let grouped = by.is_some();
     let mut sparklines = BTreeMap::new();
-    // Tiles carry sparklines; a grouped table shows none, so none are drawn for it.
-    for line in weekly.lines.iter().filter(|_| !grouped) {
+    for line in &weekly.lines {
         // Weeks without a value are left out rather than drawn as 0.
         let values: Vec<f64> = line.points.iter().filter_map(|p| p.value).collect();
         let svg = qbr_render::chart::sparkline_svg(&values, 160, 36, (0x1f, 0x5f, 0xa8)).map_err(
@@ -404,30 +447,24 @@ pub fn scorecard_page(
         )?;
         sparklines.insert(line.metric_id.clone(), svg);
     }
-    let by_channel = if grouped {
-        Vec::new()
-    } else {
-        metrics_report_in(
-            &ws,
-            &MetricsQuery {
-                period: Some(report.period.label.clone()),
-                by: vec!["channel".into()],
-                metrics: PER_CHANNEL.map(String::from).to_vec(),
-                ..MetricsQuery::default()
-            },
-            today,
-        )?
-        .groups
-    };
-    Ok(ScorecardPage {
-        report,
-        sparklines,
-        periods: data_quarters(&ws)?,
-        dimensions: ["program", "queue", "channel", "site", "team"]
-            .map(String::from)
-            .to_vec(),
-        by_channel,
-    })
+    Ok(sparklines)
+}
+
+/// Service level and speed of answer per channel for the period. The tiles show each
+/// channel's figure and status, not its change, so no comparison is computed.
+fn per_channel(ws: &Workspace, period: &Period, today: NaiveDate) -> ApiResult<Vec<GroupView>> {
+    Ok(report_in(
+        ws,
+        &MetricsQuery {
+            period: Some(period.label.clone()),
+            by: vec!["channel".into()],
+            metrics: PER_CHANNEL.map(String::from).to_vec(),
+            ..MetricsQuery::default()
+        },
+        today,
+        false,
+    )?
+    .groups)
 }
 
 /// The metrics the scorecard also shows per channel: a speed of answer or a service level across

@@ -611,6 +611,18 @@ fn scorecard_page_of_the_demo() {
         2,
         "service level and ASA only"
     );
+    // A channel's tile line shows its figure and status, never a change: none is computed.
+    let voice = page.by_channel.iter().find(|g| g.label == "voice").unwrap();
+    let sl_voice = &voice.metrics["service_level"];
+    assert!(sl_voice.target.is_some() && sl_voice.status != "none");
+    assert!(sl_voice.previous.is_none() && sl_voice.change_previous.is_none());
+    // The sparklines, computed beside the figures, cover the same metrics.
+    let ids: Vec<&String> = page.report.definitions.iter().map(|d| &d.id).collect();
+    assert_eq!(page.sparklines.keys().collect::<Vec<_>>(), {
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted
+    });
 
     // Definitions say their family and their formula in words.
     let def = |id: &str| page.report.definitions.iter().find(|d| d.id == id).unwrap();

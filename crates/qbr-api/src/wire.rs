@@ -406,7 +406,8 @@ pub struct ScorecardPage {
     /// Dimensions the scorecard can be grouped by.
     pub dimensions: Vec<String>,
     /// Service level and ASA per channel (whole account only; empty when grouped): a figure
-    /// across channels mixes an email answered in hours with a call answered in seconds.
+    /// across channels mixes an email answered in hours with a call answered in seconds. Each
+    /// with its target and status for the period; no comparison with earlier periods.
     pub by_channel: Vec<GroupView>,
 }
 

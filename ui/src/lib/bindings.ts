@@ -312,7 +312,8 @@ periods: Array<PeriodView>,
 dimensions: Array<string>, 
 /**
  * Service level and ASA per channel (whole account only; empty when grouped): a figure
- * across channels mixes an email answered in hours with a call answered in seconds.
+ * across channels mixes an email answered in hours with a call answered in seconds. Each
+ * with its target and status for the period; no comparison with earlier periods.
  */
 by_channel: Array<GroupView>, };
 

@@ -832,13 +832,6 @@ impl Workspace {
             _ => None,
         };
         let measures = needed_measures(&metrics);
-        let current = self.groups(
-            &req.period,
-            &req.group_by,
-            &req.filters,
-            &measures,
-            resolution_days,
-        )?;
         let (previous_period, year_ago_period) = if req.compare {
             (
                 Some(req.period.previous(fsm)),
@@ -847,13 +840,38 @@ impl Workspace {
         } else {
             (None, None)
         };
-        let other = |p: &Option<Period>| -> Result<Option<Groups>> {
-            p.as_ref()
-                .map(|p| self.groups(p, &req.group_by, &req.filters, &measures, resolution_days))
-                .transpose()
+        let groups_of = |ws: &Workspace, p: &Period| {
+            ws.groups(p, &req.group_by, &req.filters, &measures, resolution_days)
         };
-        let previous = other(&previous_period)?;
-        let year_ago = other(&year_ago_period)?;
+        let others = |ws: &Workspace| -> Result<(Option<Groups>, Option<Groups>)> {
+            Ok((
+                previous_period
+                    .as_ref()
+                    .map(|p| groups_of(ws, p))
+                    .transpose()?,
+                year_ago_period
+                    .as_ref()
+                    .map(|p| groups_of(ws, p))
+                    .transpose()?,
+            ))
+        };
+        // The comparisons are two more passes over the facts: a second connection reads them
+        // on another thread while this one reads the period (`cargo bench -p qbr-api --bench
+        // switch`). Not inside a transaction, whose changes only its own connection sees. Each
+        // statement reads its own snapshot either way, as the passes did one after the other.
+        let (current, (previous, year_ago)) = if req.compare && self.between_transactions() {
+            let path = self.path();
+            std::thread::scope(|s| {
+                let side = s.spawn(|| others(&Workspace::open(path)?));
+                let current = groups_of(self, &req.period);
+                let others = side
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                Ok::<_, Error>((current?, others?))
+            })?
+        } else {
+            (groups_of(self, &req.period)?, others(self)?)
+        };
         let value_in = |groups: &Option<Groups>, p: &Option<Period>, key, m: &Metric| {
             let (groups, p) = (groups.as_ref()?, p.as_ref()?);
             evaluate(m, groups.get(key)?, p.months()).value

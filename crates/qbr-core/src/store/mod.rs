@@ -337,6 +337,12 @@ impl Workspace {
         &self.path
     }
 
+    /// Whether this connection is outside any transaction, so that another connection to the
+    /// file reads what this one would (a transaction's changes are seen only by its own).
+    pub(crate) fn between_transactions(&self) -> bool {
+        self.conn.is_autocommit()
+    }
+
     /// The workspace format version recorded in the file.
     pub fn format_version(&self) -> Result<i64> {
         Ok(self

@@ -1239,3 +1239,71 @@ fn a_workspace_from_before_locales_reads_en_gb_and_a_stored_locale_is_checked() 
         "{err}"
     );
 }
+
+/// A scorecard's comparisons are read on a second connection when this one is between
+/// transactions; inside one, that connection would miss the transaction's own changes, so they
+/// are read on this one.
+#[test]
+fn comparisons_see_the_changes_of_the_transaction_they_run_in() {
+    use crate::metrics::ScorecardRequest;
+    use crate::period::Period;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, _) = crate::demo::create(
+        &dir.path().join("demo.qbr"),
+        &crate::demo::DemoSpec::default(),
+        now(),
+    )
+    .unwrap();
+    let offered = |ws: &Workspace| {
+        let card = ws
+            .scorecard(&ScorecardRequest {
+                period: Period::parse("2026-Q2", 1).unwrap(),
+                metrics: vec!["offered".into()],
+                group_by: Vec::new(),
+                filters: Vec::new(),
+                compare: true,
+            })
+            .unwrap();
+        let e = &card.groups[0].metrics[0];
+        (
+            e.value.value.unwrap(),
+            e.previous.unwrap(),
+            e.year_ago.unwrap(),
+        )
+    };
+    let before = offered(&ws);
+    // 1,000 more contacts offered on a day of the previous quarter and of the year before,
+    // not committed.
+    ws.conn.execute_batch("BEGIN").unwrap();
+    for day in ["2026-02-10", "2025-05-12"] {
+        let changed = ws
+            .conn
+            .execute(
+                "UPDATE fact_rollup SET offered = offered + 1000 WHERE rowid = (
+                     SELECT rowid FROM fact_rollup
+                     WHERE day = ?1 AND grain = 'day' AND offered IS NOT NULL LIMIT 1)",
+                [day],
+            )
+            .unwrap();
+        assert_eq!(changed, 1, "{day} has contacts in the demo");
+    }
+    let inside = offered(&ws);
+    ws.conn.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(inside.0, before.0, "the period itself is untouched");
+    assert_eq!(
+        inside.1,
+        before.1 + 1000.0,
+        "the previous quarter sees the change"
+    );
+    assert_eq!(
+        inside.2,
+        before.2 + 1000.0,
+        "the year before sees the change"
+    );
+    assert_eq!(
+        offered(&ws),
+        before,
+        "rolled back, and read beside this connection again"
+    );
+}

@@ -747,6 +747,55 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_weekly_charts_categories_and_windows_read_as_days() {
+        use crate::chart::{ShadedWindow, TrendSeries};
+        // ISO 2026-W31 and W32 (27 Jul – 2 Aug, 3 – 9 Aug), in en-US; then monthly buckets.
+        let mut t = TrendChart {
+            title: "Service level".into(),
+            unit: UnitKind::Ratio,
+            buckets: vec!["2026-W31".into(), "2026-W32".into()],
+            spans: vec![
+                ("2026-07-27".into(), "2026-08-02".into()),
+                ("2026-08-03".into(), "2026-08-09".into()),
+            ],
+            locale: "en-US".into(),
+            series: vec![TrendSeries {
+                name: "Voice".into(),
+                values: vec![Some(0.8), Some(0.7)],
+                moving_average: None,
+            }],
+            target: None,
+            markers: vec![],
+            windows: vec![ShadedWindow {
+                from: 0,
+                to: 1,
+                label: "Before".into(),
+            }],
+            control: None,
+            currency: String::new(),
+            target_steps: vec![],
+            numbered_markers: false,
+            partial: vec![],
+            width: 800,
+            height: 300,
+        };
+        assert_eq!(from_trend(&t).categories, ["Jul 27", "Aug 3"]);
+        assert_eq!(
+            marker_key(&t),
+            ["Shaded Before Jul 27 \u{2013} Aug 9, 2026"]
+        );
+        t.spans = vec![
+            ("2026-07-01".into(), "2026-07-31".into()),
+            ("2026-08-01".into(), "2026-08-31".into()),
+        ];
+        assert_eq!(from_trend(&t).categories, ["Jul 2026", "Aug 2026"]);
+        // Without days, the labels as given.
+        t.spans.clear();
+        assert_eq!(from_trend(&t).categories, ["2026-W31", "2026-W32"]);
+        assert_eq!(marker_key(&t), ["Shaded Before 2026-W31 to 2026-W32"]);
+    }
+
+    #[test]
     fn columns_follow_the_spreadsheet_alphabet() {
         assert_eq!(column(0), "B");
         assert_eq!(column(24), "Z");

@@ -58,7 +58,12 @@ pub(crate) fn open_path(
     let file = recent_file(app)?;
     let mut recent = RecentList::load(&file);
     let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    recent.touch(path, &page.info.settings.client_name, &now);
+    recent.touch(
+        path,
+        &page.info.settings.client_name,
+        &page.info.settings.locale,
+        &now,
+    );
     page.remembered_period = recent.period_of(path);
     // Failing to remember a recent file must not stop the user from working.
     let _ = recent.save(&file);
@@ -80,10 +85,12 @@ pub async fn start_state(app: AppHandle) -> CmdResult<StartState> {
                 path: e.path.display().to_string(),
                 client_name: e.client_name,
                 opened_at: e.opened_at,
+                locale: e.locale,
             })
             .collect(),
         timezones: qbr_api::timezones(),
         currencies: qbr_api::currencies(),
+        locales: qbr_api::locales(),
         default_timezone: "UTC".into(),
         app_version: env!("CARGO_PKG_VERSION").into(),
     })
@@ -302,13 +309,15 @@ pub async fn settings_page(state: State<'_, AppState>) -> CmdResult<SettingsPage
 /// Saves settings; a threshold change recomputes the days it touches, streaming progress.
 #[tauri::command]
 pub async fn save_settings(
+    app: AppHandle,
     state: State<'_, AppState>,
     patch: SettingsPatch,
     on_progress: tauri::ipc::Channel<RecomputeProgressView>,
 ) -> CmdResult<SettingsSaved> {
     let path = current_path(&state)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        qbr_api::update_settings_with(&path, &patch, Utc::now(), &mut |p| {
+    let in_task = path.clone();
+    let saved = tauri::async_runtime::spawn_blocking(move || {
+        qbr_api::update_settings_with(&in_task, &patch, Utc::now(), &mut |p| {
             // A closed window drops the channel; the recompute carries on to its end.
             let _ = on_progress.send(p);
             true
@@ -318,7 +327,15 @@ pub async fn save_settings(
     .map_err(|e| ErrorView {
         code: ErrorCode::Internal,
         message: e.to_string(),
-    })?
+    })??;
+    // The start page writes this workspace's dates in its locale: keep the recent list's copy
+    // current. Failing to remember must not stop the user from working.
+    let file = recent_file(&app)?;
+    let mut recent = RecentList::load(&file);
+    if recent.set_locale(&path, &saved.settings.locale) {
+        let _ = recent.save(&file);
+    }
+    Ok(saved)
 }
 
 #[tauri::command]

@@ -21,6 +21,10 @@ pub struct RecentEntry {
     /// The period last looked at in this workspace ("2026-Q3"); absent in lists from older versions.
     #[serde(default)]
     pub period: Option<String>,
+    /// The workspace's locale when it was last opened, so the start page writes this entry's
+    /// dates as the workspace does; absent in lists from older versions (then en-GB).
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 impl RecentList {
@@ -41,8 +45,8 @@ impl RecentList {
     }
 
     /// Moves `path` to the top, adding it if new, and keeps the list short.
-    /// Keeps the period remembered for that file.
-    pub fn touch(&mut self, path: &Path, client_name: &str, opened_at: &str) {
+    /// Keeps the period remembered for that file; records its locale.
+    pub fn touch(&mut self, path: &Path, client_name: &str, locale: &str, opened_at: &str) {
         let period = self.period_of(path);
         self.entries.retain(|e| e.path != path);
         self.entries.insert(
@@ -52,6 +56,7 @@ impl RecentList {
                 client_name: client_name.to_string(),
                 opened_at: opened_at.to_string(),
                 period,
+                locale: Some(locale.to_string()),
             },
         );
         self.entries.truncate(MAX_RECENT);
@@ -75,6 +80,17 @@ impl RecentList {
         }
     }
 
+    /// Records `path`'s locale after a change in Settings; false when the file is not on the list.
+    pub fn set_locale(&mut self, path: &Path, locale: &str) -> bool {
+        match self.entries.iter_mut().find(|e| e.path == path) {
+            Some(entry) => {
+                entry.locale = Some(locale.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn contains(&self, path: &Path) -> bool {
         self.entries.iter().any(|e| e.path == path)
     }
@@ -88,9 +104,9 @@ mod tests {
     fn touch_orders_by_recency_without_duplicates_and_caps_the_list() {
         let mut list = RecentList::default();
         for i in 0..12 {
-            list.touch(Path::new(&format!("/w/{i}.qbr")), "C", "t");
+            list.touch(Path::new(&format!("/w/{i}.qbr")), "C", "en-GB", "t");
         }
-        list.touch(Path::new("/w/5.qbr"), "Five", "later");
+        list.touch(Path::new("/w/5.qbr"), "Five", "en-US", "later");
         assert_eq!(list.entries.len(), MAX_RECENT, "capped");
         assert_eq!(
             list.entries[0].path,
@@ -98,6 +114,16 @@ mod tests {
             "most recent first"
         );
         assert_eq!(list.entries[0].client_name, "Five", "details refreshed");
+        assert_eq!(
+            list.entries[0].locale.as_deref(),
+            Some("en-US"),
+            "the workspace's locale as of this opening"
+        );
+        // Changed in Settings: the list follows; a file not on it is not added.
+        assert!(list.set_locale(Path::new("/w/5.qbr"), "de-DE"));
+        assert_eq!(list.entries[0].locale.as_deref(), Some("de-DE"));
+        assert!(!list.set_locale(Path::new("/w/0.qbr"), "de-DE"));
+        assert!(!list.contains(Path::new("/w/0.qbr")));
         assert_eq!(
             list.entries
                 .iter()
@@ -112,14 +138,14 @@ mod tests {
     #[test]
     fn the_period_is_remembered_per_file_and_survives_reopening() {
         let mut list = RecentList::default();
-        list.touch(Path::new("/w/a.qbr"), "A", "t1");
-        list.touch(Path::new("/w/b.qbr"), "B", "t2");
+        list.touch(Path::new("/w/a.qbr"), "A", "en-GB", "t1");
+        list.touch(Path::new("/w/b.qbr"), "B", "en-GB", "t2");
         assert!(list.set_period(Path::new("/w/a.qbr"), "2026-Q2"));
         assert!(
             !list.set_period(Path::new("/w/c.qbr"), "2026-Q2"),
             "not on the list"
         );
-        list.touch(Path::new("/w/a.qbr"), "A", "t3");
+        list.touch(Path::new("/w/a.qbr"), "A", "en-GB", "t3");
         assert_eq!(
             list.period_of(Path::new("/w/a.qbr")).as_deref(),
             Some("2026-Q2")
@@ -131,6 +157,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(old.entries[0].period, None);
+        assert_eq!(
+            old.entries[0].locale, None,
+            "no locale: the start page uses en-GB"
+        );
     }
 
     #[test]
@@ -138,7 +168,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("qbr-recent-{}", std::process::id()));
         let file = dir.join("recent.json");
         let mut list = RecentList::default();
-        list.touch(Path::new("/w/a.qbr"), "Acme", "2026-11-24T09:00:00Z");
+        list.touch(
+            Path::new("/w/a.qbr"),
+            "Acme",
+            "en-GB",
+            "2026-11-24T09:00:00Z",
+        );
         list.save(&file).unwrap();
         assert_eq!(RecentList::load(&file), list);
         std::fs::write(&file, "{not json").unwrap();

@@ -64,6 +64,9 @@ test("attention list, control chart, drivers, correlation and staffing on the de
     await toggle.click();
     const signals = await textOf(browser, "control-signals");
     assert.match(signals, /Point beyond the limits \(below\)/, signals);
+    // Runs read as days in the workspace's locale, "6 Jul – 27 Sept 2026", never as ISO weeks.
+    assert.match(signals, /Point beyond the limits \(below\): \d{1,2} [A-Z][a-z]+( \d{4})? – \d{1,2} [A-Z][a-z]+ \d{4}/, signals);
+    assert.doesNotMatch(signals, /W\d\d/, signals);
     // Thousands of contacts a week: the limits are Laney's p′, widened by the weeks' own variation.
     assert.match(await textOf(browser, "control-summary"), /^Laney p′ chart/);
     const svg = await (await browser.$('[data-testid="control"] .trend svg')).getHTML();

@@ -58,6 +58,15 @@ test("dates on pages, in forms and on the chart follow the workspace's locale", 
     assert.match(await (await browser.$('[data-testid="volume-chart"]')).getHTML(), />(Jan\.|Feb\.|März|Apr\.|Mai|Juni|Juli|Aug\.|Sept\.|Okt\.|Nov\.|Dez\.) 202[56]</, "German months on the axis");
     assert.doesNotMatch(await (await browser.$('[data-testid="volume-chart"]')).getHTML(), />(Jul|Sep) 202[56]</, "no English month left");
     await screenshot(browser, "locale-de-de-overview.png");
+
+    // Closed, the start page has no workspace's locale: the demo's recent entry reads in the
+    // demo's (German) as the recent list remembers it, not in en-GB.
+    await (await browser.$('button[aria-label="Close workspace"]')).click();
+    await (await browser.$('[data-testid="open-demo"]')).waitForDisplayed({ timeout: 20000 });
+    // Opened seconds ago: today, as CLDR's German writes it ("7. Dez. 2026").
+    const today = new Intl.DateTimeFormat("de-DE", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date());
+    const recent = await (await browser.$(".recent li")).getText();
+    assert.ok(recent.includes(`opened ${today}`), `${recent} has "opened ${today}"`);
   } finally {
     await stop();
   }

@@ -26,7 +26,7 @@ test("build the demo's pack, see its pages, export it", async () => {
 
     const highlights = await browser.$('[data-testid="pack-highlights"]');
     await highlights.waitForDisplayed({ timeout: 30000 });
-    assert.match(await highlights.getValue(), /\*\*Missed:\*\* Voice service level \d+\.\d% against the ≥ 82\.0% target/, "the app proposes the quarter's story");
+    assert.match(await highlights.getValue(), /\*\*Off target:\*\* Voice service level \d+\.\d% against the ≥ 82\.0% target/, "the app proposes the quarter's story");
 
     // The preview draws the real pages as images.
     await browser.waitUntil(async () => (await browser.$$('[data-testid="pack-page"]')).length >= 5, {

@@ -776,6 +776,11 @@ fn effect_chart(
             .iter()
             .map(|s| qbr_format::day_month(&s.0.start.to_string(), &locale))
             .collect(),
+        spans: spans
+            .iter()
+            .map(|s| (s.0.start.to_string(), s.0.end.to_string()))
+            .collect(),
+        locale: locale.clone(),
         series: vec![TrendSeries {
             name: match &e.scope {
                 Some((_, v)) => v.clone(),

@@ -146,6 +146,7 @@ pub(crate) fn control_in(
         method,
     })?;
     let c = &cs.chart;
+    let locale = ws.settings()?.locale;
     let definition = definition_view(&cs.metric);
     let direction = |s: &qbr_core::diagnose::Signal| -> &'static str {
         use qbr_core::diagnose::Rule;
@@ -214,6 +215,13 @@ pub(crate) fn control_in(
         ),
         unit: unit_kind(&definition.unit),
         buckets: cs.buckets.iter().map(|b| b.label.clone()).collect(),
+        // Days, weeks or months: the axis names months in the workspace's locale.
+        spans: cs
+            .buckets
+            .iter()
+            .map(|b| (b.start.to_string(), b.end.to_string()))
+            .collect(),
+        locale: locale.clone(),
         series: vec![qbr_render::chart::TrendSeries {
             name: cs.metric.name.clone(),
             values: cs.points.iter().map(|p| p.value).collect(),

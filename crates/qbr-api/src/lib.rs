@@ -69,6 +69,10 @@ pub fn create_workspace(
         timezone: parse_timezone(&req.timezone)?,
         fiscal_year_start_month: req.fiscal_year_start_month,
         currency: parse_currency(&req.currency)?,
+        locale: match &req.locale {
+            Some(l) => parse_locale(l)?,
+            None => qbr_format::DEFAULT_LOCALE.to_string(),
+        },
         ..Settings::default()
     };
     let ws = Workspace::create(path, &settings, now)?;
@@ -101,6 +105,8 @@ fn monthly_volume_svg(daily: &[(String, u64)], locale: &str) -> ApiResult<String
         return Ok(String::new());
     }
     let chart = qbr_render::chart::TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: String::new(),
         unit: qbr_render::chart::UnitKind::Count,
         buckets: months.iter().map(|m| m.label.clone()).collect(),

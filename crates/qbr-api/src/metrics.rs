@@ -648,6 +648,13 @@ pub(crate) fn metric_trend(
             .iter()
             .map(|p| p.period.label.clone())
             .collect(),
+        // The axis names months in the workspace's locale, where each week's days fall.
+        spans: trend
+            .points
+            .iter()
+            .map(|p| (p.period.start.clone(), p.period.end.clone()))
+            .collect(),
+        locale: ws.settings()?.locale,
         series: vec![qbr_render::chart::TrendSeries {
             name: "Whole account".into(),
             values: trend.points.iter().map(|p| p.value).collect(),

@@ -98,6 +98,29 @@ fn demo_workspace_is_described_in_full() {
 }
 
 #[test]
+fn a_new_workspace_takes_the_default_locale_or_a_supported_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = |locale: Option<&str>| NewWorkspaceRequest {
+        client_name: "Acme".into(),
+        timezone: "UTC".into(),
+        fiscal_year_start_month: 1,
+        currency: "EUR".into(),
+        locale: locale.map(String::from),
+    };
+    let info = create_workspace(&dir.path().join("a.qbr"), &req(None), now()).unwrap();
+    assert_eq!(info.settings.locale, "en-GB", "no choice: the default");
+    let info = create_workspace(&dir.path().join("b.qbr"), &req(Some("de-DE")), now()).unwrap();
+    assert_eq!(info.settings.locale, "de-DE");
+    let err = create_workspace(&dir.path().join("c.qbr"), &req(Some("en-ZZ")), now()).unwrap_err();
+    assert!(
+        err.message.contains("\"en-ZZ\" is not a supported locale"),
+        "{}",
+        err.message
+    );
+    assert!(!dir.path().join("c.qbr").exists(), "nothing is created");
+}
+
+#[test]
 fn create_and_patch_settings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("acme.qbr");
@@ -106,9 +129,14 @@ fn create_and_patch_settings() {
         timezone: "America/New_York".into(),
         fiscal_year_start_month: 4,
         currency: "usd".into(),
+        locale: Some("en-us".into()),
     };
     let info = create_workspace(&path, &req, now()).unwrap();
     assert_eq!(info.settings.client_name, "Acme Insurance", "trimmed");
+    assert_eq!(
+        info.settings.locale, "en-US",
+        "the chosen locale, as supported"
+    );
     assert_eq!(info.settings.currency, "USD", "upper-cased");
     assert_eq!(info.settings.thresholds.voice_s, 20, "catalog default");
     assert_eq!(info.data_range, None, "no data yet");
@@ -140,7 +168,7 @@ fn create_and_patch_settings() {
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("IANA"), "{}", err.message);
 
-    assert_eq!(info.settings.locale, "en-GB", "a new workspace's default");
+    assert_eq!(info.settings.locale, "en-US", "as created");
     let patched = update_settings(
         &path,
         &SettingsPatch {
@@ -261,6 +289,7 @@ mod metrics_wiring {
                 timezone: "UTC".into(),
                 fiscal_year_start_month: 1,
                 currency: "GBP".into(),
+                locale: None,
             },
             now(),
         )
@@ -631,6 +660,7 @@ mod import_wiring {
                 timezone: "America/New_York".into(),
                 fiscal_year_start_month: 1,
                 currency: "USD".into(),
+                locale: None,
             },
             now(),
         )
@@ -1167,6 +1197,7 @@ fn a_saved_queue_mapping_puts_imported_rows_in_its_program() {
             timezone: "UTC".into(),
             fiscal_year_start_month: 1,
             currency: "USD".into(),
+            locale: None,
         },
         now(),
     )
@@ -1646,6 +1677,7 @@ fn a_mapping_chosen_by_hand_is_saved_and_reads_next_quarters_file() {
             timezone: "UTC".into(),
             fiscal_year_start_month: 1,
             currency: "USD".into(),
+            locale: None,
         },
         now(),
     )

@@ -92,6 +92,9 @@ pub struct NewWorkspaceRequest {
     pub timezone: String,
     pub fiscal_year_start_month: u32,
     pub currency: String,
+    /// How dates read, one of the supported locales (`en-US`); none is the default, `en-GB`.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// A change to some settings; absent fields stay as they are.
@@ -185,6 +188,9 @@ pub struct RecentWorkspace {
     pub opened_at: String,
     /// False when the file has since been moved or deleted.
     pub exists: bool,
+    /// The workspace's locale when it was last opened (how the start page writes its dates);
+    /// none in lists from before locales were remembered.
+    pub locale: Option<String>,
 }
 
 /// What the start page needs.
@@ -197,6 +203,8 @@ pub struct StartState {
     pub app_version: String,
     /// Currencies to pick from, by ISO code.
     pub currencies: Vec<CurrencyView>,
+    /// The supported locales, the default first, for the new-workspace form.
+    pub locales: Vec<LocaleView>,
 }
 
 /// A locale as the picker offers it.

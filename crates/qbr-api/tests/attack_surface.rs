@@ -435,6 +435,7 @@ fn a_mapping_path_from_the_web_view_does_not_leak_the_files_content() {
             timezone: "UTC".into(),
             fiscal_year_start_month: 1,
             currency: "USD".into(),
+            locale: None,
         },
         chrono::Utc::now(),
     )

@@ -33,6 +33,7 @@ fn workspace(dir: &Path) -> PathBuf {
             timezone: "America/New_York".into(),
             fiscal_year_start_month: 1,
             currency: "USD".into(),
+            locale: None,
         },
         now(),
     )

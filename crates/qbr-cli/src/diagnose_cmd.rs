@@ -166,12 +166,23 @@ pub fn control(a: ControlArgs) -> Result<(), ErrorView> {
         ],
         &rows,
     ));
+    // Each signal reads as its days in the workspace's locale (from its first bucket's first day
+    // to its last bucket's last), then the table's bucket labels.
+    let locale = qbr_api::workspace_info(&a.workspace)?.settings.locale;
+    let days = |label: &str| r.points.iter().find(|p| p.period.label == label);
     out.push_str(&format!("\nSignals ({}):\n", r.signals.len()));
     for s in &r.signals {
-        let span = if s.start == s.end {
+        let buckets = if s.start == s.end {
             s.end.clone()
         } else {
             format!("{} to {}", s.start, s.end)
+        };
+        let span = match (days(&s.start), days(&s.end)) {
+            (Some(a), Some(b)) => format!(
+                "{} ({buckets})",
+                qbr_format::date_span(&a.period.start, &b.period.end, &locale)
+            ),
+            _ => buckets,
         };
         out.push_str(&format!("  {} ({}): {span}\n", s.label, s.direction));
     }

@@ -78,6 +78,10 @@ enum Command {
         /// ISO 4217 currency code.
         #[arg(long, default_value = "USD")]
         currency: String,
+        /// How dates read, a BCP 47 tag: en-GB, en-US, en-IE, de-DE, fr-FR, nl-NL, es-ES, it-IT,
+        /// pt-BR or pl-PL.
+        #[arg(long, default_value = "en-GB")]
+        locale: String,
         #[arg(long)]
         json: bool,
     },
@@ -234,6 +238,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
             timezone,
             fiscal_year_start,
             currency,
+            locale,
             json,
         } => {
             let month = qbr_api::parse_month_arg(&fiscal_year_start)?;
@@ -242,6 +247,7 @@ fn run(command: Command) -> Result<(), ErrorView> {
                 timezone,
                 fiscal_year_start_month: month,
                 currency,
+                locale: Some(locale),
             };
             let info = qbr_api::create_workspace(&workspace, &req, now)?;
             if json {

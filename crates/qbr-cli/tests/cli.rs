@@ -67,6 +67,17 @@ fn the_locale_is_set_shown_and_validated() {
         "a new workspace's default"
     );
 
+    // Chosen at creation, as the app's new-workspace form does; a tag not supported is refused
+    // and creates nothing.
+    let fr = dir.path().join("fr.qbr");
+    let created = ok_json(&["init", arg(&fr), "--locale", "fr-fr", "--json"]);
+    assert_eq!(created["settings"]["locale"], "fr-FR");
+    let bad = dir.path().join("bad.qbr");
+    let out = qbr(&["init", arg(&bad), "--locale", "fr"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"fr\" is not a supported locale"));
+    assert!(!bad.exists(), "no workspace is left behind");
+
     let changed = ok_json(&["settings", arg(&ws), "--locale", "en-us", "--json"]);
     assert_eq!(changed["locale"], "en-US", "stored as the supported tag");
     let out = qbr(&["settings", arg(&ws)]);

@@ -196,8 +196,8 @@ fn the_client_pack_shows_the_scorecard_and_nothing_internal() {
     // each with its message title.
     assert!(pages >= 7, "{pages} pages");
     for heading in [
-        "2026-Q3: 6 of 11 contract targets missed",
-        "Scorecard 2026-Q3: 5 of 11 targets met",
+        "2026-Q3: 5 on target, 3 near target, 3 off target",
+        "Scorecard 2026-Q3: 5 of 11 on target",
         "Voice service level fell 6.2 pp to 76.2%",
         "actions at the end of 2026-Q3",
         "How the figures are computed",
@@ -590,7 +590,13 @@ fn a_metric_page_with_its_control_chart_and_drivers() {
     assert!(text.contains("Tech Support 9:18 10:03 52.9% 56.3% +24.5 s +2.2 s +26.6 s"));
     assert!(text.contains("All 8:23 8:52 +24.3 s +4.9 s +29.1 s"));
     assert!(text.contains("Control chart"));
-    assert!(text.contains("Point beyond the limits (above) — 2026-W27 to 2026-W39"));
+    assert!(text.contains("Point beyond the limits (above) — 29 Jun – 27 Sept 2026"));
+    // Chart axes name months; no ISO week is printed anywhere.
+    assert!(
+        !text.contains("2026-W") && !text.contains("2025-W"),
+        "{text}"
+    );
+    assert!(text.contains("Jan 2026"), "a month on an axis");
 
     // A page without the views has neither; an unknown view is refused.
     let plain = dir.path().join("plain.pdf");

@@ -10,6 +10,7 @@ const FORMS = {
   numeric: { day: "2-digit", month: "2-digit", year: "numeric" },
   month_year: { month: "short", year: "numeric" },
   day_month: { day: "numeric", month: "short" },
+  month_alone: { month: "short" },
   weekday_long: { weekday: "short", day: "numeric", month: "short", year: "numeric" },
 };
 const TOKEN = { day: "{d}", month: "{M}", year: "{y}", weekday: "{E}" };
@@ -65,6 +66,11 @@ for (const locale of LOCALES) {
   if (!one.includes("5") || one.includes("05")) throw new Error(`${locale}: day 5 reads ${one}`);
   row.months = months.long;
   row.months_standalone = months.month_year;
+  // A month named alone (a chart axis between names with the year) is CLDR's stand-alone form,
+  // which can differ from the month-with-year one (de-DE: "Okt" alone, "Okt. 2025" with a year).
+  if (row.month_alone !== "{M}") throw new Error(`${locale}: a month alone reads ${row.month_alone}`);
+  delete row.month_alone;
+  row.months_alone = months.month_alone;
   rows.push(row);
 }
 
@@ -89,6 +95,7 @@ for (const r of rows) {
         weekday_long: ${str(r.weekday_long)},
         months: ${list(r.months)},
         months_standalone: ${list(r.months_standalone)},
+        months_alone: ${list(r.months_alone)},
         weekdays: ${list(r.weekdays)},
     },
 `;

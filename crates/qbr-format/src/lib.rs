@@ -92,6 +92,9 @@ pub struct LocaleRule {
     pub months: [&'static str; 12],
     /// Abbreviated month names standing with a year alone (`month_year`).
     pub months_standalone: [&'static str; 12],
+    /// Abbreviated month names standing entirely alone (`month_short`, a chart axis): CLDR's
+    /// stand-alone form, `Okt` in de-DE where `month_year` writes `Okt. 2025`.
+    pub months_alone: [&'static str; 12],
     /// Abbreviated weekday names, Monday first.
     pub weekdays: [&'static str; 7],
 }
@@ -671,6 +674,42 @@ pub fn month_year(iso: &str, locale: &str) -> String {
         return date_in(&format!("{iso}-01"), locale, |r| r.month_year, true);
     }
     date_in(iso, locale, |r| r.month_year, true)
+}
+
+/// A month alone, as a chart axis labels it between labels that carry the year: `Jul`, `Juli`,
+/// `juil.` (`YYYY-MM-DD` or `YYYY-MM`).
+pub fn month_short(iso: &str, locale: &str) -> String {
+    let day = if iso.len() == 7 {
+        format!("{iso}-01")
+    } else {
+        iso.to_string()
+    };
+    match ymd(&day) {
+        Some((_, m, _)) => rule_or_default(locale).months_alone[m as usize - 1].to_string(),
+        None => iso.to_string(),
+    }
+}
+
+/// The days from `first` to `last` (`YYYY-MM-DD`), as a week or a run of weeks reads: the year
+/// once when both days share it (`27 Jul – 2 Aug 2026`, `Jul 27 – Aug 2, 2026`), each day in
+/// full across a year end (`29 Dec 2025 – 4 Jan 2026`), one day alone (`27 Jul 2026`). Text
+/// that is not a day is shown as given.
+pub fn date_span(first: &str, last: &str, locale: &str) -> String {
+    match (ymd(first), ymd(last)) {
+        (Some(a), Some(b)) if a == b => date_long(first, locale),
+        (Some((ya, _, _)), Some((yb, _, _))) if ya == yb => {
+            format!(
+                "{} \u{2013} {}",
+                day_month(first, locale),
+                date_long(last, locale)
+            )
+        }
+        _ => format!(
+            "{} \u{2013} {}",
+            date_long(first, locale),
+            date_long(last, locale)
+        ),
+    }
 }
 
 /// The rule table as JSON, for the app (`ui/src/lib/format-rules.json`).

@@ -15,6 +15,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E}, {d} {M} {y}",
         months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
         months_standalone: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+        months_alone: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
         weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     },
     LocaleRule {
@@ -27,6 +28,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E}, {M} {d}, {y}",
         months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         months_standalone: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        months_alone: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     },
     LocaleRule {
@@ -39,6 +41,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E} {d} {M} {y}",
         months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
         months_standalone: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
+        months_alone: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"],
         weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     },
     LocaleRule {
@@ -51,6 +54,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E}, {d}. {M} {y}",
         months: ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
         months_standalone: ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
+        months_alone: ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
         weekdays: ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."],
     },
     LocaleRule {
@@ -63,6 +67,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E} {d} {M} {y}",
         months: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
         months_standalone: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+        months_alone: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
         weekdays: ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
     },
     LocaleRule {
@@ -75,6 +80,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E} {d} {M} {y}",
         months: ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
         months_standalone: ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+        months_alone: ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
         weekdays: ["ma", "di", "wo", "do", "vr", "za", "zo"],
     },
     LocaleRule {
@@ -87,6 +93,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E}, {d} {M} {y}",
         months: ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
         months_standalone: ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
+        months_alone: ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
         weekdays: ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
     },
     LocaleRule {
@@ -99,6 +106,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E} {d} {M} {y}",
         months: ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"],
         months_standalone: ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"],
+        months_alone: ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"],
         weekdays: ["lun", "mar", "mer", "gio", "ven", "sab", "dom"],
     },
     LocaleRule {
@@ -111,6 +119,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E}, {d} de {M} de {y}",
         months: ["jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."],
         months_standalone: ["jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."],
+        months_alone: ["jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."],
         weekdays: ["seg.", "ter.", "qua.", "qui.", "sex.", "sáb.", "dom."],
     },
     LocaleRule {
@@ -123,6 +132,7 @@ pub const LOCALES: &[LocaleRule] = &[
         weekday_long: "{E}, {d} {M} {y}",
         months: ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
         months_standalone: ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
+        months_alone: ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"],
         weekdays: ["pon.", "wt.", "śr.", "czw.", "pt.", "sob.", "niedz."],
     },
 ];

@@ -178,6 +178,52 @@ fn dates_read_in_the_workspace_locale() {
     assert_eq!(date_long("2026-12-07T11:13:55Z", "en-US"), "Dec 7, 2026");
 }
 
+/// Weeks and runs of weeks as spans of days: within a month, across months, across a year end,
+/// one day.
+const SPAN_EXAMPLES: [(&str, &str); 4] = [
+    ("2026-07-06", "2026-07-12"),
+    ("2026-07-27", "2026-08-02"),
+    ("2025-12-29", "2026-01-04"),
+    ("2026-09-30", "2026-09-30"),
+];
+
+/// A week reads by its days, the year once when both days share it; a month alone on an axis
+/// takes CLDR's stand-alone abbreviation (en-GB "Sept", de-DE "Mär").
+#[test]
+fn weeks_read_as_spans_of_days_and_months_alone() {
+    assert_eq!(
+        date_span("2026-07-27", "2026-08-02", "en-GB"),
+        "27 Jul \u{2013} 2 Aug 2026"
+    );
+    assert_eq!(
+        date_span("2026-07-27", "2026-08-02", "en-US"),
+        "Jul 27 \u{2013} Aug 2, 2026"
+    );
+    assert_eq!(
+        date_span("2026-07-27", "2026-08-02", "de-DE"),
+        "27. Juli \u{2013} 2. Aug. 2026"
+    );
+    assert_eq!(
+        date_span("2025-12-29", "2026-01-04", "en-GB"),
+        "29 Dec 2025 \u{2013} 4 Jan 2026"
+    );
+    assert_eq!(
+        date_span("2026-09-30", "2026-09-30", "en-GB"),
+        "30 Sept 2026"
+    );
+    assert_eq!(
+        date_span("2026-W31", "2026-08-02", "en-GB"),
+        "2026-W31 \u{2013} 2 Aug 2026"
+    );
+    assert_eq!(month_short("2026-09-15", "en-GB"), "Sept");
+    assert_eq!(month_short("2026-09", "en-US"), "Sep");
+    assert_eq!(month_short("2026-07-27", "fr-FR"), "juil.");
+    // CLDR's stand-alone form: German "Mär" alone, "März 2026" with the year.
+    assert_eq!(month_short("2026-03-01", "de-DE"), "Mär");
+    assert_eq!(month_year("2026-03-01", "de-DE"), "März 2026");
+    assert_eq!(month_short("soon", "en-GB"), "soon");
+}
+
 #[test]
 fn locales_are_parsed_from_the_supported_list() {
     assert_eq!(parse_locale("en-us"), Ok("en-US"));
@@ -248,6 +294,7 @@ fn committed_ui_rules_and_vectors_match() {
         .map(|s| serde_json::json!({"status": s, "text": status(s)}))
         .collect();
     let mut dates = Vec::new();
+    let mut spans = Vec::new();
     for l in LOCALES {
         for day in DATE_EXAMPLES {
             dates.push(serde_json::json!({
@@ -257,11 +304,18 @@ fn committed_ui_rules_and_vectors_match() {
                 "month_year": month_year(day, l.tag),
                 "day_month": day_month(day, l.tag),
                 "weekday": date_weekday(day, l.tag),
+                "month": month_short(day, l.tag),
+            }));
+        }
+        for (first, last) in SPAN_EXAMPLES {
+            spans.push(serde_json::json!({
+                "locale": l.tag, "first": first, "last": last,
+                "text": date_span(first, last, l.tag),
             }));
         }
     }
     let mut vectors_json = serde_json::to_string_pretty(
-        &serde_json::json!({ "values": vectors, "statuses": statuses, "dates": dates }),
+        &serde_json::json!({ "values": vectors, "statuses": statuses, "dates": dates, "spans": spans }),
     )
     .unwrap();
     vectors_json.push('\n');

@@ -57,6 +57,8 @@ fn weekly_chart(k: usize) -> TrendChart {
         .map(|i| (i >= 3).then(|| values[i - 3..=i].iter().map(|v| v.unwrap()).sum::<f64>() / 4.0))
         .collect();
     TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: format!("Service level {k}, week by week"),
         unit: UnitKind::Ratio,
         buckets: (0..52).map(|i| format!("2026-W{:02}", i + 1)).collect(),
@@ -106,12 +108,12 @@ fn one_chart_a_page(pages: usize) -> Document {
                     level: 1,
                     text: format!("Service level {k} fell 6.0 pp to 77.8%, below the 82.0% target"),
                 },
-                Block::Chart(ChartBlock {
+                Block::Chart(Box::new(ChartBlock {
                     chart: Chart::Trend(weekly_chart(k)),
                     height_mm: 80.0,
                     caption: None,
                     alt: None,
-                }),
+                })),
             ],
         })
         .collect();

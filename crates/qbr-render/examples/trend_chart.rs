@@ -36,6 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let service_level = TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: "Service level, Tech Support, 2026-Q3".into(),
         unit: UnitKind::Ratio,
         buckets: weeks.clone(),
@@ -89,6 +91,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026", "May 2026", "Jun 2026",
     ];
     let aht = TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: "Average handle time by program".into(),
         unit: UnitKind::Seconds,
         buckets: months.iter().map(|s| s.to_string()).collect(),
@@ -134,6 +138,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let weekly: Vec<String> = (1..=52).map(|w| format!("2026-W{w:02}")).collect();
     let volume = TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: "Offered contacts, all programs, 2026".into(),
         unit: UnitKind::Count,
         buckets: weekly,

@@ -297,6 +297,8 @@ fn slide_title(xml: &str) -> String {
 fn small_doc() -> Document {
     // Hand-made: one page with a trend of three weeks (target ≥ 80%), a table of two rows.
     let chart = TrendChart {
+        spans: Vec::new(),
+        locale: String::new(),
         title: "Service level, weekly".into(),
         unit: UnitKind::Ratio,
         buckets: vec!["2026-W27".into(), "2026-W28".into(), "2026-W29".into()],
@@ -350,12 +352,12 @@ fn small_doc() -> Document {
                     level: 1,
                     text: "Service level fell to 76.5% <below> the target & stayed".into(),
                 },
-                Block::Chart(ChartBlock {
+                Block::Chart(Box::new(ChartBlock {
                     chart: Chart::Trend(chart),
                     height_mm: 70.0,
                     caption: Some("Weekly values.".into()),
                     alt: Some("Line chart of service level".into()),
-                }),
+                })),
                 Block::Table(Table {
                     columns: vec![
                         Column::new("Program", 2.0, Align::Left),

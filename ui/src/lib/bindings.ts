@@ -57,7 +57,11 @@ locale: string, thresholds: ThresholdsView, short_abandon_s: number, };
 
 export type RecomputeProgressView = { done: number, total: number, };
 
-export type NewWorkspaceRequest = { client_name: string, timezone: string, fiscal_year_start_month: number, currency: string, };
+export type NewWorkspaceRequest = { client_name: string, timezone: string, fiscal_year_start_month: number, currency: string, 
+/**
+ * How dates read, one of the supported locales (`en-US`); none is the default, `en-GB`.
+ */
+locale: string | null, };
 
 export type SettingsPatch = { client_name: string | null, timezone: string | null, 
 /**
@@ -112,7 +116,12 @@ opened_at: string,
 /**
  * False when the file has since been moved or deleted.
  */
-exists: boolean, };
+exists: boolean, 
+/**
+ * The workspace's locale when it was last opened (how the start page writes its dates);
+ * none in lists from before locales were remembered.
+ */
+locale: string | null, };
 
 export type StartState = { recent: Array<RecentWorkspace>, 
 /**
@@ -122,7 +131,11 @@ timezones: Array<string>, default_timezone: string, app_version: string,
 /**
  * Currencies to pick from, by ISO code.
  */
-currencies: Array<CurrencyView>, };
+currencies: Array<CurrencyView>, 
+/**
+ * The supported locales, the default first, for the new-workspace form.
+ */
+locales: Array<LocaleView>, };
 
 export type PeriodView = { label: string, 
 /**

@@ -12,6 +12,7 @@ import {
   signedPart,
   strength,
 } from "./diagnose";
+import { setDateLocale } from "./format";
 
 function item(scope: AttentionItemView["scope"]): AttentionItemView {
   return {
@@ -97,7 +98,13 @@ describe("figures", () => {
 });
 
 describe("control-chart signals", () => {
-  const weeks = ["2026-W28", "2026-W29", "2026-W30", "2026-W31", "2026-W32", "2026-W33", "2026-W34"];
+  // ISO 2026-W28 runs from Monday 6 Jul to Sunday 12 Jul 2026 (1 Jan 2026 is a Thursday, so W01
+  // starts on 29 Dec 2025); the chart's first week is cut to start on Wednesday 8 Jul.
+  const weeks = ["2026-W28", "2026-W29", "2026-W30", "2026-W31", "2026-W32", "2026-W33", "2026-W34"].map((label, i) => ({
+    label,
+    start: i === 0 ? "2026-07-08" : new Date(Date.UTC(2026, 6, 6 + 7 * i)).toISOString().slice(0, 10),
+    end: new Date(Date.UTC(2026, 6, 12 + 7 * i)).toISOString().slice(0, 10),
+  }));
   const beyond = (w: string, direction = "below") => ({ rule: "beyond_limits", label: "Point beyond the limits", start: w, end: w, direction });
   it("reads neighbouring weeks of one rule as one run", () => {
     const runs = signalRuns([beyond("2026-W31"), beyond("2026-W29"), beyond("2026-W30"), beyond("2026-W33")], weeks);
@@ -105,6 +112,17 @@ describe("control-chart signals", () => {
       ["2026-W29", "2026-W31", 3],
       ["2026-W33", "2026-W33", 1],
     ]);
+    // Runs read as days: W29 starts Mon 13 Jul, W31 ends Sun 2 Aug; W33 is 10 to 16 Aug.
+    expect(runs.map((r) => r.days)).toEqual(["13 Jul – 2 Aug 2026", "10 Aug – 16 Aug 2026"]);
+  });
+  it("starts a run at the first day the chart shows, in the workspace's locale", () => {
+    try {
+      setDateLocale("en-US");
+      const runs = signalRuns([beyond("2026-W28"), beyond("2026-W29")], weeks);
+      expect(runs.map((r) => r.days)).toEqual(["Jul 8 – Jul 19, 2026"]);
+    } finally {
+      setDateLocale("en-GB");
+    }
   });
   it("keeps other rules and directions apart, and merges overlapping windows", () => {
     const run8 = { rule: "run_of_8", label: "Run of 8", start: "2026-W28", end: "2026-W32", direction: "above" };

@@ -1,6 +1,7 @@
 // Pure helpers for the diagnostic views (attention list, control chart, drivers, correlation,
 // staffing): what to link to, which dates to ask for, and how figures read.
 import type { AttentionItemView } from "./bindings";
+import { dateSpan } from "./format";
 
 /** The words for an attention item's kind. */
 export function attentionKindLabel(kind: string): string {
@@ -125,27 +126,33 @@ export function pText(p: number | null): string {
   return p < 0.001 ? "p < 0.001" : `p = ${p.toFixed(3)}`;
 }
 
-/** Control-chart signals as runs: signals of the same rule and direction whose weeks touch or
- * overlap (`labels` are the chart's buckets in order) read as one stretch, "2026-W30 to
- * 2026-W33", not a line per week. Runs keep the order of their first week. */
+/** Control-chart signals as runs: signals of the same rule and direction whose buckets touch or
+ * overlap (`periods` are the chart's buckets in order, each with its label and days) read as one
+ * stretch of days in the workspace's locale, "20 Jul – 16 Aug 2026", not a line per week (`start`
+ * and `end` stay the buckets' labels). Runs keep the order of their first bucket. */
 export function signalRuns(
   signals: { rule: string; label: string; start: string; end: string; direction: string }[],
-  labels: string[],
-): { rule: string; label: string; direction: string; start: string; end: string; signals: number }[] {
+  periods: { label: string; start: string; end: string }[],
+): { rule: string; label: string; direction: string; start: string; end: string; signals: number; days: string }[] {
   const at = (l: string) => {
-    const i = labels.indexOf(l);
+    const i = periods.findIndex((p) => p.label === l);
     return i < 0 ? Number.NaN : i;
   };
   const sorted = [...signals].sort((a, b) => at(a.start) - at(b.start) || at(a.end) - at(b.end));
-  const runs: { rule: string; label: string; direction: string; start: string; end: string; signals: number }[] = [];
+  const runs: { rule: string; label: string; direction: string; start: string; end: string; signals: number; days: string }[] = [];
   for (const s of sorted) {
     const prev = [...runs].reverse().find((r) => r.rule === s.rule && r.direction === s.direction);
     if (prev && at(s.start) <= at(prev.end) + 1) {
       if (at(s.end) > at(prev.end)) prev.end = s.end;
       prev.signals += 1;
     } else {
-      runs.push({ rule: s.rule, label: s.label, direction: s.direction, start: s.start, end: s.end, signals: 1 });
+      runs.push({ rule: s.rule, label: s.label, direction: s.direction, start: s.start, end: s.end, signals: 1, days: "" });
     }
+  }
+  for (const r of runs) {
+    const first = periods[at(r.start)];
+    const last = periods[at(r.end)];
+    r.days = first && last ? dateSpan(first.start, last.end) : r.start === r.end ? r.end : `${r.start} to ${r.end}`;
   }
   return runs;
 }

@@ -136,7 +136,7 @@ describe("durations, dates and members as people say them", () => {
   });
 });
 
-import { currentDateLocale, dateLong, dateNumeric, dateWeekday, dayMonth, LOCALE_TAGS, monthYear, setDateLocale } from "./format";
+import { currentDateLocale, dateLong, dateNumeric, dateSpan, dateWeekday, dayMonth, LOCALE_TAGS, monthShort, monthYear, recentDate, setDateLocale, weekText } from "./format";
 
 describe("dates in the workspace's locale (qbr_format's date rules)", () => {
   it("writes every date vector as Rust does", () => {
@@ -148,6 +148,36 @@ describe("dates in the workspace's locale (qbr_format's date rules)", () => {
       expect(monthYear(v.date, v.locale), at).toBe(v.month_year);
       expect(dayMonth(v.date, v.locale), at).toBe(v.day_month);
       expect(dateWeekday(v.date, v.locale), at).toBe(v.weekday);
+      expect(monthShort(v.date, v.locale), at).toBe(v.month);
+    }
+  });
+
+  it("writes every week span as Rust does", () => {
+    expect(vectors.spans.length).toBe(LOCALE_TAGS.length * 4);
+    for (const v of vectors.spans) expect(dateSpan(v.first, v.last, v.locale), `${v.locale} ${v.first}`).toBe(v.text);
+    expect(dateSpan("2026-07-27", "2026-08-02", "en-GB")).toBe("27 Jul – 2 Aug 2026");
+    expect(dateSpan("2025-12-29", "2026-01-04", "en-US")).toBe("Dec 29, 2025 – Jan 4, 2026");
+  });
+
+  it("writes a recent workspace's date in its own locale, or en-GB, whatever locale was set last", () => {
+    try {
+      setDateLocale("de-DE");
+      expect(recentDate("2026-12-07T11:13:55Z", "en-US")).toBe("Dec 7, 2026");
+      expect(recentDate("2026-12-07T11:13:55Z", null)).toBe("7 Dec 2026");
+    } finally {
+      setDateLocale("en-GB");
+    }
+  });
+
+  it("names a chart's week by its days, and a cut week as part of one", () => {
+    // 2026-W31 is Monday 27 July to Sunday 2 August; the quarter 2026-Q3 cuts 2026-W27 to 1-5 July.
+    expect(weekText("2026-07-27", "2026-08-02", false)).toBe("27 Jul – 2 Aug 2026");
+    expect(weekText("2026-07-01", "2026-07-05", true)).toBe("1 Jul – 5 Jul 2026 (part of a week)");
+    try {
+      setDateLocale("de-DE");
+      expect(weekText("2026-07-27", "2026-08-02", false)).toBe("27. Juli – 2. Aug. 2026");
+    } finally {
+      setDateLocale("en-GB");
     }
   });
 
@@ -163,6 +193,7 @@ describe("dates in the workspace's locale (qbr_format's date rules)", () => {
       expect(v.month_year, at).toBe(intl(v.locale, v.date, { month: "short", year: "numeric" }));
       expect(v.day_month, at).toBe(intl(v.locale, v.date, { day: "numeric", month: "short" }));
       expect(v.weekday, at).toBe(intl(v.locale, v.date, { weekday: "short", day: "numeric", month: "short", year: "numeric" }));
+      expect(v.month, at).toBe(intl(v.locale, v.date, { month: "short" }));
     }
   });
 

@@ -46,6 +46,7 @@ interface LocaleRule {
   weekday_long: string;
   months: string[];
   months_standalone: string[];
+  months_alone: string[];
   weekdays: string[];
 }
 
@@ -206,6 +207,30 @@ export function monthYear(iso: string, locale: string = dateLocale.tag): string 
   return dateIn(/^\d{4}-\d{2}$/.test(iso) ? `${iso}-01` : iso, "month_year", locale);
 }
 
+/** A month alone, as a chart axis labels it next to labels with the year: "Jul", "Juli", "juil."
+ * ("YYYY-MM" or a day). */
+export function monthShort(iso: string, locale: string = dateLocale.tag): string {
+  const p = ymd(/^\d{4}-\d{2}$/.test(iso) ? `${iso}-01` : iso);
+  return p ? localeRule(locale).months_alone[p[1] - 1]! : iso;
+}
+
+/** The days from `first` to `last`, as a week or a run of weeks reads (qbr_format::date_span): the
+ * year once when both share it ("27 Jul – 2 Aug 2026", "Jul 27 – Aug 2, 2026"), both days in full
+ * across a year end, one day alone ("27 Jul 2026"). */
+export function dateSpan(first: string, last: string, locale: string = dateLocale.tag): string {
+  const a = ymd(first);
+  const b = ymd(last);
+  if (a && b && a.join() === b.join()) return dateLong(first, locale);
+  if (a && b && a[0] === b[0]) return `${dayMonth(first, locale)} – ${dateLong(last, locale)}`;
+  return `${dateLong(first, locale)} – ${dateLong(last, locale)}`;
+}
+
+/** A week of a chart as a reader names it, by its days in the workspace's locale: "27 Jul – 2 Aug
+ * 2026"; a week the period or the data cut short says so: "1 Jul – 5 Jul 2026 (part of a week)". */
+export function weekText(start: string, end: string, partial: boolean): string {
+  return partial ? `${dateSpan(start, end)} (part of a week)` : dateSpan(start, end);
+}
+
 /** "27 Jul", "Jul 27", "27. Juli". */
 export function dayMonth(iso: string, locale: string = dateLocale.tag): string {
   return dateIn(iso, "day_month", locale);
@@ -214,6 +239,12 @@ export function dayMonth(iso: string, locale: string = dateLocale.tag): string {
 /** "Mon, 27 Jul 2026", "Mon, Jul 27, 2026", "Mo., 27. Juli 2026". */
 export function dateWeekday(iso: string, locale: string = dateLocale.tag): string {
   return dateIn(iso, "weekday_long", locale);
+}
+
+/** When a recent workspace was opened, on the start page (no workspace open): in that workspace's
+ * locale when the recent list knows it, else in the default, en-GB ("7 Dec 2026", "Dec 7, 2026"). */
+export function recentDate(openedAt: string, locale: string | null): string {
+  return dateLong(openedAt, locale ?? RULES.locales[0]!.tag);
 }
 
 /** A day in the workspace's locale ("30 Sept 2026" in en-GB); unparseable input as given. */

@@ -165,12 +165,12 @@ fn chart_block(
     caption: Option<String>,
     alt: String,
 ) -> doc::Block {
-    doc::Block::Chart(doc::ChartBlock {
+    doc::Block::Chart(Box::new(doc::ChartBlock {
         chart,
         height_mm,
         caption,
         alt: Some(alt),
-    })
+    }))
 }
 
 // ---- words --------------------------------------------------------------------------------------
@@ -840,7 +840,8 @@ fn story_lines(cx: &Context) -> ApiResult<Vec<String>> {
             _ => String::new(),
         };
         out.push(format!(
-            "**Missed:** {} {} against the {} target{moved}.",
+            "**{}:** {} {} against the {} target{moved}.",
+            qbr_format::status_word(&e.status),
             r.subject(),
             text::value(&d.unit, v, cur),
             text::target(&d.unit, t, cur)
@@ -973,10 +974,20 @@ fn summary(cx: &mut Context, highlights: &[String]) -> doc::Section {
         .filter(|(hits, _)| *hits * 2 >= missed.len() && *hits > 0)
         .max_by_key(|(hits, c)| (*hits, -c.id))
         .map(|(_, c)| format!("the {}", c.fields.title.trim()));
+    // Counted as the app's overview counts them: per channel where the rows split by channel.
+    let count = |status: &str| {
+        with_target
+            .iter()
+            .filter(|x| x.entry.status == status)
+            .count()
+    };
     let proposed = story::summary_title(
         &r.period.label,
-        missed.len(),
-        with_target.len(),
+        story::StatusCounts {
+            on: count("green"),
+            near: count("amber"),
+            off: count("red"),
+        },
         furthest.as_deref(),
         main_cause.as_deref(),
     );
@@ -1278,6 +1289,12 @@ fn trend_chart(
         ),
         unit: unit_kind(&def.unit),
         buckets: buckets.iter().map(|p| p.period.label.clone()).collect(),
+        // Months on the axis, in the workspace's locale, as in the app.
+        spans: buckets
+            .iter()
+            .map(|p| (p.period.start.clone(), p.period.end.clone()))
+            .collect(),
+        locale: cx.locale.clone(),
         series,
         target: None,
         markers,
@@ -1717,14 +1734,16 @@ fn control_blocks(
             "No signal: every week is within the limits and no run rule fires.".into(),
         ));
     } else {
-        group.push(doc::Block::Bullets(signal_lines(&c)));
+        group.push(doc::Block::Bullets(signal_lines(&c, &cx.locale)));
     }
     Ok(vec![doc::Block::Keep(group)])
 }
 
 /// The signals of a control chart, one line per rule and direction, the weeks it covers merged
-/// into runs: "**Point beyond the limits** (below) — 2025-W40 to 2026-W05, 2026-W07".
-fn signal_lines(c: &ControlReport) -> Vec<String> {
+/// into runs of days in the workspace's locale: "**Point beyond the limits** (below) —
+/// 29 Sept 2025 – 1 Feb 2026, 9 Feb – 15 Feb 2026" (each run from its first week's first day to its
+/// last week's last day).
+fn signal_lines(c: &ControlReport, locale: &str) -> Vec<String> {
     let index = |label: &str| c.points.iter().position(|p| p.period.label == label);
     type Spans = Vec<(usize, usize)>;
     let mut groups: Vec<((String, String), Spans)> = Vec::new();
@@ -1752,12 +1771,11 @@ fn signal_lines(c: &ControlReport) -> Vec<String> {
             let words: Vec<String> = runs
                 .iter()
                 .map(|&(a, b)| {
-                    let (x, y) = (&c.points[a].period.label, &c.points[b].period.label);
-                    if a == b {
-                        x.clone()
-                    } else {
-                        format!("{x} to {y}")
-                    }
+                    qbr_format::date_span(
+                        &c.points[a].period.start,
+                        &c.points[b].period.end,
+                        locale,
+                    )
                 })
                 .collect();
             format!("**{label}** ({direction}) — {}", words.join(", "))

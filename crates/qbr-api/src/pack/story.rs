@@ -184,28 +184,57 @@ pub(crate) fn metric_title(f: &MetricFacts) -> String {
     out
 }
 
-/// The executive summary's title: how many targets were missed and the furthest miss or the
-/// cause behind most of them; with no target missed, that all were met.
+/// How many contract figures are on, near and off target: the app's overview counts them the
+/// same way, with the same words (`qbr_format::status_word`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct StatusCounts {
+    pub on: usize,
+    pub near: usize,
+    pub off: usize,
+}
+
+impl StatusCounts {
+    fn total(&self) -> usize {
+        self.on + self.near + self.off
+    }
+
+    /// `5 on target, 3 near target, 3 off target`, leaving out a status no figure has.
+    pub(crate) fn words(&self) -> String {
+        [(self.on, "green"), (self.near, "amber"), (self.off, "red")]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, s)| format!("{n} {}", qbr_format::status_word(s).to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The executive summary's title: how many contract figures are on, near and off target (the
+/// app's words), and the furthest off or the cause behind most of those not on target; with
+/// every one on target, that all were.
 pub(crate) fn summary_title(
     period: &str,
-    missed: usize,
-    with_target: usize,
+    counts: StatusCounts,
     furthest: Option<&str>,
     main_cause: Option<&str>,
 ) -> String {
+    let with_target = counts.total();
     if with_target == 0 {
         return format!("{period} in figures");
     }
-    if missed == 0 {
+    if counts.near + counts.off == 0 {
         return if with_target == 1 {
             format!("{period}: the contract target was met")
         } else {
-            format!("{period}: all {with_target} contract targets met")
+            format!("{period}: all {with_target} contract figures on target")
         };
     }
-    let head = format!("{period}: {missed} of {with_target} contract targets missed");
+    let head = format!("{period}: {}", counts.words());
     match (main_cause, furthest) {
-        (Some(c), _) => format!("{head}; {c} explains most of them"),
+        (Some(c), _) => format!(
+            "{head}; {c} explains most of the {} not on target",
+            counts.near + counts.off
+        ),
         (None, Some(f)) => format!("{head}, furthest {f}"),
         (None, None) => head,
     }
@@ -216,7 +245,7 @@ pub(crate) fn scorecard_title(period: &str, met: usize, with_target: usize) -> S
     if with_target == 0 {
         format!("Scorecard {period}")
     } else {
-        format!("Scorecard {period}: {met} of {with_target} targets met")
+        format!("Scorecard {period}: {met} of {with_target} on target")
     }
 }
 
@@ -438,25 +467,27 @@ mod tests {
 
     #[test]
     fn summary_scorecard_and_action_titles() {
+        let counts = |on, near, off| StatusCounts { on, near, off };
         assert_eq!(
-            summary_title("2026-Q3", 5, 11, Some("voice service level at 73.1%"), Some("the Firmware 12.4 roll-out")),
-            "2026-Q3: 5 of 11 contract targets missed; the Firmware 12.4 roll-out explains most of them"
+            summary_title("2026-Q3", counts(6, 2, 3), Some("voice service level at 73.1%"), Some("the Firmware 12.4 roll-out")),
+            "2026-Q3: 6 on target, 2 near target, 3 off target; the Firmware 12.4 roll-out explains most of the 5 not on target"
+        );
+        // A status no figure has is left out.
+        assert_eq!(
+            summary_title("2026-Q3", counts(2, 0, 2), Some("customer satisfaction at 81.3% against 85.0%"), None),
+            "2026-Q3: 2 on target, 2 off target, furthest customer satisfaction at 81.3% against 85.0%"
         );
         assert_eq!(
-            summary_title("2026-Q3", 2, 4, Some("customer satisfaction at 81.3% against 85.0%"), None),
-            "2026-Q3: 2 of 4 contract targets missed, furthest customer satisfaction at 81.3% against 85.0%"
+            summary_title("2026-Q2", counts(6, 0, 0), None, None),
+            "2026-Q2: all 6 contract figures on target"
         );
         assert_eq!(
-            summary_title("2026-Q2", 0, 6, None, None),
-            "2026-Q2: all 6 contract targets met"
-        );
-        assert_eq!(
-            summary_title("2026-Q2", 0, 0, None, None),
+            summary_title("2026-Q2", counts(0, 0, 0), None, None),
             "2026-Q2 in figures"
         );
         assert_eq!(
             scorecard_title("2026-Q3", 6, 11),
-            "Scorecard 2026-Q3: 6 of 11 targets met"
+            "Scorecard 2026-Q3: 6 of 11 on target"
         );
         let c = ActionCounts {
             done: 1,

@@ -148,7 +148,7 @@ fn charts(s: &doc::Section) -> Vec<&doc::ChartBlock> {
     blocks(s)
         .into_iter()
         .filter_map(|b| match b {
-            doc::Block::Chart(c) => Some(c),
+            doc::Block::Chart(c) => Some(&**c),
             _ => None,
         })
         .collect()
@@ -557,16 +557,50 @@ fn the_demos_default_pack_tells_its_story_in_at_most_14_pages() {
     // Page one of the story: what missed, what moved, why, what is being done.
     let summary = section_text(section(&d, "Executive summary"));
     for line in [
-        "**Missed:** Voice service level 76.2% against the ≥ 82.0% target (−6.2 pp on 2026-Q2).",
-        "**Missed:** Voice average speed of answer 0:34 against the ≤ 0:30 target (+0:12 on 2026-Q2).",
+        "**Off target:** Voice service level 76.2% against the ≥ 82.0% target (−6.2 pp on 2026-Q2).",
+        "**Off target:** Voice average speed of answer 0:34 against the ≤ 0:30 target (+0:12 on 2026-Q2).",
         "**Why:** Firmware 12.4 roll-out (technology, the Tech Support program, 1 Jul 2026 to 30 Sept 2026).",
         "**Done:** Firmware troubleshooting playbook (2 Sept 2026).",
         "**Overdue:** Overflow Tech Support voice to Kraków at peaks (due 15 Sept 2026).",
     ] {
         assert!(summary.contains(line), "summary line {line:?} in {summary}");
     }
-    assert!(first_heading(section(&d, "Executive summary"))
-        .starts_with("2026-Q3: 6 of 11 contract targets missed; the Firmware 12.4 roll-out explains most of them"));
+    // The title counts on, near and off target as the app's overview does (`overview.ts`
+    // `statusCounts`): each figure of the whole account, service level and ASA per channel where
+    // more than one channel has them.
+    let by_channel = report(&path, &["channel"], &[]);
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for def in &rep.definitions {
+        let per_channel: Vec<&str> = by_channel
+            .groups
+            .iter()
+            .filter_map(|g| g.metrics.get(&def.id))
+            .filter(|e| e.value.is_some())
+            .map(|e| e.status.as_str())
+            .collect();
+        let statuses =
+            if ["service_level", "asa"].contains(&def.id.as_str()) && per_channel.len() > 1 {
+                per_channel
+            } else {
+                g.metrics
+                    .get(&def.id)
+                    .map(|e| vec![e.status.as_str()])
+                    .unwrap_or_default()
+            };
+        for st in statuses {
+            *counts.entry(st.to_string()).or_default() += 1;
+        }
+    }
+    let n = |s: &str| counts.get(s).copied().unwrap_or(0);
+    assert_eq!(
+        (n("green"), n("amber"), n("red")),
+        (5, 3, 3),
+        "the demo's figures against the contract"
+    );
+    assert_eq!(
+        first_heading(section(&d, "Executive summary")),
+        "2026-Q3: 5 on target, 3 near target, 3 off target; the Firmware 12.4 roll-out explains most of the 6 not on target"
+    );
     // The service level page leads with voice, where the contract's target was missed.
     let sl = section(&d, "Service level");
     assert_eq!(
@@ -940,8 +974,21 @@ fn a_metric_page_can_carry_the_control_chart_and_the_drivers() {
         .as_deref()
         .unwrap()
         .contains("baseline 2 Oct 2025 to 30 Jun 2026"));
-    // W40 holds only 28–30 September: drawn, judged by no rule.
-    assert!(page.contains("**Point beyond the limits** (above) — 2026-W27 to 2026-W39"));
+    // W40 holds only 28–30 September: drawn, judged by no rule. The run reads as its days, from
+    // W27's Monday 29 June to W39's Sunday 27 September (ISO 2026-W01 starts on 29 Dec 2025).
+    assert!(page.contains("**Point beyond the limits** (above) — 29 Jun \u{2013} 27 Sept 2026"));
+    // The chart names months from the buckets' days (cut first week 2-5 Oct 2025), in the
+    // workspace's locale.
+    assert_eq!(control.1.spans.len(), control.1.buckets.len());
+    assert_eq!(
+        control.1.spans[0],
+        ("2025-10-02".to_string(), "2025-10-05".to_string())
+    );
+    assert_eq!(
+        control.1.spans[1],
+        ("2025-10-06".to_string(), "2025-10-12".to_string())
+    );
+    assert_eq!(control.1.locale, "en-GB");
     // The chart and its signals are one group: they never part across pages.
     assert!(aht.blocks.iter().any(|b| matches!(b, doc::Block::Keep(g)
         if g.iter().any(|x| matches!(x, doc::Block::Chart(cb) if matches!(&cb.chart, doc::Chart::Trend(t) if t.control.is_some())))

@@ -174,7 +174,7 @@ impl Workspace {
                 &mut items,
             );
         }
-        self.signal_items(period, &all.metrics, currency, &mut items)?;
+        self.signal_items(period, &all.metrics, currency, &settings.locale, &mut items)?;
         items.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -190,6 +190,7 @@ impl Workspace {
         period: &Period,
         metrics: &[Metric],
         currency: &str,
+        locale: &str,
         items: &mut Vec<AttentionItem>,
     ) -> Result<()> {
         let first_week = Period::week_of(
@@ -266,19 +267,15 @@ impl Workspace {
                         (_, false, _) => 30.0,
                     })
                     .fold(0.0, f64::max);
-                let mut weeks: Vec<String> = fired
-                    .iter()
-                    .map(|x| s.buckets[x.end].label.clone())
-                    .collect();
-                weeks.dedup();
+                let mut ends: Vec<usize> = fired.iter().map(|x| x.end).collect();
+                ends.dedup();
+                let weeks: Vec<String> = ends.iter().map(|&i| s.buckets[i].label.clone()).collect();
                 let names: Vec<&str> = rules.iter().map(|r| r.label()).collect();
                 let value = line.points.last().and_then(|p| p.value.value);
-                let when = match weeks.as_slice() {
-                    [] => String::new(),
-                    [w] => w.clone(),
-                    [a, b] => format!("{a} and {b}"),
-                    [a, .., b] => format!("{} weeks from {a} to {b}", weeks.len()),
-                };
+                let when = signal_weeks_text(
+                    &ends.iter().map(|&i| &s.buckets[i]).collect::<Vec<_>>(),
+                    locale,
+                );
                 let base_limits = chart.limits[..in_period].iter().flatten().next().copied();
                 items.push(AttentionItem {
                     kind: AttentionKind::Signal,
@@ -311,6 +308,23 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+}
+
+/// The weeks where signals ended, by their days in `locale` (never ISO week labels): "the week
+/// 3 Aug – 9 Aug 2026", "the weeks 3 Aug – 9 Aug 2026 and 17 Aug – 23 Aug 2026", "13 weeks,
+/// 29 Jun – 27 Sept 2026" (from the first week's first day to the last week's last).
+fn signal_weeks_text(weeks: &[&Period], locale: &str) -> String {
+    let days = |p: &Period| qbr_format::date_span(&p.start.to_string(), &p.end.to_string(), locale);
+    match weeks {
+        [] => String::new(),
+        [w] => format!("the week {}", days(w)),
+        [a, b] => format!("the weeks {} and {}", days(a), days(b)),
+        [a, .., b] => format!(
+            "{} weeks, {}",
+            weeks.len(),
+            qbr_format::date_span(&a.start.to_string(), &b.end.to_string(), locale)
+        ),
     }
 }
 
@@ -465,6 +479,21 @@ mod tests {
                 && i.scope == Some((Dimension::Program, "Tech Support".into()))),
             "Tech Support's AHT signals on its weekly chart: {items:#?}"
         );
+        // Its sentence names the weeks by their days (the demo's Q3 weeks 2026-W27 to W39).
+        let aht = items
+            .iter()
+            .find(|i| {
+                i.kind == AttentionKind::Signal
+                    && i.metric_id == "aht"
+                    && i.scope == Some((Dimension::Program, "Tech Support".into()))
+            })
+            .unwrap();
+        assert!(
+            aht.message
+                .contains(" weeks, 29 Jun \u{2013} 27 Sept 2026 (weekly chart;"),
+            "{}",
+            aht.message
+        );
         assert!(
             items.windows(2).all(|w| w[0].score >= w[1].score),
             "ranked by score"
@@ -486,6 +515,26 @@ mod tests {
         assert_eq!(
             missed_sentence("ASA", "0:41", "≤ 0:30", Status::Red, Some("2026-Q2")),
             "ASA is 0:41, off its target of ≤ 0:30; it was on target in 2026-Q2."
+        );
+    }
+
+    #[test]
+    fn signal_weeks_read_as_their_days() {
+        // ISO 2026-W32 is Monday 3 to Sunday 9 August; W34 17 to 23 August; W27 starts on
+        // Monday 29 June and W39 ends on Sunday 27 September.
+        let w = |label: &str| Period::parse(label, 1).unwrap();
+        let (w27, w32, w34, w39) = (w("2026-W27"), w("2026-W32"), w("2026-W34"), w("2026-W39"));
+        assert_eq!(
+            signal_weeks_text(&[&w32], "en-GB"),
+            "the week 3 Aug \u{2013} 9 Aug 2026"
+        );
+        assert_eq!(
+            signal_weeks_text(&[&w32, &w34], "en-US"),
+            "the weeks Aug 3 \u{2013} Aug 9, 2026 and Aug 17 \u{2013} Aug 23, 2026"
+        );
+        assert_eq!(
+            signal_weeks_text(&[&w27, &w32, &w39], "en-GB"),
+            "3 weeks, 29 Jun \u{2013} 27 Sept 2026"
         );
     }
 

@@ -19,8 +19,18 @@ use super::ChartError;
 pub struct TrendChart {
     pub title: String,
     pub unit: UnitKind,
-    /// One label per bucket, oldest first, e.g. `2026-W31` or `Jul 2026`.
+    /// One label per bucket, oldest first, e.g. `2026-W31` or `Jul 2026`: the bucket axis shows
+    /// them unless `spans` gives the buckets' days.
     pub buckets: Vec<String>,
+    /// Each bucket's first and last day (`YYYY-MM-DD`), oldest first, when the buckets are days,
+    /// weeks or months: the bucket axis then names months in `locale` (`Jul`, with the year on the
+    /// first named and on each January: `Jul 2026`, `Jan 2027`), ticked where each month begins,
+    /// and the target's legend and window names read as days. Empty: `buckets` as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<(String, String)>,
+    /// The locale months and days are named in (`en-GB`); empty reads as the default.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub locale: String,
     /// One or more lines; each has one value per bucket.
     pub series: Vec<TrendSeries>,
     pub target: Option<Target>,
@@ -244,6 +254,231 @@ pub fn trend_png(chart: &TrendChart, width: u32, height: u32) -> Result<Vec<u8>,
     Ok(png_bytes)
 }
 
+/// Days since 1970-01-01 of a day written `YYYY-MM-DD`, or `None` when it is not a real day
+/// (H. Hinnant's `days_from_civil`).
+fn day_number(iso: &str) -> Option<i64> {
+    let b = iso.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = &iso[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let len = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m) || d < 1 || d > len[m as usize - 1] {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The (year, month) a day number falls in (H. Hinnant's `civil_from_days`).
+fn year_month(z: i64) -> (i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m)
+}
+
+fn first_of_month(y: i64, m: i64) -> i64 {
+    day_number(&format!("{y:04}-{m:02}-01")).unwrap_or(0)
+}
+
+impl TrendChart {
+    /// Bucket `i` as a reader names it: its days (`27 Jul – 2 Aug 2026`) when `spans` gives them,
+    /// otherwise its label.
+    pub fn bucket_name(&self, i: usize) -> String {
+        match self.spans.get(i) {
+            Some((a, b)) => qbr_format::date_span(a, b, &self.locale),
+            None => self.buckets.get(i).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Bucket `i` in a few characters, for a category axis that shows every bucket: a month's
+    /// name and year for a bucket of a month or more (`Jul 2026`), else its first day (`27 Jul`);
+    /// its label when `spans` is empty.
+    pub fn bucket_short(&self, i: usize) -> String {
+        match self.spans.get(i) {
+            Some((a, b)) => match (day_number(a), day_number(b)) {
+                (Some(x), Some(y)) if y - x >= 27 => qbr_format::month_year(a, &self.locale),
+                _ => qbr_format::day_month(a, &self.locale),
+            },
+            None => self.buckets.get(i).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The days from bucket `a`'s first to bucket `b`'s last, or the buckets' labels.
+    pub(crate) fn buckets_span(&self, a: usize, b: usize) -> String {
+        match (self.spans.get(a), self.spans.get(b)) {
+            (Some((x, _)), Some((_, y))) => qbr_format::date_span(x, y, &self.locale),
+            _ => format!(
+                "{}\u{2013}{}",
+                self.buckets.get(a).map_or("", String::as_str),
+                self.buckets.get(b).map_or("", String::as_str)
+            ),
+        }
+    }
+
+    fn first_day(&self, i: usize) -> String {
+        match self.spans.get(i) {
+            Some((a, _)) => qbr_format::date_long(a, &self.locale),
+            None => self.buckets[i].clone(),
+        }
+    }
+
+    fn last_day(&self, i: usize) -> String {
+        match self.spans.get(i) {
+            Some((_, b)) => qbr_format::date_long(b, &self.locale),
+            None => self.buckets[i].clone(),
+        }
+    }
+}
+
+/// A month on the bucket axis: where it begins and ends on the plot (cut by the plot's edges) and
+/// whether it begins inside it (then a tick marks its first day).
+struct MonthMark {
+    x0: f64,
+    x1: f64,
+    begins_inside: bool,
+    year: i64,
+    month: i64,
+}
+
+/// The months the buckets' days cover, placed where their days fall: a month beginning inside a
+/// bucket begins that far into the bucket's width.
+fn month_marks(chart: &TrendChart, frame: &Frame) -> Vec<MonthMark> {
+    let days: Vec<(i64, i64)> = chart
+        .spans
+        .iter()
+        .filter_map(|(a, b)| Some((day_number(a)?, day_number(b)?)))
+        .collect();
+    let (Some(&(first, _)), Some(&(_, last))) = (days.first(), days.last()) else {
+        return Vec::new();
+    };
+    if days.len() != frame.n {
+        return Vec::new();
+    }
+    let x_of = |d: i64| -> f64 {
+        match days.iter().position(|&(_, e)| e >= d) {
+            Some(i) => {
+                let (a, e) = days[i];
+                let frac = ((d - a).max(0) as f64) / ((e - a + 1) as f64);
+                frame.edge(i) + frac * frame.slot()
+            }
+            None => frame.right,
+        }
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = year_month(first);
+    loop {
+        let start = first_of_month(y, m);
+        if start > last {
+            break;
+        }
+        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        let next = first_of_month(ny, nm);
+        out.push(MonthMark {
+            x0: if start <= first {
+                frame.left
+            } else {
+                x_of(start)
+            },
+            x1: if next > last { frame.right } else { x_of(next) },
+            begins_inside: start > first,
+            year: y,
+            month: m,
+        });
+        (y, m) = (ny, nm);
+    }
+    out
+}
+
+/// The month axis's labels: (centre x, text), each centred under its month's days. Every month is
+/// named when the names fit, else every 2nd, 3rd, 6th or 12th (counted from January, so that
+/// quarters read as quarters), the fewest skipped that keep every name apart; a month cut by the
+/// plot's edge is named only when at least half of it shows. The first month named and each
+/// January carry the year (`Oct 2025`, `Nov`, …, `Jan 2026`).
+fn month_labels<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &TrendChart,
+    marks: &[MonthMark],
+    style: &TextStyle,
+    m: &Metrics,
+) -> Result<Vec<(f64, String)>, ChartError> {
+    let full = marks
+        .iter()
+        .filter(|mk| mk.begins_inside)
+        .map(|mk| mk.x1 - mk.x0)
+        .fold(f64::INFINITY, f64::min);
+    let month_w = if full.is_finite() {
+        full
+    } else {
+        marks.iter().map(|mk| mk.x1 - mk.x0).fold(0.0, f64::max)
+    };
+    let gap = m.px(8.0);
+    let mut chosen = Vec::new();
+    for k in [1, 2, 3, 6, 12] {
+        let mut out: Vec<(f64, f64, String)> = Vec::new();
+        for mk in marks {
+            if (mk.month - 1) % k != 0 || (mk.x1 - mk.x0) < month_w * 0.5 {
+                continue;
+            }
+            let day = format!("{:04}-{:02}-01", mk.year, mk.month);
+            let text = if out.is_empty() || mk.month == 1 {
+                qbr_format::month_year(&day, &chart.locale)
+            } else {
+                qbr_format::month_short(&day, &chart.locale)
+            };
+            let w = measure(root, &text, style)?.0;
+            out.push(((mk.x0 + mk.x1) / 2.0, w, text));
+        }
+        let apart = out
+            .windows(2)
+            .all(|p| p[0].0 + p[0].1 / 2.0 + gap <= p[1].0 - p[1].1 / 2.0);
+        chosen = out;
+        if apart {
+            break;
+        }
+    }
+    // Even a name a year is too many for the width: keep those that stay apart.
+    let mut right_of_last = f64::NEG_INFINITY;
+    let mut labels = Vec::new();
+    for (centre, w, text) in chosen {
+        if centre - w / 2.0 >= right_of_last + gap {
+            right_of_last = centre + w / 2.0;
+            labels.push((centre, text));
+        }
+    }
+    Ok(labels)
+}
+
 const MIN_WIDTH: u32 = 240;
 const MIN_HEIGHT: u32 = 160;
 
@@ -258,6 +493,28 @@ pub(crate) fn validate(chart: &TrendChart, width: u32, height: u32) -> Result<()
         return invalid(format!("{width}×{height} pixels is too large for a chart"));
     }
     let n = chart.buckets.len();
+    if !chart.spans.is_empty() {
+        if chart.spans.len() != n {
+            return invalid(format!(
+                "{} bucket spans for {n} buckets",
+                chart.spans.len()
+            ));
+        }
+        let mut previous_end: Option<i64> = None;
+        for (i, (a, b)) in chart.spans.iter().enumerate() {
+            let (Some(x), Some(y)) = (day_number(a), day_number(b)) else {
+                return invalid(format!(
+                    "bucket {i} spans {a:?} to {b:?}; expected two days as YYYY-MM-DD"
+                ));
+            };
+            if y < x || previous_end.is_some_and(|p| x <= p) {
+                return invalid(format!(
+                    "bucket {i} spans {a} to {b}, out of order with the buckets before it"
+                ));
+            }
+            previous_end = Some(y);
+        }
+    }
     for s in &chart.series {
         if s.values.len() != n {
             return invalid(format!(
@@ -522,11 +779,11 @@ fn target_legend(chart: &TrendChart) -> Option<(Target, String)> {
                 .map(|(i, (a, b, t))| {
                     let bound = t.bound(chart.unit, cur);
                     if i == last {
-                        format!("{bound} from {}", chart.buckets[*a])
+                        format!("{bound} from {}", chart.first_day(*a))
                     } else if i == 0 && *a == 0 {
-                        format!("{bound} to {}", chart.buckets[*b])
+                        format!("{bound} to {}", chart.last_day(*b))
                     } else {
-                        format!("{bound} {}–{}", chart.buckets[*a], chart.buckets[*b])
+                        format!("{bound} {}", chart.buckets_span(*a, *b))
                     }
                 })
                 .collect();
@@ -1002,12 +1259,44 @@ pub(crate) fn draw<DB: DrawingBackend>(
     ))
     .map_err(draw_error)?;
     let bucket_style = m.text(AXIS_SIZE, false, MUTED, HPos::Center, VPos::Top);
+    if !chart.spans.is_empty() {
+        // Months, not bucket names: a small tick per bucket, a long one where a month begins,
+        // each month named under its days.
+        for i in 0..frame.n {
+            let x = frame.x(i);
+            root.draw(&PathElement::new(
+                vec![pt(x, frame.bottom), pt(x, frame.bottom + m.px(3.0))],
+                AXIS.stroke_width(m.stroke(1.0)),
+            ))
+            .map_err(draw_error)?;
+        }
+        let marks = month_marks(chart, &frame);
+        for mk in marks.iter().filter(|mk| mk.begins_inside) {
+            root.draw(&PathElement::new(
+                vec![pt(mk.x0, frame.bottom), pt(mk.x0, frame.bottom + m.px(8.0))],
+                AXIS.stroke_width(m.stroke(1.0)),
+            ))
+            .map_err(draw_error)?;
+        }
+        for (centre, text) in month_labels(root, chart, &marks, &bucket_style, &m)? {
+            let (w, _) = measure(root, &text, &bucket_style)?;
+            let half = w / 2.0 + m.px(2.0);
+            let x = centre.clamp(half, (width - half).max(half));
+            root.draw_text(&text, &bucket_style, pt(x, frame.bottom + m.px(8.0)))
+                .map_err(draw_error)?;
+        }
+    }
     let mut widest: f64 = 0.0;
     for b in &chart.buckets {
         widest = widest.max(measure(root, b, &bucket_style)?.0);
     }
     let every = label_step(widest + m.px(12.0), frame.slot());
-    for (i, b) in chart.buckets.iter().enumerate() {
+    for (i, b) in chart
+        .buckets
+        .iter()
+        .enumerate()
+        .filter(|_| chart.spans.is_empty())
+    {
         let x = frame.x(i);
         let labelled = i % every == 0;
         let tick = if labelled { 5.0 } else { 3.0 };
@@ -1237,6 +1526,8 @@ mod tests {
             windows: vec![],
             control: None,
             partial: Vec::new(),
+            spans: Vec::new(),
+            locale: String::new(),
             width: 640,
             currency: String::new(),
             target_steps: Vec::new(),
@@ -1490,6 +1781,164 @@ mod tests {
         assert_eq!(
             shown,
             ["2026-W01", "2026-W13", "2026-W25", "2026-W37", "2026-W49"]
+        );
+    }
+
+    /// The 52 weeks a metric page charts for 2026-Q3: from Thursday 2 Oct 2025 (the first week
+    /// cut to 2-5 Oct) by ISO weeks to Wednesday 30 Sept 2026 (the last cut to 28-30 Sept).
+    fn weeks_to_q3_end() -> Vec<(String, String)> {
+        let first = day_number("2025-10-02").unwrap();
+        let last = day_number("2026-09-30").unwrap();
+        let monday = day_number("2025-10-06").unwrap();
+        let iso = |n: i64| {
+            let (y, m) = year_month(n);
+            format!("{y:04}-{m:02}-{:02}", n - first_of_month(y, m) + 1)
+        };
+        let mut out = vec![(iso(first), iso(monday - 1))];
+        let mut s = monday;
+        while s <= last {
+            out.push((iso(s), iso((s + 6).min(last))));
+            s += 7;
+        }
+        out
+    }
+
+    fn weekly(width: u32, locale: &str) -> TrendChart {
+        let spans = weeks_to_q3_end();
+        let values: Vec<Option<f64>> = (0..spans.len())
+            .map(|i| Some(0.8 + i as f64 / 1000.0))
+            .collect();
+        let mut c = chart(UnitKind::Ratio, vec![series("Service level", &values)]);
+        c.buckets = (0..spans.len()).map(|i| format!("B{i}")).collect();
+        c.spans = spans;
+        c.locale = locale.into();
+        c.width = width;
+        c
+    }
+
+    #[test]
+    fn weekly_buckets_read_as_months_on_the_axis() {
+        let spans = weeks_to_q3_end();
+        assert_eq!(spans.len(), 53, "a cut week at each end and 51 whole weeks");
+        assert_eq!(spans[0], ("2025-10-02".into(), "2025-10-05".into()));
+        assert_eq!(spans[52], ("2026-09-28".into(), "2026-09-30".into()));
+        let t = texts(&trend_svg(&weekly(960, "en-GB")).unwrap());
+        let months = [
+            "Oct 2025", "Nov", "Dec", "Jan 2026", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+            "Sept",
+        ];
+        let shown: Vec<&str> = t
+            .iter()
+            .map(String::as_str)
+            .filter(|s| months.contains(s))
+            .collect();
+        assert_eq!(
+            shown, months,
+            "every month named once, in order, the year on the first and January"
+        );
+        assert!(
+            !t.iter().any(|s| s.starts_with('B')),
+            "no bucket label on the axis: {t:?}"
+        );
+        // In German: CLDR writes a month with its year "Okt. 2025" and alone "Nov", "Mär".
+        let t = texts(&trend_svg(&weekly(960, "de-DE")).unwrap());
+        for m in ["Okt. 2025", "Nov", "Jan. 2026", "Mär", "Sep"] {
+            assert!(t.contains(&m.to_string()), "{m} in {t:?}");
+        }
+        // Narrower, every third month (counted from January: quarters), then every sixth.
+        let names = |width: u32| -> Vec<String> {
+            texts(&trend_svg(&weekly(width, "en-GB")).unwrap())
+                .into_iter()
+                .filter(|s| {
+                    months.contains(&s.as_str()) || s.ends_with(" 2025") || s.ends_with(" 2026")
+                })
+                .collect()
+        };
+        // At 480 px a month is ~34 px: names every other month fit ("Oct 2025" is left out
+        // with its odd neighbours, so November carries the year).
+        assert_eq!(
+            names(480),
+            ["Nov 2025", "Jan 2026", "Mar", "May", "Jul", "Sept"]
+        );
+        assert_eq!(names(360), ["Oct 2025", "Jan 2026", "Apr", "Jul"]);
+        assert_eq!(names(300), ["Jan 2026", "Jul"]);
+    }
+
+    #[test]
+    fn a_month_begins_where_its_first_day_falls_inside_a_week() {
+        // ISO 2026-W27 to W31: Monday 29 June to Sunday 2 August, 10 px a week.
+        let spans: Vec<(String, String)> = [
+            ("2026-06-29", "2026-07-05"),
+            ("2026-07-06", "2026-07-12"),
+            ("2026-07-13", "2026-07-19"),
+            ("2026-07-20", "2026-07-26"),
+            ("2026-07-27", "2026-08-02"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let mut c = chart(UnitKind::Ratio, vec![series("x", &[Some(0.8); 5])]);
+        c.spans = spans;
+        let frame = Frame {
+            left: 0.0,
+            right: 50.0,
+            top: 0.0,
+            data_top: 0.0,
+            bottom: 100.0,
+            n: 5,
+            ticks: nice_ticks(0.0, 1.0, 4, UnitKind::Ratio),
+        };
+        let marks = month_marks(&c, &frame);
+        let got: Vec<(i64, i64, bool, f64, f64)> = marks
+            .iter()
+            .map(|mk| {
+                (
+                    mk.year,
+                    mk.month,
+                    mk.begins_inside,
+                    (mk.x0 * 1000.0).round() / 1000.0,
+                    (mk.x1 * 1000.0).round() / 1000.0,
+                )
+            })
+            .collect();
+        // 1 July is the 3rd of the first week's 7 days: 2/7 of 10 px in; 1 August the 6th day of
+        // the last week: 40 + 5/7 × 10 px.
+        assert_eq!(
+            got,
+            [
+                (2026, 6, false, 0.0, 2.857),
+                (2026, 7, true, 2.857, 47.143),
+                (2026, 8, true, 47.143, 50.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn bucket_spans_are_checked_and_name_the_buckets() {
+        let check = |c: TrendChart, needle: &str| match trend_svg(&c) {
+            Err(ChartError::Invalid(msg)) => assert!(msg.contains(needle), "{msg}"),
+            other => panic!("expected Invalid({needle}), got {other:?}"),
+        };
+        let mut c = chart(UnitKind::Ratio, vec![series("x", &[Some(0.8); 2])]);
+        c.spans = vec![("2026-07-27".into(), "2026-08-02".into())];
+        check(c.clone(), "1 bucket spans for 2 buckets");
+        c.spans.push(("2026-08-02".into(), "2026-08-09".into()));
+        check(
+            c.clone(),
+            "bucket 1 spans 2026-08-02 to 2026-08-09, out of order",
+        );
+        c.spans[1] = ("2026-08-03".into(), "2026-02-30".into());
+        check(c.clone(), "expected two days as YYYY-MM-DD");
+        c.spans[1] = ("2026-08-03".into(), "2026-08-09".into());
+        c.locale = "en-US".into();
+        assert_eq!(c.bucket_name(0), "Jul 27 \u{2013} Aug 2, 2026");
+        assert_eq!(c.bucket_short(1), "Aug 3");
+        // A target that changed reads by days, not bucket labels.
+        c.target_steps = vec![Some(Target::AtLeast(0.8)), Some(Target::AtLeast(0.82))];
+        let legend = target_legend(&c).unwrap().1;
+        assert_eq!(
+            legend,
+            "Target \u{2265} 80.0% to Aug 2, 2026, \u{2265} 82.0% from Aug 3, 2026"
         );
     }
 

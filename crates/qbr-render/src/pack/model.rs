@@ -173,8 +173,9 @@ pub enum Block {
     Bullets(Vec<String>),
     /// A table that continues on the next page with its header row repeated.
     Table(Table),
-    /// A vector chart, never split across pages.
-    Chart(ChartBlock),
+    /// A vector chart, never split across pages (boxed: a chart is far larger than any other
+    /// block).
+    Chart(Box<ChartBlock>),
     /// The executive summary tiles, laid out in a row (wrapping to more rows if many).
     KeyFigures(Vec<KeyFigure>),
     /// Small muted text: a low-sample note, a formula, a source.

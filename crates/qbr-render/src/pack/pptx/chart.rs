@@ -88,8 +88,16 @@ pub(crate) struct Native {
 pub(crate) fn marker_key(t: &TrendChart) -> Vec<String> {
     let mut key = markers_key(t);
     for w in &t.windows {
-        let at = |i: usize| t.buckets.get(i).cloned().unwrap_or_default();
-        key.push(format!("Shaded {} {} to {}", w.label, at(w.from), at(w.to)));
+        if t.spans.is_empty() {
+            let at = |i: usize| t.buckets.get(i).cloned().unwrap_or_default();
+            key.push(format!("Shaded {} {} to {}", w.label, at(w.from), at(w.to)));
+        } else {
+            key.push(format!(
+                "Shaded {} {}",
+                w.label,
+                t.buckets_span(w.from, w.to)
+            ));
+        }
     }
     key
 }
@@ -310,7 +318,8 @@ pub(crate) fn from_trend(t: &TrendChart) -> Native {
     }
     Native {
         title: t.title.clone(),
-        categories: t.buckets.clone(),
+        // A week by its first day (`27 Jul`), a month by its name, in the pack's locale.
+        categories: (0..t.buckets.len()).map(|i| t.bucket_short(i)).collect(),
         series,
         unit: t.unit,
         currency: t.currency.clone(),
@@ -736,6 +745,55 @@ pub(crate) fn workbook(c: &Native) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_weekly_charts_categories_and_windows_read_as_days() {
+        use crate::chart::{ShadedWindow, TrendSeries};
+        // ISO 2026-W31 and W32 (27 Jul – 2 Aug, 3 – 9 Aug), in en-US; then monthly buckets.
+        let mut t = TrendChart {
+            title: "Service level".into(),
+            unit: UnitKind::Ratio,
+            buckets: vec!["2026-W31".into(), "2026-W32".into()],
+            spans: vec![
+                ("2026-07-27".into(), "2026-08-02".into()),
+                ("2026-08-03".into(), "2026-08-09".into()),
+            ],
+            locale: "en-US".into(),
+            series: vec![TrendSeries {
+                name: "Voice".into(),
+                values: vec![Some(0.8), Some(0.7)],
+                moving_average: None,
+            }],
+            target: None,
+            markers: vec![],
+            windows: vec![ShadedWindow {
+                from: 0,
+                to: 1,
+                label: "Before".into(),
+            }],
+            control: None,
+            currency: String::new(),
+            target_steps: vec![],
+            numbered_markers: false,
+            partial: vec![],
+            width: 800,
+            height: 300,
+        };
+        assert_eq!(from_trend(&t).categories, ["Jul 27", "Aug 3"]);
+        assert_eq!(
+            marker_key(&t),
+            ["Shaded Before Jul 27 \u{2013} Aug 9, 2026"]
+        );
+        t.spans = vec![
+            ("2026-07-01".into(), "2026-07-31".into()),
+            ("2026-08-01".into(), "2026-08-31".into()),
+        ];
+        assert_eq!(from_trend(&t).categories, ["Jul 2026", "Aug 2026"]);
+        // Without days, the labels as given.
+        t.spans.clear();
+        assert_eq!(from_trend(&t).categories, ["2026-W31", "2026-W32"]);
+        assert_eq!(marker_key(&t), ["Shaded Before 2026-W31 to 2026-W32"]);
+    }
 
     #[test]
     fn columns_follow_the_spreadsheet_alphabet() {

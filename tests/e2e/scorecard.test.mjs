@@ -47,6 +47,12 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
     assert.equal(breakdownRows.length, 3, "one row per program");
     await screenshot(browser, "metric-detail.png");
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    // The page asks for its attention list once it is painted: that request is the page's
+    // opening, not the switch's, so it must have arrived before the switch is watched.
+    await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", {
+      timeout: 20000,
+      timeoutMsg: "the scorecard's attention list arrives",
+    });
 
     // Which commands a switch asks for: Tauri's IPC goes through fetch here, one request each.
     await browser.execute(() => {

@@ -131,8 +131,13 @@ for (const size of SIZES) {
         const bar = await browser.execute(() => {
           const h = document.querySelector(".appbar");
           const r = h.getBoundingClientRect();
-          return { top: r.top, height: r.height, scrollWidth: h.scrollWidth, clientWidth: h.clientWidth };
+          const root = document.documentElement;
+          return { top: r.top, height: r.height, scrollWidth: h.scrollWidth, clientWidth: h.clientWidth, rootHeight: root.scrollHeight, windowHeight: innerHeight };
         });
+        assert.equal(bar.top, 0, `the app bar is at the top of the window on ${page.tab}`);
+        // Only the page scrolls: were the document taller than the window, a click or a focus
+        // near the bottom would scroll it and slide the app bar out of view.
+        assert.ok(bar.rootHeight <= bar.windowHeight, `the document is no taller than the window on ${page.tab}: ${bar.rootHeight}px in ${bar.windowHeight}`);
         assert.ok(bar.height <= 64, `the app bar is one row on ${page.tab}: ${bar.height}px`);
         assert.ok(bar.scrollWidth <= bar.clientWidth, `nothing in the app bar overflows on ${page.tab}`);
         await screenshot(browser, `pages-${size.name}-${page.tab}.png`);

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use qbr_api::{MetricDefinitionView, MetricEntryView, MetricsReport, SeriesReport, TargetView};
+use qbr_api::{
+    MetricDefinitionView, MetricEntryView, MetricsReport, PeriodView, SeriesReport, TargetView,
+};
 
 pub use qbr_api::text::{change, clock, grouped, signed, status, target, thousands, value, NONE};
 
@@ -148,8 +150,22 @@ fn metric_row(d: &MetricDefinitionView, e: &MetricEntryView, currency: &str) -> 
 }
 
 /// `qbr series` without `--json`: one table per line (metric × group), then its trend.
-pub fn series_report(r: &SeriesReport) -> String {
-    let mut out = format!("By {}, {} to {}\n", r.grain, r.range.start, r.range.end);
+/// `qbr series` without `--json`: each bucket by its days in the workspace's `locale` (a week
+/// as "27 Jul – 2 Aug 2026", a month as "Jul 2026", as the app's charts name them), a bucket
+/// cut by the range or by the data's first or last day marked as part of one.
+pub fn series_report(r: &SeriesReport, locale: &str) -> String {
+    let mut out = format!(
+        "By {}, {} to {}\n",
+        r.grain,
+        qbr_format::date_long(&r.range.start, locale),
+        qbr_format::date_long(&r.range.end, locale)
+    );
+    let bucket = |p: &PeriodView| match p.grain.as_str() {
+        "week" => qbr_format::date_span(&p.start, &p.end, locale),
+        "month" => qbr_format::month_year(&p.start, locale),
+        "day" => qbr_format::date_long(&p.start, locale),
+        _ => p.label.clone(),
+    };
     let names: BTreeMap<&str, &str> = r
         .definitions
         .iter()
@@ -174,16 +190,23 @@ pub fn series_report(r: &SeriesReport) -> String {
             .points
             .iter()
             .map(|p| {
+                let mut notes = Vec::new();
+                if p.partial {
+                    let days = if p.days == 1 { "day" } else { "days" };
+                    notes.push(format!(
+                        "part of a {}: {} {days} of data",
+                        p.period.grain, p.days
+                    ));
+                }
+                if p.value.is_none() {
+                    notes.extend(p.reason.clone());
+                }
                 vec![
-                    p.period.label.clone(),
+                    bucket(&p.period),
                     show(p.value),
                     p.n.map_or_else(|| NONE.to_string(), thousands),
                     show(p.moving_average),
-                    if p.value.is_none() {
-                        p.reason.clone().unwrap_or_default()
-                    } else {
-                        String::new()
-                    },
+                    notes.join("; "),
                 ]
             })
             .collect();
@@ -299,7 +322,7 @@ pub fn metric_definitions(defs: &[MetricDefinitionView]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use qbr_api::{ChangeView, GroupView, PeriodView, ScopeView};
+    use qbr_api::{ChangeView, GroupView, ScopeView};
 
     fn check(unit: &str, v: f64, expected: &str) {
         assert_eq!(value(unit, v, "EUR"), expected, "{unit} {v}");

@@ -190,7 +190,8 @@ pub fn series(a: SeriesArgs) -> Result<(), ErrorView> {
     if a.json {
         print_json(&report)
     } else {
-        print_text(&format::series_report(&report))
+        let locale = qbr_api::workspace_info(&a.workspace)?.settings.locale;
+        print_text(&format::series_report(&report, &locale))
     }
 }
 

@@ -871,3 +871,70 @@ fn variants_change_the_service_level_formula_everywhere_and_are_recorded() {
     let err = fails(1, &["variants", arg(&ws), "--csat", "median"]);
     assert!(err.contains("top_two_box or mean_rating"), "{err}");
 }
+
+/// The text of `qbr series` names a week by its days in the workspace's locale, as the app's
+/// charts do, and says which buckets the range or the data cut.
+#[test]
+fn a_weekly_series_names_its_weeks_by_their_days_and_marks_the_cut_ones() {
+    let (_dir, ws) = demo_copy();
+    let series = |ws: &Path| {
+        let out = qbr(&[
+            "series",
+            arg(ws),
+            "--metric",
+            "service_level",
+            "--grain",
+            "week",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-08-10",
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = series(&ws);
+    assert!(
+        text.starts_with("By week, 1 Jul 2026 to 10 Aug 2026\n"),
+        "{text}"
+    );
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" 2026  ")).collect();
+    assert_eq!(rows.len(), 7, "{text}");
+    // 1 July is a Wednesday: its week (from Monday 29 June) is cut to five days; 10 August is
+    // the Monday of the last week, one day of it.
+    assert!(
+        rows[0].trim_start().starts_with("1 Jul – 5 Jul 2026"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[0].ends_with("part of a week: 5 days of data"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1].trim_start().starts_with("6 Jul – 12 Jul 2026"),
+        "{}",
+        rows[1]
+    );
+    assert!(!rows[1].contains("part of"), "{}", rows[1]);
+    assert!(
+        rows[6].trim_start().starts_with("10 Aug 2026"),
+        "{}",
+        rows[6]
+    );
+    assert!(
+        rows[6].ends_with("part of a week: 1 day of data"),
+        "{}",
+        rows[6]
+    );
+    assert!(!text.contains("2026-W"), "no ISO week labels: {text}");
+
+    ok_json(&["settings", arg(&ws), "--locale", "en-US", "--json"]);
+    let us = series(&ws);
+    assert!(
+        us.starts_with("By week, Jul 1, 2026 to Aug 10, 2026\n"),
+        "{us}"
+    );
+    assert!(us.contains("Jul 27 – Aug 2, 2026"), "{us}");
+}

@@ -4,7 +4,8 @@
 //                of the demo is on screen and answers clicks: an upper bound, as it includes the
 //                driver's own start-up;
 //   switching    the period (header picker) and the grouping, timed inside the page from the
-//                change event until the new scorecard is painted (median of 20 each);
+//                change event until the new scorecard is painted (median of 20 each); the
+//                period back to back and again from a settled page (its attention list arrived);
 //   memory       resident memory of the app and its WebKit processes with a workspace open on its
 //                scorecard; QBR_BENCH_WORKSPACE names a big one (e.g. 10M contacts).
 import { spawnSync } from "node:child_process";
@@ -79,12 +80,26 @@ async function coldStart() {
       [...document.querySelectorAll('[data-testid="period-picker"] option')].map((o) => o.value),
     );
     const [a, b] = periods.slice(-2);
+    // Back to back: each switch starts as soon as the one before is painted, while the work
+    // the page does after painting (the attention list: 35-40 ms of the backend) still runs.
     const periodMs = [];
     const periodShown = [];
     for (let i = 0; i < ROUNDS; i++) {
       const t = await timeSwitch(browser, "period-picker", i % 2 === 0 ? a : b, "scorecard-period");
       periodMs.push(t.two);
       periodShown.push(t.shown);
+    }
+    // From a settled page, as a person switches after reading it: the attention list of the
+    // period before has arrived.
+    const periodSettled = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", {
+        timeout: 60000,
+        interval: 20,
+        timeoutMsg: "the attention list arrives",
+      });
+      await browser.pause(100);
+      periodSettled.push((await timeSwitch(browser, "period-picker", i % 2 === 0 ? a : b, "scorecard-period")).two);
     }
     const groupMs = [];
     const groupShown = [];
@@ -93,7 +108,7 @@ async function coldStart() {
       groupMs.push(t.two);
       groupShown.push(t.shown);
     }
-    return { coldMs, periodMs, groupMs, periodShown, groupShown, demo: path.join(dataDir(home), "demo", "northwind-mobile.qbr") };
+    return { coldMs, periodMs, groupMs, periodShown, groupShown, periodSettled, demo: path.join(dataDir(home), "demo", "northwind-mobile.qbr") };
   } finally {
     await stop();
   }
@@ -142,9 +157,10 @@ const totalPss = procs.reduce((s, p) => s + p.pssKb, 0);
 console.log("\n| app benchmark | measured | goal |");
 console.log("|---|---|---|");
 console.log(`| cold start to an interactive scorecard (demo, incl. WebDriver start-up) | ${fmt(start.coldMs)} | < 1,000 ms ${start.coldMs < 1000 ? "✅" : "❌"} |`);
-console.log(`| switching period, median of ${ROUNDS} (max) | ${fmt(median(start.periodMs))} (${fmt(Math.max(...start.periodMs))}) | < 50 ms ${median(start.periodMs) < 50 ? "✅" : "❌"} |`);
+console.log(`| switching period back to back, median of ${ROUNDS} (max) | ${fmt(median(start.periodMs))} (${fmt(Math.max(...start.periodMs))}) | < 50 ms ${median(start.periodMs) < 50 ? "✅" : "❌"} |`);
 console.log(`| switching grouping, median of ${ROUNDS} (max) | ${fmt(median(start.groupMs))} (${fmt(Math.max(...start.groupMs))}) | < 50 ms ${median(start.groupMs) < 50 ? "✅" : "❌"} |`);
 console.log(`| the same two, until the frame showing the change has been painted (a frame sooner), median | ${fmt(median(start.periodShown))} / ${fmt(median(start.groupShown))} | – |`);
+console.log(`| switching period from a settled page (its attention list arrived), median of ${ROUNDS} (max), two frames | ${fmt(median(start.periodSettled))} (${fmt(Math.max(...start.periodSettled))}) | < 50 ms ${median(start.periodSettled) < 50 ? "✅" : "❌"} |`);
 console.log(`| resident memory, ${path.basename(target)} open on its scorecard: app (peak) | ${app ? `${mb(app.rssKb)} (${mb(app.hwmKb)})` : "?"} | – |`);
 console.log(`| the same, app + WebKit processes (${procs.map((p) => p.comm).join(", ")}): sum of RSS, shared libraries counted in each | ${mb(total)} | – |`);
 console.log(`| the same, app + WebKit processes: sum of PSS (each shared page counted once) | ${mb(totalPss)} | < 250 MB ${totalPss > 0 && totalPss < 250 * 1024 ? "✅" : "❌"} |`);

@@ -466,13 +466,29 @@ pub fn correlate(
             y: *y,
         })
         .collect();
+    // On the chart a week is named by its first day in the workspace's locale ("27 Jul"), as
+    // the app's and the deck's weekly charts name it; the points keep their labels.
+    let settings = ws.settings()?;
+    let chart_points = data
+        .points
+        .iter()
+        .map(|(label, x, y)| {
+            let name = match by {
+                None => Period::parse(label, settings.fiscal_year_start_month)
+                    .map(|w| qbr_format::day_month(&w.start.to_string(), &settings.locale))
+                    .unwrap_or_else(|_| label.clone()),
+                Some(_) => label.clone(),
+            };
+            (name, *x, *y)
+        })
+        .collect();
     let chart = qbr_render::chart::ScatterChart {
         title: format!("{} against {}", data.y.name, data.x.name),
         x_label: data.x.name.clone(),
         y_label: data.y.name.clone(),
         x_unit: unit_kind(&xd.unit),
         y_unit: unit_kind(&yd.unit),
-        points: data.points.clone(),
+        points: chart_points,
         width: 560,
         height: 400,
     };

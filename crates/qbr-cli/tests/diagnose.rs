@@ -566,6 +566,35 @@ fn correlate_by_program_uses_the_scorecard_values() {
         "longer calls, less satisfied customers: {}",
         weekly["pearson"]
     );
+    // Over a month the weeks are few enough to be named on the chart: by their first day, as
+    // the app's weekly charts name them; the points keep their ISO labels.
+    let month = ok_json(&[
+        "correlate",
+        arg(ws),
+        "--metrics",
+        "aht,csat",
+        "--by",
+        "week",
+        "--period",
+        "2026-08",
+        "--json",
+    ]);
+    let labels: Vec<&str> = month["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels.first(), Some(&"2026-W31"), "{labels:?}");
+    assert_eq!(labels.len(), 6, "27 Jul to 31 Aug: {labels:?}");
+    let svg = month["chart_svg"].as_str().unwrap();
+    for day in ["27 Jul", "3 Aug", "10 Aug", "17 Aug", "24 Aug", "31 Aug"] {
+        assert!(
+            svg.contains(&format!(">\n{day}\n<")) || svg.contains(&format!(">{day}<")),
+            "{day} names its week on the chart"
+        );
+    }
+    assert!(!svg.contains("2026-W"), "no ISO week on the chart");
     let one = qbr(&["correlate", arg(ws), "--metrics", "aht", "--by", "week"]);
     assert_eq!(one.status.code(), Some(1), "two metrics are needed");
 }

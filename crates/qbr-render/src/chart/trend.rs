@@ -3,6 +3,7 @@
 //! exports (PNG); text is laid out with the bundled font, so labels never overlap whatever the
 //! machine. Missing values leave gaps and are never drawn as 0.
 
+use chrono::{Datelike, NaiveDate};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -254,61 +255,29 @@ pub fn trend_png(chart: &TrendChart, width: u32, height: u32) -> Result<Vec<u8>,
     Ok(png_bytes)
 }
 
-/// Days since 1970-01-01 of a day written `YYYY-MM-DD`, or `None` when it is not a real day
-/// (H. Hinnant's `days_from_civil`).
+/// The day number (days from the common era, chrono's) of a day written `YYYY-MM-DD`, or `None`
+/// when it is not a real day.
 fn day_number(iso: &str) -> Option<i64> {
-    let b = iso.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = &iso[r];
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse().ok())?
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let len = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&m) || d < 1 || d > len[m as usize - 1] {
-        return None;
-    }
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    let day = (iso.len() == 10)
+        .then(|| iso.parse::<NaiveDate>().ok())
+        .flatten()?;
+    Some(i64::from(day.num_days_from_ce()))
 }
 
-/// The (year, month) a day number falls in (H. Hinnant's `civil_from_days`).
-fn year_month(z: i64) -> (i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m)
+/// The (year, month) a day number falls in.
+fn year_month(n: i64) -> (i64, i64) {
+    i32::try_from(n)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .map_or((0, 1), |d| (i64::from(d.year()), i64::from(d.month())))
 }
 
 fn first_of_month(y: i64, m: i64) -> i64 {
-    day_number(&format!("{y:04}-{m:02}-01")).unwrap_or(0)
+    i32::try_from(y)
+        .ok()
+        .zip(u32::try_from(m).ok())
+        .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1))
+        .map_or(0, |d| i64::from(d.num_days_from_ce()))
 }
 
 impl TrendChart {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { dataDir, makeHome, openDemo, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 async function chartSvg(browser) {
   return (await browser.$(".trend svg")).getHTML();
@@ -14,10 +14,7 @@ test("a cause added from the chart and an action for the metric are both marked 
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
 
     await (await browser.$('[data-testid="tab-scorecard"]')).click();

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { dataDir, makeHome, openDemo, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 const partSeconds = (v) => `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v).toFixed(1)} s`;
 
@@ -30,10 +30,7 @@ test("attention list, control chart, drivers, correlation and staffing on the de
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
 
     // The attention list on the scorecard: the CLI's five most important items, grouped by scope

@@ -175,6 +175,14 @@ export async function textOf(browser, testId) {
  * gave up (seen on every page left idle for a few seconds). So while the screenshot is taken, a
  * fully transparent pixel in the corner changes between two transparent colours every frame:
  * WebKit paints a frame for it, and what the frame shows is the page unchanged. */
+/** Opens the demo from the start page and waits for its overview. */
+export async function openDemo(browser) {
+  const demo = await browser.$('[data-testid="open-demo"]');
+  await demo.waitForClickable({ timeout: 30000 });
+  await demo.click();
+  await textOf(browser, "client-name");
+}
+
 export async function screenshot(browser, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, confirmReadings, dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { confirmReadings, dataDir, makeHome, openDemo, qbrJson, ROOT, screenshot, startApp, textOf } from "./harness.mjs";
 
 const FIXTURE = path.join(ROOT, "fixtures", "import", "interactions_generic.csv");
 
@@ -11,10 +11,7 @@ test("import a file through the wizard, then undo it", async () => {
   const home = makeHome();
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: FIXTURE });
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
     const before = qbrJson("info", file);
 
@@ -56,10 +53,7 @@ test("map an unknown export by hand in the wizard and save the mapping for next 
   const odd = path.join(ROOT, "fixtures", "import", "interactions_odd_headers_q3.csv");
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: odd });
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
 
     await (await browser.$('[data-testid="tab-import"]')).click();
@@ -98,10 +92,7 @@ test("a real per-call export: the inferred readings are confirmed, the figures s
   const pwc = path.join(ROOT, "fixtures", "real", "pwc_call_center.csv");
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: pwc });
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
     const before = qbrJson("info", file);
 

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT, dataDir, makeHome, qbrJson, screenshot, startApp, textOf, previewShows } from "./harness.mjs";
+import { dataDir, makeHome, openDemo, previewShows, qbrJson, ROOT, screenshot, startApp, textOf } from "./harness.mjs";
 
 test("build the demo's pack, see its pages, export it", async () => {
   const home = makeHome();
@@ -18,10 +18,7 @@ test("build the demo's pack, see its pages, export it", async () => {
   const picked = path.join(home, "company-template.potx");
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_SAVE_DIR: saveDir, QBR_DESK_TEST_PICK_FILES: picked });
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     await (await browser.$('[data-testid="tab-pack"]')).click();
 
     const highlights = await browser.$('[data-testid="pack-highlights"]');

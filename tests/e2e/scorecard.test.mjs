@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { dataDir, makeHome, openDemo, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const clock = (s) => {
@@ -15,10 +15,7 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
 
     const period = await textOf(browser, "scorecard-period");
@@ -95,10 +92,7 @@ test("the period picked in the header is shared by the pages and remembered with
   const home = makeHome();
   let app = await startApp(home);
   try {
-    const demo = await app.browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(app.browser, "client-name");
+    await openDemo(app.browser);
     await (await app.browser.$('[data-testid="tab-scorecard"]')).click();
     await (await app.browser.$('[data-testid="period-picker"]')).selectByAttribute("value", "2026-Q1");
     await app.browser.waitUntil(async () => (await textOf(app.browser, "scorecard-period")).startsWith("2026-Q1 ·"), {

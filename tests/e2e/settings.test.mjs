@@ -3,16 +3,13 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { dataDir, makeHome, openDemo, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 test("a service-level definition chosen in Settings is the one the CLI computes", async () => {
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
     const before = qbrJson("metrics", file, "--period", "2026-Q3", "--metric", "service_level");
 
@@ -79,10 +76,7 @@ test("a target's date can be picked on its calendar", async () => {
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    const demo = await browser.$('[data-testid="open-demo"]');
-    await demo.waitForClickable({ timeout: 30000 });
-    await demo.click();
-    await textOf(browser, "client-name");
+    await openDemo(browser);
     await (await browser.$('[data-testid="tab-settings"]')).click();
     // The calendar opens on the current month and steps to October 2026. (Its weekday initials
     // repeat, M T W T F S S: keyed by them, Svelte refused to draw it at all.)

@@ -16,6 +16,7 @@ mod instance;
 mod launch;
 mod pack;
 mod recent;
+mod rendering;
 mod support;
 
 use tauri::Manager;
@@ -36,7 +37,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    software_rendering_by_default();
+    rendering::software_rendering_by_default();
     let handler = typed_handler(tauri::generate_handler![
         commands::start_state,
         commands::initial_workspace,
@@ -139,17 +140,4 @@ where
     F: Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static,
 {
     f
-}
-
-/// WebKitGTK composites the page through OpenGL. Without a GPU driver (virtual machines, remote
-/// desktops, Xvfb) that is software OpenGL, and every repaint of the scorecard's tiles took 50 to
-/// 180 ms there against 16 ms with compositing off (measured under Xvfb; `scripts/bench.sh app`).
-/// These pages have no 3D, video or animation to gain from compositing, so it is off unless the
-/// user has set `WEBKIT_DISABLE_COMPOSITING_MODE` themselves.
-/// Called first thing in `main`, before any thread exists; the web process inherits it.
-fn software_rendering_by_default() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
 }

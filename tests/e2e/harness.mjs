@@ -64,10 +64,14 @@ export async function startApp(home, args = [], extraEnv = {}) {
     XDG_CONFIG_HOME: path.join(home, ".config"),
     XDG_DATA_HOME: path.join(home, ".local", "share"),
     XDG_CACHE_HOME: path.join(home, ".cache"),
-    // The app turns WebKit's OpenGL compositing off unless this is set (src-tauri/src/main.rs):
-    // left unset, the tests drive and photograph the app rendered as it ships (`screenshot`
-    // below keeps a frame coming for WebKitWebDriver in that mode).
+    // The app turns WebKit's OpenGL compositing off, and keeps its own process off OpenGL, unless
+    // these are set (src-tauri/src/rendering.rs): left unset, the tests drive and photograph the
+    // app rendered as it ships (`screenshot` below keeps a frame coming for WebKitWebDriver in
+    // that mode).
     WEBKIT_DISABLE_COMPOSITING_MODE: undefined,
+    WEBKIT_DISABLE_DMABUF_RENDERER: undefined,
+    WEBKIT_WEB_RENDER_DEVICE_FILE: undefined,
+    GDK_GL: undefined,
     ...extraEnv,
   };
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { makeHome, screenshot, startApp } from "./harness.mjs";
+import { appProcesses, makeHome, screenshot, startApp } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -115,6 +115,16 @@ for (const size of SIZES) {
       for (const v of await axeViolations(browser)) problems.push({ page: "start", ...v });
       await demo.click();
       await waitFor(browser, '[data-testid="glance"]');
+
+      // With compositing off the app's own process has no use for OpenGL, and does not load a
+      // driver (Mesa's software one, with LLVM, is 24 MB of its memory): src-tauri/src/rendering.rs.
+      const app = appProcesses(home).find((p) => p.comm === "qbr-desk");
+      assert.ok(app, "the app's process is found");
+      const drivers = readFileSync(`/proc/${app.pid}/maps`, "utf8")
+        .split("\n")
+        .map((l) => l.split(/\s+/)[5] ?? "")
+        .filter((f) => /libEGL_mesa|libGLX_mesa|_dri\.so|libLLVM/.test(f));
+      assert.deepEqual([...new Set(drivers)], [], "the app's process maps no OpenGL driver");
 
       const nav = await navBoxes(browser);
       assert.ok(nav.length >= 7, `the navigation lists every page: ${nav}`);

@@ -14,6 +14,7 @@ mod diagnose;
 mod imports;
 mod instance;
 mod launch;
+mod memory;
 mod pack;
 mod recent;
 mod rendering;
@@ -37,6 +38,7 @@ fn main() {
             std::process::exit(2);
         }
     };
+    memory::return_freed_memory_at_once();
     rendering::software_rendering_by_default();
     let handler = typed_handler(tauri::generate_handler![
         commands::start_state,

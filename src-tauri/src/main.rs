@@ -38,7 +38,6 @@ fn main() {
             std::process::exit(2);
         }
     };
-    memory::return_freed_memory_at_once();
     memory::javascript_without_optimising_compilers();
     rendering::software_rendering_by_default();
     let handler = typed_handler(tauri::generate_handler![
@@ -105,6 +104,10 @@ fn main() {
         pack::chart_export_dialog,
         pack::show_in_folder,
     ]);
+    // The commands' runtime (Tauri's default, whose idle workers let freed memory be returned),
+    // kept for the app's lifetime.
+    let runtime = memory::runtime().expect("QBR Desk could not start its worker threads");
+    tauri::async_runtime::set(runtime.handle().clone());
     tauri::Builder::default()
         // First: a second launch hands its command line over here and ends before anything else.
         .plugin(tauri_plugin_single_instance::init(

@@ -1,4 +1,4 @@
-//! The app gives memory it has freed back to the system at once.
+//! The app gives memory it has freed back to the system once it falls idle.
 //!
 //! The app's work comes in bursts: a scorecard reads the workspace, computes on two or three
 //! threads, answers and frees what it used (about 10 MB on the 10M-contact workspace). mimalloc
@@ -7,27 +7,94 @@
 //! next click, so about 18 MB of freed memory stayed resident (the app's PSS 100 → 81 MB with the
 //! 10M-contact workspace on its scorecard by program; docs/reference.md).
 //!
-//! What it costs, `cargo bench -p qbr-api --bench switch` with `MIMALLOC_PURGE_DELAY` 1000 and 0
-//! alternating: about 1 ms of a 12 ms period scorecard and of a 9 ms grouped one, 4 ms of a 38 ms
-//! attention list (pages freed and used again within a command are returned and faulted back).
-//! The alternative measured, collecting when the async runtime's workers fall idle, returned the
-//! same memory without that cost, but only at the first idle moment a second after it was freed,
-//! so what the last command freed could stay until the next click.
+//! So once the commands' async runtime has been idle for [`QUIET`], a thread of its own asks
+//! mimalloc to return everything freed (`mi_collect(true)`, 0.5 ms on average). Its workers say
+//! when they fall idle (Tokio's `on_thread_park`), which an import's progress messages keep doing
+//! while it runs, so its memory is returned after it, not during it.
+//!
+//! The alternatives measured: returning every page as soon as it is freed
+//! (`MIMALLOC_PURGE_DELAY=0`) kept as little, but cost about 1 ms of every 12 ms scorecard and 18 %
+//! more time for an import of 1M contacts (0.4 s more in the kernel, pages returned and faulted
+//! back); collecting each time a worker falls idle cost 0.5 ms after every command and returned
+//! nothing still in its second of delay.
 //! The command-line tool and the benchmarks keep mimalloc's default: they end when their work does.
 #![allow(unsafe_code)]
 
-use libmimalloc_sys::mi_option_t;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-/// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (the version `libmimalloc-sys` builds
-/// without its `v2` feature), whose Rust bindings do not name it.
-const PURGE_DELAY: mi_option_t = 15;
+/// How long the commands' runtime stays idle before freed memory is returned: longer than the
+/// gaps inside one burst of work (a period switch and its attention list, 40–60 ms apart).
+pub const QUIET: Duration = Duration::from_millis(250);
 
-/// Makes mimalloc return freed pages to the system when they are freed. Called first thing in
-/// `main`, before any other thread exists (mimalloc's options are not set thread-safely).
-pub fn return_freed_memory_at_once() {
-    // SAFETY: sets one of mimalloc's options to a value its documentation allows ("use 0 for
-    // immediate purging"); no thread is running that could read it meanwhile.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
+/// The async runtime the app's commands run on: Tauri's default (Tokio, one worker per core),
+/// whose workers tell [`Janitor`] when they fall idle.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .on_thread_park(|| janitor().idle())
+        .build()
+}
+
+fn janitor() -> &'static Janitor {
+    static JANITOR: OnceLock<&'static Janitor> = OnceLock::new();
+    JANITOR.get_or_init(|| Janitor::start(QUIET, return_freed_memory))
+}
+
+/// Returns what mimalloc holds freed, by every thread, to the system.
+fn return_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
+/// Runs `collect` once work has been idle for `quiet` since it last said so.
+pub struct Janitor {
+    /// When work last fell idle, until `collect` has run for it.
+    last: Mutex<Option<Instant>>,
+    woken: Condvar,
+}
+
+impl Janitor {
+    fn start(quiet: Duration, collect: fn()) -> &'static Janitor {
+        let janitor: &'static Janitor = Box::leak(Box::new(Janitor {
+            last: Mutex::new(None),
+            woken: Condvar::new(),
+        }));
+        std::thread::Builder::new()
+            .name("return-memory".into())
+            .spawn(move || janitor.run(quiet, collect))
+            .expect("a thread to return freed memory");
+        janitor
+    }
+
+    /// Work fell idle now (called on every park of a worker: a lock and a notify).
+    pub fn idle(&self) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        self.woken.notify_one();
+    }
+
+    fn run(&self, quiet: Duration, collect: fn()) {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            match *last {
+                None => last = self.woken.wait(last).unwrap_or_else(|p| p.into_inner()),
+                Some(at) if at.elapsed() < quiet => {
+                    let left = quiet - at.elapsed();
+                    last = self
+                        .woken
+                        .wait_timeout(last, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+                Some(_) => {
+                    *last = None;
+                    drop(last);
+                    collect();
+                    last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+                }
+            }
+        }
+    }
 }
 
 /// JavaScriptCore's optimising compilers (DFG and FTL) are off in the web process unless the user
@@ -55,31 +122,46 @@ fn javascript_environment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn option(o: mi_option_t) -> mi_option_t {
-        // SAFETY: reads an option's value.
-        unsafe { libmimalloc_sys::mi_option_get(o) as mi_option_t }
+    static COLLECTED: AtomicUsize = AtomicUsize::new(0);
+
+    fn count() {
+        COLLECTED.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// What the setting saves is measured by `scripts/bench.sh app` (the sum of PSS); this pins
-    /// that the option set is the purge delay, whose index the bindings do not name.
     #[test]
-    fn the_purge_delay_is_the_option_set_and_becomes_zero() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return; // the environment chose a value: the default below is not there to check
-        }
-        // The option at this index is the purge delay: its default in mimalloc v3's `options.c`,
-        // 1,000 ms, between its neighbours' (the deprecated eager-commit delay, 1; NUMA nodes, 0).
+    fn freed_memory_is_returned_once_per_quiet_spell_after_the_work() {
+        let quiet = Duration::from_millis(200);
+        let janitor = Janitor::start(quiet, count);
+        std::thread::sleep(quiet * 2);
         assert_eq!(
-            (
-                option(PURGE_DELAY - 1),
-                option(PURGE_DELAY),
-                option(PURGE_DELAY + 1)
-            ),
-            (1, 1000, 0)
+            COLLECTED.load(Ordering::SeqCst),
+            0,
+            "nothing before any work"
         );
-        return_freed_memory_at_once();
-        assert_eq!(option(PURGE_DELAY), 0);
+        // A burst: idle moments 10 ms apart for 300 ms, nothing returned meanwhile.
+        let burst = Instant::now();
+        while burst.elapsed() < Duration::from_millis(300) {
+            janitor.idle();
+            std::thread::sleep(Duration::from_millis(10));
+            assert_eq!(COLLECTED.load(Ordering::SeqCst), 0, "not during the burst");
+        }
+        std::thread::sleep(quiet * 3);
+        assert_eq!(COLLECTED.load(Ordering::SeqCst), 1, "once after it");
+        std::thread::sleep(quiet * 2);
+        assert_eq!(
+            COLLECTED.load(Ordering::SeqCst),
+            1,
+            "and not again without work"
+        );
+        janitor.idle();
+        std::thread::sleep(quiet * 3);
+        assert_eq!(
+            COLLECTED.load(Ordering::SeqCst),
+            2,
+            "once after the next work"
+        );
     }
 
     #[test]

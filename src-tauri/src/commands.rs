@@ -59,11 +59,16 @@ impl WantedPeriod {
         }
     }
 
-    /// Says, from now on, whether another period has been asked for since.
-    pub fn replaced(self: &Arc<Self>) -> qbr_api::StopCheck {
+    /// Says whether a computation for `period` is unwanted: another period was named in the
+    /// last scorecard asked for, or another is asked for from now on.
+    pub fn replaced(self: &Arc<Self>, period: Option<&str>) -> qbr_api::StopCheck {
         let at = self.changes.load(Ordering::SeqCst);
+        let already = matches!(
+            (&*self.period.lock().unwrap_or_else(|p| p.into_inner()), period),
+            (Some(Some(wanted)), Some(period)) if wanted != period
+        );
         let wanted = Arc::clone(self);
-        Arc::new(move || wanted.changes.load(Ordering::SeqCst) != at)
+        Arc::new(move || already || wanted.changes.load(Ordering::SeqCst) != at)
     }
 }
 
@@ -458,7 +463,7 @@ mod tests {
     fn another_period_replaces_what_was_asked_and_the_same_does_not() {
         let wanted = Arc::new(WantedPeriod::default());
         wanted.ask(Some("2026-Q2"));
-        let list = wanted.replaced();
+        let list = wanted.replaced(Some("2026-Q2"));
         assert!(!list());
         // A grouping switch asks for the same period again: the list is still wanted.
         wanted.ask(Some("2026-Q2"));
@@ -468,10 +473,17 @@ mod tests {
         // Back to the first period: a list begun before is still replaced (a new one is asked).
         wanted.ask(Some("2026-Q2"));
         assert!(list());
-        let next = wanted.replaced();
+        let next = wanted.replaced(Some("2026-Q2"));
         assert!(!next());
         wanted.ask(None);
         assert!(next());
+        // A list asked for after another period's scorecard was: unwanted from the start.
+        wanted.ask(Some("2026-Q1"));
+        assert!(wanted.replaced(Some("2026-Q2"))());
+        assert!(!wanted.replaced(Some("2026-Q1"))());
+        // The latest quarter asked for by no name: a list for a named period is not judged.
+        wanted.ask(None);
+        assert!(!wanted.replaced(Some("2026-Q3"))());
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub async fn attention(
         &current_path(&state)?,
         period.as_deref(),
         Utc::now().date_naive(),
-        Some(state.wanted.replaced()),
+        Some(state.wanted.replaced(period.as_deref())),
     )
 }
 

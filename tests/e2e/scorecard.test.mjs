@@ -116,3 +116,54 @@ test("the period picked in the header is shared by the pages and remembered with
     await app.stop();
   }
 });
+
+test("a period picked while the last one's attention list is computed: that list stops, the new one arrives", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    await openDemo(browser);
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", {
+      timeout: 20000,
+      timeoutMsg: "the first attention list arrives",
+    });
+    // In the page: pick 2026-Q2, and the moment its attention list is asked for, pick 2026-Q1.
+    // Every attention answer is kept with the period it was asked for.
+    await browser.execute(() => {
+      window.__attention = [];
+      const fetch = window.fetch.bind(window);
+      let switched = false;
+      window.fetch = async (url, init) => {
+        const isAttention = String(url).endsWith("/attention");
+        if (isAttention && !switched) {
+          switched = true;
+          const picker = document.querySelector('[data-testid="period-picker"]');
+          setTimeout(() => {
+            picker.value = "2026-Q1";
+            picker.dispatchEvent(new Event("change", { bubbles: true }));
+          }, 0);
+        }
+        const r = await fetch(url, init);
+        if (isAttention) window.__attention.push({ period: JSON.parse(init.body).period, body: await r.clone().text() });
+        return r;
+      };
+      const picker = document.querySelector('[data-testid="period-picker"]');
+      picker.value = "2026-Q2";
+      picker.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await browser.waitUntil(async () => (await textOf(browser, "scorecard-period")).startsWith("2026-Q1 ·"), { timeout: 20000, timeoutMsg: "the page shows 2026-Q1" });
+    await browser.waitUntil(async () => (await browser.execute(() => window.__attention.length)) === 2, { timeout: 20000, timeoutMsg: "both attention requests are answered" });
+    const [q2, q1] = await browser.execute(() => window.__attention);
+    assert.equal(q2.period, "2026-Q2");
+    // Tauri answers a command's error with its ErrorView as the body.
+    assert.match(q2.body, /"code":"cancelled"/, "2026-Q2's list stopped as cancelled");
+    assert.equal(q1.period, "2026-Q1");
+    assert.match(q1.body, /^\{"period":\{"label":"2026-Q1"/, "2026-Q1's list arrived");
+    await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", { timeout: 20000 });
+    const list = await textOf(browser, "attention");
+    assert.match(list, /in 2026-Q1, most important first/, "the list is 2026-Q1's");
+    assert.doesNotMatch(list, /cancel/i, "and says nothing of the list that stopped");
+  } finally {
+    await stop();
+  }
+});

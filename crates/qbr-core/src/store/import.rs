@@ -1357,6 +1357,10 @@ impl Sink for StoreSink<'_> {
                 // backlog's contacts taken so far near its day, and the window holds no other
                 // keys near it (a file in no time order into a workspace without those days).
                 let look = !(only_settled && c.look.new_key);
+                #[cfg(test)]
+                if !look {
+                    SKIPPED_LOOK_UPS.with(|n| n.set(n.get() + 1));
+                }
                 self.take_waiting(batch, &source, &piece, c, look)?;
                 done += 1;
                 if done.is_multiple_of(65_536) {
@@ -1801,6 +1805,9 @@ thread_local! {
     /// Imports on this thread whose report summed its batch from memory, not SQL.
     pub(crate) static BATCH_PARTS_FROM_MEMORY: std::cell::Cell<u64> =
         const { std::cell::Cell::new(0) };
+    /// Contacts of the backlog taken on this thread without looking for their keys in the
+    /// window (`settle`).
+    pub(crate) static SKIPPED_LOOK_UPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// [`batch_sums`]'s rows from sums kept in memory: program and queue ids named.

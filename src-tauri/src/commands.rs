@@ -1,7 +1,8 @@
 //! The commands the web view may call (each allowed one by one in capabilities/main-window.json).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use qbr_api::{
@@ -21,6 +22,8 @@ pub struct AppState {
     /// A workspace named on the command line (e.g. opened from the file manager).
     launch_path: Option<PathBuf>,
     current: Mutex<Option<PathBuf>>,
+    /// The period the page last asked a scorecard for.
+    pub wanted: Arc<WantedPeriod>,
 }
 
 impl AppState {
@@ -29,7 +32,38 @@ impl AppState {
         AppState {
             launch_path,
             current: Mutex::new(None),
+            wanted: Arc::default(),
         }
+    }
+}
+
+/// The period the page last asked a scorecard for, and how often that changed. The attention
+/// list of a period is computed after its scorecard is on screen (35–40 ms of the backend's
+/// work); once another period is asked for, that list will never be shown, so its computation
+/// stops and leaves both cores to the new period's scorecard (`scripts/bench.sh app`, switching
+/// periods back to back).
+#[derive(Default)]
+pub struct WantedPeriod {
+    period: Mutex<Option<Option<String>>>,
+    changes: AtomicU64,
+}
+
+impl WantedPeriod {
+    /// A scorecard is asked for `period` (`None`: the latest complete quarter).
+    pub fn ask(&self, period: Option<&str>) {
+        let mut wanted = self.period.lock().unwrap_or_else(|p| p.into_inner());
+        let period = period.map(String::from);
+        if wanted.as_ref() != Some(&period) {
+            *wanted = Some(period);
+            self.changes.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Says, from now on, whether another period has been asked for since.
+    pub fn replaced(self: &Arc<Self>) -> qbr_api::StopCheck {
+        let at = self.changes.load(Ordering::SeqCst);
+        let wanted = Arc::clone(self);
+        Arc::new(move || wanted.changes.load(Ordering::SeqCst) != at)
     }
 }
 
@@ -276,6 +310,7 @@ pub async fn scorecard(
     by: Option<String>,
 ) -> CmdResult<ScorecardPage> {
     let path = current_path(&state)?;
+    state.wanted.ask(period.as_deref());
     qbr_api::metrics::scorecard_page(
         &path,
         period.as_deref(),
@@ -418,6 +453,26 @@ fn file_stem_for(client: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_period_replaces_what_was_asked_and_the_same_does_not() {
+        let wanted = Arc::new(WantedPeriod::default());
+        wanted.ask(Some("2026-Q2"));
+        let list = wanted.replaced();
+        assert!(!list());
+        // A grouping switch asks for the same period again: the list is still wanted.
+        wanted.ask(Some("2026-Q2"));
+        assert!(!list());
+        wanted.ask(Some("2026-Q3"));
+        assert!(list());
+        // Back to the first period: a list begun before is still replaced (a new one is asked).
+        wanted.ask(Some("2026-Q2"));
+        assert!(list());
+        let next = wanted.replaced();
+        assert!(!next());
+        wanted.ask(None);
+        assert!(next());
+    }
 
     #[test]
     fn suggested_file_names_are_tidy() {

@@ -14,10 +14,12 @@ pub async fn attention(
     state: State<'_, AppState>,
     period: Option<String>,
 ) -> CmdResult<AttentionReport> {
-    qbr_api::diagnose::attention(
+    // Stops, as cancelled, once another period's scorecard is asked for (`WantedPeriod`).
+    qbr_api::diagnose::attention_unless_replaced(
         &current_path(&state)?,
         period.as_deref(),
         Utc::now().date_naive(),
+        Some(state.wanted.replaced()),
     )
 }
 

@@ -39,6 +39,7 @@ fn main() {
         }
     };
     memory::return_freed_memory_at_once();
+    memory::javascript_without_optimising_compilers();
     rendering::software_rendering_by_default();
     let handler = typed_handler(tauri::generate_handler![
         commands::start_state,

@@ -72,6 +72,9 @@ export async function startApp(home, args = [], extraEnv = {}) {
     WEBKIT_DISABLE_DMABUF_RENDERER: undefined,
     WEBKIT_WEB_RENDER_DEVICE_FILE: undefined,
     GDK_GL: undefined,
+    // And JavaScriptCore's optimising compilers off (src-tauri/src/memory.rs).
+    JSC_useDFGJIT: undefined,
+    JSC_useFTLJIT: undefined,
     ...extraEnv,
   };
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";

@@ -125,6 +125,10 @@ for (const size of SIZES) {
         .map((l) => l.split(/\s+/)[5] ?? "")
         .filter((f) => /libEGL_mesa|libGLX_mesa|_dri\.so|libLLVM/.test(f));
       assert.deepEqual([...new Set(drivers)], [], "the app's process maps no OpenGL driver");
+      // The web process runs JavaScriptCore without its optimising compilers (src-tauri/src/memory.rs).
+      const web = appProcesses(home).find((p) => p.comm.startsWith("WebKitWebProc"));
+      const webEnv = readFileSync(`/proc/${web.pid}/environ`, "utf8").split("\0");
+      assert.ok(webEnv.includes("JSC_useDFGJIT=0") && webEnv.includes("JSC_useFTLJIT=0"), "the web process runs without DFG and FTL");
 
       const nav = await navBoxes(browser);
       assert.ok(nav.length >= 7, `the navigation lists every page: ${nav}`);

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::StopCheck;
 use chrono::NaiveDate;
 use qbr_core::diagnose::control::ChartMethod;
 use qbr_core::diagnose::erlang::{self, Load};
@@ -32,7 +33,21 @@ pub fn attention(
     period: Option<&str>,
     today: NaiveDate,
 ) -> ApiResult<AttentionReport> {
-    let ws = Workspace::open(path)?;
+    attention_unless_replaced(path, period, today, None)
+}
+
+/// [`attention`], ending early with [`ErrorCode::Cancelled`] once `replaced` says a newer request
+/// has made the list unwanted (the app: another period picked while the list was computed).
+pub fn attention_unless_replaced(
+    path: &Path,
+    period: Option<&str>,
+    today: NaiveDate,
+    replaced: Option<StopCheck>,
+) -> ApiResult<AttentionReport> {
+    let mut ws = Workspace::open(path)?;
+    if let Some(replaced) = replaced {
+        ws.stop_when(replaced)?;
+    }
     let period = resolve_period(&ws, period, today)?;
     let items = ws.attention(&period)?;
     Ok(AttentionReport {

@@ -24,6 +24,7 @@ use qbr_core::{demo, Channel, Error, Settings, Workspace};
 
 /// The one way files are written whole, for the shells too (the app's recent list).
 pub use qbr_core::atomic;
+pub use qbr_core::store::StopCheck;
 pub use wire::*;
 
 pub type ApiResult<T> = Result<T, ErrorView>;

@@ -36,6 +36,39 @@ fn committed_typescript_bindings_match_the_rust_types() {
     );
 }
 
+/// The app's attention list for a period stops, as cancelled, once another period is asked for;
+/// not replaced, it is the same list as `attention`'s.
+#[test]
+fn an_attention_list_no_longer_wanted_stops_as_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = bare_demo(dir.path());
+    let today = now().date_naive();
+    let whole = diagnose::attention(&path, Some("2026-Q2"), today).unwrap();
+    assert!(!whole.items.is_empty());
+    let kept = diagnose::attention_unless_replaced(
+        &path,
+        Some("2026-Q2"),
+        today,
+        Some(std::sync::Arc::new(|| false)),
+    )
+    .unwrap();
+    let messages = |r: &AttentionReport| {
+        r.items
+            .iter()
+            .map(|i| i.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(messages(&kept), messages(&whole));
+    let e = diagnose::attention_unless_replaced(
+        &path,
+        Some("2026-Q2"),
+        today,
+        Some(std::sync::Arc::new(|| true)),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Cancelled, "{}", e.message);
+}
+
 #[test]
 fn demo_workspace_is_described_in_full() {
     let dir = tempfile::tempdir().unwrap();

@@ -82,6 +82,10 @@ impl From<rusqlite::Error> for Error {
         if checksum_failed(&e) {
             return Error::Corrupt(DAMAGED.trim_start_matches("the file is damaged: ").into());
         }
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) {
+            // Only a `Workspace::stop_when` check interrupts a query.
+            return Error::Cancelled("the computation (a newer request replaced it)".into());
+        }
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) {
             return Error::Corrupt(format!(
                 "SQLite finds its structure malformed ({e}), so no figure from it can be trusted; use the copy it came from, or a backup"

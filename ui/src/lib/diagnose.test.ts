@@ -3,6 +3,7 @@ import type { AttentionItemView } from "./bindings";
 import {
   signalRuns,
   attentionBadge,
+  attentionFailure,
   attentionKindLabel,
   groupAttention,
   attentionLink,
@@ -31,6 +32,16 @@ function item(scope: AttentionItemView["scope"]): AttentionItemView {
     status: "red",
   };
 }
+
+describe("attentionFailure", () => {
+  it("says nothing for a list the backend stopped because another period was asked for", () => {
+    expect(attentionFailure({ code: "cancelled", message: "the computation was cancelled" })).toBeNull();
+  });
+  it("says any other failure", () => {
+    expect(attentionFailure({ code: "internal", message: "disk full" })).toBe("disk full");
+    expect(attentionFailure({ code: "not_found", message: "no workspace is open" })).toBe("no workspace is open");
+  });
+});
 
 describe("attention", () => {
   it("colours a target missed by its status: amber is near the target, not off it", () => {

@@ -1,7 +1,14 @@
 // Pure helpers for the diagnostic views (attention list, control chart, drivers, correlation,
 // staffing): what to link to, which dates to ask for, and how figures read.
-import type { AttentionItemView } from "./bindings";
+import type { AttentionItemView, ErrorView } from "./bindings";
 import { dateSpan } from "./format";
+
+/** What the attention list says when its request failed: nothing when the backend stopped it
+ * because another period was asked for meanwhile (its list follows, once that period's scorecard
+ * is on screen), else the error's message. */
+export function attentionFailure(e: ErrorView): string | null {
+  return e.code === "cancelled" ? null : e.message;
+}
 
 /** The words for an attention item's kind. */
 export function attentionKindLabel(kind: string): string {

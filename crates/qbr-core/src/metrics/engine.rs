@@ -860,9 +860,9 @@ impl Workspace {
         // switch`). Not inside a transaction, whose changes only its own connection sees. Each
         // statement reads its own snapshot either way, as the passes did one after the other.
         let (current, (previous, year_ago)) = if req.compare && self.between_transactions() {
-            let path = self.path();
+            let sibling = self.sibling();
             std::thread::scope(|s| {
-                let side = s.spawn(|| others(&Workspace::open(path)?));
+                let side = s.spawn(|| others(&sibling()?));
                 let current = groups_of(self, &req.period);
                 let others = side
                     .join()

@@ -105,7 +105,18 @@ pub struct Workspace {
     path: PathBuf,
     /// Why the file was opened read-only (it cannot be written), if it was.
     read_only: Option<String>,
+    /// When its queries are to stop (see [`Workspace::stop_when`]), kept for the connections a
+    /// computation opens beside this one.
+    stop: Option<StopCheck>,
 }
+
+/// Says whether a computation's result is no longer wanted (a newer request replaced it). Asked
+/// from SQLite's progress handler, on whichever thread runs the query.
+pub type StopCheck = std::sync::Arc<dyn Fn() -> bool + Send + Sync>;
+
+/// SQLite virtual-machine steps between two questions to a [`StopCheck`]: about every 0.1 ms of
+/// query on this machine, so a stop is seen at once and the question costs nothing measurable.
+const STOP_CHECK_STEPS: i32 = 4_096;
 
 impl Drop for Workspace {
     /// Copies what the write-ahead log holds into the file and empties the log, so that the
@@ -312,7 +323,33 @@ impl Workspace {
             conn,
             path: path.into(),
             read_only,
+            stop: None,
         })
+    }
+
+    /// Makes this workspace's queries, and those of the connections a computation opens beside
+    /// it ([`Workspace::sibling`]), stop once `stop` says so: the query under way fails with
+    /// [`Error::Cancelled`], so the computation ends early. For reads whose answer a newer
+    /// request has replaced (the app's attention list when another period is picked).
+    pub fn stop_when(&mut self, stop: StopCheck) -> Result<()> {
+        let check = stop.clone();
+        self.conn
+            .progress_handler(STOP_CHECK_STEPS, Some(move || check()))?;
+        self.stop = Some(stop);
+        Ok(())
+    }
+
+    /// Opens another connection to the same file, with this one's [`Workspace::stop_when`], when
+    /// called: for a computation's reads on another thread, which opens it there.
+    pub(crate) fn sibling(&self) -> impl FnOnce() -> Result<Workspace> + Send + use<'_> {
+        let (path, stop) = (self.path(), self.stop.clone());
+        move || {
+            let mut ws = Workspace::open(path)?;
+            if let Some(stop) = stop {
+                ws.stop_when(stop)?;
+            }
+            Ok(ws)
+        }
     }
 
     /// [`Error::ReadOnly`] when the workspace was opened read-only: for an operation that would

@@ -1307,3 +1307,66 @@ fn comparisons_see_the_changes_of_the_transaction_they_run_in() {
         "rolled back, and read beside this connection again"
     );
 }
+
+/// A workspace told when to stop ends its computation with `Error::Cancelled`, on its own
+/// connection and on the one it opens beside it for the comparisons; told nothing, or told
+/// "not yet", it gives the same figures as ever.
+#[test]
+fn a_computation_stops_once_it_is_replaced_on_every_connection_it_reads_with() {
+    use crate::metrics::ScorecardRequest;
+    use crate::period::Period;
+    use std::collections::HashSet;
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.qbr");
+    drop(crate::demo::create(&path, &crate::demo::DemoSpec::default(), now()).unwrap());
+    let request = ScorecardRequest {
+        period: Period::parse("2026-Q2", 1).unwrap(),
+        metrics: Vec::new(),
+        group_by: Vec::new(),
+        filters: Vec::new(),
+        compare: true,
+    };
+    let aht = |card: &crate::metrics::Scorecard| {
+        let e = card.groups[0]
+            .metrics
+            .iter()
+            .find(|e| e.metric_id == "aht")
+            .unwrap();
+        (
+            e.value.value.unwrap(),
+            e.previous.unwrap(),
+            e.year_ago.unwrap(),
+        )
+    };
+    let expected = aht(&Workspace::open(&path).unwrap().scorecard(&request).unwrap());
+
+    // Not replaced: asked on both connections (two threads), the same figures.
+    let threads = Arc::new(Mutex::new(HashSet::new()));
+    let mut ws = Workspace::open(&path).unwrap();
+    let seen = Arc::clone(&threads);
+    ws.stop_when(Arc::new(move || {
+        seen.lock().unwrap().insert(std::thread::current().id());
+        false
+    }))
+    .unwrap();
+    assert_eq!(aht(&ws.scorecard(&request).unwrap()), expected);
+    assert_eq!(threads.lock().unwrap().len(), 2, "both connections ask");
+
+    // Replaced: the computation stops.
+    let mut ws = Workspace::open(&path).unwrap();
+    ws.stop_when(Arc::new(|| true)).unwrap();
+    let e = ws.scorecard(&request).unwrap_err();
+    assert!(matches!(e, Error::Cancelled(_)), "{e:?}");
+    let e = ws.attention(&request.period).unwrap_err();
+    assert!(matches!(e, Error::Cancelled(_)), "{e:?}");
+
+    // Replaced only on the comparisons' connection: the whole computation stops all the same.
+    let mut ws = Workspace::open(&path).unwrap();
+    let main = std::thread::current().id();
+    ws.stop_when(Arc::new(move || std::thread::current().id() != main))
+        .unwrap();
+    let e = ws.scorecard(&request).unwrap_err();
+    assert!(matches!(e, Error::Cancelled(_)), "{e:?}");
+}

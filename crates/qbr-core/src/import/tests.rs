@@ -2369,6 +2369,50 @@ fn every_order_of_the_rows_gives_the_same_workspace_imports_and_undo() {
     }
 }
 
+#[test]
+fn contacts_in_no_time_order_are_not_looked_for_where_nothing_can_be_found() {
+    let files = tempfile::tempdir().unwrap();
+    let base = files.path().join("q3_first_half.csv");
+    let mut base_rows = quarter_rows(3_000, true);
+    base_rows.sort();
+    write_rows(&base, &base_rows);
+    let rows = quarter_rows(3_000, false);
+    let skipped = || crate::store::SKIPPED_LOOK_UPS.with(|n| n.get());
+    for (order, rows) in in_four_orders(&rows) {
+        let dir = files.path().join(order);
+        std::fs::create_dir(&dir).unwrap();
+        let file = dir.join("q3_full.csv");
+        write_rows(&file, &rows);
+        let in_order = order == "time" || order == "backwards";
+
+        let ws_dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(ws_dir.path(), Tz::UTC);
+        let before = skipped();
+        let (report, _) = import_noting_the_sort(&mut ws, &file);
+        assert_eq!(report.rows_duplicate, 96, "{order}");
+        assert_eq!(
+            skipped() - before,
+            if in_order { 0 } else { 3_000 },
+            "{order}: into a fresh workspace, the first row of each of the 3,000 contacts is \
+             taken without a look-up, and the 96 later copies (75 identical rows, 21 other \
+             deliveries) are looked for and found; rows in time order wait for nothing"
+        );
+
+        // Over the base file, which holds contacts on every one of the 20 days: every contact
+        // is looked for.
+        let ws_dir = tempfile::tempdir().unwrap();
+        let mut ws = workspace(ws_dir.path(), Tz::UTC);
+        import_noting_the_sort(&mut ws, &base);
+        let before = skipped();
+        import_noting_the_sort(&mut ws, &file);
+        assert_eq!(
+            skipped() - before,
+            0,
+            "{order}: a re-import looks every contact up"
+        );
+    }
+}
+
 /// The lines of `tables` in a logical dump, without the batch that holds each (the first cell):
 /// the same contacts and facts held by another import compare equal.
 fn held(dump: &str, tables: &[&str]) -> String {

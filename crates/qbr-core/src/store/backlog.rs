@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use super::contacts::KEY_DAYS;
 use crate::error::{Error, Result};
 
 /// Bytes of waiting contacts held in memory at most (about 110 bytes a contact).
@@ -195,7 +196,7 @@ impl Backlog {
     /// The backlog is left empty.
     pub(crate) fn drain<T: Send + 'static>(
         &mut self,
-        look: impl Fn(NaiveDate, WaitingContact<'_>) -> Result<T> + Send + 'static,
+        mut look: impl FnMut(NaiveDate, WaitingContact<'_>) -> Result<T> + Send + 'static,
     ) -> Result<Drain<T>> {
         let mut all = std::mem::replace(self, Backlog::new(self.dir.clone()));
         let (to, from) = std::sync::mpsc::sync_channel::<Result<Piece<T>>>(PIECES_AHEAD);
@@ -250,6 +251,70 @@ impl Backlog {
             from: Some(from),
             thread: Some(thread),
         })
+    }
+}
+
+/// The key hashes of the contacts a drain has read back of the day it is reading and the
+/// [`KEY_DAYS`] before it, to tell the taker which contacts cannot be found in the window
+/// ([`super::contacts::Window::only_settled_near`]): a contact of the backlog can only be found
+/// among those taken before it within [`KEY_DAYS`], and those are the ones read back before it
+/// (days in order, a day's contacts in arrival order). At most a given number of hashes are
+/// held; past that every later contact is said to need looking for.
+#[derive(Debug)]
+pub(crate) struct SeenKeys {
+    days: std::collections::VecDeque<(NaiveDate, rustc_hash::FxHashSet<u64>)>,
+    held: usize,
+    limit: usize,
+    full: bool,
+}
+
+/// Hashes [`SeenKeys`] holds at most in an import (about 10 bytes each).
+pub(crate) const SEEN_KEYS: usize = 1_000_000;
+
+impl SeenKeys {
+    pub(crate) fn new(limit: usize) -> SeenKeys {
+        SeenKeys {
+            days: Default::default(),
+            held: 0,
+            limit,
+            full: false,
+        }
+    }
+
+    /// Notes the key hash of the next contact read back, of `day` (days in order): `true` when
+    /// no contact read back before it, of `day` or the [`KEY_DAYS`] before, had that hash (it
+    /// cannot match any of them); `false` when one had, or the hashes no longer fit.
+    pub(crate) fn first(&mut self, day: NaiveDate, hash: u64) -> bool {
+        if self.full {
+            return false;
+        }
+        if self.days.back().map(|d| d.0) != Some(day) {
+            while let Some((d, set)) = self.days.front() {
+                if (day - *d).num_days() <= KEY_DAYS {
+                    break;
+                }
+                self.held -= set.len();
+                self.days.pop_front();
+            }
+            let room = self.days.back().map_or(0, |d| d.1.len());
+            let mut set = rustc_hash::FxHashSet::default();
+            set.reserve(room.min(self.limit));
+            self.days.push_back((day, set));
+        }
+        if self.held >= self.limit {
+            // Forgets nothing it said: from here on every contact is looked for.
+            self.full = true;
+            self.days.clear();
+            self.held = 0;
+            return false;
+        }
+        let seen = self.days.iter().any(|(_, set)| set.contains(&hash));
+        if let Some((_, set)) = self.days.back_mut() {
+            if set.insert(hash) {
+                self.held += 1;
+            }
+        }
+        !seen
     }
 }
 
@@ -644,6 +709,41 @@ mod tests {
         let mut drain = b.drain(|_, _| Ok(())).unwrap();
         assert!(drain.next().unwrap().is_some());
         drop(drain);
+    }
+
+    #[test]
+    fn seen_keys_say_new_only_for_a_hash_no_contact_read_before_had_within_two_days() {
+        let mut seen = SeenKeys::new(SEEN_KEYS);
+        // (day, hash, new?) in the order a drain reads them: days in order.
+        let reads = [
+            (1, 10, true),
+            (1, 11, true),
+            (1, 10, false), // the same day, read before
+            (2, 10, false), // the day before
+            (3, 11, false), // two days before
+            (3, 12, true),
+            (4, 11, false), // day 3 had it too
+            (6, 11, false), // day 4, two days before
+            (9, 10, true),  // days 7 to 9 had nothing
+            (9, 10, false),
+            (11, 10, false), // day 9 is two days before
+            (14, 10, true),
+        ];
+        let got: Vec<(u32, u64, bool)> = reads
+            .iter()
+            .map(|&(d, h, _)| (d, h, seen.first(day(d), h)))
+            .collect();
+        assert_eq!(got, reads.to_vec());
+        assert_eq!(seen.held, 1, "only the hashes of days 12 to 14 are held");
+
+        // Past the limit every later contact needs looking for, whatever its day.
+        let mut seen = SeenKeys::new(3);
+        let firsts: Vec<bool> = [(1, 1), (1, 2), (1, 3), (1, 4), (2, 5), (20, 6)]
+            .iter()
+            .map(|&(d, h)| seen.first(day(d), h))
+            .collect();
+        assert_eq!(firsts, [true, true, true, false, false, false]);
+        assert_eq!(seen.held, 0, "nothing is held once full");
     }
 
     #[test]

@@ -1053,6 +1053,9 @@ struct WindowDay {
     reserved: usize,
     /// [`Window::clock`] when a contact of the day was last made ready.
     last_used: u64,
+    /// Some key came from elsewhere than an import's backlog being taken: read from the file,
+    /// or added before [`Window::settle`] (see [`Window::only_settled_near`]).
+    foreign: bool,
 }
 
 impl WindowDay {
@@ -1114,6 +1117,8 @@ pub(crate) struct Window {
     ready_days: FxHashMap<NaiveDate, u64>,
     /// Blocks being filled.
     open_blocks: usize,
+    /// An import's backlog is being taken ([`Window::settle`]): keys added now are not foreign.
+    settling: bool,
 }
 
 /// Keys held at most (about 25 bytes each).
@@ -1285,6 +1290,7 @@ impl Window {
                     self.keys += wd.index(h, bi, si as u32);
                 }
             }
+            wd.foreign = true;
             wd.blocks.push(WindowBlock {
                 id: Some(r.get(0)?),
                 batch_id: r.get(1)?,
@@ -1357,6 +1363,27 @@ impl Window {
             b.slots = Some(slots);
         }
         Ok(())
+    }
+
+    /// From now on the contacts added are an import's backlog being taken, day by day in day
+    /// order, each day's in the order they came ([`Window::only_settled_near`]).
+    pub(crate) fn settle(&mut self) {
+        self.settling = true;
+    }
+
+    /// Whether every key the window holds within [`KEY_DAYS`] of `day` is one added since
+    /// [`Window::settle`] (a contact of the backlog taken before), none read from the file or
+    /// added while rows streamed, with every one of those days in the window (after
+    /// [`Window::ensure`] of `day`). Then a contact of `day` whose key hash no contact of the
+    /// backlog taken before it had cannot be found here, and need not be looked for.
+    pub(crate) fn only_settled_near(&self, day: NaiveDate) -> bool {
+        let (from, to) = (
+            day - Duration::days(KEY_DAYS),
+            day + Duration::days(KEY_DAYS),
+        );
+        self.settling
+            && self.days.range(from..=to).count() == KEY_SPAN
+            && self.days.range(from..=to).all(|(_, wd)| !wd.foreign)
     }
 
     /// The contact with this source and key on `day` or within [`KEY_DAYS`] of it (the window
@@ -1458,6 +1485,7 @@ impl Window {
         if let Some(s) = b.slots.as_mut().and_then(|s| s.get_mut(at.slot as usize)) {
             *s = Some(c);
             b.dirty = true;
+            wd.foreign |= !self.settling;
             self.keys += wd.index(h, at.block, at.slot);
         }
     }
@@ -1597,6 +1625,7 @@ impl Window {
         // Indexed as the block's last slot (what `appended` does, without looking the day up
         // again: this runs for every new contact).
         let si = (b.len() - 1) as u32;
+        wd.foreign |= !self.settling;
         self.keys += wd.index(hash, bi as u32, si);
         self.open += 1;
         self.decoded += 1;
@@ -1663,6 +1692,7 @@ impl Window {
     fn appended(&mut self, day: NaiveDate, bi: usize, hash: u64) -> Slot {
         let wd = self.days.get_mut(&day).expect("loaded");
         let si = (wd.blocks[bi].len() - 1) as u32;
+        wd.foreign |= !self.settling;
         self.keys += wd.index(hash, bi as u32, si);
         self.open += 1;
         self.decoded += 1;

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::backlog::{Backlog, Piece, ReadBack, WaitingContact};
+use super::backlog::{Backlog, Piece, ReadBack, SeenKeys, WaitingContact, SEEN_KEYS};
 use super::contacts::{
     self, blocks_of, day_text, parse_day, ContactView, DuplicateBlocks, EncodedContact, KeyDays,
     Names, Slot, StoredContact, Window, ROW_COLUMNS,
@@ -782,6 +782,10 @@ struct Looked {
     updated_at: Option<i64>,
     /// Its measures, as [`StoreSink::stream_fact`] adds them.
     sums: ContactSums,
+    /// No contact of the backlog read back before it, on its day or the
+    /// [`contacts::KEY_DAYS`] before,
+    /// had its key hash ([`SeenKeys`]).
+    new_key: bool,
 }
 
 /// Member ids from `interaction`'s column order to [`Dimension::ALL`] order.
@@ -1046,7 +1050,7 @@ impl StoreSink<'_> {
     /// members were made as it was read).
     fn looker(
         &self,
-    ) -> Result<impl Fn(NaiveDate, WaitingContact<'_>) -> Result<Looked> + Send + 'static> {
+    ) -> Result<impl FnMut(NaiveDate, WaitingContact<'_>) -> Result<Looked> + Send + 'static> {
         let settings = self.settings.clone();
         let channels = self.channels.clone();
         let thresholds: FxHashMap<i64, Option<u32>> = self
@@ -1055,7 +1059,9 @@ impl StoreSink<'_> {
             .prepare("SELECT id, threshold_s FROM queue")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(move |_day: NaiveDate, w: WaitingContact<'_>| {
+        let mut seen = SeenKeys::new(SEEN_KEYS);
+        Ok(move |day: NaiveDate, w: WaitingContact<'_>| {
+            let new_key = seen.first(day, w.hash);
             let c = ContactView::read(w.bytes)?;
             let channel = c.ids[0].and_then(|id| channels.get(&id).copied().flatten());
             let threshold = match c.ids[2] {
@@ -1074,6 +1080,7 @@ impl StoreSink<'_> {
                 ids: c.ids,
                 updated_at: c.source_updated_at,
                 sums,
+                new_key,
             })
         })
     }
@@ -1085,6 +1092,7 @@ impl StoreSink<'_> {
         source: &Arc<str>,
         piece: &Piece<Looked>,
         c: &ReadBack<Looked>,
+        look: bool,
     ) -> Result<(), ImportError> {
         let day = piece.day;
         let bytes = piece.bytes_of(c);
@@ -1093,9 +1101,12 @@ impl StoreSink<'_> {
             .get(at as usize..(at + len) as usize)
             .and_then(|k| std::str::from_utf8(k).ok())
             .ok_or_else(|| Error::Corrupt("a waiting contact could not be read".into()))?;
-        let found = self
-            .window
-            .find_hashed(self.tx.conn(), c.hash, source, key, day)?;
+        let found = match look {
+            true => self
+                .window
+                .find_hashed(self.tx.conn(), c.hash, source, key, day)?,
+            false => None,
+        };
         let Some(at) = found else {
             self.stream_sums(batch, day, &c.look.ids, &c.look.sums)?;
             self.window.append_raw(
@@ -1327,8 +1338,10 @@ impl Sink for StoreSink<'_> {
         }
         progress(0, total);
         let mut drain = self.backlog.drain(self.looker()?)?;
+        self.window.settle();
         let mut done = 0u64;
         let mut ensured = None;
+        let mut only_settled = false;
         while let Some(piece) = drain.next()? {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(false);
@@ -1337,9 +1350,18 @@ impl Sink for StoreSink<'_> {
             if ensured != Some(day) {
                 self.window.ensure(self.tx.conn(), day)?;
                 ensured = Some(day);
+                only_settled = self.window.only_settled_near(day);
             }
             for c in &piece.contacts {
-                self.take_waiting(batch, &source, &piece, c)?;
+                // Not looked for when it cannot be found: its key hash is new among the
+                // backlog's contacts taken so far near its day, and the window holds no other
+                // keys near it (a file in no time order into a workspace without those days).
+                let look = !(only_settled && c.look.new_key);
+                #[cfg(test)]
+                if !look {
+                    SKIPPED_LOOK_UPS.with(|n| n.set(n.get() + 1));
+                }
+                self.take_waiting(batch, &source, &piece, c, look)?;
                 done += 1;
                 if done.is_multiple_of(65_536) {
                     progress(done, total);
@@ -1783,6 +1805,9 @@ thread_local! {
     /// Imports on this thread whose report summed its batch from memory, not SQL.
     pub(crate) static BATCH_PARTS_FROM_MEMORY: std::cell::Cell<u64> =
         const { std::cell::Cell::new(0) };
+    /// Contacts of the backlog taken on this thread without looking for their keys in the
+    /// window (`settle`).
+    pub(crate) static SKIPPED_LOOK_UPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// [`batch_sums`]'s rows from sums kept in memory: program and queue ids named.

@@ -60,9 +60,9 @@ pub use aliases::{AliasSource, ProgramAlias};
 pub(crate) use backlog::SPILLS;
 #[cfg(test)]
 pub(crate) use contacts::SMALL_BLOCKS;
-#[cfg(test)]
-pub(crate) use import::BATCH_PARTS_FROM_MEMORY;
 pub use import::{StoreSink, UndoReport};
+#[cfg(test)]
+pub(crate) use import::{BATCH_PARTS_FROM_MEMORY, SKIPPED_LOOK_UPS};
 pub use overview::{BatchSummary, DataRange, Overview, RowCounts};
 pub use settings::SettingChange;
 pub use write::{NewTarget, WriteTx};

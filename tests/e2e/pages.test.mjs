@@ -103,8 +103,8 @@ async function navBoxes(browser) {
 for (const size of SIZES) {
   test(`every page of the demo at ${size.name}: screenshot, axe-core, a layout that holds still`, async () => {
     const home = makeHome();
-    // Compositing stays on (the harness default): with it off, as the app ships, WebKitWebDriver's
-    // screenshot waits forever for a frame under Xvfb (seen here again on this run).
+    // The app runs as it ships, compositing off (the harness leaves the rendering variables
+    // unset; its `screenshot` keeps a frame coming for WebKitWebDriver in that mode).
     const { browser, stop } = await startApp(home, []);
     const problems = [];
     try {

@@ -16,6 +16,9 @@
 //! says where the render node is (as WebKit would find it, the first one), turns off the GPU-shared
 //! buffers nothing uses and keeps GTK off OpenGL. Each is left alone when the user has set it.
 
+// Only Linux runs WebKitGTK; elsewhere the environment is left as it is.
+#![cfg_attr(not(target_os = "linux"), allow(dead_code))]
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, openDemo, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { attentionSettled, dataDir, makeHome, openDemo, pickDate, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 async function chartSvg(browser) {
   return (await browser.$(".trend svg")).getHTML();
@@ -20,7 +20,7 @@ test("a cause added from the chart and an action for the metric are both marked 
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
     // The attention list above the tiles fills in after them and pushes them down: a click
     // aimed at a tile before then can land on the one that moves into its place.
-    await (await browser.$('[data-testid="attention"][aria-busy="false"]')).waitForExist({ timeout: 30000 });
+    await attentionSettled(browser, 30000);
     const open = await browser.$('[data-testid="open-service_level"]');
     await open.waitForClickable({ timeout: 30000 });
     await open.click();

@@ -176,12 +176,6 @@ export async function textOf(browser, testId) {
   return (await el.getText()).trim();
 }
 
-/** Saves a screenshot of the window as the app draws it for its users (compositing off).
- * In that mode WebKitWebDriver answers a screenshot with the next frame the web process paints,
- * and a page with nothing left to paint never paints one: the command waited until the client
- * gave up (seen on every page left idle for a few seconds). So while the screenshot is taken, a
- * fully transparent pixel in the corner changes between two transparent colours every frame:
- * WebKit paints a frame for it, and what the frame shows is the page unchanged. */
 /** Opens the demo from the start page and waits for its overview. */
 export async function openDemo(browser) {
   const demo = await browser.$('[data-testid="open-demo"]');
@@ -190,6 +184,21 @@ export async function openDemo(browser) {
   await textOf(browser, "client-name");
 }
 
+/** Waits until the page's attention list has arrived (it is asked for once the scorecard is
+ * painted, and marked busy until its answer). */
+export async function attentionSettled(browser, timeout = 20000) {
+  await (await browser.$('[data-testid="attention"][aria-busy="false"]')).waitForExist({
+    timeout,
+    timeoutMsg: "the attention list arrives",
+  });
+}
+
+/** Saves a screenshot of the window as the app draws it for its users (compositing off).
+ * In that mode WebKitWebDriver answers a screenshot with the next frame the web process paints,
+ * and a page with nothing left to paint never paints one: the command waited until the client
+ * gave up (seen on every page left idle for a few seconds). So while the screenshot is taken, a
+ * fully transparent pixel in the corner changes between two transparent colours every frame:
+ * WebKit paints a frame for it, and what the frame shows is the page unchanged. */
 export async function screenshot(browser, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { dataDir, makeHome, openDemo, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { attentionSettled, dataDir, makeHome, openDemo, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const clock = (s) => {
@@ -46,10 +46,7 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
     // The page asks for its attention list once it is painted: that request is the page's
     // opening, not the switch's, so it must have arrived before the switch is watched.
-    await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", {
-      timeout: 20000,
-      timeoutMsg: "the scorecard's attention list arrives",
-    });
+    await attentionSettled(browser);
 
     // Which commands a switch asks for: Tauri's IPC goes through fetch here, one request each.
     await browser.execute(() => {
@@ -123,10 +120,7 @@ test("a period picked while the last one's attention list is computed: that list
   try {
     await openDemo(browser);
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
-    await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", {
-      timeout: 20000,
-      timeoutMsg: "the first attention list arrives",
-    });
+    await attentionSettled(browser);
     // In the page: pick 2026-Q2, and the moment its attention list is asked for, pick 2026-Q1.
     // Every attention answer is kept with the period it was asked for.
     await browser.execute(() => {
@@ -159,7 +153,7 @@ test("a period picked while the last one's attention list is computed: that list
     assert.match(q2.body, /"code":"cancelled"/, "2026-Q2's list stopped as cancelled");
     assert.equal(q1.period, "2026-Q1");
     assert.match(q1.body, /^\{"period":\{"label":"2026-Q1"/, "2026-Q1's list arrived");
-    await browser.waitUntil(async () => (await (await browser.$('[data-testid="attention"]')).getAttribute("aria-busy")) === "false", { timeout: 20000 });
+    await attentionSettled(browser);
     const list = await textOf(browser, "attention");
     assert.match(list, /in 2026-Q1, most important first/, "the list is 2026-Q1's");
     assert.doesNotMatch(list, /cancel/i, "and says nothing of the list that stopped");

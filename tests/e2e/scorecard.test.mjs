@@ -80,6 +80,19 @@ test("scorecard tiles match the CLI, and grouping by program shows one column pe
     await (await browser.$('[data-testid="period-picker"]')).selectByAttribute("value", "2026-Q2");
     await browser.waitUntil(async () => (await textOf(browser, "scorecard-period")).startsWith("2026-Q2"), { timeout: 20000 });
     assert.deepEqual(await asked(), ["attention", "scorecard"], "a period switch asks for both, once each");
+    // Back to the whole account: the tiles (kept hidden while grouped, last drawn for 2026-Q3)
+    // show 2026-Q2's figures, and the table is gone.
+    await picker.selectByAttribute("value", "");
+    await browser.waitUntil(async () => !(await (await browser.$('[data-testid="scorecard-table"]')).isExisting()), {
+      timeout: 20000,
+      timeoutMsg: "the table goes once the whole account is picked",
+    });
+    const q2 = qbrJson("metrics", file, "--period", "2026-Q2").groups[0].metrics;
+    assert.notEqual(pct(q2.service_level.value), pct(m.service_level.value), "the demo's two quarters differ");
+    const slValue = await browser.$('[data-testid="value-service_level"]');
+    assert.ok(await slValue.isDisplayed(), "the tiles are shown again");
+    assert.equal(await slValue.getText(), pct(q2.service_level.value));
+    assert.equal(await textOf(browser, "value-aht"), clock(q2.aht.value));
   } finally {
     await stop();
   }

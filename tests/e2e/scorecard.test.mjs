@@ -174,3 +174,45 @@ test("a period picked while the last one's attention list is computed: that list
     await stop();
   }
 });
+
+test("periods picked one right after the other: the page ends on the last, and a pick replaced before its turn is not computed", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    await openDemo(browser);
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    await attentionSettled(browser);
+    // The pickers stay enabled through a quick switch (no flash of greyed-out controls), so more
+    // picks can come while one is computed. The page shows 2026-Q3. Operations run one at a time:
+    // 2026-Q2 is computed at once, 2026-Q3 waits for it, and 2026-Q1, picked next, replaces
+    // 2026-Q3 before its turn. 2026-Q2, replaced while it was computed, never reaches the page.
+    const seen = await browser.executeAsync((done) => {
+      const scorecards = [];
+      const shown = [];
+      const period = document.querySelector('[data-testid="scorecard-period"]');
+      new MutationObserver(() => shown.push(period.textContent)).observe(period, { childList: true, characterData: true, subtree: true });
+      const fetch = window.fetch.bind(window);
+      window.fetch = (url, init) => {
+        if (String(url).endsWith("/scorecard")) scorecards.push(JSON.parse(init.body).period);
+        return fetch(url, init);
+      };
+      const picker = document.querySelector('[data-testid="period-picker"]');
+      const pick = (p) => {
+        picker.value = p;
+        picker.dispatchEvent(new Event("change", { bubbles: true }));
+      };
+      pick("2026-Q2");
+      const enabled = !picker.disabled;
+      pick("2026-Q3");
+      pick("2026-Q1");
+      setTimeout(() => done({ scorecards, shown, enabled }), 2000);
+    });
+    assert.ok(seen.enabled, "the picker is not disabled for a quick switch");
+    assert.deepEqual(seen.scorecards, ["2026-Q2", "2026-Q1"], "2026-Q3, replaced before its turn came, is never asked for");
+    assert.ok(seen.shown.length > 0 && seen.shown.every((t) => t.startsWith("2026-Q1")), `only 2026-Q1 was shown: ${JSON.stringify(seen.shown)}`);
+    assert.match(await textOf(browser, "scorecard-period"), /^2026-Q1 ·/);
+    assert.equal(await (await browser.$('[data-testid="period-picker"]')).getValue(), "2026-Q1");
+  } finally {
+    await stop();
+  }
+});

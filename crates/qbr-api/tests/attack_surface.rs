@@ -366,7 +366,7 @@ fn store_sql_splices_only_names_from_closed_enums() {
 /// The only expressions the UI may render as raw markup: SVG strings from the render crate.
 const REVIEWED_SVG: &[&str] = &[
     "page.trend_svg",
-    "page.sparklines[d.id]",
+    "tiles.sparklines[d.id]",
     "page.volume_svg",
     "report.chart_svg",
     "page.effect_chart.svg",

@@ -49,13 +49,27 @@ pub struct WantedPeriod {
 }
 
 impl WantedPeriod {
-    /// A scorecard is asked for `period` (`None`: the latest complete quarter).
-    pub fn ask(&self, period: Option<&str>) {
+    /// A scorecard is asked for `period` (`None`: the latest complete quarter). Returns the count
+    /// of changes, for [`Self::resolved`].
+    pub fn ask(&self, period: Option<&str>) -> u64 {
         let mut wanted = self.period.lock().unwrap_or_else(|p| p.into_inner());
         let period = period.map(String::from);
         if wanted.as_ref() != Some(&period) {
             *wanted = Some(period);
             self.changes.fetch_add(1, Ordering::SeqCst);
+        }
+        self.changes.load(Ordering::SeqCst)
+    }
+
+    /// The scorecard asked for by [`Self::ask`] (whose answer was `asked`) turned out to be
+    /// `label`'s: the latest quarter asked for by no name is that period from now on, so that the
+    /// page asking for it by name next (a grouping switch after the first scorecard) is not
+    /// taken for another period, which would stop its attention list. Nothing changes when
+    /// another period was asked for since.
+    pub fn resolved(&self, asked: u64, label: &str) {
+        let mut wanted = self.period.lock().unwrap_or_else(|p| p.into_inner());
+        if self.changes.load(Ordering::SeqCst) == asked && *wanted == Some(None) {
+            *wanted = Some(Some(label.to_string()));
         }
     }
 
@@ -315,13 +329,15 @@ pub async fn scorecard(
     by: Option<String>,
 ) -> CmdResult<ScorecardPage> {
     let path = current_path(&state)?;
-    state.wanted.ask(period.as_deref());
-    qbr_api::metrics::scorecard_page(
+    let asked = state.wanted.ask(period.as_deref());
+    let page = qbr_api::metrics::scorecard_page(
         &path,
         period.as_deref(),
         by.as_deref(),
         Utc::now().date_naive(),
-    )
+    )?;
+    state.wanted.resolved(asked, &page.report.period.label);
+    Ok(page)
 }
 
 /// One metric in depth: trend, target, breakdown by a dimension.
@@ -484,6 +500,29 @@ mod tests {
         // The latest quarter asked for by no name: a list for a named period is not judged.
         wanted.ask(None);
         assert!(!wanted.replaced(Some("2026-Q3"))());
+    }
+
+    #[test]
+    fn the_latest_quarter_asked_for_by_no_name_is_its_period_once_known() {
+        // The first scorecard of a workspace asks for no period and gets 2026-Q3's; its
+        // attention list is asked for 2026-Q3. Grouping next asks for 2026-Q3 by name: the same
+        // period, so the list goes on.
+        let wanted = Arc::new(WantedPeriod::default());
+        let asked = wanted.ask(None);
+        wanted.resolved(asked, "2026-Q3");
+        let list = wanted.replaced(Some("2026-Q3"));
+        wanted.ask(Some("2026-Q3"));
+        assert!(!list(), "a grouping switch does not stop the list");
+        wanted.ask(Some("2026-Q2"));
+        assert!(list(), "another period does");
+
+        // Another period asked for while the unnamed one was computed: the answer changes nothing.
+        let wanted = Arc::new(WantedPeriod::default());
+        let asked = wanted.ask(None);
+        wanted.ask(Some("2026-Q1"));
+        wanted.resolved(asked, "2026-Q3");
+        assert!(wanted.replaced(Some("2026-Q3"))(), "2026-Q1 is wanted");
+        assert!(!wanted.replaced(Some("2026-Q1"))());
     }
 
     #[test]

@@ -216,3 +216,42 @@ test("periods picked one right after the other: the page ends on the last, and a
     await stop();
   }
 });
+
+test("grouping right after a workspace opens on its latest quarter does not stop that quarter's attention list", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    // A new home: no period remembered, so the first scorecard asks for the latest quarter by no
+    // name. Grouping then asks for it by name (2026-Q3), which is the same period.
+    await openDemo(browser);
+    await browser.execute(() => {
+      window.__attention = [];
+      const fetch = window.fetch.bind(window);
+      let grouped = false;
+      window.fetch = async (url, init) => {
+        const isAttention = String(url).endsWith("/attention");
+        if (isAttention && !grouped && document.querySelector('[data-testid="group-picker"]')) {
+          grouped = true;
+          setTimeout(() => {
+            const picker = document.querySelector('[data-testid="group-picker"]');
+            picker.value = "program";
+            picker.dispatchEvent(new Event("change", { bubbles: true }));
+          }, 0);
+        }
+        const r = await fetch(url, init);
+        if (isAttention && grouped) window.__attention.push({ period: JSON.parse(init.body).period, body: await r.clone().text() });
+        return r;
+      };
+    });
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    await (await browser.$('[data-testid="scorecard-table"]')).waitForDisplayed({ timeout: 20000 });
+    await attentionSettled(browser);
+    const answers = await browser.execute(() => window.__attention);
+    assert.equal(answers.length, 1, `one list asked for, not stopped and asked again: ${JSON.stringify(answers.map((a) => a.body.slice(0, 60)))}`);
+    assert.equal(answers[0].period, "2026-Q3");
+    assert.match(answers[0].body, /^\{"period":\{"label":"2026-Q3"/, "the list arrived, not cancelled");
+    assert.match(await textOf(browser, "attention"), /in 2026-Q3, most important first/);
+  } finally {
+    await stop();
+  }
+});

@@ -246,10 +246,13 @@ test("grouping right after a workspace opens on its latest quarter does not stop
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
     await (await browser.$('[data-testid="scorecard-table"]')).waitForDisplayed({ timeout: 20000 });
     await attentionSettled(browser);
+    // Every list asked for from the grouping on is 2026-Q3's and arrives; none is stopped.
     const answers = await browser.execute(() => window.__attention);
-    assert.equal(answers.length, 1, `one list asked for, not stopped and asked again: ${JSON.stringify(answers.map((a) => a.body.slice(0, 60)))}`);
-    assert.equal(answers[0].period, "2026-Q3");
-    assert.match(answers[0].body, /^\{"period":\{"label":"2026-Q3"/, "the list arrived, not cancelled");
+    assert.ok(answers.length >= 1, "the list was asked for");
+    for (const a of answers) {
+      assert.equal(a.period, "2026-Q3");
+      assert.match(a.body, /^\{"period":\{"label":"2026-Q3"/, `the list arrived, not cancelled: ${a.body.slice(0, 80)}`);
+    }
     assert.match(await textOf(browser, "attention"), /in 2026-Q3, most important first/);
   } finally {
     await stop();

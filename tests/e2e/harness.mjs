@@ -193,6 +193,49 @@ export async function attentionSettled(browser, timeout = 20000) {
   });
 }
 
+/** Picks `value` in the page's select `testId` at once, as a person's change would (no WebDriver
+ * round trip, so a test can pick again before the first answer). */
+export async function changeSelect(browser, testId, value) {
+  await browser.execute(
+    (testId, value) => {
+      const select = document.querySelector(`[data-testid="${testId}"]`);
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    },
+    testId,
+    value,
+  );
+}
+
+/** In the page: the moment the first attention list is asked for while the select `testId` is
+ * on the page, picks `value` in it. Every attention answer from that request on is kept in
+ * `window.__attention` as `{ period, body }` (Tauri answers an error with its ErrorView). */
+export async function pickOnFirstAttention(browser, testId, value) {
+  await browser.execute(
+    (testId, value) => {
+      window.__attention = [];
+      const fetch = window.fetch.bind(window);
+      let picked = false;
+      window.fetch = async (url, init) => {
+        const isAttention = String(url).endsWith("/attention");
+        const select = document.querySelector(`[data-testid="${testId}"]`);
+        if (isAttention && !picked && select) {
+          picked = true;
+          setTimeout(() => {
+            select.value = value;
+            select.dispatchEvent(new Event("change", { bubbles: true }));
+          }, 0);
+        }
+        const r = await fetch(url, init);
+        if (isAttention && picked) window.__attention.push({ period: JSON.parse(init.body).period, body: await r.clone().text() });
+        return r;
+      };
+    },
+    testId,
+    value,
+  );
+}
+
 /** Saves a screenshot of the window as the app draws it for its users (compositing off).
  * In that mode WebKitWebDriver answers a screenshot with the next frame the web process paints,
  * and a page with nothing left to paint never paints one: the command waited until the client

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { attentionSettled, dataDir, makeHome, openDemo, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { attentionSettled, changeSelect, dataDir, makeHome, openDemo, pickOnFirstAttention, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const clock = (s) => {
@@ -136,28 +136,8 @@ test("a period picked while the last one's attention list is computed: that list
     await attentionSettled(browser);
     // In the page: pick 2026-Q2, and the moment its attention list is asked for, pick 2026-Q1.
     // Every attention answer is kept with the period it was asked for.
-    await browser.execute(() => {
-      window.__attention = [];
-      const fetch = window.fetch.bind(window);
-      let switched = false;
-      window.fetch = async (url, init) => {
-        const isAttention = String(url).endsWith("/attention");
-        if (isAttention && !switched) {
-          switched = true;
-          const picker = document.querySelector('[data-testid="period-picker"]');
-          setTimeout(() => {
-            picker.value = "2026-Q1";
-            picker.dispatchEvent(new Event("change", { bubbles: true }));
-          }, 0);
-        }
-        const r = await fetch(url, init);
-        if (isAttention) window.__attention.push({ period: JSON.parse(init.body).period, body: await r.clone().text() });
-        return r;
-      };
-      const picker = document.querySelector('[data-testid="period-picker"]');
-      picker.value = "2026-Q2";
-      picker.dispatchEvent(new Event("change", { bubbles: true }));
-    });
+    await pickOnFirstAttention(browser, "period-picker", "2026-Q1");
+    await changeSelect(browser, "period-picker", "2026-Q2");
     await browser.waitUntil(async () => (await textOf(browser, "scorecard-period")).startsWith("2026-Q1 ·"), { timeout: 20000, timeoutMsg: "the page shows 2026-Q1" });
     await browser.waitUntil(async () => (await browser.execute(() => window.__attention.length)) === 2, { timeout: 20000, timeoutMsg: "both attention requests are answered" });
     const [q2, q1] = await browser.execute(() => window.__attention);
@@ -224,25 +204,8 @@ test("grouping right after a workspace opens on its latest quarter does not stop
     // A new home: no period remembered, so the first scorecard asks for the latest quarter by no
     // name. Grouping then asks for it by name (2026-Q3), which is the same period.
     await openDemo(browser);
-    await browser.execute(() => {
-      window.__attention = [];
-      const fetch = window.fetch.bind(window);
-      let grouped = false;
-      window.fetch = async (url, init) => {
-        const isAttention = String(url).endsWith("/attention");
-        if (isAttention && !grouped && document.querySelector('[data-testid="group-picker"]')) {
-          grouped = true;
-          setTimeout(() => {
-            const picker = document.querySelector('[data-testid="group-picker"]');
-            picker.value = "program";
-            picker.dispatchEvent(new Event("change", { bubbles: true }));
-          }, 0);
-        }
-        const r = await fetch(url, init);
-        if (isAttention && grouped) window.__attention.push({ period: JSON.parse(init.body).period, body: await r.clone().text() });
-        return r;
-      };
-    });
+    // The first list asked for with the group picker on the page is the scorecard's.
+    await pickOnFirstAttention(browser, "group-picker", "program");
     await (await browser.$('[data-testid="tab-scorecard"]')).click();
     await (await browser.$('[data-testid="scorecard-table"]')).waitForDisplayed({ timeout: 20000 });
     await attentionSettled(browser);

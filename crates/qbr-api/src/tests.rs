@@ -45,27 +45,22 @@ fn an_attention_list_no_longer_wanted_stops_as_cancelled() {
     let today = now().date_naive();
     let whole = diagnose::attention(&path, Some("2026-Q2"), today).unwrap();
     assert!(!whole.items.is_empty());
-    let kept = diagnose::attention_unless_replaced(
-        &path,
-        Some("2026-Q2"),
-        today,
-        Some(std::sync::Arc::new(|| false)),
-    )
-    .unwrap();
+    let asked = |stop: bool| {
+        diagnose::attention_unless_replaced(
+            &path,
+            Some("2026-Q2"),
+            today,
+            Some(std::sync::Arc::new(move || stop)),
+        )
+    };
     let messages = |r: &AttentionReport| {
         r.items
             .iter()
             .map(|i| i.message.clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(messages(&kept), messages(&whole));
-    let e = diagnose::attention_unless_replaced(
-        &path,
-        Some("2026-Q2"),
-        today,
-        Some(std::sync::Arc::new(|| true)),
-    )
-    .unwrap_err();
+    assert_eq!(messages(&asked(false).unwrap()), messages(&whole));
+    let e = asked(true).unwrap_err();
     assert_eq!(e.code, ErrorCode::Cancelled, "{}", e.message);
 }
 

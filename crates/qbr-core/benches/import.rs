@@ -13,7 +13,9 @@
 //! `time,shuffled,by-id,re-import`); QBR_BENCH_RUNS: runs of each side per order (3), alternating
 //! qbr and sqlite3, medians compared; QBR_BENCH_DIR (default /tmp/qbr-bench) holds the generated
 //! files, removed at the end unless QBR_BENCH_KEEP=1. Each qbr import runs in a process of its own
-//! (this benchmark run again), so that its peak memory (VmHWM) is its own.
+//! (this benchmark run again), so that its peak memory (VmHWM) is its own. With
+//! QBR_BENCH_THREADS=1 each import also prints, on stderr, every thread's processor time in each
+//! of its phases (`ThreadClock`).
 
 /// The app's allocator (see the workspace Cargo.toml).
 #[global_allocator]
@@ -247,13 +249,14 @@ fn run_child(ws: &Path, csv: &Path, contacts: u64, half_there: bool) -> Run {
         .env(CHILD, format!("{}\t{}", ws.display(), csv.display()))
         .env("QBR_BENCH_EXPECT", contacts.to_string())
         .env("QBR_BENCH_HALF_THERE", if half_there { "1" } else { "0" })
+        // Its messages (and QBR_BENCH_THREADS's lines) go where this run's go.
+        .stderr(std::process::Stdio::inherit())
         .output()
         .expect("the import process");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "the import failed: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
+        "the import failed (its messages are above): {text}"
     );
     let f: Vec<f64> = text
         .split_whitespace()
@@ -282,7 +285,13 @@ fn child_import(ws_path: &Path, csv: &Path) {
     let mut rows_done = None;
     let mut writing = None;
     let mut cpu_at_rows_done = (0.0, 0.0);
+    let clock = (std::env::var("QBR_BENCH_THREADS").as_deref() == Ok("1")).then(ThreadClock::start);
+    let mut phase = None;
     let report = import_into(&mut ws, csv, &mut |p| {
+        if let (Some(clock), false) = (&clock, phase == Some(p.phase)) {
+            phase = Some(p.phase);
+            clock.mark(format!("{:?}", p.phase));
+        }
         let after = matches!(p.phase, import::Phase::SortingDays | import::Phase::Writing);
         if after && rows_done.is_none() {
             rows_done = Some(t.elapsed().as_secs_f64());
@@ -294,6 +303,10 @@ fn child_import(ws_path: &Path, csv: &Path) {
     });
     drop(ws);
     let secs = t.elapsed().as_secs_f64();
+    if let Some(clock) = clock {
+        clock.mark("end".into());
+        eprint!("{}", clock.finish());
+    }
     let cpu = cpu_seconds() - cpu_before;
     let tail_thread_cpu = thread_cpu_seconds() - cpu_at_rows_done.1;
     let cpu_until_rows_done = cpu_at_rows_done.0 - cpu_before;
@@ -312,6 +325,78 @@ fn child_import(ws_path: &Path, csv: &Path) {
         secs - rows_done.unwrap_or(secs),
         secs - writing.unwrap_or(secs)
     );
+}
+
+/// Every thread's processor time in each phase of an import: a thread of its own reads
+/// `/proc/self/task/*/stat` every 20 ms (a thread that ends keeps its last reading), and
+/// `mark` notes where a phase begins.
+struct ThreadClock {
+    marks: std::sync::mpsc::Sender<(String, Instant)>,
+    sampler: std::thread::JoinHandle<String>,
+}
+
+impl ThreadClock {
+    fn start() -> ThreadClock {
+        let (marks, from) = std::sync::mpsc::channel::<(String, Instant)>();
+        let sampler = std::thread::spawn(move || {
+            type Cpu = std::collections::BTreeMap<String, f64>;
+            let mut cpu = Cpu::new();
+            // (phase, its start, every thread's CPU then)
+            let mut phases: Vec<(String, Instant, Cpu)> = Vec::new();
+            loop {
+                for e in std::fs::read_dir("/proc/self/task")
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                        continue;
+                    };
+                    let Some((head, rest)) = stat.rsplit_once(')') else {
+                        continue;
+                    };
+                    let name = head.split_once('(').map_or("", |(_, n)| n);
+                    let f: Vec<&str> = rest.split_whitespace().collect();
+                    let ticks =
+                        |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+                    let tid = e.file_name().to_string_lossy().into_owned();
+                    cpu.insert(format!("{name}/{tid}"), (ticks(11) + ticks(12)) / 100.0);
+                }
+                match from.recv_timeout(std::time::Duration::from_millis(20)) {
+                    Ok((phase, at)) => phases.push((phase, at, cpu.clone())),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            let mut out = String::new();
+            for w in phases.windows(2) {
+                let ((name, start, before), (_, end, after)) = (&w[0], &w[1]);
+                let threads: Vec<String> = after
+                    .iter()
+                    .map(|(t, v)| (t, v - before.get(t).copied().unwrap_or(0.0)))
+                    .filter(|(_, d)| *d >= 0.01)
+                    .map(|(t, d)| format!("{t} {d:.2} s"))
+                    .collect();
+                out += &format!(
+                    "{name:<12} {:>7.3} s: {}\n",
+                    (*end - *start).as_secs_f64(),
+                    threads.join(", ")
+                );
+            }
+            out
+        });
+        ThreadClock { marks, sampler }
+    }
+
+    fn mark(&self, phase: String) {
+        let _ = self.marks.send((phase, Instant::now()));
+    }
+
+    /// Each phase's length and every thread's processor time in it, one line a phase.
+    fn finish(self) -> String {
+        drop(self.marks);
+        self.sampler.join().unwrap_or_default()
+    }
 }
 
 fn import_into(

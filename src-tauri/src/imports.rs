@@ -225,6 +225,17 @@ pub(crate) fn test_pick() -> Option<Vec<PathBuf>> {
     }
 }
 
+/// Test builds only: while the file `QBR_DESK_TEST_IMPORT_HOLD` names exists, an import (not its
+/// dry run) waits after each progress report, so that an end-to-end test can look at the app
+/// while an import runs, however quick the import.
+fn test_import_hold() -> Option<PathBuf> {
+    if cfg!(debug_assertions) {
+        std::env::var_os("QBR_DESK_TEST_IMPORT_HOLD").map(PathBuf::from)
+    } else {
+        None
+    }
+}
+
 /// Asks for the files to import and says what each holds. `None` when the dialog is cancelled.
 #[tauri::command]
 pub async fn pick_import_files(
@@ -281,6 +292,7 @@ pub async fn import_picked(
     }
     let cancel = imports.cancel.clone();
     cancel.store(false, Ordering::SeqCst);
+    let hold = (!request.dry_run).then(test_import_hold).flatten();
     tauri::async_runtime::spawn_blocking(move || {
         qbr_api::import::import_files(
             &workspace,
@@ -289,6 +301,11 @@ pub async fn import_picked(
             &mut |p| {
                 // A closed window drops the channel; the import itself carries on to its end.
                 let _ = on_progress.send(p);
+                if let Some(hold) = &hold {
+                    while hold.exists() && !cancel.load(Ordering::SeqCst) {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                }
             },
             &cancel,
             Utc::now(),

@@ -1,6 +1,7 @@
 // Importing through the wizard: pick a file, see what will be read, import, see the result, then
 // undo it from the history. The CLI reads the same workspace to confirm what the app did.
 import assert from "node:assert/strict";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { confirmReadings, dataDir, makeHome, openDemo, qbrJson, ROOT, screenshot, startApp, textOf } from "./harness.mjs";
@@ -44,6 +45,61 @@ test("import a file through the wizard, then undo it", async () => {
     assert.equal(undone.contacts_offered, before.contacts_offered, "undo restores the figures");
     assert.equal(undone.counts.interactions, before.counts.interactions);
   } finally {
+    await stop();
+  }
+});
+
+test("an import goes on while other pages are looked at, and the workspace cannot be closed under it", async () => {
+  const home = makeHome();
+  // The app waits after each progress report while this file exists (debug builds only), so the
+  // import is seen running however quick it is.
+  const hold = path.join(home, "hold-import");
+  writeFileSync(hold, "");
+  const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: FIXTURE, QBR_DESK_TEST_IMPORT_HOLD: hold });
+  try {
+    await openDemo(browser);
+    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+    const before = qbrJson("info", file);
+
+    await (await browser.$('[data-testid="tab-import"]')).click();
+    await (await browser.$('[data-testid="choose-files"]')).click();
+    await textOf(browser, "detected-kind");
+    await confirmReadings(browser);
+    await (await browser.$('[data-testid="start-import"]')).click();
+    await (await browser.$('[data-testid="cancel-import"]')).waitForDisplayed({ timeout: 30000, timeoutMsg: "the import shows it is running" });
+    // Held at its first report: where it is, in words.
+    assert.equal(await textOf(browser, "import-status"), "checking the file");
+
+    // Held: the workspace cannot be closed, reloaded or swapped under the import, and says why.
+    await (await browser.$('[data-testid="nav-importing"]')).waitForExist({ timeout: 10000, timeoutMsg: "the navigation shows an import running" });
+    for (const id of ["close", "reload"]) {
+      const b = await browser.$(`[data-testid="${id}"]`);
+      assert.equal(await b.isEnabled(), false, `${id} is disabled while the import runs`);
+      assert.match(await b.getAttribute("title"), /An import is running/);
+    }
+
+    // Another page meanwhile; back on the import page, the same import is still running.
+    await (await browser.$('[data-testid="tab-summary"]')).click();
+    await textOf(browser, "client-name");
+    assert.equal(await (await browser.$('[data-testid="cancel-import"]')).isDisplayed(), false, "the import page is out of sight");
+    await (await browser.$('[data-testid="tab-import"]')).click();
+    await (await browser.$('[data-testid="cancel-import"]')).waitForDisplayed({ timeout: 10000, timeoutMsg: "the running import is shown again" });
+    await screenshot(browser, "import-running.png");
+    assert.equal(qbrJson("info", file).counts.interactions, before.counts.interactions, "nothing is kept before the import ends");
+
+    // It ends while another page is shown: the workspace has it, and the import page its result.
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    rmSync(hold);
+    await browser.waitUntil(async () => qbrJson("info", file).counts.interactions === before.counts.interactions + 6, {
+      timeout: 30000,
+      timeoutMsg: "the import reached the workspace",
+    });
+    await (await browser.$('[data-testid="close"]')).waitForEnabled({ timeout: 10000, timeoutMsg: "Close is enabled once the import is over" });
+    assert.equal(await (await browser.$('[data-testid="nav-importing"]')).isExisting(), false);
+    await (await browser.$('[data-testid="tab-import"]')).click();
+    assert.match(await textOf(browser, "report-line"), /6 rows taken, 0 refused/);
+  } finally {
+    if (existsSync(hold)) rmSync(hold);
     await stop();
   }
 });

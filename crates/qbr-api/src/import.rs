@@ -454,18 +454,21 @@ fn headline_view(h: HeadlineFigure) -> HeadlineFigureView {
 }
 
 fn progress_view(file_name: &str, index: u64, count: u64, p: Progress) -> ImportProgressView {
+    let rows = qbr_format::thousands(p.rows_read);
+    let (phase, status) = match p.phase {
+        Phase::Fingerprint => ("fingerprint", "checking the file".to_string()),
+        Phase::CheckingDates => ("checking_dates", "checking the dates".to_string()),
+        Phase::Reading => ("reading", format!("reading: {rows} rows")),
+        // Rows that came in no time order, stored day by day once the file is read.
+        Phase::SortingDays => ("sorting_days", format!("placing the rows by day: {rows}")),
+        Phase::Writing => ("writing", "saving".to_string()),
+    };
     ImportProgressView {
         file_name: file_name.into(),
         file_index: index,
         file_count: count,
-        phase: match p.phase {
-            Phase::Fingerprint => "fingerprint",
-            Phase::CheckingDates => "checking_dates",
-            Phase::Reading => "reading",
-            Phase::SortingDays => "sorting_days",
-            Phase::Writing => "writing",
-        }
-        .into(),
+        phase: phase.into(),
+        status,
         rows_read: p.rows_read,
         file_size: p.file_size,
     }
@@ -646,5 +649,41 @@ pub fn remove_program_alias(workspace: &Path, source: &str, source_name: &str) -
             code: ErrorCode::NotFound,
             message: format!("no saved program for {} {source_name:?}", source.as_str()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_says_where_the_import_is_in_words_with_its_rows() {
+        let status = |phase, rows_read| {
+            let p = Progress {
+                phase,
+                rows_read,
+                file_size: 1_000_000,
+            };
+            let v = progress_view("calls.csv", 1, 3, p);
+            (v.phase, v.status, v.file_index, v.file_count)
+        };
+        assert_eq!(
+            status(Phase::Fingerprint, 0),
+            ("fingerprint".into(), "checking the file".into(), 1, 3)
+        );
+        assert_eq!(
+            status(Phase::Reading, 1_234_000).1,
+            "reading: 1,234,000 rows"
+        );
+        assert_eq!(
+            status(Phase::SortingDays, 65_536),
+            (
+                "sorting_days".into(),
+                "placing the rows by day: 65,536".into(),
+                1,
+                3
+            )
+        );
+        assert_eq!(status(Phase::Writing, 0).1, "saving");
     }
 }

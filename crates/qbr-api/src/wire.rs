@@ -826,6 +826,9 @@ pub struct ImportProgressView {
     /// fingerprint, checking_dates, reading, sorting_days (rows that came in no time order are
     /// stored day by day; `rows_read` then counts those stored so far) or writing.
     pub phase: String,
+    /// Where the import is, in words, with the rows so far when it counts them ("reading: 12,000
+    /// rows"): what the app and the command line show.
+    pub status: String,
     pub rows_read: u64,
     /// Bytes.
     pub file_size: u64,

@@ -134,12 +134,11 @@ pub fn import(args: ImportArgs, now: DateTime<Utc>) -> Result<(), ErrorView> {
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,
-                "\r\x1b[2K{} ({}/{}): {} {} rows",
+                "\r\x1b[2K{} ({}/{}): {}",
                 crate::term::clean(&p.file_name),
                 p.file_index + 1,
                 p.file_count,
-                p.phase.replace('_', " "),
-                thousands(p.rows_read)
+                p.status
             );
             let _ = err.flush();
             shown = true;

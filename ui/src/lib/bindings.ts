@@ -627,7 +627,12 @@ file_index: number, file_count: number,
  * fingerprint, checking_dates, reading, sorting_days (rows that came in no time order are
  * stored day by day; `rows_read` then counts those stored so far) or writing.
  */
-phase: string, rows_read: number, 
+phase: string, 
+/**
+ * Where the import is, in words, with the rows so far when it counts them ("reading: 12,000
+ * rows"): what the app and the command line show.
+ */
+status: string, rows_read: number, 
 /**
  * Bytes.
  */

@@ -73,6 +73,17 @@ impl WantedPeriod {
         }
     }
 
+    /// The scorecard asked for by [`Self::ask`] (whose answer was `asked`) failed: the page still
+    /// shows the period it showed, which is not known here, so no period is taken for another
+    /// from now on (the attention list the request stopped is asked for again). Nothing changes
+    /// when another period was asked for since.
+    pub fn failed(&self, asked: u64) {
+        let mut wanted = self.period.lock().unwrap_or_else(|p| p.into_inner());
+        if self.changes.load(Ordering::SeqCst) == asked {
+            *wanted = None;
+        }
+    }
+
     /// Says whether a computation for `period` is unwanted: another period was named in the
     /// last scorecard asked for, or another is asked for from now on.
     pub fn replaced(self: &Arc<Self>, period: Option<&str>) -> qbr_api::StopCheck {
@@ -335,7 +346,8 @@ pub async fn scorecard(
         period.as_deref(),
         by.as_deref(),
         Utc::now().date_naive(),
-    )?;
+    )
+    .inspect_err(|_| state.wanted.failed(asked))?;
     state.wanted.resolved(asked, &page.report.period.label);
     Ok(page)
 }
@@ -523,6 +535,34 @@ mod tests {
         wanted.resolved(asked, "2026-Q3");
         assert!(wanted.replaced(Some("2026-Q3"))(), "2026-Q1 is wanted");
         assert!(!wanted.replaced(Some("2026-Q1"))());
+    }
+
+    #[test]
+    fn a_period_whose_scorecard_failed_stops_nothing_and_the_list_stopped_for_it_runs_again() {
+        // 2026-Q2 is shown; 2026-Q1 is picked, which stops 2026-Q2's list, and its scorecard
+        // fails: the page still shows 2026-Q2, whose list, asked for again, must run.
+        let wanted = Arc::new(WantedPeriod::default());
+        wanted.ask(Some("2026-Q2"));
+        let list = wanted.replaced(Some("2026-Q2"));
+        let asked = wanted.ask(Some("2026-Q1"));
+        assert!(list(), "the list is stopped while 2026-Q1 is computed");
+        wanted.failed(asked);
+        assert!(
+            !wanted.replaced(Some("2026-Q2"))(),
+            "2026-Q2's list asked again runs"
+        );
+        // And a period asked for afterwards is judged as before.
+        let again = wanted.replaced(Some("2026-Q2"));
+        wanted.ask(Some("2026-Q3"));
+        assert!(again());
+
+        // A failure overtaken by another request changes nothing: 2026-Q3 is wanted.
+        let wanted = Arc::new(WantedPeriod::default());
+        let asked = wanted.ask(Some("2026-Q1"));
+        wanted.ask(Some("2026-Q3"));
+        wanted.failed(asked);
+        assert!(wanted.replaced(Some("2026-Q2"))());
+        assert!(!wanted.replaced(Some("2026-Q3"))());
     }
 
     #[test]

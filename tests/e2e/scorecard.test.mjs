@@ -155,6 +155,39 @@ test("a period picked while the last one's attention list is computed: that list
   }
 });
 
+test("a period whose scorecard fails: the page and its picker keep the period shown, and its attention list, stopped meanwhile, comes", async () => {
+  const home = makeHome();
+  const { browser, stop } = await startApp(home);
+  try {
+    await openDemo(browser);
+    await (await browser.$('[data-testid="tab-scorecard"]')).click();
+    await attentionSettled(browser);
+    // A period the backend cannot read stands in for any scorecard that fails (a workspace on a
+    // drive that went away, say): picked the moment 2026-Q2's list is asked for, it stops that
+    // list, then fails.
+    await browser.execute(() => {
+      const option = document.createElement("option");
+      option.value = option.textContent = "2026-Q9";
+      document.querySelector('[data-testid="period-picker"]').appendChild(option);
+    });
+    await pickOnFirstAttention(browser, "period-picker", "2026-Q9");
+    await changeSelect(browser, "period-picker", "2026-Q2");
+    assert.match(await textOf(browser, "error"), /Q9/, "the failure is said");
+    await browser.waitUntil(async () => (await browser.execute(() => window.__attention.length)) === 2, { timeout: 20000, timeoutMsg: "2026-Q2's list is asked for again and answered" });
+    const [stopped, again] = await browser.execute(() => window.__attention);
+    assert.equal(stopped.period, "2026-Q2");
+    assert.match(stopped.body, /"code":"cancelled"/, "the first list stopped when 2026-Q9 was asked for");
+    assert.equal(again.period, "2026-Q2");
+    assert.match(again.body, /^\{"period":\{"label":"2026-Q2"/, "the list asked again arrived");
+    await attentionSettled(browser);
+    assert.match(await textOf(browser, "attention"), /in 2026-Q2, most important first/);
+    assert.match(await textOf(browser, "scorecard-period"), /^2026-Q2 ·/, "the page still shows 2026-Q2");
+    assert.equal(await (await browser.$('[data-testid="period-picker"]')).getValue(), "2026-Q2", "and so does its picker");
+  } finally {
+    await stop();
+  }
+});
+
 test("periods picked one right after the other: the page ends on the last, and a pick replaced before its turn is not computed", async () => {
   const home = makeHome();
   const { browser, stop } = await startApp(home);

@@ -98,6 +98,10 @@ test("an import goes on while other pages are looked at, and the workspace canno
     assert.equal(await (await browser.$('[data-testid="nav-importing"]')).isExisting(), false);
     await (await browser.$('[data-testid="tab-import"]')).click();
     assert.match(await textOf(browser, "report-line"), /6 rows taken, 0 refused/);
+    // Seen, it goes with the other pages when another one opens.
+    await (await browser.$('[data-testid="tab-summary"]')).click();
+    await textOf(browser, "client-name");
+    assert.equal(await (await browser.$('[data-testid="import-kept"]')).isExisting(), false, "no import page is kept out of sight");
   } finally {
     if (existsSync(hold)) rmSync(hold);
     await stop();

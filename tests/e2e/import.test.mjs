@@ -26,6 +26,7 @@ test("import a file through the wizard, then undo it", async () => {
 
     const line = await textOf(browser, "report-line");
     assert.match(line, /6 rows taken, 0 refused/, line);
+    assert.match(line, /^Import #\d+: Contacts · /, "the kind of data in words");
     await screenshot(browser, "import-result.png");
 
     const after = qbrJson("info", file);

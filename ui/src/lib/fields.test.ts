@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldWords, formatWords, kindWords } from "./fields";
+import { fieldWords, formatWords, kindShort, kindWords } from "./fields";
 
 describe("import fields in words", () => {
   it("names the fields a new user met as raw ids", () => {
@@ -9,6 +9,12 @@ describe("import fields in words", () => {
   });
   it("keeps an unknown field readable", () => {
     expect(fieldWords("new_field")).toBe("new field");
+  });
+  it("names kinds briefly for tables and result lines, the demo's data too", () => {
+    expect(kindShort("interactions")).toBe("Contacts");
+    expect(kindShort("quality")).toBe("Quality evaluations");
+    expect(kindShort("demo")).toBe("Demo data");
+    expect(kindShort("new_kind")).toBe("new kind");
   });
   it("names kinds and formats", () => {
     expect(kindWords("interactions")).toBe("Contacts, one row each");

@@ -78,6 +78,21 @@ export const KIND_WORDS: Record<string, string> = {
   finance: "Finance (revenue and cost)",
 };
 
+/** A kind of data in a word or two, for tables and result lines (the demo's own data too). */
+const KIND_SHORT: Record<string, string> = {
+  interactions: "Contacts",
+  intervals: "Interval totals",
+  surveys: "Surveys",
+  quality: "Quality evaluations",
+  workforce: "Workforce",
+  finance: "Finance",
+  demo: "Demo data",
+};
+
+export function kindShort(kind: string): string {
+  return KIND_SHORT[kind] ?? kind.replace(/_/g, " ");
+}
+
 /** A kind of data in words. */
 export function kindWords(kind: string | null | undefined): string {
   if (!kind) return "Kind not recognised";

@@ -339,7 +339,8 @@ impl ThreadClock {
     fn start() -> ThreadClock {
         let (marks, from) = std::sync::mpsc::channel::<(String, Instant)>();
         let sampler = std::thread::spawn(move || {
-            type Cpu = std::collections::BTreeMap<String, f64>;
+            // Each thread's (user, system) seconds.
+            type Cpu = std::collections::BTreeMap<String, (f64, f64)>;
             let mut cpu = Cpu::new();
             // (phase, its start, every thread's CPU then)
             let mut phases: Vec<(String, Instant, Cpu)> = Vec::new();
@@ -360,7 +361,10 @@ impl ThreadClock {
                     let ticks =
                         |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
                     let tid = e.file_name().to_string_lossy().into_owned();
-                    cpu.insert(format!("{name}/{tid}"), (ticks(11) + ticks(12)) / 100.0);
+                    cpu.insert(
+                        format!("{name}/{tid}"),
+                        (ticks(11) / 100.0, ticks(12) / 100.0),
+                    );
                 }
                 match from.recv_timeout(std::time::Duration::from_millis(20)) {
                     Ok((phase, at)) => phases.push((phase, at, cpu.clone())),
@@ -373,9 +377,12 @@ impl ThreadClock {
                 let ((name, start, before), (_, end, after)) = (&w[0], &w[1]);
                 let threads: Vec<String> = after
                     .iter()
-                    .map(|(t, v)| (t, v - before.get(t).copied().unwrap_or(0.0)))
-                    .filter(|(_, d)| *d >= 0.01)
-                    .map(|(t, d)| format!("{t} {d:.2} s"))
+                    .map(|(t, (u, s))| {
+                        let (u0, s0) = before.get(t).copied().unwrap_or_default();
+                        (t, u - u0, s - s0)
+                    })
+                    .filter(|(_, u, s)| u + s >= 0.01)
+                    .map(|(t, u, s)| format!("{t} {:.2} s (system {s:.2} s)", u + s))
                     .collect();
                 out += &format!(
                     "{name:<12} {:>7.3} s: {}\n",
@@ -392,7 +399,8 @@ impl ThreadClock {
         let _ = self.marks.send((phase, Instant::now()));
     }
 
-    /// Each phase's length and every thread's processor time in it, one line a phase.
+    /// Each phase's length and every thread's processor time in it (and how much of it was in
+    /// the kernel), one line a phase.
     fn finish(self) -> String {
         drop(self.marks);
         self.sampler.join().unwrap_or_default()

@@ -87,6 +87,11 @@ test("attention list, control chart, drivers, correlation and staffing on the de
     const first = await (await browser.$('[data-testid="drivers-table"] tbody tr')).getText();
     assert.ok(first.startsWith("Tech Support"), first);
     assert.ok(first.includes(partSeconds(d.segments[0].rate_effect)), `${first} has ${partSeconds(d.segments[0].rate_effect)}`);
+    assert.equal(await (await browser.$('[data-testid="drivers-table"] thead th')).getText(), "Program", "the dimension named as a heading");
+    // The chart's labels: moves signed as everywhere, and a part that rounds to nothing unsigned.
+    const labels = await browser.execute(() => [...document.querySelectorAll(".trend svg text")].map((t) => t.textContent.trim()));
+    assert.ok(labels.some((l) => /^\+0:\d\d$/.test(l)), labels.join(" | "));
+    assert.ok(!labels.includes("\u22120:00"), `no negative zero: ${labels.join(" | ")}`);
     await screenshot(browser, "drivers.png");
 
     // Correlation: AHT against CSAT over the weeks, with n and the caution.

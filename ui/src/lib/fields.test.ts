@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldWords, formatWords, kindShort, kindWords } from "./fields";
+import { dimensionWords, fieldWords, formatWords, kindShort, kindWords } from "./fields";
 
 describe("import fields in words", () => {
   it("names the fields a new user met as raw ids", () => {
@@ -9,6 +9,11 @@ describe("import fields in words", () => {
   });
   it("keeps an unknown field readable", () => {
     expect(fieldWords("new_field")).toBe("new field");
+  });
+  it("names a dimension as a picker or a column heading does", () => {
+    expect(dimensionWords("program")).toBe("Program");
+    expect(dimensionWords("agent")).toBe("Agent");
+    expect(dimensionWords("cost_centre")).toBe("Cost centre");
   });
   it("names kinds briefly for tables and result lines, the demo's data too", () => {
     expect(kindShort("interactions")).toBe("Contacts");

@@ -78,6 +78,12 @@ export const KIND_WORDS: Record<string, string> = {
   finance: "Finance (revenue and cost)",
 };
 
+/** A dimension as a picker or a column heading names it: "program" → "Program". */
+export function dimensionWords(dimension: string): string {
+  const d = dimension.replace(/_/g, " ");
+  return d.charAt(0).toUpperCase() + d.slice(1);
+}
+
 /** A kind of data in a word or two, for tables and result lines (the demo's own data too). */
 const KIND_SHORT: Record<string, string> = {
   interactions: "Contacts",

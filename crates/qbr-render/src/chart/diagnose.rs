@@ -226,14 +226,9 @@ pub fn drivers_svg(c: &DriverChart) -> Result<String, ChartError> {
                     colour.filled(),
                 ))
                 .map_err(err)?;
-                let sign = if v > 0.0 {
-                    "+"
-                } else if v < 0.0 {
-                    "\u{2212}"
-                } else {
-                    ""
-                };
-                let text = format!("{sign}{}", format_value(v.abs(), c.unit));
+                // A part of the change, signed as every move is (points for a ratio); one that
+                // rounds to nothing carries no sign.
+                let text = qbr_format::change(c.unit.as_str(), v, None, None, "");
                 let (tx, hp) = if v >= 0.0 {
                     (b + 4.0, HPos::Left)
                 } else {
@@ -298,12 +293,18 @@ mod tests {
             segments: vec![
                 ("Tech Support".into(), 40.0, 6.0),
                 ("Billing".into(), -2.0, 1.0),
+                ("Sales".into(), -0.3, 0.2),
             ],
             width: 640,
             height: 260,
         })
         .unwrap();
         let t = texts(&svg);
+        // Seconds as every move shows them; under half a second is no move, with no sign.
+        for label in ["+0:40", "+0:06", "\u{2212}0:02", "+0:01", "0:00"] {
+            assert!(t.iter().any(|x| x == label), "{label} in {t:?}");
+        }
+        assert!(!t.iter().any(|x| x == "\u{2212}0:00"), "{t:?}");
         assert!(t.iter().any(|x| x == "Own rate") && t.iter().any(|x| x == "Volume mix"));
         assert!(
             t.iter().any(|x| x.starts_with('+') && x.contains("40")),

@@ -38,6 +38,7 @@ fn main() {
             std::process::exit(2);
         }
     };
+    memory::sqlite_on_mimalloc();
     memory::javascript_without_optimising_compilers();
     rendering::software_rendering_by_default();
     let handler = typed_handler(tauri::generate_handler![

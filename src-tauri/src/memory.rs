@@ -9,7 +9,8 @@
 //!
 //! So once the commands' async runtime has been idle for [`QUIET`], a thread of its own asks
 //! mimalloc to return everything freed (`mi_collect(true)`, 0.5 ms on average), and glibc too
-//! (`malloc_trim`: SQLite's page caches are allocated with the C library's `malloc`). Its workers say
+//! (`malloc_trim`: GTK's and WebKit's allocations in this process; SQLite's go through mimalloc,
+//! [`sqlite_on_mimalloc`]). Its workers say
 //! when they fall idle (Tokio's `on_thread_park`), which an import's progress messages keep doing
 //! while it runs, so its memory is returned after it, not during it.
 //!
@@ -43,8 +44,9 @@ fn janitor() -> &'static Janitor {
 }
 
 /// Returns what the two allocators hold freed, by every thread, to the system: mimalloc's (the
-/// app's own values) and, on glibc, the C library's (SQLite's page caches, GTK's and WebKit's
-/// allocations in this process), about 7 MB more (`malloc_trim`, docs/reference.md).
+/// app's own values and SQLite's page caches) and, on glibc, the C library's (GTK's and WebKit's
+/// allocations in this process; 7 MB more when SQLite's were there too, `malloc_trim`,
+/// docs/reference.md).
 fn return_freed_memory() {
     // SAFETY: `mi_collect` takes no pointer and may be called from any thread at any time.
     unsafe { libmimalloc_sys::mi_collect(true) }

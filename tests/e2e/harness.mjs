@@ -236,6 +236,18 @@ export async function pickOnFirstAttention(browser, testId, value) {
   );
 }
 
+/** Waits until `count` attention answers are kept (`pickOnFirstAttention`) and returns them, each
+ * `{ period, body, arrived, cancelled }`: the list of `period` arrived, or it stopped as cancelled
+ * (Tauri answers a command's error with its ErrorView as the body). */
+export async function attentionAnswers(browser, count, timeoutMsg) {
+  await browser.waitUntil(async () => (await browser.execute(() => window.__attention.length)) >= count, { timeout: 20000, timeoutMsg });
+  return (await browser.execute(() => window.__attention)).map((a) => ({
+    ...a,
+    arrived: a.body.startsWith(`{"period":{"label":"${a.period}"`),
+    cancelled: /"code":"cancelled"/.test(a.body),
+  }));
+}
+
 /** Saves a screenshot of the window as the app draws it for its users (compositing off).
  * In that mode WebKitWebDriver answers a screenshot with the next frame the web process paints,
  * and a page with nothing left to paint never paints one: the command waited until the client

@@ -8,16 +8,22 @@ import { confirmReadings, dataDir, makeHome, openDemo, qbrJson, ROOT, screenshot
 
 const FIXTURE = path.join(ROOT, "fixtures", "import", "interactions_generic.csv");
 
+/** Opens the demo, notes what its workspace holds (`qbr info`), and picks the import fixture on
+ * the import page; returns the workspace's path and that note. */
+async function pickOnDemo(browser, home) {
+  await openDemo(browser);
+  const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
+  const before = qbrJson("info", file);
+  await (await browser.$('[data-testid="tab-import"]')).click();
+  await (await browser.$('[data-testid="choose-files"]')).click();
+  return { file, before };
+}
+
 test("import a file through the wizard, then undo it", async () => {
   const home = makeHome();
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: FIXTURE });
   try {
-    await openDemo(browser);
-    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
-    const before = qbrJson("info", file);
-
-    await (await browser.$('[data-testid="tab-import"]')).click();
-    await (await browser.$('[data-testid="choose-files"]')).click();
+    const { file, before } = await pickOnDemo(browser, home);
     assert.equal(await textOf(browser, "detected-kind"), "Contacts, one row each", "recognised by its headers, named in words");
     assert.equal(await (await browser.$('[data-testid="detected-kind"]')).getAttribute("data-kind"), "interactions");
     await screenshot(browser, "import-review.png");
@@ -58,12 +64,7 @@ test("an import goes on while other pages are looked at, and the workspace canno
   writeFileSync(hold, "");
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: FIXTURE, QBR_DESK_TEST_IMPORT_HOLD: hold });
   try {
-    await openDemo(browser);
-    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
-    const before = qbrJson("info", file);
-
-    await (await browser.$('[data-testid="tab-import"]')).click();
-    await (await browser.$('[data-testid="choose-files"]')).click();
+    const { file, before } = await pickOnDemo(browser, home);
     await textOf(browser, "detected-kind");
     await confirmReadings(browser);
     await (await browser.$('[data-testid="start-import"]')).click();
@@ -153,12 +154,7 @@ test("a real per-call export: the inferred readings are confirmed, the figures s
   const pwc = path.join(ROOT, "fixtures", "real", "pwc_call_center.csv");
   const { browser, stop } = await startApp(home, [], { QBR_DESK_TEST_PICK_FILES: pwc });
   try {
-    await openDemo(browser);
-    const file = path.join(dataDir(home), "demo", "northwind-mobile.qbr");
-    const before = qbrJson("info", file);
-
-    await (await browser.$('[data-testid="tab-import"]')).click();
-    await (await browser.$('[data-testid="choose-files"]')).click();
+    const { file, before } = await pickOnDemo(browser, home);
     const readings = await textOf(browser, "readings");
     assert.match(readings, /Answered \(Y\/N\)/, "handled or abandoned is read from the answered column");
     const start = await browser.$('[data-testid="start-import"]');

@@ -3,13 +3,20 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { attentionSettled, changeSelect, dataDir, makeHome, openDemo, pickOnFirstAttention, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
+import { attentionAnswers, attentionSettled, changeSelect, dataDir, makeHome, openDemo, pickOnFirstAttention, qbrJson, screenshot, startApp, textOf } from "./harness.mjs";
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const clock = (s) => {
   const t = Math.round(s);
   return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
 };
+
+/** Opens the demo's scorecard and waits for its attention list. */
+async function openScorecard(browser) {
+  await openDemo(browser);
+  await (await browser.$('[data-testid="tab-scorecard"]')).click();
+  await attentionSettled(browser);
+}
 
 test("scorecard tiles match the CLI, and grouping by program shows one column per program", async () => {
   const home = makeHome();
@@ -131,21 +138,15 @@ test("a period picked while the last one's attention list is computed: that list
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    await openDemo(browser);
-    await (await browser.$('[data-testid="tab-scorecard"]')).click();
-    await attentionSettled(browser);
+    await openScorecard(browser);
     // In the page: pick 2026-Q2, and the moment its attention list is asked for, pick 2026-Q1.
     // Every attention answer is kept with the period it was asked for.
     await pickOnFirstAttention(browser, "period-picker", "2026-Q1");
     await changeSelect(browser, "period-picker", "2026-Q2");
     await browser.waitUntil(async () => (await textOf(browser, "scorecard-period")).startsWith("2026-Q1 ·"), { timeout: 20000, timeoutMsg: "the page shows 2026-Q1" });
-    await browser.waitUntil(async () => (await browser.execute(() => window.__attention.length)) === 2, { timeout: 20000, timeoutMsg: "both attention requests are answered" });
-    const [q2, q1] = await browser.execute(() => window.__attention);
-    assert.equal(q2.period, "2026-Q2");
-    // Tauri answers a command's error with its ErrorView as the body.
-    assert.match(q2.body, /"code":"cancelled"/, "2026-Q2's list stopped as cancelled");
-    assert.equal(q1.period, "2026-Q1");
-    assert.match(q1.body, /^\{"period":\{"label":"2026-Q1"/, "2026-Q1's list arrived");
+    const [q2, q1] = await attentionAnswers(browser, 2, "both attention requests are answered");
+    assert.deepEqual([q2.period, q2.cancelled], ["2026-Q2", true], "2026-Q2's list stopped as cancelled");
+    assert.deepEqual([q1.period, q1.arrived], ["2026-Q1", true], "2026-Q1's list arrived");
     await attentionSettled(browser);
     const list = await textOf(browser, "attention");
     assert.match(list, /in 2026-Q1, most important first/, "the list is 2026-Q1's");
@@ -159,9 +160,7 @@ test("a period whose scorecard fails: the page and its picker keep the period sh
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    await openDemo(browser);
-    await (await browser.$('[data-testid="tab-scorecard"]')).click();
-    await attentionSettled(browser);
+    await openScorecard(browser);
     // A period the backend cannot read stands in for any scorecard that fails (a workspace on a
     // drive that went away, say): picked the moment 2026-Q2's list is asked for, it stops that
     // list, then fails.
@@ -173,12 +172,9 @@ test("a period whose scorecard fails: the page and its picker keep the period sh
     await pickOnFirstAttention(browser, "period-picker", "2026-Q9");
     await changeSelect(browser, "period-picker", "2026-Q2");
     assert.match(await textOf(browser, "error"), /Q9/, "the failure is said");
-    await browser.waitUntil(async () => (await browser.execute(() => window.__attention.length)) === 2, { timeout: 20000, timeoutMsg: "2026-Q2's list is asked for again and answered" });
-    const [stopped, again] = await browser.execute(() => window.__attention);
-    assert.equal(stopped.period, "2026-Q2");
-    assert.match(stopped.body, /"code":"cancelled"/, "the first list stopped when 2026-Q9 was asked for");
-    assert.equal(again.period, "2026-Q2");
-    assert.match(again.body, /^\{"period":\{"label":"2026-Q2"/, "the list asked again arrived");
+    const [stopped, again] = await attentionAnswers(browser, 2, "2026-Q2's list is asked for again and answered");
+    assert.deepEqual([stopped.period, stopped.cancelled], ["2026-Q2", true], "the first list stopped when 2026-Q9 was asked for");
+    assert.deepEqual([again.period, again.arrived], ["2026-Q2", true], "the list asked again arrived");
     await attentionSettled(browser);
     assert.match(await textOf(browser, "attention"), /in 2026-Q2, most important first/);
     assert.match(await textOf(browser, "scorecard-period"), /^2026-Q2 ·/, "the page still shows 2026-Q2");
@@ -192,9 +188,7 @@ test("periods picked one right after the other: the page ends on the last, and a
   const home = makeHome();
   const { browser, stop } = await startApp(home);
   try {
-    await openDemo(browser);
-    await (await browser.$('[data-testid="tab-scorecard"]')).click();
-    await attentionSettled(browser);
+    await openScorecard(browser);
     // The pickers stay enabled through a quick switch (no flash of greyed-out controls), so more
     // picks can come while one is computed. The page shows 2026-Q3. Operations run one at a time:
     // 2026-Q2 is computed at once, 2026-Q3 waits for it, and 2026-Q1, picked next, replaces
@@ -243,11 +237,9 @@ test("grouping right after a workspace opens on its latest quarter does not stop
     await (await browser.$('[data-testid="scorecard-table"]')).waitForDisplayed({ timeout: 20000 });
     await attentionSettled(browser);
     // Every list asked for from the grouping on is 2026-Q3's and arrives; none is stopped.
-    const answers = await browser.execute(() => window.__attention);
-    assert.ok(answers.length >= 1, "the list was asked for");
+    const answers = await attentionAnswers(browser, 1, "the list was asked for");
     for (const a of answers) {
-      assert.equal(a.period, "2026-Q3");
-      assert.match(a.body, /^\{"period":\{"label":"2026-Q3"/, `the list arrived, not cancelled: ${a.body.slice(0, 80)}`);
+      assert.deepEqual([a.period, a.arrived], ["2026-Q3", true], `the list arrived, not cancelled: ${a.body.slice(0, 80)}`);
     }
     assert.match(await textOf(browser, "attention"), /in 2026-Q3, most important first/);
   } finally {

@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{
-    cpu_seconds, env_u64, head, mb, peak_rss_mb, shuffle, sort_by_id, write_interactions,
+    cpu_seconds, env_u64, head, mb, peak_rss_mb, shuffle, sort_by_id, write_interactions, ProcStat,
 };
 use qbr_core::import::{self, ImportOptions};
 use qbr_core::{Settings, Workspace};
@@ -350,21 +350,11 @@ impl ThreadClock {
                     .flatten()
                     .flatten()
                 {
-                    let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                    let Some(stat) = ProcStat::read(e.path().join("stat")) else {
                         continue;
                     };
-                    let Some((head, rest)) = stat.rsplit_once(')') else {
-                        continue;
-                    };
-                    let name = head.split_once('(').map_or("", |(_, n)| n);
-                    let f: Vec<&str> = rest.split_whitespace().collect();
-                    let ticks =
-                        |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
                     let tid = e.file_name().to_string_lossy().into_owned();
-                    cpu.insert(
-                        format!("{name}/{tid}"),
-                        (ticks(11) / 100.0, ticks(12) / 100.0),
-                    );
+                    cpu.insert(format!("{}/{tid}", stat.name), stat.user_system());
                 }
                 match from.recv_timeout(std::time::Duration::from_millis(20)) {
                     Ok((phase, at)) => phases.push((phase, at, cpu.clone())),
@@ -539,24 +529,15 @@ fn remove_db(p: &Path) {
 
 /// CPU time of the calling thread so far, in seconds.
 fn thread_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
-        return 0.0;
-    };
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
+    ProcStat::read("/proc/thread-self/stat").map_or(0.0, |s| {
+        let (user, system) = s.user_system();
+        user + system
+    })
 }
 
 /// CPU time of this process's waited-for children, in seconds (sqlite3 shells and the import
 /// processes: read before and after each sqlite3 run).
 fn children_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // cutime and cstime are fields 16 and 17 of stat.
-    (ticks(13) + ticks(14)) / 100.0
+    ProcStat::read("/proc/self/stat").map_or(0.0, |s| s.seconds(13) + s.seconds(14))
 }

@@ -296,16 +296,44 @@ pub fn timed<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration) {
     (cold, times[times.len() / 2])
 }
 
+/// A `/proc/.../stat` file read: the command name, and the fields after it (the name, in
+/// parentheses, may hold spaces), where `seconds(i)` reads field `i` after the name as clock ticks
+/// of 10 ms; `None` when it cannot be read (not Linux, or the thread ended).
+pub struct ProcStat {
+    pub name: String,
+    fields: Vec<String>,
+}
+
+impl ProcStat {
+    pub fn read(path: impl AsRef<Path>) -> Option<ProcStat> {
+        let stat = std::fs::read_to_string(path).ok()?;
+        let (head, rest) = stat.rsplit_once(')')?;
+        Some(ProcStat {
+            name: head.split_once('(').map_or("", |(_, n)| n).to_string(),
+            fields: rest.split_whitespace().map(str::to_string).collect(),
+        })
+    }
+
+    /// Field `i` after the name as seconds (0 when it is not a number).
+    pub fn seconds(&self, i: usize) -> f64 {
+        self.fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 100.0
+    }
+
+    /// User and system CPU time (stat's fields 14 and 15).
+    pub fn user_system(&self) -> (f64, f64) {
+        (self.seconds(11), self.seconds(12))
+    }
+}
+
 /// CPU time (user + system) this process has used so far, all threads, in seconds: on a shared
 /// machine it says what the work costs when wall-clock time says mostly how busy the machine is.
 pub fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the command name (which may hold spaces) in parentheses.
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
+    ProcStat::read("/proc/self/stat").map_or(0.0, |s| {
+        let (user, system) = s.user_system();
+        user + system
+    })
 }
